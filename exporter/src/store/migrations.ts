@@ -1,0 +1,17 @@
+/**
+ * Schema migrations, versioned in code and applied in order inside one transaction each;
+ * PRAGMA user_version records the last applied version. Append new migrations, never edit old ones.
+ *
+ * Units: money is INTEGER micro-cents (*_micro), instants are INTEGER epoch ms (*_ms), days are
+ * TEXT 'YYYY-MM-DD' in UTC.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// One file per migration in schema/, listed here in order.
+import { foundation } from './schema/001-foundation';
+
+export const migrations: Migration[] = [foundation];
