@@ -13,5 +13,6 @@ export interface Migration {
 
 // One file per migration in schema/, listed here in order.
 import { foundation } from './schema/001-foundation';
+import { apiRollups } from './schema/003-api-rollups';
 
-export const migrations: Migration[] = [foundation];
+export const migrations: Migration[] = [foundation, apiRollups];
