@@ -14,5 +14,6 @@ export interface Migration {
 // One file per migration in schema/, listed here in order.
 import { foundation } from './schema/001-foundation';
 import { apiRollups } from './schema/003-api-rollups';
+import { runWaits } from './schema/004-run-waits';
 
-export const migrations: Migration[] = [foundation, apiRollups];
+export const migrations: Migration[] = [foundation, apiRollups, runWaits];
