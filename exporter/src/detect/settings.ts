@@ -1,0 +1,203 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { DetectorId } from './types';
+
+/**
+ * Detection settings: one TypeBox schema is the validator, the TypeScript type and the OpenAPI doc.
+ * Defaults equal the reference product's (seed.md §1.4, §3) where it has the setting; our additions
+ * default to values tuned on bench/detect-quality. Money is in US dollars here because people type it.
+ */
+
+const num = (def: number, min: number, max: number, description: string) =>
+  Type.Number({ default: def, minimum: min, maximum: max, description });
+const int = (def: number, min: number, max: number, description: string) =>
+  Type.Integer({ default: def, minimum: min, maximum: max, description });
+
+const USD_MAX = 100_000_000;
+
+const Floor = (minUsd: number, minPercent: number, what: string) =>
+  Type.Object(
+    {
+      minUsd: num(minUsd, 0, USD_MAX, `Notify only when the dollar amount at stake (${what}) is at least this many US dollars.`),
+      minPercent: num(
+        minPercent,
+        0,
+        100,
+        'Notify only when the dollar amount at stake is at least this percentage of the team spend over the same period (day or cycle).',
+      ),
+    },
+    { additionalProperties: false, description: `Notification floors for this detector (${what}). Below them a finding is recorded but raises no alert.` },
+  );
+
+export const DetectionSettings = Type.Object(
+  {
+    thresholds: Type.Object(
+      {
+        maxSpendUsdPerCycle: num(0, 0, USD_MAX, 'Static cap: a user spending more than this in the current billing cycle is flagged (critical above 2×). 0 = off.'),
+        maxRequestsPerDay: num(0, 0, 10_000_000, 'Static cap: a user making more requests than this in one UTC day is flagged (critical above 2×). 0 = off.'),
+        maxTokensPerDay: num(0, 0, 1e12, 'Static cap: a user using more tokens (input + output + cache) than this in one UTC day is flagged (critical above 2×). 0 = off.'),
+      },
+      { additionalProperties: false, description: 'Static per-user caps (the reference threshold layer).' },
+    ),
+    zscore: Type.Object(
+      {
+        multiplier: num(2.5, 0.5, 50, 'Flag a user whose daily spend is more than this many sample standard deviations above the mean of active users\' daily spend over the window (critical above 3×).'),
+        windowDays: int(7, 1, 90, 'Days of history forming the team distribution (every active user-day in the window).'),
+        minSamples: int(5, 3, 100_000, 'Minimum active user-days in the window before the z-score is computed.'),
+      },
+      { additionalProperties: false, description: 'Statistical layer: a user against the team distribution.' },
+    ),
+    trends: Type.Object(
+      {
+        spendSpikeMultiplier: num(5, 1.1, 1000, "Flag a day whose spend exceeds this multiple of the user's own trailing daily average (critical above 3×)."),
+        spendSpikeLookbackDays: int(7, 1, 90, 'Trailing days averaged for the spike baseline; days without spend count as zero.'),
+        spikeMinBaselineUsd: num(1, 0, USD_MAX, 'A spike needs a trailing average of at least this many dollars a day (the reference uses $1).'),
+        cycleOutlierMultiplier: num(10, 1.1, 10_000, "Flag a user whose cycle spend exceeds this multiple of the team median of active users' cycle spend (critical above 3×)."),
+        cycleOutlierMinMedianUsd: num(10, 0, USD_MAX, 'The cycle outlier runs only when the team median cycle spend is at least this many dollars (reference: $10).'),
+        cycleOutlierMinUsers: int(5, 2, 100_000, 'The cycle outlier runs only with at least this many active users (reference: 5).'),
+      },
+      { additionalProperties: false, description: 'Trend layer: personal spikes and cycle outliers.' },
+    ),
+    costPerRequest: Type.Object(
+      {
+        multiplier: num(3, 1.1, 1000, "Flag a day whose $/request exceeds this multiple of the user's own trailing $/request (critical above 3×)."),
+        minDailySpendUsd: num(20, 0, USD_MAX, 'Only days with at least this much spend are checked.'),
+        lookbackDays: int(14, 1, 90, 'Trailing days forming the user\'s own $/request baseline.'),
+        minRequests: int(5, 1, 1_000_000, 'Only days with at least this many requests are checked (a handful of requests is too noisy).'),
+      },
+      { additionalProperties: false, description: 'Expensive-model layer: $/request against the user\'s own history; names the model.' },
+    ),
+    sustained: Type.Object(
+      {
+        multiplier: num(3, 1.1, 1000, "Flag a user whose average daily spend over the window exceeds this multiple of the team median of active users' average."),
+        windowDays: int(7, 2, 90, 'Days in the window.'),
+        minActiveDays: int(5, 1, 90, 'The user must have spend on at least this many days of the window (sustained, not one burst).'),
+        minUsers: int(5, 2, 100_000, 'Runs only with at least this many active users in the window.'),
+      },
+      { additionalProperties: false, description: 'Sustained high usage: a user consistently far above the team.' },
+    ),
+    modelShift: Type.Object(
+      {
+        recentDays: int(3, 1, 30, 'Days forming the user\'s current model mix.'),
+        baselineDays: int(14, 3, 90, 'Days before the recent window forming the user\'s usual model mix.'),
+        minPriceRatio: num(2, 1.1, 1000, 'The new primary model must cost at least this multiple of the old one per request (team-wide $/request).'),
+        minShare: num(0.5, 0.1, 1, 'The new model must carry at least this share of the user\'s recent spend.'),
+      },
+      { additionalProperties: false, description: 'Model shift: a user\'s primary model moved to a pricier one.' },
+    ),
+    drift: Type.Object(
+      {
+        weeks: int(4, 3, 12, 'Consecutive 7-day blocks compared (the latest ends on the evaluated day).'),
+        minWeeklyGrowthPercent: num(15, 1, 1000, 'Average week-over-week growth that counts as drift; every week must also grow on the one before.'),
+        minWeeklySpendUsd: num(10, 0, USD_MAX, 'The first week must have at least this much spend (growth from nothing is not drift).'),
+      },
+      { additionalProperties: false, description: "Drift: slow week-over-week growth of a user's or group's baseline." },
+    ),
+    budgets: Type.Object(
+      {
+        teamCycleUsd: num(0, 0, USD_MAX, 'Team budget per billing cycle in dollars: the team_budget finding fires at 100% (critical at 110%) and burn rates use it. 0 = off.'),
+        groupCycleUsd: Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.Number({ minimum: 0, maximum: USD_MAX }), {
+          default: {},
+          description: 'Budget per billing cycle in dollars, keyed by billing group id (group_…). Groups without an entry have no burn-rate alerting.',
+        }),
+        fastBurnRate: num(14.4, 1, 1000, 'Fast burn: critical when both the 1h and the 6h burn rate exceed this (budget share consumed ÷ cycle share elapsed).'),
+        slowBurnRate: num(3, 1, 1000, 'Slow burn: warning when both the 1d and the 3d burn rate exceed this.'),
+      },
+      { additionalProperties: false, description: 'Budgets and SLO-style burn-rate alerting for the team and billing groups.' },
+    ),
+    forecast: Type.Object(
+      {
+        lookbackDays: int(14, 3, 90, 'Recent complete days used to estimate the daily run rate and its spread.'),
+        rangeZ: num(1.28, 0, 5, 'Width of the forecast range in standard errors (1.28 ≈ an 80% interval).'),
+        includedUsdPerUser: num(0, 0, USD_MAX, 'Included plan allowance per user per cycle in dollars, for the exhaustion date. 0 = infer it from users who already ran out.'),
+      },
+      { additionalProperties: false, description: 'Cycle-end forecast settings.' },
+    ),
+    floors: Type.Object(
+      {
+        cap_spend_cycle: Floor(0, 0, 'the cycle spend'),
+        cap_requests_day: Floor(0, 0, "the day's spend"),
+        cap_tokens_day: Floor(0, 0, "the day's spend"),
+        zscore: Floor(50, 0, "the day's spend; the reference's $50"),
+        spend_spike: Floor(50, 0, "the day's spend; the reference's $50"),
+        cycle_outlier: Floor(0, 0, 'the cycle spend'),
+        cost_per_request: Floor(0, 0, "the day's spend"),
+        drift: Floor(0, 0, 'the weekly increase'),
+        sustained_high: Floor(0, 0, 'the window spend'),
+        model_shift: Floor(0, 0, 'the recent spend'),
+        plan_exhausted: Floor(0, 0, 'the spend since exhaustion'),
+        users_limited: Floor(0, 0, 'none; always notifies'),
+        team_budget: Floor(0, 0, 'the cycle spend'),
+        budget_burn: Floor(0, 0, 'the spend in the 1h or 1d window'),
+      },
+      { additionalProperties: false, description: 'Per-detector notification floors; detection is kept apart from notification.' },
+    ),
+    enableInfoAnomalies: Type.Boolean({
+      default: false,
+      description: 'Notify info findings (plan exhausted). They are always recorded; this only decides whether they alert.',
+    }),
+    autoResolveAfterRuns: int(3, 1, 1000, 'An open incident auto-resolves after its condition has been clear for this many consecutive detection runs.'),
+  },
+  { additionalProperties: false, description: 'Detection thresholds and notification floors.' },
+);
+
+export type DetectionSettings = Static<typeof DetectionSettings>;
+export type NotificationFloor = DetectionSettings['floors'][DetectorId];
+
+export const DEFAULT_SETTINGS: DetectionSettings = deepFreeze(Value.Create(DetectionSettings));
+
+export interface SettingsError {
+  field: string; // dotted path, e.g. 'zscore.multiplier'
+  message: string;
+}
+
+export type SettingsValidation = { ok: true; value: DetectionSettings } | { ok: false; errors: SettingsError[] };
+
+/**
+ * Validates a full or partial settings object merged over `base` (default: DEFAULT_SETTINGS), so a
+ * PUT may carry only the fields it changes. Unknown fields are errors, not silently kept.
+ */
+export function validateSettings(input: unknown, base: DetectionSettings = DEFAULT_SETTINGS): SettingsValidation {
+  if (!isPlainObject(input)) return { ok: false, errors: [{ field: '', message: 'settings must be a JSON object' }] };
+  const merged = mergeOver(structuredClone(base), input);
+  const errors = collectErrors(DetectionSettings, merged);
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, value: merged as DetectionSettings };
+}
+
+function collectErrors(schema: TSchema, value: unknown): SettingsError[] {
+  const seen = new Set<string>();
+  const out: SettingsError[] = [];
+  for (const e of Value.Errors(schema, value)) {
+    const field = e.path.replace(/^\//, '').split('/').join('.');
+    // Union/record failures repeat one field; report it once with the most specific message.
+    if (seen.has(field)) continue;
+    seen.add(field);
+    out.push({ field, message: describe(e.schema, e.message) });
+  }
+  return out;
+}
+
+function describe(schema: TSchema, fallback: string): string {
+  if (typeof schema.minimum === 'number' && typeof schema.maximum === 'number')
+    return `must be a ${schema.type === 'integer' ? 'whole number' : 'number'} from ${schema.minimum} to ${schema.maximum}`;
+  return fallback;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge of plain objects; records of budgets are replaced whole so a group can be removed. */
+function mergeOver(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  for (const [k, v] of Object.entries(patch)) {
+    const cur = base[k];
+    base[k] = isPlainObject(cur) && isPlainObject(v) && k !== 'groupCycleUsd' ? mergeOver(cur, v) : v;
+  }
+  return base;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (isPlainObject(v)) for (const x of Object.values(v)) deepFreeze(x);
+  return Object.freeze(v);
+}
