@@ -15,5 +15,6 @@ export interface Migration {
 import { foundation } from './schema/001-foundation';
 import { apiRollups } from './schema/003-api-rollups';
 import { runWaits } from './schema/004-run-waits';
+import { detection } from './schema/005-detection';
 
-export const migrations: Migration[] = [foundation, apiRollups, runWaits];
+export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection];
