@@ -1,0 +1,217 @@
+/**
+ * createCursorClient: the CursorApi over HTTP. Endpoint paths, request bodies, chunking and
+ * pagination live here; HTTP mechanics (auth, pacing, timeouts, retries) in transport.ts; shapes
+ * in normalize.ts. Each method returns complete normalised data or throws a CursorError.
+ */
+import type { Dispatcher } from 'undici';
+import { ANALYTICS_ENDPOINTS, type AnalyticsEndpoint, type AnalyticsRow, type GroupsSnapshot, type Member, type SpendRow, type SpendSnapshot } from '../domain/records';
+import type { AnalyticsResult, ApiCallInfo, CursorApi, DailyUsageChunk, EtagCache, UsageEventPage } from './api';
+import { dayWindows, MAX_RANGE_MS, msWindows } from './chunks';
+import { CursorError } from './errors';
+import { hasMorePages, parseAnalytics, parseDailyUsagePage, parseGroups, parseMembers, parseSpendPage, parseUsageEventsPage } from './normalize';
+import type { RateLimits } from './rate-limiter';
+import type { BackoffPolicy } from './retry';
+import { DEFAULT_TRANSPORT, Transport, type ClientLogger, type TransportRequest } from './transport';
+
+export const DEFAULT_BASE_URL = 'https://api.cursor.com';
+export const SPEND_PAGE_SIZE = 100;
+export const DAILY_USAGE_PAGE_SIZE = 500;
+export const USAGE_EVENTS_PAGE_SIZE = 1000; // the documented maximum
+/** A server that never stops saying "next page" must not loop the collector forever. */
+export const MAX_PAGES = 10_000;
+
+export interface CursorClientOptions {
+  adminKey: string;
+  /** Key for /analytics/*; defaults to adminKey. */
+  analyticsKey?: string;
+  baseUrl?: string; // default https://api.cursor.com
+  userAgent: string;
+  timeoutMs?: number; // per HTTP exchange, default 30 s
+  maxRetries?: number; // 5xx / network / timeout retries, default 4
+  maxRateLimitRetries?: number; // 429 retries, default 5
+  maxRetryAfterMs?: number; // default 5 min
+  backoff?: Partial<BackoffPolicy>;
+  limits?: Partial<RateLimits>; // requests per minute; defaults are Cursor's documented limits
+  etagCache?: EtagCache;
+  onCall?: (info: ApiCallInfo) => void;
+  logger?: ClientLogger;
+  dispatcher?: Dispatcher; // undici dispatcher; the global one by default
+  /** Injectable for tests: waiting (limiter, backoff, Retry-After), the clock, and jitter. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+}
+
+export function createCursorClient(opts: CursorClientOptions): CursorApi {
+  if (typeof opts.adminKey !== 'string' || opts.adminKey.trim() === '') throw new TypeError('createCursorClient: adminKey is required');
+  const adminKey = opts.adminKey;
+  const analyticsKey = opts.analyticsKey !== undefined && opts.analyticsKey !== '' ? opts.analyticsKey : adminKey;
+  const baseUrl = checkBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL);
+  const transport = new Transport({
+    baseUrl,
+    userAgent: opts.userAgent,
+    secrets: [adminKey, analyticsKey],
+    timeoutMs: positive('timeoutMs', opts.timeoutMs ?? DEFAULT_TRANSPORT.timeoutMs),
+    maxRetries: nonNegative('maxRetries', opts.maxRetries ?? DEFAULT_TRANSPORT.maxRetries),
+    maxRateLimitRetries: nonNegative('maxRateLimitRetries', opts.maxRateLimitRetries ?? DEFAULT_TRANSPORT.maxRateLimitRetries),
+    maxRetryAfterMs: nonNegative('maxRetryAfterMs', opts.maxRetryAfterMs ?? DEFAULT_TRANSPORT.maxRetryAfterMs),
+    backoff: { ...DEFAULT_TRANSPORT.backoff, ...opts.backoff },
+    limits: opts.limits,
+    onCall: opts.onCall,
+    logger: opts.logger,
+    dispatcher: opts.dispatcher,
+    sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    now: opts.now ?? Date.now,
+    random: opts.random ?? Math.random,
+  });
+
+  /** Sends, then parses; parse errors get the exchange's status/attempt and are redacted too. */
+  async function call<T>(req: TransportRequest, parse: (text: string) => T): Promise<T> {
+    const res = await transport.send(req);
+    return parseText(res.text, res.status, res.attempts, req, parse);
+  }
+
+  function parseText<T>(text: string, status: number, attempts: number, req: TransportRequest, parse: (text: string) => T): T {
+    try {
+      return parse(text);
+    } catch (err) {
+      if (!(err instanceof CursorError)) throw err;
+      throw new CursorError(transport.redact(err.reason), {
+        kind: err.kind,
+        endpoint: `${req.method} ${req.endpoint}`,
+        status,
+        attempts,
+        path: err.path,
+      });
+    }
+  }
+
+  function admin(method: 'GET' | 'POST', endpoint: string, body?: unknown): TransportRequest {
+    return { method, endpoint, path: endpoint, key: adminKey, body };
+  }
+
+  return {
+    async members(): Promise<Member[]> {
+      return call(admin('GET', '/teams/members'), parseMembers);
+    },
+
+    async spend(): Promise<SpendSnapshot> {
+      // Keyed by email so a member who shifts between pages while we page is counted once.
+      const rows = new Map<string, SpendRow>();
+      let cycleStartMs: number | undefined;
+      let limitedUsersCount: number | null = null;
+      for (let page = 1; ; page++) {
+        const p = await call(admin('POST', '/teams/spend', { page, pageSize: SPEND_PAGE_SIZE }), parseSpendPage);
+        if (cycleStartMs !== undefined && p.cycleStartMs !== cycleStartMs) {
+          // The billing cycle rolled over mid-paging: mixing two cycles' rows would be wrong.
+          throw new CursorError('subscriptionCycleStart changed between pages (cycle rollover); retry the step', {
+            kind: 'invalid-response',
+            endpoint: 'POST /teams/spend',
+            status: 200,
+            path: '/subscriptionCycleStart',
+          });
+        }
+        cycleStartMs = p.cycleStartMs;
+        limitedUsersCount = p.limitedUsersCount ?? limitedUsersCount;
+        for (const row of p.rows) rows.set(row.email, row);
+        if (page >= p.totalPages) break;
+        checkPageBudget('POST /teams/spend', page);
+      }
+      return { cycleStartMs: cycleStartMs as number, rows: [...rows.values()], limitedUsersCount };
+    },
+
+    async groups(): Promise<GroupsSnapshot> {
+      return call(admin('GET', '/teams/groups'), parseGroups);
+    },
+
+    async *dailyUsage(fromMs: number, toMs: number): AsyncIterable<DailyUsageChunk> {
+      for (const w of msWindows(fromMs, toMs, MAX_RANGE_MS)) {
+        const rows = [];
+        for (let page = 1; ; page++) {
+          const body = { startDate: w.startMs, endDate: w.endMs, page, pageSize: DAILY_USAGE_PAGE_SIZE };
+          const p = await call(admin('POST', '/teams/daily-usage-data', body), parseDailyUsagePage);
+          rows.push(...p.rows);
+          if (!hasMorePages(p.pagination, page)) break;
+          checkPageBudget('POST /teams/daily-usage-data', page);
+        }
+        yield { fromMs: w.startMs, toMs: w.endMs, rows };
+      }
+    },
+
+    async *usageEvents(fromMs: number, toMs: number, windowMs: number): AsyncIterable<UsageEventPage> {
+      for (const w of msWindows(fromMs, toMs, windowMs)) {
+        for (let page = 1; ; page++) {
+          const body = { startDate: w.startMs, endDate: w.endMs, page, pageSize: USAGE_EVENTS_PAGE_SIZE };
+          const p = await call(admin('POST', '/teams/filtered-usage-events', body), parseUsageEventsPage);
+          const more = hasMorePages(p.pagination, page);
+          yield {
+            windowStartMs: w.startMs,
+            windowEndMs: w.endMs,
+            page,
+            totalPages: p.pagination.totalPages ?? (more ? page + 1 : page),
+            lastPage: !more,
+            totalEvents: p.total,
+            events: p.events,
+          };
+          if (!more) break;
+          checkPageBudget('POST /teams/filtered-usage-events', page);
+        }
+      }
+    },
+
+    async analytics(endpoint: AnalyticsEndpoint, fromDay: string, toDay: string): Promise<AnalyticsResult> {
+      if (!ANALYTICS_ENDPOINTS.includes(endpoint)) throw new RangeError(`unknown analytics endpoint '${String(endpoint)}'`);
+      const template = `/analytics/team/${endpoint}`;
+      const parse = (text: string) => parseAnalytics(endpoint, text);
+      const rows: AnalyticsRow[] = [];
+      let allNotModified = true;
+      for (const w of dayWindows(fromDay, toDay)) {
+        const path = `${template}?startDate=${w.fromDay}&endDate=${w.toDay}`;
+        const cacheKey = baseUrl + path;
+        const cached = opts.etagCache?.get(cacheKey);
+        const req: TransportRequest = { method: 'GET', endpoint: template, path, key: analyticsKey, etag: cached?.etag };
+        const res = await transport.send(req);
+        if (res.status === 304) {
+          if (cached === undefined) {
+            throw new CursorError('304 Not Modified for a request sent without If-None-Match', { kind: 'invalid-response', endpoint: `GET ${template}`, status: 304 });
+          }
+          rows.push(...parseText(cached.body, 304, res.attempts, req, parse));
+          continue;
+        }
+        allNotModified = false;
+        rows.push(...parseText(res.text, res.status, res.attempts, req, parse));
+        // Cache only bodies that parsed, so a bad body is never replayed on a later 304.
+        if (res.etag !== undefined) opts.etagCache?.set(cacheKey, res.etag, res.text);
+      }
+      return { rows, notModified: allNotModified };
+    },
+  };
+}
+
+function checkPageBudget(endpoint: string, page: number): void {
+  if (page >= MAX_PAGES) {
+    throw new CursorError(`pagination did not end after ${MAX_PAGES} pages`, { kind: 'invalid-response', endpoint, status: 200 });
+  }
+}
+
+function checkBaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TypeError('invalid Cursor API base URL (expected e.g. https://api.cursor.com)');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`Cursor API base URL must be http(s), got '${url.protocol}'`);
+  if (url.username !== '' || url.password !== '') throw new TypeError('Cursor API base URL must not contain credentials; pass the key as adminKey');
+  return text.replace(/\/+$/, '');
+}
+
+function positive(name: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`createCursorClient: ${name} must be > 0, got ${value}`);
+  return value;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!(Number.isInteger(value) && value >= 0)) throw new RangeError(`createCursorClient: ${name} must be an integer ≥ 0, got ${value}`);
+  return value;
+}
