@@ -101,6 +101,7 @@ CREATE TABLE incidents (
   acknowledged_by TEXT,                           -- api | silence:<id>
   resolved_ms INTEGER,
   resolved_by TEXT,                               -- auto | api
+  alert_labels TEXT,                              -- JSON labels of the Alertmanager alert that first notified
   clear_runs INTEGER NOT NULL DEFAULT 0,          -- consecutive runs without the condition
   first_run INTEGER NOT NULL,
   last_seen_run INTEGER NOT NULL,
