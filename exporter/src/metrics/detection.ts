@@ -1,0 +1,103 @@
+import { Counter, Gauge } from 'prom-client';
+import { UNASSIGNED_GROUP } from './labels';
+import type { FamilyFactory } from './types';
+
+interface SignalRow {
+  detector: string;
+  email: string | null;
+  groupId: string | null;
+  groupName: string | null;
+  value: number;
+  threshold: number;
+}
+
+interface IncidentRow {
+  detector: string;
+  severity: string;
+  subject: string;
+  email: string | null;
+  groupName: string | null;
+}
+
+/**
+ * The detection engine as PromQL sees it: each detector's latest reading per subject next to the
+ * threshold in force for that subject (so `signal / threshold` is the distance to firing), and the
+ * engine's verdicts, one series per open incident. Labels: subject (user|group|team), user (empty
+ * unless subject="user"), group (the user's billing group for users, the group for groups).
+ */
+export const detectionFamily: FamilyFactory = ({ db, registry, userLabel }) => {
+  const labelNames = ['detector', 'subject', 'user', 'group'];
+  const signal = new Gauge({
+    name: 'cursor_detector_signal',
+    help: "Latest reading of each detector per subject, in the detector's unit (z-score in sigma, spike and outlier ratios, USD, requests, tokens); only subjects at >= 50% of their threshold.",
+    labelNames,
+    registers: [registry],
+  });
+  const threshold = new Gauge({
+    name: 'cursor_detector_threshold',
+    help: 'Threshold in force for each detector and subject, in the same unit as cursor_detector_signal.',
+    labelNames,
+    registers: [registry],
+  });
+  const open = new Gauge({
+    name: 'cursor_anomaly_open',
+    help: 'Open (unresolved) incidents by subject, detector and severity: 1 per open incident (more if several share these labels, e.g. per-model incidents).',
+    labelNames: ['detector', 'severity', 'subject', 'user', 'group'],
+    registers: [registry],
+  });
+  const opened = new Counter({
+    name: 'cursor_incidents_opened_total',
+    // No severity label: escalation rewrites an incident's severity, which would move counts between series.
+    help: 'Incidents ever opened, by detector.',
+    labelNames: ['detector'],
+    registers: [registry],
+  });
+  const subjectLabels = (subject: string, email: string | null, groupName: string | null) => ({
+    subject,
+    user: email ? userLabel(email) : '',
+    group: groupName ?? (subject === 'user' ? UNASSIGNED_GROUP : ''),
+  });
+
+  return {
+    name: 'detection',
+    refill() {
+      const signals = db
+        .prepare(
+          `SELECT s.detector, s.email, s.group_id AS groupId, COALESCE(g.name, ug.name) AS groupName, s.value, s.threshold
+             FROM signals s
+             LEFT JOIN billing_groups g ON g.id = s.group_id
+             LEFT JOIN group_members gm ON s.group_id IS NULL AND gm.email = s.email
+             LEFT JOIN billing_groups ug ON ug.id = gm.group_id`,
+        )
+        .all() as SignalRow[];
+      signal.reset();
+      threshold.reset();
+      for (const r of signals) {
+        const subject = r.email ? 'user' : r.groupId ? 'group' : 'team';
+        const labels = { detector: r.detector, ...subjectLabels(subject, r.email, r.groupName) };
+        signal.set(labels, r.value);
+        threshold.set(labels, r.threshold);
+      }
+
+      open.reset();
+      for (const r of db
+        .prepare(
+          `SELECT i.detector, i.severity, i.subject, i.email, COALESCE(i.group_name, g.name) AS groupName
+             FROM incidents i
+             LEFT JOIN group_members gm ON i.group_id IS NULL AND gm.email = i.email
+             LEFT JOIN billing_groups g ON g.id = gm.group_id
+            WHERE i.status <> 'resolved'`,
+        )
+        .all() as IncidentRow[]) {
+        open.inc({ detector: r.detector, severity: r.severity, ...subjectLabels(r.subject, r.email, r.groupName) });
+      }
+
+      opened.reset();
+      for (const r of db
+        .prepare('SELECT detector, COUNT(*) AS n FROM incidents GROUP BY detector')
+        .all() as { detector: string; n: number }[]) {
+        opened.inc({ detector: r.detector }, r.n);
+      }
+    },
+  };
+};

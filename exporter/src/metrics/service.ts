@@ -1,0 +1,111 @@
+import { promisify } from 'node:util';
+import { gzip as gzipCb } from 'node:zlib';
+import { Gauge, Registry } from 'prom-client';
+import type { Db } from '../store/db';
+import { detectionFamily } from './detection';
+import { forecastFamily } from './forecasts';
+import { healthFamily } from './health';
+import { userLabeler } from './labels';
+import { mttxFamily } from './mttx';
+import { spendFamily } from './spend';
+import { teamFamily } from './team';
+import type { FamilyFactory, MetricFamily, RebuildInput } from './types';
+import { usageFamily } from './usage';
+
+const gzip = promisify(gzipCb);
+
+export const DEFAULT_MAX_SERIES = 50_000;
+
+export interface MetricsOptions {
+  /** METRICS_MAX_SERIES: series budget of the per-user-per-model families. */
+  maxSeries?: number;
+  /** METRICS_HASH_USERS: replace e-mails in labels by a stable truncated sha256. */
+  hashUsers?: boolean;
+  /** Exporter version for cursor_exporter_build_info. */
+  version?: string;
+  now?: () => number;
+  /** Told about a family that failed to refill (the exposition keeps serving the rest). */
+  onFamilyError?: (family: string, err: unknown) => void;
+}
+
+export interface MetricsService {
+  readonly contentType: string;
+  /** The exposition built by the last rebuild(): served from memory, never touches SQLite. */
+  body(): Buffer;
+  /** The same exposition gzip-compressed at rebuild time (Prometheus scrapes with Accept-Encoding: gzip). */
+  gzipBody(): Buffer;
+  /**
+   * Re-reads the store and renders a new exposition; call after each collection and detection.
+   * Never rejects: a failing family is reported in cursor_exporter_metrics_family_success and a
+   * failed render keeps the previous exposition. Calls are serialised.
+   */
+  rebuild(input?: RebuildInput): Promise<void>;
+  /** The registry behind the exposition (tests and the benchmark's baseline use it). */
+  readonly registry: Registry;
+}
+
+/** Every family file, in exposition order. Adding a family = one file + one line here. */
+function factories(maxSeries: number): FamilyFactory[] {
+  return [healthFamily, teamFamily, spendFamily, usageFamily(maxSeries), detectionFamily, forecastFamily, mttxFamily];
+}
+
+export function createMetricsService(db: Db, opts: MetricsOptions = {}): MetricsService {
+  const maxSeries = opts.maxSeries ?? DEFAULT_MAX_SERIES;
+  if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new Error(`METRICS_MAX_SERIES must be a positive integer, got ${String(opts.maxSeries)}`);
+  const now = opts.now ?? Date.now;
+  // Our own registry, without prom-client's default Node metrics: those fail `promtool check metrics`.
+  const registry = new Registry();
+  const deps = { db, registry, userLabel: userLabeler(opts.hashUsers ?? false) };
+  const families: MetricFamily[] = factories(maxSeries).map((f) => f(deps));
+
+  const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
+  const buildInfo = g('cursor_exporter_build_info', 'Always 1; labels carry the exporter and Node.js versions.', ['version', 'nodejs_version']);
+  buildInfo.set({ version: opts.version ?? 'unknown', nodejs_version: process.version }, 1);
+  const familyOk = g('cursor_exporter_metrics_family_success', 'Whether each metric family group refilled from the store at the last rebuild (1/0).', ['family']);
+  const familySeconds = g('cursor_exporter_metrics_refill_duration_seconds', 'Time each metric family group took to refill from the store at the last rebuild, in seconds.', ['family']);
+  const rebuiltAt = g(
+    'cursor_exporter_metrics_last_rebuild_timestamp_seconds',
+    'When this exposition was built. Values are cached between collections because the Cursor API allows 20 requests/min.',
+  );
+
+  let plain = Buffer.alloc(0);
+  let packed = Buffer.alloc(0);
+  let collectors: RebuildInput['collectors'];
+  let queue: Promise<void> = Promise.resolve();
+
+  async function build(input: RebuildInput): Promise<void> {
+    const nowMs = input.nowMs ?? now();
+    if (input.collectors) collectors = input.collectors;
+    for (const family of families) {
+      const started = performance.now();
+      try {
+        family.refill({ nowMs, collectors });
+        familyOk.set({ family: family.name }, 1);
+      } catch (err) {
+        familyOk.set({ family: family.name }, 0);
+        opts.onFamilyError?.(family.name, err);
+      }
+      familySeconds.set({ family: family.name }, (performance.now() - started) / 1000);
+    }
+    rebuiltAt.set(nowMs / 1000);
+    try {
+      const text = Buffer.from(await registry.metrics(), 'utf8');
+      const compressed = await gzip(text);
+      plain = text;
+      packed = compressed;
+    } catch (err) {
+      opts.onFamilyError?.('render', err);
+    }
+  }
+
+  return {
+    contentType: registry.contentType,
+    body: () => plain,
+    gzipBody: () => packed,
+    rebuild(input = {}) {
+      queue = queue.then(() => build(input));
+      return queue;
+    },
+    registry,
+  };
+}

@@ -1,0 +1,41 @@
+import type { Db } from '../store/db';
+import type { Registry } from 'prom-client';
+
+/**
+ * What the pipeline hands to rebuild() after a collection or detection. Everything durable (runs,
+ * waits, detection outputs, incidents) is read from the store; only facts that exist nowhere else
+ * travel here. Every field is optional: a rebuild without input re-reads the store and keeps the
+ * last live facts it was given.
+ */
+export interface RebuildInput {
+  /** Instant the exposition describes; defaults to Date.now(). Ages (data freshness) are relative to it. */
+  nowMs?: number;
+  /** Per-collector outcome of the run that just finished, keyed by collector name (members, spend, …). */
+  collectors?: Record<string, { ok: boolean; durationMs: number }>;
+}
+
+/** What every family needs besides its own SQL. */
+export interface FamilyDeps {
+  db: Db;
+  registry: Registry;
+  /** Label value for a user: the lower-cased e-mail, or its stable hash when METRICS_HASH_USERS is on. */
+  userLabel(email: string): string;
+}
+
+/** The state a refill sees besides the store. */
+export interface RefillState {
+  nowMs: number;
+  collectors: RebuildInput['collectors'];
+}
+
+/**
+ * One group of metric families (one file each). refill() resets its labelled metrics and fills
+ * them again from the store, so departed users drop out. It may throw; the service then reports
+ * cursor_exporter_metrics_family_success{family} 0 and keeps serving everything else.
+ */
+export interface MetricFamily {
+  name: string;
+  refill(state: RefillState): void;
+}
+
+export type FamilyFactory = (deps: FamilyDeps) => MetricFamily;
