@@ -10,7 +10,8 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   if (text === undefined) return undefined;
   const trimmed = text.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
+  // HTTP-date forms all start with a day name; Date.parse alone would read '-5' as a year.
+  const date = /^[A-Za-z]{3}/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
