@@ -1,0 +1,30 @@
+import { ANALYTICS_ENDPOINTS, type AnalyticsEndpoint } from '../domain/records';
+import { addDays, utcDay } from '../domain/time';
+import { upsertAnalyticsRows } from '../store/analytics';
+import { advanceWatermark, analyticsStream, getWatermark } from '../store/watermarks';
+import type { CollectStep } from './context';
+
+/**
+ * One step per Analytics endpoint, so one failing endpoint does not hide the others: the last few
+ * days on an incremental run (older days no longer change), a month on the stream's first run.
+ */
+function analyticsStep(endpoint: AnalyticsEndpoint): CollectStep {
+  return {
+    name: `analytics:${endpoint}`,
+    async run({ db, api, nowMs, options, backfillDays }) {
+      const stream = analyticsStream(endpoint);
+      const first = getWatermark(db, stream) === undefined;
+      const days = Math.max(first ? options.analyticsBackfillDays : options.analyticsDays, backfillDays ?? 0);
+      const toDay = utcDay(nowMs);
+      const result = await api.analytics(endpoint, addDays(toDay, -(days - 1)), toDay);
+      const rows = db.transaction(() => {
+        const n = upsertAnalyticsRows(db, result.rows);
+        advanceWatermark(db, stream, nowMs, nowMs);
+        return n;
+      })();
+      return { analytics_rows: rows };
+    },
+  };
+}
+
+export const analyticsSteps: CollectStep[] = ANALYTICS_ENDPOINTS.map(analyticsStep);

@@ -1,0 +1,31 @@
+import { upsertDailyUsage } from '../store/daily-usage';
+import { DAILY_USAGE_STREAM, advanceWatermark, getWatermark } from '../store/watermarks';
+import { StopRequested, type CollectStep } from './context';
+import { lookbackStartMs } from './range';
+
+/**
+ * Daily usage from the watermark's day minus a few days (Cursor revises recent days) to now. Each
+ * chunk the client yields (≤ 30 days, all pages) is written with the watermark in one transaction.
+ */
+export const dailyUsageStep: CollectStep = {
+  name: 'daily-usage',
+  async run(ctx) {
+    const { db, api, nowMs, options } = ctx;
+    const wm = getWatermark(db, DAILY_USAGE_STREAM);
+    const base = wm === undefined
+      ? lookbackStartMs(nowMs, options.initialBackfillDays)
+      : lookbackStartMs(Math.min(wm, nowMs), options.dailyUsageLookbackDays + 1);
+    const fromMs = ctx.backfillDays === undefined ? base : Math.min(base, lookbackStartMs(nowMs, ctx.backfillDays));
+    let rows = 0;
+    for await (const chunk of api.dailyUsage(fromMs, nowMs)) {
+      rows += db.transaction(() => {
+        const n = upsertDailyUsage(db, chunk.rows);
+        advanceWatermark(db, DAILY_USAGE_STREAM, Math.min(chunk.toMs, nowMs), nowMs);
+        return n;
+      })();
+      ctx.heartbeat();
+      if (ctx.stopping()) throw new StopRequested();
+    }
+    return { daily_usage: rows };
+  },
+};

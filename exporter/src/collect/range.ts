@@ -1,0 +1,21 @@
+import { addDays, dayStartMs, utcDay } from '../domain/time';
+
+/** Start (00:00 UTC) of the day `days - 1` days before `nowMs`: `days` calendar days including today. */
+export function lookbackStartMs(nowMs: number, days: number): number {
+  return dayStartMs(addDays(utcDay(nowMs), -(days - 1)));
+}
+
+/**
+ * Where a stream's fetch starts: from its watermark minus `backoffMs` when it has one, else the
+ * initial backfill; a `backfill --days N` reaches at least N days back.
+ */
+export function streamStartMs(
+  nowMs: number,
+  watermarkMs: number | undefined,
+  backoffMs: number,
+  initialDays: number,
+  backfillDays: number | undefined,
+): number {
+  const incremental = watermarkMs === undefined ? lookbackStartMs(nowMs, initialDays) : Math.min(watermarkMs - backoffMs, nowMs);
+  return backfillDays === undefined ? incremental : Math.min(incremental, lookbackStartMs(nowMs, backfillDays));
+}

@@ -1,0 +1,170 @@
+import type { AnalyticsResult, CursorApi, DailyUsageChunk, UsageEventPage } from '../cursor/api';
+import type { AnalyticsEndpoint, Member, UsageEvent } from '../domain/records';
+import { DAY_MS, HOUR_MS } from '../domain/time';
+import { openDb, type Db } from '../store/db';
+import { listRuns } from '../store/runs';
+import { getWatermark, USAGE_EVENTS_STREAM } from '../store/watermarks';
+import { CallTally } from './call-tally';
+import { CollectorBusyError, createCollector } from './runner';
+
+const NOW = Date.parse('2026-03-10T12:00:00.000Z');
+
+function event(ts: number, email: string, charged: number, model = 'gpt-5'): UsageEvent {
+  return {
+    timestampMs: ts, email, model, kind: 'Usage-based', maxMode: false, requestsCosts: 1, isTokenBasedCall: true,
+    inputTokens: 10, outputTokens: 5, cacheWriteTokens: 0, cacheReadTokens: 0, tokenMicro: charged, chargedMicro: charged,
+    cursorFeeMicro: 0, isChargeable: true, isHeadless: false, conversationId: null,
+  };
+}
+
+/** An in-memory CursorApi over a list of events; `failOn` makes a method throw. */
+class FakeApi implements CursorApi {
+  events: UsageEvent[] = [];
+  members_: Member[] = [{ email: 'a@x.io', userId: 'user_a', name: 'A', role: 'owner', isRemoved: false }];
+  failOn = new Set<string>();
+  /** Throw after yielding this many pages of usage events (simulates a crash mid-window). */
+  failAfterPages = Infinity;
+  pageSize = 2;
+  calls: ((info: Parameters<CallTally['record']>[0]) => void) | undefined;
+
+  private check(name: string): void {
+    this.calls?.({ endpoint: `/${name}`, status: this.failOn.has(name) ? 500 : 200, durationMs: 1, attempt: 1, rateLimitWaitMs: 0 });
+    if (this.failOn.has(name)) throw new Error(`${name} failed for key_secretsecret123 on purpose`);
+  }
+  async members() { this.check('members'); return this.members_; }
+  async spend() {
+    this.check('spend');
+    return { cycleStartMs: NOW - 5 * DAY_MS, limitedUsersCount: null, rows: [] };
+  }
+  async groups() { this.check('groups'); return { groups: [], cycle: null }; }
+  async *dailyUsage(fromMs: number, toMs: number): AsyncIterable<DailyUsageChunk> {
+    this.check('daily');
+    yield { fromMs, toMs, rows: [] };
+  }
+  async *usageEvents(fromMs: number, toMs: number, windowMs: number): AsyncIterable<UsageEventPage> {
+    let pages = 0;
+    for (let start = fromMs; start <= toMs; start += windowMs) {
+      const end = Math.min(start + windowMs - 1, toMs);
+      const inWindow = this.events.filter((e) => e.timestampMs >= start && e.timestampMs <= end);
+      const totalPages = Math.max(1, Math.ceil(inWindow.length / this.pageSize));
+      for (let p = 1; p <= totalPages; p++) {
+        this.check('events');
+        if (pages++ >= this.failAfterPages) throw new Error('connection reset');
+        yield {
+          windowStartMs: start, windowEndMs: end, page: p, totalPages, lastPage: p === totalPages,
+          totalEvents: inWindow.length, events: inWindow.slice((p - 1) * this.pageSize, p * this.pageSize),
+        };
+      }
+    }
+  }
+  async analytics(endpoint: AnalyticsEndpoint, fromDay: string): Promise<AnalyticsResult> {
+    this.check(`analytics-${endpoint}`);
+    return { notModified: false, rows: [{ endpoint, day: fromDay, key: '', values: { n: 1 } }] };
+  }
+}
+
+function spendByUser(db: Db): Record<string, number> {
+  const rows = db.prepare('SELECT email, SUM(charged_micro) AS m, SUM(events) AS n FROM usage_daily GROUP BY email').all() as { email: string; m: number; n: number }[];
+  return Object.fromEntries(rows.map((r) => [r.email, r.m]));
+}
+
+describe('collector runner', () => {
+  let db: Db;
+  let api: FakeApi;
+  beforeEach(() => {
+    db = openDb(':memory:');
+    api = new FakeApi();
+    for (let i = 0; i < 20; i++) api.events.push(event(NOW - i * 3 * HOUR_MS, i % 2 ? 'a@x.io' : 'b@x.io', 1_000_000 + i));
+  });
+  afterEach(() => db.close());
+
+  it('collects every step, records the run and advances the watermarks', async () => {
+    const calls = new CallTally();
+    api.calls = calls.record;
+    const result = await createCollector({ db, api, calls, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
+    expect(result.status).toBe('ok');
+    expect(result.errors).toEqual([]);
+    expect(result.rowsWritten.usage_events).toBe(20);
+    expect(result.rowsWritten.analytics_rows).toBe(9);
+    expect(result.apiCalls['/members']).toEqual({ 200: 1 });
+    expect(getWatermark(db, USAGE_EVENTS_STREAM)).toBe(NOW);
+    const [run] = listRuns(db);
+    expect(run).toMatchObject({ id: result.id, kind: 'collect', status: 'ok', startedMs: NOW, endedMs: NOW });
+    expect(run.rowsWritten.usage_events).toBe(20);
+    expect(spendByUser(db)['a@x.io']).toBe(api.events.filter((e) => e.email === 'a@x.io').reduce((s, e) => s + e.chargedMicro, 0));
+  });
+
+  it('a second overlapping run adds late events once and never double-counts', async () => {
+    await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
+    const before = spendByUser(db);
+    api.events.push(event(NOW - 30 * 60_000, 'a@x.io', 7_000_000)); // arrived late, inside the overlap
+    api.events.push(event(NOW + HOUR_MS - 1, 'b@x.io', 5_000_000)); // new, after the watermark
+    const second = await createCollector({ db, api, now: () => NOW + HOUR_MS, options: { initialBackfillDays: 5 } }).run();
+    expect(second.rowsWritten.usage_events).toBe(2);
+    expect(spendByUser(db)).toEqual({ 'a@x.io': before['a@x.io'] + 7_000_000, 'b@x.io': before['b@x.io'] + 5_000_000 });
+    expect(db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get()).toBe(22);
+  });
+
+  it('a failure mid-window commits whole windows only and the next run completes the rest', async () => {
+    api.pageSize = 3;
+    api.failAfterPages = 5; // window 1 of 2 has a few pages; the crash lands inside a later window
+    const first = await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 3 } }).run();
+    expect(first.status).toBe('partial');
+    expect(first.errors).toEqual([{ step: 'usage-events', message: 'connection reset' }]);
+    const wm = getWatermark(db, USAGE_EVENTS_STREAM)!;
+    const stored = db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get() as number;
+    // Only whole windows: every stored event is at or before the watermark, and all of those are stored.
+    expect(stored).toBe(api.events.filter((e) => e.timestampMs <= wm).length);
+    expect(stored).toBeLessThan(20);
+    api.failAfterPages = Infinity;
+    await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 3 } }).run();
+    expect(db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get()).toBe(20);
+    expect(db.prepare('SELECT SUM(events) FROM usage_daily').pluck().get()).toBe(20);
+  });
+
+  it('isolates failing steps (partial), fails when all fail, and scrubs keys from errors', async () => {
+    api.failOn.add('spend');
+    const partial = await createCollector({ db, api, now: () => NOW, secrets: ['key_secretsecret123'] }).run();
+    expect(partial.status).toBe('partial');
+    expect(partial.errors).toHaveLength(1);
+    expect(partial.errors[0].step).toBe('spend');
+    expect(partial.errors[0].message).not.toContain('secretsecret123');
+    expect(partial.rowsWritten.members).toBe(1);
+    for (const n of ['members', 'groups', 'daily', 'events', 'analytics-dau', 'analytics-models', 'analytics-agent-edits', 'analytics-tabs', 'analytics-mcp', 'analytics-top-file-extensions', 'analytics-client-versions', 'analytics-commands', 'analytics-plans']) api.failOn.add(n);
+    const failed = await createCollector({ db, api, now: () => NOW }).run();
+    expect(failed.status).toBe('failed');
+    expect(JSON.stringify(listRuns(db))).not.toContain('secretsecret123');
+  });
+
+  it('refuses a second concurrent run in-process and from another collector on the same database', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = { ...api, members: async () => { await gate; return api.members_; } } as unknown as CursorApi;
+    Object.setPrototypeOf(slow, FakeApi.prototype);
+    const first = createCollector({ db, api: slow, now: () => NOW });
+    const running = first.run();
+    expect(first.running).toBe(true);
+    await expect(first.run()).rejects.toBeInstanceOf(CollectorBusyError);
+    await expect(createCollector({ db, api, now: () => NOW }).run()).rejects.toThrow(/already running/);
+    release();
+    await running;
+    await expect(createCollector({ db, api, now: () => NOW }).run()).resolves.toMatchObject({ status: 'ok' });
+  });
+
+  it('marks runs left running by a crash as interrupted', async () => {
+    db.prepare("INSERT INTO collection_runs (kind, started_ms, status) VALUES ('collect', 1, 'running')").run();
+    await createCollector({ db, api, now: () => NOW }).run();
+    expect(listRuns(db).map((r) => r.status)).toEqual(['ok', 'interrupted']);
+  });
+
+  it('validates backfill days and reaches back that far', async () => {
+    const c = createCollector({ db, api, now: () => NOW });
+    await expect(c.run({ kind: 'backfill', days: 91 })).rejects.toThrow(/1 to 90/);
+    api.events.push(event(NOW - 40 * DAY_MS, 'a@x.io', 3));
+    const progress: number[] = [];
+    const r = await c.run({ kind: 'backfill', days: 45, onProgress: (p) => progress.push(p.pagesDone) });
+    expect(r.kind).toBe('backfill');
+    expect(r.rowsWritten.usage_events).toBe(21);
+    expect(progress.length).toBeGreaterThan(40);
+  });
+});

@@ -1,0 +1,139 @@
+import type { CursorApi } from '../cursor/api';
+import { scrub, type Logger } from '../logger';
+import type { Db } from '../store/db';
+import { finishRun, markInterruptedRuns, startRun, type RunError, type RunKind, type RunOutcome } from '../store/runs';
+import { analyticsSteps } from './analytics';
+import { CallTally } from './call-tally';
+import {
+  DEFAULT_COLLECT_OPTIONS, MAX_BACKFILL_DAYS, StopRequested,
+  type BackfillProgress, type CollectOptions, type CollectStep, type StepContext,
+} from './context';
+import { dailyUsageStep } from './daily-usage';
+import { groupsStep } from './groups';
+import { CollectorBusyError, CollectorLease } from './lease';
+import { membersStep } from './members';
+import { spendStep } from './spend';
+import { usageEventsStep } from './usage-events';
+
+/** The collectors, in run order: the team first, so later steps can join on members. */
+export const COLLECT_STEPS: CollectStep[] = [membersStep, spendStep, groupsStep, dailyUsageStep, usageEventsStep, ...analyticsSteps];
+
+export interface CollectorDeps {
+  db: Db;
+  api: CursorApi;
+  /** The tally wired as the client's onCall; its counts go into each run record. */
+  calls?: CallTally;
+  now?: () => number;
+  logger?: Logger;
+  options?: Partial<CollectOptions>;
+  /** Exact secrets (API keys) to scrub from error messages stored in run records. */
+  secrets?: readonly string[];
+  steps?: CollectStep[];
+}
+
+export interface RunRequest {
+  kind?: RunKind;
+  /** For kind 'backfill': days of history to (re)fetch, 1..MAX_BACKFILL_DAYS. */
+  days?: number;
+  onProgress?: (p: BackfillProgress) => void;
+}
+
+export interface RunResult extends RunOutcome {
+  id: number;
+  kind: RunKind;
+  startedMs: number;
+  endedMs: number;
+}
+
+export interface Collector {
+  run(req?: RunRequest): Promise<RunResult>;
+  /** True while a run is in progress in this process. */
+  readonly running: boolean;
+  /** Asks a running run to stop at its next commit boundary; resolves when it has. */
+  stop(): Promise<void>;
+}
+
+export { CollectorBusyError };
+
+/**
+ * Runs every step in order, each in its own try/catch: a failed step is recorded and the others go
+ * on; the run is ok (no error), partial, or failed (every step failed). Never two runs at once: an
+ * in-process flag plus a lease row in the database for other processes.
+ */
+export function createCollector(deps: CollectorDeps): Collector {
+  const now = deps.now ?? Date.now;
+  const options: CollectOptions = { ...DEFAULT_COLLECT_OPTIONS, ...deps.options };
+  const steps = deps.steps ?? COLLECT_STEPS;
+  const calls = deps.calls ?? new CallTally();
+  const lease = new CollectorLease(deps.db);
+  let current: Promise<RunResult> | undefined;
+  let stopping = false;
+
+  async function execute(req: RunRequest): Promise<RunResult> {
+    const { db } = deps;
+    const kind = req.kind ?? 'collect';
+    if (req.days !== undefined && (!Number.isInteger(req.days) || req.days < 1 || req.days > MAX_BACKFILL_DAYS)) {
+      throw new RangeError(`backfill days must be an integer from 1 to ${MAX_BACKFILL_DAYS}, got ${req.days}`);
+    }
+    lease.acquire();
+    try {
+      const interrupted = markInterruptedRuns(db, now());
+      if (interrupted > 0) deps.logger?.warn({ interrupted }, 'previous collection runs were interrupted; resuming from their last commit');
+      const startedMs = now();
+      const id = startRun(db, kind, startedMs);
+      calls.take(); // calls made outside a run (none expected) must not count towards this one
+      const ctx: StepContext = {
+        db, api: deps.api, nowMs: startedMs, options, logger: deps.logger, onProgress: req.onProgress,
+        backfillDays: kind === 'backfill' ? (req.days ?? options.initialBackfillDays) : undefined,
+        heartbeat: () => lease.renew(),
+        stopping: () => stopping,
+      };
+      const rowsWritten: Record<string, number> = {};
+      const errors: RunError[] = [];
+      for (const step of steps) {
+        if (stopping) {
+          errors.push({ step: step.name, message: new StopRequested().message });
+          continue;
+        }
+        const t0 = Date.now();
+        try {
+          const rows = await step.run(ctx);
+          for (const [table, n] of Object.entries(rows)) rowsWritten[table] = (rowsWritten[table] ?? 0) + n;
+          deps.logger?.debug({ step: step.name, rows, ms: Date.now() - t0 }, 'collect step done');
+        } catch (err) {
+          const message = scrub(err instanceof Error ? err.message : String(err), deps.secrets);
+          errors.push({ step: step.name, message });
+          deps.logger?.warn({ step: step.name, error: message }, 'collect step failed');
+        }
+        lease.renew();
+      }
+      const failedSteps = new Set(errors.map((e) => e.step)).size;
+      const status: RunOutcome['status'] = failedSteps === 0 ? 'ok' : failedSteps === steps.length ? 'failed' : 'partial';
+      const outcome: RunOutcome = { status, rowsWritten, errors, ...calls.take() };
+      const endedMs = now();
+      finishRun(db, id, outcome, endedMs);
+      deps.logger?.info({ run: id, kind, status, rowsWritten, errors: errors.length, ms: endedMs - startedMs }, 'collection finished');
+      return { id, kind, startedMs, endedMs, ...outcome };
+    } finally {
+      lease.release();
+    }
+  }
+
+  return {
+    get running() {
+      return current !== undefined;
+    },
+    run(req = {}) {
+      if (current) return Promise.reject(new CollectorBusyError('in this process'));
+      stopping = false;
+      current = execute(req).finally(() => {
+        current = undefined;
+      });
+      return current;
+    },
+    async stop() {
+      stopping = true;
+      await current?.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/**
+ * Every environment variable the exporter reads, in one TypeBox object: each entry carries its
+ * default and a `description` (the README's configuration table is generated from ENV_VARS).
+ * Extra keywords: `hint` (what a valid value looks like, used in error messages) and `secret`
+ * (the value is never echoed back). To add a variable, add one entry here.
+ */
+export const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464, hint: 'an integer from 0 to 65535', description: 'HTTP port for /metrics, /healthz, /readyz and the JSON API.' }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0', hint: 'an interface address such as 0.0.0.0 or 127.0.0.1', description: 'Interface to listen on.' }),
+  CURSOR_API_URL: Type.String({ pattern: '^https?://[^\\s]+$', default: 'https://api.cursor.com', hint: 'an http(s) URL', description: 'Base URL of the Cursor Admin and Analytics APIs (point it at the simulator for tests).' }),
+  CURSOR_ADMIN_API_KEY: Type.Optional(Type.String({ minLength: 1, secret: true, hint: 'a Cursor Admin API key (key_… or crsr_…)', description: 'Cursor Admin API key (team admin, `admin:*` scope). Required by `serve`, `collect` and `backfill`.' })),
+  CURSOR_ANALYTICS_API_KEY: Type.Optional(Type.String({ minLength: 1, secret: true, hint: 'a Cursor API key', description: 'Key for the Analytics API; defaults to CURSOR_ADMIN_API_KEY.' })),
+  DATABASE_PATH: Type.String({ minLength: 1, default: './data/cursor-usage.db', hint: 'a file path', description: 'SQLite database file (created with its directory if missing).' }),
+  COLLECT_INTERVAL: Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$', default: '1h', hint: 'a duration such as 15m, 1h or 1d', description: 'Time between collections. Cursor aggregates usage hourly, so less than 1h only costs API calls.' }),
+  INITIAL_BACKFILL_DAYS: Type.Integer({ minimum: 1, maximum: 90, default: 30, hint: 'an integer from 1 to 90', description: 'Days of history fetched by the first collection into an empty database.' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', hint: 'one of fatal, error, warn, info, debug, trace, silent', description: 'pino log level.' },
+  ),
+});
+
+export type Env = Static<typeof EnvSchema>;
+
+export interface EnvVarDoc {
+  name: string;
+  default: string | undefined;
+  description: string;
+  secret: boolean;
+}
+
+/** The configuration table: one entry per variable, in declaration order. */
+export const ENV_VARS: EnvVarDoc[] = Object.entries(EnvSchema.properties as Record<string, TSchema>).map(([name, s]) => ({
+  name,
+  default: s.default === undefined ? undefined : String(s.default),
+  description: String(s.description ?? ''),
+  secret: s.secret === true,
+}));

@@ -1,0 +1,28 @@
+import type { Db } from './db';
+
+/** Stream names used by the collector; analytics streams are `analytics:<endpoint>`. */
+export const USAGE_EVENTS_STREAM = 'usage_events';
+export const DAILY_USAGE_STREAM = 'daily_usage';
+export const analyticsStream = (endpoint: string): string => `analytics:${endpoint}`;
+
+export function getWatermark(db: Db, stream: string): number | undefined {
+  const row = db.prepare('SELECT value_ms FROM watermarks WHERE stream = ?').get(stream) as { value_ms: number } | undefined;
+  return row?.value_ms;
+}
+
+/**
+ * Advances a stream's watermark. It never moves back: a backfill of older days must not make the
+ * next incremental run re-fetch everything since then.
+ */
+export function advanceWatermark(db: Db, stream: string, valueMs: number, nowMs: number = Date.now()): void {
+  db.prepare(
+    `INSERT INTO watermarks (stream, value_ms, updated_ms) VALUES (?, ?, ?)
+     ON CONFLICT(stream) DO UPDATE SET value_ms = MAX(value_ms, excluded.value_ms), updated_ms = excluded.updated_ms`,
+  ).run(stream, valueMs, nowMs);
+}
+
+export function listWatermarks(db: Db): { stream: string; valueMs: number; updatedMs: number }[] {
+  return db
+    .prepare('SELECT stream, value_ms AS valueMs, updated_ms AS updatedMs FROM watermarks ORDER BY stream')
+    .all() as { stream: string; valueMs: number; updatedMs: number }[];
+}
