@@ -1,0 +1,87 @@
+import { usdToMicro } from '../domain/money';
+import { openDb, type Db } from '../store/db';
+import { adoptionScores, adoptionTiers, tierOf } from './adoption';
+import { cycleSummary, cycleSummaryDue } from './cycle-summary';
+import { MARCH, seedTeam } from './testing';
+import { planExhaustion } from './plan-exhaustion';
+
+const NOW = Date.parse('2026-03-29T12:00:00Z');
+let db: Db;
+beforeEach(() => {
+  db = openDb(':memory:');
+  seedTeam(db);
+});
+afterEach(() => db.close());
+
+describe('plan exhaustion digest', () => {
+  it('lists users who exceeded their plan this cycle with the day it happened', () => {
+    const pe = planExhaustion(db, NOW);
+    expect(pe).not.toBeNull();
+    if (!pe) return;
+    expect(pe.cycle).toMatchObject({ startDay: '2026-03-01', endDay: '2026-03-31', daysRemaining: 3, lengthDays: 31 });
+    expect(pe.users).toEqual([
+      { email: 'alice@example.com', name: 'Alice <Ops> & Co', firstDay: '2026-03-05', dayOfCycle: 5, usageBasedRequests: 18, onDemandMicro: usdToMicro(40) },
+      { email: 'carol@example.com', name: 'Carol', firstDay: null, dayOfCycle: null, usageBasedRequests: 0, onDemandMicro: usdToMicro(5) },
+    ]);
+    // active: alice and bob by requests, carol because she is exhausted; dave's February usage does not count
+    expect(pe).toMatchObject({ usersExhausted: 2, totalActive: 3, pctExhausted: 67, avgDays: 5, medianDays: 5 });
+  });
+
+  it('is null without any cycle data, and empty early in the cycle', () => {
+    expect(planExhaustion(openDb(':memory:'), NOW)).toBeNull();
+    const early = planExhaustion(db, Date.parse('2026-03-04T12:00:00Z'));
+    // No usage-based requests yet, but the spend snapshot (always the latest) shows on-demand spend.
+    expect(early?.users.map((u) => [u.email, u.dayOfCycle])).toEqual([['alice@example.com', null], ['carol@example.com', null]]);
+  });
+});
+
+describe('cycle summary digest', () => {
+  it('summarises the current cycle only', () => {
+    const s = cycleSummary(db, NOW);
+    expect(s).not.toBeNull();
+    if (!s) return;
+    expect(cycleSummaryDue(s.cycle)).toBe(true);
+    expect(s.totalSpendMicro).toBe(usdToMicro(130)); // not the $1,000 from January nor February's $60
+    expect(s.previousCycleSpendMicro).toBe(usdToMicro(60));
+    expect(s.changePct).toBe(116.7);
+    expect(s.billedSpendMicro).toBe(usdToMicro(155));
+    expect(s).toMatchObject({ totalMembers: 4, activeMembers: 2, unusedSeats: 2, planExhausted: { exhausted: 2, totalActive: 3 } });
+    expect(s.topSpenders).toEqual([
+      { email: 'alice@example.com', name: 'Alice <Ops> & Co', spendMicro: usdToMicro(120) },
+      { email: 'bob@example.com', name: 'Bob', spendMicro: usdToMicro(10) },
+    ]);
+    // alice: 200 requests / 10 days, accept 0.8 → 40·0.8 + 40·1 + 20·10/31 = 78.45 → high; bob has < 10 requests
+    expect(s.adoption).toEqual({ aiNative: 0, high: 1, moderate: 0, low: 0, manual: 0, unscored: 2 }); // bob and dave have daily rows but too few requests
+  });
+
+  it('is not due earlier in the cycle', () => {
+    const s = cycleSummary(db, Date.parse('2026-03-20T00:00:00Z'));
+    expect(s?.cycle.daysRemaining).toBe(12);
+    expect(cycleSummaryDue(s!.cycle)).toBe(false);
+  });
+
+  it('falls back to the spend snapshot plus one month without a groups cycle', () => {
+    db.prepare('DELETE FROM billing_cycles').run();
+    const s = cycleSummary(db, NOW);
+    expect(s?.cycle).toMatchObject({ startMs: MARCH.startMs, endMs: MARCH.endMs });
+  });
+});
+
+describe('adoption score', () => {
+  it('follows the reference formula and tiers', () => {
+    const scores = adoptionScores(
+      [
+        { email: 'a', requests: 100, accepts: 10, applies: 10, activeDays: 10 },
+        { email: 'b', requests: 10, accepts: 0, applies: 0, activeDays: 10 },
+        { email: 'c', requests: 9, accepts: 9, applies: 9, activeDays: 1 },
+      ],
+      10,
+    );
+    // p90 over [1, 10] is element floor(1.8) = 10. a: 40 + 40 + 20 = 100; b: 0 + 40·0.1 + 20 = 24
+    expect(scores.get('a')).toBe(100);
+    expect(scores.get('b')).toBeCloseTo(24);
+    expect(scores.has('c')).toBe(false);
+    expect([80, 79.9, 55, 30, 10, 9.9].map(tierOf)).toEqual(['ai-native', 'high-adoption', 'high-adoption', 'moderate-adoption', 'low-adoption', 'manual-coder']);
+    expect(adoptionTiers([{ email: 'a', requests: 100, accepts: 10, applies: 10, activeDays: 10 }], 10).aiNative).toBe(1);
+  });
+});

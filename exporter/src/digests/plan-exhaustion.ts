@@ -1,0 +1,107 @@
+import { MICROCENTS_PER_CENT } from '../domain/money';
+import type { Db } from '../store/db';
+import { DAY_MS } from '../domain/time';
+import { dayOfCycle, digestCycle, lastDataDay, type DigestCycle } from './cycle';
+
+export interface ExhaustedUser {
+  email: string;
+  name: string | null;
+  /** First day with usage-based (beyond the plan) requests; null when only the spend API shows on-demand spend. */
+  firstDay: string | null;
+  dayOfCycle: number | null;
+  usageBasedRequests: number;
+  onDemandMicro: number;
+}
+
+export interface PlanExhaustion {
+  cycle: DigestCycle;
+  usersExhausted: number;
+  totalActive: number;
+  pctExhausted: number; // rounded percent, like the reference
+  avgDays: number | null; // mean day-of-cycle of exhaustion, 1 decimal
+  medianDays: number | null;
+  users: ExhaustedUser[]; // earliest exhaustion first
+}
+
+/**
+ * Daily digest: how many active users exceeded their included plan this cycle. A user is exhausted
+ * when daily usage shows usage-based requests, usage events show usage-based events, or the spend
+ * snapshot shows on-demand spend in the current cycle. Active = agent requests > 0 this cycle (the
+ * reference's rule), plus every exhausted user so the share never exceeds 100%.
+ */
+export function planExhaustion(db: Db, nowMs: number): PlanExhaustion | null {
+  const cycle = digestCycle(db, nowMs);
+  if (!cycle) return null;
+  const to = lastDataDay(cycle, nowMs);
+  const users = new Map<string, ExhaustedUser>();
+  const touch = (email: string): ExhaustedUser => {
+    let u = users.get(email);
+    if (!u) users.set(email, (u = { email, name: null, firstDay: null, dayOfCycle: null, usageBasedRequests: 0, onDemandMicro: 0 }));
+    return u;
+  };
+  const earliest = (u: ExhaustedUser, day: string) => {
+    if (u.firstDay === null || day < u.firstDay) u.firstDay = day;
+  };
+
+  const fromDaily = db
+    .prepare(
+      `SELECT email, MIN(day) AS first, SUM(usage_based_reqs) AS n FROM daily_usage
+       WHERE day BETWEEN ? AND ? AND usage_based_reqs > 0 GROUP BY email`,
+    )
+    .all(cycle.startDay, to) as { email: string; first: string; n: number }[];
+  for (const r of fromDaily) {
+    const u = touch(r.email);
+    earliest(u, r.first);
+    u.usageBasedRequests = r.n;
+  }
+  const fromEvents = db
+    .prepare(
+      `SELECT email, MIN(day) AS first, SUM(usage_based_events) AS n FROM usage_daily
+       WHERE day BETWEEN ? AND ? AND usage_based_events > 0 GROUP BY email`,
+    )
+    .all(cycle.startDay, to) as { email: string; first: string; n: number }[];
+  for (const r of fromEvents) {
+    const u = touch(r.email);
+    earliest(u, r.first);
+    // Both sources count the same requests; keep the larger rather than adding them.
+    u.usageBasedRequests = Math.max(u.usageBasedRequests, r.n);
+  }
+  const onDemand = db
+    .prepare(
+      `SELECT email, on_demand_micro AS micro FROM spend_snapshots
+       WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots WHERE cycle_start_ms BETWEEN ? AND ?)
+         AND on_demand_micro >= ?`,
+    )
+    .all(cycle.startMs - DAY_MS, cycle.endMs - 1, MICROCENTS_PER_CENT) as { email: string; micro: number }[];
+  for (const r of onDemand) touch(r.email).onDemandMicro = r.micro;
+
+  const active = new Set(
+    (db.prepare('SELECT DISTINCT email FROM daily_usage WHERE day BETWEEN ? AND ? AND agent_requests > 0').all(cycle.startDay, to) as { email: string }[]).map(
+      (r) => r.email,
+    ),
+  );
+  const name = db.prepare('SELECT name FROM members WHERE email = ?');
+  const days: number[] = [];
+  for (const u of users.values()) {
+    active.add(u.email);
+    u.name = (name.get(u.email) as { name: string } | undefined)?.name ?? null;
+    if (u.firstDay !== null) {
+      u.dayOfCycle = dayOfCycle(cycle, u.firstDay);
+      days.push(u.dayOfCycle);
+    }
+  }
+  days.sort((a, b) => a - b);
+  const list = [...users.values()].sort(
+    (a, b) => (a.dayOfCycle ?? Infinity) - (b.dayOfCycle ?? Infinity) || b.onDemandMicro - a.onDemandMicro || a.email.localeCompare(b.email),
+  );
+  const mid = days.length >> 1;
+  return {
+    cycle,
+    usersExhausted: list.length,
+    totalActive: active.size,
+    pctExhausted: active.size ? Math.round((list.length / active.size) * 100) : 0,
+    avgDays: days.length ? Math.round((days.reduce((a, b) => a + b, 0) / days.length) * 10) / 10 : null,
+    medianDays: days.length ? (days.length % 2 ? days[mid] : (days[mid - 1] + days[mid]) / 2) : null,
+    users: list,
+  };
+}
