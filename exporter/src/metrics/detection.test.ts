@@ -1,0 +1,106 @@
+import type { BurnRate, Forecast, Savings } from '../detect/types';
+import { dayStartMs, HOUR_MS } from '../domain/time';
+import { openDb, type Db } from '../store/db';
+import { saveGroups } from '../store/groups';
+import { binaryAvailable, parseExposition, promtoolCheckMetrics, PROMTOOL_BIN, sampleValue, type Sample } from '../../../test/helpers/prometheus';
+import { createMetricsService } from './service';
+
+const NOW = dayStartMs('2026-03-10');
+
+function seed(db: Db): void {
+  saveGroups(
+    db,
+    {
+      groups: [{ id: 'group_eng', name: 'Eng', type: 'BILLING', directoryGroupId: null, memberCount: 1, spendMicro: 0, currentMembers: [{ userId: null, email: 'alice@acme.dev', name: 'A', joinedAtMs: null, leftAtMs: null, spendMicro: 0 }], formerMembers: [], dailySpend: [] }],
+      cycle: { startMs: dayStartMs('2026-03-01'), endMs: dayStartMs('2026-04-01') },
+    },
+    NOW,
+  );
+  db.prepare("INSERT INTO detection_runs (as_of_ms, started_ms, ended_ms, status) VALUES (?, ?, ?, 'ok')").run(NOW, NOW - 2500, NOW);
+  const sig = db.prepare('INSERT INTO signals (detector, subject_key, email, group_id, value, threshold, run_id) VALUES (?, ?, ?, ?, ?, ?, 1)');
+  sig.run('zscore', 'alice@acme.dev', 'alice@acme.dev', null, 3.1, 2.5);
+  sig.run('spend_spike', 'alice@acme.dev', 'alice@acme.dev', null, 4.2, 5);
+  sig.run('budget_burn', 'group_eng', null, 'group_eng', 2, 1);
+  const inc = db.prepare(
+    `INSERT INTO incidents (key, detector, severity, subject, email, group_id, group_name, day, message, value, threshold, unit, status,
+       onset_ms, detected_ms, alerted_ms, acknowledged_ms, resolved_ms, first_run, last_seen_run, updated_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, '2026-03-09', 'm', 1, 1, 'usd', ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+  );
+  // open, alerted: onset 1 h before detection
+  inc.run('zscore:alice', 'zscore', 'warning', 'user', 'alice@acme.dev', null, null, 'alerted', NOW - 2 * HOUR_MS, NOW - HOUR_MS, NOW - HOUR_MS + 60_000, null, null, 1, NOW);
+  // resolved: onset 3 h before detection, acked 10 min after alert, resolved 2 h after detection
+  inc.run('spike:alice', 'spend_spike', 'critical', 'user', 'alice@acme.dev', null, null, 'resolved', NOW - 8 * HOUR_MS, NOW - 5 * HOUR_MS, NOW - 5 * HOUR_MS, NOW - 5 * HOUR_MS + 600_000, NOW - 3 * HOUR_MS, 1, NOW);
+  inc.run('budget:eng', 'team_budget', 'critical', 'group', null, 'group_eng', 'Eng', 'detected', NOW - 2 * HOUR_MS, NOW - HOUR_MS, null, null, null, 1, NOW);
+
+  const forecasts: Forecast[] = [
+    { subject: 'user', email: 'alice@acme.dev', groupId: 'group_eng', groupName: 'Eng', cycleStartDay: '2026-03-01', cycleEndDay: '2026-03-31', asOfDay: '2026-03-09', daysElapsed: 9, daysTotal: 31, toDateMicro: 9e8, forecastMicro: 31e8, lowMicro: 25e8, highMicro: 40e8, dailyRateMicro: 1e8, includedMicro: 2e9, exhaustionDay: '2026-03-20', exhausted: false },
+    { subject: 'team', email: null, groupId: null, groupName: null, cycleStartDay: '2026-03-01', cycleEndDay: '2026-03-31', asOfDay: '2026-03-09', daysElapsed: 9, daysTotal: 31, toDateMicro: 9e9, forecastMicro: 31e9, lowMicro: 25e9, highMicro: 40e9, dailyRateMicro: 1e9, includedMicro: null, exhaustionDay: null, exhausted: false },
+  ];
+  const burn: BurnRate[] = [
+    { subject: 'group', groupId: 'group_eng', groupName: 'Eng', budgetMicro: 1e11, cycleToDateMicro: 5e10, budgetUsedRatio: 0.5, cycleElapsedRatio: 0.29, windows: [{ window: '1h', spendMicro: 1, rate: 14.4 }, { window: '6h', spendMicro: 1, rate: 6 }, { window: '1d', spendMicro: 1, rate: 1.2 }, { window: '3d', spendMicro: 1, rate: 0.9 }], fastBurn: true, slowBurn: false },
+  ];
+  const savings: Savings = { cycleStartDay: '2026-03-01', teamMedianPerRequestMicro: 4e6, teamP90PerRequestMicro: 2e7, totalMicro: 12_345e6, users: [{ email: 'alice@acme.dev', groupId: null, requests: 10, spendMicro: 1e9, costPerRequestMicro: 1e8, models: ['claude-4-opus'], savingsMicro: 12_345e6 }] };
+  const out = db.prepare('INSERT INTO detection_outputs (kind, run_id, value, updated_ms) VALUES (?, 1, ?, ?)');
+  out.run('forecasts', JSON.stringify(forecasts), NOW);
+  out.run('burn', JSON.stringify(burn), NOW);
+  out.run('savings', JSON.stringify(savings), NOW);
+}
+
+describe('detection, forecast and MTTx families', () => {
+  let db: Db;
+  let s: Sample[];
+  let text: string;
+  beforeAll(async () => {
+    db = openDb(':memory:');
+    seed(db);
+    const svc = createMetricsService(db, { now: () => NOW });
+    await svc.rebuild();
+    text = svc.body().toString();
+    s = parseExposition(text);
+  });
+  afterAll(() => db.close());
+
+  it('exposes each signal next to its threshold, with the user\'s group', () => {
+    const alice = { detector: 'zscore', subject: 'user', user: 'alice@acme.dev', group: 'Eng' };
+    expect(sampleValue(s, 'cursor_detector_signal', alice)).toBe(3.1);
+    expect(sampleValue(s, 'cursor_detector_threshold', alice)).toBe(2.5);
+    expect(sampleValue(s, 'cursor_detector_signal', { detector: 'budget_burn', subject: 'group', group: 'Eng' })).toBe(2);
+  });
+
+  it('has one cursor_anomaly_open series per open incident and none for resolved ones', () => {
+    const open = s.filter((x) => x.name === 'cursor_anomaly_open');
+    expect(open.map((x) => x.labels).sort((a, b) => a.detector.localeCompare(b.detector))).toEqual([
+      { detector: 'team_budget', severity: 'critical', subject: 'group', user: '', group: 'Eng' }, // '' = no label in PromQL
+      { detector: 'zscore', severity: 'warning', subject: 'user', user: 'alice@acme.dev', group: 'Eng' },
+    ]);
+    expect(open.every((x) => x.value === 1)).toBe(true);
+    expect(sampleValue(s, 'cursor_incidents_opened_total', { detector: 'spend_spike' })).toBe(1);
+  });
+
+  it('computes MTTD, MTTI and MTTR in seconds', () => {
+    expect(sampleValue(s, 'cursor_incident_mttd_seconds')).toBe((3600 + 3 * 3600 + 3600) / 3);
+    expect(sampleValue(s, 'cursor_incident_mtti_seconds')).toBe(600);
+    expect(sampleValue(s, 'cursor_incident_mttr_seconds')).toBe(2 * 3600);
+    expect(sampleValue(s, 'cursor_exporter_last_detection_duration_seconds')).toBe(2.5);
+  });
+
+  it('exposes forecasts with their range, budgets, burn rates and savings', () => {
+    const alice = { subject: 'user', user: 'alice@acme.dev', group: 'Eng' };
+    expect(sampleValue(s, 'cursor_forecast_cycle_spend_usd', alice)).toBe(31);
+    expect(sampleValue(s, 'cursor_forecast_cycle_spend_low_usd', alice)).toBe(25);
+    expect(sampleValue(s, 'cursor_forecast_cycle_spend_high_usd', alice)).toBe(40);
+    expect(sampleValue(s, 'cursor_forecast_cycle_spend_usd', { subject: 'team' })).toBe(310);
+    expect(sampleValue(s, 'cursor_forecast_plan_exhaustion_timestamp_seconds', { user: 'alice@acme.dev' })).toBe(dayStartMs('2026-03-20') / 1000);
+    expect(sampleValue(s, 'cursor_budget_usd', { subject: 'group', group: 'Eng' })).toBe(1000);
+    expect(sampleValue(s, 'cursor_budget_burn_rate', { group: 'Eng', window: '1h' })).toBe(14.4);
+    expect(sampleValue(s, 'cursor_budget_fast_burn', { group: 'Eng' })).toBe(1);
+    expect(sampleValue(s, 'cursor_savings_potential_usd')).toBe(123.45);
+    expect(sampleValue(s, 'cursor_user_savings_potential_usd', { user: 'alice@acme.dev', group: 'Eng' })).toBe(123.45);
+  });
+
+  it('passes promtool check metrics', async () => {
+    if (!binaryAvailable(PROMTOOL_BIN)) return;
+    const r = await promtoolCheckMetrics(text);
+    expect({ code: r.code, out: r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
+  });
+});
