@@ -1,97 +1,10 @@
-import { centsToMicro } from '../domain/money';
-import type { DailyUsageRow, UsageEvent } from '../domain/records';
-import { dayStartMs, HOUR_MS } from '../domain/time';
+import { dayStartMs } from '../domain/time';
 import { openDb, type Db } from '../store/db';
-import { EventKeyer } from '../store/event-key';
-import { saveGroups } from '../store/groups';
-import { upsertMembers } from '../store/members';
-import { finishRun, startRun } from '../store/runs';
 import { saveSpendSnapshot } from '../store/spend';
-import { upsertDailyUsage } from '../store/daily-usage';
-import { insertUsageEvents } from '../store/usage-events';
 import { binaryAvailable, parseExposition, promtoolCheckMetrics, PROMTOOL_BIN, sampleValue } from '../../../test/helpers/prometheus';
 import { hashUser } from './labels';
 import { createMetricsService } from './service';
-
-const CYCLE_START = dayStartMs('2026-03-01');
-const CYCLE_END = dayStartMs('2026-04-01');
-const NOW = dayStartMs('2026-03-10') + 12 * HOUR_MS;
-
-function event(email: string, model: string, day: string, cents: number, requests: number, tokens = 1000): UsageEvent {
-  return {
-    timestampMs: dayStartMs(day) + 3_600_000, email, model, kind: 'Usage-based', maxMode: false, requestsCosts: requests,
-    isTokenBasedCall: true, inputTokens: tokens, outputTokens: tokens / 10, cacheWriteTokens: 0, cacheReadTokens: tokens * 2,
-    tokenMicro: centsToMicro(cents), chargedMicro: centsToMicro(cents), cursorFeeMicro: 0, isChargeable: true, isHeadless: false,
-    conversationId: null,
-  };
-}
-
-function active(email: string, day: string): DailyUsageRow {
-  return {
-    day, email, userId: null, isActive: true, linesAdded: 0, linesDeleted: 0, acceptedLinesAdded: 0, acceptedLinesDeleted: 0,
-    applies: 0, accepts: 0, rejects: 0, tabsShown: 0, tabsAccepted: 0, composerRequests: 0, chatRequests: 0, agentRequests: 1,
-    cmdkUsages: 0, subscriptionIncludedReqs: 0, apiKeyReqs: 0, usageBasedReqs: 0, bugbotUsages: 0, mostUsedModel: null,
-    applyMostUsedExtension: null, tabMostUsedExtension: null, clientVersion: null,
-  };
-}
-
-const spendRow = (email: string, totalCents: number, includedCents: number, limit: number | null = null) => ({
-  email, userId: null, name: email, role: 'member', totalMicro: centsToMicro(totalCents), includedMicro: centsToMicro(includedCents),
-  onDemandMicro: centsToMicro(totalCents - includedCents), fastPremiumRequests: 0, monthlyLimitDollars: limit,
-  hardLimitOverrideDollars: 0, effectiveLimitDollars: limit,
-});
-
-/** A four-person team: alice (Eng, two models), bob (Sales), carol (never active), dave (removed). */
-export function seedKnownTeam(db: Db): void {
-  upsertMembers(
-    db,
-    [
-      { email: 'alice@acme.dev', userId: 'user_a', name: 'Alice', role: 'owner', isRemoved: false },
-      { email: 'bob@acme.dev', userId: 'user_b', name: 'Bob', role: 'member', isRemoved: false },
-      { email: 'carol@acme.dev', userId: 'user_c', name: 'Carol', role: 'member', isRemoved: false },
-      { email: 'dave@acme.dev', userId: 'user_d', name: 'Dave', role: 'member', isRemoved: true },
-    ],
-    NOW,
-  );
-  const member = (email: string) => ({ userId: null, email, name: email, joinedAtMs: null, leftAtMs: null, spendMicro: 0 });
-  saveGroups(
-    db,
-    {
-      groups: [
-        { id: 'group_eng', name: 'Eng', type: 'BILLING', directoryGroupId: null, memberCount: 1, spendMicro: centsToMicro(12345.678901), currentMembers: [member('alice@acme.dev')], formerMembers: [], dailySpend: [] },
-        { id: 'group_sales', name: 'Sales', type: 'BILLING', directoryGroupId: null, memberCount: 1, spendMicro: centsToMicro(250), currentMembers: [member('bob@acme.dev')], formerMembers: [], dailySpend: [] },
-      ],
-      cycle: { startMs: CYCLE_START, endMs: CYCLE_END },
-    },
-    NOW,
-  );
-  saveSpendSnapshot(
-    db,
-    { cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 12345.678901, 2000, 500), spendRow('bob@acme.dev', 250, 250), spendRow('dave@acme.dev', 10, 10)] },
-    NOW,
-  );
-  insertUsageEvents(
-    db,
-    [
-      event('alice@acme.dev', 'claude-4-opus', '2026-02-20', 150, 1),
-      event('alice@acme.dev', 'claude-4-opus', '2026-03-02', 150, 1),
-      event('alice@acme.dev', 'claude-4-opus', '2026-03-03', 150.25, 2),
-      event('alice@acme.dev', 'gpt-5', '2026-03-03', 12.5, 0.5),
-      event('bob@acme.dev', 'gpt-5', '2026-03-04', 40, 1, 500),
-    ],
-    new EventKeyer(),
-  );
-  upsertDailyUsage(db, [active('alice@acme.dev', '2026-03-02'), active('bob@acme.dev', '2026-02-20')]);
-  const run = startRun(db, 'collect', NOW - 60_000);
-  finishRun(
-    db, run,
-    {
-      status: 'ok', apiCalls: { '/teams/spend': { '200': 2 }, '/teams/members': { '200': 1, '429': 1 } }, rowsWritten: { usage_events: 5 },
-      errors: [], rateLimitWaits: 3, rateLimitWaitMs: 4500,
-    },
-    NOW - 30_000,
-  );
-}
+import { CYCLE_END, CYCLE_START, NOW, seedKnownTeam, spendRow } from './testing';
 
 describe('metrics service exposition of a known team', () => {
   let db: Db;
