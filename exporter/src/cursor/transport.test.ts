@@ -37,7 +37,7 @@ function client(extra: Partial<CursorClientOptions> = {}): CursorApi {
     now: () => clock,
     random: () => 0.5,
     onCall: (info) => calls.push(info),
-    logger: { warn: (obj, msg) => logs.push([obj, msg]), debug: (obj, msg) => logs.push([obj, msg]) },
+    logger: { warn: (obj, msg) => logs.push([obj, msg]) },
     ...extra,
   });
 }

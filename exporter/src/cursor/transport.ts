@@ -11,10 +11,9 @@ import { CursorError, type CursorErrorKind } from './errors';
 import { RateLimiter, type RateLimits } from './rate-limiter';
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffPolicy } from './retry';
 
-/** The subset of a pino logger the client uses. */
+/** The subset of a pino logger the client uses: one warning per retry. */
 export interface ClientLogger {
   warn(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
 }
 
 export interface TransportOptions {
