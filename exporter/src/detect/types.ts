@@ -40,7 +40,7 @@ export const DETECTOR_IDS: readonly DetectorId[] = [
 
 export type Severity = 'info' | 'warning' | 'critical';
 export type SubjectKind = 'user' | 'group' | 'team';
-export type FindingUnit = 'usd' | 'ratio' | 'sigma' | 'requests' | 'tokens' | 'usd_per_request';
+export type FindingUnit = 'usd' | 'ratio' | 'sigma' | 'requests' | 'tokens' | 'usd_per_request' | 'users';
 
 export interface Finding {
   detector: DetectorId;

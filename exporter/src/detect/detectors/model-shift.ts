@@ -1,0 +1,92 @@
+import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, money, pushSignal, usd } from '../context';
+
+/**
+ * Model shift: the model a user makes most requests with moved, between the baseline window and the
+ * recent window, to one that costs at least `minPriceRatio` × more per request (team-wide $/request
+ * over both windows), and the new model carries at least `minShare` of the recent requests.
+ */
+export function modelShift(ctx: Ctx): DetectorOutput {
+  const out = emptyOutput();
+  const { recentDays: r, baselineDays: b, minPriceRatio, minShare } = ctx.settings.modelShift;
+  const minRequests = ctx.settings.costPerRequest.minRequests;
+  const d = ctx.today - 1;
+  const recentFrom = d - r + 1;
+  const baseFrom = recentFrom - b;
+  if (baseFrom < 0) return out;
+  const { modelUse, models, users } = ctx.facts;
+  const priceSpend = new Float64Array(models.length);
+  const priceReq = new Float64Array(models.length);
+  for (const list of modelUse)
+    for (const m of list)
+      if (m.d >= baseFrom && m.d <= d) {
+        priceSpend[m.m] += m.spendMicro;
+        priceReq[m.m] += m.requests;
+      }
+  const price = (m: number) => (priceReq[m] > 0 ? priceSpend[m] / priceReq[m] : 0);
+  for (let u = 0; u < users.length; u++) {
+    const baseReq = new Map<number, number>();
+    const recentReq = new Map<number, number>();
+    let recentTotal = 0;
+    let recentSpend = 0;
+    for (const m of modelUse[u]) {
+      if (m.d < baseFrom || m.d > d) continue;
+      const into = m.d >= recentFrom ? recentReq : baseReq;
+      into.set(m.m, (into.get(m.m) ?? 0) + m.requests);
+      if (m.d >= recentFrom) {
+        recentTotal += m.requests;
+        recentSpend += m.spendMicro;
+      }
+    }
+    const oldP = argmax(baseReq);
+    const newP = argmax(recentReq);
+    if (oldP < 0 || newP < 0 || oldP === newP) continue;
+    if (sum(baseReq) < minRequests || recentTotal < minRequests) continue;
+    const share = (recentReq.get(newP) ?? 0) / recentTotal;
+    const ratio = price(oldP) > 0 ? price(newP) / price(oldP) : 0;
+    if (share < minShare) continue;
+    pushSignal(out, ctx, 'model_shift', { u }, ratio, minPriceRatio);
+    if (!(ratio >= minPriceRatio)) continue;
+    let onset = recentFrom;
+    for (let i = recentFrom; i <= d; i++) {
+      const day = modelUse[u].filter((m) => m.d === i);
+      const top = day.reduce((best, m) => (best && best.requests >= m.requests ? best : m), undefined as (typeof day)[number] | undefined);
+      if (top && top.m === newP) {
+        onset = i;
+        break;
+      }
+    }
+    out.findings.push(
+      makeFinding(ctx, {
+        detector: 'model_shift',
+        severity: 'warning',
+        subject: 'user',
+        u,
+        models: [models[newP], models[oldP]],
+        keyModel: models[newP],
+        d,
+        onsetDay: onset,
+        value: usd(price(newP)),
+        baseline: usd(price(oldP)),
+        threshold: usd(price(oldP) * minPriceRatio),
+        unit: 'usd_per_request',
+        message: `${users[u].name}: primary model moved from ${models[oldP]} (${money(price(oldP))}/req) to ${models[newP]} (${money(price(newP))}/req, ${fixed1(ratio)}× pricier), ${Math.round(share * 100)}% of requests in the last ${r} days`,
+        amountMicro: recentSpend,
+        periodTeamMicro: ctx.teamDaily.slice(recentFrom, d + 1).reduce((a, x) => a + x, 0),
+      }),
+    );
+  }
+  return out;
+}
+
+function argmax(m: Map<number, number>): number {
+  let best = -1;
+  let bestV = 0;
+  for (const [k, v] of m) if (v > bestV) [best, bestV] = [k, v];
+  return best;
+}
+
+function sum(m: Map<number, number>): number {
+  let s = 0;
+  for (const v of m.values()) s += v;
+  return s;
+}

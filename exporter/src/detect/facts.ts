@@ -1,0 +1,284 @@
+import type { BillingCycle } from '../domain/records';
+import { DAY_MS, HOUR_MS, addDays, dayStartMs, daysBetween } from '../domain/time';
+import type { Db } from '../store/db';
+
+/**
+ * Facts: everything the detectors read, as plain arrays. Per-user daily series are dense typed
+ * arrays indexed [user * days.length + day] so trailing windows are index arithmetic and a missing
+ * day is a zero. This is the only detection file that touches SQL (loadFacts, crossingTimes).
+ *
+ * Spend is usage_daily.charged_micro over all events (included ones too): it measures what a person
+ * consumes, which is what an anomaly is about, whoever pays. Requests are usage events (one per request).
+ */
+
+export interface UserFact {
+  email: string;
+  name: string;
+  groupIdx: number; // index into Facts.groups, −1 when in no group
+}
+
+export interface GroupFact {
+  id: string;
+  name: string;
+}
+
+export interface ModelUse {
+  d: number; // day index
+  m: number; // index into Facts.models
+  spendMicro: number;
+  requests: number;
+}
+
+/** Spend per clock hour for the burn-rate windows, team-wide and per group. */
+export interface HourlySpend {
+  startMs: number; // hour-aligned start of bucket 0
+  endMs: number; // end of the data (exclusive); burn windows end here
+  team: Float64Array;
+  byGroup: Float64Array[]; // indexed like Facts.groups
+}
+
+export interface Facts {
+  days: string[]; // contiguous, ascending
+  users: UserFact[];
+  groups: GroupFact[];
+  spend: Float64Array; // micro-cents
+  requests: Float64Array;
+  tokens: Float64Array;
+  usageBased: Float64Array; // usage-based (beyond the plan) events
+  models: string[];
+  modelUse: ModelUse[][]; // per user, ascending day
+  cycles: BillingCycle[]; // ascending by start
+  hourly: HourlySpend | null;
+  limitedUsers: { count: number; asOfMs: number } | null;
+}
+
+export interface UsageInput {
+  day: string;
+  email: string;
+  model: string;
+  spendMicro: number;
+  requests: number;
+  tokens?: number;
+  usageBased?: number;
+}
+
+export interface FactsInput {
+  fromDay: string;
+  toDay: string;
+  usage: UsageInput[];
+  members?: { email: string; name: string; groupId?: string | null }[];
+  groups?: GroupFact[];
+  cycles?: BillingCycle[];
+  hourly?: { email: string; hourMs: number; spendMicro: number }[];
+  hourlyEndMs?: number;
+  limitedUsers?: { count: number; asOfMs: number } | null;
+}
+
+/** Accumulates facts row by row, so the SQL loader streams rows without building objects. */
+export class FactsBuilder {
+  private readonly days: string[];
+  private readonly dayIdx = new Map<string, number>();
+  private readonly userIdx = new Map<string, number>();
+  private readonly groupIdx = new Map<string, number>();
+  private readonly modelIdx = new Map<string, number>();
+  private readonly users: UserFact[] = [];
+  private readonly groups: GroupFact[] = [];
+  private readonly models: string[] = [];
+  private readonly usage: { u: number; d: number; m: number; spend: number; req: number; tok: number; ub: number }[] = [];
+  private readonly hourRows: { u: number; hourMs: number; spend: number }[] = [];
+
+  constructor(fromDay: string, toDay: string) {
+    if (dayStartMs(fromDay) > dayStartMs(toDay)) throw new Error(`facts window ${fromDay}…${toDay} is empty`);
+    this.days = daysBetween(fromDay, toDay);
+    this.days.forEach((d, i) => this.dayIdx.set(d, i));
+  }
+
+  group(id: string, name: string): number {
+    let g = this.groupIdx.get(id);
+    if (g === undefined) {
+      g = this.groups.push({ id, name }) - 1;
+      this.groupIdx.set(id, g);
+    } else this.groups[g].name = name;
+    return g;
+  }
+
+  user(email: string, name?: string, groupId?: string | null): number {
+    let u = this.userIdx.get(email);
+    if (u === undefined) {
+      u = this.users.push({ email, name: name || email, groupIdx: -1 }) - 1;
+      this.userIdx.set(email, u);
+    } else if (name) this.users[u].name = name;
+    if (groupId) this.users[u].groupIdx = this.groupIdx.get(groupId) ?? this.group(groupId, groupId);
+    return u;
+  }
+
+  /** Rows outside the window are ignored (callers may over-select). */
+  usageRow(day: string, email: string, model: string, spendMicro: number, requests: number, tokens = 0, usageBased = 0): void {
+    const d = this.dayIdx.get(day);
+    if (d === undefined) return;
+    let m = this.modelIdx.get(model);
+    if (m === undefined) {
+      m = this.models.push(model) - 1;
+      this.modelIdx.set(model, m);
+    }
+    this.usage.push({ u: this.user(email), d, m, spend: spendMicro, req: requests, tok: tokens, ub: usageBased });
+  }
+
+  hourRow(email: string, hourMs: number, spendMicro: number): void {
+    this.hourRows.push({ u: this.user(email), hourMs, spend: spendMicro });
+  }
+
+  build(extra: { cycles?: BillingCycle[]; hourlyEndMs?: number; limitedUsers?: Facts['limitedUsers'] } = {}): Facts {
+    const nD = this.days.length;
+    const nU = this.users.length;
+    const spend = new Float64Array(nU * nD);
+    const requests = new Float64Array(nU * nD);
+    const tokens = new Float64Array(nU * nD);
+    const usageBased = new Float64Array(nU * nD);
+    const modelUse: ModelUse[][] = Array.from({ length: nU }, () => []);
+    for (const r of this.usage) {
+      const i = r.u * nD + r.d;
+      spend[i] += r.spend;
+      requests[i] += r.req;
+      tokens[i] += r.tok;
+      usageBased[i] += r.ub;
+      modelUse[r.u].push({ d: r.d, m: r.m, spendMicro: r.spend, requests: r.req });
+    }
+    for (const list of modelUse) list.sort((a, b) => a.d - b.d);
+    return {
+      days: this.days,
+      users: this.users,
+      groups: this.groups,
+      spend,
+      requests,
+      tokens,
+      usageBased,
+      models: this.models,
+      modelUse,
+      cycles: [...(extra.cycles ?? [])].sort((a, b) => a.startMs - b.startMs),
+      hourly: this.buildHourly(extra.hourlyEndMs),
+      limitedUsers: extra.limitedUsers ?? null,
+    };
+  }
+
+  private buildHourly(endMs: number | undefined): HourlySpend | null {
+    if (this.hourRows.length === 0 && endMs === undefined) return null;
+    // Loops, not Math.min(...rows): a whole-window backtest has more rows than the argument limit.
+    let end = endMs ?? -Infinity;
+    if (endMs === undefined) for (const r of this.hourRows) end = Math.max(end, r.hourMs + HOUR_MS);
+    let startMs = end - 3 * DAY_MS;
+    for (const r of this.hourRows) startMs = Math.min(startMs, r.hourMs);
+    const start = Math.floor(startMs / HOUR_MS) * HOUR_MS;
+    const n = Math.ceil((end - start) / HOUR_MS);
+    const team = new Float64Array(n);
+    const byGroup = this.groups.map(() => new Float64Array(n));
+    for (const r of this.hourRows) {
+      const h = Math.floor((r.hourMs - start) / HOUR_MS);
+      if (h < 0 || h >= n || r.hourMs >= end) continue;
+      team[h] += r.spend;
+      const g = this.users[r.u].groupIdx;
+      if (g >= 0) byGroup[g][h] += r.spend;
+    }
+    return { startMs: start, endMs: end, team, byGroup };
+  }
+}
+
+/** Builds facts from plain objects (tests, fixtures, the simulator). */
+export function buildFacts(input: FactsInput): Facts {
+  const b = new FactsBuilder(input.fromDay, input.toDay);
+  for (const g of input.groups ?? []) b.group(g.id, g.name);
+  for (const m of input.members ?? []) b.user(m.email, m.name, m.groupId ?? null);
+  for (const r of input.usage) b.usageRow(r.day, r.email, r.model, r.spendMicro, r.requests, r.tokens ?? 0, r.usageBased ?? 0);
+  for (const h of input.hourly ?? []) b.hourRow(h.email, h.hourMs, h.spendMicro);
+  return b.build({ cycles: input.cycles, hourlyEndMs: input.hourlyEndMs, limitedUsers: input.limitedUsers ?? null });
+}
+
+export function cell(facts: Facts, u: number, d: number): number {
+  return u * facts.days.length + d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL: the store → facts.
+
+export interface LoadOptions {
+  fromDay: string;
+  toDay: string;
+  /** Load hourly spend from usage_events for the 3 days before this instant (burn rates). */
+  hourlyUntilMs?: number;
+  /** Load hourly spend from usage_events over the whole window (backtests of burn rates). */
+  hourlyWholeWindow?: boolean;
+}
+
+/** Reads the facts for [fromDay, toDay] from the store. */
+export function loadFacts(db: Db, opts: LoadOptions): Facts {
+  const b = new FactsBuilder(opts.fromDay, opts.toDay);
+  const groups = db.prepare('SELECT id, name FROM billing_groups ORDER BY id').raw().all() as [string, string][];
+  for (const [id, name] of groups) b.group(id, name);
+  const members = db
+    .prepare(
+      `SELECT m.email, m.name, gm.group_id FROM members m LEFT JOIN group_members gm ON gm.email = m.email
+       WHERE m.is_removed = 0 OR EXISTS (SELECT 1 FROM usage_daily u WHERE u.email = m.email AND u.day BETWEEN ? AND ?)`,
+    )
+    .raw()
+    .all(opts.fromDay, opts.toDay) as [string, string, string | null][];
+  for (const [email, name, groupId] of members) b.user(email, name, groupId);
+  // Group members without a member row (removed before the first sync) still belong to their group.
+  for (const [email, groupId] of db.prepare('SELECT email, group_id FROM group_members').raw().all() as [string, string][])
+    b.user(email, undefined, groupId);
+  const rows = db
+    .prepare(
+      `SELECT day, email, model, charged_micro, events,
+         input_tokens + output_tokens + cache_write_tokens + cache_read_tokens, usage_based_events
+       FROM usage_daily WHERE day BETWEEN ? AND ?`,
+    )
+    .raw()
+    .iterate(opts.fromDay, opts.toDay) as IterableIterator<[string, string, string, number, number, number, number]>;
+  for (const [day, email, model, spend, events, tokens, ub] of rows) {
+    b.usageRow(day, email, model, spend, events, tokens, ub);
+  }
+  let hourlyEndMs: number | undefined;
+  if (opts.hourlyUntilMs !== undefined || opts.hourlyWholeWindow) {
+    const until = opts.hourlyWholeWindow ? dayStartMs(addDays(opts.toDay, 1)) : (opts.hourlyUntilMs as number);
+    const from = opts.hourlyWholeWindow ? dayStartMs(opts.fromDay) : until - 3 * DAY_MS;
+    const hours = db
+      .prepare(
+        `SELECT email, (ts_ms / ${HOUR_MS}) * ${HOUR_MS} AS h, SUM(charged_micro) FROM usage_events
+         WHERE ts_ms >= ? AND ts_ms < ? GROUP BY email, h`,
+      )
+      .raw()
+      .all(from, until) as [string, number, number][];
+    for (const [email, h, spend] of hours) b.hourRow(email, h, spend);
+    hourlyEndMs = until;
+  }
+  const cycles = loadCycles(db);
+  const limited = db.prepare("SELECT value, updated_ms FROM meta WHERE key = 'limited_users_count'").raw().get() as
+    | [string, number]
+    | undefined;
+  const count = limited ? Number(limited[0]) : NaN;
+  return b.build({
+    cycles,
+    hourlyEndMs,
+    limitedUsers: limited && Number.isFinite(count) ? { count, asOfMs: limited[1] } : null,
+  });
+}
+
+export function loadCycles(db: Db): BillingCycle[] {
+  return db.prepare('SELECT start_ms AS startMs, end_ms AS endMs FROM billing_cycles ORDER BY start_ms').all() as BillingCycle[];
+}
+
+/**
+ * When each user's cumulative spend on a day first reached an amount, from the raw events: the
+ * onset of a finding in the data, so MTTD measures data → alert rather than detection → incident.
+ */
+export function crossingTimes(db: Db, asks: { email: string; day: string; micro: number }[]): (number | null)[] {
+  const stmt = db.prepare('SELECT ts_ms, charged_micro FROM usage_events WHERE email = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms');
+  return asks.map(({ email, day, micro }) => {
+    const start = dayStartMs(day);
+    let sum = 0;
+    for (const [ts, c] of stmt.raw().iterate(email, start, start + DAY_MS) as IterableIterator<[number, number]>) {
+      sum += c;
+      if (sum >= micro) return ts;
+    }
+    return null;
+  });
+}
