@@ -18,6 +18,12 @@ function scrubDeep(value: unknown, secrets: readonly string[], depth = 0): unkno
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets, depth + 1));
   const out: Record<string, unknown> = {};
+  // Error fields are not enumerable: copy the ones worth logging before scrubbing them.
+  if (value instanceof Error) {
+    out.type = value.name;
+    out.message = scrub(value.message, secrets);
+    if (value.stack) out.stack = scrub(value.stack, secrets);
+  }
   for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, secrets, depth + 1);
   return out;
 }

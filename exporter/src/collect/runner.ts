@@ -40,6 +40,8 @@ export interface RunRequest {
 
 export interface RunResult extends RunOutcome {
   id: number;
+  /** Per-step outcome, keyed by step name (for per-collector success metrics). */
+  steps: Record<string, { ok: boolean; durationMs: number }>;
   kind: RunKind;
   startedMs: number;
   endedMs: number;
@@ -90,6 +92,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       };
       const rowsWritten: Record<string, number> = {};
       const errors: RunError[] = [];
+      const stepOutcomes: RunResult['steps'] = {};
       for (const step of steps) {
         if (stopping) {
           errors.push({ step: step.name, message: new StopRequested().message });
@@ -99,10 +102,12 @@ export function createCollector(deps: CollectorDeps): Collector {
         try {
           const rows = await step.run(ctx);
           for (const [table, n] of Object.entries(rows)) rowsWritten[table] = (rowsWritten[table] ?? 0) + n;
+          stepOutcomes[step.name] = { ok: true, durationMs: Date.now() - t0 };
           deps.logger?.debug({ step: step.name, rows, ms: Date.now() - t0 }, 'collect step done');
         } catch (err) {
           const message = scrub(err instanceof Error ? err.message : String(err), deps.secrets);
           errors.push({ step: step.name, message });
+          stepOutcomes[step.name] = { ok: false, durationMs: Date.now() - t0 };
           deps.logger?.warn({ step: step.name, error: message }, 'collect step failed');
         }
         lease.renew();
@@ -113,7 +118,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       const endedMs = now();
       finishRun(db, id, outcome, endedMs);
       deps.logger?.info({ run: id, kind, status, rowsWritten, errors: errors.length, ms: endedMs - startedMs }, 'collection finished');
-      return { id, kind, startedMs, endedMs, ...outcome };
+      return { id, kind, startedMs, endedMs, steps: stepOutcomes, ...outcome };
     } finally {
       lease.release();
     }

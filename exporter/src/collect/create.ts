@@ -1,0 +1,42 @@
+import { createCursorClient, type CursorClientOptions } from '../cursor/client';
+import type { Config } from '../config';
+import { configSecrets } from '../config';
+import type { Logger } from '../logger';
+import { SqliteEtagCache } from '../store/analytics';
+import type { Db } from '../store/db';
+import { CallTally } from './call-tally';
+import type { CollectOptions } from './context';
+import { createCollector, type Collector } from './runner';
+
+export const USER_AGENT = 'cursor-usage-exporter/0.1 (+https://github.com/cursor-usage-stack)';
+
+export interface CollectorStackOptions {
+  db: Db;
+  config: Config;
+  logger?: Logger;
+  now?: () => number;
+  /** Overrides for the client (tests and demo: faster limits, no real sleeps). */
+  client?: Partial<CursorClientOptions>;
+  collect?: Partial<CollectOptions>;
+}
+
+/** The Cursor client wired to a collector: call counts, persisted ETags, scrubbed errors. */
+export function createCollectorStack(opts: CollectorStackOptions): Collector {
+  const { config, db } = opts;
+  if (!config.adminApiKey) throw new Error('CURSOR_ADMIN_API_KEY is not set');
+  const calls = new CallTally();
+  const api = createCursorClient({
+    adminKey: config.adminApiKey,
+    analyticsKey: config.analyticsApiKey,
+    baseUrl: config.cursorApiUrl,
+    userAgent: USER_AGENT,
+    etagCache: new SqliteEtagCache(db),
+    onCall: calls.record,
+    logger: opts.logger,
+    ...opts.client,
+  });
+  return createCollector({
+    db, api, calls, now: opts.now, logger: opts.logger, secrets: configSecrets(config),
+    options: { initialBackfillDays: config.initialBackfillDays, ...opts.collect },
+  });
+}

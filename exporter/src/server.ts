@@ -1,0 +1,113 @@
+import fastifySchedule from '@fastify/schedule';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { AsyncTask, SimpleIntervalJob } from 'toad-scheduler';
+import { createCollectorStack } from './collect/create';
+import type { CollectOptions } from './collect/context';
+import { CollectorBusyError, type Collector } from './collect/runner';
+import { buildApp } from './app';
+import { ConfigError, configSecrets, loadConfig, type Config } from './config';
+import type { CursorClientOptions } from './cursor/client';
+import { createLogger, type Logger } from './logger';
+import { createMetricsService, type MetricsService } from './metrics/service';
+import { Pipeline, type AfterCollectHook } from './pipeline';
+import { openDb, type Db } from './store/db';
+
+export const MISSING_KEY_MESSAGE =
+  'CURSOR_ADMIN_API_KEY is not set: the exporter needs a Cursor Admin API key (Cursor dashboard → API Keys) to collect. ' +
+  'To try it without a key, run `npm run demo` (a simulated 60-person team).';
+
+export interface ServeOptions {
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Extra after-collect hooks (the metrics rebuild is always registered first). */
+  hooks?: (db: Db, config: Config) => AfterCollectHook[];
+  /** Extra route plugins (the JSON API). */
+  plugins?: (db: Db, config: Config) => FastifyPluginAsync[];
+  client?: Partial<CursorClientOptions>;
+  collect?: Partial<CollectOptions>;
+  now?: () => number;
+  /** Skip listening (tests use app.inject). */
+  listen?: boolean;
+}
+
+export interface ServeHandle {
+  app: FastifyInstance;
+  db: Db;
+  config: Config;
+  collector: Collector;
+  pipeline: Pipeline;
+  metrics: MetricsService;
+  /** Resolves when the first collection at start has finished (whatever its status). */
+  firstCycle: Promise<void>;
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Config, with the refusal to run without a key: shared by serve, collect and backfill. */
+export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = loadConfig(env);
+  if (!config.adminApiKey) throw new ConfigError([MISSING_KEY_MESSAGE]);
+  return config;
+}
+
+/**
+ * The long-running exporter: validates config, opens the store, serves HTTP, runs a first
+ * collection right away (a backfill of INITIAL_BACKFILL_DAYS on an empty database) and then one
+ * every COLLECT_INTERVAL, never two at once.
+ */
+export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
+  const config = loadServiceConfig(opts.env);
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
+  const db = openDb(config.databasePath);
+  const collector = createCollectorStack({ db, config, logger, now: opts.now, client: opts.client, collect: opts.collect });
+  const metrics = createMetricsService(db, { now: opts.now });
+  const pipeline = new Pipeline(collector, logger).addHook({
+    name: 'metrics',
+    run: (r) => metrics.rebuild({ nowMs: opts.now?.(), collectors: r.steps }),
+  });
+  for (const hook of opts.hooks?.(db, config) ?? []) pipeline.addHook(hook);
+  await metrics.rebuild({ nowMs: opts.now?.() }); // serve what the store already holds from the first scrape on
+
+  let inflight: Promise<void> = Promise.resolve();
+  const cycle = (): Promise<void> => {
+    inflight = pipeline.runCycle().then(
+      () => undefined,
+      (err: unknown) => {
+        // Busy = a run in another process (`collect`, `backfill`) holds the lease: skip this tick.
+        if (err instanceof CollectorBusyError) logger.warn(err.message);
+        else logger.error({ err }, 'collection cycle failed');
+      },
+    );
+    return inflight;
+  };
+
+  const app = await buildApp({
+    metrics, logger, ready: () => pipeline.cyclesCompleted > 0, plugins: opts.plugins?.(db, config),
+  });
+  await app.register(fastifySchedule);
+  await app.ready();
+  app.scheduler.addSimpleIntervalJob(
+    new SimpleIntervalJob(
+      { milliseconds: config.collectIntervalMs, runImmediately: false },
+      new AsyncTask('collect', cycle, (err) => logger.error({ err }, 'scheduled collection failed')),
+      { id: 'collect', preventOverrun: true },
+    ),
+  );
+  const url = opts.listen === false ? undefined : await app.listen({ port: config.port, host: config.host });
+  if (url) logger.info({ url }, 'exporter listening');
+  const firstCycle = cycle();
+
+  let closing: Promise<void> | undefined;
+  return {
+    app, db, config, collector, pipeline, metrics, firstCycle, url,
+    close() {
+      closing ??= (async () => {
+        // The current run stops at its next commit boundary; its hooks finish before the store closes.
+        await Promise.all([app.close(), collector.stop()]);
+        await inflight;
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}
