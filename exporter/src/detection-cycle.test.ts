@@ -1,0 +1,143 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runDetectionCycle, type DetectFn } from './detection-cycle';
+import { DEFAULT_SETTINGS } from './detect/settings';
+import type { DetectionResult, Finding } from './detect/types';
+import { usdToMicro } from './domain/money';
+import { addDays } from './domain/time';
+import { latestOutput, listDetectionRuns, listFindings } from './incidents/findings-repo';
+import { listIncidents } from './incidents/repo';
+import { finding } from './incidents/testing';
+import { updateSettings } from './settings/store';
+import { openDb, type Db } from './store/db';
+
+const H = 3_600_000;
+const T0 = Date.parse('2026-03-10T12:00:00Z');
+let db: Db;
+beforeEach(() => {
+  db = openDb(':memory:');
+});
+afterEach(() => db.close());
+
+function result(findings: Finding[]): DetectionResult {
+  return {
+    findings,
+    signals: findings.map((f) => ({ detector: f.detector, email: f.email, groupId: f.groupId, value: f.value, threshold: f.threshold })),
+    forecasts: [],
+    burn: [],
+    savings: { cycleStartDay: '2026-03-01', teamMedianPerRequestMicro: 1, teamP90PerRequestMicro: 2, totalMicro: 0, users: [] },
+  };
+}
+/** A scripted detection pass: run i returns script[i]. */
+function scripted(script: Finding[][]): DetectFn {
+  let i = 0;
+  return () => result(script[Math.min(i++, script.length - 1)]);
+}
+
+describe('runDetectionCycle', () => {
+  it('persists every finding, keeps incidents for notifiable ones, and auto-resolves with the saved setting', async () => {
+    updateSettings(db, { autoResolveAfterRuns: 2 });
+    const quiet = finding({ key: 'zscore:bob@example.com', detector: 'zscore', email: 'bob@example.com', notify: false, unit: 'sigma' });
+    const detect = scripted([[finding(), quiet], [], [], [finding()]]);
+
+    const r1 = await runDetectionCycle(db, { nowMs: T0, detect });
+    expect(r1).toMatchObject({ findings: 2, notifiable: 1, openIncidents: 1, silences: null, digests: { planExhaustion: 'disabled' } });
+    expect(r1.opened).toHaveLength(1);
+    const stored = listFindings(db);
+    expect(stored.map((f) => [f.key, f.notify, f.incidentId])).toEqual([
+      ['spend_spike:alice@example.com', true, r1.opened[0]],
+      ['zscore:bob@example.com', false, null],
+    ]);
+    expect(listFindings(db, { notify: false })).toHaveLength(1);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM signals').get() as { n: number }).n).toBe(2);
+    expect(latestOutput(db, 'savings')?.value.teamP90PerRequestMicro).toBe(2);
+
+    await runDetectionCycle(db, { nowMs: T0 + H, detect });
+    expect((db.prepare('SELECT COUNT(*) AS n FROM signals').get() as { n: number }).n).toBe(0); // latest only
+    const r3 = await runDetectionCycle(db, { nowMs: T0 + 2 * H, detect });
+    expect(r3.resolved).toEqual(r1.opened);
+    const r4 = await runDetectionCycle(db, { nowMs: T0 + 3 * H, detect });
+    expect(r4.opened).toHaveLength(1);
+    expect(r4.opened[0]).not.toBe(r1.opened[0]);
+
+    const runs = listDetectionRuns(db);
+    expect(runs.map((r) => [r.status, r.findings, r.opened, r.resolved, r.openAfter])).toEqual([
+      ['ok', 1, 1, 0, 1],
+      ['ok', 0, 0, 1, 0],
+      ['ok', 0, 0, 0, 1],
+      ['ok', 2, 1, 0, 1],
+    ]);
+    expect(listIncidents(db).map((i) => i.status)).toEqual(['detected', 'resolved']);
+  });
+
+  it('uses explicit settings over the saved ones', async () => {
+    updateSettings(db, { autoResolveAfterRuns: 5 });
+    const detect = scripted([[finding()], []]);
+    await runDetectionCycle(db, { nowMs: T0, detect });
+    const r = await runDetectionCycle(db, { nowMs: T0 + H, detect, settings: { ...DEFAULT_SETTINGS, autoResolveAfterRuns: 1 } });
+    expect(r.resolved).toHaveLength(1);
+  });
+
+  it('records a failed run and writes nothing else when detection throws', async () => {
+    const boom: DetectFn = () => {
+      throw new Error('facts unavailable');
+    };
+    await expect(runDetectionCycle(db, { nowMs: T0, detect: boom })).rejects.toThrow('facts unavailable');
+    expect(listDetectionRuns(db)).toEqual([expect.objectContaining({ status: 'failed', error: 'facts unavailable' })]);
+    expect(listIncidents(db)).toEqual([]);
+  });
+
+  it('reports an unreachable Alertmanager without failing the cycle', async () => {
+    const r = await runDetectionCycle(db, { nowMs: T0, detect: scripted([[finding()]]), notify: { alertmanagerUrl: 'http://127.0.0.1:1' } });
+    expect(r.silences).toEqual({ error: expect.stringMatching(/^Alertmanager silences request failed/) });
+    expect(r.openIncidents).toBe(1);
+  });
+
+  it('acknowledges from silences and posts due digests in the same cycle', async () => {
+    const posts: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (req.url === '/api/v2/silences') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify([{ id: 's1', status: { state: 'active' }, matchers: [{ name: 'user', value: 'alice@example.com', isRegex: false }], startsAt: '2026-03-10T12:30:00Z', endsAt: '2026-03-11T00:00:00Z' }]));
+        } else {
+          posts.push(JSON.parse(body).text);
+          res.end('ok');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-12T00:00:00Z'));
+      const r = await runDetectionCycle(db, {
+        nowMs: T0 + H,
+        detect: scripted([[finding()]]),
+        notify: { alertmanagerUrl: base, slackWebhookUrl: `${base}/services/hook` },
+      });
+      expect(r.silences).toEqual({ activeSilences: 1, acknowledged: r.opened });
+      // The silence predates the incident, so it acknowledges at detection time, not before.
+      expect(listIncidents(db)[0]).toMatchObject({ status: 'acknowledged', acknowledgedMs: T0 + H });
+      expect(r.digests).toMatchObject({ planExhaustion: 'none_exhausted', cycleSummary: 'sent' });
+      expect(posts).toEqual(['Cursor cycle summary: $0.00 spent, cycle ends 2026-03-11']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('runs the real detection pass over the store and opens an incident for a spike', async () => {
+    db.prepare('INSERT INTO members (email, name, role, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, 0, 0)').run('alice@example.com', 'Alice', 'member');
+    db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-04-01T00:00:00Z'));
+    const usage = db.prepare('INSERT INTO usage_daily (day, email, model, events, requests, charged_micro) VALUES (?, ?, ?, ?, ?, ?)');
+    for (let d = 1; d <= 14; d++) usage.run(addDays('2026-03-01', d - 1), 'alice@example.com', 'gpt-5', 20, 20, usdToMicro(8));
+    usage.run('2026-03-15', 'alice@example.com', 'claude-4-opus-max', 60, 60, usdToMicro(400));
+    const r = await runDetectionCycle(db, { nowMs: Date.parse('2026-03-15T18:00:00Z') });
+    const spike = listFindings(db, { detector: 'spend_spike' });
+    expect(spike).toHaveLength(1);
+    expect(spike[0]).toMatchObject({ email: 'alice@example.com', notify: true, day: '2026-03-15' });
+    expect(r.opened.length).toBeGreaterThanOrEqual(1);
+    expect(listIncidents(db, { detector: 'spend_spike' })).toEqual([expect.objectContaining({ status: 'detected', email: 'alice@example.com' })]);
+  });
+});
