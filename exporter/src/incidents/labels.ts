@@ -26,7 +26,7 @@ export function alertMatchesIncident(labels: Record<string, string>, inc: MatchF
   const subject = labels.subject || (labels.user ? 'user' : labels.group ? 'group' : 'team');
   if (subject !== inc.subject) return false;
   const values = incidentLabelValues(inc);
-  if (subject === 'user') return values.user.includes((labels.user ?? '').toLowerCase()) || values.user.includes(labels.user ?? '');
+  if (subject === 'user') return values.user.includes((labels.user ?? '').toLowerCase()); // hashes are lower-case hex
   if (subject === 'group') return !!labels.group && values.group.includes(labels.group);
   return true;
 }
