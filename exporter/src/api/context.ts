@@ -1,0 +1,36 @@
+import type { Db } from '../store/db';
+import { QueryCache } from '../queries/cache';
+import { teamStats, type TeamStats } from '../queries/members';
+import { dayWindow, type DayWindow } from '../queries/window';
+import { DEFAULT_MUTATION_LIMIT, type MutationLimit } from './routes/limits';
+
+/** What every route needs: the store, a clock, and the shared read cache. */
+export class ApiContext {
+  readonly cache: QueryCache;
+  /** Route config that rate-limits a mutation. */
+  readonly mutation: { rateLimit: MutationLimit };
+
+  constructor(
+    readonly db: Db,
+    readonly now: () => number,
+    limit: MutationLimit = DEFAULT_MUTATION_LIMIT,
+  ) {
+    this.mutation = { rateLimit: limit };
+    this.cache = new QueryCache(db);
+  }
+
+  window(fromMs: number, toMs: number): DayWindow {
+    return dayWindow(fromMs, toMs);
+  }
+
+  /** Team-wide member figures for a window (ranks and badges need everyone), cached per window. */
+  teamStats(w: DayWindow, model?: string): TeamStats {
+    // The cycle (plan exhaustion, cycle day) depends on today, so the UTC day is part of the key.
+    const today = new Date(this.now()).toISOString().slice(0, 10);
+    return this.cache.get(`team:${w.fromDay}:${w.toDay}:${model ?? ''}:${today}`, () => teamStats(this.db, w, this.now(), model));
+  }
+
+  cached<T>(parts: unknown[], compute: () => T): T {
+    return this.cache.get(JSON.stringify(parts), compute);
+  }
+}

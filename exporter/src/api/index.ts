@@ -1,0 +1,76 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Db } from '../store/db';
+import { bearerMatches } from './auth';
+import { ApiContext } from './context';
+import { describeValidation, errorHandler } from './errors';
+import { alertmanagerRoutes } from './routes/alertmanager';
+import { analyticsRoutes, variableRoutes } from './routes/analytics';
+import { groupRoutes } from './routes/groups';
+import { healthRoutes } from './routes/health';
+import { incidentRoutes } from './routes/incidents';
+import type { MutationLimit } from './routes/limits';
+import { seriesRoutes } from './routes/series';
+import { settingsRoutes } from './routes/settings';
+import { tableRoutes } from './routes/tables';
+import { userRoutes } from './routes/users';
+
+export interface ApiOptions {
+  db: Db;
+  /** mode 'on' requires `token`; 'off' must be chosen explicitly (API_AUTH=off, or demo without API_TOKEN). */
+  auth: { token?: string; mode: 'on' | 'off' };
+  nowMs?: () => number;
+  /** Extra bearer token accepted only by POST /alertmanager (so Alertmanager needs no full API token). */
+  alertmanagerToken?: string;
+  /** Data older than this makes /health report "stale" (default 3 h). */
+  maxDataAgeMs?: number;
+  /** Per-client limit for mutations (default 60/min). */
+  rateLimit?: MutationLimit;
+}
+
+const WEBHOOK = '/alertmanager';
+
+/**
+ * The JSON API, mounted by the app at /api/v1. Every route requires `Authorization: Bearer <token>`
+ * unless auth is explicitly off; mutations are rate-limited; every error is `ErrorResponse`.
+ */
+export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (root, opts) => {
+  if (opts.auth.mode === 'on' && !opts.auth.token) {
+    throw new Error('API auth is on but no API_TOKEN is set; set API_TOKEN, or API_AUTH=off to run without auth');
+  }
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const ctx = new ApiContext(opts.db, opts.nowMs ?? Date.now, opts.rateLimit);
+  const apiTokens = opts.auth.token ? [opts.auth.token] : [];
+  const webhookTokens = [...apiTokens, ...(opts.alertmanagerToken ? [opts.alertmanagerToken] : [])];
+
+  app.addHook('onRequest', async (req, reply) => {
+    const isWebhook = req.routeOptions.url?.endsWith(WEBHOOK) ?? false;
+    const tokens = isWebhook ? webhookTokens : apiTokens;
+    const required = opts.auth.mode === 'on' || (isWebhook && tokens.length > 0);
+    if (!required || bearerMatches(req.headers.authorization, tokens)) return;
+    await reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="cursor-usage-exporter"')
+      .send({ statusCode: 401, error: 'Unauthorized', message: req.headers.authorization ? 'invalid bearer token' : 'missing Authorization: Bearer <API_TOKEN>' });
+  });
+  app.setSchemaErrorFormatter((errors, dataVar) => {
+    const { field, reason } = describeValidation(errors as never, dataVar);
+    return Object.assign(new Error(`${field} ${reason}`), { validation: errors, validationContext: dataVar });
+  });
+  app.setErrorHandler(errorHandler);
+  // Routes opt in with config.rateLimit (mutations only): reads are cached and cheap.
+  await app.register(rateLimit, { global: false });
+
+  const routeOpts = { ctx };
+  await app.register(healthRoutes, { ctx, authMode: opts.auth.mode, maxAgeMs: opts.maxDataAgeMs });
+  await app.register(seriesRoutes, routeOpts);
+  await app.register(tableRoutes, routeOpts);
+  await app.register(userRoutes, routeOpts);
+  await app.register(analyticsRoutes, routeOpts);
+  await app.register(variableRoutes, routeOpts);
+  await app.register(incidentRoutes, routeOpts);
+  await app.register(settingsRoutes, routeOpts);
+  await app.register(groupRoutes, routeOpts);
+  await app.register(alertmanagerRoutes, routeOpts);
+};

@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { cycleSummary, planExhaustionTable } from '../../queries/cycle-summary';
+import { membersTable, selectedEmails } from '../../queries/members';
+import { modelCosts, userModelCosts } from '../../queries/model-costs';
+import { budgets, forecasts, savings } from '../../queries/outputs';
+import { topSpenders } from '../../queries/spenders';
+import { DAY_MS } from '../../domain/time';
+import { ErrorResponse, Frame, FrameWithMeta, Limit } from '../schemas/common';
+import { CycleQuery, MembersQuery, TopQuery, WindowQuery } from '../schemas/tables';
+import type { ApiContext } from '../context';
+
+const errors = { 400: ErrorResponse, 404: ErrorResponse };
+
+/** Dashboard tables. Every table is one Grafana frame; `meta` carries scalar context where useful. */
+export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (app, { ctx }) => {
+  app.get(
+    '/tables/members',
+    { schema: { tags: ['tables'], summary: 'Members with activity, spend, cycle spend, plan usage, ranks and badges', querystring: MembersQuery, response: { 200: FrameWithMeta, ...errors } } },
+    async (req) => {
+      const q = req.query;
+      const w = ctx.window(q.from, q.to);
+      const stats = ctx.teamStats(w, q.model);
+      const emails = selectedEmails(ctx.db, q);
+      return membersTable(stats, { q: q.q, sort: q.sort, order: q.order, badge: q.badge, limit: q.limit ?? 100, offset: q.offset ?? 0, emails });
+    },
+  );
+
+  app.get(
+    '/tables/top-spenders',
+    { schema: { tags: ['tables'], summary: 'Top spenders in the window', querystring: TopQuery, response: { 200: Frame, ...errors } } },
+    async (req) => {
+      const q = req.query;
+      const w = ctx.window(q.from, q.to);
+      return topSpenders(ctx.teamStats(w, q.model), selectedEmails(ctx.db, q), q.limit ?? 10);
+    },
+  );
+
+  app.get(
+    '/tables/model-costs',
+    { schema: { tags: ['tables'], summary: 'Model cost comparison: $/request per model vs the cheapest model and the team median', querystring: WindowQuery, response: { 200: FrameWithMeta, ...errors } } },
+    async (req) => {
+      const q = req.query;
+      const w = ctx.window(q.from, q.to);
+      return ctx.cached(['model-costs', w, q.user, q.group], () => modelCosts(ctx.db, w, q));
+    },
+  );
+
+  app.get(
+    '/tables/user-model-costs',
+    { schema: { tags: ['tables'], summary: 'Users × models: $/request vs the team median and the savings estimate', querystring: TopQuery, response: { 200: FrameWithMeta, ...errors } } },
+    async (req) => {
+      const q = req.query;
+      const w = ctx.window(q.from, q.to);
+      return ctx.cached(['user-model-costs', w, q.user, q.group, q.limit], () => userModelCosts(ctx.db, w, q, q.limit ?? 100));
+    },
+  );
+
+  const cycleStats = () => {
+    // Cycle tables look at the current cycle; the members' cycle figures do not depend on the window.
+    const now = ctx.now();
+    return ctx.teamStats(ctx.window(now - DAY_MS, now));
+  };
+
+  app.get(
+    '/tables/cycle-summary',
+    { schema: { tags: ['tables'], summary: 'Current billing cycle: spend vs last cycle, seats, plan exhaustion, top spenders', querystring: CycleQuery, response: { 200: Frame, ...errors } } },
+    async (req) => cycleSummary(ctx.db, cycleStats(), selectedEmails(ctx.db, req.query)),
+  );
+
+  app.get(
+    '/tables/plan-exhaustion',
+    { schema: { tags: ['tables'], summary: 'Who ran out of the included plan this cycle and when', querystring: CycleQuery, response: { 200: FrameWithMeta, ...errors } } },
+    async (req) => planExhaustionTable(ctx.db, cycleStats(), selectedEmails(ctx.db, req.query)),
+  );
+
+  app.get(
+    '/tables/forecasts',
+    {
+      schema: {
+        tags: ['tables'],
+        summary: 'Cycle-end spend forecasts from the last detection run',
+        querystring: Type.Object({ subject: Type.Optional(Type.Union([Type.Literal('team'), Type.Literal('group'), Type.Literal('user')])), group: CycleQuery.properties.group, limit: Type.Optional(Limit) }),
+        response: { 200: FrameWithMeta, ...errors },
+      },
+    },
+    async (req) => forecasts(ctx.db, req.query.subject, selectedEmails(ctx.db, req.query), req.query.limit ?? 100),
+  );
+
+  app.get(
+    '/tables/budgets',
+    { schema: { tags: ['tables'], summary: 'Budgets, their use and burn rates (team and groups)', response: { 200: FrameWithMeta } } },
+    async () => budgets(ctx.db),
+  );
+
+  app.get(
+    '/tables/savings',
+    { schema: { tags: ['tables'], summary: 'Model-switch savings this cycle, from the last detection run', querystring: Type.Object({ limit: Type.Optional(Limit) }), response: { 200: FrameWithMeta } } },
+    async (req) => savings(ctx.db, req.query.limit ?? 100),
+  );
+};

@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { knownEmail, userAnomalies, userFeatures, userModels, userSummary, userTimeline } from '../../queries/user';
+import { EpochMs, ErrorResponse, Frame, Limit } from '../schemas/common';
+import { UserParams } from '../schemas/tables';
+import type { ApiContext } from '../context';
+
+const Range = Type.Object({ from: EpochMs, to: EpochMs });
+const errors = { 400: ErrorResponse, 404: ErrorResponse };
+
+/** Per-user drilldown: summary, token timeline, model breakdown, feature usage, anomaly history. */
+export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (app, { ctx }) => {
+  const opts = (summary: string) => ({ schema: { tags: ['users'], summary, params: UserParams, querystring: Range, response: { 200: Frame, ...errors } } });
+
+  app.get('/users/:email', opts('Member summary: spend, ranks, plan, badges'), async (req) => {
+    const email = knownEmail(ctx.db, req.params.email);
+    return userSummary(ctx.teamStats(ctx.window(req.query.from, req.query.to)), email);
+  });
+  app.get('/users/:email/timeline', opts('Daily spend, requests, tokens and activity'), async (req) =>
+    userTimeline(ctx.db, knownEmail(ctx.db, req.params.email), ctx.window(req.query.from, req.query.to)),
+  );
+  app.get('/users/:email/models', opts('Spend and requests per model (included / usage-based / errored)'), async (req) =>
+    userModels(ctx.db, knownEmail(ctx.db, req.params.email), ctx.window(req.query.from, req.query.to)),
+  );
+  app.get('/users/:email/features', opts('Feature usage totals (agent, chat, tab, cmd-K, bugbot…)'), async (req) =>
+    userFeatures(ctx.db, knownEmail(ctx.db, req.params.email), ctx.window(req.query.from, req.query.to)),
+  );
+  app.get(
+    '/users/:email/anomalies',
+    { schema: { tags: ['users'], summary: "The member's incidents, newest first", params: UserParams, querystring: Type.Object({ limit: Type.Optional(Limit) }), response: { 200: Frame, ...errors } } },
+    async (req) => userAnomalies(ctx.db, knownEmail(ctx.db, req.params.email), req.query.limit ?? 20),
+  );
+};

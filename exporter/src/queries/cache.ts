@@ -1,0 +1,46 @@
+import type { Db } from '../store/db';
+
+/**
+ * Memoises read results until the store changes. The generation is PRAGMA data_version (bumps when
+ * ANOTHER connection commits) plus total_changes() (rows this connection changed), so any write by
+ * the collector, detection or an API mutation invalidates everything, and reads stay exact.
+ * Dashboards re-ask the same questions on every refresh and for every viewer; windows are whole
+ * UTC days (see window.ts), so "now-30d → now" maps to the same key all day.
+ */
+export class QueryCache {
+  private generation = '';
+  private readonly entries = new Map<string, unknown>();
+  private readonly version;
+
+  constructor(
+    private readonly db: Db,
+    private readonly maxEntries = 500,
+  ) {
+    this.version = db.prepare('SELECT total_changes() AS c');
+  }
+
+  private currentGeneration(): string {
+    const dv = this.db.pragma('data_version', { simple: true }) as number;
+    const tc = (this.version.get() as { c: number }).c;
+    return `${dv}:${tc}`;
+  }
+
+  get<T>(key: string, compute: () => T): T {
+    const gen = this.currentGeneration();
+    if (gen !== this.generation) {
+      this.entries.clear();
+      this.generation = gen;
+    }
+    if (this.entries.has(key)) {
+      const v = this.entries.get(key) as T;
+      // Re-insert to mark as most recently used.
+      this.entries.delete(key);
+      this.entries.set(key, v);
+      return v;
+    }
+    const v = compute();
+    this.entries.set(key, v);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    return v;
+  }
+}

@@ -1,0 +1,108 @@
+import type { FrameWithMeta } from '../api/schemas/common';
+import type { Db } from '../store/db';
+import { col, usd } from './frame';
+import { and, peopleCond, type PeopleFilter } from './scope';
+import type { DayWindow } from './window';
+
+interface UserModel {
+  email: string;
+  name: string;
+  model: string;
+  spend: number;
+  requests: number;
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function userModels(db: Db, window: DayWindow, f: PeopleFilter): UserModel[] {
+  const where = and({ sql: 'u.day BETWEEN ? AND ?', params: [window.fromDay, window.toDay] }, peopleCond(db, f, 'u.email'));
+  return db
+    .prepare(
+      `SELECT u.email, COALESCE(m.name, u.email) AS name, u.model, SUM(u.charged_micro) AS spend, SUM(u.requests) AS requests
+       FROM usage_daily u LEFT JOIN members m ON m.email = u.email WHERE ${where.sql} GROUP BY u.email, u.model`,
+    )
+    .all(...where.params) as UserModel[];
+}
+
+/**
+ * Team median $/request: the median over people of their own spend ÷ requests in the window (people
+ * with requests only). A person-level median is what "you pay more per request than most" means.
+ */
+function teamMedianPerRequest(rows: UserModel[]): number {
+  const per = new Map<string, { s: number; r: number }>();
+  for (const r of rows) {
+    const p = per.get(r.email) ?? { s: 0, r: 0 };
+    p.s += r.spend;
+    p.r += r.requests;
+    per.set(r.email, p);
+  }
+  return median([...per.values()].filter((p) => p.r > 0).map((p) => p.s / p.r));
+}
+
+/**
+ * Model cost comparison, one row per model: $/request, relative to the cheapest model (the
+ * reference's "Relative" column) and to the team median, plus users, requests and spend.
+ */
+export function modelCosts(db: Db, window: DayWindow, f: PeopleFilter): FrameWithMeta {
+  const rows = userModels(db, window, f);
+  const med = teamMedianPerRequest(rows);
+  const models = new Map<string, { users: number; spend: number; requests: number }>();
+  for (const r of rows) {
+    const m = models.get(r.model) ?? { users: 0, spend: 0, requests: 0 };
+    m.users += 1;
+    m.spend += r.spend;
+    m.requests += r.requests;
+    models.set(r.model, m);
+  }
+  const perReq = [...models.values()].filter((m) => m.requests > 0).map((m) => m.spend / m.requests);
+  const cheapest = perReq.length ? Math.min(...perReq) : 0;
+  const list = [...models.entries()].sort((a, b) => b[1].spend - a[1].spend || a[0].localeCompare(b[0]));
+  return {
+    columns: [col.str('model'), col.num('users'), col.num('requests'), col.usd('spend_usd'), col.usd('cost_per_request_usd'), col.num('relative'), col.num('vs_team_median')],
+    rows: list.map(([model, m]) => {
+      const pr = m.requests > 0 ? m.spend / m.requests : null;
+      return {
+        model,
+        users: m.users,
+        requests: m.requests,
+        spend_usd: usd(m.spend),
+        cost_per_request_usd: pr === null ? null : usd(pr),
+        relative: pr === null || cheapest <= 0 ? null : pr / cheapest,
+        vs_team_median: pr === null || med <= 0 ? null : pr / med,
+      };
+    }),
+    meta: { team_median_cost_per_request_usd: usd(med) },
+  };
+}
+
+/**
+ * Users × models: each person's $/request on each model against the team median, and the savings
+ * estimate = what they would have saved paying the median for the same requests (0 when cheaper).
+ * meta.total_savings_usd sums it. Sorted by savings, largest first.
+ */
+export function userModelCosts(db: Db, window: DayWindow, f: PeopleFilter, limit: number): FrameWithMeta {
+  const rows = userModels(db, window, f);
+  const med = teamMedianPerRequest(rows);
+  const withSavings = rows.map((r) => ({ ...r, savings: med > 0 ? Math.max(0, r.spend - r.requests * med) : 0 }));
+  withSavings.sort((a, b) => b.savings - a.savings || b.spend - a.spend || a.email.localeCompare(b.email) || a.model.localeCompare(b.model));
+  const total = withSavings.reduce((s, r) => s + r.savings, 0);
+  return {
+    columns: [col.str('email'), col.str('name'), col.str('model'), col.num('requests'), col.usd('spend_usd'), col.usd('cost_per_request_usd'), col.num('vs_team_median'), col.usd('savings_usd')],
+    rows: withSavings.slice(0, limit).map((r) => ({
+      email: r.email,
+      name: r.name,
+      model: r.model,
+      requests: r.requests,
+      spend_usd: usd(r.spend),
+      cost_per_request_usd: r.requests > 0 ? usd(r.spend / r.requests) : null,
+      vs_team_median: r.requests > 0 && med > 0 ? r.spend / r.requests / med : null,
+      savings_usd: usd(Math.round(r.savings)),
+    })),
+    meta: { team_median_cost_per_request_usd: usd(med), total_savings_usd: usd(Math.round(total)) },
+  };
+}

@@ -1,0 +1,122 @@
+import type { SeriesBy, SeriesMetric } from '../api/schemas/series';
+import type { Frame } from '../api/schemas/common';
+import { DAY_MS, dayStartMs } from '../domain/time';
+import type { Db } from '../store/db';
+import { col, frame, usd } from './frame';
+import { and, hasPeopleFilter, peopleCond, type Cond, type PeopleFilter } from './scope';
+import { usageSource } from './usage-source';
+import type { DayWindow } from './window';
+
+export interface SeriesRequest extends PeopleFilter {
+  metric: SeriesMetric;
+  by: SeriesBy;
+  window: DayWindow;
+  intervalDays: number;
+  limit: number;
+  model?: string;
+}
+
+interface Sums {
+  spend: number;
+  requests: number;
+  tokens: number;
+}
+
+const OTHER = 'other';
+
+function value(metric: SeriesMetric, s: Sums): number | null {
+  switch (metric) {
+    case 'spend':
+      return usd(s.spend);
+    case 'requests':
+      return s.requests;
+    case 'tokens':
+      return s.tokens;
+    case 'cost_per_request':
+      return s.requests === 0 ? null : usd(s.spend) / s.requests;
+  }
+}
+
+const UNITS: Record<SeriesMetric, string> = { spend: 'currencyUSD', requests: 'short', tokens: 'short', cost_per_request: 'currencyUSD' };
+
+/**
+ * Wide time series: one `time` column (bucket start, epoch ms) and one column per series. Buckets
+ * start at `from`'s day and are `intervalDays` wide; empty buckets are 0 (null for $/request).
+ * by user/group/model keeps the top `limit` series by total spend (by requests/tokens for those
+ * metrics) and sums the rest into "other", so a 10,000-person team still draws a readable chart.
+ */
+export function series(db: Db, req: SeriesRequest): Frame {
+  const { window } = req;
+  const people = peopleCond(db, req, 'u.email');
+  const modelCond: Cond = req.model === undefined ? { sql: '1', params: [] } : { sql: 'u.model = ?', params: [req.model] };
+  const src = usageSource({
+    model: req.by === 'model' || req.model !== undefined,
+    email: req.by === 'user' || req.by === 'group' || hasPeopleFilter(req),
+  });
+  const keyExpr = { team: `'team'`, user: 'u.email', model: 'u.model', group: `COALESCE(gm.group_id, 'group_unassigned')` }[req.by];
+  const join = req.by === 'group' ? 'LEFT JOIN group_members gm ON gm.email = u.email' : '';
+  const where = and({ sql: 'u.day BETWEEN ? AND ?', params: [window.fromDay, window.toDay] }, people, modelCond);
+  const rows = db
+    .prepare(
+      `SELECT ${keyExpr} AS k, u.day AS day, ${src.spend} AS spend, ${src.requests} AS requests, ${src.tokens} AS tokens
+       FROM ${src.table} u ${join} WHERE ${where.sql} GROUP BY k, u.day`,
+    )
+    .all(...where.params) as ({ k: string; day: string } & Sums)[];
+
+  const buckets = Math.ceil(window.days / req.intervalDays);
+  const startMs = dayStartMs(window.fromDay);
+  const bucketOf = (day: string) => Math.floor((dayStartMs(day) - startMs) / DAY_MS / req.intervalDays);
+  const perKey = new Map<string, Sums[]>();
+  const totals = new Map<string, number>();
+  const rank = (s: Sums) => (req.metric === 'requests' ? s.requests : req.metric === 'tokens' ? s.tokens : s.spend);
+  for (const r of rows) {
+    let arr = perKey.get(r.k);
+    if (!arr) perKey.set(r.k, (arr = Array.from({ length: buckets }, () => ({ spend: 0, requests: 0, tokens: 0 }))));
+    add(arr[bucketOf(r.day)], r);
+    totals.set(r.k, (totals.get(r.k) ?? 0) + rank(r));
+  }
+  const keys = [...totals.keys()].sort((a, b) => totals.get(b)! - totals.get(a)! || a.localeCompare(b));
+  const top = req.by === 'team' ? ['team'] : keys.slice(0, req.limit);
+  const names = labels(db, req.by, top);
+  const shown: [string, Sums[]][] = top.map((k) => [names.get(k) ?? k, perKey.get(k) ?? empty(buckets)]);
+  if (keys.length > top.length) {
+    const rest = empty(buckets);
+    for (const k of keys.slice(top.length)) perKey.get(k)!.forEach((s, i) => add(rest[i], s));
+    shown.push([OTHER, rest]);
+  }
+  const columns = [col.time(), ...shown.map(([name]) => col.num(name, UNITS[req.metric]))];
+  const out = Array.from({ length: buckets }, (_, i) => {
+    const row: Record<string, number | null> = { time: startMs + i * req.intervalDays * DAY_MS };
+    for (const [name, sums] of shown) row[name] = value(req.metric, sums[i]);
+    return row;
+  });
+  return frame(columns, out);
+}
+
+function add(into: Sums, s: Sums): void {
+  into.spend += s.spend;
+  into.requests += s.requests;
+  into.tokens += s.tokens;
+}
+
+function empty(n: number): Sums[] {
+  return Array.from({ length: n }, () => ({ spend: 0, requests: 0, tokens: 0 }));
+}
+
+/** Series are labelled by what a person reads: names for groups, emails for users, ids otherwise. */
+function labels(db: Db, by: SeriesBy, keys: string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  if (by !== 'group' || keys.length === 0) return m;
+  const rows = db
+    .prepare(`SELECT id, name FROM billing_groups WHERE id IN (${keys.map(() => '?').join(',')})`)
+    .all(...keys) as { id: string; name: string }[];
+  const used = new Set<string>();
+  // Two groups may share a name; a column name must be unique, so the later one gets its id.
+  for (const r of rows) {
+    const label = used.has(r.name) ? `${r.name} (${r.id})` : r.name;
+    used.add(label);
+    m.set(r.id, label);
+  }
+  if (!m.has('group_unassigned')) m.set('group_unassigned', 'Unassigned');
+  return m;
+}

@@ -1,0 +1,37 @@
+/**
+ * Picks the smallest table that can answer a usage question. usage_team_daily (day, model) and
+ * usage_user_daily (day, email) are trigger-kept rollups (store/schema/003); usage_daily has both
+ * dimensions and is only used when a query needs a person AND a model.
+ */
+export interface UsageSource {
+  table: string;
+  spend: string;
+  requests: string;
+  tokens: string;
+  events: string;
+  cacheRead: string;
+}
+
+const rollup = (table: string): UsageSource => ({
+  table,
+  spend: 'SUM(charged_micro)',
+  requests: 'SUM(requests)',
+  tokens: 'SUM(tokens)',
+  events: 'SUM(events)',
+  cacheRead: 'SUM(cache_read_tokens)',
+});
+
+const detailed: UsageSource = {
+  table: 'usage_daily',
+  spend: 'SUM(charged_micro)',
+  requests: 'SUM(requests)',
+  tokens: 'SUM(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens)',
+  events: 'SUM(events)',
+  cacheRead: 'SUM(cache_read_tokens)',
+};
+
+export function usageSource(needs: { model: boolean; email: boolean }): UsageSource {
+  if (needs.model && needs.email) return detailed;
+  if (needs.email) return rollup('usage_user_daily');
+  return rollup('usage_team_daily');
+}
