@@ -22,6 +22,8 @@ class FakeApi implements CursorApi {
   events: UsageEvent[] = [];
   members_: Member[] = [{ email: 'a@x.io', userId: 'user_a', name: 'A', role: 'owner', isRemoved: false }];
   failOn = new Set<string>();
+  /** Fetches of usage events that see a page shift: an event arrives mid-paging and one repeats. */
+  shiftedFetches = 0;
   /** Throw after yielding this many pages of usage events (simulates a crash mid-window). */
   failAfterPages = Infinity;
   pageSize = 2;
@@ -46,6 +48,18 @@ class FakeApi implements CursorApi {
     for (let start = fromMs; start <= toMs; start += windowMs) {
       const end = Math.min(start + windowMs - 1, toMs);
       const inWindow = this.events.filter((e) => e.timestampMs >= start && e.timestampMs <= end);
+      if (this.shiftedFetches > 0 && inWindow.length > this.pageSize) {
+        this.shiftedFetches--;
+        inWindow.splice(this.pageSize, 0, inWindow[this.pageSize - 1]); // page 2 starts with page 1's last event
+        const pages = Math.ceil(inWindow.length / this.pageSize);
+        for (let p = 1; p <= pages; p++) {
+          yield {
+            windowStartMs: start, windowEndMs: end, page: p, totalPages: pages, lastPage: p === pages,
+            totalEvents: inWindow.length - (p === 1 ? 1 : 0), events: inWindow.slice((p - 1) * this.pageSize, p * this.pageSize),
+          };
+        }
+        continue;
+      }
       const totalPages = Math.max(1, Math.ceil(inWindow.length / this.pageSize));
       for (let p = 1; p <= totalPages; p++) {
         this.check('events');
@@ -120,6 +134,20 @@ describe('collector runner', () => {
     await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 3 } }).run();
     expect(db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get()).toBe(20);
     expect(db.prepare('SELECT SUM(events) FROM usage_daily').pluck().get()).toBe(20);
+  });
+
+  it('re-fetches a window whose pages shifted while paging instead of double-counting', async () => {
+    api.pageSize = 3;
+    api.shiftedFetches = 1;
+    const r = await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
+    expect(r.status).toBe('ok');
+    expect(db.prepare('SELECT SUM(events) FROM usage_daily').pluck().get()).toBe(20);
+    api.shiftedFetches = 100; // never settles: the step fails and commits nothing of that window
+    db.exec('DELETE FROM usage_events; DELETE FROM usage_daily; DELETE FROM watermarks');
+    const bad = await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
+    expect(bad.errors[0]).toMatchObject({ step: 'usage-events', message: expect.stringMatching(/kept changing while paging/) });
+    const wm = getWatermark(db, USAGE_EVENTS_STREAM) ?? 0;
+    expect(db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get()).toBe(api.events.filter((e) => e.timestampMs <= wm).length);
   });
 
   it('isolates failing steps (partial), fails when all fail, and scrubs keys from errors', async () => {

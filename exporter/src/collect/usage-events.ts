@@ -1,3 +1,4 @@
+import type { CursorApi } from '../cursor/api';
 import type { UsageEvent } from '../domain/records';
 import { EventKeyer } from '../store/event-key';
 import { insertUsageEvents } from '../store/usage-events';
@@ -6,6 +7,26 @@ import { StopRequested, type BackfillProgress, type CollectStep } from './contex
 import { streamStartMs } from './range';
 
 const PAGE_SIZE = 1000; // the client asks for Cursor's maximum page size
+/** Re-fetches of a window whose pages did not add up before the step gives up (until the next run). */
+const WINDOW_RETRIES = 2;
+
+/**
+ * Fetches one window again, whole. Returns its events if the pages were consistent this time.
+ * Cursor pages newest-first: an event arriving mid-paging shifts later pages, so one event can
+ * show up twice (counted as two by the keyer) or be skipped. Arrivals only ever add events, so
+ * "every page reports the same total and the pages hold exactly that many" proves a clean read.
+ */
+async function refetchWindow(api: CursorApi, startMs: number, endMs: number): Promise<UsageEvent[] | null> {
+  const events: UsageEvent[] = [];
+  let total = -1;
+  let consistent = true;
+  for await (const page of api.usageEvents(startMs, endMs, endMs - startMs + 1)) {
+    if (total === -1) total = page.totalEvents;
+    consistent &&= page.totalEvents === total;
+    for (const e of page.events) events.push(e);
+  }
+  return consistent && events.length === total ? events : null;
+}
 
 /**
  * Usage events from the watermark minus the overlap window to now, window by window. A window's
@@ -23,6 +44,7 @@ export const usageEventsStep: CollectStep = {
     let seenPages = 0; // pages of windows whose first page has arrived
     let seenWindows = 0;
     let pending: UsageEvent[] = [];
+    let windowTotal = -1; // totalEvents of the window's first page; -2 once a later page disagreed
     let fetched = 0;
     let inserted = 0;
     for await (const page of api.usageEvents(fromMs, nowMs, options.windowMs)) {
@@ -30,6 +52,9 @@ export const usageEventsStep: CollectStep = {
         seenWindows++;
         seenPages += Math.max(1, page.totalPages, Math.ceil(page.totalEvents / PAGE_SIZE));
         progress.window = seenWindows;
+        windowTotal = page.totalEvents;
+      } else if (page.totalEvents !== windowTotal) {
+        windowTotal = -2;
       }
       for (const e of page.events) pending.push(e);
       fetched += page.events.length;
@@ -38,10 +63,17 @@ export const usageEventsStep: CollectStep = {
       progress.pagesEstimated = Math.max(progress.pagesDone, Math.round(seenPages + (windows - seenWindows) * (seenPages / seenWindows)));
       ctx.onProgress?.({ ...progress });
       if (!page.lastPage) continue;
-      const batch = pending;
+      let batch: UsageEvent[] | null = pending.length === windowTotal ? pending : null;
       pending = [];
+      for (let attempt = 0; batch === null && attempt < WINDOW_RETRIES; attempt++) {
+        batch = await refetchWindow(api, page.windowStartMs, page.windowEndMs);
+      }
+      if (batch === null) {
+        throw new Error(`usage events of ${new Date(page.windowStartMs).toISOString()}…${new Date(page.windowEndMs).toISOString()} kept changing while paging; the next run retries from here`);
+      }
+      const events = batch;
       inserted += db.transaction(() => {
-        const n = insertUsageEvents(db, batch, new EventKeyer());
+        const n = insertUsageEvents(db, events, new EventKeyer());
         advanceWatermark(db, USAGE_EVENTS_STREAM, Math.min(page.windowEndMs, nowMs), nowMs);
         return n;
       })();
