@@ -24,7 +24,7 @@ export function teamBudget(ctx: Ctx): DetectorOutput {
     out.findings.push(
       makeFinding(ctx, {
         detector: 'team_budget',
-        severity: cum >= s.budgetMicro * 1.1 ? 'critical' : 'warning',
+        severity: cum * 10 >= s.budgetMicro * 11 ? 'critical' : 'warning', // integer-exact 110%
         subject,
         ...who,
         d,
