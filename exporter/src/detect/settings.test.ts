@@ -1,0 +1,41 @@
+import { DEFAULT_SETTINGS, validateSettings } from './settings';
+
+describe('detection settings', () => {
+  it('defaults equal the reference', () => {
+    expect(DEFAULT_SETTINGS.thresholds).toEqual({ maxSpendUsdPerCycle: 0, maxRequestsPerDay: 0, maxTokensPerDay: 0 });
+    expect(DEFAULT_SETTINGS.zscore).toMatchObject({ multiplier: 2.5, windowDays: 7 });
+    expect(DEFAULT_SETTINGS.trends).toMatchObject({ spendSpikeMultiplier: 5, spendSpikeLookbackDays: 7, cycleOutlierMultiplier: 10 });
+    expect(DEFAULT_SETTINGS.costPerRequest).toMatchObject({ multiplier: 3, minDailySpendUsd: 20 });
+    expect(DEFAULT_SETTINGS.budgets.teamCycleUsd).toBe(0);
+    expect(DEFAULT_SETTINGS.enableInfoAnomalies).toBe(false);
+    expect(Object.isFrozen(DEFAULT_SETTINGS.zscore)).toBe(true);
+  });
+
+  it('merges a partial object over the base and validates the result', () => {
+    const r = validateSettings({ zscore: { multiplier: 3 }, budgets: { groupCycleUsd: { group_a: 500 } } });
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.value.zscore).toEqual({ ...DEFAULT_SETTINGS.zscore, multiplier: 3 });
+      expect(r.value.budgets.groupCycleUsd).toEqual({ group_a: 500 });
+    }
+  });
+
+  it('names every bad field with a clear message', () => {
+    const r = validateSettings({ zscore: { multiplier: -1, windowDays: 2.5 }, trends: { spendSpikeMultiplier: 'five' }, bogus: 1, budgets: { groupCycleUsd: { g: -5 } } });
+    expect(r).toEqual({
+      ok: false,
+      errors: expect.arrayContaining([
+        { field: 'zscore.multiplier', message: 'must be a number from 0.5 to 50' },
+        { field: 'zscore.windowDays', message: 'must be a whole number from 1 to 90' },
+        { field: 'trends.spendSpikeMultiplier', message: 'must be a number from 1.1 to 1000' },
+        { field: 'bogus', message: 'Unexpected property' },
+        { field: 'budgets.groupCycleUsd.g', message: 'must be a number from 0 to 100000000' },
+      ]),
+    });
+    if (!r.ok) expect(r.errors).toHaveLength(5);
+  });
+
+  it.each([null, [], 'x', 3])('rejects a non-object (%p)', (input) => {
+    expect(validateSettings(input)).toEqual({ ok: false, errors: [{ field: '', message: 'settings must be a JSON object' }] });
+  });
+});
