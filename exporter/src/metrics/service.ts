@@ -90,7 +90,9 @@ export function createMetricsService(db: Db, opts: MetricsOptions = {}): Metrics
     rebuiltAt.set(nowMs / 1000);
     try {
       const text = Buffer.from(await registry.metrics(), 'utf8');
-      const compressed = await gzip(text);
+      // Level 9: ~10% smaller than the default for ~0.1 s more per rebuild (off the event loop);
+      // the transfer of this body is what scrape latency is made of.
+      const compressed = await gzip(text, { level: 9 });
       plain = text;
       packed = compressed;
     } catch (err) {
