@@ -218,6 +218,7 @@ export class Ledger {
 
   /** The cost stream: activity, volume, and per request model, error, size, token mix, headless. */
   private draw(m: SimMember, dayNum: number, effect: DayEffect | null, out: Plan): void {
+    out.n = 0; // the scratch plan may hold an earlier day read while computing cycle-to-date spend
     const rng = new Rng(hash32(this.seed, STREAM.cost, m.index, dayNum));
     const persona = PERSONA_BY_NAME.get(m.persona)!;
     const mix = PERSONA_MIX.get(m.persona)!;
