@@ -277,7 +277,7 @@ export function crossingTimes(db: Db, asks: { email: string; day: string; micro:
     let sum = 0;
     for (const [ts, c] of stmt.raw().iterate(email, start, start + DAY_MS) as IterableIterator<[number, number]>) {
       sum += c;
-      if (sum >= micro) return ts;
+      if (sum > micro) return ts; // strictly above, like the detectors
     }
     return null;
   });

@@ -69,9 +69,9 @@ export const DetectionSettings = Type.Object(
     ),
     sustained: Type.Object(
       {
-        multiplier: num(3, 1.1, 1000, "Flag a user whose average daily spend over the window exceeds this multiple of the team median of active users' average."),
-        windowDays: int(7, 2, 90, 'Days in the window.'),
-        minActiveDays: int(5, 1, 90, 'The user must have spend on at least this many days of the window (sustained, not one burst).'),
+        multiplier: num(3, 1.1, 1000, "A day counts as high when the user's spend exceeds this multiple of the team's median active user-day over the window."),
+        windowDays: int(7, 2, 90, 'Complete days in the window.'),
+        minActiveDays: int(5, 1, 90, 'Flag a user with at least this many high days in the window (sustained, not one burst).'),
         minUsers: int(5, 2, 100_000, 'Runs only with at least this many active users in the window.'),
       },
       { additionalProperties: false, description: 'Sustained high usage: a user consistently far above the team.' },

@@ -1,10 +1,10 @@
-import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, modelsBySpend, money, pushSignal, severityOf, teamSum, usd } from '../context';
+import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, modelsBySpend, money, pushSignal, teamSum, usd } from '../context';
 import { upperMedian } from '../stats';
 
 /**
- * Sustained high usage: over the last `windowDays` complete days, a user's average daily spend is
- * above `multiplier` × the team median of active users' averages, on at least `minActiveDays` days,
- * so it is a habit rather than one burst (which the spike detector covers).
+ * Sustained high usage: over the last `windowDays` complete days, a user spent more than
+ * `multiplier` × the team's median active user-day on at least `minActiveDays` of them: a habit,
+ * not one burst (a single big day is the spike detector's). Needs `minUsers` active people.
  */
 export function sustainedHigh(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
@@ -13,45 +13,48 @@ export function sustainedHigh(ctx: Ctx): DetectorOutput {
   const from = d - w + 1;
   if (from < 0) return out;
   const { spend, users } = ctx.facts;
-  const avgs = new Float64Array(users.length);
-  const activeDays = new Int32Array(users.length);
-  const active: number[] = [];
+  const userDays: number[] = [];
+  let activeUsers = 0;
   for (let u = 0; u < users.length; u++) {
-    let s = 0;
+    let any = false;
     for (let i = from; i <= d; i++) {
       const v = spend[u * ctx.nDays + i];
-      s += v;
-      if (v > 0) activeDays[u]++;
+      if (v > 0) {
+        userDays.push(v);
+        any = true;
+      }
     }
-    avgs[u] = s / w;
-    if (s > 0) active.push(avgs[u]);
+    if (any) activeUsers++;
   }
-  if (active.length < minUsers) return out;
-  const median = upperMedian(active);
-  if (!(median > 0)) return out;
+  if (activeUsers < minUsers) return out;
+  const median = upperMedian(userDays);
   const thresholdMicro = median * k;
   const windowTeam = teamSum(ctx, from, d);
   for (let u = 0; u < users.length; u++) {
-    if (activeDays[u] < minActiveDays) continue;
-    pushSignal(out, ctx, 'sustained_high', { u }, usd(avgs[u]), usd(thresholdMicro));
-    if (!(avgs[u] > thresholdMicro)) continue;
-    let onset = from;
-    while (onset < d && !(spend[u * ctx.nDays + onset] > thresholdMicro)) onset++;
+    const days: number[] = [];
+    for (let i = from; i <= d; i++) days.push(spend[u * ctx.nDays + i]);
+    // The level held on minActiveDays days: the minActiveDays-th highest day.
+    const held = [...days].sort((a, b) => b - a)[minActiveDays - 1] ?? 0;
+    pushSignal(out, ctx, 'sustained_high', { u }, usd(held), usd(thresholdMicro));
+    if (!(held > thresholdMicro)) continue;
+    const high = days.filter((v) => v > thresholdMicro);
+    const total = days.reduce((a, v) => a + v, 0);
+    const onset = from + days.findIndex((v) => v > thresholdMicro);
     out.findings.push(
       makeFinding(ctx, {
         detector: 'sustained_high',
-        severity: severityOf(avgs[u], thresholdMicro, 3),
+        severity: held > thresholdMicro * 3 ? 'critical' : 'warning',
         subject: 'user',
         u,
         models: modelsBySpend(ctx, u, from, d).slice(0, 3),
         d,
         onsetDay: onset,
-        value: usd(avgs[u]),
+        value: usd(held),
         baseline: usd(median),
         threshold: usd(thresholdMicro),
         unit: 'usd',
-        message: `${users[u].name}: averaged ${money(avgs[u])}/day over the last ${w} days (${activeDays[u]} active), ${fixed1(avgs[u] / median)}× the team median of ${money(median)}/day`,
-        amountMicro: avgs[u] * w,
+        message: `${users[u].name}: above ${money(thresholdMicro)}/day (${fixed1(k)}× the team median of ${money(median)}) on ${high.length} of the last ${w} days, ${money(total / w)}/day on average`,
+        amountMicro: total,
         periodTeamMicro: windowTeam,
       }),
     );
