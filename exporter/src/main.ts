@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+/**
+ * cursor-usage-exporter CLI: serve | collect | backfill --days N | demo | simulator.
+ * Every command reads its configuration from the environment (see config/schema.ts).
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { createBackfillBar } from './collect/progress';
+import { createCollectorStack } from './collect/create';
+import { MAX_BACKFILL_DAYS } from './collect/context';
+import { CollectorBusyError, type RunResult } from './collect/runner';
+import { ConfigError, configSecrets } from './config';
+import { DOCUMENTED_LIMITS } from './cursor/rate-limiter';
+import { createLogger } from './logger';
+import { loadServiceConfig, serve, type ServeHandle } from './server';
+import { openDb } from './store/db';
+
+function intOption(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** SIGTERM/SIGINT close the server gracefully; a second signal exits at once. */
+export function closeOnSignals(handle: { close(): Promise<void> }): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(130);
+    closing = true;
+    process.stderr.write(`\n${signal}: shutting down…\n`);
+    handle.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** One collection (or backfill) outside the server; exit 0 ok, 2 partial, 1 failed. */
+async function collectOnce(kind: 'collect' | 'backfill', days?: number): Promise<number> {
+  const config = loadServiceConfig();
+  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
+  const db = openDb(config.databasePath);
+  const bar = kind === 'backfill' && process.stderr.isTTY ? createBackfillBar(DOCUMENTED_LIMITS.usageEvents) : undefined;
+  try {
+    const collector = createCollectorStack({ db, config, logger });
+    const result: RunResult = await collector.run({ kind, days, onProgress: bar && ((p) => bar.update(p)) });
+    bar?.stop();
+    process.stdout.write(`${JSON.stringify({ run: result.id, status: result.status, rowsWritten: result.rowsWritten, errors: result.errors })}\n`);
+    return result.status === 'ok' ? 0 : result.status === 'partial' ? 2 : 1;
+  } finally {
+    bar?.stop();
+    db.close();
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command('cursor-usage-exporter')
+    .description('Prometheus exporter and JSON API for Cursor team spend and usage')
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('collect on a schedule and serve /metrics, /healthz, /readyz and the JSON API')
+    .action(async () => {
+      const handle: ServeHandle = await serve();
+      closeOnSignals(handle);
+    });
+
+  program
+    .command('collect')
+    .description('run one incremental collection into DATABASE_PATH and exit')
+    .action(async () => {
+      process.exitCode = await collectOnce('collect');
+    });
+
+  program
+    .command('backfill')
+    .description(`fetch up to ${MAX_BACKFILL_DAYS} days of history (progress bar with a rate-limit-aware ETA on stderr)`)
+    .requiredOption('--days <n>', `days of history, 1 to ${MAX_BACKFILL_DAYS}`, intOption(1, MAX_BACKFILL_DAYS))
+    .action(async (opts: { days: number }) => {
+      process.exitCode = await collectOnce('backfill', opts.days);
+    });
+
+  program
+    .command('demo')
+    .description('run the exporter against an in-process simulated team (no Cursor key needed)')
+    .action(async () => {
+      const { runDemo } = await import('./demo');
+      closeOnSignals(await runDemo());
+    });
+
+  program
+    .command('simulator')
+    .description('run the Cursor API simulator alone (a fake api.cursor.com for tests, Grafana or another exporter)')
+    .option('--users <n>', 'team size (10 to 10000)', intOption(10, 10_000), 60)
+    .option('--seed <n>', 'random seed (same seed, same team and data)', intOption(0, 2 ** 31 - 1), 1)
+    .option('--port <n>', 'port to listen on (0 = any free port)', intOption(0, 65535), 8787)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--history-days <n>', 'days of usage history', intOption(1, 365), 60)
+    .option('--scenario <name>', 'default (a few injected anomalies) or none', (v: string) => {
+      if (v !== 'default' && v !== 'none') throw new InvalidArgumentError('expected default or none');
+      return v;
+    }, 'default')
+    .action(async (opts: { users: number; seed: number; port: number; host: string; historyDays: number; scenario: 'default' | 'none' }) => {
+      const { startSimulator } = await import('./simulator');
+      const sim = await startSimulator({ users: opts.users, seed: opts.seed, port: opts.port, host: opts.host, historyDays: opts.historyDays, scenario: opts.scenario });
+      process.stdout.write(`Cursor API simulator: ${sim.url} (${opts.users} users, seed ${opts.seed}, scenario ${opts.scenario})\n` +
+        `API key: key_sim_admin   e.g. curl -u key_sim_admin: ${sim.url}/teams/members\n`);
+      closeOnSignals(sim);
+    });
+
+  return program;
+}
+
+if (require.main === module) {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      // Errors a user can act on are printed plainly; anything else with its stack.
+      const plain = err instanceof ConfigError || err instanceof CollectorBusyError || err instanceof RangeError;
+      process.stderr.write(`${plain ? (err as Error).message : err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}
