@@ -11,6 +11,7 @@ import { modelShift } from './detectors/model-shift';
 import { planExhausted } from './detectors/plan-exhausted';
 import { spendSpike } from './detectors/spend-spike';
 import { sustainedHigh } from './detectors/sustained-high';
+import { sustainedTeam } from './detectors/sustained-team';
 import { teamBudget } from './detectors/team-budget';
 import { usersLimited } from './detectors/users-limited';
 import { zscore } from './detectors/zscore';
@@ -20,7 +21,7 @@ import { savings } from './savings';
 import type { DetectionSettings } from './settings';
 import type { DetectionResult, Finding, Severity, Signal } from './types';
 
-const DAILY_DETECTORS = [capSpendCycle, capRequestsDay, capTokensDay, zscore, spendSpike, cycleOutlier, costPerRequest, sustainedHigh, modelShift, drift, planExhausted, usersLimited, teamBudget];
+const DAILY_DETECTORS = [capSpendCycle, capRequestsDay, capTokensDay, zscore, spendSpike, cycleOutlier, costPerRequest, sustainedHigh, sustainedTeam, modelShift, drift, planExhausted, usersLimited, teamBudget];
 
 /** Detection over facts, pure: the same facts, settings and instant always give the same result. */
 export function detect(facts: Facts, settings: DetectionSettings, nowMs: number): DetectionResult {

@@ -15,6 +15,7 @@ export interface UserFact {
   email: string;
   name: string;
   groupIdx: number; // index into Facts.groups, −1 when in no group
+  limitUsd: number | null; // the person's own on-demand spend limit in Cursor (latest spend snapshot), null = none
 }
 
 export interface GroupFact {
@@ -45,6 +46,7 @@ export interface Facts {
   requests: Float64Array;
   tokens: Float64Array;
   usageBased: Float64Array; // usage-based (beyond the plan) events
+  onDemand: Float64Array; // micro-cents of chargeable (on-demand) events
   models: string[];
   modelUse: ModelUse[][]; // per user, ascending day
   cycles: BillingCycle[]; // ascending by start
@@ -60,13 +62,14 @@ export interface UsageInput {
   requests: number;
   tokens?: number;
   usageBased?: number;
+  onDemandMicro?: number;
 }
 
 export interface FactsInput {
   fromDay: string;
   toDay: string;
   usage: UsageInput[];
-  members?: { email: string; name: string; groupId?: string | null }[];
+  members?: { email: string; name: string; groupId?: string | null; limitUsd?: number | null }[];
   groups?: GroupFact[];
   cycles?: BillingCycle[];
   hourly?: { email: string; hourMs: number; spendMicro: number }[];
@@ -84,7 +87,7 @@ export class FactsBuilder {
   private readonly users: UserFact[] = [];
   private readonly groups: GroupFact[] = [];
   private readonly models: string[] = [];
-  private readonly usage: { u: number; d: number; m: number; spend: number; req: number; tok: number; ub: number }[] = [];
+  private readonly usage: { u: number; d: number; m: number; spend: number; req: number; tok: number; ub: number; od: number }[] = [];
   private readonly hourRows: { u: number; hourMs: number; spend: number }[] = [];
 
   constructor(fromDay: string, toDay: string) {
@@ -105,15 +108,19 @@ export class FactsBuilder {
   user(email: string, name?: string, groupId?: string | null): number {
     let u = this.userIdx.get(email);
     if (u === undefined) {
-      u = this.users.push({ email, name: name || email, groupIdx: -1 }) - 1;
+      u = this.users.push({ email, name: name || email, groupIdx: -1, limitUsd: null }) - 1;
       this.userIdx.set(email, u);
     } else if (name) this.users[u].name = name;
     if (groupId) this.users[u].groupIdx = this.groupIdx.get(groupId) ?? this.group(groupId, groupId);
     return u;
   }
 
+  limit(email: string, limitUsd: number | null): void {
+    this.users[this.user(email)].limitUsd = limitUsd;
+  }
+
   /** Rows outside the window are ignored (callers may over-select). */
-  usageRow(day: string, email: string, model: string, spendMicro: number, requests: number, tokens = 0, usageBased = 0): void {
+  usageRow(day: string, email: string, model: string, spendMicro: number, requests: number, tokens = 0, usageBased = 0, onDemandMicro = 0): void {
     const d = this.dayIdx.get(day);
     if (d === undefined) return;
     let m = this.modelIdx.get(model);
@@ -121,7 +128,7 @@ export class FactsBuilder {
       m = this.models.push(model) - 1;
       this.modelIdx.set(model, m);
     }
-    this.usage.push({ u: this.user(email), d, m, spend: spendMicro, req: requests, tok: tokens, ub: usageBased });
+    this.usage.push({ u: this.user(email), d, m, spend: spendMicro, req: requests, tok: tokens, ub: usageBased, od: onDemandMicro });
   }
 
   hourRow(email: string, hourMs: number, spendMicro: number): void {
@@ -135,6 +142,7 @@ export class FactsBuilder {
     const requests = new Float64Array(nU * nD);
     const tokens = new Float64Array(nU * nD);
     const usageBased = new Float64Array(nU * nD);
+    const onDemand = new Float64Array(nU * nD);
     const modelUse: ModelUse[][] = Array.from({ length: nU }, () => []);
     for (const r of this.usage) {
       const i = r.u * nD + r.d;
@@ -142,6 +150,7 @@ export class FactsBuilder {
       requests[i] += r.req;
       tokens[i] += r.tok;
       usageBased[i] += r.ub;
+      onDemand[i] += r.od;
       modelUse[r.u].push({ d: r.d, m: r.m, spendMicro: r.spend, requests: r.req });
     }
     for (const list of modelUse) list.sort((a, b) => a.d - b.d);
@@ -153,6 +162,7 @@ export class FactsBuilder {
       requests,
       tokens,
       usageBased,
+      onDemand,
       models: this.models,
       modelUse,
       cycles: [...(extra.cycles ?? [])].sort((a, b) => a.startMs - b.startMs),
@@ -187,8 +197,11 @@ export class FactsBuilder {
 export function buildFacts(input: FactsInput): Facts {
   const b = new FactsBuilder(input.fromDay, input.toDay);
   for (const g of input.groups ?? []) b.group(g.id, g.name);
-  for (const m of input.members ?? []) b.user(m.email, m.name, m.groupId ?? null);
-  for (const r of input.usage) b.usageRow(r.day, r.email, r.model, r.spendMicro, r.requests, r.tokens ?? 0, r.usageBased ?? 0);
+  for (const m of input.members ?? []) {
+    b.user(m.email, m.name, m.groupId ?? null);
+    if (m.limitUsd != null) b.limit(m.email, m.limitUsd);
+  }
+  for (const r of input.usage) b.usageRow(r.day, r.email, r.model, r.spendMicro, r.requests, r.tokens ?? 0, r.usageBased ?? 0, r.onDemandMicro ?? 0);
   for (const h of input.hourly ?? []) b.hourRow(h.email, h.hourMs, h.spendMicro);
   return b.build({ cycles: input.cycles, hourlyEndMs: input.hourlyEndMs, limitedUsers: input.limitedUsers ?? null });
 }
@@ -225,17 +238,24 @@ export function loadFacts(db: Db, opts: LoadOptions): Facts {
   // Group members without a member row (removed before the first sync) still belong to their group.
   for (const [email, groupId] of db.prepare('SELECT email, group_id FROM group_members').raw().all() as [string, string][])
     b.user(email, undefined, groupId);
+  // Each person's own limit from the latest spend snapshot (an override beats the monthly limit).
+  const limits = db
+    .prepare(
+      `SELECT email, COALESCE(effective_limit_dollars, NULLIF(hard_limit_override_dollars, 0), monthly_limit_dollars)
+       FROM spend_snapshots WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots)`,
+    )
+    .raw()
+    .all() as [string, number | null][];
+  for (const [email, limit] of limits) if (limit !== null && limit > 0) b.limit(email, limit);
   const rows = db
     .prepare(
       `SELECT day, email, model, charged_micro, events,
-         input_tokens + output_tokens + cache_write_tokens + cache_read_tokens, usage_based_events
+         input_tokens + output_tokens + cache_write_tokens + cache_read_tokens, usage_based_events, chargeable_micro
        FROM usage_daily WHERE day BETWEEN ? AND ?`,
     )
     .raw()
-    .iterate(opts.fromDay, opts.toDay) as IterableIterator<[string, string, string, number, number, number, number]>;
-  for (const [day, email, model, spend, events, tokens, ub] of rows) {
-    b.usageRow(day, email, model, spend, events, tokens, ub);
-  }
+    .iterate(opts.fromDay, opts.toDay) as IterableIterator<[string, string, string, number, number, number, number, number]>;
+  for (const [day, email, model, spend, events, tokens, ub, od] of rows) b.usageRow(day, email, model, spend, events, tokens, ub, od);
   let hourlyEndMs: number | undefined;
   if (opts.hourlyUntilMs !== undefined || opts.hourlyWholeWindow) {
     const until = opts.hourlyWholeWindow ? dayStartMs(addDays(opts.toDay, 1)) : (opts.hourlyUntilMs as number);

@@ -14,6 +14,7 @@ export function lookbackDays(s: DetectionSettings): number {
     s.trends.spendSpikeLookbackDays,
     s.costPerRequest.lookbackDays,
     s.sustained.windowDays,
+    s.sustained.teamDays + 21,
     s.modelShift.recentDays + s.modelShift.baselineDays,
     s.drift.weeks * 7,
     s.forecast.lookbackDays,

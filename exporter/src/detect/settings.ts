@@ -73,8 +73,10 @@ export const DetectionSettings = Type.Object(
         windowDays: int(7, 2, 90, 'Complete days in the window.'),
         minActiveDays: int(5, 1, 90, 'Flag a user with at least this many high days in the window (sustained, not one burst).'),
         minUsers: int(5, 2, 100_000, 'Runs only with at least this many active users in the window.'),
+        teamMultiplier: num(1.4, 1.05, 100, "Flag the team when each of the last teamDays complete days' spend exceeds this multiple of the same weekday's average over the 3 weeks before."),
+        teamDays: int(3, 2, 14, 'Consecutive complete days the team must stay above teamMultiplier (a one-day surge is not sustained).'),
       },
-      { additionalProperties: false, description: 'Sustained high usage: a user consistently far above the team.' },
+      { additionalProperties: false, description: 'Sustained high usage: a user consistently far above the team, or the whole team far above its own norm.' },
     ),
     modelShift: Type.Object(
       {

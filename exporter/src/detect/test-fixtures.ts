@@ -18,6 +18,8 @@ export interface UserSpec {
   model?: string;
   tokens?: number[];
   usageBased?: number[];
+  onDemand?: number[]; // USD of on-demand (chargeable) spend per day
+  limitUsd?: number; // the person's own on-demand limit
   rows?: { day: number; model: string; usd: number; requests: number }[];
 }
 
@@ -45,7 +47,7 @@ export function team(spec: TeamSpec): Facts {
     (u.spend ?? []).forEach((usd, i) => {
       const requests = u.requests?.[i] ?? (usd > 0 ? 10 : 0);
       if (usd > 0 || requests > 0 || (u.usageBased?.[i] ?? 0) > 0)
-        usage.push({ day: day(i), email: u.email, model: u.model ?? 'claude-4.5-sonnet', spendMicro: Math.round(usd * USD), requests, tokens: u.tokens?.[i] ?? 0, usageBased: u.usageBased?.[i] ?? 0 });
+        usage.push({ day: day(i), email: u.email, model: u.model ?? 'claude-4.5-sonnet', spendMicro: Math.round(usd * USD), requests, tokens: u.tokens?.[i] ?? 0, usageBased: u.usageBased?.[i] ?? 0, onDemandMicro: Math.round((u.onDemand?.[i] ?? 0) * USD) });
     });
     for (const r of u.rows ?? []) usage.push({ day: day(r.day), email: u.email, model: r.model, spendMicro: Math.round(r.usd * USD), requests: r.requests });
   }
@@ -54,7 +56,7 @@ export function team(spec: TeamSpec): Facts {
     toDay: day(spec.days - 1),
     usage,
     groups: spec.groups,
-    members: spec.users.map((u) => ({ email: u.email, name: u.name ?? u.email.split('@')[0], groupId: u.group ?? null })),
+    members: spec.users.map((u) => ({ email: u.email, name: u.name ?? u.email.split('@')[0], groupId: u.group ?? null, limitUsd: u.limitUsd ?? null })),
     cycles: spec.cycles ?? [CYCLE],
     hourly: spec.hourly?.map((h) => ({ email: h.email, hourMs: h.hourMs, spendMicro: Math.round(h.usd * USD) })),
     hourlyEndMs: spec.hourlyEndMs,

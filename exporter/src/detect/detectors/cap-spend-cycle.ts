@@ -1,30 +1,32 @@
 import { type Ctx, type DetectorOutput, cycleSpan, emptyOutput, makeFinding, micro, modelsBySpend, money, pushSignal, severityOf, teamSum, usd } from '../context';
 
-/** Static cap on a user's spend in the current billing cycle (reference threshold layer; 0 = off). */
+/**
+ * Spend caps per billing cycle, critical above 2×: the team-wide static cap on a user's cycle
+ * spend (reference threshold layer; 0 = off), and each person's own on-demand limit set in Cursor
+ * (from the spend snapshot), against their on-demand spend: past it Cursor blocks them.
+ */
 export function capSpendCycle(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
   const capUsd = ctx.settings.thresholds.maxSpendUsdPerCycle;
-  if (capUsd <= 0) return out;
-  const cap = micro(capUsd);
   const d = ctx.today;
   const span = cycleSpan(ctx, d);
   const teamCycle = teamSum(ctx, span.startIdx, d);
-  const { spend } = ctx.facts;
-  for (let u = 0; u < ctx.facts.users.length; u++) {
+  const { spend, onDemand, users } = ctx.facts;
+  const check = (u: number, series: Float64Array, limitUsd: number, what: string) => {
+    const cap = micro(limitUsd);
     let cum = 0;
     let onset = -1;
     let before = 0;
     for (let i = span.startIdx; i <= d; i++) {
       const prev = cum;
-      cum += spend[u * ctx.nDays + i];
+      cum += series[u * ctx.nDays + i];
       if (onset < 0 && cum > cap) {
         onset = i;
         before = prev;
       }
     }
-    pushSignal(out, ctx, 'cap_spend_cycle', { u }, usd(cum), capUsd);
-    if (onset < 0) continue;
-    const name = ctx.facts.users[u].name;
+    pushSignal(out, ctx, 'cap_spend_cycle', { u }, usd(cum), limitUsd);
+    if (onset < 0) return;
     const f = makeFinding(ctx, {
       detector: 'cap_spend_cycle',
       severity: severityOf(cum, cap, 2),
@@ -35,14 +37,20 @@ export function capSpendCycle(ctx: Ctx): DetectorOutput {
       onsetDay: onset,
       value: usd(cum),
       baseline: null,
-      threshold: capUsd,
+      threshold: limitUsd,
       unit: 'usd',
-      message: `${name} spent ${money(cum)} this cycle (limit: ${money(cap)})`,
+      message: `${users[u].name} spent ${money(cum)}${what} this cycle (limit: ${money(cap)})`,
       amountMicro: cum,
       periodTeamMicro: teamCycle,
     });
     out.findings.push(f);
-    out.crossings.push({ finding: f, micro: cap - before });
+    // The crossing amount is in the series' own money; only total spend maps onto raw event sums.
+    if (series === spend) out.crossings.push({ finding: f, micro: cap - before });
+  };
+  for (let u = 0; u < users.length; u++) {
+    if (capUsd > 0) check(u, spend, capUsd, '');
+    const own = users[u].limitUsd;
+    if (own !== null && own > 0) check(u, onDemand, own, ' on-demand');
   }
   return out;
 }

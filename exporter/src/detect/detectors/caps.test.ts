@@ -47,3 +47,24 @@ describe('static caps', () => {
     expect([capSpendCycle, capRequestsDay, capTokensDay].flatMap((d) => d(ctx(users, off)).findings)).toEqual([]);
   });
 });
+
+describe("a person's own on-demand limit", () => {
+  const run = (onDemandUsd: number) =>
+    capSpendCycle(
+      makeContext(
+        team({ days: 4, users: [{ email: 'bob@x.io', name: 'Bob', limitUsd: 50, spend: [100, 0, 100], onDemand: [0, 0, onDemandUsd] }] }),
+        settingsWith({}),
+        at(3),
+      ),
+    ).findings;
+  it.each([
+    [49.99, null],
+    [50, null],
+    [50.01, 'warning'],
+    [100.01, 'critical'],
+  ])('on-demand $%d against a $50 limit → %s', (usd, severity) => {
+    const f = run(usd);
+    expect(f.map((x) => x.severity)).toEqual(severity ? [severity] : []);
+    if (severity) expect(f[0]).toMatchObject({ key: 'cap_spend_cycle:bob@x.io', threshold: 50, value: usd, message: `Bob spent $${usd >= 100 ? usd.toFixed(0) : usd.toFixed(2)} on-demand this cycle (limit: $50.00)` });
+  });
+});
