@@ -248,7 +248,7 @@ export class Ledger {
 }
 
 /** Expected spend of an ordinary active weekday for the member, in micro-cents (fee included roughly). */
-export function expectedDayMicro(m: SimMember): number {
+function expectedDayMicro(m: SimMember): number {
   const persona = PERSONA_BY_NAME.get(m.persona)!;
   return persona.meanRequests * m.scale * PERSONA_MIX.get(m.persona)!.meanCents * 1.15 * 1e6;
 }

@@ -246,7 +246,7 @@ function applySpec(spec: ScenarioSpec, ctx: ResolveContext, set: ScenarioSet, rn
       if (!m) return false;
       used.add(m.index);
       const from = pickStart(spec, ctx, rng, 1, true);
-      const days = spec.days ?? 1;
+      const days = 1; // the breach happens on one day
       let capCents = spec.magnitude !== undefined ? spec.magnitude * 100 : 0;
       set.addUser(m.index, { fromDayNum: from, toDayNum: from, apply: (e) => { e.capCents = capCents; e.forceActive = true; } });
       const e = entry(m.email, from, days, capCents / 100, false);

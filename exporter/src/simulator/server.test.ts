@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { DAY_MS, HOUR_MS, MINUTE_MS, dayStartMs } from '../domain/time';
 import { createSimulation } from './simulation';
-import { createSimulatorServer, startSimulator, type SimulatorServer } from './server';
+import { createSimulatorServer, startSimulator } from './server';
 import type { RawUsageEvent } from './shapes';
 
 const END = '2026-03-10';
@@ -294,5 +294,21 @@ describe('faults', () => {
     expect((await ok.body.json() as { teamMembers: unknown[] }).teamMembers).toHaveLength(10);
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
     await running.close();
+  });
+});
+
+describe('retention', () => {
+  it('with retentionDays, older events and daily usage are no longer served (spend is unaffected)', async () => {
+    const now = dayStartMs(END) + 15 * HOUR_MS;
+    const sim = createSimulation({ seed: 21, users: 15, endDay: END, retentionDays: 7 });
+    const server = createSimulatorServer(sim, { now: () => now, limits: UNLIMITED });
+    const post = (url: string, payload: object) => server.inject({ method: 'POST', url, payload, headers: AUTH });
+    const from = now - 20 * DAY_MS;
+    const { events, total } = await allEvents(post, { startDate: from, endDate: now });
+    expect(total).toBe(sim.expected.eventCount(now - 7 * DAY_MS, now, now));
+    expect(events.every((e) => Number(e.timestamp) >= now - 7 * DAY_MS)).toBe(true);
+    const usage = (await post('/teams/daily-usage-data', { startDate: from, endDate: now })).json();
+    expect(usage.data.every((r: { date: number }) => r.date >= dayStartMs('2026-03-03'))).toBe(true);
+    await server.close();
   });
 });

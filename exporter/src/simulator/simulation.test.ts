@@ -3,7 +3,6 @@ import { INCLUDED_ALLOWANCE_CENTS } from './catalog';
 import { createSimulation, type Simulation } from './simulation';
 
 const END = '2026-03-10';
-const endOfDay = (day: string) => dayStartMs(day) + DAY_MS - 1;
 const LATER = dayStartMs(END) + 10 * DAY_MS; // everything has arrived
 
 describe('generation is deterministic', () => {
