@@ -14,7 +14,8 @@ function analyticsStep(endpoint: AnalyticsEndpoint): CollectStep {
     async run({ db, api, nowMs, options, backfillDays }) {
       const stream = analyticsStream(endpoint);
       const first = getWatermark(db, stream) === undefined;
-      const days = Math.max(first ? options.analyticsBackfillDays : options.analyticsDays, backfillDays ?? 0);
+      const usual = first ? options.analyticsBackfillDays : options.analyticsDays;
+      const days = backfillDays === undefined ? usual : Math.max(backfillDays, first ? 1 : options.analyticsDays);
       const toDay = utcDay(nowMs);
       const result = await api.analytics(endpoint, addDays(toDay, -(days - 1)), toDay);
       const rows = db.transaction(() => {

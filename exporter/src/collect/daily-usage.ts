@@ -1,7 +1,7 @@
 import { upsertDailyUsage } from '../store/daily-usage';
 import { DAILY_USAGE_STREAM, advanceWatermark, getWatermark } from '../store/watermarks';
 import { StopRequested, type CollectStep } from './context';
-import { lookbackStartMs } from './range';
+import { lookbackStartMs, streamStartMs } from './range';
 
 /**
  * Daily usage from the watermark's day minus a few days (Cursor revises recent days) to now. Each
@@ -12,10 +12,8 @@ export const dailyUsageStep: CollectStep = {
   async run(ctx) {
     const { db, api, nowMs, options } = ctx;
     const wm = getWatermark(db, DAILY_USAGE_STREAM);
-    const base = wm === undefined
-      ? lookbackStartMs(nowMs, options.initialBackfillDays)
-      : lookbackStartMs(Math.min(wm, nowMs), options.dailyUsageLookbackDays + 1);
-    const fromMs = ctx.backfillDays === undefined ? base : Math.min(base, lookbackStartMs(nowMs, ctx.backfillDays));
+    // Cursor revises recent days, so an incremental run starts a few days before the watermark's day.
+    const fromMs = streamStartMs(nowMs, wm === undefined ? undefined : lookbackStartMs(Math.min(wm, nowMs), options.dailyUsageLookbackDays + 1), 0, options.initialBackfillDays, ctx.backfillDays);
     let rows = 0;
     for await (const chunk of api.dailyUsage(fromMs, nowMs)) {
       rows += db.transaction(() => {

@@ -7,7 +7,7 @@ export function lookbackStartMs(nowMs: number, days: number): number {
 
 /**
  * Where a stream's fetch starts: from its watermark minus `backoffMs` when it has one, else the
- * initial backfill; a `backfill --days N` reaches at least N days back.
+ * initial backfill. A `backfill --days N` reaches N days back (exactly N on an empty stream).
  */
 export function streamStartMs(
   nowMs: number,
@@ -16,6 +16,7 @@ export function streamStartMs(
   initialDays: number,
   backfillDays: number | undefined,
 ): number {
-  const incremental = watermarkMs === undefined ? lookbackStartMs(nowMs, initialDays) : Math.min(watermarkMs - backoffMs, nowMs);
+  if (watermarkMs === undefined) return lookbackStartMs(nowMs, backfillDays ?? initialDays);
+  const incremental = Math.min(watermarkMs - backoffMs, nowMs);
   return backfillDays === undefined ? incremental : Math.min(incremental, lookbackStartMs(nowMs, backfillDays));
 }

@@ -103,7 +103,9 @@ describe('collector runner', () => {
     expect(result.apiCalls['/members']).toEqual({ 200: 1 });
     expect(getWatermark(db, USAGE_EVENTS_STREAM)).toBe(NOW);
     const [run] = listRuns(db);
-    expect(run).toMatchObject({ id: result.id, kind: 'collect', status: 'ok', startedMs: NOW, endedMs: NOW });
+    expect(run).toMatchObject({ id: result.id, kind: 'backfill', status: 'ok', startedMs: NOW, endedMs: NOW }); // empty store
+    const next = await createCollector({ db, api, now: () => NOW }).run();
+    expect(next.kind).toBe('collect');
     expect(run.rowsWritten.usage_events).toBe(20);
     expect(spendByUser(db)['a@x.io']).toBe(api.events.filter((e) => e.email === 'a@x.io').reduce((s, e) => s + e.chargedMicro, 0));
   });
@@ -183,6 +185,7 @@ describe('collector runner', () => {
     db.prepare("INSERT INTO collection_runs (kind, started_ms, status) VALUES ('collect', 1, 'running')").run();
     await createCollector({ db, api, now: () => NOW }).run();
     expect(listRuns(db).map((r) => r.status)).toEqual(['ok', 'interrupted']);
+    expect(listRuns(db)[1].endedMs).toBe(NOW);
   });
 
   it('validates backfill days and reaches back that far', async () => {

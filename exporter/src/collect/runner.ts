@@ -1,6 +1,7 @@
 import type { CursorApi } from '../cursor/api';
 import { scrub, type Logger } from '../logger';
 import type { Db } from '../store/db';
+import { USAGE_EVENTS_STREAM, getWatermark } from '../store/watermarks';
 import { finishRun, markInterruptedRuns, startRun, type RunError, type RunKind, type RunOutcome } from '../store/runs';
 import { analyticsSteps } from './analytics';
 import { CallTally } from './call-tally';
@@ -73,7 +74,8 @@ export function createCollector(deps: CollectorDeps): Collector {
 
   async function execute(req: RunRequest): Promise<RunResult> {
     const { db } = deps;
-    const kind = req.kind ?? 'collect';
+    // A run into an empty store is recorded as what it is: the initial backfill.
+    const kind = req.kind ?? (getWatermark(db, USAGE_EVENTS_STREAM) === undefined ? 'backfill' : 'collect');
     if (req.days !== undefined && (!Number.isInteger(req.days) || req.days < 1 || req.days > MAX_BACKFILL_DAYS)) {
       throw new RangeError(`backfill days must be an integer from 1 to ${MAX_BACKFILL_DAYS}, got ${req.days}`);
     }
@@ -86,7 +88,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       calls.take(); // calls made outside a run (none expected) must not count towards this one
       const ctx: StepContext = {
         db, api: deps.api, nowMs: startedMs, options, logger: deps.logger, onProgress: req.onProgress,
-        backfillDays: kind === 'backfill' ? (req.days ?? options.initialBackfillDays) : undefined,
+        backfillDays: req.kind === 'backfill' ? (req.days ?? options.initialBackfillDays) : undefined,
         heartbeat: () => lease.renew(),
         stopping: () => stopping,
       };
