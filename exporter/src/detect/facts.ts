@@ -52,6 +52,8 @@ export interface Facts {
   cycles: BillingCycle[]; // ascending by start
   hourly: HourlySpend | null;
   limitedUsers: { count: number; asOfMs: number } | null;
+  /** The cycle the people's limits (UserFact.limitUsd) belong to; null = every cycle (fixtures). */
+  limitsCycleStartMs: number | null;
 }
 
 export interface UsageInput {
@@ -135,7 +137,7 @@ export class FactsBuilder {
     this.hourRows.push({ u: this.user(email), hourMs, spend: spendMicro });
   }
 
-  build(extra: { cycles?: BillingCycle[]; hourlyEndMs?: number; limitedUsers?: Facts['limitedUsers'] } = {}): Facts {
+  build(extra: { cycles?: BillingCycle[]; hourlyEndMs?: number; limitedUsers?: Facts['limitedUsers']; limitsCycleStartMs?: number | null } = {}): Facts {
     const nD = this.days.length;
     const nU = this.users.length;
     const spend = new Float64Array(nU * nD);
@@ -168,6 +170,7 @@ export class FactsBuilder {
       cycles: [...(extra.cycles ?? [])].sort((a, b) => a.startMs - b.startMs),
       hourly: this.buildHourly(extra.hourlyEndMs),
       limitedUsers: extra.limitedUsers ?? null,
+      limitsCycleStartMs: extra.limitsCycleStartMs ?? null,
     };
   }
 
@@ -239,13 +242,14 @@ export function loadFacts(db: Db, opts: LoadOptions): Facts {
   for (const [email, groupId] of db.prepare('SELECT email, group_id FROM group_members').raw().all() as [string, string][])
     b.user(email, undefined, groupId);
   // Each person's own limit from the latest spend snapshot (an override beats the monthly limit).
+  const limitsCycle = (db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots').raw().get() as [number | null])[0];
   const limits = db
     .prepare(
       `SELECT email, COALESCE(effective_limit_dollars, NULLIF(hard_limit_override_dollars, 0), monthly_limit_dollars)
-       FROM spend_snapshots WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots)`,
+       FROM spend_snapshots WHERE cycle_start_ms = ?`,
     )
     .raw()
-    .all() as [string, number | null][];
+    .all(limitsCycle) as [string, number | null][];
   for (const [email, limit] of limits) if (limit !== null && limit > 0) b.limit(email, limit);
   const rows = db
     .prepare(
@@ -279,6 +283,7 @@ export function loadFacts(db: Db, opts: LoadOptions): Facts {
     cycles,
     hourlyEndMs,
     limitedUsers: limited && Number.isFinite(count) ? { count, asOfMs: limited[1] } : null,
+    limitsCycleStartMs: limitsCycle,
   });
 }
 

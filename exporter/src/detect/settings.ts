@@ -83,17 +83,18 @@ export const DetectionSettings = Type.Object(
         recentDays: int(3, 1, 30, 'Days forming the user\'s current model mix.'),
         baselineDays: int(14, 3, 90, 'Days before the recent window forming the user\'s usual model mix.'),
         minPriceRatio: num(2, 1.1, 1000, 'The new primary model must cost at least this multiple of the old one per request (team-wide $/request).'),
-        minShare: num(0.5, 0.1, 1, 'The new model must carry at least this share of the user\'s recent spend.'),
+        minShare: num(0.5, 0.1, 1, "The new model must carry at least this share of the user's recent requests, and the old one must have carried it in the baseline."),
+        maxBaselineShare: num(0.2, 0, 1, 'The new model must have carried at most this share of the baseline requests (a shift, not a habit).'),
       },
       { additionalProperties: false, description: 'Model shift: a user\'s primary model moved to a pricier one.' },
     ),
     drift: Type.Object(
       {
         weeks: int(4, 3, 12, 'Consecutive 7-day blocks compared (the latest ends on the evaluated day).'),
-        minWeeklyGrowthPercent: num(15, 1, 1000, 'Average week-over-week growth that counts as drift; every week must also grow on the one before.'),
+        minWeeklyGrowthPercent: num(10, 1, 1000, 'Average week-over-week growth of $/request that counts as drift; every week must also grow on the one before.'),
         minWeeklySpendUsd: num(10, 0, USD_MAX, 'The first week must have at least this much spend (growth from nothing is not drift).'),
       },
-      { additionalProperties: false, description: "Drift: slow week-over-week growth of a user's or group's baseline." },
+      { additionalProperties: false, description: "Drift: slow week-over-week growth of a user's or group's cost per request (the baseline price of their work)." },
     ),
     budgets: Type.Object(
       {

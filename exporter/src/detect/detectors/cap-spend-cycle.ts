@@ -47,10 +47,12 @@ export function capSpendCycle(ctx: Ctx): DetectorOutput {
     // The crossing amount is in the series' own money; only total spend maps onto raw event sums.
     if (series === spend) out.crossings.push({ finding: f, micro: cap - before });
   };
+  // A person's limit is known for the snapshot's cycle only; earlier cycles may have had another.
+  const limitsApply = ctx.facts.limitsCycleStartMs === null || ctx.facts.limitsCycleStartMs === span.cycle.startMs;
   for (let u = 0; u < users.length; u++) {
     if (capUsd > 0) check(u, spend, capUsd, '');
     const own = users[u].limitUsd;
-    if (own !== null && own > 0) check(u, onDemand, own, ' on-demand');
+    if (limitsApply && own !== null && own > 0) check(u, onDemand, own, ' on-demand');
   }
   return out;
 }

@@ -1,25 +1,30 @@
 import { type Ctx, type DetectorOutput, emptyOutput, firstSpendDay, makeFinding, micro, money, pushSignal, seriesSum, teamSum, usd } from '../context';
 
 /**
- * Drift: slow growth no single day spikes. The last `weeks` 7-day blocks (the latest ending on the
- * last complete day) each exceed the block before, and the average week-over-week growth is at least
- * minWeeklyGrowthPercent. Runs for every user with a full history and for every billing group.
+ * Drift: slow growth no single day spikes, in what a user's (or group's) work costs per request.
+ * The last `weeks` 7-day blocks (the latest ending on the last complete day) each cost more per
+ * request than the block before, by minWeeklyGrowthPercent a week on average. $/request over a
+ * week averages hundreds of requests, so it is steady where daily spend swings with how busy
+ * someone is (busy weeks, a one-day team surge, a quiet Monday do not move it).
  */
 export function drift(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
   const { weeks, minWeeklyGrowthPercent, minWeeklySpendUsd } = ctx.settings.drift;
+  const minRequests = ctx.settings.costPerRequest.minRequests;
   const d = ctx.today - 1;
   const from = d - 7 * weeks + 1;
   if (from < 0) return out;
   const lastWeekTeam = teamSum(ctx, d - 6, d);
-  const check = (series: ArrayLike<number>, who: { u?: number; g?: number }, name: string) => {
-    const w = Array.from({ length: weeks }, (_, j) => seriesSum(series, from + 7 * j, from + 7 * j + 6));
-    if (w[0] < micro(minWeeklySpendUsd) || w[0] <= 0) return;
-    const growth = (w[weeks - 1] / w[0]) ** (1 / (weeks - 1)) - 1;
-    const thresholdMicro = w[0] * (1 + minWeeklyGrowthPercent / 100) ** (weeks - 1);
-    const steadily = w.every((x, j) => j === 0 || x > w[j - 1]);
-    if (steadily) pushSignal(out, ctx, 'drift', who, usd(w[weeks - 1]), usd(thresholdMicro));
-    if (!steadily || !(w[weeks - 1] >= thresholdMicro)) return;
+  const check = (spend: ArrayLike<number>, requests: ArrayLike<number>, who: { u?: number; g?: number }, name: string) => {
+    const w = Array.from({ length: weeks }, (_, j) => seriesSum(spend, from + 7 * j, from + 7 * j + 6));
+    const r = Array.from({ length: weeks }, (_, j) => seriesSum(requests, from + 7 * j, from + 7 * j + 6));
+    if (w[0] < micro(minWeeklySpendUsd) || w[0] <= 0 || r.some((x) => x < minRequests)) return;
+    const cpr = w.map((x, j) => x / r[j]);
+    const growth = (cpr[weeks - 1] / cpr[0]) ** (1 / (weeks - 1)) - 1;
+    const threshold = cpr[0] * (1 + minWeeklyGrowthPercent / 100) ** (weeks - 1);
+    const steadily = cpr.every((x, j) => j === 0 || x > cpr[j - 1]);
+    if (steadily) pushSignal(out, ctx, 'drift', who, usd(cpr[weeks - 1]), usd(threshold));
+    if (!steadily || !(cpr[weeks - 1] >= threshold)) return;
     out.findings.push(
       makeFinding(ctx, {
         detector: 'drift',
@@ -28,22 +33,25 @@ export function drift(ctx: Ctx): DetectorOutput {
         ...who,
         d,
         onsetDay: from + 7, // growth shows from the second block on
-        value: usd(w[weeks - 1]),
-        baseline: usd(w[0]),
-        threshold: usd(thresholdMicro),
-        unit: 'usd',
-        message: `${name}: weekly spend grew ${weeks - 1} weeks in a row, ${money(w[0])} → ${money(w[weeks - 1])} (+${Math.round(growth * 100)}%/week)`,
-        amountMicro: w[weeks - 1] - w[weeks - 2],
+        value: usd(cpr[weeks - 1]),
+        baseline: usd(cpr[0]),
+        threshold: usd(threshold),
+        unit: 'usd_per_request',
+        message: `${name}: cost per request grew ${weeks - 1} weeks in a row, ${money(cpr[0])} → ${money(cpr[weeks - 1])} (+${Math.round(growth * 100)}%/week); weekly spend ${money(w[0])} → ${money(w[weeks - 1])}`,
+        amountMicro: Math.max(0, w[weeks - 1] - r[weeks - 1] * cpr[0]), // what the price rise alone cost last week
         periodTeamMicro: lastWeekTeam,
       }),
     );
   };
-  const { spend, users, groups } = ctx.facts;
+  const { spend, requests, users, groups } = ctx.facts;
+  const groupRequests = groups.map(() => new Float64Array(ctx.nDays));
   for (let u = 0; u < users.length; u++) {
+    const own = { spend: spend.subarray(u * ctx.nDays, (u + 1) * ctx.nDays), requests: requests.subarray(u * ctx.nDays, (u + 1) * ctx.nDays) };
+    if (users[u].groupIdx >= 0) for (let i = 0; i < ctx.nDays; i++) groupRequests[users[u].groupIdx][i] += own.requests[i];
     const first = firstSpendDay(ctx, u);
     if (first < 0 || first > from) continue;
-    check(spend.subarray(u * ctx.nDays, (u + 1) * ctx.nDays), { u }, users[u].name);
+    check(own.spend, own.requests, { u }, users[u].name);
   }
-  groups.forEach((g, gi) => check(ctx.groupDaily[gi], { g: gi }, g.name));
+  groups.forEach((g, gi) => check(ctx.groupDaily[gi], groupRequests[gi], { g: gi }, g.name));
   return out;
 }

@@ -3,11 +3,12 @@ import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, money,
 /**
  * Model shift: the model a user makes most requests with moved, between the baseline window and the
  * recent window, to one that costs at least `minPriceRatio` × more per request (team-wide $/request
- * over both windows), and the new model carries at least `minShare` of the recent requests.
+ * over both windows). The old model carried at least `minShare` of the baseline requests, the new
+ * one at most `maxBaselineShare` of them and at least `minShare` of the recent ones.
  */
 export function modelShift(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
-  const { recentDays: r, baselineDays: b, minPriceRatio, minShare } = ctx.settings.modelShift;
+  const { recentDays: r, baselineDays: b, minPriceRatio, minShare, maxBaselineShare } = ctx.settings.modelShift;
   const minRequests = ctx.settings.costPerRequest.minRequests;
   const d = ctx.today - 1;
   const recentFrom = d - r + 1;
@@ -42,8 +43,10 @@ export function modelShift(ctx: Ctx): DetectorOutput {
     if (oldP < 0 || newP < 0 || oldP === newP) continue;
     if (sum(baseReq) < minRequests || recentTotal < minRequests) continue;
     const share = (recentReq.get(newP) ?? 0) / recentTotal;
+    const baseTotal = sum(baseReq);
     const ratio = price(oldP) > 0 ? price(newP) / price(oldP) : 0;
-    if (share < minShare) continue;
+    // A shift: the old model was the habit, the new one was rarely used and now carries the work.
+    if (share < minShare || (baseReq.get(oldP) ?? 0) / baseTotal < minShare || (baseReq.get(newP) ?? 0) / baseTotal > maxBaselineShare) continue;
     pushSignal(out, ctx, 'model_shift', { u }, ratio, minPriceRatio);
     if (!(ratio >= minPriceRatio)) continue;
     let onset = recentFrom;
