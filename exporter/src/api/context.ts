@@ -26,8 +26,12 @@ export class ApiContext {
   /** Team-wide member figures for a window (ranks and badges need everyone), cached per window. */
   teamStats(w: DayWindow, model?: string): TeamStats {
     // The cycle (plan exhaustion, cycle day) depends on today, so the UTC day is part of the key.
-    const today = new Date(this.now()).toISOString().slice(0, 10);
-    return this.cache.get(`team:${w.fromDay}:${w.toDay}:${model ?? ''}:${today}`, () => teamStats(this.db, w, this.now(), model));
+    return this.cache.get(`team:${w.fromDay}:${w.toDay}:${model ?? ''}:${this.today()}`, () => teamStats(this.db, w, this.now(), model));
+  }
+
+  /** Today's UTC day: part of the key of anything that depends on "now" (cycle day, days left). */
+  today(): string {
+    return new Date(this.now()).toISOString().slice(0, 10);
   }
 
   cached<T>(parts: unknown[], compute: () => T): T {

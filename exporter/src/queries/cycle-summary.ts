@@ -57,9 +57,9 @@ const BUCKETS: [string, number, number][] = [['Day 1-3', 1, 3], ['Day 4-7', 4, 7
 
 /**
  * Plan exhaustion this cycle: who ran out of their included plan, on which cycle day, and how many
- * usage-based requests since. meta carries the reference's summary (share, average, median, buckets).
+ * usage-based requests since (the first `limit`). meta summarises everyone: share, average, median, buckets.
  */
-export function planExhaustionTable(db: Db, stats: TeamStats, emails: Set<string> | null): FrameWithMeta {
+export function planExhaustionTable(db: Db, stats: TeamStats, emails: Set<string> | null, limit: number): FrameWithMeta {
   const c = stats.cycle;
   const inScope = (e: string) => emails === null || emails.has(e);
   const names = new Map(stats.members.map((m) => [m.email, m.name]));
@@ -84,7 +84,7 @@ export function planExhaustionTable(db: Db, stats: TeamStats, emails: Set<string
   for (const [label, lo, hi] of BUCKETS) meta[label] = days.filter((d) => d >= lo && d <= hi).length;
   return {
     columns: [col.str('email'), col.str('name'), col.time('exhausted'), col.num('cycle_day'), col.num('usage_based_requests')],
-    rows: list.map((x) => ({ email: x.email, name: x.name, exhausted: dayStartMs(x.day), cycle_day: x.cycleDay, usage_based_requests: x.reqs })),
+    rows: list.slice(0, limit).map((x) => ({ email: x.email, name: x.name, exhausted: dayStartMs(x.day), cycle_day: x.cycleDay, usage_based_requests: x.reqs })),
     meta,
   };
 }

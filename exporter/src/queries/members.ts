@@ -151,7 +151,7 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
     m.spendRank = spendRanks.get(m.email)!;
     m.activityRank = activityRanks.get(m.email)!;
   }
-  members.sort((a, b) => a.spendRank - b.spendRank || a.email.localeCompare(b.email));
+  members.sort((a, b) => a.spendRank - b.spendRank || (a.email < b.email ? -1 : 1));
   return { window, cycle, members };
 }
 
@@ -268,7 +268,7 @@ export function membersTable(stats: TeamStats, req: MembersTableRequest): Frame 
   const dir = (req.order ?? (sort === 'name' ? 'asc' : 'desc')) === 'asc' ? 1 : -1;
   list = [...list].sort((a, b) => {
     const [x, y] = [key(a), key(b)];
-    return (x < y ? -1 : x > y ? 1 : 0) * dir || a.email.localeCompare(b.email);
+    return (x < y ? -1 : x > y ? 1 : 0) * dir || (a.email < b.email ? -1 : 1);
   });
   const page = list.slice(req.offset, req.offset + req.limit);
   return { ...frame(MEMBER_COLUMNS, page.map(memberRow)), meta: { total: list.length } };

@@ -56,32 +56,34 @@ export function series(db: Db, req: SeriesRequest): Frame {
   const keyExpr = { team: `'team'`, user: 'u.email', model: 'u.model', group: `COALESCE(gm.group_id, 'group_unassigned')` }[req.by];
   const join = req.by === 'group' ? 'LEFT JOIN group_members gm ON gm.email = u.email' : '';
   const where = and({ sql: 'u.day BETWEEN ? AND ?', params: [window.fromDay, window.toDay] }, people, modelCond);
+  const rankExpr = req.metric === 'requests' ? src.requests : req.metric === 'tokens' ? src.tokens : src.spend;
+  const from = `FROM ${src.table} u ${join} WHERE ${where.sql}`;
+  // Top keys first (one aggregate in SQL), then daily rows for those keys only: by=user on a large
+  // team would otherwise ship every person-day to JS. "other" = the per-day total minus the top keys.
+  const ranked =
+    req.by === 'team'
+      ? ['team']
+      : (db.prepare(`SELECT ${keyExpr} AS k, ${rankExpr} AS t ${from} GROUP BY k ORDER BY t DESC, k LIMIT ?`).pluck().all(...where.params, req.limit + 1) as string[]);
+  const top = ranked.slice(0, req.by === 'team' ? 1 : req.limit);
+  const inTop = `${keyExpr} IN (${top.map(() => '?').join(',') || "''"})`;
   const rows = db
-    .prepare(
-      `SELECT ${keyExpr} AS k, u.day AS day, ${src.spend} AS spend, ${src.requests} AS requests, ${src.tokens} AS tokens
-       FROM ${src.table} u ${join} WHERE ${where.sql} GROUP BY k, u.day`,
-    )
-    .all(...where.params) as ({ k: string; day: string } & Sums)[];
+    .prepare(`SELECT ${keyExpr} AS k, u.day AS day, ${src.spend} AS spend, ${src.requests} AS requests, ${src.tokens} AS tokens ${from} AND ${inTop} GROUP BY k, u.day`)
+    .all(...where.params, ...top) as ({ k: string; day: string } & Sums)[];
 
   const buckets = Math.ceil(window.days / req.intervalDays);
   const startMs = dayStartMs(window.fromDay);
   const bucketOf = (day: string) => Math.floor((dayStartMs(day) - startMs) / DAY_MS / req.intervalDays);
-  const perKey = new Map<string, Sums[]>();
-  const totals = new Map<string, number>();
-  const rank = (s: Sums) => (req.metric === 'requests' ? s.requests : req.metric === 'tokens' ? s.tokens : s.spend);
-  for (const r of rows) {
-    let arr = perKey.get(r.k);
-    if (!arr) perKey.set(r.k, (arr = Array.from({ length: buckets }, () => ({ spend: 0, requests: 0, tokens: 0 }))));
-    add(arr[bucketOf(r.day)], r);
-    totals.set(r.k, (totals.get(r.k) ?? 0) + rank(r));
-  }
-  const keys = [...totals.keys()].sort((a, b) => totals.get(b)! - totals.get(a)! || a.localeCompare(b));
-  const top = req.by === 'team' ? ['team'] : keys.slice(0, req.limit);
+  const perKey = new Map<string, Sums[]>(top.map((k) => [k, empty(buckets)]));
+  for (const r of rows) add(perKey.get(r.k)![bucketOf(r.day)], r);
   const names = labels(db, req.by, top);
-  const shown: [string, Sums[]][] = top.map((k) => [names.get(k) ?? k, perKey.get(k) ?? empty(buckets)]);
-  if (keys.length > top.length) {
+  const shown: [string, Sums[]][] = top.map((k) => [names.get(k) ?? k, perKey.get(k)!]);
+  if (ranked.length > top.length) {
     const rest = empty(buckets);
-    for (const k of keys.slice(top.length)) perKey.get(k)!.forEach((s, i) => add(rest[i], s));
+    const totals = db
+      .prepare(`SELECT u.day AS day, ${src.spend} AS spend, ${src.requests} AS requests, ${src.tokens} AS tokens ${from} GROUP BY u.day`)
+      .all(...where.params) as ({ day: string } & Sums)[];
+    for (const t of totals) add(rest[bucketOf(t.day)], t);
+    for (const [, sums] of shown) sums.forEach((x, i) => add(rest[i], { spend: -x.spend, requests: -x.requests, tokens: -x.tokens }));
     shown.push([OTHER, rest]);
   }
   const columns = [col.time(), ...shown.map(([name]) => col.num(name, UNITS[req.metric]))];

@@ -6,7 +6,7 @@ import type { TeamStats } from './members';
 export function topSpenders(stats: TeamStats, emails: Set<string> | null, limit: number): Frame {
   const list = stats.members.filter((m) => (emails === null || emails.has(m.email)) && m.spendMicro > 0);
   const total = list.reduce((s, m) => s + m.spendMicro, 0);
-  const top = [...list].sort((a, b) => b.spendMicro - a.spendMicro || a.email.localeCompare(b.email)).slice(0, limit);
+  const top = [...list].sort((a, b) => b.spendMicro - a.spendMicro || (a.email < b.email ? -1 : 1)).slice(0, limit);
   return frame(
     [col.num('rank'), col.str('email'), col.str('name'), col.str('group'), col.usd('spend_usd'), col.num('requests'), col.usd('cost_per_request_usd'), col.num('share', 'percentunit')],
     top.map((m, i) => ({

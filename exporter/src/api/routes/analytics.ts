@@ -20,6 +20,6 @@ export const variableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
   app.get(
     '/variables/:kind',
     { schema: { tags: ['variables'], summary: 'Grafana template variables (text/value), search-as-you-type with q', params: VariableParams, querystring: VariableQuery, response: { 200: Frame, 400: ErrorResponse } } },
-    async (req) => variables(ctx.db, req.params.kind, req.query.q, req.query.limit ?? 100),
+    async (req) => ctx.cached(['variables', req.params.kind, req.query.q, req.query.limit], () => variables(ctx.db, req.params.kind, req.query.q, req.query.limit ?? 100)),
   );
 };

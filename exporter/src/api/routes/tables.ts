@@ -7,7 +7,7 @@ import { budgets, forecasts, savings } from '../../queries/outputs';
 import { topSpenders } from '../../queries/spenders';
 import { DAY_MS } from '../../domain/time';
 import { ErrorResponse, Frame, FrameWithMeta, Limit } from '../schemas/common';
-import { CycleQuery, MembersQuery, TopQuery, WindowQuery } from '../schemas/tables';
+import { CycleQuery, MembersQuery, PlanExhaustionQuery, TopQuery, WindowQuery } from '../schemas/tables';
 import type { ApiContext } from '../context';
 
 const errors = { 400: ErrorResponse, 404: ErrorResponse };
@@ -21,8 +21,9 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
       const q = req.query;
       const w = ctx.window(q.from, q.to);
       const stats = ctx.teamStats(w, q.model);
-      const emails = selectedEmails(ctx.db, q);
-      return membersTable(stats, { q: q.q, sort: q.sort, order: q.order, badge: q.badge, limit: q.limit ?? 100, offset: q.offset ?? 0, emails });
+      return ctx.cached(['members', w, { ...q, from: 0, to: 0 }], () =>
+        membersTable(stats, { q: q.q, sort: q.sort, order: q.order, badge: q.badge, limit: q.limit ?? 100, offset: q.offset ?? 0, emails: selectedEmails(ctx.db, q) }),
+      );
     },
   );
 
@@ -32,7 +33,8 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     async (req) => {
       const q = req.query;
       const w = ctx.window(q.from, q.to);
-      return topSpenders(ctx.teamStats(w, q.model), selectedEmails(ctx.db, q), q.limit ?? 10);
+      const stats = ctx.teamStats(w, q.model);
+      return ctx.cached(['top', w, q.user, q.group, q.model, q.limit], () => topSpenders(stats, selectedEmails(ctx.db, q), q.limit ?? 10));
     },
   );
 
@@ -65,13 +67,16 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
   app.get(
     '/tables/cycle-summary',
     { schema: { tags: ['tables'], summary: 'Current billing cycle: spend vs last cycle, seats, plan exhaustion, top spenders', querystring: CycleQuery, response: { 200: Frame, ...errors } } },
-    async (req) => cycleSummary(ctx.db, cycleStats(), selectedEmails(ctx.db, req.query)),
+    async (req) => ctx.cached(['cycle-summary', ctx.today(), req.query.group], () => cycleSummary(ctx.db, cycleStats(), selectedEmails(ctx.db, req.query))),
   );
 
   app.get(
     '/tables/plan-exhaustion',
-    { schema: { tags: ['tables'], summary: 'Who ran out of the included plan this cycle and when', querystring: CycleQuery, response: { 200: FrameWithMeta, ...errors } } },
-    async (req) => planExhaustionTable(ctx.db, cycleStats(), selectedEmails(ctx.db, req.query)),
+    { schema: { tags: ['tables'], summary: 'Who ran out of the included plan this cycle and when (earliest first; meta summarises everyone)', querystring: PlanExhaustionQuery, response: { 200: FrameWithMeta, ...errors } } },
+    async (req) =>
+      ctx.cached(['plan-exhaustion', ctx.today(), req.query.group, req.query.limit], () =>
+        planExhaustionTable(ctx.db, cycleStats(), selectedEmails(ctx.db, req.query), req.query.limit ?? 100),
+      ),
   );
 
   app.get(

@@ -14,7 +14,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async 
 
   app.get('/users/:email', opts('Member summary: spend, ranks, plan, badges'), async (req) => {
     const email = knownEmail(ctx.db, req.params.email);
-    return userSummary(ctx.teamStats(ctx.window(req.query.from, req.query.to)), email);
+    const w = ctx.window(req.query.from, req.query.to);
+    return ctx.cached(['user', email, w], () => userSummary(ctx.teamStats(w), email));
   });
   app.get('/users/:email/timeline', opts('Daily spend, requests, tokens and activity'), async (req) =>
     userTimeline(ctx.db, knownEmail(ctx.db, req.params.email), ctx.window(req.query.from, req.query.to)),

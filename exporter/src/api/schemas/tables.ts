@@ -34,6 +34,7 @@ export type WindowQuery = Static<typeof WindowQuery>;
 /** Queries that are about "now" (the billing cycle), optionally narrowed to a group. */
 export const CycleQuery = Type.Object({ group: Filters.group });
 export type CycleQuery = Static<typeof CycleQuery>;
+export const PlanExhaustionQuery = Type.Object({ group: Filters.group, limit: Type.Optional(Limit) });
 
 export const UserParams = Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) });
 export type UserParams = Static<typeof UserParams>;

@@ -1,0 +1,162 @@
+/**
+ * bench/api: 10,000 users × 90 days seeded directly into the store (through the usage_daily
+ * triggers, as collection would). For each dashboard query: the cold time of the first request
+ * (nothing cached: the SQL cost) and p50/p95 under 10 concurrent clients (autocannon against the
+ * listening app, with Grafana-style from/to that move by the millisecond between requests, and
+ * per-user queries rotating over 50 users). Target: p95 < 50 ms for every query.
+ */
+import Fastify from 'fastify';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ non2xx: number; errors: number; requests: { total: number } }> & {
+  on: (ev: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void) => void;
+};
+import { apiPlugin } from '../exporter/src/api';
+import { openDb, type Db } from '../exporter/src/store/db';
+import { DAY_MS, utcDay } from '../exporter/src/domain/time';
+
+const USERS = 10_000;
+const DAYS = 90;
+const GROUPS = 60;
+const CLIENTS = 10;
+const REQUESTS_PER_QUERY = 400;
+const NOW = Date.parse('2026-03-20T12:00:00Z');
+const TOKEN = 'bench-token';
+const MODELS = ['claude-4.5-sonnet', 'gpt-5', 'claude-4-opus-max', 'gemini-2.5-pro', 'default', 'gpt-5-codex', 'grok-code'];
+
+/** Deterministic PRNG (mulberry32), so every run measures the same data. */
+function rng(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const email = (i: number) => `user${i}@bench.io`;
+
+function seed(db: Db): void {
+  const r = rng(42);
+  const cycleStart = Date.parse('2026-03-01T00:00:00Z');
+  db.transaction(() => {
+    const g = db.prepare(`INSERT INTO billing_groups (id, name, source, updated_ms) VALUES (?, ?, 'cursor', 0)`);
+    for (let i = 0; i < GROUPS; i++) g.run(`group_${i}`, `Dept${i % 8} > Team${i}`);
+    const m = db.prepare('INSERT INTO members (email, user_id, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, 0, 0, 0)');
+    const gm = db.prepare('INSERT INTO group_members (email, group_id) VALUES (?, ?)');
+    const s = db.prepare(
+      `INSERT INTO spend_snapshots (cycle_start_ms, email, total_micro, on_demand_micro, included_micro, collected_ms) VALUES (?, ?, ?, ?, ?, 0)`,
+    );
+    for (let i = 0; i < USERS; i++) {
+      m.run(email(i), `user_${i}`, `User ${i}`, i === 0 ? 'owner' : 'member');
+      if (i % 10 !== 0) gm.run(email(i), `group_${i % GROUPS}`);
+      const total = Math.round(r() * 50_000) * 1e6;
+      s.run(cycleStart, email(i), total, Math.max(0, total - 2000e6), Math.min(total, 2000e6));
+    }
+    db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(cycleStart, Date.parse('2026-04-01T00:00:00Z'));
+    const ud = db.prepare(
+      `INSERT INTO usage_daily (day, email, model, events, requests, charged_micro, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens,
+         included_events, usage_based_events) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+    );
+    const du = db.prepare(
+      `INSERT INTO daily_usage (day, email, is_active, agent_requests, lines_added, accepts, applies, usage_based_reqs, most_used_model, client_version)
+       VALUES (?,?,?,?,?,?,?,?,?,?)`,
+    );
+    const an = db.prepare('INSERT INTO analytics_rows (endpoint, day, key, data) VALUES (?, ?, ?, ?)');
+    for (let d = 0; d < DAYS; d++) {
+      const day = utcDay(NOW - (DAYS - 1 - d) * DAY_MS);
+      for (let i = 0; i < USERS; i++) {
+        if (r() < 0.25) {
+          du.run(day, email(i), 0, 0, 0, 0, 0, 0, null, null);
+          continue;
+        }
+        const model = MODELS[i % MODELS.length];
+        const reqs = 1 + Math.floor(r() * 60);
+        ud.run(day, email(i), model, reqs, reqs, Math.round(reqs * (2 + r() * 40)) * 1e6, reqs * 900, reqs * 300, reqs * 50, reqs * 40_000, reqs, 0);
+        if (i % 3 === 0) ud.run(day, email(i), MODELS[(i + 1) % MODELS.length], 3, 3, 30e6, 2000, 600, 0, 90_000, 3, 0);
+        du.run(day, email(i), 1, reqs, reqs * 12, reqs, reqs + 2, day >= '2026-03-10' && i % 7 === 0 ? 3 : 0, model, `1.${i % 5}.0`);
+      }
+      an.run('dau', day, '', JSON.stringify({ dau: 7500, cli_dau: 300, cloud_agent_dau: 120, bugbot_dau: 40 }));
+      for (const model of MODELS) an.run('models', day, model, JSON.stringify({ messages: Math.round(r() * 20_000), users: Math.round(r() * 3000) }));
+      for (let t = 0; t < 20; t++) an.run('mcp', day, `server${t % 4}/tool${t}`, JSON.stringify({ usage: Math.round(r() * 500) }));
+      for (let v = 0; v < 5; v++) an.run('client-versions', day, `1.${v}.0`, JSON.stringify({ user_count: 1500, percentage: 0.2 }));
+    }
+    db.prepare(`INSERT INTO collection_runs (kind, started_ms, ended_ms, status) VALUES ('collect', ?, ?, 'ok')`).run(NOW - 600_000, NOW - 300_000);
+  })();
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Grafana-style query strings: `to` moves by the millisecond like now() does between refreshes. */
+function paths(make: (i: number, range: string) => string): { method: string; path: string }[] {
+  return Array.from({ length: 50 }, (_, i) => {
+    const to = NOW - i * 1000;
+    return { method: 'GET', path: make(i, `from=${to - 30 * DAY_MS}&to=${to}`) };
+  });
+}
+
+const QUERIES: Record<string, (i: number, range: string) => string> = {
+  series_team_spend: (_i, r) => `/api/v1/series?metric=spend&${r}`,
+  series_by_model: (_i, r) => `/api/v1/series?metric=spend&by=model&${r}`,
+  series_by_user_top10: (_i, r) => `/api/v1/series?metric=spend&by=user&${r}`,
+  series_by_group: (_i, r) => `/api/v1/series?metric=cost_per_request&by=group&${r}`,
+  series_group_filter: (i, r) => `/api/v1/series?metric=requests&group=group_${i % GROUPS}&${r}`,
+  members_page: (_i, r) => `/api/v1/tables/members?${r}&sort=spend&limit=100`,
+  members_search: (i, r) => `/api/v1/tables/members?${r}&q=user${i}&limit=50`,
+  top_spenders: (_i, r) => `/api/v1/tables/top-spenders?${r}&limit=15`,
+  model_costs: (_i, r) => `/api/v1/tables/model-costs?${r}`,
+  user_model_costs: (_i, r) => `/api/v1/tables/user-model-costs?${r}&limit=100`,
+  cycle_summary: () => `/api/v1/tables/cycle-summary`,
+  plan_exhaustion: () => `/api/v1/tables/plan-exhaustion`,
+  user_summary: (i, r) => `/api/v1/users/${email(i * 97)}?${r}`,
+  user_timeline: (i, r) => `/api/v1/users/${email(i * 97)}/timeline?${r}`,
+  user_models: (i, r) => `/api/v1/users/${email(i * 97)}/models?${r}`,
+  analytics_dau: (_i, r) => `/api/v1/analytics/dau?${r}`,
+  analytics_models: (_i, r) => `/api/v1/analytics/models?${r}`,
+  variables_users: (i) => `/api/v1/variables/users?q=user${i}`,
+  incidents: () => `/api/v1/incidents?status=open`,
+  health: () => `/api/v1/health`,
+};
+
+export async function run(): Promise<Record<string, unknown>> {
+  const db = openDb(':memory:');
+  let t = performance.now();
+  seed(db);
+  const seedMs = Math.round(performance.now() - t);
+  const rows = db.prepare('SELECT COUNT(*) FROM usage_daily').pluck().get() as number;
+  console.error(`seeded ${USERS} users × ${DAYS} days (${rows} usage_daily rows) in ${seedMs} ms`);
+
+  const app = Fastify({ logger: false });
+  await app.register(apiPlugin, { prefix: '/api/v1', db, auth: { mode: 'on', token: TOKEN }, nowMs: () => NOW });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const headers = { authorization: `Bearer ${TOKEN}` };
+  const queries: Record<string, { p50_ms: number; p95_ms: number; cold_ms: number }> = {};
+  try {
+    for (const [name, make] of Object.entries(QUERIES)) {
+      const reqs = paths(make);
+      // Cold: the first request of this query, with an empty cache for it (the SQL cost itself).
+      t = performance.now();
+      const res = await fetch(base + reqs[0].path, { headers });
+      if (!res.ok) throw new Error(`${name}: HTTP ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+      const coldMs = performance.now() - t;
+      const latencies: number[] = [];
+      const instance = autocannon({ url: base, connections: CLIENTS, amount: REQUESTS_PER_QUERY, headers, requests: reqs, timeout: 30 });
+      instance.on('response', (_c, _s, _b, ms) => latencies.push(ms));
+      const result = await instance;
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      latencies.sort((a, b) => a - b);
+      queries[name] = { p50_ms: round(percentile(latencies, 0.5)), p95_ms: round(percentile(latencies, 0.95)), cold_ms: round(coldMs) };
+      console.error(`${name.padEnd(22)} cold ${queries[name].cold_ms} ms  p50 ${queries[name].p50_ms} ms  p95 ${queries[name].p95_ms} ms`);
+    }
+  } finally {
+    await app.close();
+    db.close();
+  }
+  const worst = Math.max(...Object.values(queries).map((q) => q.p95_ms));
+  return { users: USERS, days: DAYS, usage_daily_rows: rows, seed_ms: seedMs, clients: CLIENTS, requests_per_query: REQUESTS_PER_QUERY, worst_p95_ms: worst, target_p95_ms: 50, queries };
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
