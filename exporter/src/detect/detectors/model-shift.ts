@@ -3,12 +3,13 @@ import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, money,
 /**
  * Model shift: the model a user makes most requests with moved, between the baseline window and the
  * recent window, to one that costs at least `minPriceRatio` × more per request (team-wide $/request
- * over both windows). The old model carried at least `minShare` of the baseline requests, the new
- * one at most `maxBaselineShare` of them and at least `minShare` of the recent ones.
+ * over both windows). The new one carried at most `maxBaselineShare` of the baseline requests and
+ * at least `minShare` of the recent ones, and the user's own $/request rose by `minCostRise`: a
+ * habit changed and it costs money, not a mix that wobbles between similar models.
  */
 export function modelShift(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
-  const { recentDays: r, baselineDays: b, minPriceRatio, minShare, maxBaselineShare } = ctx.settings.modelShift;
+  const { recentDays: r, baselineDays: b, minPriceRatio, minShare, maxBaselineShare, minCostRise } = ctx.settings.modelShift;
   const minRequests = ctx.settings.costPerRequest.minRequests;
   const d = ctx.today - 1;
   const recentFrom = d - r + 1;
@@ -29,6 +30,7 @@ export function modelShift(ctx: Ctx): DetectorOutput {
     const recentReq = new Map<number, number>();
     let recentTotal = 0;
     let recentSpend = 0;
+    let baseSpend = 0;
     for (const m of modelUse[u]) {
       if (m.d < baseFrom || m.d > d) continue;
       const into = m.d >= recentFrom ? recentReq : baseReq;
@@ -36,7 +38,7 @@ export function modelShift(ctx: Ctx): DetectorOutput {
       if (m.d >= recentFrom) {
         recentTotal += m.requests;
         recentSpend += m.spendMicro;
-      }
+      } else baseSpend += m.spendMicro;
     }
     const oldP = argmax(baseReq);
     const newP = argmax(recentReq);
@@ -45,8 +47,9 @@ export function modelShift(ctx: Ctx): DetectorOutput {
     const share = (recentReq.get(newP) ?? 0) / recentTotal;
     const baseTotal = sum(baseReq);
     const ratio = price(oldP) > 0 ? price(newP) / price(oldP) : 0;
-    // A shift: the old model was the habit, the new one was rarely used and now carries the work.
-    if (share < minShare || (baseReq.get(oldP) ?? 0) / baseTotal < minShare || (baseReq.get(newP) ?? 0) / baseTotal > maxBaselineShare) continue;
+    // A shift: the new model was rarely used and now carries the work.
+    if (share < minShare || (baseReq.get(newP) ?? 0) / baseTotal > maxBaselineShare) continue;
+    if (!(recentSpend / recentTotal >= minCostRise * (baseSpend / baseTotal))) continue;
     pushSignal(out, ctx, 'model_shift', { u }, ratio, minPriceRatio);
     if (!(ratio >= minPriceRatio)) continue;
     let onset = recentFrom;

@@ -35,9 +35,12 @@ describe('spend_spike', () => {
     expect(run([alice(500, [0, 0, 0, 5, 5, 5, 5])])).toEqual([]);
   });
 
-  it('records a spike below the $50 floor without notifying', () => {
-    const [f] = run([alice(30, flat(2, 7))]);
-    expect(f).toMatchObject({ value: 30, threshold: 10, notify: false });
+  it.each([
+    [9.99, false],
+    [10, true],
+  ])('records a $%d spike and notifies only from the $10 floor', (usd, notify) => {
+    const [f] = run([alice(usd, flat(1.5, 7))]);
+    expect(f).toMatchObject({ value: usd, threshold: 7.5, notify });
   });
 
   it('ignores partial today unless it already exceeds', () => {
