@@ -213,6 +213,27 @@ describe('settings', () => {
   });
 });
 
+describe('backtest', () => {
+  const from = Date.parse('2026-03-01T00:00:00Z');
+  test('proposed settings vs current, over stored data', async () => {
+    const r = await req('POST', '/settings/backtest', { from, to: NOW, settings: { thresholds: { maxSpendUsdPerCycle: 10 } } });
+    expect(r.status).toBe(200);
+    // Alice's cycle spend passes $20 (2× the cap) on 2026-03-02: one critical alert; the defaults raise none.
+    expect(r.body.rows.map((x: { detector: string; email: string; day: number; severity: string }) => [x.detector, x.email, x.day, x.severity])).toEqual([
+      ['cap_spend_cycle', 'alice@acme.io', Date.parse('2026-03-02T00:00:00Z'), 'critical'],
+    ]);
+    expect(r.body.meta).toMatchObject({ from_day: '2026-03-01', to_day: '2026-03-10', days: 10, alerts: 1, current_alerts: 0 });
+    expect(r.body.meta.findings).toBeGreaterThan(r.body.meta.current_findings);
+    expect((await req('GET', '/settings')).body.source).toBe('defaults'); // nothing saved
+  });
+  test('bad settings and over-long ranges name the field', async () => {
+    const bad = await req('POST', '/settings/backtest', { from, to: NOW, settings: { zscore: { multiplier: -1 } } });
+    expect([bad.status, bad.body.field]).toEqual([400, 'body.settings.zscore.multiplier']);
+    const long = await req('POST', '/settings/backtest', { from: from - 200 * 86_400_000, to: NOW });
+    expect([long.status, long.body.field]).toEqual([400, 'body.from']);
+  });
+});
+
 describe('rate limit', () => {
   test('mutations are limited per client, reads are not', async () => {
     const limited = await buildTestApp(db, { rateLimit: { max: 2, timeWindow: '1 minute' } });
