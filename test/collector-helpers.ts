@@ -10,7 +10,7 @@ export function dumpData(db: Db): Record<string, unknown[]> {
   const exact = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e6) / 1e6 : v);
   const q = (sql: string) => (db.prepare(sql).raw().all() as unknown[][]).map((row) => row.map(exact));
   return {
-    usage_events: q('SELECT * FROM usage_events ORDER BY event_key'),
+    usage_events: q('SELECT * FROM usage_events ORDER BY ts_ms, event_hash'),
     usage_daily: q('SELECT * FROM usage_daily ORDER BY day, email, model'),
     daily_usage: q('SELECT * FROM daily_usage ORDER BY day, email'),
     watermarks: q('SELECT stream, value_ms FROM watermarks ORDER BY stream'),

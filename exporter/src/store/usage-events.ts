@@ -11,10 +11,10 @@ import type { EventKeyer } from './event-key';
  * db.transaction together with its watermark advance.
  */
 
-const INSERT_EVENT = `INSERT INTO usage_events (event_key, ts_ms, day, email, model, kind, max_mode, requests_costs,
+const INSERT_EVENT = `INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs,
   is_token_based, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro,
   cursor_fee_micro, is_chargeable, is_headless, conversation_id)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_key) DO NOTHING`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ts_ms, event_hash) DO NOTHING`;
 
 const SUMS = [
   'events', 'requests', 'charged_micro', 'chargeable_micro', 'token_micro', 'included_events', 'usage_based_events',
@@ -61,7 +61,7 @@ export function insertUsageEvents(db: Db, events: UsageEvent[], keyer: EventKeye
       lastDay = utcDay(dayNo * DAY_MS);
     }
     const info = insert.run(
-      keyer.key(e), e.timestampMs, lastDay, e.email, e.model, e.kind, e.maxMode ? 1 : 0, e.requestsCosts,
+      e.timestampMs, keyer.key(e), lastDay, e.email, e.model, e.kind, e.maxMode ? 1 : 0, e.requestsCosts,
       e.isTokenBasedCall ? 1 : 0, e.inputTokens, e.outputTokens, e.cacheWriteTokens, e.cacheReadTokens, e.tokenMicro,
       e.chargedMicro, e.cursorFeeMicro, e.isChargeable ? 1 : 0, e.isHeadless ? 1 : 0, e.conversationId,
     );

@@ -1,0 +1,46 @@
+/**
+ * API calls of one steady-state hourly collection against the simulator, and the lower bound: one
+ * call per endpoint the run must read (members, spend pages, groups, daily usage, 9 analytics) plus
+ * the usage-event pages needed for the events that arrived since the previous run.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../exporter/src/config';
+import { createCollectorStack } from '../exporter/src/collect/create';
+import { ANALYTICS_ENDPOINTS } from '../exporter/src/domain/records';
+import { HOUR_MS } from '../exporter/src/domain/time';
+import { startSimulator } from '../exporter/src/simulator';
+import { openDb } from '../exporter/src/store/db';
+import { listRuns } from '../exporter/src/store/runs';
+
+const FAST = 100_000; // per-minute limits for the setup backfill only
+
+export async function hourlyCollectionCalls(users: number): Promise<{ calls: number; lowerBound: number; explain: string }> {
+  let nowMs = Date.parse(`${new Date().toISOString().slice(0, 10)}T12:00:00.000Z`);
+  const sim = await startSimulator({ users, seed: 5, historyDays: 7, scenario: 'none', now: () => nowMs, limits: { admin: FAST, usageEvents: FAST, analytics: FAST } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-calls-'));
+  const db = openDb(path.join(dir, 'calls.db'));
+  try {
+    const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '7' });
+    const collector = createCollectorStack({ db, config, now: () => nowMs, client: { limits: { default: FAST, usageEvents: FAST, analyticsTeam: FAST } } });
+    await collector.run();
+    const before = sim.sim.expected.eventCount(0, nowMs, nowMs);
+    nowMs += HOUR_MS;
+    const after = sim.sim.expected.eventCount(0, nowMs, nowMs);
+    const result = await collector.run();
+    const run = listRuns(db, 1)[0];
+    if (run.id !== result.id) throw new Error('unexpected run order');
+    const calls = Object.values(run.apiCalls).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+    const newEvents = after - before;
+    const eventPages = Math.max(1, Math.ceil(newEvents / 1000));
+    const spendPages = Math.ceil(users / 100);
+    const lowerBound = 1 + spendPages + 1 + 1 + eventPages + ANALYTICS_ENDPOINTS.length;
+    const explain = `1 members + ${spendPages} spend + 1 groups + 1 daily-usage + ${eventPages} event pages for ${newEvents} new events + ${ANALYTICS_ENDPOINTS.length} analytics; ours by endpoint: ${JSON.stringify(run.apiCalls)}`;
+    return { calls, lowerBound, explain };
+  } finally {
+    db.close();
+    await sim.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
