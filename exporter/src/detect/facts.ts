@@ -89,7 +89,14 @@ export class FactsBuilder {
   private readonly users: UserFact[] = [];
   private readonly groups: GroupFact[] = [];
   private readonly models: string[] = [];
-  private readonly usage: { u: number; d: number; m: number; spend: number; req: number; tok: number; ub: number; od: number }[] = [];
+  // Usage rows in columns (growable typed arrays): ~300k rows per run, no object per row.
+  private n = 0;
+  private cols = {
+    u: new Int32Array(1024), d: new Int32Array(1024), m: new Int32Array(1024),
+    spend: new Float64Array(1024), req: new Float64Array(1024), tok: new Float64Array(1024), ub: new Float64Array(1024), od: new Float64Array(1024),
+  };
+  private lastDay = '';
+  private lastDayIdx = -1;
   private readonly hourRows: { u: number; hourMs: number; spend: number }[] = [];
 
   constructor(fromDay: string, toDay: string) {
@@ -123,14 +130,40 @@ export class FactsBuilder {
 
   /** Rows outside the window are ignored (callers may over-select). */
   usageRow(day: string, email: string, model: string, spendMicro: number, requests: number, tokens = 0, usageBased = 0, onDemandMicro = 0): void {
-    const d = this.dayIdx.get(day);
-    if (d === undefined) return;
+    // Rows arrive ordered by day from SQL: one map lookup per day, not per row.
+    if (day !== this.lastDay) {
+      this.lastDay = day;
+      this.lastDayIdx = this.dayIdx.get(day) ?? -1;
+    }
+    const d = this.lastDayIdx;
+    if (d < 0) return;
     let m = this.modelIdx.get(model);
     if (m === undefined) {
       m = this.models.push(model) - 1;
       this.modelIdx.set(model, m);
     }
-    this.usage.push({ u: this.user(email), d, m, spend: spendMicro, req: requests, tok: tokens, ub: usageBased, od: onDemandMicro });
+    const u = this.userIdx.get(email) ?? this.user(email);
+    if (this.n === this.cols.u.length) this.grow();
+    const c = this.cols;
+    const i = this.n++;
+    c.u[i] = u;
+    c.d[i] = d;
+    c.m[i] = m;
+    c.spend[i] = spendMicro;
+    c.req[i] = requests;
+    c.tok[i] = tokens;
+    c.ub[i] = usageBased;
+    c.od[i] = onDemandMicro;
+  }
+
+  private grow(): void {
+    const c = this.cols;
+    const more = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.cols = { u: more(c.u), d: more(c.d), m: more(c.m), spend: more(c.spend), req: more(c.req), tok: more(c.tok), ub: more(c.ub), od: more(c.od) };
   }
 
   hourRow(email: string, hourMs: number, spendMicro: number): void {
@@ -146,16 +179,19 @@ export class FactsBuilder {
     const usageBased = new Float64Array(nU * nD);
     const onDemand = new Float64Array(nU * nD);
     const modelUse: ModelUse[][] = Array.from({ length: nU }, () => []);
-    for (const r of this.usage) {
-      const i = r.u * nD + r.d;
-      spend[i] += r.spend;
-      requests[i] += r.req;
-      tokens[i] += r.tok;
-      usageBased[i] += r.ub;
-      onDemand[i] += r.od;
-      modelUse[r.u].push({ d: r.d, m: r.m, spendMicro: r.spend, requests: r.req });
+    const c = this.cols;
+    let ordered = true;
+    for (let r = 0; r < this.n; r++) {
+      const i = c.u[r] * nD + c.d[r];
+      spend[i] += c.spend[r];
+      requests[i] += c.req[r];
+      tokens[i] += c.tok[r];
+      usageBased[i] += c.ub[r];
+      onDemand[i] += c.od[r];
+      if (r > 0 && c.d[r] < c.d[r - 1]) ordered = false;
+      modelUse[c.u[r]].push({ d: c.d[r], m: c.m[r], spendMicro: c.spend[r], requests: c.req[r] });
     }
-    for (const list of modelUse) list.sort((a, b) => a.d - b.d);
+    if (!ordered) for (const list of modelUse) list.sort((a, b) => a.d - b.d);
     return {
       days: this.days,
       users: this.users,
@@ -223,6 +259,8 @@ export interface LoadOptions {
   hourlyUntilMs?: number;
   /** Load hourly spend from usage_events over the whole window (backtests of burn rates). */
   hourlyWholeWindow?: boolean;
+  /** Load token counts (needed only by the tokens-per-day cap). */
+  tokens?: boolean;
 }
 
 /** Reads the facts for [fromDay, toDay] from the store. */
@@ -251,15 +289,13 @@ export function loadFacts(db: Db, opts: LoadOptions): Facts {
     .raw()
     .all(limitsCycle) as [string, number | null][];
   for (const [email, limit] of limits) if (limit !== null && limit > 0) b.limit(email, limit);
+  // The hot query (~300k rows for 10,000 people): tokens only when their cap is on.
+  const tokens = opts.tokens ? 'input_tokens + output_tokens + cache_write_tokens + cache_read_tokens' : '0';
   const rows = db
-    .prepare(
-      `SELECT day, email, model, charged_micro, events,
-         input_tokens + output_tokens + cache_write_tokens + cache_read_tokens, usage_based_events, chargeable_micro
-       FROM usage_daily WHERE day BETWEEN ? AND ?`,
-    )
+    .prepare(`SELECT day, email, model, charged_micro, events, ${tokens}, usage_based_events, chargeable_micro FROM usage_daily WHERE day BETWEEN ? AND ?`)
     .raw()
     .iterate(opts.fromDay, opts.toDay) as IterableIterator<[string, string, string, number, number, number, number, number]>;
-  for (const [day, email, model, spend, events, tokens, ub, od] of rows) b.usageRow(day, email, model, spend, events, tokens, ub, od);
+  for (const [day, email, model, spend, events, tok, ub, od] of rows) b.usageRow(day, email, model, spend, events, tok, ub, od);
   let hourlyEndMs: number | undefined;
   if (opts.hourlyUntilMs !== undefined || opts.hourlyWholeWindow) {
     const until = opts.hourlyWholeWindow ? dayStartMs(addDays(opts.toDay, 1)) : (opts.hourlyUntilMs as number);

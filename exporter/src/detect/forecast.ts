@@ -51,7 +51,7 @@ function project(
   const { lookbackDays, rangeZ } = ctx.settings.forecast;
   const lastComplete = ctx.today - 1;
   const from = Math.max(0, lastComplete - lookbackDays + 1);
-  const ys = Array.from({ length: Math.max(0, lastComplete - from + 1) }, (_, i) => series[from + i]);
+  const ys = Array.prototype.slice.call(series, from, Math.max(from, lastComplete + 1)) as number[];
   const fit = linearFit(ys);
   const n = ys.length;
   const daysTotal = Math.round((span.cycle.endMs - span.cycle.startMs) / 86_400_000);

@@ -35,9 +35,10 @@ function windowStart(db: Db, settings: DetectionSettings, day: string): string {
  */
 export function runDetection(db: Db, settings: DetectionSettings, nowMs: number): DetectionResult {
   const today = utcDay(nowMs);
-  const facts = loadFacts(db, { fromDay: windowStart(db, settings, today), toDay: today, hourlyUntilMs: nowMs });
+  const facts = loadFacts(db, { fromDay: windowStart(db, settings, today), toDay: today, hourlyUntilMs: nowMs, tokens: settings.thresholds.maxTokensPerDay > 0 });
   const { result, crossings } = detectWithCrossings(facts, settings, nowMs);
-  const asks = crossings.filter((c) => c.finding.email !== null);
+  // Only alerts need a precise onset (MTTD); one indexed query each.
+  const asks = crossings.filter((c) => c.finding.email !== null && c.finding.notify);
   const times = crossingTimes(db, asks.map((c) => ({ email: c.finding.email as string, day: c.finding.day, micro: c.micro })));
   asks.forEach((c, i) => {
     const t = times[i];
@@ -49,6 +50,6 @@ export function runDetection(db: Db, settings: DetectionSettings, nowMs: number)
 /** Backtest over the store: loads the period plus its lookback and replays detection day by day. */
 export function backtestStore(db: Db, settings: DetectionSettings, fromDay: string, toDay: string): BacktestResult {
   if (fromDay > toDay) throw new Error(`backtest period ${fromDay}…${toDay} is empty`);
-  const facts = loadFacts(db, { fromDay: windowStart(db, settings, fromDay), toDay, hourlyWholeWindow: true });
+  const facts = loadFacts(db, { fromDay: windowStart(db, settings, fromDay), toDay, hourlyWholeWindow: true, tokens: settings.thresholds.maxTokensPerDay > 0 });
   return backtest(facts, settings, fromDay, toDay);
 }

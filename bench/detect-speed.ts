@@ -1,0 +1,106 @@
+/**
+ * bench/detect-speed: one full detection pass (load facts from SQLite, every detector, forecasts,
+ * burn rates, savings, onset refinement) over 10,000 users × 90 days, from a store seeded directly
+ * with usage_daily rows (through its rollup triggers, as ingest would). Reports the time of the
+ * first (cold) pass and of a second one, and the process's peak RSS. Target: < 1 s.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DAY_MS, addDays, dayStartMs } from '../exporter/src/domain/time';
+import { runDetection } from '../exporter/src/detect/run';
+import { validateSettings } from '../exporter/src/detect/settings';
+import { openDb } from '../exporter/src/store/db';
+
+const USERS = 10_000;
+const DAYS = 90;
+const GROUPS = 50;
+const END_DAY = '2026-03-31';
+const MODELS = ['claude-4.5-sonnet', 'gpt-5', 'claude-4.6-opus-max', 'gemini-2.5-pro', 'auto'];
+
+/** Deterministic PRNG (mulberry32): the same store on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function seed(file: string): number {
+  const db = openDb(file);
+  const now = dayStartMs(END_DAY) + DAY_MS;
+  const rand = rng(42);
+  let rows = 0;
+  db.transaction(() => {
+    const group = db.prepare('INSERT INTO billing_groups (id, name, updated_ms) VALUES (?, ?, ?)');
+    for (let g = 0; g < GROUPS; g++) group.run(`group_${g}`, `Team ${g}`, now);
+    const member = db.prepare('INSERT INTO members (email, user_id, name, role, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?)');
+    const inGroup = db.prepare('INSERT INTO group_members (email, group_id) VALUES (?, ?)');
+    for (let u = 0; u < USERS; u++) {
+      member.run(`user${u}@acme.dev`, `user_${u}`, `User ${u}`, 'member', now, now);
+      inGroup.run(`user${u}@acme.dev`, `group_${u % GROUPS}`);
+    }
+    const cycle = db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)');
+    for (let m = 0; m < 4; m++) cycle.run(Date.UTC(2026, m, 1), Date.UTC(2026, m + 1, 1));
+    const daily = db.prepare(
+      `INSERT INTO usage_daily (day, email, model, events, requests, charged_micro, chargeable_micro, token_micro,
+         included_events, usage_based_events, input_tokens, output_tokens, cache_read_tokens)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const first = addDays(END_DAY, -(DAYS - 1));
+    for (let d = 0; d < DAYS; d++) {
+      const day = addDays(first, d);
+      for (let u = 0; u < USERS; u++) {
+        if (rand() < 0.3) continue; // not active that day
+        const scale = 1 + (u % 17); // heavy and light users
+        const models = rand() < 0.4 ? 2 : 1;
+        for (let k = 0; k < models; k++) {
+          const events = 5 + Math.floor(rand() * 40);
+          const micro = Math.round(events * scale * (2 + rand() * 8) * 1e6);
+          const usageBased = d % 30 > 20 ? Math.floor(events / 3) : 0;
+          daily.run(day, `user${u}@acme.dev`, MODELS[(u + k) % MODELS.length], events, events, micro, usageBased ? micro : 0, micro,
+            events - usageBased, usageBased, events * 3000, events * 400, events * 20000);
+          rows++;
+        }
+      }
+    }
+  })();
+  db.close();
+  return rows;
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'detect-speed-'));
+  const file = path.join(dir, 'store.db');
+  try {
+    const t0 = performance.now();
+    const rows = seed(file);
+    const seedSeconds = (performance.now() - t0) / 1000;
+    // Default thresholds, plus budgets for the team and every group so burn rates are computed too.
+    const settings = validateSettings({
+      budgets: { teamCycleUsd: 500_000, groupCycleUsd: Object.fromEntries(Array.from({ length: GROUPS }, (_, g) => [`group_${g}`, 10_000])) },
+    });
+    if (!settings.ok) throw new Error(JSON.stringify(settings.errors));
+    const db = openDb(file);
+    const nowMs = dayStartMs(END_DAY) + 15 * 3_600_000;
+    const passes: number[] = [];
+    let findings = 0;
+    for (let i = 0; i < 2; i++) {
+      const t = performance.now();
+      const result = runDetection(db, settings.value, nowMs);
+      passes.push((performance.now() - t) / 1000);
+      findings = result.findings.length;
+    }
+    db.close();
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    console.log(`detect-speed: ${USERS} users × ${DAYS} days (${rows.toLocaleString('en-US')} usage_daily rows, seeded in ${seedSeconds.toFixed(1)} s)`);
+    console.log(`  first pass ${passes[0].toFixed(3)} s, second ${passes[1].toFixed(3)} s, ${findings} findings, peak RSS ${peakRssMb} MB`);
+    return { users: USERS, days: DAYS, usage_daily_rows: rows, seconds: Math.round(passes[0] * 1000) / 1000, second_pass_seconds: Math.round(passes[1] * 1000) / 1000, findings, peak_rss_mb: peakRssMb };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
