@@ -18,8 +18,16 @@ const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
 const ADMIN_KEY = `key_${'Q7w'.repeat(21)}x`;
 const ANALYTICS_KEY = `crsr_${'m4N'.repeat(21)}z`; // not accepted by the simulator: analytics steps fail
+const API_TOKEN = 'api-token-for-tests-0123456789';
 
 describe('serve', () => {
+  it('refuses to serve the JSON API without API_TOKEN unless API_AUTH=off is explicit', async () => {
+    const env = { CURSOR_ADMIN_API_KEY: ADMIN_KEY, DATABASE_PATH: path.join(os.tmpdir(), `never-${process.pid}.db`) };
+    await expect(serve({ env })).rejects.toThrow(/API_TOKEN is not set.*API_AUTH=off/s);
+    await expect(serve({ env: { ...env, API_AUTH: 'on' }, defaultApiAuth: 'off' })).rejects.toThrow(/API_TOKEN is not set/);
+    expect(fs.existsSync(env.DATABASE_PATH)).toBe(false);
+  });
+
   it('refuses to start without CURSOR_ADMIN_API_KEY and points to the demo', async () => {
     await expect(serve({ env: {} })).rejects.toThrow(/CURSOR_ADMIN_API_KEY is not set.*npm run demo/s);
     const cli = run(process.execPath, ['--import', 'tsx', 'exporter/src/main.ts', 'serve'], { cwd: ROOT, env: { PATH: process.env.PATH } });
@@ -52,8 +60,9 @@ describe('serve', () => {
         env: {
           CURSOR_ADMIN_API_KEY: ADMIN_KEY, CURSOR_ANALYTICS_API_KEY: ANALYTICS_KEY, CURSOR_API_URL: sim.url,
           DATABASE_PATH: path.join(dir, 'serve.db'), PORT: '0', HOST: '127.0.0.1', INITIAL_BACKFILL_DAYS: '3', LOG_LEVEL: 'debug',
+          API_TOKEN,
         },
-        logger: createLogger({ level: 'debug', secrets: [ADMIN_KEY, ANALYTICS_KEY], destination }),
+        logger: createLogger({ level: 'debug', secrets: [ADMIN_KEY, ANALYTICS_KEY, API_TOKEN], destination }),
         client: { maxRetries: 0, limits: { default: 10_000, usageEvents: 10_000, analyticsTeam: 10_000 } },
       });
     });
@@ -69,6 +78,11 @@ describe('serve', () => {
       expect((await get('/readyz')).status).toBe(503);
       await handle.firstCycle;
       expect((await get('/readyz')).status).toBe(200);
+      // The JSON API is mounted and protected by API_TOKEN.
+      expect((await get('/api/v1/health')).status).toBe(401);
+      const health = await fetch(`${handle.url}/api/v1/health`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { auth: string }).auth).toBe('on');
 
       const [r] = listRuns(handle.db);
       expect(r.status).toBe('partial'); // analytics rejected the analytics key

@@ -30,6 +30,8 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<Ser
         INITIAL_BACKFILL_DAYS: String(DEMO.historyDays),
       },
       client: { limits: CLIENT_LIMITS },
+      // A newcomer's first look needs no token; with API_TOKEN set the demo enforces it like serve.
+      defaultApiAuth: 'off',
     });
   } catch (err) {
     await sim.close();
@@ -42,7 +44,7 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<Ser
       `Cursor usage exporter demo: ${DEMO.users} simulated users, ${DEMO.historyDays} days of history, a few injected anomalies.`,
       `  metrics   ${base}/metrics`,
       `  health    ${base}/healthz   ready: ${base}/readyz (ready once the first backfill finishes, a few seconds)`,
-      `  API docs  ${base}/docs`,
+      `  API docs  ${base}/docs   (JSON API under ${base}/api/v1, e.g. ${base}/api/v1/tables/top-spenders)`,
       `  simulator ${sim.url} (key ${DEMO.key})`,
       `  database  ${handle.config.databasePath}`,
       'Ctrl-C to stop.',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * cursor-usage-exporter CLI: serve | collect | backfill --days N | demo | simulator.
+ * cursor-usage-exporter CLI: serve | collect | backfill --days N | detect | demo | simulator.
  * Every command reads its configuration from the environment (see config/schema.ts).
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -8,11 +8,12 @@ import { createBackfillBar } from './collect/progress';
 import { createCollectorStack } from './collect/create';
 import { MAX_BACKFILL_DAYS } from './collect/context';
 import { CollectorBusyError, type RunResult } from './collect/runner';
-import { ConfigError, configSecrets } from './config';
+import { ConfigError, configSecrets, loadConfig, type Config } from './config';
+import { runDetectionCycle, type DetectionCycleResult } from './detection-cycle';
 import { DOCUMENTED_LIMITS } from './cursor/rate-limiter';
 import { createLogger } from './logger';
 import { loadServiceConfig, serve, type ServeHandle } from './server';
-import { openDb } from './store/db';
+import { openDb, type Db } from './store/db';
 
 function intOption(min: number, max: number) {
   return (value: string): number => {
@@ -35,7 +36,19 @@ export function closeOnSignals(handle: { close(): Promise<void> }): void {
   process.on('SIGINT', onSignal);
 }
 
-/** One collection (or backfill) outside the server; exit 0 ok, 2 partial, 1 failed. */
+/** Detection over what the store holds, as after every collection. */
+async function detectOnce(db: Db, config: Config): Promise<DetectionCycleResult> {
+  return runDetectionCycle(db, {
+    nowMs: Date.now(),
+    notify: { slackWebhookUrl: config.env.SLACK_WEBHOOK_URL, dashboardUrl: config.env.DASHBOARD_URL, alertmanagerUrl: config.env.ALERTMANAGER_URL },
+  });
+}
+
+function detectionSummary(r: DetectionCycleResult) {
+  return { detectionRun: r.runId, findings: r.findings, notifiable: r.notifiable, opened: r.opened.length, resolved: r.resolved.length, openIncidents: r.openIncidents };
+}
+
+/** One collection (or backfill) outside the server, then detection; exit 0 ok, 2 partial, 1 failed. */
 async function collectOnce(kind: 'collect' | 'backfill', days?: number): Promise<number> {
   const config = loadServiceConfig();
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
@@ -45,7 +58,8 @@ async function collectOnce(kind: 'collect' | 'backfill', days?: number): Promise
     const collector = createCollectorStack({ db, config, logger });
     const result: RunResult = await collector.run({ kind, days, onProgress: bar && ((p) => bar.update(p)) });
     bar?.stop();
-    process.stdout.write(`${JSON.stringify({ run: result.id, status: result.status, rowsWritten: result.rowsWritten, errors: result.errors })}\n`);
+    const detection = await detectOnce(db, config);
+    process.stdout.write(`${JSON.stringify({ run: result.id, status: result.status, rowsWritten: result.rowsWritten, errors: result.errors, ...detectionSummary(detection) })}\n`);
     return result.status === 'ok' ? 0 : result.status === 'partial' ? 2 : 1;
   } finally {
     bar?.stop();
@@ -79,6 +93,19 @@ export function buildCli(): Command {
     .requiredOption('--days <n>', `days of history, 1 to ${MAX_BACKFILL_DAYS}`, intOption(1, MAX_BACKFILL_DAYS))
     .action(async (opts: { days: number }) => {
       process.exitCode = await collectOnce('backfill', opts.days);
+    });
+
+  program
+    .command('detect')
+    .description('run detection over the stored data now (findings, incidents, digests) and exit')
+    .action(async () => {
+      const config = loadConfig();
+      const db = openDb(config.databasePath);
+      try {
+        process.stdout.write(`${JSON.stringify(detectionSummary(await detectOnce(db, config)))}\n`);
+      } finally {
+        db.close();
+      }
     });
 
   program

@@ -7,6 +7,9 @@ import { CollectorBusyError, type Collector } from './collect/runner';
 import { buildApp } from './app';
 import { ConfigError, configSecrets, loadConfig, type Config } from './config';
 import type { CursorClientOptions } from './cursor/client';
+import { apiPlugin } from './api';
+import { docsPlugin } from './api/docs';
+import { runDetectionCycle } from './detection-cycle';
 import { createLogger, type Logger } from './logger';
 import { createMetricsService, type MetricsService } from './metrics/service';
 import { Pipeline, type AfterCollectHook } from './pipeline';
@@ -18,6 +21,8 @@ export const MISSING_KEY_MESSAGE =
 
 export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
+  /** JSON API auth when API_AUTH is not set explicitly ('off' for demo without API_TOKEN). */
+  defaultApiAuth?: 'on' | 'off';
   logger?: Logger;
   /** Extra after-collect hooks (the metrics rebuild is always registered first). */
   hooks?: (db: Db, config: Config) => AfterCollectHook[];
@@ -50,22 +55,49 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config 
   return config;
 }
 
+/** API_AUTH as configured, or the caller's default when the variable is unset. */
+function apiAuthMode(config: Config, env: NodeJS.ProcessEnv, fallback: 'on' | 'off'): 'on' | 'off' {
+  const explicit = env.API_AUTH?.trim();
+  const mode = explicit ? config.env.API_AUTH : config.env.API_TOKEN ? 'on' : fallback;
+  if (mode === 'on' && !config.env.API_TOKEN) {
+    throw new ConfigError(['API_TOKEN is not set: the JSON API requires a bearer token. Set API_TOKEN (e.g. `openssl rand -hex 32`), or API_AUTH=off to serve it without auth behind a trusted proxy.']);
+  }
+  return mode;
+}
+
+/** The after-collect detection pass: findings, incidents, silences, digests. */
+function detectionHook(db: Db, config: Config, now: () => number): AfterCollectHook {
+  return {
+    name: 'detection',
+    run: async () => {
+      await runDetectionCycle(db, {
+        nowMs: now(),
+        notify: { slackWebhookUrl: config.env.SLACK_WEBHOOK_URL, dashboardUrl: config.env.DASHBOARD_URL, alertmanagerUrl: config.env.ALERTMANAGER_URL },
+      });
+    },
+  };
+}
+
 /**
  * The long-running exporter: validates config, opens the store, serves HTTP, runs a first
  * collection right away (a backfill of INITIAL_BACKFILL_DAYS on an empty database) and then one
  * every COLLECT_INTERVAL, never two at once.
  */
 export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
-  const config = loadServiceConfig(opts.env);
+  const env = opts.env ?? process.env;
+  const config = loadServiceConfig(env);
+  const authMode = apiAuthMode(config, env, opts.defaultApiAuth ?? 'on');
+  const now = opts.now ?? Date.now;
   const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const db = openDb(config.databasePath);
   const collector = createCollectorStack({ db, config, logger, now: opts.now, client: opts.client, collect: opts.collect });
-  const metrics = createMetricsService(db, { now: opts.now });
-  const pipeline = new Pipeline(collector, logger).addHook({
-    name: 'metrics',
-    run: (r) => metrics.rebuild({ nowMs: opts.now?.(), collectors: r.steps }),
+  const metrics = createMetricsService(db, {
+    now: opts.now, maxSeries: config.env.METRICS_MAX_SERIES, hashUsers: config.env.METRICS_HASH_USERS === 'true',
   });
+  // Detection reads what the collection wrote; the metrics rebuild then publishes both.
+  const pipeline = new Pipeline(collector, logger).addHook(detectionHook(db, config, now));
   for (const hook of opts.hooks?.(db, config) ?? []) pipeline.addHook(hook);
+  pipeline.addHook({ name: 'metrics', run: (r) => metrics.rebuild({ nowMs: opts.now?.(), collectors: r.steps }) });
   await metrics.rebuild({ nowMs: opts.now?.() }); // serve what the store already holds from the first scrape on
 
   let inflight: Promise<void> = Promise.resolve();
@@ -81,8 +113,16 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     return inflight;
   };
 
+  const api: FastifyPluginAsync = async (root) => {
+    await root.register(docsPlugin);
+    await root.register(apiPlugin, {
+      prefix: '/api/v1', db, nowMs: now,
+      auth: { mode: authMode, token: config.env.API_TOKEN }, alertmanagerToken: config.env.ALERTMANAGER_WEBHOOK_TOKEN,
+    });
+  };
   const app = await buildApp({
-    metrics, logger, ready: () => pipeline.cyclesCompleted > 0, plugins: opts.plugins?.(db, config),
+    metrics, metricsToken: config.env.METRICS_TOKEN, logger, ready: () => pipeline.cyclesCompleted > 0,
+    plugins: [api, ...(opts.plugins?.(db, config) ?? [])],
   });
   await app.register(fastifySchedule);
   await app.ready();

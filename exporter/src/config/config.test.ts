@@ -36,7 +36,8 @@ describe('loadConfig', () => {
   it('exports the variable list for the README table', () => {
     expect(ENV_VARS.map((v) => v.name)).toEqual([
       'PORT', 'HOST', 'CURSOR_API_URL', 'CURSOR_ADMIN_API_KEY', 'CURSOR_ANALYTICS_API_KEY', 'DATABASE_PATH',
-      'COLLECT_INTERVAL', 'INITIAL_BACKFILL_DAYS', 'LOG_LEVEL',
+      'COLLECT_INTERVAL', 'INITIAL_BACKFILL_DAYS', 'API_TOKEN', 'API_AUTH', 'ALERTMANAGER_WEBHOOK_TOKEN', 'ALERTMANAGER_URL',
+      'SLACK_WEBHOOK_URL', 'DASHBOARD_URL', 'METRICS_TOKEN', 'METRICS_MAX_SERIES', 'METRICS_HASH_USERS', 'LOG_LEVEL',
     ]);
     expect(ENV_VARS.find((v) => v.name === 'PORT')).toMatchObject({ default: '9464', secret: false });
     expect(ENV_VARS.find((v) => v.name === 'CURSOR_ADMIN_API_KEY')).toMatchObject({ default: undefined, secret: true });

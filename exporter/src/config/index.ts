@@ -65,7 +65,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** The secrets of a config, for log/error scrubbing. */
+/** The secrets of a config (every variable marked `secret`), for log/error scrubbing. */
 export function configSecrets(config: Config): string[] {
-  return [config.adminApiKey, config.analyticsApiKey].filter((k): k is string => typeof k === 'string' && k.length > 0);
+  const props = EnvSchema.properties as Record<string, TSchema>;
+  const values = Object.keys(props)
+    .filter((name) => props[name].secret === true)
+    .map((name) => (config.env as Record<string, unknown>)[name]);
+  return [config.adminApiKey, config.analyticsApiKey, ...values].filter((k): k is string => typeof k === 'string' && k.length > 0);
 }
