@@ -77,10 +77,12 @@ describe('detection, forecast and MTTx families', () => {
     expect(sampleValue(s, 'cursor_incidents_opened_total', { detector: 'spend_spike' })).toBe(1);
   });
 
-  it('computes MTTD, MTTI and MTTR in seconds', () => {
-    expect(sampleValue(s, 'cursor_incident_mttd_seconds')).toBe((3600 + 3 * 3600 + 3600) / 3);
+  it('computes MTTD, MTTI and MTTR in seconds with incidents/mttx.ts definitions', () => {
+    // MTTD = alerted − onset over alerted incidents only (zscore 1 h 1 min, spike 3 h; team_budget never alerted).
+    expect(sampleValue(s, 'cursor_incident_mttd_seconds')).toBe((3660 + 3 * 3600) / 2);
     expect(sampleValue(s, 'cursor_incident_mtti_seconds')).toBe(600);
-    expect(sampleValue(s, 'cursor_incident_mttr_seconds')).toBe(2 * 3600);
+    // MTTR = resolved − onset: the spike lived 5 h in the data.
+    expect(sampleValue(s, 'cursor_incident_mttr_seconds')).toBe(5 * 3600);
     expect(sampleValue(s, 'cursor_exporter_last_detection_duration_seconds')).toBe(2.5);
   });
 

@@ -1,5 +1,6 @@
 import { Gauge } from 'prom-client';
 import { DAY_MS } from '../domain/time';
+import { mttxReport, type Mttx } from '../incidents/mttx';
 import type { FamilyFactory } from './types';
 
 /** Incidents detected in this trailing window feed the means (the reference's stat cards use N days too). */
@@ -7,30 +8,24 @@ export const MTTX_WINDOW_MS = 30 * DAY_MS;
 
 /**
  * Incident response times, as means over incidents detected in the last 30 days; NaN while there is
- * nothing to average. MTTD: condition appeared in the data → incident opened. MTTI: Alertmanager
- * notified → acknowledged (the reference's definition). MTTR: incident opened → resolved.
+ * nothing to average. The definitions are incidents/mttx.ts's (the JSON API's /incidents/mttx reads
+ * the same report), so a dashboard and the API never disagree: MTTD = onset in the data → alerted,
+ * MTTI = alerted → acknowledged, MTTR = onset → resolved.
  */
 export const mttxFamily: FamilyFactory = ({ db, registry }) => {
   const g = (name: string, help: string) => new Gauge({ name, help, registers: [registry] });
-  const mttd = g('cursor_incident_mttd_seconds', 'Mean time to detect: onset in the data to incident opened, over incidents detected in the last 30 days, in seconds.');
-  const mtti = g('cursor_incident_mtti_seconds', 'Mean time to acknowledge: notified to acknowledged, over incidents detected in the last 30 days, in seconds.');
-  const mttr = g('cursor_incident_mttr_seconds', 'Mean time to resolve: incident opened to resolved, over incidents detected in the last 30 days, in seconds.');
+  const mttd = g('cursor_incident_mttd_seconds', 'Mean time to detect: onset in the data to alert sent, over incidents detected in the last 30 days, in seconds.');
+  const mtti = g('cursor_incident_mtti_seconds', 'Mean time to acknowledge: alert sent to acknowledged, over incidents detected in the last 30 days, in seconds.');
+  const mttr = g('cursor_incident_mttr_seconds', 'Mean time to resolve: onset in the data to resolved, over incidents detected in the last 30 days, in seconds.');
+  const seconds = (m: Mttx) => (m.meanMs === null ? Number.NaN : m.meanMs / 1000);
 
   return {
     name: 'mttx',
     refill({ nowMs }) {
-      const r = db
-        .prepare(
-          `SELECT AVG(detected_ms - onset_ms) AS d,
-                  AVG(CASE WHEN alerted_ms IS NOT NULL AND acknowledged_ms IS NOT NULL THEN acknowledged_ms - alerted_ms END) AS i,
-                  AVG(CASE WHEN resolved_ms IS NOT NULL THEN resolved_ms - detected_ms END) AS r
-             FROM incidents WHERE detected_ms >= ?`,
-        )
-        .get(nowMs - MTTX_WINDOW_MS) as { d: number | null; i: number | null; r: number | null };
-      const seconds = (ms: number | null) => (ms === null ? Number.NaN : Math.max(0, ms) / 1000);
-      mttd.set(seconds(r.d));
-      mtti.set(seconds(r.i));
-      mttr.set(seconds(r.r));
+      const r = mttxReport(db, nowMs - MTTX_WINDOW_MS, nowMs);
+      mttd.set(seconds(r.mttd));
+      mtti.set(seconds(r.mtti));
+      mttr.set(seconds(r.mttr));
     },
   };
 };
