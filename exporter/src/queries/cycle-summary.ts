@@ -11,6 +11,8 @@ import { planExhaustion, type TeamStats } from './members';
 export function cycleSummary(db: Db, stats: TeamStats, emails: Set<string> | null): Frame {
   const c = stats.cycle;
   const people = stats.members.filter((m) => emails === null || emails.has(m.email));
+  // Seats are the current members in scope: removed people's activity must not count against them.
+  const seats = new Set(people.map((m) => m.email));
   const inScope = (e: string) => emails === null || emails.has(e);
   const cycleTotal = (start: number | null) =>
     start === null
@@ -23,9 +25,9 @@ export function cycleSummary(db: Db, stats: TeamStats, emails: Set<string> | nul
   const spend = cycleTotal(latest);
   const prev = cycleTotal(previous);
   const active = c
-    ? (db.prepare('SELECT DISTINCT email FROM daily_usage WHERE day BETWEEN ? AND ? AND is_active = 1').pluck().all(c.startDay, c.lastDay) as string[]).filter(inScope).length
+    ? (db.prepare('SELECT DISTINCT email FROM daily_usage WHERE day BETWEEN ? AND ? AND is_active = 1').pluck().all(c.startDay, c.lastDay) as string[]).filter((e) => seats.has(e)).length
     : 0;
-  const exhausted = c ? [...planExhaustion(db, c).keys()].filter(inScope).length : 0;
+  const exhausted = c ? [...planExhaustion(db, c).keys()].filter((e) => seats.has(e)).length : 0;
   const top = people.filter((m) => (m.cycleSpendMicro ?? 0) > 0).sort((a, b) => (b.cycleSpendMicro ?? 0) - (a.cycleSpendMicro ?? 0)).slice(0, 5);
   return frame(
     [
