@@ -16,5 +16,6 @@ import { foundation } from './schema/001-foundation';
 import { apiRollups } from './schema/003-api-rollups';
 import { runWaits } from './schema/004-run-waits';
 import { detection } from './schema/005-detection';
+import { apiActivityIndex } from './schema/006-api-activity-index';
 
-export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection];
+export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex];
