@@ -1,6 +1,10 @@
 import type { Db } from '../store/db';
 import { QueryCache } from '../queries/cache';
-import { teamStats, type TeamStats } from '../queries/members';
+import { DAY_MS } from '../domain/time';
+import { cycleSummary } from '../queries/cycle-summary';
+import { selectedEmails, teamStats, type TeamStats } from '../queries/members';
+import { modelCosts } from '../queries/model-costs';
+import type { PeopleFilter } from '../queries/scope';
 import { dayWindow, type DayWindow } from '../queries/window';
 import { DEFAULT_MUTATION_LIMIT, type MutationLimit } from './routes/limits';
 
@@ -27,6 +31,22 @@ export class ApiContext {
   teamStats(w: DayWindow, model?: string): TeamStats {
     // The cycle (plan exhaustion, cycle day) depends on today, so the UTC day is part of the key.
     return this.cache.get(`team:${w.fromDay}:${w.toDay}:${model ?? ''}:${this.today()}`, () => teamStats(this.db, w, this.now(), model));
+  }
+
+  /** Team stats for the cycle tables: they look at the current cycle, so any window will do; one day is cheapest. */
+  cycleStats(): TeamStats {
+    const now = this.now();
+    return this.teamStats(this.window(now - DAY_MS, now));
+  }
+
+  /** The cycle summary row for everyone or one group, cached for the day. */
+  cycleSummary(f: PeopleFilter) {
+    return this.cached(['cycle-summary', this.today(), f.group ?? null], () => cycleSummary(this.db, this.cycleStats(), selectedEmails(this.db, f)));
+  }
+
+  /** The model cost comparison for a window and people filter, cached. */
+  modelCosts(w: DayWindow, f: PeopleFilter) {
+    return this.cached(['model-costs', w, f.user ?? null, f.group ?? null], () => modelCosts(this.db, w, f));
   }
 
   /** Today's UTC day: part of the key of anything that depends on "now" (cycle day, days left). */

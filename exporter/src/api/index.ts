@@ -27,6 +27,11 @@ export interface ApiOptions {
   maxDataAgeMs?: number;
   /** Per-client limit for mutations (default 60/min). */
   rateLimit?: MutationLimit;
+  /**
+   * The routes' store, clock and read cache; pass one to share it with apiWarmHook (warm.ts).
+   * Default: a new context over `db`, `nowMs` and `rateLimit`.
+   */
+  context?: ApiContext;
 }
 
 const WEBHOOK = '/alertmanager';
@@ -40,7 +45,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (root, opts) => {
     throw new Error('API auth is on but no API_TOKEN is set; set API_TOKEN, or API_AUTH=off to run without auth');
   }
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const ctx = new ApiContext(opts.db, opts.nowMs ?? Date.now, opts.rateLimit);
+  const ctx = opts.context ?? new ApiContext(opts.db, opts.nowMs ?? Date.now, opts.rateLimit);
   const apiTokens = opts.auth.token ? [opts.auth.token] : [];
   const webhookTokens = [...apiTokens, ...(opts.alertmanagerToken ? [opts.alertmanagerToken] : [])];
 

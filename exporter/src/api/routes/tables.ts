@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { cycleSummary, planExhaustionTable } from '../../queries/cycle-summary';
+import { planExhaustionTable } from '../../queries/cycle-summary';
 import { membersTable, selectedEmails } from '../../queries/members';
-import { modelCosts, userModelCosts } from '../../queries/model-costs';
+import { userModelCosts } from '../../queries/model-costs';
 import { budgets, forecasts, savings } from '../../queries/outputs';
 import { topSpenders } from '../../queries/spenders';
-import { DAY_MS } from '../../domain/time';
 import { ErrorResponse, Frame, FrameWithMeta, Limit } from '../schemas/common';
 import { CycleQuery, MembersQuery, PlanExhaustionQuery, TopQuery, WindowQuery } from '../schemas/tables';
 import type { ApiContext } from '../context';
@@ -44,7 +43,7 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     async (req) => {
       const q = req.query;
       const w = ctx.window(q.from, q.to);
-      return ctx.cached(['model-costs', w, q.user, q.group], () => modelCosts(ctx.db, w, q));
+      return ctx.modelCosts(w, q);
     },
   );
 
@@ -58,16 +57,10 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     },
   );
 
-  const cycleStats = () => {
-    // Cycle tables look at the current cycle; the members' cycle figures do not depend on the window.
-    const now = ctx.now();
-    return ctx.teamStats(ctx.window(now - DAY_MS, now));
-  };
-
   app.get(
     '/tables/cycle-summary',
     { schema: { tags: ['tables'], summary: 'Current billing cycle: spend vs last cycle, seats, plan exhaustion, top spenders', querystring: CycleQuery, response: { 200: Frame, ...errors } } },
-    async (req) => ctx.cached(['cycle-summary', ctx.today(), req.query.group], () => cycleSummary(ctx.db, cycleStats(), selectedEmails(ctx.db, req.query))),
+    async (req) => ctx.cycleSummary(req.query),
   );
 
   app.get(
@@ -75,7 +68,7 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     { schema: { tags: ['tables'], summary: 'Who ran out of the included plan this cycle and when (earliest first; meta summarises everyone)', querystring: PlanExhaustionQuery, response: { 200: FrameWithMeta, ...errors } } },
     async (req) =>
       ctx.cached(['plan-exhaustion', ctx.today(), req.query.group, req.query.limit], () =>
-        planExhaustionTable(ctx.db, cycleStats(), selectedEmails(ctx.db, req.query), req.query.limit ?? 100),
+        planExhaustionTable(ctx.db, ctx.cycleStats(), selectedEmails(ctx.db, req.query), req.query.limit ?? 100),
       ),
   );
 

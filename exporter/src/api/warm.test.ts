@@ -1,0 +1,46 @@
+import { DAY_MS } from '../domain/time';
+import { ApiContext } from './context';
+import { NOW, seedTeam } from './testing';
+import { apiWarmHook, warmApiCache, WARM_RANGES_DAYS } from './warm';
+
+/** SQL statements prepared while `fn` runs (PRAGMAs of the cache's own generation check left out). */
+function queriesDuring(db: ReturnType<typeof seedTeam>, fn: () => void): string[] {
+  const spy = jest.spyOn(db, 'prepare');
+  try {
+    fn();
+    return spy.mock.calls.map((c) => String(c[0])).filter((sql) => !sql.startsWith('PRAGMA'));
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('warmApiCache', () => {
+  test('after warming, the default dashboard ranges are answered without SQL; a write makes them compute again', () => {
+    const db = seedTeam();
+    const ctx = new ApiContext(db, () => NOW);
+    const dashboard = () => {
+      for (const days of WARM_RANGES_DAYS) {
+        const w = ctx.window(NOW - days * DAY_MS, NOW);
+        ctx.teamStats(w);
+        ctx.modelCosts(w, {});
+      }
+      ctx.cycleSummary({});
+    };
+    expect(queriesDuring(db, () => warmApiCache(ctx)).length).toBeGreaterThan(0);
+    expect(queriesDuring(db, dashboard)).toEqual([]);
+    db.prepare("UPDATE members SET name = 'Alicia' WHERE email = 'alice@acme.io'").run();
+    expect(queriesDuring(db, dashboard).length).toBeGreaterThan(0);
+    db.close();
+  });
+
+  test('the warmed results are the ones a cold request computes', () => {
+    const db = seedTeam();
+    const warm = new ApiContext(db, () => NOW);
+    apiWarmHook(warm).run({} as never);
+    const cold = new ApiContext(db, () => NOW);
+    const w = cold.window(NOW - 30 * DAY_MS, NOW);
+    expect(warm.teamStats(w)).toEqual(cold.teamStats(w));
+    expect(warm.cycleSummary({})).toEqual(cold.cycleSummary({}));
+    db.close();
+  });
+});
