@@ -18,9 +18,11 @@ export class ApiContext {
     readonly db: Db,
     readonly now: () => number,
     limit: MutationLimit = DEFAULT_MUTATION_LIMIT,
+    /** Results kept; 0 turns caching off (bench/api measures the uncached cost that way). */
+    cacheEntries?: number,
   ) {
     this.mutation = { rateLimit: limit };
-    this.cache = new QueryCache(db);
+    this.cache = new QueryCache(db, cacheEntries);
   }
 
   window(fromMs: number, toMs: number): DayWindow {
