@@ -8,7 +8,9 @@ import { buildApp } from './app';
 import { ConfigError, configSecrets, loadConfig, type Config } from './config';
 import type { CursorClientOptions } from './cursor/client';
 import { apiPlugin } from './api';
+import { ApiContext } from './api/context';
 import { docsPlugin } from './api/docs';
+import { apiWarmHook } from './api/warm';
 import { runDetectionCycle } from './detection-cycle';
 import { createLogger, type Logger } from './logger';
 import { createMetricsService, type MetricsService } from './metrics/service';
@@ -98,6 +100,9 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const pipeline = new Pipeline(collector, logger).addHook(detectionHook(db, config, now));
   for (const hook of opts.hooks?.(db, config) ?? []) pipeline.addHook(hook);
   pipeline.addHook({ name: 'metrics', run: (r) => metrics.rebuild({ nowMs: opts.now?.(), collectors: r.steps }) });
+  // Last: any store write empties the API's read cache, so it is warmed after everything else wrote.
+  const apiContext = new ApiContext(db, now);
+  pipeline.addHook(apiWarmHook(apiContext));
   await metrics.rebuild({ nowMs: opts.now?.() }); // serve what the store already holds from the first scrape on
 
   let inflight: Promise<void> = Promise.resolve();
@@ -116,7 +121,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const api: FastifyPluginAsync = async (root) => {
     await root.register(docsPlugin);
     await root.register(apiPlugin, {
-      prefix: '/api/v1', db, nowMs: now,
+      prefix: '/api/v1', db, nowMs: now, context: apiContext,
       auth: { mode: authMode, token: config.env.API_TOKEN }, alertmanagerToken: config.env.ALERTMANAGER_WEBHOOK_TOKEN,
     });
   };
