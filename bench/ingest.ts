@@ -67,51 +67,57 @@ function tempDb(dir: string, name: string) {
   return openDb(path.join(dir, `${name}.db`));
 }
 
+/** The pages of each window (a day) in turn: the collector commits a window after its last page. */
+function* windows(pages: Page[]): Generator<Page[]> {
+  let start = 0;
+  for (let i = 0; i < pages.length; i++) {
+    if (i + 1 < pages.length && pages[i + 1].day === pages[i].day) continue;
+    yield pages.slice(start, i + 1);
+    start = i + 1;
+  }
+}
+
 export async function run(): Promise<Record<string, number>> {
   const { pages, events, users } = buildPages();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ingest-'));
   try {
     // Ours: JSON text → parse/validate/normalise → natural key → upsert + pre-aggregate. Like the
-    // collector, the pages of one window (a day) are committed in one transaction after its last page.
+    // collector, the pages of one window (a day) are committed in one transaction after its last
+    // page, and nothing of a window is kept once it is committed.
     const db = tempDb(dir, 'ours');
-    const normalised: { day: string; keys: number[]; events: UsageEvent[] }[] = [];
     const write = db.transaction((evs: UsageEvent[]) => insertUsageEvents(db, evs, new EventKeyer()));
     let bar = progress('ours   ', events);
     let done = 0;
-    let pending: UsageEvent[] = [];
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < pages.length; i++) {
-      const parsed = parseUsageEventsPage(pages[i].json);
-      for (const e of parsed.events) pending.push(e);
-      if (i + 1 < pages.length && pages[i + 1].day === pages[i].day) continue;
+    for (const window of windows(pages)) {
+      const pending: UsageEvent[] = [];
+      for (const page of window) for (const e of parseUsageEventsPage(page.json).events) pending.push(e);
       write(pending);
-      normalised.push({ day: pages[i].day, keys: [], events: pending });
       done += pending.length;
-      pending = [];
       bar.update(done);
     }
     const oursSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    bar.update(done);
     bar.stop();
     const stored = (db.prepare('SELECT COUNT(*) AS n FROM usage_events').get() as { n: number }).n;
     db.close();
     if (stored !== events) throw new Error(`ingest stored ${stored} of ${events} events`);
 
-    // Keys for the raw loop are computed outside its timing: it measures SQLite inserts alone.
-    for (const w of normalised) {
+    // Raw: a plain prepared INSERT of the same normalised rows into the same table, in the same
+    // order and with the same batching. The rows are parsed and keyed before the timing starts, so
+    // this loop measures SQLite inserts alone.
+    const rows = [...windows(pages)].map((window) => {
+      const evs = window.flatMap((page) => parseUsageEventsPage(page.json).events);
       const keyer = new EventKeyer();
-      w.keys = w.events.map((e) => keyer.key(e));
-    }
-
-    // Raw: a plain prepared INSERT of the same normalised rows into the same table, same batching.
+      return { day: window[0].day, evs, keys: evs.map((e) => keyer.key(e)) };
+    });
     const raw = tempDb(dir, 'raw');
     const insert = raw.prepare(`INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode,
       requests_costs, is_token_based, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro,
       charged_micro, cursor_fee_micro, is_chargeable, is_headless, conversation_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const rawWrite = raw.transaction((w: (typeof normalised)[number]) => {
-      for (let i = 0; i < w.events.length; i++) {
-        const e = w.events[i];
+    const rawWrite = raw.transaction((w: (typeof rows)[number]) => {
+      for (let i = 0; i < w.evs.length; i++) {
+        const e = w.evs[i];
         insert.run(e.timestampMs, w.keys[i], w.day, e.email, e.model, e.kind, e.maxMode ? 1 : 0, e.requestsCosts,
           e.isTokenBasedCall ? 1 : 0, e.inputTokens, e.outputTokens, e.cacheWriteTokens, e.cacheReadTokens, e.tokenMicro,
           e.chargedMicro, e.cursorFeeMicro, e.isChargeable ? 1 : 0, e.isHeadless ? 1 : 0, e.conversationId);
@@ -120,13 +126,12 @@ export async function run(): Promise<Record<string, number>> {
     bar = progress('raw    ', events);
     done = 0;
     const t1 = process.hrtime.bigint();
-    for (const w of normalised) {
+    for (const w of rows) {
       rawWrite(w);
-      done += w.events.length;
+      done += w.evs.length;
       bar.update(done);
     }
     const rawSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
-    bar.update(done);
     bar.stop();
     raw.close();
 

@@ -1,0 +1,147 @@
+import type { UsageEvent } from '../domain/records';
+import { DAY_MS, HOUR_MS } from '../domain/time';
+import { openDb, type Db } from './db';
+import { EventKeyer } from './event-key';
+import { insertUsageEvents } from './usage-events';
+
+/** Small deterministic PRNG (mulberry32), so a failure reproduces. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const START = Date.parse('2026-03-01T00:00:00Z');
+const KINDS = ['Usage-based', 'Included in Business', 'Errored, Not Charged', 'Free'];
+
+/** Three days of events over few people and milliseconds, so identical events in one ms occur. */
+function team(seed: number, count: number): UsageEvent[] {
+  const r = rng(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const events: UsageEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const e: UsageEvent = {
+      timestampMs: START + Math.floor(r() * 3 * DAY_MS / 60_000) * 60_000, // whole minutes: many share a ms
+      email: pick(['a@x.io', 'b@x.io', 'c@x.io', '']),
+      model: pick(['gpt-5', 'claude-4-opus', 'auto']),
+      kind: pick(KINDS),
+      maxMode: r() < 0.2,
+      requestsCosts: pick([0, 0.5, 1, 2.25]),
+      isTokenBasedCall: r() < 0.8,
+      inputTokens: Math.floor(r() * 5000),
+      outputTokens: Math.floor(r() * 900),
+      cacheWriteTokens: Math.floor(r() * 100),
+      cacheReadTokens: Math.floor(r() * 90_000),
+      tokenMicro: Math.floor(r() * 4e9), // beyond 32 bits
+      chargedMicro: Math.floor(r() * 5e9),
+      cursorFeeMicro: Math.floor(r() * 1e6),
+      isChargeable: r() < 0.5,
+      isHeadless: r() < 0.1,
+      conversationId: r() < 0.1 ? null : pick(['c1', 'c2', 'c3']),
+    };
+    events.push(e);
+    if (r() < 0.05) events.push({ ...e }); // a parallel call: a byte-identical event, a distinct one
+  }
+  return events.sort((a, b) => b.timestampMs - a.timestampMs); // Cursor pages newest-first
+}
+
+/** The events of [from, to) as one fetch window, newest-first or shuffled. */
+function window(all: UsageEvent[], from: number, to: number, shuffleSeed?: number): UsageEvent[] {
+  const w = all.filter((e) => e.timestampMs >= from && e.timestampMs < to).map((e) => ({ ...e }));
+  if (shuffleSeed !== undefined) {
+    const r = rng(shuffleSeed);
+    for (let i = w.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [w[i], w[j]] = [w[j], w[i]];
+    }
+  }
+  return w;
+}
+
+function ingest(db: Db, events: UsageEvent[]): number {
+  return db.transaction(() => insertUsageEvents(db, events, new EventKeyer()))();
+}
+
+function tables(db: Db) {
+  return {
+    events: db.prepare('SELECT * FROM usage_events ORDER BY ts_ms, event_hash').all(),
+    daily: db.prepare('SELECT * FROM usage_daily ORDER BY day, email, model').all(),
+    team: db.prepare('SELECT * FROM usage_team_daily ORDER BY day, model').all(),
+    user: db.prepare('SELECT * FROM usage_user_daily ORDER BY day, email').all(),
+  };
+}
+
+/** usage_daily computed from scratch out of the stored events: what the incremental sums must equal. */
+const RECOMPUTED_DAILY = `SELECT day, email, model, COUNT(*) AS events, SUM(requests_costs) AS requests,
+  SUM(charged_micro) AS charged_micro, SUM(CASE WHEN is_chargeable THEN charged_micro ELSE 0 END) AS chargeable_micro,
+  SUM(token_micro) AS token_micro, SUM(kind LIKE 'Included%') AS included_events, SUM(kind = 'Usage-based') AS usage_based_events,
+  SUM(kind LIKE 'Errored%') AS errored_events, SUM(is_headless) AS headless_events, SUM(max_mode) AS max_mode_events,
+  SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, SUM(cache_write_tokens) AS cache_write_tokens,
+  SUM(cache_read_tokens) AS cache_read_tokens
+  FROM usage_events GROUP BY day, email, model ORDER BY day, email, model`;
+
+describe('insertUsageEvents', () => {
+  let db: Db;
+  beforeEach(() => (db = openDb(':memory:')));
+  afterEach(() => db.close());
+
+  const all = team(7, 3000);
+
+  it('overlapping windows in any order and any row order store every event once, with exact sums', () => {
+    // Six-hour windows, then a re-fetch of overlapping twelve-hour windows, out of order, shuffled.
+    let inserted = 0;
+    for (let from = START; from < START + 3 * DAY_MS; from += 6 * HOUR_MS) inserted += ingest(db, window(all, from, from + 6 * HOUR_MS));
+    expect(inserted).toBe(all.length);
+    const before = tables(db);
+    for (const from of [START + 30 * HOUR_MS, START, START + 54 * HOUR_MS, START + 18 * HOUR_MS]) {
+      expect(ingest(db, window(all, from, from + 12 * HOUR_MS, from))).toBe(0);
+    }
+    expect(tables(db)).toEqual(before);
+
+    expect(before.events).toHaveLength(all.length);
+    expect(before.daily).toEqual(db.prepare(RECOMPUTED_DAILY).all());
+    const eventsOfDay = (day: string) => all.filter((e) => new Date(e.timestampMs).toISOString().startsWith(day)).length;
+    expect(before.daily.filter((d) => (d as { day: string }).day === '2026-03-02').reduce((n, d) => n + (d as { events: number }).events, 0)).toBe(eventsOfDay('2026-03-02'));
+  });
+
+  it('a window spanning days, sent in any row order, stores what newest-first pages store', () => {
+    ingest(db, window(all, START, START + 3 * DAY_MS));
+    const newestFirst = tables(db);
+    const other = openDb(':memory:');
+    try {
+      expect(ingest(other, window(all, START, START + 3 * DAY_MS, 99))).toBe(all.length);
+      expect(tables(other)).toEqual(newestFirst);
+    } finally {
+      other.close();
+    }
+    expect(newestFirst.daily.map((d) => (d as { day: string }).day).filter((d, i, xs) => xs.indexOf(d) === i)).toEqual(['2026-03-01', '2026-03-02', '2026-03-03']);
+  });
+
+  it('a window that only partly overlaps stored events adds just the new ones to usage_daily', () => {
+    ingest(db, window(all, START, START + 20 * HOUR_MS));
+    const added = ingest(db, window(all, START + 10 * HOUR_MS, START + 40 * HOUR_MS, 3));
+    expect(added).toBe(all.filter((e) => e.timestampMs >= START + 20 * HOUR_MS && e.timestampMs < START + 40 * HOUR_MS).length);
+    expect(db.prepare('SELECT * FROM usage_daily ORDER BY day, email, model').all()).toEqual(db.prepare(RECOMPUTED_DAILY).all());
+  });
+
+  it('keeps the API rollups equal to usage_daily', () => {
+    ingest(db, window(all, START, START + 36 * HOUR_MS, 5));
+    ingest(db, window(all, START + 24 * HOUR_MS, START + 3 * DAY_MS));
+    const { team: teamRows, user } = tables(db);
+    expect(teamRows).toEqual(db.prepare(`SELECT day, model, SUM(events) AS events, SUM(requests) AS requests, SUM(charged_micro) AS charged_micro,
+      SUM(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens) AS tokens, SUM(cache_read_tokens) AS cache_read_tokens
+      FROM usage_daily GROUP BY day, model ORDER BY day, model`).all());
+    expect(user).toEqual(db.prepare(`SELECT day, email, SUM(events) AS events, SUM(requests) AS requests, SUM(charged_micro) AS charged_micro,
+      SUM(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens) AS tokens, SUM(cache_read_tokens) AS cache_read_tokens
+      FROM usage_daily GROUP BY day, email ORDER BY day, email`).all());
+  });
+
+  it('an empty window writes nothing', () => {
+    expect(ingest(db, [])).toBe(0);
+    expect(tables(db)).toEqual({ events: [], daily: [], team: [], user: [] });
+  });
+});
