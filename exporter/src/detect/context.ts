@@ -225,9 +225,11 @@ export function pushSignal(
 
 /**
  * How much the whole team is up on day d against the `window` days before it: the median active
- * user's spend on d over the median active user-day before (≥ 1; 1 on a partial or thin day). A
+ * user's spend on d over the median active user-day before (1 on a partial or thin day). A
  * one-day surge of the whole team (a release, a hackathon) raises everyone's baseline together, so
  * relative detectors divide by it and only flag people who stand out from that day's team.
+ * Below TEAM_SURGE_MIN_LEVEL it is 1: an ordinary weekday's median sits 10–20% above a window
+ * that holds a weekend, and discounting that raised every relative threshold by as much.
  */
 export function teamLevel(ctx: Ctx, d: number, window: number, minUsers: number): number {
   const key = `${d}:${window}:${minUsers}`;
@@ -249,8 +251,12 @@ function computeTeamLevel(ctx: Ctx, d: number, window: number, minUsers: number)
     for (let i = Math.max(0, d - window); i < d; i++) if (spend[base + i] > 0) before.push(spend[base + i]);
   }
   if (today.length < minUsers || before.length === 0) return 1;
-  return Math.max(1, lowerMedian(today) / lowerMedian(before));
+  const level = lowerMedian(today) / lowerMedian(before);
+  return level >= TEAM_SURGE_MIN_LEVEL ? level : 1;
 }
+
+/** The smallest team level that counts as a surge of the whole team. */
+export const TEAM_SURGE_MIN_LEVEL = 1.3;
 
 function lowerMedian(xs: number[]): number {
   xs.sort((a, b) => a - b);

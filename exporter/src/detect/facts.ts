@@ -1,6 +1,7 @@
 import type { BillingCycle } from '../domain/records';
 import { DAY_MS, HOUR_MS, addDays, dayStartMs, daysBetween } from '../domain/time';
 import type { Db } from '../store/db';
+import { cycleAt } from './context';
 
 /**
  * Facts: everything the detectors read, as plain arrays. Per-user daily series are dense typed
@@ -54,6 +55,11 @@ export interface Facts {
   limitedUsers: { count: number; asOfMs: number } | null;
   /** The cycle the people's limits (UserFact.limitUsd) belong to; null = every cycle (fixtures). */
   limitsCycleStartMs: number | null;
+  /**
+   * Limits from the snapshots of EARLIER cycles (cycle start ms → user index → dollars), so a
+   * backtest judges a past cycle by the limits people had then. Absent: earlier cycles have none.
+   */
+  pastLimits?: Map<number, Map<number, number>>;
 }
 
 export interface UsageInput {
@@ -98,6 +104,7 @@ export class FactsBuilder {
   private lastDay = '';
   private lastDayIdx = -1;
   private readonly hourRows: { u: number; hourMs: number; spend: number }[] = [];
+  private readonly pastLimits = new Map<number, Map<number, number>>();
 
   constructor(fromDay: string, toDay: string) {
     if (dayStartMs(fromDay) > dayStartMs(toDay)) throw new Error(`facts window ${fromDay}…${toDay} is empty`);
@@ -126,6 +133,13 @@ export class FactsBuilder {
 
   limit(email: string, limitUsd: number | null): void {
     this.users[this.user(email)].limitUsd = limitUsd;
+  }
+
+  /** A limit from an earlier cycle's snapshot. */
+  pastLimit(cycleStartMs: number, email: string, limitUsd: number): void {
+    const cycle = this.pastLimits.get(cycleStartMs) ?? new Map<number, number>();
+    cycle.set(this.user(email), limitUsd);
+    this.pastLimits.set(cycleStartMs, cycle);
   }
 
   /** Rows outside the window are ignored (callers may over-select). */
@@ -207,6 +221,7 @@ export class FactsBuilder {
       hourly: this.buildHourly(extra.hourlyEndMs),
       limitedUsers: extra.limitedUsers ?? null,
       limitsCycleStartMs: extra.limitsCycleStartMs ?? null,
+      ...(this.pastLimits.size > 0 ? { pastLimits: this.pastLimits } : {}),
     };
   }
 
@@ -279,16 +294,23 @@ export function loadFacts(db: Db, opts: LoadOptions): Facts {
   // Group members without a member row (removed before the first sync) still belong to their group.
   for (const [email, groupId] of db.prepare('SELECT email, group_id FROM group_members').raw().all() as [string, string][])
     b.user(email, undefined, groupId);
-  // Each person's own limit from the latest spend snapshot (an override beats the monthly limit).
+  // Each person's own limit per cycle snapshot (an override beats the monthly limit): the latest
+  // for the current cycle, earlier ones (back to the window's first cycle) for backtests.
   const limitsCycle = (db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots').raw().get() as [number | null])[0];
+  const cycles = loadCycles(db);
+  const firstCycleMs = cycleAt(cycles, dayStartMs(opts.fromDay)).startMs;
   const limits = db
     .prepare(
-      `SELECT email, COALESCE(effective_limit_dollars, NULLIF(hard_limit_override_dollars, 0), monthly_limit_dollars)
-       FROM spend_snapshots WHERE cycle_start_ms = ?`,
+      `SELECT cycle_start_ms, email, COALESCE(effective_limit_dollars, NULLIF(hard_limit_override_dollars, 0), monthly_limit_dollars)
+       FROM spend_snapshots WHERE cycle_start_ms >= ?`,
     )
     .raw()
-    .all(limitsCycle) as [string, number | null][];
-  for (const [email, limit] of limits) if (limit !== null && limit > 0) b.limit(email, limit);
+    .all(Math.min(firstCycleMs, limitsCycle ?? firstCycleMs)) as [number, string, number | null][];
+  for (const [cycleMs, email, limit] of limits) {
+    if (limit === null || !(limit > 0)) continue;
+    if (cycleMs === limitsCycle) b.limit(email, limit);
+    else b.pastLimit(cycleMs, email, limit);
+  }
   // The hot query (~300k rows for 10,000 people): tokens only when their cap is on.
   const tokens = opts.tokens ? 'input_tokens + output_tokens + cache_write_tokens + cache_read_tokens' : '0';
   const rows = db
@@ -310,7 +332,6 @@ export function loadFacts(db: Db, opts: LoadOptions): Facts {
     for (const [email, h, spend] of hours) b.hourRow(email, h, spend);
     hourlyEndMs = until;
   }
-  const cycles = loadCycles(db);
   const limited = db.prepare("SELECT value, updated_ms FROM meta WHERE key = 'limited_users_count'").raw().get() as
     | [string, number]
     | undefined;

@@ -53,3 +53,82 @@ export function linearFit(ys: ArrayLike<number>): LinearFit {
   for (let i = 0; i < n; i++) ss += (ys[i] - intercept - slope * i) ** 2;
   return { intercept, slope, residualSd: n > 2 ? Math.sqrt(ss / (n - 2)) : 0 };
 }
+
+export interface LogTrend {
+  slope: number; // growth of ln($/request) per day
+  t: number; // slope ÷ its standard error
+  days: number; // days in the final fit
+}
+
+/**
+ * Trend of ln(spend ÷ requests) over days [from, to], each day weighted by its requests (a day's
+ * mean of n requests has variance ∝ 1/n). Days that sit more than 3 standard errors off the first
+ * fit (one expensive day) are dropped and the line refitted once. The t statistic uses the
+ * residual scatter, so noisy series need a steeper slope to count. null with fewer than 6 days.
+ */
+export function weightedLogTrend(spend: ArrayLike<number>, requests: ArrayLike<number>, from: number, to: number): LogTrend | null {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const ws: number[] = [];
+  for (let i = Math.max(0, from); i <= to; i++) {
+    if (!(requests[i] > 0) || !(spend[i] > 0)) continue;
+    xs.push(i - from);
+    ys.push(Math.log(spend[i] / requests[i]));
+    ws.push(requests[i]);
+  }
+  let fit = weightedLine(xs, ys, ws, null);
+  if (fit === null) return null;
+  const { a, b, s } = fit;
+  const keep = xs.map((x, i) => Math.abs(ys[i] - a - b * x) * Math.sqrt(ws[i]) <= 3 * s);
+  if (keep.some((k) => !k)) fit = weightedLine(xs, ys, ws, keep);
+  return fit === null ? null : { slope: fit.b, t: fit.se > 0 ? fit.b / fit.se : fit.b > 0 ? Infinity : 0, days: fit.n };
+}
+
+function weightedLine(xs: number[], ys: number[], ws: number[], keep: boolean[] | null): { a: number; b: number; s: number; se: number; n: number } | null {
+  let W = 0;
+  let sx = 0;
+  let sy = 0;
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) {
+    if (keep && !keep[i]) continue;
+    W += ws[i];
+    sx += ws[i] * xs[i];
+    sy += ws[i] * ys[i];
+    n++;
+  }
+  if (n < 6) return null;
+  const mx = sx / W;
+  const my = sy / W;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < xs.length; i++) {
+    if (keep && !keep[i]) continue;
+    sxx += ws[i] * (xs[i] - mx) ** 2;
+    sxy += ws[i] * (xs[i] - mx) * (ys[i] - my);
+  }
+  if (!(sxx > 0)) return null;
+  const b = sxy / sxx;
+  const a = my - b * mx;
+  let ss = 0;
+  for (let i = 0; i < xs.length; i++) if (!keep || keep[i]) ss += ws[i] * (ys[i] - a - b * xs[i]) ** 2;
+  const s = Math.sqrt(ss / (n - 2)); // scatter of one request's log cost around the line
+  return { a, b, s, se: s / Math.sqrt(sxx), n };
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p): how surprising k successes in n tries are at rate p. */
+export function binomialUpperTail(k: number, n: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n || p <= 0) return 0;
+  if (p >= 1) return 1;
+  // ln pmf(k) = ln C(n, k) + k ln p + (n − k) ln(1 − p), then the recurrence pmf(j+1)/pmf(j).
+  let logC = 0;
+  for (let i = 1; i <= k; i++) logC += Math.log((n - k + i) / i);
+  let term = Math.exp(logC + k * Math.log(p) + (n - k) * Math.log(1 - p));
+  let sum = 0;
+  for (let j = k; j <= n && term > 0; j++) {
+    sum += term;
+    if (term < sum * 1e-12) break;
+    term *= ((n - j) / (j + 1)) * (p / (1 - p));
+  }
+  return Math.min(1, sum);
+}

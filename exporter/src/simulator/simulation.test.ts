@@ -156,7 +156,8 @@ describe('scenarios leave their ground truth in the data', () => {
     for (const k of ['spend-spike', 'model-switch', 'drift', 'team-surge', 'cap-breach', 'monday-after-quiet-weekend', 'new-hire-first-week', 'one-day-team-surge']) {
       expect(kinds).toContain(k);
     }
-    expect(truth('spend-spike').some((g) => g.magnitude < 4)).toBe(true);
+    // Borderline: magnitude 6–7 on the ledger's median scale reads ~5–9× to the spike detector (scenarios.ts).
+    expect(truth('spend-spike').some((g) => g.magnitude <= 7)).toBe(true);
     expect(sim.groundTruth.filter((g) => g.benign).every((g) => !['spend-spike', 'drift'].includes(g.kind))).toBe(true);
   });
 

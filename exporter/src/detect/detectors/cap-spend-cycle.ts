@@ -47,12 +47,14 @@ export function capSpendCycle(ctx: Ctx): DetectorOutput {
     // The crossing amount is in the series' own money; only total spend maps onto raw event sums.
     if (series === spend) out.crossings.push({ finding: f, micro: cap - before });
   };
-  // A person's limit is known for the snapshot's cycle only; earlier cycles may have had another.
-  const limitsApply = ctx.facts.limitsCycleStartMs === null || ctx.facts.limitsCycleStartMs === span.cycle.startMs;
+  // A person's limit belongs to the cycle of its snapshot: the latest for the current cycle, an
+  // earlier cycle's own snapshot for that cycle (none stored: no limit known).
+  const latest = ctx.facts.limitsCycleStartMs === null || ctx.facts.limitsCycleStartMs === span.cycle.startMs;
+  const past = latest ? undefined : ctx.facts.pastLimits?.get(span.cycle.startMs);
   for (let u = 0; u < users.length; u++) {
     if (capUsd > 0) check(u, spend, capUsd, '');
-    const own = users[u].limitUsd;
-    if (limitsApply && own !== null && own > 0) check(u, onDemand, own, ' on-demand');
+    const own = latest ? users[u].limitUsd : (past?.get(u) ?? null);
+    if (own !== null && own > 0) check(u, onDemand, own, ' on-demand');
   }
   return out;
 }

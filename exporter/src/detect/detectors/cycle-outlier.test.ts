@@ -3,10 +3,11 @@ import { DEFAULT_SETTINGS } from '../settings';
 import { at, team } from '../test-fixtures';
 import { cycleOutlier } from './cycle-outlier';
 
-// Cycle totals put on day 0; the run is on day 5. Upper median of [10, 10, 20, 20, x] is $20 → threshold $200.
-const run = (totals: number[]) =>
+// Cycle totals put on day 0; the run is on day 13, the 14th day of the cycle (the first one the
+// detector runs on). Upper median of [10, 10, 20, 20, x] is $20 → threshold $200.
+const run = (totals: number[], day = 13) =>
   cycleOutlier(
-    makeContext(team({ days: 6, users: totals.map((usd, i) => ({ email: `u${i}@x.io`, name: `U${i}`, spend: [usd] })) }), DEFAULT_SETTINGS, at(5)),
+    makeContext(team({ days: 14, users: totals.map((usd, i) => ({ email: `u${i}@x.io`, name: `U${i}`, spend: [usd] })) }), DEFAULT_SETTINGS, at(day)),
   ).findings;
 
 describe('cycle_outlier', () => {
@@ -28,6 +29,11 @@ describe('cycle_outlier', () => {
   it('uses active users only and needs five of them', () => {
     expect(run([0, 0, 0, 10, 20, 20, 201])).toEqual([]); // four active
     expect(run([0, 0, 10, 10, 20, 20, 201])).toHaveLength(1); // idle members do not lower the median
+  });
+
+  it('runs from the 14th day of the cycle on (early ratios depend on who worked which day)', () => {
+    expect(run([10, 10, 20, 20, 957], 12)).toEqual([]);
+    expect(run([10, 10, 20, 20, 957], 13)).toHaveLength(1);
   });
 
   it('needs a team median of at least $10', () => {

@@ -1,16 +1,20 @@
 import { type Ctx, type DetectorOutput, cycleSpan, emptyOutput, fixed1, makeFinding, micro, modelsBySpend, money, pushSignal, severityOf, teamSum, usd, userSum } from '../context';
+import { DAY_MS, dayStartMs } from '../../domain/time';
 import { upperMedian } from '../stats';
 
 /**
  * Cycle outlier: a user's cycle-to-date spend against the team median of active users (spend > 0
  * this cycle), with the reference's rules: ≥ cycleOutlierMinUsers active, upper median, median at
- * least cycleOutlierMinMedianUsd, critical above 3× the multiplier.
+ * least cycleOutlierMinMedianUsd, critical above 3× the multiplier. It runs from day
+ * cycleOutlierMinDays of the cycle on: over the first week, who happened to work which days swings
+ * a steady heavy user between 8× and 18× the median (bench/detect-quality).
  */
 export function cycleOutlier(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
-  const { cycleOutlierMultiplier: k, cycleOutlierMinMedianUsd, cycleOutlierMinUsers } = ctx.settings.trends;
+  const { cycleOutlierMultiplier: k, cycleOutlierMinMedianUsd, cycleOutlierMinUsers, cycleOutlierMinDays } = ctx.settings.trends;
   const d = ctx.today;
   const span = cycleSpan(ctx, d);
+  if (Math.round((dayStartMs(ctx.facts.days[d]) - dayStartMs(span.startDay)) / DAY_MS) + 1 < cycleOutlierMinDays) return out;
   const totals = ctx.facts.users.map((_, u) => userSum(ctx, ctx.facts.spend, u, span.startIdx, d));
   const active = totals.filter((t) => t > 0);
   if (active.length < cycleOutlierMinUsers) return out;

@@ -1,30 +1,35 @@
 import { type Ctx, type DetectorOutput, emptyOutput, firstSpendDay, makeFinding, micro, money, pushSignal, seriesSum, teamSum, usd } from '../context';
+import { weightedLogTrend } from '../stats';
 
 /**
  * Drift: slow growth no single day spikes, in what a user's (or group's) work costs per request.
- * The last `weeks` 7-day blocks (the latest ending on the last complete day) each cost more per
- * request than the block before, by minWeeklyGrowthPercent a week on average. $/request over a
- * week averages hundreds of requests, so it is steady where daily spend swings with how busy
- * someone is (busy weeks, a one-day team surge, a quiet Monday do not move it).
+ * Over the last `weeks` 7-day blocks (ending on the last complete day), the trend of log daily
+ * $/request, each day weighted by its requests, must grow by minWeeklyGrowthPercent a week AND be
+ * clear of the noise (t ≥ minTStat). $/request is steady where daily spend swings with how busy
+ * someone is (busy weeks, a one-day team surge, a quiet Monday do not move it), and the t-test is
+ * what keeps a light user's few dozen requests a week from drawing a trend out of chance; a lone
+ * expensive day is trimmed as an outlier, so a spike is not drift either.
  */
 export function drift(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
-  const { weeks, minWeeklyGrowthPercent, minWeeklySpendUsd } = ctx.settings.drift;
+  const { weeks, minWeeklyGrowthPercent, minWeeklySpendUsd, minTStat } = ctx.settings.drift;
   const minRequests = ctx.settings.costPerRequest.minRequests;
   const d = ctx.today - 1;
   const from = d - 7 * weeks + 1;
   if (from < 0) return out;
   const lastWeekTeam = teamSum(ctx, d - 6, d);
+  const minGrowth = minWeeklyGrowthPercent / 100;
   const check = (spend: ArrayLike<number>, requests: ArrayLike<number>, who: { u?: number; g?: number }, name: string) => {
     const w = Array.from({ length: weeks }, (_, j) => seriesSum(spend, from + 7 * j, from + 7 * j + 6));
     const r = Array.from({ length: weeks }, (_, j) => seriesSum(requests, from + 7 * j, from + 7 * j + 6));
     if (w[0] < micro(minWeeklySpendUsd) || w[0] <= 0 || r.some((x) => x < minRequests)) return;
+    const trend = weightedLogTrend(spend, requests, from, d);
+    if (trend === null) return;
+    const growth = Math.exp(7 * trend.slope) - 1;
     const cpr = w.map((x, j) => x / r[j]);
-    const growth = (cpr[weeks - 1] / cpr[0]) ** (1 / (weeks - 1)) - 1;
-    const threshold = cpr[0] * (1 + minWeeklyGrowthPercent / 100) ** (weeks - 1);
-    const steadily = cpr.every((x, j) => j === 0 || x > cpr[j - 1]);
-    if (steadily) pushSignal(out, ctx, 'drift', who, usd(cpr[weeks - 1]), usd(threshold));
-    if (!steadily || !(cpr[weeks - 1] >= threshold)) return;
+    const threshold = cpr[0] * (1 + minGrowth) ** (weeks - 1);
+    if (trend.t >= minTStat) pushSignal(out, ctx, 'drift', who, growth * 100, minWeeklyGrowthPercent);
+    if (!(trend.t >= minTStat && growth >= minGrowth)) return;
     out.findings.push(
       makeFinding(ctx, {
         detector: 'drift',
@@ -37,7 +42,7 @@ export function drift(ctx: Ctx): DetectorOutput {
         baseline: usd(cpr[0]),
         threshold: usd(threshold),
         unit: 'usd_per_request',
-        message: `${name}: cost per request grew ${weeks - 1} weeks in a row, ${money(cpr[0])} → ${money(cpr[weeks - 1])} (+${Math.round(growth * 100)}%/week); weekly spend ${money(w[0])} → ${money(w[weeks - 1])}`,
+        message: `${name}: cost per request has grown ${Math.round(growth * 100)}%/week for ${weeks} weeks, ${money(cpr[0])} → ${money(cpr[weeks - 1])} (first week → last); weekly spend ${money(w[0])} → ${money(w[weeks - 1])}`,
         amountMicro: Math.max(0, w[weeks - 1] - r[weeks - 1] * cpr[0]), // what the price rise alone cost last week
         periodTeamMicro: lastWeekTeam,
       }),

@@ -1,15 +1,18 @@
 import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, money, pushSignal, usd } from '../context';
+import { binomialUpperTail } from '../stats';
 
 /**
  * Model shift: the model a user makes most requests with moved, between the baseline window and the
  * recent window, to one that costs at least `minPriceRatio` × more per request (team-wide $/request
  * over both windows). The new one carried at most `maxBaselineShare` of the baseline requests and
  * at least `minShare` of the recent ones, and the user's own $/request rose by `minCostRise`: a
- * habit changed and it costs money, not a mix that wobbles between similar models.
+ * habit changed and it costs money, not a mix that wobbles between similar models. The new share
+ * must also be beyond chance (binomial tail under the baseline share ≤ maxPValue): a light user's
+ * 20 requests in 3 days put a model they use a fifth of the time on top every week or two.
  */
 export function modelShift(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
-  const { recentDays: r, baselineDays: b, minPriceRatio, minShare, maxBaselineShare, minCostRise } = ctx.settings.modelShift;
+  const { recentDays: r, baselineDays: b, minPriceRatio, minShare, maxBaselineShare, minCostRise, maxPValue } = ctx.settings.modelShift;
   const minRequests = ctx.settings.costPerRequest.minRequests;
   const d = ctx.today - 1;
   const recentFrom = d - r + 1;
@@ -48,8 +51,12 @@ export function modelShift(ctx: Ctx): DetectorOutput {
     const baseTotal = sum(baseReq);
     const ratio = price(oldP) > 0 ? price(newP) / price(oldP) : 0;
     // A shift: the new model was rarely used and now carries the work.
-    if (share < minShare || (baseReq.get(newP) ?? 0) / baseTotal > maxBaselineShare) continue;
+    const baseOnNew = baseReq.get(newP) ?? 0;
+    if (share < minShare || baseOnNew / baseTotal > maxBaselineShare) continue;
     if (!(recentSpend / recentTotal >= minCostRise * (baseSpend / baseTotal))) continue;
+    // Laplace-smoothed baseline share: a model never used before is rare, not impossible.
+    const recentOnNew = recentReq.get(newP) ?? 0;
+    if (binomialUpperTail(Math.round(recentOnNew), Math.round(recentTotal), (baseOnNew + 1) / (baseTotal + 2)) > maxPValue) continue;
     pushSignal(out, ctx, 'model_shift', { u }, ratio, minPriceRatio);
     if (!(ratio >= minPriceRatio)) continue;
     let onset = recentFrom;

@@ -48,9 +48,9 @@ describe('zscore', () => {
   });
 
   it.each([
-    ['below the $50 floor: recorded, no alert', 45, false],
-    ['at the floor', 50, true],
-    ['above the floor', 60, true],
+    ['below the $100 floor: recorded, no alert', 95, false],
+    ['at the floor', 100, true],
+    ['above the floor', 110, true],
   ])('notification floor, %s', (_label, usd, notify) => {
     const s = settingsWith({ zscore: { multiplier: 1 } }); // threshold μ + σ = $40
     const f = zscore(makeContext(withX(usd), s, at(8))).findings.filter((x) => x.email === 'x@x.io');
