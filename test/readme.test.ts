@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ENV_VARS } from '../exporter/src/config';
+import { createMetricsService } from '../exporter/src/metrics/service';
+import { openDb } from '../exporter/src/store/db';
+
+/** The README is the public contract for configuration and metric names: it must list all of them. */
+const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('documents every environment variable with its default', () => {
+    for (const v of ENV_VARS) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${v.name}\` |`));
+      expect({ name: v.name, row: row !== undefined }).toEqual({ name: v.name, row: true });
+      expect(row).toContain(v.default === undefined ? '| — |' : `| \`${v.default}\` |`);
+    }
+  });
+
+  it('documents every metric family the exporter registers', async () => {
+    const db = openDb(':memory:');
+    const metrics = createMetricsService(db);
+    await metrics.rebuild();
+    const names = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name);
+    expect(names.length).toBeGreaterThan(20);
+    const missing = names.filter((n) => !readme.includes(`| \`${n}\` |`));
+    expect(missing).toEqual([]);
+    db.close();
+  });
+
+  it('opens with the demo and the test commands', () => {
+    const firstBlock = readme.slice(readme.indexOf('```sh'), readme.indexOf('```', readme.indexOf('```sh') + 5));
+    expect(firstBlock).toContain('npm ci && npm run demo');
+    expect(firstBlock).toContain('npm test');
+  });
+});
