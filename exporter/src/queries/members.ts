@@ -5,7 +5,6 @@ import { assignBadges } from './badges';
 import { currentCycle, type Cycle } from './cycle';
 import { col, frame, ratio, usd } from './frame';
 import { peopleCond, type PeopleFilter } from './scope';
-import { usageSource } from './usage-source';
 import type { DayWindow } from './window';
 
 /** One team member's figures for a window: what the members table, top spenders and drilldown show. */
@@ -43,19 +42,44 @@ export interface TeamStats {
   members: MemberStats[]; // every non-removed member, inactive ones too, ordered by spend rank
 }
 
-type Agg<T> = Map<string, T>;
+type Row = unknown[];
 
-function byEmail<T extends { email: string }>(rows: T[]): Agg<T> {
-  return new Map(rows.map((r) => [r.email, r]));
+/** Raw rows keyed by their first column (email). */
+function byEmail(rows: Row[]): Map<string, Row> {
+  return new Map(rows.map((r) => [r[0] as string, r]));
 }
 
-/** SQL RANK(): ties share a rank, the next rank skips. */
-function ranks(list: MemberStats[], value: (m: MemberStats) => number): Map<string, number> {
-  const sorted = [...list].sort((a, b) => value(b) - value(a));
-  const out = new Map<string, number>();
-  sorted.forEach((m, i) => out.set(m.email, i > 0 && value(sorted[i - 1]) === value(m) ? out.get(sorted[i - 1].email)! : i + 1));
-  return out;
+/**
+ * SQL RANK() over `list` by `value` descending (ties share a rank, the next rank skips), written
+ * with `set`. Returns the list in that order, ties by email.
+ */
+function rank(list: MemberStats[], value: (m: MemberStats) => number, set: (m: MemberStats, r: number) => void): MemberStats[] {
+  const sorted = [...list].sort((a, b) => value(b) - value(a) || (a.email < b.email ? -1 : 1));
+  let r = 0;
+  sorted.forEach((m, i) => {
+    if (i === 0 || value(sorted[i - 1]) !== value(m)) r = i + 1;
+    set(m, r);
+  });
+  return sorted;
 }
+
+// Every per-member aggregate walks members in email order and range-seeks the covering
+// (email, day, …) indexes of migration 007: each window row is read once, already grouped, with no
+// GROUP BY sort. CROSS JOIN keeps members as the outer loop.
+const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members m
+  LEFT JOIN group_members gm ON gm.email = m.email LEFT JOIN billing_groups g ON g.id = gm.group_id WHERE m.is_removed = 0`;
+const USAGE = (model: boolean) => `SELECT m.email, SUM(u.charged_micro), SUM(u.requests), SUM(u.events), SUM(u.cache_read_tokens)
+  FROM members m CROSS JOIN ${model ? 'usage_daily' : 'usage_user_daily'} u ON u.email = m.email AND u.day BETWEEN ? AND ? ${model ? 'AND u.model = ?' : ''}
+  GROUP BY m.email`;
+const ACTIVITY = `SELECT m.email, COUNT(*), SUM(d.agent_requests), SUM(d.lines_added), SUM(d.accepts), SUM(d.applies), MAX(d.day)
+  FROM members m CROSS JOIN daily_usage d ON d.email = m.email AND d.day BETWEEN ? AND ? AND d.is_active = 1 GROUP BY m.email`;
+// Most used model = most agent requests on active days; ties go to the first model by name.
+const TOP_MODEL = `SELECT m.email, (SELECT d.most_used_model FROM daily_usage d
+    WHERE d.email = m.email AND d.day BETWEEN ? AND ? AND d.is_active = 1 AND d.most_used_model IS NOT NULL
+    GROUP BY d.most_used_model ORDER BY SUM(d.agent_requests) DESC, d.most_used_model LIMIT 1) AS model
+  FROM members m`;
+const SPEND = `SELECT email, total_micro, included_micro, on_demand_micro, effective_limit_dollars
+  FROM spend_snapshots WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots)`;
 
 /**
  * Figures for every non-removed member over the window (optionally only spend on one model). Reads
@@ -64,75 +88,42 @@ function ranks(list: MemberStats[], value: (m: MemberStats) => number): Map<stri
  */
 export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: string): TeamStats {
   const range = [window.fromDay, window.toDay];
-  const people = db
-    .prepare(
-      `SELECT m.email, m.name, m.role, gm.group_id AS groupId, g.name AS groupName
-       FROM members m LEFT JOIN group_members gm ON gm.email = m.email LEFT JOIN billing_groups g ON g.id = gm.group_id
-       WHERE m.is_removed = 0`,
-    )
-    .all() as Pick<MemberStats, 'email' | 'name' | 'role' | 'groupId' | 'groupName'>[];
-  const src = usageSource({ model: model !== undefined, email: true });
-  const usage = byEmail(
-    db
-      .prepare(
-        `SELECT email, ${src.spend} AS spend, ${src.requests} AS requests, ${src.events} AS events, ${src.cacheRead} AS cacheRead
-         FROM ${src.table} WHERE day BETWEEN ? AND ? ${model !== undefined ? 'AND model = ?' : ''} GROUP BY email`,
-      )
-      .all(...range, ...(model !== undefined ? [model] : [])) as { email: string; spend: number; requests: number; events: number; cacheRead: number }[],
-  );
-  const activity = byEmail(
-    db
-      .prepare(
-        `SELECT email, COUNT(*) AS days, SUM(agent_requests) AS agent, SUM(lines_added) AS lines, SUM(accepts) AS accepts,
-           SUM(applies) AS applies, MAX(day) AS last
-         FROM daily_usage WHERE day BETWEEN ? AND ? AND is_active = 1 GROUP BY email`,
-      )
-      .all(...range) as { email: string; days: number; agent: number; lines: number; accepts: number; applies: number; last: string }[],
-  );
-  const topModel = new Map<string, { model: string; reqs: number }>();
-  const modelRows = db
-    .prepare(
-      `SELECT email, most_used_model AS model, SUM(agent_requests) AS reqs FROM daily_usage
-       WHERE day BETWEEN ? AND ? AND is_active = 1 AND most_used_model IS NOT NULL GROUP BY email, most_used_model`,
-    )
-    .all(...range) as { email: string; model: string; reqs: number }[];
-  for (const r of modelRows) {
-    const best = topModel.get(r.email);
-    if (!best || r.reqs > best.reqs) topModel.set(r.email, r);
-  }
+  const all = (sql: string, ...params: unknown[]) => db.prepare(sql).raw().all(...params) as Row[];
+  const people = all(PEOPLE);
+  const usage = byEmail(all(USAGE(model !== undefined), ...range, ...(model !== undefined ? [model] : [])));
+  const activity = byEmail(all(ACTIVITY, ...range));
+  const topModel = new Map(all(TOP_MODEL, ...range) as [string, string][]);
+  const spend = byEmail(all(SPEND));
   const cycle = currentCycle(db, nowMs);
-  const spend = byEmail(
-    db
-      .prepare(
-        `SELECT email, total_micro AS total, included_micro AS included, on_demand_micro AS onDemand, effective_limit_dollars AS lim
-         FROM spend_snapshots WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots)`,
-      )
-      .all() as { email: string; total: number; included: number; onDemand: number; lim: number | null }[],
-  );
   const exhausted = cycle ? planExhaustion(db, cycle) : new Map<string, { first: string; reqs: number }>();
 
-  const members: MemberStats[] = people.map((p) => {
-    const u = usage.get(p.email);
-    const a = activity.get(p.email);
-    const s = spend.get(p.email);
-    const x = exhausted.get(p.email);
+  const members = people.map(([email, name, role, groupId, groupName]): MemberStats => {
+    const e = email as string;
+    const u = usage.get(e);
+    const a = activity.get(e);
+    const s = spend.get(e);
+    const x = exhausted.get(e);
     return {
-      ...p,
-      spendMicro: u?.spend ?? 0,
-      requests: u?.requests ?? 0,
-      events: u?.events ?? 0,
-      cacheReadTokens: u?.cacheRead ?? 0,
-      agentRequests: a?.agent ?? 0,
-      linesAdded: a?.lines ?? 0,
-      accepts: a?.accepts ?? 0,
-      applies: a?.applies ?? 0,
-      activeDays: a?.days ?? 0,
-      lastActiveDay: a?.last ?? null,
-      mostUsedModel: topModel.get(p.email)?.model ?? null,
-      cycleSpendMicro: s?.total ?? null,
-      includedMicro: s?.included ?? null,
-      onDemandMicro: s?.onDemand ?? null,
-      limitDollars: s?.lim ?? null,
+      email: e,
+      name: name as string,
+      role: role as string,
+      groupId: groupId as string | null,
+      groupName: groupName as string | null,
+      spendMicro: (u?.[1] as number) ?? 0,
+      requests: (u?.[2] as number) ?? 0,
+      events: (u?.[3] as number) ?? 0,
+      cacheReadTokens: (u?.[4] as number) ?? 0,
+      activeDays: (a?.[1] as number) ?? 0,
+      agentRequests: (a?.[2] as number) ?? 0,
+      linesAdded: (a?.[3] as number) ?? 0,
+      accepts: (a?.[4] as number) ?? 0,
+      applies: (a?.[5] as number) ?? 0,
+      lastActiveDay: (a?.[6] as string) ?? null,
+      mostUsedModel: topModel.get(e) ?? null,
+      cycleSpendMicro: (s?.[1] as number) ?? null,
+      includedMicro: (s?.[2] as number) ?? null,
+      onDemandMicro: (s?.[3] as number) ?? null,
+      limitDollars: (s?.[4] as number | null) ?? null,
       planExhaustedDay: x?.first ?? null,
       usageBasedReqs: x?.reqs ?? 0,
       badges: [],
@@ -141,18 +132,22 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
     };
   });
   const badges = assignBadges(
-    members.map((m) => ({ ...m, avgCacheRead: m.events > 0 && m.cacheReadTokens > 0 ? m.cacheReadTokens / m.events : null })),
+    members.map((m) => ({
+      email: m.email,
+      agentRequests: m.agentRequests,
+      activeDays: m.activeDays,
+      spendMicro: m.spendMicro,
+      mostUsedModel: m.mostUsedModel,
+      accepts: m.accepts,
+      applies: m.applies,
+      avgCacheRead: m.events > 0 && m.cacheReadTokens > 0 ? m.cacheReadTokens / m.events : null,
+    })),
     window.days,
   );
-  const spendRanks = ranks(members, (m) => m.spendMicro);
-  const activityRanks = ranks(members, (m) => m.agentRequests);
-  for (const m of members) {
-    m.badges = badges.get(m.email) ?? [];
-    m.spendRank = spendRanks.get(m.email)!;
-    m.activityRank = activityRanks.get(m.email)!;
-  }
-  members.sort((a, b) => a.spendRank - b.spendRank || (a.email < b.email ? -1 : 1));
-  return { window, cycle, members };
+  for (const m of members) m.badges = badges.get(m.email) ?? [];
+  rank(members, (m) => m.agentRequests, (m, r) => (m.activityRank = r));
+  const ordered = rank(members, (m) => m.spendMicro, (m, r) => (m.spendRank = r));
+  return { window, cycle, members: ordered };
 }
 
 /** First day of the cycle each person used usage-based (overage) requests, and how many since. */

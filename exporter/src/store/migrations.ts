@@ -17,5 +17,6 @@ import { apiRollups } from './schema/003-api-rollups';
 import { runWaits } from './schema/004-run-waits';
 import { detection } from './schema/005-detection';
 import { apiActivityIndex } from './schema/006-api-activity-index';
+import { apiMemberIndexes } from './schema/007-api-member-indexes';
 
-export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex];
+export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes];
