@@ -3,7 +3,7 @@ import type { Frame } from '../api/schemas/common';
 import { DAY_MS, dayStartMs } from '../domain/time';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
-import { and, hasPeopleFilter, peopleCond, type Cond, type PeopleFilter } from './scope';
+import { and, hasPeopleFilter, peopleCond, TRUE, type Cond, type PeopleFilter } from './scope';
 import { usageSource } from './usage-source';
 import type { DayWindow } from './window';
 
@@ -48,7 +48,7 @@ const UNITS: Record<SeriesMetric, string> = { spend: 'currencyUSD', requests: 's
 export function series(db: Db, req: SeriesRequest): Frame {
   const { window } = req;
   const people = peopleCond(db, req, 'u.email');
-  const modelCond: Cond = req.model === undefined ? { sql: '1', params: [] } : { sql: 'u.model = ?', params: [req.model] };
+  const modelCond: Cond = req.model === undefined ? TRUE : { sql: 'u.model = ?', params: [req.model] };
   const src = usageSource({
     model: req.by === 'model' || req.model !== undefined,
     email: req.by === 'user' || req.by === 'group' || hasPeopleFilter(req),
@@ -58,31 +58,51 @@ export function series(db: Db, req: SeriesRequest): Frame {
   const where = and({ sql: 'u.day BETWEEN ? AND ?', params: [window.fromDay, window.toDay] }, people, modelCond);
   const rankExpr = req.metric === 'requests' ? src.requests : req.metric === 'tokens' ? src.tokens : src.spend;
   const from = `FROM ${src.table} u ${join} WHERE ${where.sql}`;
-  // Top keys first (one aggregate in SQL), then daily rows for those keys only: by=user on a large
-  // team would otherwise ship every person-day to JS. "other" = the per-day total minus the top keys.
-  const ranked =
-    req.by === 'team'
-      ? ['team']
-      : (db.prepare(`SELECT ${keyExpr} AS k, ${rankExpr} AS t ${from} GROUP BY k ORDER BY t DESC, k LIMIT ?`).pluck().all(...where.params, req.limit + 1) as string[]);
-  const top = ranked.slice(0, req.by === 'team' ? 1 : req.limit);
-  const inTop = `${keyExpr} IN (${top.map(() => '?').join(',') || "''"})`;
-  const rows = db
-    .prepare(`SELECT ${keyExpr} AS k, u.day AS day, ${src.spend} AS spend, ${src.requests} AS requests, ${src.tokens} AS tokens ${from} AND ${inTop} GROUP BY k, u.day`)
-    .all(...where.params, ...top) as ({ k: string; day: string } & Sums)[];
-
   const buckets = Math.ceil(window.days / req.intervalDays);
   const startMs = dayStartMs(window.fromDay);
   const bucketOf = (day: string) => Math.floor((dayStartMs(day) - startMs) / DAY_MS / req.intervalDays);
+  const daily = (extra: Cond) =>
+    db
+      .prepare(`SELECT ${keyExpr} AS k, u.day AS day, ${src.spend} AS spend, ${src.requests} AS requests, ${src.tokens} AS tokens ${from} AND ${extra.sql} GROUP BY k, u.day`)
+      .all(...where.params, ...extra.params) as ({ k: string; day: string } & Sums)[];
+  const rankOf = (s: Sums) => (req.metric === 'requests' ? s.requests : req.metric === 'tokens' ? s.tokens : s.spend);
+  let top: string[];
+  let rows: ({ k: string; day: string } & Sums)[];
+  let rest: Sums[] | null = null;
+  if (req.by === 'user') {
+    // Top keys first (one aggregate in SQL), then daily rows for those keys only: by=user on a large
+    // team would otherwise ship every person-day to JS. "other" = the per-day total minus the top keys.
+    const ranked = db.prepare(`SELECT ${keyExpr} AS k, ${rankExpr} AS t ${from} GROUP BY k ORDER BY t DESC, k LIMIT ?`).pluck().all(...where.params, req.limit + 1) as string[];
+    top = ranked.slice(0, req.limit);
+    rows = daily({ sql: `${keyExpr} IN (${top.map(() => '?').join(',') || "''"})`, params: top });
+    if (ranked.length > top.length) {
+      rest = empty(buckets);
+      const totals = db
+        .prepare(`SELECT u.day AS day, ${src.spend} AS spend, ${src.requests} AS requests, ${src.tokens} AS tokens ${from} GROUP BY u.day`)
+        .all(...where.params) as ({ day: string } & Sums)[];
+      for (const t of totals) add(rest[bucketOf(t.day)], t);
+    }
+  } else {
+    // Teams, groups and models are few: one pass for every key and day, ranked here, instead of
+    // three scans of the window (ranking, top keys' days, per-day totals).
+    rows = daily(TRUE);
+    const totals = new Map<string, Sums>();
+    for (const r of rows) add(totals.get(r.k) ?? totals.set(r.k, { spend: 0, requests: 0, tokens: 0 }).get(r.k)!, r);
+    const ranked = [...totals].sort(([a, x], [b, y]) => rankOf(y) - rankOf(x) || (a < b ? -1 : 1)).map(([k]) => k);
+    top = req.by === 'team' ? ['team'] : ranked.slice(0, req.limit);
+    if (ranked.length > top.length) {
+      rest = empty(buckets);
+      for (const r of rows) add(rest[bucketOf(r.day)], r);
+    }
+  }
   const perKey = new Map<string, Sums[]>(top.map((k) => [k, empty(buckets)]));
-  for (const r of rows) add(perKey.get(r.k)![bucketOf(r.day)], r);
+  for (const r of rows) {
+    const sums = perKey.get(r.k);
+    if (sums) add(sums[bucketOf(r.day)], r);
+  }
   const names = labels(db, req.by, top);
   const shown: [string, Sums[]][] = top.map((k) => [names.get(k) ?? k, perKey.get(k)!]);
-  if (ranked.length > top.length) {
-    const rest = empty(buckets);
-    const totals = db
-      .prepare(`SELECT u.day AS day, ${src.spend} AS spend, ${src.requests} AS requests, ${src.tokens} AS tokens ${from} GROUP BY u.day`)
-      .all(...where.params) as ({ day: string } & Sums)[];
-    for (const t of totals) add(rest[bucketOf(t.day)], t);
+  if (rest) {
     for (const [, sums] of shown) sums.forEach((x, i) => add(rest[i], { spend: -x.spend, requests: -x.requests, tokens: -x.tokens }));
     shown.push([OTHER, rest]);
   }
