@@ -61,19 +61,26 @@ export interface LogTrend {
 }
 
 /**
- * Trend of ln(spend ÷ requests) over days [from, to], each day weighted by its requests (a day's
+ * Trend of ln(spend ÷ per) over days [from, to] (per: requests by default, or what those requests
+ * would cost at reference prices), each day weighted by its requests (a day's
  * mean of n requests has variance ∝ 1/n). Days that sit more than 3 standard errors off the first
  * fit (one expensive day) are dropped and the line refitted once. The t statistic uses the
  * residual scatter, so noisy series need a steeper slope to count. null with fewer than 6 days.
  */
-export function weightedLogTrend(spend: ArrayLike<number>, requests: ArrayLike<number>, from: number, to: number): LogTrend | null {
+export function weightedLogTrend(
+  spend: ArrayLike<number>,
+  requests: ArrayLike<number>,
+  from: number,
+  to: number,
+  per: ArrayLike<number> = requests,
+): LogTrend | null {
   const xs: number[] = [];
   const ys: number[] = [];
   const ws: number[] = [];
   for (let i = Math.max(0, from); i <= to; i++) {
-    if (!(requests[i] > 0) || !(spend[i] > 0)) continue;
+    if (!(requests[i] > 0) || !(spend[i] > 0) || !(per[i] > 0)) continue;
     xs.push(i - from);
-    ys.push(Math.log(spend[i] / requests[i]));
+    ys.push(Math.log(spend[i] / per[i]));
     ws.push(requests[i]);
   }
   let fit = weightedLine(xs, ys, ws, null);

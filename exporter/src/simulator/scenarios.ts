@@ -164,6 +164,10 @@ export class ScenarioSet {
   addTeam(w: Window): void {
     this.teamWide.push(w);
   }
+
+  teamWindows(): readonly Window[] {
+    return this.teamWide;
+  }
 }
 
 export function resolveScenarios(scenario: 'default' | 'none' | ScenarioSpec[], ctx: ResolveContext): ScenarioSet {
@@ -294,7 +298,9 @@ function applySpec(spec: ScenarioSpec, ctx: ResolveContext, set: ScenarioSet, rn
       return true;
     }
     case 'drift': {
-      const m = pickMember(spec, ctx, rng, used, (x) => isSteadyUser(x, ctx));
+      // Like a spike, drift needs spend to drift from: a user at ~$6 a week is below drift's $10/week
+      // minimum (growth from nothing is not drift), so victims have the same material baseline.
+      const m = pickMember(spec, ctx, rng, used, (x) => isSteadyUser(x, ctx) && expectedDailyCents(x) >= MIN_SPIKE_BASELINE_CENTS);
       if (!m) return false;
       used.add(m.index);
       const days = spec.days ?? rng.int(21, 28);
@@ -337,6 +343,10 @@ function applySpec(spec: ScenarioSpec, ctx: ResolveContext, set: ScenarioSet, rn
       let monday = spec.day ? dayNumOf(spec.day) : pickStart(spec, ctx, rng, 1, true);
       while ((monday + 4) % 7 !== 1) monday++; // move forward to a Monday
       if (monday > ctx.endDayNum) monday -= 7;
+      // A quiet weekend inside a team-wide surge would cancel the surge it is listed next to (the
+      // ground truth would claim a surge the data does not have): take the weekend before it.
+      const overlaps = (d: number) => set.teamWindows().some((w) => d >= w.fromDayNum && d <= w.toDayNum);
+      while (!spec.day && (overlaps(monday - 2) || overlaps(monday - 1) || overlaps(monday)) && monday - 7 > ctx.startDayNum + 14) monday -= 7;
       set.addTeam({ fromDayNum: monday - 2, toDayNum: monday - 1, apply: (e) => { e.activityMul *= 0.25; e.volumeMul *= 0.3; } });
       entry(null, monday, 1, 1, true);
       return true;

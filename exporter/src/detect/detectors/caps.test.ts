@@ -1,5 +1,5 @@
 import { makeContext } from '../context';
-import { type UserSpec, at, settingsWith, team } from '../test-fixtures';
+import { type UserSpec, CYCLE, at, settingsWith, team } from '../test-fixtures';
 import { capRequestsDay } from './cap-requests-day';
 import { capSpendCycle } from './cap-spend-cycle';
 import { capTokensDay } from './cap-tokens-day';
@@ -66,5 +66,21 @@ describe("a person's own on-demand limit", () => {
     const f = run(usd);
     expect(f.map((x) => x.severity)).toEqual(severity ? [severity] : []);
     if (severity) expect(f[0]).toMatchObject({ key: 'cap_spend_cycle:bob@x.io', threshold: 50, value: usd, message: `Bob spent $${usd >= 100 ? usd.toFixed(0) : usd.toFixed(2)} on-demand this cycle (limit: $50.00)` });
+  });
+});
+
+describe('limits of an earlier cycle (backtests)', () => {
+  // The latest snapshot belongs to a later cycle; the evaluated day is in CYCLE.
+  const run = (past: Map<number, Map<number, number>> | undefined) => {
+    const facts = team({ days: 4, users: [{ email: 'bob@x.io', name: 'Bob', limitUsd: 500, spend: [100, 0, 100], onDemand: [0, 0, 80] }] });
+    facts.limitsCycleStartMs = CYCLE.endMs;
+    facts.pastLimits = past;
+    return capSpendCycle(makeContext(facts, settingsWith({}), at(3))).findings;
+  };
+  it("judges a past cycle by that cycle's own snapshot, not the latest limit", () => {
+    expect(run(new Map([[CYCLE.startMs, new Map([[0, 50]])]]))).toMatchObject([{ threshold: 50, value: 80 }]);
+  });
+  it('knows no limit for a past cycle without a snapshot', () => {
+    expect(run(undefined)).toEqual([]);
   });
 });

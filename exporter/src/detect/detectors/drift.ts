@@ -4,7 +4,8 @@ import { weightedLogTrend } from '../stats';
 /**
  * Drift: slow growth no single day spikes, in what a user's (or group's) work costs per request.
  * Over the last `weeks` 7-day blocks (ending on the last complete day), the trend of log daily
- * $/request, each day weighted by its requests, must grow by minWeeklyGrowthPercent a week AND be
+ * $/request at a fixed model mix (the day's spend ÷ what its requests cost at the team's price per
+ * model), each day weighted by its requests, must grow by minWeeklyGrowthPercent a week AND be
  * clear of the noise (t ≥ minTStat). $/request is steady where daily spend swings with how busy
  * someone is (busy weeks, a one-day team surge, a quiet Monday do not move it), and the t-test is
  * what keeps a light user's few dozen requests a week from drawing a trend out of chance; a lone
@@ -19,11 +20,13 @@ export function drift(ctx: Ctx): DetectorOutput {
   if (from < 0) return out;
   const lastWeekTeam = teamSum(ctx, d - 6, d);
   const minGrowth = minWeeklyGrowthPercent / 100;
-  const check = (spend: ArrayLike<number>, requests: ArrayLike<number>, who: { u?: number; g?: number }, name: string) => {
+  const check = (spend: ArrayLike<number>, requests: ArrayLike<number>, listPrice: () => ArrayLike<number>, who: { u?: number; g?: number }, name: string) => {
     const w = Array.from({ length: weeks }, (_, j) => seriesSum(spend, from + 7 * j, from + 7 * j + 6));
     const r = Array.from({ length: weeks }, (_, j) => seriesSum(requests, from + 7 * j, from + 7 * j + 6));
     if (w[0] < micro(minWeeklySpendUsd) || w[0] <= 0 || r.some((x) => x < minRequests)) return;
-    const trend = weightedLogTrend(spend, requests, from, d);
+    // Cheap pre-check (most people): no rise in raw $/request from the first week to the last.
+    if (!(w[weeks - 1] / r[weeks - 1] > w[0] / r[0])) return;
+    const trend = weightedLogTrend(spend, requests, from, d, listPrice());
     if (trend === null) return;
     const growth = Math.exp(7 * trend.slope) - 1;
     const cpr = w.map((x, j) => x / r[j]);
@@ -48,15 +51,45 @@ export function drift(ctx: Ctx): DetectorOutput {
       }),
     );
   };
-  const { spend, requests, users, groups } = ctx.facts;
+  const { spend, requests, users, groups, modelUse, models } = ctx.facts;
+  // Each model's team-wide $/request over the window: a day's requests at these prices is what the
+  // same model mix costs normally, so the trend follows the price of the work, not the mix wobble.
+  // Computed on first need: most people fail the cheap checks and never need it.
+  let mSpend: Float64Array | null = null;
+  const mReq = new Float64Array(models.length);
+  const prices = (): Float64Array => {
+    if (mSpend) return mSpend;
+    mSpend = new Float64Array(models.length);
+    for (const rows of modelUse)
+      for (const r of rows)
+        if (r.d >= from && r.d <= d) {
+          mSpend[r.m] += r.spendMicro;
+          mReq[r.m] += r.requests;
+        }
+    return mSpend;
+  };
+  const list = new Float64Array(ctx.nDays);
+  /** What the members' requests would have cost at those prices, per day (into `list`). */
+  const listPrice = (members: Iterable<number>) => () => {
+    const mSpend = prices();
+    list.fill(0);
+    for (const u of members)
+      for (const r of modelUse[u]) if (r.d >= from && r.d <= d && mReq[r.m] > 0) list[r.d] += (r.requests * mSpend[r.m]) / mReq[r.m];
+    return list;
+  };
   const groupRequests = groups.map(() => new Float64Array(ctx.nDays));
+  const groupMembers: number[][] = groups.map(() => []);
   for (let u = 0; u < users.length; u++) {
     const own = { spend: spend.subarray(u * ctx.nDays, (u + 1) * ctx.nDays), requests: requests.subarray(u * ctx.nDays, (u + 1) * ctx.nDays) };
-    if (users[u].groupIdx >= 0) for (let i = 0; i < ctx.nDays; i++) groupRequests[users[u].groupIdx][i] += own.requests[i];
+    const g = users[u].groupIdx;
+    if (g >= 0) {
+      groupMembers[g].push(u);
+      for (let i = 0; i < ctx.nDays; i++) groupRequests[g][i] += own.requests[i];
+    }
     const first = firstSpendDay(ctx, u);
     if (first < 0 || first > from) continue;
-    check(own.spend, own.requests, { u }, users[u].name);
+    check(own.spend, own.requests, listPrice([u]), { u }, users[u].name);
   }
-  groups.forEach((g, gi) => check(ctx.groupDaily[gi], groupRequests[gi], { g: gi }, g.name));
+  groups.forEach((g, gi) => check(ctx.groupDaily[gi], groupRequests[gi], listPrice(groupMembers[gi]), { g: gi }, g.name));
   return out;
 }

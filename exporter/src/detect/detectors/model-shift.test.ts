@@ -35,3 +35,19 @@ describe('model_shift', () => {
     expect(run(2, 0.6)).toHaveLength(1);
   });
 });
+
+describe('model_shift beyond chance', () => {
+  // A light user: 5 requests a day, one of them (20%, the most a shift allows) on the dearer model.
+  const light = (recentOnNew: number) => {
+    const rows = [];
+    for (let d = 0; d < 14; d++) rows.push({ day: d, model: 'cheap', usd: 0.08 * 4, requests: 4 }, { day: d, model: 'dear', usd: 0.4, requests: 1 });
+    for (let d = 14; d < 17; d++) rows.push({ day: d, model: 'cheap', usd: 0.08 * (5 - recentOnNew), requests: 5 - recentOnNew }, { day: d, model: 'dear', usd: 0.4 * recentOnNew, requests: recentOnNew });
+    return modelShift(makeContext(team({ days: 18, users: [{ email: 'li@x.io', name: 'Li', rows }] }), DEFAULT_SETTINGS, at(17))).findings;
+  };
+  it('3 of 5 a day on a model used a fifth of the time (p ≈ 5e-4) is chance, not a shift', () => {
+    expect(light(3)).toEqual([]); // every other rule passes: share 60%, 5× pricier, own $/request 1.9×
+  });
+  it('all 5 a day on it is a shift (p ≈ 1e-10)', () => {
+    expect(light(5)).toHaveLength(1);
+  });
+});

@@ -56,6 +56,20 @@ describe('spend_spike', () => {
     expect(run(lone).map((f) => f.email)).toEqual(['u0@x.io']);
   });
 
+  it('needs spend on 3 of the 7 lookback days', () => {
+    expect(run([alice(100.01, [70, 70, 0, 0, 0, 0, 0])])).toEqual([]); // avg $20, 2 active days
+    expect(run([alice(100.01, [50, 45, 45, 0, 0, 0, 0])])).toHaveLength(1); // avg $20, 3 active days
+  });
+
+  it('discounts the team level only from a 1.3× surge (an ordinary weekday is not one)', () => {
+    const team = (othersToday: number) => [
+      ...Array.from({ length: 5 }, (_, i) => ({ email: `u${i}@x.io`, spend: [...flat(20, 7), othersToday] })),
+      alice(120),
+    ];
+    expect(run(team(25))).toHaveLength(1); // level 1.25: not discounted, 6× fires
+    expect(run(team(26))).toEqual([]); // level 1.3: threshold 5 × 1.3 × $20 = $130
+  });
+
   it('needs a trailing average of at least $1 a day', () => {
     expect(run([alice(80, flat(0.99, 7))])).toEqual([]);
   });
