@@ -4,8 +4,6 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/exporter', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': swc, '^.+/node_modules/cookie/.+\\.js$': swc },
-  // cookie@2 (used by fastify's inject via light-my-request) ships ESM only; compile it to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  transform: { '^.+\\.ts$': swc },
   testTimeout: 30000,
 };
