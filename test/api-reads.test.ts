@@ -152,21 +152,28 @@ describe('tables', () => {
     expect(r.body.rows[0]).toEqual({ email: 'alice@acme.io', name: 'Alice', model: 'claude-4-opus-max', requests: 30, spend_usd: 30, cost_per_request_usd: 1, vs_team_median: 100 / 30, savings_usd: 21 });
     expect(r.body.rows[1].savings_usd).toBe(0);
   });
+  // Carol's on-demand spend counts as plan exhaustion (the digest's rule, now shared): 2 exhausted, not 1.
   test('cycle summary uses the billed cycle total', async () => {
     const r = await get('/tables/cycle-summary');
     expect(r.body.rows).toEqual([
       {
         cycle_start: Date.parse('2026-03-01T00:00:00Z'), cycle_end: Date.parse('2026-04-01T00:00:00Z'), cycle_day: 10, cycle_days: 31, days_left: 22,
-        spend_usd: 85, previous_spend_usd: 40, change: 1.125, members: 4, active_members: 3, unused_seats: 1, plan_exhausted: 1,
+        spend_usd: 85, previous_spend_usd: 40, change: 1.125, members: 4, active_members: 3, unused_seats: 1, plan_exhausted: 2,
         top_spenders: 'Alice ($50.00), Carol ($25.00), Bob ($10.00)',
       },
     ]);
-    expect((await get('/tables/cycle-summary?group=g_api')).body.rows[0]).toMatchObject({ spend_usd: 25, members: 1, plan_exhausted: 0 });
+    expect((await get('/tables/cycle-summary?group=g_api')).body.rows[0]).toMatchObject({ spend_usd: 25, members: 1, plan_exhausted: 1 });
   });
   test('plan exhaustion', async () => {
     const r = await get('/tables/plan-exhaustion');
-    expect(r.body.rows).toEqual([{ email: 'alice@acme.io', name: 'Alice', exhausted: FROM + DAY, cycle_day: 2, usage_based_requests: 5 }]);
-    expect(r.body.meta).toEqual({ users_exhausted: 1, total_active: 3, share: 1 / 3, avg_days: 2, median_days: 2, 'Day 1-3': 1, 'Day 4-7': 0, 'Day 8-14': 0, 'Day 15+': 0 });
+    // Usage-based requests: the larger of daily usage (5) and usage events (6). Carol ran out (on-demand spend)
+    // with no usage-based day on record, so she has no exhaustion day.
+    expect(r.body.rows).toEqual([
+      { email: 'alice@acme.io', name: 'Alice', exhausted: FROM + DAY, cycle_day: 2, usage_based_requests: 6 },
+      { email: 'carol@acme.io', name: 'Carol', exhausted: null, cycle_day: null, usage_based_requests: 0 },
+    ]);
+    expect(r.body.meta).toEqual({ users_exhausted: 2, total_active: 3, share: 2 / 3, avg_days: 2, median_days: 2, 'Day 1-3': 1, 'Day 4-7': 0, 'Day 8-14': 0, 'Day 15+': 0 });
+    expect((await get('/tables/plan-exhaustion?group=g_web')).body.rows.map((x: { email: string }) => x.email)).toEqual(['alice@acme.io']);
   });
   test('forecasts, budgets and savings come from the last detection run', async () => {
     expect((await get('/tables/forecasts')).body).toEqual(expect.objectContaining({ rows: [], meta: { updated: null } }));

@@ -1,7 +1,6 @@
 import type { Db } from '../store/db';
 import { QueryCache } from '../queries/cache';
-import { DAY_MS } from '../domain/time';
-import { cycleSummary } from '../queries/cycle-summary';
+import { cycleSummaryTable } from '../queries/cycle-summary';
 import { selectedEmails, teamStats, type TeamStats } from '../queries/members';
 import { modelCosts } from '../queries/model-costs';
 import type { PeopleFilter } from '../queries/scope';
@@ -35,15 +34,9 @@ export class ApiContext {
     return this.cache.get(`team:${w.fromDay}:${w.toDay}:${model ?? ''}:${this.today()}`, () => teamStats(this.db, w, this.now(), model));
   }
 
-  /** Team stats for the cycle tables: they look at the current cycle, so any window will do; one day is cheapest. */
-  cycleStats(): TeamStats {
-    const now = this.now();
-    return this.teamStats(this.window(now - DAY_MS, now));
-  }
-
   /** The cycle summary row for everyone or one group, cached for the day. */
   cycleSummary(f: PeopleFilter) {
-    return this.cached(['cycle-summary', this.today(), f.group ?? null], () => cycleSummary(this.db, this.cycleStats(), selectedEmails(this.db, f)));
+    return this.cached(['cycle-summary', this.today(), f.group ?? null], () => cycleSummaryTable(this.db, this.now(), selectedEmails(this.db, f)));
   }
 
   /** The model cost comparison for a window and people filter, cached. */

@@ -1,8 +1,8 @@
-import { DAY_MS } from '../domain/time';
 import type { Db } from '../store/db';
+import { lastDataDay, previousCycle, resolveCycle, type CycleInfo } from '../store/cycle';
 import { adoptionTiers, type AdoptionInput, type AdoptionTiers } from './adoption';
-import { digestCycle, lastDataDay, previousCycle, type DigestCycle } from './cycle';
 import { planExhaustion } from './plan-exhaustion';
+import { cycleSpend, relativeChange } from './spend';
 
 /** The reference sends the cycle summary when 0–3 days of the cycle remain. */
 export const SUMMARY_DAYS_BEFORE_END = 3;
@@ -14,16 +14,20 @@ export interface TopSpender {
 }
 
 export interface CycleSummary {
-  cycle: DigestCycle;
-  /** Spend of the current cycle so far, from usage events (usage_user_daily). */
+  cycle: CycleInfo;
+  /** Where the spend figures come from (digests/spend.ts cycleSpend); null when nothing was collected. */
+  spendSource: 'billed' | 'events' | null;
+  /** Spend of the current cycle so far (0 when nothing was collected). */
   totalSpendMicro: number;
-  /** What the spend API reports for the cycle (the bill), when a snapshot exists. */
-  billedSpendMicro: number | null;
-  /** The previous cycle's event spend; null when nothing was collected for it. */
+  /** The previous cycle's spend, by the same rule; null when nothing was collected for it. */
   previousCycleSpendMicro: number | null;
-  /** Percent change against the previous cycle; null when there is no previous spend. */
+  /** Change against the previous cycle as a fraction (0.5 = +50%); null without previous spend. */
+  change: number | null;
+  /** The same change in percent, 1 decimal, as the digest prints it. */
   changePct: number | null;
+  /** Current (not removed) members: the seats. */
   totalMembers: number;
+  /** Seats with an active day this cycle. */
   activeMembers: number;
   unusedSeats: number;
   planExhausted: { exhausted: number; totalActive: number };
@@ -31,63 +35,56 @@ export interface CycleSummary {
   adoption: AdoptionTiers;
 }
 
-export function cycleSummaryDue(cycle: DigestCycle): boolean {
-  return cycle.daysRemaining <= SUMMARY_DAYS_BEFORE_END;
-}
-
-function spendBetween(db: Db, from: string, to: string): { micro: number; rows: number } {
-  return db
-    .prepare('SELECT COALESCE(SUM(charged_micro), 0) AS micro, COUNT(*) AS rows FROM usage_user_daily WHERE day BETWEEN ? AND ?')
-    .get(from, to) as { micro: number; rows: number };
+export function cycleSummaryDue(cycle: CycleInfo): boolean {
+  return cycle.daysLeft <= SUMMARY_DAYS_BEFORE_END;
 }
 
 /**
- * Everything the end-of-cycle digest says, for the CURRENT cycle only (the reference summed every event
- * ever stored). null when no cycle was ever collected.
+ * Everything the end-of-cycle digest and the API's cycle-summary table say, for the CURRENT cycle only
+ * (the reference summed every event ever stored). Seats are current members; `emails` limits every
+ * figure to those people (null = everyone). null when no cycle was ever collected.
  */
-export function cycleSummary(db: Db, nowMs: number, topN = 5): CycleSummary | null {
-  const cycle = digestCycle(db, nowMs);
+export function cycleSummary(db: Db, nowMs: number, emails: ReadonlySet<string> | null = null, topN = 5): CycleSummary | null {
+  const cycle = resolveCycle(db, nowMs);
   if (!cycle) return null;
   const to = lastDataDay(cycle, nowMs);
-  const total = spendBetween(db, cycle.startDay, to).micro;
+  const inScope = (email: string) => emails === null || emails.has(email);
+  const spend = cycleSpend(db, cycle, to, emails);
   const prev = previousCycle(db, cycle);
-  const prevSpend = spendBetween(db, prev.startDay, prev.endDay);
-  const previousCycleSpendMicro = prevSpend.rows > 0 ? prevSpend.micro : null;
+  const previousCycleSpendMicro = cycleSpend(db, prev, prev.lastDay, emails)?.totalMicro ?? null;
+  const totalSpendMicro = spend?.totalMicro ?? 0;
+  const change = spend ? relativeChange(totalSpendMicro, previousCycleSpendMicro) : null;
 
-  const billed = db
-    .prepare(
-      `SELECT SUM(total_micro) AS micro FROM spend_snapshots
-       WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots WHERE cycle_start_ms BETWEEN ? AND ?)`,
-    )
-    .get(cycle.startMs - DAY_MS, cycle.endMs - 1) as { micro: number | null };
-
-  const totalMembers = (db.prepare('SELECT COUNT(*) AS n FROM members WHERE is_removed = 0').get() as { n: number }).n;
-  const usage = db
-    .prepare(
-      `SELECT email, SUM(agent_requests) AS requests, SUM(accepts) AS accepts, SUM(applies) AS applies,
-              SUM(CASE WHEN is_active = 1 THEN 1 ELSE 0 END) AS activeDays
-       FROM daily_usage WHERE day BETWEEN ? AND ? GROUP BY email`,
-    )
-    .all(cycle.startDay, to) as AdoptionInput[];
+  const seats = new Set((db.prepare('SELECT email FROM members WHERE is_removed = 0').pluck().all() as string[]).filter(inScope));
+  const usage = (
+    db
+      .prepare(
+        `SELECT email, SUM(agent_requests) AS requests, SUM(accepts) AS accepts, SUM(applies) AS applies,
+                SUM(CASE WHEN is_active = 1 THEN 1 ELSE 0 END) AS activeDays
+         FROM daily_usage WHERE day BETWEEN ? AND ? GROUP BY email`,
+      )
+      .all(cycle.startDay, to) as AdoptionInput[]
+  ).filter((u) => seats.has(u.email));
   const activeMembers = usage.filter((u) => u.activeDays > 0).length;
 
-  const topSpenders = db
-    .prepare(
-      `SELECT u.email, m.name, SUM(u.charged_micro) AS spendMicro FROM usage_user_daily u LEFT JOIN members m ON m.email = u.email
-       WHERE u.day BETWEEN ? AND ? GROUP BY u.email HAVING spendMicro > 0 ORDER BY spendMicro DESC, u.email LIMIT ?`,
-    )
-    .all(cycle.startDay, to, topN) as TopSpender[];
+  const names = db.prepare('SELECT name FROM members WHERE email = ?').pluck();
+  const topSpenders = [...(spend?.byEmail ?? [])]
+    .filter(([, micro]) => micro > 0)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .slice(0, topN)
+    .map(([email, spendMicro]) => ({ email, name: (names.get(email) as string | undefined) ?? null, spendMicro }));
 
-  const pe = planExhaustion(db, nowMs);
+  const pe = planExhaustion(db, nowMs, emails);
   return {
     cycle,
-    totalSpendMicro: total,
-    billedSpendMicro: billed.micro,
+    spendSource: spend?.source ?? null,
+    totalSpendMicro,
     previousCycleSpendMicro,
-    changePct: previousCycleSpendMicro ? Math.round(((total - previousCycleSpendMicro) / previousCycleSpendMicro) * 1000) / 10 : null,
-    totalMembers,
+    change,
+    changePct: change === null ? null : Math.round(change * 1000) / 10,
+    totalMembers: seats.size,
     activeMembers,
-    unusedSeats: Math.max(0, totalMembers - activeMembers),
+    unusedSeats: Math.max(0, seats.size - activeMembers),
     planExhausted: { exhausted: pe?.usersExhausted ?? 0, totalActive: pe?.totalActive ?? 0 },
     topSpenders,
     adoption: adoptionTiers(usage, cycle.lengthDays),

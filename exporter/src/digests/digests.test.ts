@@ -18,7 +18,7 @@ describe('plan exhaustion digest', () => {
     const pe = planExhaustion(db, NOW);
     expect(pe).not.toBeNull();
     if (!pe) return;
-    expect(pe.cycle).toMatchObject({ startDay: '2026-03-01', endDay: '2026-03-31', daysRemaining: 3, lengthDays: 31 });
+    expect(pe.cycle).toMatchObject({ startDay: '2026-03-01', lastDay: '2026-03-31', daysLeft: 3, lengthDays: 31, endKnown: true });
     expect(pe.users).toEqual([
       { email: 'alice@example.com', name: 'Alice <Ops> & Co', firstDay: '2026-03-05', dayOfCycle: 5, usageBasedRequests: 18, onDemandMicro: usdToMicro(40) },
       { email: 'carol@example.com', name: 'Carol', firstDay: null, dayOfCycle: null, usageBasedRequests: 0, onDemandMicro: usdToMicro(5) },
@@ -41,13 +41,17 @@ describe('cycle summary digest', () => {
     expect(s).not.toBeNull();
     if (!s) return;
     expect(cycleSummaryDue(s.cycle)).toBe(true);
-    expect(s.totalSpendMicro).toBe(usdToMicro(130)); // not the $1,000 from January nor February's $60
+    // March has a spend snapshot: its bill ($155), not the $1,000 from January nor February's $60.
+    expect(s.spendSource).toBe('billed');
+    expect(s.totalSpendMicro).toBe(usdToMicro(155));
+    // February has no snapshot: its charged events.
     expect(s.previousCycleSpendMicro).toBe(usdToMicro(60));
-    expect(s.changePct).toBe(116.7);
-    expect(s.billedSpendMicro).toBe(usdToMicro(155));
+    expect(s.changePct).toBe(158.3);
+    expect(s.change).toBeCloseTo(95 / 60, 12);
     expect(s).toMatchObject({ totalMembers: 4, activeMembers: 2, unusedSeats: 2, planExhausted: { exhausted: 2, totalActive: 3 } });
     expect(s.topSpenders).toEqual([
       { email: 'alice@example.com', name: 'Alice <Ops> & Co', spendMicro: usdToMicro(120) },
+      { email: 'carol@example.com', name: 'Carol', spendMicro: usdToMicro(25) },
       { email: 'bob@example.com', name: 'Bob', spendMicro: usdToMicro(10) },
     ]);
     // alice: 200 requests / 10 days, accept 0.8 → 40·0.8 + 40·1 + 20·10/31 = 78.45 → high; bob has < 10 requests
@@ -56,8 +60,28 @@ describe('cycle summary digest', () => {
 
   it('is not due earlier in the cycle', () => {
     const s = cycleSummary(db, Date.parse('2026-03-20T00:00:00Z'));
-    expect(s?.cycle.daysRemaining).toBe(12);
+    expect(s?.cycle.daysLeft).toBe(12);
     expect(cycleSummaryDue(s!.cycle)).toBe(false);
+  });
+
+  it("counts charged usage events before the cycle's first spend snapshot", () => {
+    db.prepare('DELETE FROM spend_snapshots').run();
+    const s = cycleSummary(db, NOW);
+    expect(s).toMatchObject({ spendSource: 'events', totalSpendMicro: usdToMicro(130), previousCycleSpendMicro: usdToMicro(60), changePct: 116.7 });
+    expect(s?.topSpenders.map((t) => [t.email, t.spendMicro])).toEqual([['alice@example.com', usdToMicro(120)], ['bob@example.com', usdToMicro(10)]]);
+  });
+
+  it('limits every figure to the people selected', () => {
+    const s = cycleSummary(db, NOW, new Set(['carol@example.com', 'dave@example.com', 'erin@example.com']));
+    // erin is removed: in scope but no seat; dave has a daily row but no active day; carol only on-demand spend.
+    expect(s).toMatchObject({ totalSpendMicro: usdToMicro(25), previousCycleSpendMicro: 0, change: null, totalMembers: 2, activeMembers: 0, unusedSeats: 2 });
+    expect(s?.planExhausted).toEqual({ exhausted: 1, totalActive: 1 });
+    expect(s?.topSpenders.map((t) => t.email)).toEqual(['carol@example.com']);
+  });
+
+  it('counts only current members as active seats', () => {
+    db.prepare(`INSERT INTO daily_usage (day, email, is_active, agent_requests, accepts, applies, usage_based_reqs) VALUES ('2026-03-06', 'erin@example.com', 1, 30, 0, 0, 0)`).run();
+    expect(cycleSummary(db, NOW)).toMatchObject({ totalMembers: 4, activeMembers: 2, unusedSeats: 2 });
   });
 
   it('falls back to the spend snapshot plus one month without a groups cycle', () => {

@@ -1,7 +1,7 @@
 import { MICROCENTS_PER_CENT } from '../domain/money';
 import type { Db } from '../store/db';
-import { DAY_MS } from '../domain/time';
-import { dayOfCycle, digestCycle, lastDataDay, type DigestCycle } from './cycle';
+import { spendCycleStart } from './spend';
+import { dayOfCycle, lastDataDay, resolveCycle, type CycleInfo } from '../store/cycle';
 
 export interface ExhaustedUser {
   email: string;
@@ -14,7 +14,7 @@ export interface ExhaustedUser {
 }
 
 export interface PlanExhaustion {
-  cycle: DigestCycle;
+  cycle: CycleInfo;
   usersExhausted: number;
   totalActive: number;
   pctExhausted: number; // rounded percent, like the reference
@@ -27,12 +27,14 @@ export interface PlanExhaustion {
  * Daily digest: how many active users exceeded their included plan this cycle. A user is exhausted
  * when daily usage shows usage-based requests, usage events show usage-based events, or the spend
  * snapshot shows on-demand spend in the current cycle. Active = agent requests > 0 this cycle (the
- * reference's rule), plus every exhausted user so the share never exceeds 100%.
+ * reference's rule), plus every exhausted user so the share never exceeds 100%. `emails` limits
+ * everything to those people (the API's group filter); null = everyone.
  */
-export function planExhaustion(db: Db, nowMs: number): PlanExhaustion | null {
-  const cycle = digestCycle(db, nowMs);
+export function planExhaustion(db: Db, nowMs: number, emails: ReadonlySet<string> | null = null): PlanExhaustion | null {
+  const cycle = resolveCycle(db, nowMs);
   if (!cycle) return null;
   const to = lastDataDay(cycle, nowMs);
+  const inScope = (email: string) => emails === null || emails.has(email);
   const users = new Map<string, ExhaustedUser>();
   const touch = (email: string): ExhaustedUser => {
     let u = users.get(email);
@@ -49,7 +51,7 @@ export function planExhaustion(db: Db, nowMs: number): PlanExhaustion | null {
        WHERE day BETWEEN ? AND ? AND usage_based_reqs > 0 GROUP BY email`,
     )
     .all(cycle.startDay, to) as { email: string; first: string; n: number }[];
-  for (const r of fromDaily) {
+  for (const r of fromDaily.filter((x) => inScope(x.email))) {
     const u = touch(r.email);
     earliest(u, r.first);
     u.usageBasedRequests = r.n;
@@ -60,7 +62,7 @@ export function planExhaustion(db: Db, nowMs: number): PlanExhaustion | null {
        WHERE day BETWEEN ? AND ? AND usage_based_events > 0 GROUP BY email`,
     )
     .all(cycle.startDay, to) as { email: string; first: string; n: number }[];
-  for (const r of fromEvents) {
+  for (const r of fromEvents.filter((x) => inScope(x.email))) {
     const u = touch(r.email);
     earliest(u, r.first);
     // Both sources count the same requests; keep the larger rather than adding them.
@@ -69,16 +71,15 @@ export function planExhaustion(db: Db, nowMs: number): PlanExhaustion | null {
   const onDemand = db
     .prepare(
       `SELECT email, on_demand_micro AS micro FROM spend_snapshots
-       WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots WHERE cycle_start_ms BETWEEN ? AND ?)
-         AND on_demand_micro >= ?`,
+       WHERE cycle_start_ms = ? AND on_demand_micro >= ?`,
     )
-    .all(cycle.startMs - DAY_MS, cycle.endMs - 1, MICROCENTS_PER_CENT) as { email: string; micro: number }[];
-  for (const r of onDemand) touch(r.email).onDemandMicro = r.micro;
+    .all(spendCycleStart(db, cycle), MICROCENTS_PER_CENT) as { email: string; micro: number }[];
+  for (const r of onDemand.filter((x) => inScope(x.email))) touch(r.email).onDemandMicro = r.micro;
 
   const active = new Set(
     (db.prepare('SELECT DISTINCT email FROM daily_usage WHERE day BETWEEN ? AND ? AND agent_requests > 0').all(cycle.startDay, to) as { email: string }[]).map(
       (r) => r.email,
-    ),
+    ).filter(inScope),
   );
   const name = db.prepare('SELECT name FROM members WHERE email = ?');
   const days: number[] = [];

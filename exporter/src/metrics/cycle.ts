@@ -1,23 +1,17 @@
 import type { Db } from '../store/db';
 import { DAY_MS, utcDay } from '../domain/time';
-import { currentCycle as groupsCycle } from '../store/groups';
+import { resolveCycle } from '../store/cycle';
 
 export interface CycleWindow {
   startMs: number;
-  /** Null when only the spend endpoint's cycle start is known (the groups endpoint gives the end). */
+  /** Null while the end is only derived (start + 1 month): the end gauge stays 0 until Cursor reports it. */
   endMs: number | null;
 }
 
-/**
- * The billing cycle in force: the groups endpoint's cycle, unless the spend endpoint already
- * reports a newer cycle start (the two are collected separately), else null (nothing collected yet).
- */
+/** The billing cycle in force (store/cycle.ts resolveCycle), as the metrics publish it. */
 export function currentCycle(db: Db, nowMs: number): CycleWindow | null {
-  const cycle = groupsCycle(db, nowMs);
-  const spend = db.prepare('SELECT MAX(cycle_start_ms) AS startMs FROM spend_snapshots').get() as { startMs: number | null };
-  if (cycle && (spend.startMs === null || cycle.startMs >= spend.startMs)) return cycle;
-  if (spend.startMs !== null) return { startMs: spend.startMs, endMs: null };
-  return null;
+  const cycle = resolveCycle(db, nowMs);
+  return cycle && { startMs: cycle.startMs, endMs: cycle.endKnown ? cycle.endMs : null };
 }
 
 /** Fallback activity window when no cycle is known yet: the last 30 days, as Cursor cycles are monthly. */

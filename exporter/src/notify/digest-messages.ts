@@ -61,8 +61,8 @@ export function cycleSummaryMessage(s: CycleSummary, opts: MessageOptions = {}):
       : ['none yet']),
     `*Adoption:* AI-Native ${s.adoption.aiNative} · High ${s.adoption.high} · Moderate ${s.adoption.moderate} · Low ${s.adoption.low}`,
   ];
-  const blocks: Record<string, unknown>[] = [header(`:bar_chart: Cursor Cycle Summary — Ending ${s.cycle.endDay}`), section(lines.join('\n'))];
+  const blocks: Record<string, unknown>[] = [header(`:bar_chart: Cursor Cycle Summary — Ending ${s.cycle.lastDay}`), section(lines.join('\n'))];
   if (opts.dashboardUrl) blocks.push(section(link(opts.dashboardUrl, 'View dashboard')));
-  blocks.push(context(`${s.cycle.startDay} – ${s.cycle.endDay} · ${s.cycle.daysRemaining} days remaining`));
-  return { text: `Cursor cycle summary: ${formatUsd(s.totalSpendMicro)} spent, cycle ends ${s.cycle.endDay}`, blocks };
+  blocks.push(context(`${s.cycle.startDay} – ${s.cycle.lastDay} · ${s.cycle.daysLeft} days remaining`));
+  return { text: `Cursor cycle summary: ${formatUsd(s.totalSpendMicro)} spent, cycle ends ${s.cycle.lastDay}`, blocks };
 }

@@ -94,14 +94,15 @@ describe('digest delivery to Slack', () => {
     expect(cs.body.blocks[0].text?.text).toBe(':bar_chart: Cursor Cycle Summary — Ending 2026-03-31');
     const lines = cs.body.blocks[1].text?.text.split('\n');
     expect(lines).toEqual([
-      '*Cycle Spend:* $130',
-      '*vs Last Cycle:* $60.00 (+116.7% ↑)',
+      '*Cycle Spend:* $155',
+      '*vs Last Cycle:* $60.00 (+158.3% ↑)',
       '*Seats:* 2/4 active (50%)',
       ':warning: 2 unused seats',
       '*Plan Exhaustion:* 2/3',
       '*Top Spenders:*',
       '1. Alice &lt;Ops&gt; &amp; Co (alice@example.com): $120',
-      '2. Bob (bob@example.com): $10.00',
+      '2. Carol (carol@example.com): $25.00',
+      '3. Bob (bob@example.com): $10.00',
       '*Adoption:* AI-Native 0 · High 1 · Moderate 0 · Low 0',
     ]);
     expect(cs.body.blocks.at(-1)?.elements?.[0].text).toBe('2026-03-01 – 2026-03-31 · 3 days remaining');

@@ -1,34 +1,17 @@
 import type { Frame, FrameWithMeta } from '../api/schemas/common';
-import type { Db } from '../store/db';
+import { cycleSummary } from '../digests/cycle-summary';
+import { planExhaustion } from '../digests/plan-exhaustion';
 import { dayStartMs } from '../domain/time';
+import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
-import { planExhaustion, type TeamStats } from './members';
 
 /**
- * Cycle summary, one row. Spend is the billed cycle total from the latest spend snapshot (not every
- * event ever stored, the reference's bug §11.10), compared with the previous cycle's snapshot.
+ * The API's cycle-summary table: the digest's computation (digests/cycle-summary.ts) as one row, for
+ * everyone or the people `emails` selects.
  */
-export function cycleSummary(db: Db, stats: TeamStats, emails: Set<string> | null): Frame {
-  const c = stats.cycle;
-  const people = stats.members.filter((m) => emails === null || emails.has(m.email));
-  // Seats are the current members in scope: removed people's activity must not count against them.
-  const seats = new Set(people.map((m) => m.email));
-  const inScope = (e: string) => emails === null || emails.has(e);
-  const cycleTotal = (start: number | null) =>
-    start === null
-      ? null
-      : (db.prepare('SELECT email, total_micro AS t FROM spend_snapshots WHERE cycle_start_ms = ?').all(start) as { email: string; t: number }[])
-          .filter((r) => inScope(r.email))
-          .reduce((s, r) => s + r.t, 0);
-  const latest = db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots').pluck().get() as number | null;
-  const previous = latest === null ? null : (db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots WHERE cycle_start_ms < ?').pluck().get(latest) as number | null);
-  const spend = cycleTotal(latest);
-  const prev = cycleTotal(previous);
-  const active = c
-    ? (db.prepare('SELECT DISTINCT email FROM daily_usage WHERE day BETWEEN ? AND ? AND is_active = 1').pluck().all(c.startDay, c.lastDay) as string[]).filter((e) => seats.has(e)).length
-    : 0;
-  const exhausted = c ? [...planExhaustion(db, c).keys()].filter((e) => seats.has(e)).length : 0;
-  const top = people.filter((m) => (m.cycleSpendMicro ?? 0) > 0).sort((a, b) => (b.cycleSpendMicro ?? 0) - (a.cycleSpendMicro ?? 0)).slice(0, 5);
+export function cycleSummaryTable(db: Db, nowMs: number, emails: Set<string> | null): Frame {
+  const s = cycleSummary(db, nowMs, emails);
+  const c = s?.cycle;
   return frame(
     [
       col.time('cycle_start'), col.time('cycle_end'), col.num('cycle_day'), col.num('cycle_days'), col.num('days_left'),
@@ -42,14 +25,14 @@ export function cycleSummary(db: Db, stats: TeamStats, emails: Set<string> | nul
         cycle_day: c?.dayOfCycle ?? null,
         cycle_days: c?.lengthDays ?? null,
         days_left: c?.daysLeft ?? null,
-        spend_usd: spend === null ? null : usd(spend),
-        previous_spend_usd: prev === null ? null : usd(prev),
-        change: spend !== null && prev ? (spend - prev) / prev : null,
-        members: people.length,
-        active_members: active,
-        unused_seats: Math.max(0, people.length - active),
-        plan_exhausted: exhausted,
-        top_spenders: top.map((m) => `${m.name} ($${usd(m.cycleSpendMicro ?? 0).toFixed(2)})`).join(', '),
+        spend_usd: s?.spendSource ? usd(s.totalSpendMicro) : null,
+        previous_spend_usd: s?.previousCycleSpendMicro == null ? null : usd(s.previousCycleSpendMicro),
+        change: s?.change ?? null,
+        members: s?.totalMembers ?? 0,
+        active_members: s?.activeMembers ?? 0,
+        unused_seats: s?.unusedSeats ?? 0,
+        plan_exhausted: s?.planExhausted.exhausted ?? 0,
+        top_spenders: (s?.topSpenders ?? []).map((t) => `${t.name ?? t.email} ($${usd(t.spendMicro).toFixed(2)})`).join(', '),
       },
     ],
   );
@@ -58,35 +41,31 @@ export function cycleSummary(db: Db, stats: TeamStats, emails: Set<string> | nul
 const BUCKETS: [string, number, number][] = [['Day 1-3', 1, 3], ['Day 4-7', 4, 7], ['Day 8-14', 8, 14], ['Day 15+', 15, Infinity]];
 
 /**
- * Plan exhaustion this cycle: who ran out of their included plan, on which cycle day, and how many
- * usage-based requests since (the first `limit`). meta summarises everyone: share, average, median, buckets.
+ * The API's plan-exhaustion table: the digest's computation (digests/plan-exhaustion.ts), earliest
+ * first, the first `limit` people. meta summarises everyone: share, average, median, day buckets.
+ * People who show only on-demand spend have no exhaustion day.
  */
-export function planExhaustionTable(db: Db, stats: TeamStats, emails: Set<string> | null, limit: number): FrameWithMeta {
-  const c = stats.cycle;
-  const inScope = (e: string) => emails === null || emails.has(e);
-  const names = new Map(stats.members.map((m) => [m.email, m.name]));
-  const list = c
-    ? [...planExhaustion(db, c).entries()]
-        .filter(([e]) => inScope(e))
-        .map(([email, x]) => ({ email, name: names.get(email) ?? email, day: x.first, cycleDay: Math.floor((dayStartMs(x.first) - dayStartMs(c.startDay)) / 86_400_000) + 1, reqs: x.reqs }))
-        .sort((a, b) => a.cycleDay - b.cycleDay || b.reqs - a.reqs || a.email.localeCompare(b.email))
-    : [];
-  const active = c
-    ? (db.prepare('SELECT DISTINCT email FROM daily_usage WHERE day BETWEEN ? AND ? AND agent_requests > 0').pluck().all(c.startDay, c.lastDay) as string[]).filter(inScope).length
-    : 0;
-  const days = list.map((x) => x.cycleDay).sort((a, b) => a - b);
-  const mid = days.length >> 1;
+export function planExhaustionTable(db: Db, nowMs: number, emails: Set<string> | null, limit: number): FrameWithMeta {
+  const pe = planExhaustion(db, nowMs, emails);
+  const users = pe?.users ?? [];
+  const days = users.flatMap((u) => (u.dayOfCycle === null ? [] : [u.dayOfCycle]));
   const meta: Record<string, number | null> = {
-    users_exhausted: list.length,
-    total_active: active,
-    share: active > 0 ? list.length / active : null,
-    avg_days: days.length ? Math.round((days.reduce((s, d) => s + d, 0) / days.length) * 10) / 10 : null,
-    median_days: days.length ? (days.length % 2 ? days[mid] : (days[mid - 1] + days[mid]) / 2) : null,
+    users_exhausted: pe?.usersExhausted ?? 0,
+    total_active: pe?.totalActive ?? 0,
+    share: pe?.totalActive ? pe.usersExhausted / pe.totalActive : null,
+    avg_days: pe?.avgDays ?? null,
+    median_days: pe?.medianDays ?? null,
   };
   for (const [label, lo, hi] of BUCKETS) meta[label] = days.filter((d) => d >= lo && d <= hi).length;
   return {
     columns: [col.str('email'), col.str('name'), col.time('exhausted'), col.num('cycle_day'), col.num('usage_based_requests')],
-    rows: list.slice(0, limit).map((x) => ({ email: x.email, name: x.name, exhausted: dayStartMs(x.day), cycle_day: x.cycleDay, usage_based_requests: x.reqs })),
+    rows: users.slice(0, limit).map((u) => ({
+      email: u.email,
+      name: u.name ?? u.email,
+      exhausted: u.firstDay === null ? null : dayStartMs(u.firstDay),
+      cycle_day: u.dayOfCycle,
+      usage_based_requests: u.usageBasedRequests,
+    })),
     meta,
   };
 }

@@ -2,7 +2,7 @@ import type { Frame } from '../api/schemas/common';
 import type { BadgeId, MembersSort } from '../api/schemas/tables';
 import type { Db } from '../store/db';
 import { assignBadges } from './badges';
-import { currentCycle, type Cycle } from './cycle';
+import { resolveCycle as currentCycle, type CycleInfo as Cycle } from '../store/cycle';
 import { col, frame, ratio, usd } from './frame';
 import { peopleCond, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';

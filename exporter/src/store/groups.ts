@@ -35,12 +35,3 @@ export function saveGroups(db: Db, snap: GroupsSnapshot, nowMs: number): { group
   })();
 }
 
-/** The billing cycle containing `atMs`, or the latest known one. */
-export function currentCycle(db: Db, atMs: number): { startMs: number; endMs: number } | undefined {
-  return db
-    .prepare(
-      `SELECT start_ms AS startMs, end_ms AS endMs FROM billing_cycles
-       ORDER BY (start_ms <= ? AND ? < end_ms) DESC, start_ms DESC LIMIT 1`,
-    )
-    .get(atMs, atMs) as { startMs: number; endMs: number } | undefined;
-}

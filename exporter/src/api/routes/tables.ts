@@ -68,7 +68,7 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     { schema: { tags: ['tables'], summary: 'Who ran out of the included plan this cycle and when (earliest first; meta summarises everyone)', querystring: PlanExhaustionQuery, response: { 200: FrameWithMeta, ...errors } } },
     async (req) =>
       ctx.cached(['plan-exhaustion', ctx.today(), req.query.group, req.query.limit], () =>
-        planExhaustionTable(ctx.db, ctx.cycleStats(), selectedEmails(ctx.db, req.query), req.query.limit ?? 100),
+        planExhaustionTable(ctx.db, ctx.now(), selectedEmails(ctx.db, req.query), req.query.limit ?? 100),
       ),
   );
 
