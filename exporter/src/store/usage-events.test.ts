@@ -105,7 +105,7 @@ describe('insertUsageEvents', () => {
     expect(before.events).toHaveLength(all.length);
     expect(before.daily).toEqual(db.prepare(RECOMPUTED_DAILY).all());
     const eventsOfDay = (day: string) => all.filter((e) => new Date(e.timestampMs).toISOString().startsWith(day)).length;
-    expect(before.daily.filter((d) => (d as { day: string }).day === '2026-03-02').reduce((n, d) => n + (d as { events: number }).events, 0)).toBe(eventsOfDay('2026-03-02'));
+    expect(before.daily.filter((d) => (d as { day: string }).day === '2026-03-02').reduce((n: number, d) => n + (d as { events: number }).events, 0)).toBe(eventsOfDay('2026-03-02'));
   });
 
   it('a window spanning days, sent in any row order, stores what newest-first pages store', () => {
