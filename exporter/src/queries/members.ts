@@ -1,6 +1,7 @@
 import type { Frame } from '../api/schemas/common';
 import type { BadgeId, MembersSort } from '../api/schemas/tables';
 import type { Db } from '../store/db';
+import { planExhaustion } from '../digests/plan-exhaustion';
 import { assignBadges } from './badges';
 import { resolveCycle as currentCycle, type CycleInfo as Cycle } from '../store/cycle';
 import { col, frame, ratio, usd } from './frame';
@@ -95,7 +96,8 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   const topModel = new Map(all(TOP_MODEL, ...range) as [string, string][]);
   const spend = byEmail(all(SPEND));
   const cycle = currentCycle(db, nowMs);
-  const exhausted = cycle ? planExhaustion(db, cycle) : new Map<string, { first: string; reqs: number }>();
+  // The plan-exhaustion digest is the one definition (daily usage, usage events and on-demand spend).
+  const exhausted = new Map((cycle ? planExhaustion(db, nowMs)?.users ?? [] : []).map((u) => [u.email, u]));
 
   const members = people.map(([email, name, role, groupId, groupName]): MemberStats => {
     const e = email as string;
@@ -124,8 +126,8 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
       includedMicro: (s?.[2] as number) ?? null,
       onDemandMicro: (s?.[3] as number) ?? null,
       limitDollars: (s?.[4] as number | null) ?? null,
-      planExhaustedDay: x?.first ?? null,
-      usageBasedReqs: x?.reqs ?? 0,
+      planExhaustedDay: x?.firstDay ?? null,
+      usageBasedReqs: x?.usageBasedRequests ?? 0,
       badges: [],
       spendRank: 0,
       activityRank: 0,
@@ -148,17 +150,6 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   rank(members, (m) => m.agentRequests, (m, r) => (m.activityRank = r));
   const ordered = rank(members, (m) => m.spendMicro, (m, r) => (m.spendRank = r));
   return { window, cycle, members: ordered };
-}
-
-/** First day of the cycle each person used usage-based (overage) requests, and how many since. */
-export function planExhaustion(db: Db, cycle: Cycle): Map<string, { first: string; reqs: number }> {
-  const rows = db
-    .prepare(
-      `SELECT email, MIN(day) AS first, SUM(usage_based_reqs) AS reqs FROM daily_usage
-       WHERE day BETWEEN ? AND ? AND usage_based_reqs > 0 GROUP BY email`,
-    )
-    .all(cycle.startDay, cycle.lastDay) as { email: string; first: string; reqs: number }[];
-  return new Map(rows.map((r) => [r.email, r]));
 }
 
 /** Emails the people filter selects (null = everyone). */
