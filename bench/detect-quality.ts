@@ -15,7 +15,11 @@
  * own, each matched ONLY by the detector whose definition they are (an alert of any other detector
  * on these people is still a false alarm):
  * - 'heavy-spender' (from the simulator's ground truth): a member who spends ≥ 10× the team median
- *   by construction — what the cycle outlier reports (cycle_outlier);
+ *   by construction — what the cycle outlier reports (cycle_outlier). The personas keep a gap
+ *   around that line (max-mode users 15–38× the median, everyone else ≤ ~6.5×; simulator/catalog.ts),
+ *   so the list is a fact of the team rather than a coin toss of the month, and no tolerance band
+ *   is needed: every cycle_outlier alert is either on a listed heavy spender, on an injected
+ *   anomaly's victim, or a false alarm;
  * - 'limit-breach' (listed here from the simulator's ledger): a member's own Cursor on-demand limit
  *   passed by their generated on-demand spend on that day (cap_spend_cycle).
  * Both count in recall too: a heavy spender or a limit breach the detector misses is a miss.
@@ -32,7 +36,8 @@ import { EventKeyer } from '../exporter/src/store/event-key';
 import { upsertMembers } from '../exporter/src/store/members';
 import { insertUsageEvents } from '../exporter/src/store/usage-events';
 
-const SEEDS = [1, 2, 3, 4, 5];
+/** Ten seeds, none tuned for: the figures must hold across teams, not for one lucky draw. */
+const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const USERS = 120;
 const HISTORY_DAYS = 60;
 const END_DAY = '2026-03-31';
@@ -161,12 +166,14 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS, seeds:
   const per: Record<string, Counts> = Object.fromEntries(DETECTOR_IDS.map((d) => [d, { alerts: 0, truePositives: 0, targeted: 0, caught: 0 }]));
   const byKind: Record<string, { injected: number; caught: number }> = {};
   const falsePositives: Record<string, number> = {};
+  const falseAlarms: { seed: number; day: string; detector: string; persona: string; message: string }[] = [];
   let alerts = 0;
   let truePositives = 0;
   let injected = 0;
   let caught = 0;
   const spikes: { seed: number; magnitude: number; detector_ratio: number; weekday: boolean; caught: boolean }[] = [];
   const t0 = Date.now();
+  let done = 0;
   for (const seed of seeds) {
     const sim = createSimulation({ seed, users: USERS, historyDays: HISTORY_DAYS, endDay: END_DAY, scenario: 'default' });
     const db = loadStore(sim);
@@ -186,6 +193,8 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS, seeds:
         const benign = truth.find((t) => t.benign && (t.email === null || t.email === f.email) && f.day >= t.startDay && f.day <= addDays(t.endDay, SLACK_DAYS));
         const label = `${f.detector}${benign ? ` on ${benign.kind}` : ''}`;
         falsePositives[label] = (falsePositives[label] ?? 0) + 1;
+        const m = f.email === null ? undefined : sim.members.find((x) => x.email === f.email);
+        falseAlarms.push({ seed, day: f.day, detector: f.detector, persona: m?.persona ?? f.subject, message: f.message });
       }
     }
     for (const t of truth.filter((x) => !x.benign)) {
@@ -206,6 +215,10 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS, seeds:
         if (found.some((f) => f.detector === d)) per[d].caught++;
       }
     }
+    console.error(
+      `  seed ${seed} (${done + 1}/${seeds.length}, ${((Date.now() - t0) / 1000).toFixed(1)} s): ${result.alerts.length} alerts; so far precision ${ratio(truePositives, alerts)}, recall ${ratio(caught, injected)} (${alerts - truePositives} false alarms, ${injected - caught} misses)`,
+    );
+    done++;
   }
   const precision = ratio(truePositives, alerts);
   const recall = ratio(caught, injected);
@@ -237,9 +250,10 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS, seeds:
     detectors,
     kinds,
     false_positives: falsePositives,
+    false_alarms: falseAlarms,
     spikes,
     truth_notes:
-      "Ground truth = injected anomalies + 'heavy-spender' (simulator: ≥ 10× the team median by construction; matched by cycle_outlier only) + 'limit-breach' (ledger: a member's own on-demand limit passed; matched by cap_spend_cycle only). All notifying alerts of all detectors count in precision.",
+      "Ground truth = injected anomalies + 'heavy-spender' (simulator: ≥ 10× the team median by construction, personas kept clear of the 10× line — max-mode users 15–38×, others ≤ ~6.5× — so no tolerance band; matched by cycle_outlier only) + 'limit-breach' (ledger: a member's own on-demand limit passed; matched by cap_spend_cycle only). All notifying alerts of all detectors count in precision.",
     seconds,
   };
 }

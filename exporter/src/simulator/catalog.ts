@@ -52,17 +52,35 @@ export interface Persona {
   activeWeekday: number; // probability of any activity on a weekday
   activeWeekend: number;
   weekendVolume: number; // request volume on an active weekend day, relative to a weekday
+  /** Bounds of the personal volume multiplier (a log-normal draw, clamped): keeps the personas apart. */
+  scaleRange: readonly [number, number];
   mix: Readonly<Record<string, number>>; // model → weight
 }
 
+/**
+ * The personas keep a gap around the cycle outlier's 10× line (the reference default), so whether a
+ * member is a heavy spender is a fact of the team, not a coin toss of the month. Before, power and
+ * max users both sat at ~5–6× the team median at scale 1 with an unbounded personal scale, so a
+ * handful per team wandered between 8× and 12× of the median, flagged or not by chance. Now
+ * (expected spend per calendar day; then the realised cycle-to-date ratio to the team median on
+ * seeds 1–10, 120 users, cycle day ≥ 14 over the last 28 days, members outside injected anomalies;
+ * the median itself is $0.8–1.7 a day):
+ * - light 35 %: $0.03–0.3/day, ≤ 0.6×;
+ * - regular 40 %: $0.5–3.1/day, 0.3–5× (the median lives here);
+ * - power 22 %: $1.6–3.9/day, 1.1–6.5× ($40–170 a cycle) — heavy but ordinary;
+ * - max 3 %: max-mode users working most days, weekends included (background agents), at
+ *   $21–31/day, 15–38× ($540–1,100 a cycle) — the team's heavy spenders, a few per 100 seats.
+ * Their spend is steady rather than lumpy, so an ordinary day stays under the z-score's $100
+ * notification floor; a cycle of it is what the cycle outlier is for.
+ */
 export const PERSONAS: readonly Persona[] = [
-  { name: 'light', weight: 0.35, meanRequests: 8, activeWeekday: 0.6, activeWeekend: 0.05, weekendVolume: 0.5,
+  { name: 'light', weight: 0.35, meanRequests: 8, activeWeekday: 0.6, activeWeekend: 0.05, weekendVolume: 0.5, scaleRange: [0.3, 2.5],
     mix: { default: 40, 'composer-1': 20, 'gpt-5': 15, 'claude-4.5-sonnet': 20, 'gemini-2.5-pro': 5 } },
-  { name: 'regular', weight: 0.4, meanRequests: 35, activeWeekday: 0.9, activeWeekend: 0.12, weekendVolume: 0.4,
+  { name: 'regular', weight: 0.4, meanRequests: 35, activeWeekday: 0.9, activeWeekend: 0.12, weekendVolume: 0.4, scaleRange: [0.4, 2.5],
     mix: { 'claude-4.5-sonnet': 40, default: 15, 'gpt-5': 10, 'gpt-5-codex': 10, 'composer-1': 15, 'gemini-2.5-pro': 5, 'claude-4.5-opus': 5 } },
-  { name: 'power', weight: 0.17, meanRequests: 110, activeWeekday: 0.95, activeWeekend: 0.35, weekendVolume: 0.5,
+  { name: 'power', weight: 0.22, meanRequests: 60, activeWeekday: 0.95, activeWeekend: 0.35, weekendVolume: 0.5, scaleRange: [0.5, 1.2],
     mix: { 'claude-4.5-sonnet': 40, 'claude-4.5-opus': 15, 'gpt-5-codex': 20, 'composer-1': 15, default: 5, 'claude-4.5-sonnet-thinking': 5 } },
-  { name: 'max', weight: 0.08, meanRequests: 45, activeWeekday: 0.9, activeWeekend: 0.3, weekendVolume: 0.5,
+  { name: 'max', weight: 0.03, meanRequests: 130, activeWeekday: 0.97, activeWeekend: 0.8, weekendVolume: 0.8, scaleRange: [0.85, 1.25],
     mix: { 'claude-4.6-opus-max': 40, 'claude-4.5-opus': 25, 'claude-4.5-sonnet': 20, 'gpt-5.1-codex-max': 15 } },
 ];
 

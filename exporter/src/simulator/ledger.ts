@@ -4,13 +4,14 @@
  * cycle-to-date spend (which decides Included vs Usage-based) costs a few lookups, and so that a
  * whole day for 10,000 users can be produced without generating the history in full.
  */
-import { DAY_MS } from '../domain/time';
 import {
   CURSOR_FEE_MICRO_PER_TOKEN, ERROR_RATE, INCLUDED_ALLOWANCE_CENTS, MODELS, PERSONA_MIX, PERSONAS, TOKEN_MIX,
 } from './catalog';
 import { hash32, Rng, STREAM } from './rng';
 import { isWeekend, type DayEffect, type ScenarioSet } from './scenarios';
-import { canBeActive, type SimMember, type SimTeam } from './team';
+import { canBeActive, cycleOfDay, type Cycle, type SimMember, type SimTeam } from './team';
+
+export type { Cycle } from './team';
 
 const PERSONA_BY_NAME = new Map(PERSONAS.map((p) => [p.name, p]));
 
@@ -64,11 +65,6 @@ export interface DaySummary {
   headlessCount: number;
 }
 
-export interface Cycle {
-  startDayNum: number;
-  endDayNum: number; // exclusive: the next cycle's first day
-}
-
 export class Ledger {
   private readonly baseDayNum: number;
   private readonly span: number;
@@ -100,12 +96,7 @@ export class Ledger {
   cycleOf(dayNum: number): Cycle {
     let c = this.cycleCache.get(dayNum);
     if (c) return c;
-    const d = new Date(dayNum * DAY_MS);
-    const anchor = this.team.cycleAnchorDay;
-    const monthOffset = d.getUTCDate() >= anchor ? 0 : -1;
-    const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + monthOffset, anchor);
-    const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + monthOffset + 1, anchor);
-    c = { startDayNum: Math.round(start / DAY_MS), endDayNum: Math.round(end / DAY_MS) };
+    c = cycleOfDay(this.team.cycleAnchorDay, dayNum);
     this.cycleCache.set(dayNum, c);
     return c;
   }

@@ -241,6 +241,38 @@ describe('scenarios leave their ground truth in the data', () => {
   });
 });
 
+describe('heavy spenders are a fact of the team, clear of the cycle outlier\'s 10× line', () => {
+  // The property bench/detect-quality relies on (catalog.ts): on every day the cycle outlier runs
+  // (cycle day 14 on), a listed heavy spender is far above 10× the median of the members with spend
+  // this cycle, and everyone else outside injected anomalies is far below it.
+  it.each([2, 6])('seed %i: listed heavy spenders ≥ 12×, the others ≤ 8×, every evaluated day', (seed) => {
+    const sim = createSimulation({ seed, users: 120, historyDays: 60, endDay: '2026-03-31', scenario: 'default' });
+    const heavy = new Set(sim.groundTruth.filter((t) => t.kind === 'heavy-spender').map((t) => t.email));
+    const anomalous = new Set(sim.groundTruth.filter((t) => !t.benign && t.kind !== 'heavy-spender').map((t) => t.email));
+    expect(heavy.size).toBeGreaterThan(0);
+    const end = dayStartMs(sim.endDay) / DAY_MS;
+    let evaluated = 0;
+    for (let d = end - 27; d <= end; d++) {
+      const cycle = sim.ledger.cycleOf(d);
+      if (d - cycle.startDayNum + 1 < 14) continue;
+      evaluated++;
+      const totals = sim.members.map((m) => {
+        let sum = 0;
+        for (let x = cycle.startDayNum; x <= d; x++) sum += sim.ledger.summary(m.index, x).totalMicro;
+        return sum;
+      });
+      const spenders = totals.filter((t) => t > 0).sort((a, b) => a - b);
+      const median = spenders[Math.floor(spenders.length / 2)];
+      for (const m of sim.members) {
+        const ratio = totals[m.index] / median;
+        if (heavy.has(m.email) && m.lastActiveDayNum === null) expect(ratio).toBeGreaterThanOrEqual(12);
+        else if (!heavy.has(m.email) && !anomalous.has(m.email)) expect(ratio).toBeLessThanOrEqual(8);
+      }
+    }
+    expect(evaluated).toBeGreaterThan(10);
+  });
+});
+
 describe('scale', () => {
   it('prints how long 10,000 users × 1 day take to generate (cold, end of a cycle)', () => {
     const started = Date.now();

@@ -80,7 +80,7 @@ export function buildTeam(seed: number, users: number, startDayNum: number, endD
     let email = `${first}.${last}@${EMAIL_DOMAIN}`.toLowerCase();
     if (usedEmails.has(email)) email = `${first}.${last}${index}@${EMAIL_DOMAIN}`.toLowerCase();
     usedEmails.add(email);
-    const persona = PERSONAS[rng.weighted(personaWeights, personaTotal)].name;
+    const persona = PERSONAS[rng.weighted(personaWeights, personaTotal)];
     const owner = index < 2;
     const roll = rng.next();
     // Owners are always active; of the rest ~3% never started, ~5% went quiet 30+ days ago, ~3% were removed.
@@ -101,8 +101,9 @@ export function buildTeam(seed: number, users: number, startDayNum: number, endD
       name: `${first} ${last}`,
       email,
       role: owner ? 'owner' : 'member',
-      persona,
-      scale: rng.lognormal1(0.4),
+      persona: persona.name,
+      // Clamped, not redrawn: the draw sequence (and every later attribute) stays as it was.
+      scale: Math.min(persona.scaleRange[1], Math.max(persona.scaleRange[0], rng.lognormal1(0.4))),
       joinDayNum: startDayNum - rng.int(20, 400),
       lastActiveDayNum,
       neverActive,
@@ -121,6 +122,20 @@ export function buildTeam(seed: number, users: number, startDayNum: number, endD
     });
   }
   return { teamId, members, groups, cycleAnchorDay, createdAtMs };
+}
+
+export interface Cycle {
+  startDayNum: number;
+  endDayNum: number; // exclusive: the next cycle's first day
+}
+
+/** The billing cycle containing a day: monthly from the anchor day of the month. */
+export function cycleOfDay(anchorDay: number, dayNum: number): Cycle {
+  const d = new Date(dayNum * DAY_MS);
+  const monthOffset = d.getUTCDate() >= anchorDay ? 0 : -1;
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + monthOffset, anchorDay);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + monthOffset + 1, anchorDay);
+  return { startDayNum: Math.round(start / DAY_MS), endDayNum: Math.round(end / DAY_MS) };
 }
 
 /** The client version a member runs on a day: they move one release up every `upgradeEveryDays`. */

@@ -57,6 +57,19 @@ describe('zscore', () => {
     expect(f.map((x) => x.notify)).toEqual([notify]);
   });
 
+  it.each([
+    ['$190 on a day the team doubles reads $95: recorded, no alert', 190, false],
+    ['$220 on that day reads $110: alert', 220, true],
+  ])('judges the $100 floor at the team level of the day: %s', (_label, usd, notify) => {
+    // Everyone spends twice their usual on day 7 (level = lower median 60 / 30 = 2); X is judged at usd / 2.
+    const doubled = base.map((u) => ({ ...u, spend: [...(u.spend ?? []), (u.spend?.[6] ?? 0) * 2] }));
+    const facts = team({ days: 9, users: [...doubled, { email: 'x@x.io', name: 'Xavier', spend: [0, 0, 0, 0, 0, 0, 0, usd] }] });
+    const f = zscore(makeContext(facts, DEFAULT_SETTINGS, at(8))).findings.filter((x) => x.email === 'x@x.io');
+    expect(f).toHaveLength(1);
+    expect(f[0].threshold).toBe(110); // (μ + 2.5σ) × level
+    expect(f[0].notify).toBe(notify);
+  });
+
   it('applies the % floor against the team spend of the day', () => {
     const s = settingsWith({ zscore: { multiplier: 1 } });
     s.floors.zscore = { minUsd: 0, minPercent: 50 }; // X must be half of the day's team spend

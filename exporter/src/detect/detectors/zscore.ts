@@ -5,7 +5,9 @@ import { mean, sampleSd } from '../stats';
  * Z-score: a user's spend on the evaluated day against the team distribution of active users'
  * daily spend (spend > 0) over the `windowDays` before it. Unlike the reference (one cross-section,
  * population σ, so ≥ 8 spenders were needed to ever reach 2.5σ), the window gives many samples with
- * few spenders and the sample σ does not cap z. The day's team level discounts a team-wide surge.
+ * few spenders and the sample σ does not cap z. The day's team level discounts a team-wide surge,
+ * for the notification floor too: on a day the whole team works at twice its pace, a heavy user's
+ * $150 is the $75 of an ordinary day — the same materiality, so the same (no) alert.
  */
 export function zscore(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
@@ -40,8 +42,8 @@ export function zscore(ctx: Ctx): DetectorOutput {
         threshold: usd(thresholdMicro),
         unit: 'usd',
         message: `${users[u].name}: daily spend ${money(x)} is ${fixed1(z)}σ above team mean (${money(mu * level)})${models.length ? ` — model: ${models[0]}` : ''}`,
-        amountMicro: x,
-        periodTeamMicro: ctx.teamDaily[d],
+        amountMicro: x / level,
+        periodTeamMicro: ctx.teamDaily[d] / level,
       });
       out.findings.push(f);
       out.crossings.push({ finding: f, micro: thresholdMicro });
