@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { auth, buildTestApp, call, NOW, seedTeam } from '../exporter/src/api/testing';
 import type { Db } from '../exporter/src/store/db';
+import { addUsageDaily } from '../exporter/src/store/usage-daily';
 
 const FROM = Date.parse('2026-03-01T00:00:00Z');
 const TO = Date.parse('2026-03-10T12:00:00Z');
@@ -273,10 +274,11 @@ describe('health and docs', () => {
   });
   test('responses change when the store changes (cache invalidation)', async () => {
     const before = (await get(`/series?metric=spend&${range}`)).body.rows[4].team;
-    db.prepare(`INSERT INTO usage_daily (day, email, model, events, requests, charged_micro) VALUES ('2026-03-05', 'dan@acme.io', 'gpt-5', 1, 1, 7000000)`).run();
+    const dan = { day: '2026-03-05', email: 'dan@acme.io', model: 'gpt-5' };
+    addUsageDaily(db, [{ ...dan, events: 1, requests: 1, charged_micro: 7000000 }]);
     expect(before).toBe(0);
     expect((await get(`/series?metric=spend&${range}`)).body.rows[4].team).toBe(0.07);
-    db.prepare(`DELETE FROM usage_daily WHERE day = '2026-03-05'`).run();
+    addUsageDaily(db, [{ ...dan, events: -1, requests: -1, charged_micro: -7000000 }]);
     expect((await get(`/series?metric=spend&${range}`)).body.rows[4].team).toBe(0);
   });
 });

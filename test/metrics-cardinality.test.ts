@@ -7,6 +7,7 @@ import { createMetricsService } from '../exporter/src/metrics/service';
 import { NOW, seedSyntheticTeam } from '../exporter/src/metrics/testing';
 import { SERIES_PER_PAIR } from '../exporter/src/metrics/usage';
 import { openDb, type Db } from '../exporter/src/store/db';
+import { addUsageDaily, type UsageDailyRow } from '../exporter/src/store/usage-daily';
 import { parseExposition, sampleValue, type Sample } from './helpers/prometheus';
 
 const USERS = 40;
@@ -63,7 +64,8 @@ describe('cardinality folding', () => {
     const before = keptOf(parseExposition(svc.body().toString()));
     const outsider = 'user00039@acme.dev';
     expect(before.has(outsider)).toBe(false);
-    db.prepare("UPDATE usage_daily SET charged_micro = charged_micro + 1e12 WHERE email = ?").run(outsider);
+    const row = db.prepare('SELECT day, email, model FROM usage_daily WHERE email = ? LIMIT 1').get(outsider) as UsageDailyRow;
+    addUsageDaily(db, [{ ...row, charged_micro: 1e12 }]);
     await svc.rebuild();
     const after = parseExposition(svc.body().toString());
     expect(keptOf(after)).toEqual(before);

@@ -10,6 +10,7 @@ import { listIncidents } from './incidents/repo';
 import { finding } from './incidents/testing';
 import { updateSettings } from './settings/store';
 import { openDb, type Db } from './store/db';
+import { addUsageDaily } from './store/usage-daily';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-03-10T12:00:00Z');
@@ -130,9 +131,12 @@ describe('runDetectionCycle', () => {
   it('runs the real detection pass over the store and opens an incident for a spike', async () => {
     db.prepare('INSERT INTO members (email, name, role, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, 0, 0)').run('alice@example.com', 'Alice', 'member');
     db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-04-01T00:00:00Z'));
-    const usage = db.prepare('INSERT INTO usage_daily (day, email, model, events, requests, charged_micro) VALUES (?, ?, ?, ?, ?, ?)');
-    for (let d = 1; d <= 14; d++) usage.run(addDays('2026-03-01', d - 1), 'alice@example.com', 'gpt-5', 20, 20, usdToMicro(8));
-    usage.run('2026-03-15', 'alice@example.com', 'claude-4-opus-max', 60, 60, usdToMicro(400));
+    const usage = (day: string, model: string, events: number, usd: number) =>
+      ({ day, email: 'alice@example.com', model, events, requests: events, charged_micro: usdToMicro(usd) });
+    addUsageDaily(db, [
+      ...Array.from({ length: 14 }, (_, d) => usage(addDays('2026-03-01', d), 'gpt-5', 20, 8)),
+      usage('2026-03-15', 'claude-4-opus-max', 60, 400),
+    ]);
     const r = await runDetectionCycle(db, { nowMs: Date.parse('2026-03-15T18:00:00Z') });
     const spike = listFindings(db, { detector: 'spend_spike' });
     expect(spike).toHaveLength(1);

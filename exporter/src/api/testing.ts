@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { openDb, type Db } from '../store/db';
+import { addUsageDaily, type UsageDailyRow } from '../store/usage-daily';
 import { apiPlugin, type ApiOptions } from './index';
 import { docsPlugin } from './docs';
 
@@ -45,18 +46,22 @@ export function seedTeam(db: Db = openDb(':memory:')): Db {
       [Date.parse('2026-02-01T00:00:00Z'), 'alice@acme.io', 4000 * M, 0, 4000 * M, null],
     ],
   );
-  // usage_daily: (day, email, model, events, requests, charged_micro, input, output, cache_write, cache_read, included, usage_based, errored)
-  ins(
-    `INSERT INTO usage_daily (day, email, model, events, requests, charged_micro, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens,
-       included_events, usage_based_events, errored_events) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-    [
-      ['2026-03-02', 'alice@acme.io', 'claude-4-opus-max', 10, 20, 2000 * M, 100, 50, 0, 1000, 4, 6, 0],
-      ['2026-03-02', 'alice@acme.io', 'gpt-5', 5, 5, 100 * M, 10, 5, 0, 0, 5, 0, 0],
-      ['2026-03-03', 'alice@acme.io', 'claude-4-opus-max', 10, 10, 1000 * M, 100, 50, 0, 1000, 10, 0, 0],
-      ['2026-03-02', 'bob@acme.io', 'gpt-5', 20, 40, 400 * M, 200, 100, 0, 0, 20, 0, 0],
-      ['2026-03-03', 'carol@acme.io', 'gpt-5', 10, 10, 300 * M, 50, 50, 0, 0, 8, 0, 2],
-    ],
-  );
+  // usage_daily and its rollups: (day, email, model, events, requests, charged_micro, input, output, cache_write, cache_read, included, usage_based, errored)
+  const usage = (
+    day: string, email: string, model: string, events: number, requests: number, charged_micro: number, input_tokens: number,
+    output_tokens: number, cache_write_tokens: number, cache_read_tokens: number, included_events: number, usage_based_events: number,
+    errored_events: number,
+  ): UsageDailyRow => ({
+    day, email, model, events, requests, charged_micro, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens,
+    included_events, usage_based_events, errored_events,
+  });
+  addUsageDaily(db, [
+    usage('2026-03-02', 'alice@acme.io', 'claude-4-opus-max', 10, 20, 2000 * M, 100, 50, 0, 1000, 4, 6, 0),
+    usage('2026-03-02', 'alice@acme.io', 'gpt-5', 5, 5, 100 * M, 10, 5, 0, 0, 5, 0, 0),
+    usage('2026-03-03', 'alice@acme.io', 'claude-4-opus-max', 10, 10, 1000 * M, 100, 50, 0, 1000, 10, 0, 0),
+    usage('2026-03-02', 'bob@acme.io', 'gpt-5', 20, 40, 400 * M, 200, 100, 0, 0, 20, 0, 0),
+    usage('2026-03-03', 'carol@acme.io', 'gpt-5', 10, 10, 300 * M, 50, 50, 0, 0, 8, 0, 2),
+  ]);
   // daily_usage: (day, email, is_active, agent_requests, lines_added, accepts, applies, usage_based_reqs, most_used_model, client_version)
   ins(
     `INSERT INTO daily_usage (day, email, is_active, agent_requests, lines_added, accepts, applies, usage_based_reqs, most_used_model, client_version)

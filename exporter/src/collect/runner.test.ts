@@ -145,7 +145,7 @@ describe('collector runner', () => {
     expect(r.status).toBe('ok');
     expect(db.prepare('SELECT SUM(events) FROM usage_daily').pluck().get()).toBe(20);
     api.shiftedFetches = 100; // never settles: the step fails and commits nothing of that window
-    db.exec('DELETE FROM usage_events; DELETE FROM usage_daily; DELETE FROM watermarks');
+    db.exec('DELETE FROM usage_events; DELETE FROM usage_daily; DELETE FROM usage_user_daily; DELETE FROM usage_team_daily; DELETE FROM watermarks');
     const bad = await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
     expect(bad.errors[0]).toMatchObject({ step: 'usage-events', message: expect.stringMatching(/kept changing while paging/) });
     const wm = getWatermark(db, USAGE_EVENTS_STREAM) ?? 0;

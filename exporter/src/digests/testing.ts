@@ -1,6 +1,7 @@
 /** Test-only: a small team in the March 2026 cycle, written straight into the store. */
 import { usdToMicro } from '../domain/money';
 import type { Db } from '../store/db';
+import { addUsageDaily } from '../store/usage-daily';
 
 export const MARCH = { startMs: Date.parse('2026-03-01T00:00:00Z'), endMs: Date.parse('2026-04-01T00:00:00Z') };
 export const FEB = { startMs: Date.parse('2026-02-01T00:00:00Z'), endMs: MARCH.startMs };
@@ -29,12 +30,15 @@ export function seedTeam(db: Db): void {
   daily.run('2026-03-04', 'dave@example.com', 0, 0, 0, 0, 0);
   daily.run('2026-02-20', 'dave@example.com', 1, 50, 0, 0, 9); // last cycle: not this cycle's exhaustion
 
-  const usage = db.prepare('INSERT INTO usage_daily (day, email, model, events, charged_micro, usage_based_events) VALUES (?, ?, ?, 1, ?, ?)');
-  usage.run('2026-03-05', 'alice@example.com', 'claude-4-opus', usdToMicro(100), 3);
-  usage.run('2026-03-06', 'alice@example.com', 'gpt-5', usdToMicro(20), 0);
-  usage.run('2026-03-02', 'bob@example.com', 'gpt-5', usdToMicro(10), 0);
-  usage.run('2026-02-15', 'alice@example.com', 'gpt-5', usdToMicro(60), 0); // previous cycle
-  usage.run('2026-01-10', 'alice@example.com', 'gpt-5', usdToMicro(1000), 0); // older: never counted
+  const usage = (day: string, email: string, model: string, usd: number, usageBased: number) =>
+    ({ day, email, model, events: 1, charged_micro: usdToMicro(usd), usage_based_events: usageBased });
+  addUsageDaily(db, [
+    usage('2026-03-05', 'alice@example.com', 'claude-4-opus', 100, 3),
+    usage('2026-03-06', 'alice@example.com', 'gpt-5', 20, 0),
+    usage('2026-03-02', 'bob@example.com', 'gpt-5', 10, 0),
+    usage('2026-02-15', 'alice@example.com', 'gpt-5', 60, 0), // previous cycle
+    usage('2026-01-10', 'alice@example.com', 'gpt-5', 1000, 0), // older: never counted
+  ]);
 
   const snap = db.prepare(
     `INSERT INTO spend_snapshots (cycle_start_ms, email, total_micro, on_demand_micro, included_micro, collected_ms) VALUES (?, ?, ?, ?, ?, 0)`,

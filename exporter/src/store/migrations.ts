@@ -18,5 +18,6 @@ import { runWaits } from './schema/004-run-waits';
 import { detection } from './schema/005-detection';
 import { apiActivityIndex } from './schema/006-api-activity-index';
 import { apiMemberIndexes } from './schema/007-api-member-indexes';
+import { rollupsFromIngest } from './schema/008-rollups-from-ingest';
 
-export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes];
+export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest];
