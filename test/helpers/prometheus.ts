@@ -59,43 +59,20 @@ process.on('exit', () => {
   for (const c of survivors) c.kill('SIGKILL');
 });
 
-export interface PrometheusHandle {
-  url: string;
-  dir: string;
-  /** Instant PromQL query through the HTTP API; returns the result vector. */
-  query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
-  /** Polls `expr` until it returns a non-empty vector satisfying `ok`, or throws after timeoutMs. */
-  waitFor(expr: string, ok?: (v: { metric: Record<string, string>; value: [number, string] }[]) => boolean, timeoutMs?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+export interface Daemon {
+  child: ChildProcess;
+  /** SIGTERM by PID (SIGKILL after 5 s), then removes the temp dir. */
   stop(): Promise<void>;
 }
 
-/** Starts Prometheus scraping `target` (host:port) every second, with its own temp dir and port. */
-export async function startPrometheus(target: string, opts: { metricsPath?: string; bearerToken?: string } = {}): Promise<PrometheusHandle> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cus-prom-'));
-  const port = await freePort();
-  const auth = opts.bearerToken ? `    authorization:\n      credentials: '${opts.bearerToken}'\n` : '';
-  fs.writeFileSync(
-    path.join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: exporter\n    metrics_path: ${opts.metricsPath ?? '/metrics'}\n${auth}    static_configs:\n      - targets: ['${target}']\n`,
-  );
-  const log = fs.openSync(path.join(dir, 'prometheus.log'), 'a');
-  const child = spawn(
-    PROMETHEUS_BIN,
-    [
-      `--config.file=${path.join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--web.external-url=http://127.0.0.1:${port}/`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', log, log] },
-  );
+/** Spawns a Debian daemon logging into `dir/NAME.log`, with a pidfile, killed on exit if a test forgets. */
+export function spawnDaemon(bin: string, dir: string, name: string, args: string[]): Daemon {
+  const log = fs.openSync(path.join(dir, `${name}.log`), 'a');
+  const child = spawn(bin, args, { stdio: ['ignore', log, log] });
   fs.closeSync(log);
   survivors.add(child);
-  fs.writeFileSync(path.join(dir, 'prometheus.pid'), String(child.pid));
+  fs.writeFileSync(path.join(dir, `${name}.pid`), String(child.pid));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -106,6 +83,49 @@ export async function startPrometheus(target: string, opts: { metricsPath?: stri
     survivors.delete(child);
     fs.rmSync(dir, { recursive: true, force: true });
   };
+  return { child, stop };
+}
+
+export interface PrometheusHandle {
+  url: string;
+  dir: string;
+  /** Instant PromQL query through the HTTP API; returns the result vector. */
+  query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** Polls `expr` until it returns a non-empty vector satisfying `ok`, or throws after timeoutMs. */
+  waitFor(expr: string, ok?: (v: { metric: Record<string, string>; value: [number, string] }[]) => boolean, timeoutMs?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  stop(): Promise<void>;
+}
+
+export interface PrometheusOptions {
+  metricsPath?: string;
+  bearerToken?: string;
+  /** Rule file contents (YAML), evaluated every second. */
+  rules?: string;
+  /** host:port of an Alertmanager to send alerts to. */
+  alertmanager?: string;
+}
+
+/** Starts Prometheus scraping `target` (host:port) every second, with its own temp dir and port. */
+export async function startPrometheus(target: string, opts: PrometheusOptions = {}): Promise<PrometheusHandle> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cus-prom-'));
+  const port = await freePort();
+  const auth = opts.bearerToken ? `    authorization:\n      credentials: '${opts.bearerToken}'\n` : '';
+  if (opts.rules) fs.writeFileSync(path.join(dir, 'rules.yml'), opts.rules);
+  const rules = opts.rules ? 'rule_files: [rules.yml]\n' : '';
+  const alerting = opts.alertmanager ? `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['${opts.alertmanager}']\n` : '';
+  fs.writeFileSync(
+    path.join(dir, 'prometheus.yml'),
+    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n${rules}${alerting}scrape_configs:\n  - job_name: exporter\n    metrics_path: ${opts.metricsPath ?? '/metrics'}\n${auth}    static_configs:\n      - targets: ['${target}']\n`,
+  );
+  const daemon = spawnDaemon(PROMETHEUS_BIN, dir, 'prometheus', [
+    `--config.file=${path.join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    `--web.external-url=http://127.0.0.1:${port}/`,
+    '--log.level=warn',
+  ]);
+  const { child, stop } = daemon;
+  const url = `http://127.0.0.1:${port}`;
 
   const query: PrometheusHandle['query'] = async (expr) => {
     const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
