@@ -138,7 +138,9 @@ export function firstSpendDay(ctx: Ctx, u: number): number {
 /** The user's models on days [from, to] by spend, most expensive first. */
 export function modelsBySpend(ctx: Ctx, u: number, from: number, to: number): string[] {
   const totals = new Map<number, number>();
-  for (const r of ctx.facts.modelUse[u]) if (r.d >= from && r.d <= to) totals.set(r.m, (totals.get(r.m) ?? 0) + r.spendMicro);
+  const mu = ctx.facts.modelUse;
+  for (let k = mu.start[u]; k < mu.start[u + 1]; k++)
+    if (mu.d[k] >= from && mu.d[k] <= to) totals.set(mu.m[k], (totals.get(mu.m[k]) ?? 0) + mu.spendMicro[k]);
   return [...totals.entries()]
     .filter(([, s]) => s > 0)
     .sort((a, b) => b[1] - a[1])
@@ -259,6 +261,6 @@ function computeTeamLevel(ctx: Ctx, d: number, window: number, minUsers: number)
 export const TEAM_SURGE_MIN_LEVEL = 1.3;
 
 function lowerMedian(xs: number[]): number {
-  xs.sort((a, b) => a - b);
-  return xs[Math.floor((xs.length - 1) / 2)];
+  const s = Float64Array.from(xs).sort(); // numeric sort without a comparator call per compare
+  return s[Math.floor((s.length - 1) / 2)];
 }

@@ -45,13 +45,13 @@ function groupOf(ctx: Ctx, g: number): { groupId: string | null; groupName: stri
 
 function project(
   ctx: Ctx,
-  series: ArrayLike<number>,
+  series: Float64Array,
   span: ReturnType<typeof cycleSpan>,
 ): { base: Base; toDateMicro: number; forecastMicro: number; crossing: (amount: number) => string | null } {
   const { lookbackDays, rangeZ } = ctx.settings.forecast;
   const lastComplete = ctx.today - 1;
   const from = Math.max(0, lastComplete - lookbackDays + 1);
-  const ys = Array.prototype.slice.call(series, from, Math.max(from, lastComplete + 1)) as number[];
+  const ys = series.subarray(from, Math.max(from, lastComplete + 1)); // a view: 10,000 users, no copies
   const fit = linearFit(ys);
   const n = ys.length;
   const daysTotal = Math.round((span.cycle.endMs - span.cycle.startMs) / 86_400_000);

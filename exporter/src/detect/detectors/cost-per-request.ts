@@ -28,11 +28,14 @@ export function costPerRequest(ctx: Ctx): DetectorOutput {
       if (!(cpr > baseline * k)) continue;
       let culprit = -1;
       let culpritSpend = 0;
-      for (const m of modelUse[u])
-        if (m.d === d && m.requests > 0 && m.spendMicro / m.requests > baseline && m.spendMicro > culpritSpend) {
-          culprit = m.m;
-          culpritSpend = m.spendMicro;
+      for (let j = modelUse.start[u]; j < modelUse.start[u + 1]; j++) {
+        const req = modelUse.requests[j];
+        const sp = modelUse.spendMicro[j];
+        if (modelUse.d[j] === d && req > 0 && sp / req > baseline && sp > culpritSpend) {
+          culprit = modelUse.m[j];
+          culpritSpend = sp;
         }
+      }
       const model = culprit >= 0 ? models[culprit] : undefined;
       out.findings.push(
         makeFinding(ctx, {

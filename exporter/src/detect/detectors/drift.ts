@@ -60,12 +60,11 @@ export function drift(ctx: Ctx): DetectorOutput {
   const prices = (): Float64Array => {
     if (mSpend) return mSpend;
     mSpend = new Float64Array(models.length);
-    for (const rows of modelUse)
-      for (const r of rows)
-        if (r.d >= from && r.d <= d) {
-          mSpend[r.m] += r.spendMicro;
-          mReq[r.m] += r.requests;
-        }
+    for (let k = 0; k < modelUse.d.length; k++)
+      if (modelUse.d[k] >= from && modelUse.d[k] <= d) {
+        mSpend[modelUse.m[k]] += modelUse.spendMicro[k];
+        mReq[modelUse.m[k]] += modelUse.requests[k];
+      }
     return mSpend;
   };
   const list = new Float64Array(ctx.nDays);
@@ -74,7 +73,10 @@ export function drift(ctx: Ctx): DetectorOutput {
     const mSpend = prices();
     list.fill(0);
     for (const u of members)
-      for (const r of modelUse[u]) if (r.d >= from && r.d <= d && mReq[r.m] > 0) list[r.d] += (r.requests * mSpend[r.m]) / mReq[r.m];
+      for (let k = modelUse.start[u]; k < modelUse.start[u + 1]; k++) {
+        const m = modelUse.m[k];
+        if (modelUse.d[k] >= from && modelUse.d[k] <= d && mReq[m] > 0) list[modelUse.d[k]] += (modelUse.requests[k] * mSpend[m]) / mReq[m];
+      }
     return list;
   };
   const groupRequests = groups.map(() => new Float64Array(ctx.nDays));

@@ -1,5 +1,6 @@
 import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, money, pushSignal, usd } from '../context';
 import { binomialUpperTail } from '../stats';
+import type { ModelUse } from '../facts';
 
 /**
  * Model shift: the model a user makes most requests with moved, between the baseline window and the
@@ -21,12 +22,11 @@ export function modelShift(ctx: Ctx): DetectorOutput {
   const { modelUse, models, users } = ctx.facts;
   const priceSpend = new Float64Array(models.length);
   const priceReq = new Float64Array(models.length);
-  for (const list of modelUse)
-    for (const m of list)
-      if (m.d >= baseFrom && m.d <= d) {
-        priceSpend[m.m] += m.spendMicro;
-        priceReq[m.m] += m.requests;
-      }
+  for (let k = 0; k < modelUse.d.length; k++)
+    if (modelUse.d[k] >= baseFrom && modelUse.d[k] <= d) {
+      priceSpend[modelUse.m[k]] += modelUse.spendMicro[k];
+      priceReq[modelUse.m[k]] += modelUse.requests[k];
+    }
   const price = (m: number) => (priceReq[m] > 0 ? priceSpend[m] / priceReq[m] : 0);
   for (let u = 0; u < users.length; u++) {
     const baseReq = new Map<number, number>();
@@ -34,14 +34,15 @@ export function modelShift(ctx: Ctx): DetectorOutput {
     let recentTotal = 0;
     let recentSpend = 0;
     let baseSpend = 0;
-    for (const m of modelUse[u]) {
-      if (m.d < baseFrom || m.d > d) continue;
-      const into = m.d >= recentFrom ? recentReq : baseReq;
-      into.set(m.m, (into.get(m.m) ?? 0) + m.requests);
-      if (m.d >= recentFrom) {
-        recentTotal += m.requests;
-        recentSpend += m.spendMicro;
-      } else baseSpend += m.spendMicro;
+    for (let k = modelUse.start[u]; k < modelUse.start[u + 1]; k++) {
+      const day = modelUse.d[k];
+      if (day < baseFrom || day > d) continue;
+      const into = day >= recentFrom ? recentReq : baseReq;
+      into.set(modelUse.m[k], (into.get(modelUse.m[k]) ?? 0) + modelUse.requests[k]);
+      if (day >= recentFrom) {
+        recentTotal += modelUse.requests[k];
+        recentSpend += modelUse.spendMicro[k];
+      } else baseSpend += modelUse.spendMicro[k];
     }
     const oldP = argmax(baseReq);
     const newP = argmax(recentReq);
@@ -59,15 +60,7 @@ export function modelShift(ctx: Ctx): DetectorOutput {
     if (binomialUpperTail(Math.round(recentOnNew), Math.round(recentTotal), (baseOnNew + 1) / (baseTotal + 2)) > maxPValue) continue;
     pushSignal(out, ctx, 'model_shift', { u }, ratio, minPriceRatio);
     if (!(ratio >= minPriceRatio)) continue;
-    let onset = recentFrom;
-    for (let i = recentFrom; i <= d; i++) {
-      const day = modelUse[u].filter((m) => m.d === i);
-      const top = day.reduce((best, m) => (best && best.requests >= m.requests ? best : m), undefined as (typeof day)[number] | undefined);
-      if (top && top.m === newP) {
-        onset = i;
-        break;
-      }
-    }
+    const onset = firstDayLedBy(modelUse, u, newP, recentFrom, d) ?? recentFrom;
     out.findings.push(
       makeFinding(ctx, {
         detector: 'model_shift',
@@ -102,4 +95,18 @@ function sum(m: Map<number, number>): number {
   let s = 0;
   for (const v of m.values()) s += v;
   return s;
+}
+
+/** The first day in [from, to] on which the model carried most of the user's requests (the first listed wins a tie). */
+function firstDayLedBy(mu: ModelUse, u: number, model: number, from: number, to: number): number | null {
+  let k = mu.start[u];
+  const end = mu.start[u + 1];
+  while (k < end && mu.d[k] < from) k++;
+  while (k < end && mu.d[k] <= to) {
+    const day = mu.d[k];
+    let top = k;
+    for (k++; k < end && mu.d[k] === day; k++) if (mu.requests[k] > mu.requests[top]) top = k;
+    if (mu.m[top] === model) return day;
+  }
+  return null;
 }
