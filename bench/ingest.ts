@@ -1,7 +1,8 @@
 /**
  * bench/ingest: 1,000,000 usage events from simulator-shaped JSON pages through the real
- * parse → validate → normalise → key → upsert path (with the usage_daily pre-aggregate), against a
- * raw better-sqlite3 insert loop of the same rows into the same table, in the same run.
+ * parse → validate → normalise → key → upsert path (with the usage_daily pre-aggregate and its API
+ * rollups, store/usage-daily.ts), against a raw better-sqlite3 insert loop of the same rows into
+ * the same table, in the same run.
  * Then: the API calls one hourly collection of a 500-user team makes, against the lower bound.
  */
 import fs from 'node:fs';
