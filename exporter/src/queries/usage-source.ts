@@ -1,7 +1,8 @@
 /**
  * Picks the smallest table that can answer a usage question. usage_team_daily (day, model) and
- * usage_user_daily (day, email) are trigger-kept rollups (store/schema/003); usage_daily has both
- * dimensions and is only used when a query needs a person AND a model.
+ * usage_user_daily (day, email) are rollups of usage_daily kept in step by its only writer,
+ * store/usage-daily.ts; usage_daily has both dimensions and is only used when a query needs a person
+ * AND a model.
  */
 export interface UsageSource {
   table: string;
