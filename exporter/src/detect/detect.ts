@@ -21,7 +21,8 @@ import { savings } from './savings';
 import type { DetectionSettings } from './settings';
 import type { DetectionResult, Finding, Severity, Signal } from './types';
 
-const DAILY_DETECTORS = [capSpendCycle, capRequestsDay, capTokensDay, zscore, spendSpike, cycleOutlier, costPerRequest, sustainedHigh, sustainedTeam, modelShift, drift, planExhausted, usersLimited, teamBudget];
+/** The detectors a pass runs over its evaluated days, in order (exported for per-detector timings in bench/detect-speed). */
+export const DAILY_DETECTORS = [capSpendCycle, capRequestsDay, capTokensDay, zscore, spendSpike, cycleOutlier, costPerRequest, sustainedHigh, sustainedTeam, modelShift, drift, planExhausted, usersLimited, teamBudget];
 
 /** Detection over facts, pure: the same facts, settings and instant always give the same result. */
 export function detect(facts: Facts, settings: DetectionSettings, nowMs: number): DetectionResult {

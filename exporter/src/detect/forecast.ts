@@ -1,6 +1,6 @@
 import { addDays } from '../domain/time';
 import { type Ctx, cycleSpan, micro, seriesSum } from './context';
-import { linearFit, upperMedian } from './stats';
+import { type LinearFit, linearFit, upperMedian } from './stats';
 import type { Forecast, SubjectKind } from './types';
 
 /**
@@ -15,39 +15,41 @@ export function forecasts(ctx: Ctx): Forecast[] {
   const out: Forecast[] = [];
   const { users, groups, spend, usageBased } = ctx.facts;
   for (let u = 0; u < users.length; u++) {
-    const series = spend.subarray(u * ctx.nDays, (u + 1) * ctx.nDays);
-    const f = project(ctx, series, span);
-    if (f.toDateMicro <= 0 && f.forecastMicro <= 0) continue;
-    let exhaustionDay: string | null = null;
-    let exhausted = false;
-    for (let i = span.startIdx; i <= ctx.today && !exhausted; i++)
+    const p = project(ctx, spend.subarray(u * ctx.nDays, (u + 1) * ctx.nDays), span, 'user', users[u].email, users[u].groupIdx);
+    if (p.toDateMicro <= 0 && p.forecastMicro <= 0) continue;
+    const f = p.forecast;
+    f.includedMicro = allowance;
+    for (let i = span.startIdx; i <= ctx.today && !f.exhausted; i++)
       if (usageBased[u * ctx.nDays + i] > 0) {
-        exhaustionDay = ctx.facts.days[i];
-        exhausted = true;
+        f.exhaustionDay = ctx.facts.days[i];
+        f.exhausted = true;
       }
-    if (!exhausted && allowance !== null) exhaustionDay = f.crossing(allowance);
-    out.push({ ...f.base, subject: 'user', email: users[u].email, ...groupOf(ctx, users[u].groupIdx), includedMicro: allowance, exhaustionDay, exhausted });
+    if (!f.exhausted && allowance !== null) f.exhaustionDay = crossingDay(ctx, p, allowance);
+    out.push(f);
   }
-  groups.forEach((_, g) => {
-    const f = project(ctx, ctx.groupDaily[g], span);
-    out.push({ ...f.base, subject: 'group', email: null, ...groupOf(ctx, g), includedMicro: null, exhaustionDay: null, exhausted: false });
-  });
-  const t = project(ctx, ctx.teamDaily, span);
-  out.push({ ...t.base, subject: 'team', email: null, groupId: null, groupName: null, includedMicro: null, exhaustionDay: null, exhausted: false });
+  groups.forEach((_, g) => out.push(project(ctx, ctx.groupDaily[g], span, 'group', null, g).forecast));
+  out.push(project(ctx, ctx.teamDaily, span, 'team', null, -1).forecast);
   return out;
 }
 
-type Base = Omit<Forecast, 'subject' | 'email' | 'groupId' | 'groupName' | 'includedMicro' | 'exhaustionDay' | 'exhausted'>;
-
-function groupOf(ctx: Ctx, g: number): { groupId: string | null; groupName: string | null } {
-  return g >= 0 ? { groupId: ctx.facts.groups[g].id, groupName: ctx.facts.groups[g].name } : { groupId: null, groupName: null };
+/** A projection: the figures a forecast shows, plus what crossingDay needs to walk the line forward. */
+interface Projection {
+  forecast: Forecast;
+  toDateMicro: number;
+  forecastMicro: number;
+  completeToDate: number;
+  remaining: number;
+  fit: LinearFit;
+  from: number; // day index of the fit's x = 0
+  n: number; // points in the fit
 }
 
-function project(
-  ctx: Ctx,
-  series: Float64Array,
-  span: ReturnType<typeof cycleSpan>,
-): { base: Base; toDateMicro: number; forecastMicro: number; crossing: (amount: number) => string | null } {
+/** The fitted run rate on day index d (never below zero); 0 without data. No closure per subject: 10,000 users a pass. */
+function predicted(p: Pick<Projection, 'fit' | 'from' | 'n'>, d: number): number {
+  return p.n === 0 ? 0 : Math.max(0, p.fit.intercept + p.fit.slope * (d - p.from));
+}
+
+function project(ctx: Ctx, series: Float64Array, span: ReturnType<typeof cycleSpan>, subject: SubjectKind, email: string | null, g: number): Projection {
   const { lookbackDays, rangeZ } = ctx.settings.forecast;
   const lastComplete = ctx.today - 1;
   const from = Math.max(0, lastComplete - lookbackDays + 1);
@@ -56,20 +58,26 @@ function project(
   const n = ys.length;
   const daysTotal = Math.round((span.cycle.endMs - span.cycle.startMs) / 86_400_000);
   const remaining = daysTotal - (ctx.today - span.startIdx); // today..cycle end, inclusive
-  const pred = (d: number) => (n === 0 ? 0 : Math.max(0, fit.intercept + fit.slope * (d - from)));
+  const line = { fit, from, n };
   const completeToDate = seriesSum(series, span.startIdx, lastComplete);
   const toDateMicro = seriesSum(series, span.startIdx, ctx.today);
   let future = 0;
   let offsets = 0; // Σ (x_future − x̄) for the slope's share of the interval
   for (let k = 0; k < remaining; k++) {
-    future += pred(ctx.today + k);
+    future += predicted(line, ctx.today + k);
     offsets += ctx.today + k - from - (n - 1) / 2;
   }
   let sxx = 0;
   for (let i = 0; i < n; i++) sxx += (i - (n - 1) / 2) ** 2;
   const se = fit.residualSd * Math.sqrt(remaining + (n > 0 ? remaining ** 2 / n : 0) + (sxx > 0 ? offsets ** 2 / sxx : 0));
   const forecastMicro = Math.max(toDateMicro, completeToDate + future);
-  const base: Base = {
+  // One literal with every field (no spreads): 10,000 of these a pass.
+  const group = g >= 0 ? ctx.facts.groups[g] : null;
+  const forecast: Forecast = {
+    subject,
+    email,
+    groupId: group ? group.id : null,
+    groupName: group ? group.name : null,
     cycleStartDay: span.startDay,
     cycleEndDay: span.endDay,
     asOfDay: ctx.facts.days[Math.max(0, lastComplete)],
@@ -80,17 +88,22 @@ function project(
     lowMicro: Math.round(Math.max(toDateMicro, forecastMicro - rangeZ * se)),
     highMicro: Math.round(forecastMicro + rangeZ * se),
     dailyRateMicro: Math.round(remaining > 0 ? future / remaining : 0),
+    includedMicro: null,
+    exhaustionDay: null,
+    exhausted: false,
   };
-  const crossing = (amount: number): string | null => {
-    if (toDateMicro >= amount) return ctx.facts.days[ctx.today];
-    let cum = completeToDate;
-    for (let k = 0; k < remaining; k++) {
-      cum += pred(ctx.today + k);
-      if (cum >= amount) return addDays(ctx.facts.days[ctx.today], k);
-    }
-    return null;
-  };
-  return { base, toDateMicro, forecastMicro, crossing };
+  return { forecast, toDateMicro, forecastMicro, completeToDate, remaining, fit, from, n };
+}
+
+/** The day the projected cycle-to-date spend reaches `amount` (today if it already has), or null within the cycle. */
+function crossingDay(ctx: Ctx, p: Projection, amount: number): string | null {
+  if (p.toDateMicro >= amount) return ctx.facts.days[ctx.today];
+  let cum = p.completeToDate;
+  for (let k = 0; k < p.remaining; k++) {
+    cum += predicted(p, ctx.today + k);
+    if (cum >= amount) return addDays(ctx.facts.days[ctx.today], k);
+  }
+  return null;
 }
 
 /**

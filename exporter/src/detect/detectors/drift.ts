@@ -20,13 +20,21 @@ export function drift(ctx: Ctx): DetectorOutput {
   if (from < 0) return out;
   const lastWeekTeam = teamSum(ctx, d - 6, d);
   const minGrowth = minWeeklyGrowthPercent / 100;
-  const check = (spend: ArrayLike<number>, requests: ArrayLike<number>, listPrice: () => ArrayLike<number>, who: { u?: number; g?: number }, name: string) => {
-    const w = Array.from({ length: weeks }, (_, j) => seriesSum(spend, from + 7 * j, from + 7 * j + 6));
-    const r = Array.from({ length: weeks }, (_, j) => seriesSum(requests, from + 7 * j, from + 7 * j + 6));
-    if (w[0] < micro(minWeeklySpendUsd) || w[0] <= 0 || r.some((x) => x < minRequests)) return;
+  const minWeekly = micro(minWeeklySpendUsd);
+  // Runs for every person with history (10,000 a pass): plain loops over the series, and the list
+  // price only for the few who pass the cheap checks.
+  const check = (spend: Float64Array, requests: Float64Array, members: readonly number[], who: { u?: number; g?: number }, name: string) => {
+    const w = new Array<number>(weeks);
+    const r = new Array<number>(weeks);
+    for (let j = 0; j < weeks; j++) {
+      w[j] = seriesSum(spend, from + 7 * j, from + 7 * j + 6);
+      r[j] = seriesSum(requests, from + 7 * j, from + 7 * j + 6);
+      if (r[j] < minRequests) return;
+    }
+    if (w[0] < minWeekly || w[0] <= 0) return;
     // Cheap pre-check (most people): no rise in raw $/request from the first week to the last.
     if (!(w[weeks - 1] / r[weeks - 1] > w[0] / r[0])) return;
-    const trend = weightedLogTrend(spend, requests, from, d, listPrice());
+    const trend = weightedLogTrend(spend, requests, from, d, listPrice(members));
     if (trend === null) return;
     const growth = Math.exp(7 * trend.slope) - 1;
     const cpr = w.map((x, j) => x / r[j]);
@@ -69,7 +77,7 @@ export function drift(ctx: Ctx): DetectorOutput {
   };
   const list = new Float64Array(ctx.nDays);
   /** What the members' requests would have cost at those prices, per day (into `list`). */
-  const listPrice = (members: Iterable<number>) => () => {
+  const listPrice = (members: readonly number[]) => {
     const mSpend = prices();
     list.fill(0);
     for (const u of members)
@@ -82,16 +90,17 @@ export function drift(ctx: Ctx): DetectorOutput {
   const groupRequests = groups.map(() => new Float64Array(ctx.nDays));
   const groupMembers: number[][] = groups.map(() => []);
   for (let u = 0; u < users.length; u++) {
-    const own = { spend: spend.subarray(u * ctx.nDays, (u + 1) * ctx.nDays), requests: requests.subarray(u * ctx.nDays, (u + 1) * ctx.nDays) };
+    const base = u * ctx.nDays;
     const g = users[u].groupIdx;
     if (g >= 0) {
       groupMembers[g].push(u);
-      for (let i = 0; i < ctx.nDays; i++) groupRequests[g][i] += own.requests[i];
+      const into = groupRequests[g];
+      for (let i = 0; i < ctx.nDays; i++) into[i] += requests[base + i];
     }
     const first = firstSpendDay(ctx, u);
     if (first < 0 || first > from) continue;
-    check(own.spend, own.requests, listPrice([u]), { u }, users[u].name);
+    check(spend.subarray(base, base + ctx.nDays), requests.subarray(base, base + ctx.nDays), [u], { u }, users[u].name);
   }
-  groups.forEach((g, gi) => check(ctx.groupDaily[gi], groupRequests[gi], listPrice(groupMembers[gi]), { g: gi }, g.name));
+  groups.forEach((g, gi) => check(ctx.groupDaily[gi], groupRequests[gi], groupMembers[gi], { g: gi }, g.name));
   return out;
 }
