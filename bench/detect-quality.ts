@@ -174,7 +174,9 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS, seeds:
   const spikes: { seed: number; magnitude: number; detector_ratio: number; weekday: boolean; caught: boolean }[] = [];
   const t0 = Date.now();
   let done = 0;
+  const perSeed: { seed: number; alerts: number; true_positives: number; anomalies: number; caught: number }[] = [];
   for (const seed of seeds) {
+    const before = { alerts, truePositives, injected, caught };
     const sim = createSimulation({ seed, users: USERS, historyDays: HISTORY_DAYS, endDay: END_DAY, scenario: 'default' });
     const db = loadStore(sim);
     const from = addDays(sim.endDay, -(BACKTEST_DAYS - 1));
@@ -215,6 +217,7 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS, seeds:
         if (found.some((f) => f.detector === d)) per[d].caught++;
       }
     }
+    perSeed.push({ seed, alerts: alerts - before.alerts, true_positives: truePositives - before.truePositives, anomalies: injected - before.injected, caught: caught - before.caught });
     console.error(
       `  seed ${seed} (${done + 1}/${seeds.length}, ${((Date.now() - t0) / 1000).toFixed(1)} s): ${result.alerts.length} alerts; so far precision ${ratio(truePositives, alerts)}, recall ${ratio(caught, injected)} (${alerts - truePositives} false alarms, ${injected - caught} misses)`,
     );
@@ -249,6 +252,7 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS, seeds:
     overall: { precision, recall, f1: f1(precision, recall) },
     detectors,
     kinds,
+    per_seed: perSeed,
     false_positives: falsePositives,
     false_alarms: falseAlarms,
     spikes,
