@@ -71,6 +71,20 @@ describe('runDetectionCycle', () => {
     expect(listIncidents(db).map((i) => i.status)).toEqual(['detected', 'resolved']);
   });
 
+  it('prunes findings of runs older than the retention, keeping incidents', async () => {
+    const detect = scripted([[finding()]]);
+    const day = 86_400_000;
+    const runsWithFindings = () => db.prepare('SELECT DISTINCT run_id FROM findings ORDER BY run_id').pluck().all();
+    const r1 = await runDetectionCycle(db, { nowMs: T0, detect, clock: () => T0 });
+    await runDetectionCycle(db, { nowMs: T0 + 29 * day, detect, clock: () => T0 + 29 * day });
+    expect(runsWithFindings()).toEqual([r1.runId, r1.runId + 1]);
+    const r3 = await runDetectionCycle(db, { nowMs: T0 + 31 * day, detect, clock: () => T0 + 31 * day });
+    // The first run started 31 days before the third: its findings go, the later ones stay.
+    expect(runsWithFindings()).toEqual([r1.runId + 1, r3.runId]);
+    expect(listDetectionRuns(db)).toHaveLength(3);
+    expect(listIncidents(db)).toHaveLength(1);
+  });
+
   it('uses explicit settings over the saved ones', async () => {
     updateSettings(db, { autoResolveAfterRuns: 5 });
     const detect = scripted([[finding()], []]);

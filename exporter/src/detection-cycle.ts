@@ -5,7 +5,9 @@ import type { DetectionResult } from './detect/types';
 import { pollSilences, type SilencePollResult } from './incidents/alertmanager';
 import {
   failDetectionRun,
+  FINDINGS_RETENTION_MS,
   finishDetectionRun,
+  pruneFindings,
   replaceSignals,
   saveFindings,
   saveOutputs,
@@ -79,6 +81,7 @@ export async function runDetectionCycle(db: Db, opts: DetectionCycleOptions): Pr
     const changes = reconcile(loadOpenIncidents(db), result.findings, { autoResolveRuns: settings.autoResolveAfterRuns }, nowMs);
     const a = applyChanges(db, changes, runId);
     saveFindings(db, runId, result.findings, a.incidentByKey);
+    pruneFindings(db, started - FINDINGS_RETENTION_MS);
     replaceSignals(db, runId, result.signals);
     saveOutputs(db, runId, result, nowMs);
     const openAfter = (db.prepare(`SELECT COUNT(*) AS n FROM incidents WHERE status <> 'resolved'`).get() as { n: number }).n;

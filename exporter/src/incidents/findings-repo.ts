@@ -61,6 +61,18 @@ export function saveFindings(db: Db, runId: number, findings: readonly Finding[]
   );
 }
 
+/**
+ * Findings of detection runs that started more than this long before the current run are pruned:
+ * every run records every finding (notifying or not) and runs hourly, so without a bound the table
+ * grows by thousands of rows an hour on a large team. Incidents and their events are kept.
+ */
+export const FINDINGS_RETENTION_MS = 30 * 86_400_000;
+
+/** Deletes the findings of runs that started before `beforeMs`; returns how many rows went. */
+export function pruneFindings(db: Db, beforeMs: number): number {
+  return db.prepare('DELETE FROM findings WHERE run_id IN (SELECT id FROM detection_runs WHERE started_ms < ?)').run(beforeMs).changes;
+}
+
 /** Replaces the latest signals with this run's. */
 export function replaceSignals(db: Db, runId: number, signals: readonly Signal[]): void {
   db.prepare('DELETE FROM signals').run();
