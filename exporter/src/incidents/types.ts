@@ -1,4 +1,4 @@
-import type { DetectorId, FindingUnit, Severity, SubjectKind } from '../detect/types';
+import type { Finding, Severity } from '../detect/types';
 
 /**
  * Lifecycle: detected → alerted → acknowledged → resolved. Status only moves forward; acknowledge and
@@ -9,24 +9,11 @@ export const STATUS_ORDER: Record<IncidentStatus, number> = { detected: 0, alert
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
-export interface Incident {
+/** An incident carries the evidence of the latest finding that opened or escalated it. */
+export interface Incident
+  extends Pick<Finding, 'key' | 'detector' | 'severity' | 'subject' | 'email' | 'groupId' | 'groupName' | 'models' | 'day' | 'message' | 'value' | 'baseline' | 'threshold' | 'unit' | 'onsetMs'> {
   id: number;
-  key: string;
-  detector: DetectorId;
-  severity: Severity;
-  subject: SubjectKind;
-  email: string | null;
-  groupId: string | null;
-  groupName: string | null;
-  models: string[];
-  day: string;
-  message: string;
-  value: number;
-  baseline: number | null;
-  threshold: number;
-  unit: FindingUnit;
   status: IncidentStatus;
-  onsetMs: number;
   detectedMs: number;
   alertedMs: number | null;
   acknowledgedMs: number | null;
