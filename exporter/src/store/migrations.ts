@@ -11,7 +11,8 @@ export interface Migration {
   sql: string;
 }
 
-// One file per migration in schema/, listed here in order.
+// One file per migration in schema/, listed here in order (version 2 was never used; gaps are harmless:
+// a database records the highest version applied).
 import { foundation } from './schema/001-foundation';
 import { apiRollups } from './schema/003-api-rollups';
 import { runWaits } from './schema/004-run-waits';
