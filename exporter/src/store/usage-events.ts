@@ -165,22 +165,15 @@ export function insertEventColumns(db: Db, batches: readonly EventColumns[]): nu
   let lastDayNo = NaN;
   let lastDay = '';
   let inserted = 0;
-  // The delta of each (email, model) string-table pair, for the current batch and day: a number
-  // lookup instead of DailyDeltas' string lookups.
-  let cached = new Map<number, Float64Array>();
-  let cachedBatch = -1;
   for (let k = 0; k < order.length; k++) {
     const p = order[k];
-    const b = Math.floor(p / BATCH_STRIDE);
-    const { nums: v, strings } = batches[b];
+    const { nums: v, strings } = batches[Math.floor(p / BATCH_STRIDE)];
     const o = (p % BATCH_STRIDE) * WIDTH;
     const ts = v[o + C_TS];
     const dayNo = Math.floor(ts / DAY_MS);
-    if (dayNo !== lastDayNo || b !== cachedBatch) {
-      if (dayNo !== lastDayNo) lastDay = utcDay(dayNo * DAY_MS);
+    if (dayNo !== lastDayNo) {
       lastDayNo = dayNo;
-      cachedBatch = b;
-      cached = new Map();
+      lastDay = utcDay(dayNo * DAY_MS);
     }
     const flags = v[o + C_FLAGS];
     const email = strings[v[o + C_EMAIL]];
@@ -194,10 +187,7 @@ export function insertEventColumns(db: Db, batches: readonly EventColumns[]): nu
     );
     if (info.changes !== 1) continue;
     inserted++;
-    const pair = v[o + C_EMAIL] * strings.length + v[o + C_MODEL];
-    let sums = cached.get(pair);
-    if (sums === undefined) cached.set(pair, (sums = deltas.sums(lastDay, email, model)));
-    add(sums, v, o);
+    add(deltas.sums(lastDay, email, model), v, o);
   }
   deltas.write(db);
   return inserted;
