@@ -2,8 +2,7 @@
  * bench/ingest: 1,000,000 usage events from simulator-shaped JSON pages through the real
  * parse → validate → normalise → key → upsert path (with the usage_daily pre-aggregate and its API
  * rollups, store/usage-daily.ts), against a raw better-sqlite3 insert loop of the same rows into
- * the same table, in the same run. Parsing runs on the second core (cursor/page-parser.ts) while
- * the main thread inserts; the timing covers both, from the first page's text to the last commit.
+ * the same table, in the same run.
  * Then: the API calls one hourly collection of a 500-user team makes, against the lower bound.
  */
 import fs from 'node:fs';
@@ -11,17 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { parseUsageEventsPage } from '../exporter/src/cursor/normalize';
-import { WorkerPageParser, type ParsedEventsPage } from '../exporter/src/cursor/page-parser';
+import type { UsageEvent } from '../exporter/src/domain/records';
 import { openDb } from '../exporter/src/store/db';
 import { EventKeyer } from '../exporter/src/store/event-key';
-import { insertEventColumns, type EventColumns } from '../exporter/src/store/usage-events';
+import { insertUsageEvents } from '../exporter/src/store/usage-events';
 import { createSimulation } from '../exporter/src/simulator/simulation';
 import { hourlyCollectionCalls } from './_collection-calls';
 
 const TARGET_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 1_000_000);
 const PAGE_SIZE = 1000;
-/** Pages queued to the parse worker ahead of the one being awaited: enough to cover a window's insert. */
-const LOOKAHEAD = 32;
 
 interface Page {
   day: string;
@@ -85,40 +82,23 @@ export async function run(): Promise<Record<string, number>> {
   const { pages, events, users } = buildPages();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ingest-'));
   try {
-    // Ours: JSON text → parse/validate/normalise → natural key (parse worker) → upsert +
-    // pre-aggregate (this thread). Like the collector, the pages of one window (a day) are
-    // committed in one transaction after its last page, and nothing of a window is kept once it
-    // is committed. The worker parses up to LOOKAHEAD pages ahead while this thread inserts.
+    // Ours: JSON text → parse/validate/normalise → natural key → upsert + pre-aggregate. Like the
+    // collector, the pages of one window (a day) are committed in one transaction after its last
+    // page, and nothing of a window is kept once it is committed.
     const db = tempDb(dir, 'ours');
-    const write = db.transaction((batches: EventColumns[]) => insertEventColumns(db, batches));
-    // Started once, like the exporter's: its start-up is not part of each ingest.
-    const parser = new WorkerPageParser();
-    await parser.ready();
+    const write = db.transaction((evs: UsageEvent[]) => insertUsageEvents(db, evs, new EventKeyer()));
     let bar = progress('ours   ', events);
     let done = 0;
     const t0 = process.hrtime.bigint();
-    const queued: Promise<ParsedEventsPage>[] = [];
-    let next = 0;
-    const queueUpTo = (end: number) => {
-      for (; next < Math.min(end, pages.length); next++) {
-        queued.push(parser.parse(pages[next].json, next === 0 || pages[next - 1].day !== pages[next].day));
-      }
-    };
-    let first = 0;
     for (const window of windows(pages)) {
-      const batches: EventColumns[] = [];
-      for (let i = first; i < first + window.length; i++) {
-        queueUpTo(i + LOOKAHEAD);
-        batches.push((await queued[i]).columns);
-        delete queued[i];
-      }
-      first += window.length;
-      done += write(batches);
+      const pending: UsageEvent[] = [];
+      for (const page of window) for (const e of parseUsageEventsPage(page.json).events) pending.push(e);
+      write(pending);
+      done += pending.length;
       bar.update(done);
     }
     const oursSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     bar.stop();
-    await parser.close();
     const stored = (db.prepare('SELECT COUNT(*) AS n FROM usage_events').get() as { n: number }).n;
     db.close();
     if (stored !== events) throw new Error(`ingest stored ${stored} of ${events} events`);
