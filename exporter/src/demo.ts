@@ -1,4 +1,5 @@
 import { loadConfig } from './config';
+import { DAY_MS } from './domain/time';
 import { serve, type ServeHandle } from './server';
 import { startSimulator } from './simulator/server';
 
@@ -44,7 +45,9 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<Ser
       `Cursor usage exporter demo: ${DEMO.users} simulated users, ${DEMO.historyDays} days of history, a few injected anomalies.`,
       `  metrics   ${base}/metrics`,
       `  health    ${base}/healthz   ready: ${base}/readyz (ready once the first backfill finishes, a few seconds)`,
-      `  API docs  ${base}/docs   (JSON API under ${base}/api/v1, e.g. ${base}/api/v1/tables/top-spenders)`,
+      `  API docs  ${base}/docs`,
+      // Grafana always sends from/to (ms); a human gets a ready-made 30-day example.
+      `  JSON API  ${base}/api/v1/tables/top-spenders?from=${Date.now() - 30 * DAY_MS}&to=${Date.now()}`,
       `  simulator ${sim.url} (key ${DEMO.key})`,
       `  database  ${handle.config.databasePath}`,
       'Ctrl-C to stop.',
