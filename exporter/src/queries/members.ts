@@ -72,13 +72,14 @@ const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members
 const USAGE = (model: boolean) => `SELECT m.email, SUM(u.charged_micro), SUM(u.requests), SUM(u.events), SUM(u.cache_read_tokens)
   FROM members m CROSS JOIN ${model ? 'usage_daily' : 'usage_user_daily'} u ON u.email = m.email AND u.day BETWEEN ? AND ? ${model ? 'AND u.model = ?' : ''}
   GROUP BY m.email`;
-const ACTIVITY = `SELECT m.email, COUNT(*), SUM(d.agent_requests), SUM(d.lines_added), SUM(d.accepts), SUM(d.applies), MAX(d.day)
-  FROM members m CROSS JOIN daily_usage d ON d.email = m.email AND d.day BETWEEN ? AND ? AND d.is_active = 1 GROUP BY m.email`;
-// Most used model = most agent requests on active days; ties go to the first model by name.
-const TOP_MODEL = `SELECT m.email, (SELECT d.most_used_model FROM daily_usage d
-    WHERE d.email = m.email AND d.day BETWEEN ? AND ? AND d.is_active = 1 AND d.most_used_model IS NOT NULL
-    GROUP BY d.most_used_model ORDER BY SUM(d.agent_requests) DESC, d.most_used_model LIMIT 1) AS model
-  FROM members m`;
+// Most used model = most agent requests on active days; ties go to the first model by name. Asked
+// per member inside the activity walk (someone without active days has none), which saves a
+// second pass over members.
+const ACTIVITY = `SELECT m.email, COUNT(*), SUM(d.agent_requests), SUM(d.lines_added), SUM(d.accepts), SUM(d.applies), MAX(d.day),
+    (SELECT t.most_used_model FROM daily_usage t
+      WHERE t.email = m.email AND t.day BETWEEN ?1 AND ?2 AND t.is_active = 1 AND t.most_used_model IS NOT NULL
+      GROUP BY t.most_used_model ORDER BY SUM(t.agent_requests) DESC, t.most_used_model LIMIT 1)
+  FROM members m CROSS JOIN daily_usage d ON d.email = m.email AND d.day BETWEEN ?1 AND ?2 AND d.is_active = 1 GROUP BY m.email`;
 const SPEND = `SELECT email, total_micro, included_micro, on_demand_micro, effective_limit_dollars
   FROM spend_snapshots WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots)`;
 
@@ -92,8 +93,7 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   const all = (sql: string, ...params: unknown[]) => db.prepare(sql).raw().all(...params) as Row[];
   const people = all(PEOPLE);
   const usage = byEmail(all(USAGE(model !== undefined), ...range, ...(model !== undefined ? [model] : [])));
-  const activity = byEmail(all(ACTIVITY, ...range));
-  const topModel = new Map(all(TOP_MODEL, ...range) as [string, string][]);
+  const activity = byEmail(all(ACTIVITY, { 1: window.fromDay, 2: window.toDay }));
   const spend = byEmail(all(SPEND));
   const cycle = currentCycle(db, nowMs);
   // The plan-exhaustion digest is the one definition (daily usage, usage events and on-demand spend).
@@ -121,7 +121,7 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
       accepts: (a?.[4] as number) ?? 0,
       applies: (a?.[5] as number) ?? 0,
       lastActiveDay: (a?.[6] as string) ?? null,
-      mostUsedModel: topModel.get(e) ?? null,
+      mostUsedModel: (a?.[7] as string | null) ?? null,
       cycleSpendMicro: (s?.[1] as number) ?? null,
       includedMicro: (s?.[2] as number) ?? null,
       onDemandMicro: (s?.[3] as number) ?? null,
