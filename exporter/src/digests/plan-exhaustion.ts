@@ -41,32 +41,20 @@ export function planExhaustion(db: Db, nowMs: number, emails: ReadonlySet<string
     if (!u) users.set(email, (u = { email, name: null, firstDay: null, dayOfCycle: null, usageBasedRequests: 0, onDemandMicro: 0 }));
     return u;
   };
-  const earliest = (u: ExhaustedUser, day: string) => {
-    if (u.firstDay === null || day < u.firstDay) u.firstDay = day;
-  };
 
-  const fromDaily = db
-    .prepare(
-      `SELECT email, MIN(day) AS first, SUM(usage_based_reqs) AS n FROM daily_usage
-       WHERE day BETWEEN ? AND ? AND usage_based_reqs > 0 GROUP BY email`,
-    )
-    .all(cycle.startDay, to) as { email: string; first: string; n: number }[];
-  for (const r of fromDaily.filter((x) => inScope(x.email))) {
-    const u = touch(r.email);
-    earliest(u, r.first);
-    u.usageBasedRequests = r.n;
-  }
-  const fromEvents = db
-    .prepare(
-      `SELECT email, MIN(day) AS first, SUM(usage_based_events) AS n FROM usage_daily
-       WHERE day BETWEEN ? AND ? AND usage_based_events > 0 GROUP BY email`,
-    )
-    .all(cycle.startDay, to) as { email: string; first: string; n: number }[];
-  for (const r of fromEvents.filter((x) => inScope(x.email))) {
-    const u = touch(r.email);
-    earliest(u, r.first);
-    // Both sources count the same requests; keep the larger rather than adding them.
-    u.usageBasedRequests = Math.max(u.usageBasedRequests, r.n);
+  // Daily usage and usage events count the same usage-based requests; keep the larger rather than adding them.
+  for (const [table, column] of [['daily_usage', 'usage_based_reqs'], ['usage_daily', 'usage_based_events']] as const) {
+    const rows = db
+      .prepare(
+        `SELECT email, MIN(day) AS first, SUM(${column}) AS n FROM ${table}
+         WHERE day BETWEEN ? AND ? AND ${column} > 0 GROUP BY email`,
+      )
+      .all(cycle.startDay, to) as { email: string; first: string; n: number }[];
+    for (const r of rows.filter((x) => inScope(x.email))) {
+      const u = touch(r.email);
+      if (u.firstDay === null || r.first < u.firstDay) u.firstDay = r.first;
+      u.usageBasedRequests = Math.max(u.usageBasedRequests, r.n);
+    }
   }
   const onDemand = db
     .prepare(
