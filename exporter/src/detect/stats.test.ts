@@ -1,4 +1,13 @@
-import { binomialUpperTail, weightedLogTrend } from './stats';
+import { binomialUpperTail, median, weightedLogTrend } from './stats';
+
+describe('median', () => {
+  it('takes the middle element, or the mean of the middle two, of unsorted input', () => {
+    expect(median([])).toBeNull();
+    expect(median([7])).toBe(7);
+    expect(median([9, 1, 5])).toBe(5);
+    expect(median([10, 2, 4, 30])).toBe(7); // numeric order, not string order (10 < 2 as text)
+  });
+});
 
 describe('binomialUpperTail', () => {
   it('matches hand-computed tails', () => {

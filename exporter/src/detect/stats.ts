@@ -15,6 +15,14 @@ export function sampleSd(xs: ArrayLike<number>): number {
   return Math.sqrt(ss / (xs.length - 1));
 }
 
+/** The usual median: the middle element, or the mean of the two middle ones for even n; null when empty. */
+export function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = Float64Array.from(xs).sort(); // numeric sort without a comparator call per compare
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 /** The reference's median: element floor(n/2) of the sorted list (the upper median for even n). */
 export function upperMedian(xs: number[]): number {
   if (xs.length === 0) return 0;

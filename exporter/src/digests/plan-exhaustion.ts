@@ -1,6 +1,7 @@
 import { MICROCENTS_PER_CENT } from '../domain/money';
 import type { Db } from '../store/db';
 import { spendCycleStart } from './spend';
+import { mean, median } from '../detect/stats';
 import { dayOfCycle, lastDataDay, resolveCycle, type CycleInfo } from '../store/cycle';
 
 export interface ExhaustedUser {
@@ -79,18 +80,16 @@ export function planExhaustion(db: Db, nowMs: number, emails: ReadonlySet<string
       days.push(u.dayOfCycle);
     }
   }
-  days.sort((a, b) => a - b);
   const list = [...users.values()].sort(
     (a, b) => (a.dayOfCycle ?? Infinity) - (b.dayOfCycle ?? Infinity) || b.onDemandMicro - a.onDemandMicro || a.email.localeCompare(b.email),
   );
-  const mid = days.length >> 1;
   return {
     cycle,
     usersExhausted: list.length,
     totalActive: active.size,
     pctExhausted: active.size ? Math.round((list.length / active.size) * 100) : 0,
-    avgDays: days.length ? Math.round((days.reduce((a, b) => a + b, 0) / days.length) * 10) / 10 : null,
-    medianDays: days.length ? (days.length % 2 ? days[mid] : (days[mid - 1] + days[mid]) / 2) : null,
+    avgDays: days.length ? Math.round(mean(days) * 10) / 10 : null,
+    medianDays: median(days),
     users: list,
   };
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../store/db';
 import { MINUTE_MS } from '../domain/time';
+import { mean, median } from '../detect/stats';
 import type { Incident } from './types';
 
 /**
@@ -44,11 +45,8 @@ function span(from: number | null, to: number | null): number | null {
 
 function summarise(values: number[]): Mttx {
   if (values.length === 0) return { count: 0, meanMs: null, medianMs: null, meanMinutes: null };
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const medianMs = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  const meanMs = values.reduce((a, b) => a + b, 0) / values.length;
-  return { count: values.length, meanMs, medianMs, meanMinutes: meanMs / MINUTE_MS };
+  const meanMs = mean(values);
+  return { count: values.length, meanMs, medianMs: median(values), meanMinutes: meanMs / MINUTE_MS };
 }
 
 function setOf(list: readonly MttxInput[]): MttxSet {
