@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hashUser } from '../metrics/labels';
+import { hashUser } from '../domain/user-hash';
 import { openDb, type Db } from '../store/db';
 import { applyAlertmanagerWebhook, pollSilences } from './alertmanager';
 import { reconcile } from './reconcile';

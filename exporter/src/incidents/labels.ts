@@ -1,4 +1,4 @@
-import { hashUser } from '../metrics/labels';
+import { hashUser } from '../domain/user-hash';
 import type { Incident } from './types';
 
 /**
