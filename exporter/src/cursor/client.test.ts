@@ -1,37 +1,18 @@
 /** The client against a scripted stub server on 127.0.0.1: paging, chunking, auth, ETags. */
 import type { AnalyticsRow } from '../domain/records';
 import { DAY_MS } from '../domain/time';
-import type { ApiCallInfo, CursorApi, DailyUsageChunk, EtagCache, UsageEventPage } from './api';
+import type { CursorApi, DailyUsageChunk, EtagCache, UsageEventPage } from './api';
 import { createCursorClient, type CursorClientOptions } from './client';
 import { CursorError } from './errors';
-import { startStubCursor, type StubCursor } from './testing/stub-cursor';
+import { recordingClientOptions, useStubCursor, type ClientRecording } from './testing/test-client';
 
 const KEY = 'key_test';
-let stub: StubCursor;
-let calls: ApiCallInfo[];
-let sleeps: number[];
-
-beforeAll(async () => {
-  stub = await startStubCursor();
-});
-afterAll(async () => {
-  await stub.close();
-});
-beforeEach(() => stub.reset());
+const stub = useStubCursor();
+const rec: ClientRecording = { calls: [], sleeps: [], logs: [] };
+const { calls, sleeps } = rec;
 
 function client(extra: Partial<CursorClientOptions> = {}): CursorApi {
-  calls = [];
-  sleeps = [];
-  return createCursorClient({
-    adminKey: KEY,
-    baseUrl: stub.url,
-    userAgent: 'cursor-usage-exporter/test',
-    limits: { default: 1e6, usageEvents: 1e6, analyticsTeam: 1e6 },
-    sleep: async (ms) => void sleeps.push(ms),
-    random: () => 0.5,
-    onCall: (info) => calls.push(info),
-    ...extra,
-  });
+  return createCursorClient({ ...recordingClientOptions(stub.url, rec), ...extra });
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

@@ -1,45 +1,22 @@
 /** Retry, timeout and secrecy behaviour of the client, end to end against a stub on 127.0.0.1. */
 import Fastify, { type FastifyRequest } from 'fastify';
-import type { ApiCallInfo, CursorApi } from './api';
+import type { CursorApi } from './api';
 import { createCursorClient, type CursorClientOptions } from './client';
 import { CursorError } from './errors';
-import { startStubCursor, type StubCursor } from './testing/stub-cursor';
+import { recordingClientOptions, useStubCursor, type ClientRecording } from './testing/test-client';
 
 const KEY = 'crsr_0123456789abcdefSECRETSECRETSECRET0123456789abcdefSECRETSECRET';
 const KEY_B64 = Buffer.from(`${KEY}:`).toString('base64');
 const MEMBERS = { teamMembers: [{ id: 'user_a', email: 'a@acme.io' }] };
 
-let stub: StubCursor;
-let calls: ApiCallInfo[];
-let sleeps: number[];
-let logs: unknown[];
+const stub = useStubCursor();
+const rec: ClientRecording = { calls: [], sleeps: [], logs: [] };
+const { calls, sleeps, logs } = rec;
 let clock: number;
 
-beforeAll(async () => {
-  stub = await startStubCursor();
-});
-afterAll(async () => {
-  await stub.close();
-});
-beforeEach(() => stub.reset());
-
 function client(extra: Partial<CursorClientOptions> = {}): CursorApi {
-  calls = [];
-  sleeps = [];
-  logs = [];
   clock = Date.parse('2026-03-02T12:00:00.000Z');
-  return createCursorClient({
-    adminKey: KEY,
-    baseUrl: stub.url,
-    userAgent: 'test',
-    limits: { default: 1e6, usageEvents: 1e6, analyticsTeam: 1e6 },
-    sleep: async (ms) => void sleeps.push(ms),
-    now: () => clock,
-    random: () => 0.5,
-    onCall: (info) => calls.push(info),
-    logger: { warn: (obj, msg) => logs.push([obj, msg]) },
-    ...extra,
-  });
+  return createCursorClient({ ...recordingClientOptions(stub.url, rec), adminKey: KEY, now: () => clock, ...extra });
 }
 
 /** Never answers on its own; ends when the client gives up and closes the socket. */
