@@ -1,4 +1,3 @@
-import { Counter, Gauge } from 'prom-client';
 import { UNASSIGNED_GROUP } from './labels';
 import type { FamilyFactory } from './types';
 
@@ -25,33 +24,21 @@ interface IncidentRow {
  * engine's verdicts, one series per open incident. Labels: subject (user|group|team), user (empty
  * unless subject="user"), group (the user's billing group for users, the group for groups).
  */
-export const detectionFamily: FamilyFactory = ({ db, registry, userLabel }) => {
+export const detectionFamily: FamilyFactory = ({ db, userLabel, gauge, counter }) => {
   const labelNames = ['detector', 'subject', 'user', 'group'];
-  const signal = new Gauge({
-    name: 'cursor_detector_signal',
-    help: "Latest reading of each detector per subject, in the detector's unit (z-score in sigma, spike and outlier ratios, USD, requests, tokens); only subjects at >= 50% of their threshold.",
+  const signal = gauge(
+    'cursor_detector_signal',
+    "Latest reading of each detector per subject, in the detector's unit (z-score in sigma, spike and outlier ratios, USD, requests, tokens); only subjects at >= 50% of their threshold.",
     labelNames,
-    registers: [registry],
-  });
-  const threshold = new Gauge({
-    name: 'cursor_detector_threshold',
-    help: 'Threshold in force for each detector and subject, in the same unit as cursor_detector_signal.',
-    labelNames,
-    registers: [registry],
-  });
-  const open = new Gauge({
-    name: 'cursor_anomaly_open',
-    help: 'Open (unresolved) incidents by subject, detector and severity: 1 per open incident (more if several share these labels, e.g. per-model incidents).',
-    labelNames: ['detector', 'severity', 'subject', 'user', 'group'],
-    registers: [registry],
-  });
-  const opened = new Counter({
-    name: 'cursor_incidents_opened_total',
-    // No severity label: escalation rewrites an incident's severity, which would move counts between series.
-    help: 'Incidents ever opened, by detector.',
-    labelNames: ['detector'],
-    registers: [registry],
-  });
+  );
+  const threshold = gauge('cursor_detector_threshold', 'Threshold in force for each detector and subject, in the same unit as cursor_detector_signal.', labelNames);
+  const open = gauge(
+    'cursor_anomaly_open',
+    'Open (unresolved) incidents by subject, detector and severity: 1 per open incident (more if several share these labels, e.g. per-model incidents).',
+    ['detector', 'severity', 'subject', 'user', 'group'],
+  );
+  // No severity label: escalation rewrites an incident's severity, which would move counts between series.
+  const opened = counter('cursor_incidents_opened_total', 'Incidents ever opened, by detector.', ['detector']);
   const subjectLabels = (subject: string, email: string | null, groupName: string | null) => ({
     subject,
     user: email ? userLabel(email) : '',

@@ -1,4 +1,3 @@
-import { Gauge } from 'prom-client';
 import { dayStartMs } from '../domain/time';
 import { microToUsd } from '../domain/money';
 import type { BurnRate, Forecast, Savings } from '../detect/types';
@@ -9,9 +8,8 @@ import type { FamilyFactory } from './types';
  * Forecasts, budgets, burn rates and savings from the last successful detection run
  * (detection_outputs holds them as JSON, replaced every run).
  */
-export const forecastFamily: FamilyFactory = ({ db, registry, userLabel }) => {
+export const forecastFamily: FamilyFactory = ({ db, userLabel, gauge: g }) => {
   const subjectLabels = ['subject', 'user', 'group'];
-  const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
   const point = g('cursor_forecast_cycle_spend_usd', 'Forecast of the billing-cycle total spend per subject (user, group, team), in USD.', subjectLabels);
   const low = g('cursor_forecast_cycle_spend_low_usd', 'Lower end of the cycle spend forecast range, in USD.', subjectLabels);
   const high = g('cursor_forecast_cycle_spend_high_usd', 'Upper end of the cycle spend forecast range, in USD.', subjectLabels);

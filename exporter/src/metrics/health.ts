@@ -1,4 +1,3 @@
-import { Counter, Gauge } from 'prom-client';
 import type { FamilyFactory } from './types';
 
 interface RunRow {
@@ -12,9 +11,7 @@ interface RunRow {
  * calls and rows written (summed from the runs table, so they survive restarts), data freshness and
  * detection timing. An upstream outage shows here while every other series keeps its last value.
  */
-export const healthFamily: FamilyFactory = ({ db, registry }) => {
-  const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
-  const c = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers: [registry] });
+export const healthFamily: FamilyFactory = ({ db, gauge: g, counter: c }) => {
   const success = g('cursor_exporter_last_collect_success', 'Whether the last finished collection run succeeded completely (1) or failed or was partial (0).');
   const lastTs = g('cursor_exporter_last_collect_timestamp_seconds', 'When the last collection run finished (Unix seconds; 0 before the first run).');
   const lastOkTs = g('cursor_exporter_last_successful_collect_timestamp_seconds', 'When the last fully successful collection run finished (Unix seconds; 0 if none).');

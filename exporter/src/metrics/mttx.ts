@@ -1,4 +1,3 @@
-import { Gauge } from 'prom-client';
 import { DAY_MS } from '../domain/time';
 import { mttxReport, type Mttx } from '../incidents/mttx';
 import type { FamilyFactory } from './types';
@@ -12,8 +11,7 @@ export const MTTX_WINDOW_MS = 30 * DAY_MS;
  * the same report), so a dashboard and the API never disagree: MTTD = onset in the data → alerted,
  * MTTI = alerted → acknowledged, MTTR = onset → resolved.
  */
-export const mttxFamily: FamilyFactory = ({ db, registry }) => {
-  const g = (name: string, help: string) => new Gauge({ name, help, registers: [registry] });
+export const mttxFamily: FamilyFactory = ({ db, gauge: g }) => {
   const mttd = g('cursor_incident_mttd_seconds', 'Mean time to detect: onset in the data to alert sent, over incidents detected in the last 30 days, in seconds.');
   const mtti = g('cursor_incident_mtti_seconds', 'Mean time to acknowledge: alert sent to acknowledged, over incidents detected in the last 30 days, in seconds.');
   const mttr = g('cursor_incident_mttr_seconds', 'Mean time to resolve: onset in the data to resolved, over incidents detected in the last 30 days, in seconds.');

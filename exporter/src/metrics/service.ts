@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { Db } from '../store/db';
 import { detectionFamily } from './detection';
 import { forecastFamily } from './forecasts';
@@ -9,7 +9,7 @@ import { userLabeler } from './labels';
 import { mttxFamily } from './mttx';
 import { spendFamily } from './spend';
 import { teamFamily } from './team';
-import type { FamilyFactory, MetricFamily, RebuildInput } from './types';
+import type { FamilyDeps, FamilyFactory, MetricFamily, RebuildInput } from './types';
 import { usageFamily } from './usage';
 
 const gzip = promisify(gzipCb);
@@ -55,10 +55,15 @@ export function createMetricsService(db: Db, opts: MetricsOptions = {}): Metrics
   const now = opts.now ?? Date.now;
   // Our own registry, without prom-client's default Node metrics: those fail `promtool check metrics`.
   const registry = new Registry();
-  const deps = { db, registry, userLabel: userLabeler(opts.hashUsers ?? false) };
+  const deps: FamilyDeps = {
+    db,
+    userLabel: userLabeler(opts.hashUsers ?? false),
+    gauge: (name, help, labelNames = []) => new Gauge({ name, help, labelNames, registers: [registry] }),
+    counter: (name, help, labelNames = []) => new Counter({ name, help, labelNames, registers: [registry] }),
+  };
   const families: MetricFamily[] = factories(maxSeries).map((f) => f(deps));
 
-  const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
+  const g = deps.gauge;
   const buildInfo = g('cursor_exporter_build_info', 'Always 1; labels carry the exporter and Node.js versions.', ['version', 'nodejs_version']);
   buildInfo.set({ version: opts.version ?? 'unknown', nodejs_version: process.version }, 1);
   const familyOk = g('cursor_exporter_metrics_family_success', 'Whether each metric family group refilled from the store at the last rebuild (1/0).', ['family']);

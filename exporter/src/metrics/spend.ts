@@ -1,4 +1,3 @@
-import { Gauge } from 'prom-client';
 import { microToUsd } from '../domain/money';
 import { currentCycle, cycleStartDay } from './cycle';
 import { UNASSIGNED_GROUP } from './labels';
@@ -17,8 +16,7 @@ interface UserSpendRow {
  * Cycle-to-date spend gauges per user, billing group and model. They restart from zero with each
  * billing cycle, so use them for "where do we stand"; use the *_total counters for rate()/increase().
  */
-export const spendFamily: FamilyFactory = ({ db, registry, userLabel }) => {
-  const g = (name: string, help: string, labelNames: string[]) => new Gauge({ name, help, labelNames, registers: [registry] });
+export const spendFamily: FamilyFactory = ({ db, userLabel, gauge: g }) => {
   const userSpend = g('cursor_user_cycle_spend_usd', 'Spend this billing cycle per user, included plus on-demand, in USD.', ['user', 'group']);
   const userIncluded = g('cursor_user_cycle_included_spend_usd', 'Spend covered by included plan usage this billing cycle per user, in USD.', ['user', 'group']);
   const userOnDemand = g('cursor_user_cycle_on_demand_spend_usd', 'On-demand spend this billing cycle per user, in USD.', ['user', 'group']);

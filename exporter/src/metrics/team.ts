@@ -1,12 +1,9 @@
-import { Gauge } from 'prom-client';
 import { microToUsd } from '../domain/money';
 import { currentCycle, cycleStartDay } from './cycle';
 import type { FamilyFactory } from './types';
 
 /** Team and seats: who is on the team, who uses their seat, and what the current cycle costs in total. */
-export const teamFamily: FamilyFactory = ({ db, registry }) => {
-  const g = (name: string, help: string, labelNames: string[] = []) =>
-    new Gauge({ name, help, labelNames, registers: [registry] });
+export const teamFamily: FamilyFactory = ({ db, gauge: g }) => {
   const members = g('cursor_team_members', 'Team members (not removed) by role.', ['role']);
   const seats = g(
     'cursor_team_seats',

@@ -1,5 +1,5 @@
 import type { Db } from '../store/db';
-import type { Registry } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
 
 /**
  * What the pipeline hands to rebuild() after a collection or detection. Everything durable (runs,
@@ -17,9 +17,12 @@ export interface RebuildInput {
 /** What every family needs besides its own SQL. */
 export interface FamilyDeps {
   db: Db;
-  registry: Registry;
   /** Label value for a user: the lower-cased e-mail, or its stable hash when METRICS_HASH_USERS is on. */
   userLabel(email: string): string;
+  /** A gauge registered in the service's registry (families never see the registry itself). */
+  gauge(name: string, help: string, labelNames?: readonly string[]): Gauge;
+  /** A counter registered in the service's registry. */
+  counter(name: string, help: string, labelNames?: readonly string[]): Counter;
 }
 
 /** The state a refill sees besides the store. */

@@ -1,4 +1,3 @@
-import { Counter, Gauge } from 'prom-client';
 import { microToUsd } from '../domain/money';
 import { planFold } from './fold';
 import { OTHER_USER } from './labels';
@@ -32,13 +31,11 @@ export const SERIES_PER_PAIR = 3 + TOKEN_KINDS.length;
  * billing cycles. Pairs beyond the series budget fold into user="other" (see fold.ts).
  */
 export function usageFamily(maxSeries: number): FamilyFactory {
-  return ({ db, registry, userLabel }) => {
-    const c = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers: [registry] });
+  return ({ db, userLabel, gauge: g, counter: c }) => {
     const cost = c('cursor_usage_cost_usd_total', 'Charged cost of usage events per user and model, in USD.', ['user', 'model']);
     const requests = c('cursor_usage_requests_total', 'Billable request units of usage events per user and model (fractional).', ['user', 'model']);
     const events = c('cursor_usage_events_total', 'Usage events per user and model.', ['user', 'model']);
     const tokens = c('cursor_usage_tokens_total', 'Tokens of usage events per user, model and kind (input, output, cache_write, cache_read).', ['user', 'model', 'kind']);
-    const g = (name: string, help: string) => new Gauge({ name, help, registers: [registry] });
     const budget = g('cursor_exporter_series_budget', 'Series budget for the per-user-per-model families (METRICS_MAX_SERIES).');
     const exposed = g('cursor_exporter_user_model_series', 'Series currently exposed by the per-user-per-model families, the "other" user included.');
     const foldedUsers = g('cursor_exporter_series_folded_users', 'Users whose per-model usage is summed into user="other" to stay within the series budget.');
