@@ -48,7 +48,7 @@ export type WebhookResult =
     }
   | { ok: false; errors: PayloadError[] };
 
-export function validateWebhook(payload: unknown): { ok: true; value: AlertmanagerWebhook } | { ok: false; errors: PayloadError[] } {
+function validateWebhook(payload: unknown): { ok: true; value: AlertmanagerWebhook } | { ok: false; errors: PayloadError[] } {
   if (Value.Check(AlertmanagerWebhook, payload)) return { ok: true, value: payload };
   const seen = new Set<string>();
   const errors: PayloadError[] = [];

@@ -10,7 +10,7 @@ type MatchFields = Pick<Incident, 'detector' | 'subject' | 'email' | 'groupId' |
 
 /** Every accepted spelling of each label that identifies an incident. Severity is left out on purpose:
  *  an escalated incident is still the same incident even though its alert series changed. */
-export function incidentLabelValues(inc: MatchFields): Record<string, string[]> {
+function incidentLabelValues(inc: MatchFields): Record<string, string[]> {
   const user = inc.subject === 'user' && inc.email ? [inc.email.toLowerCase(), hashUser(inc.email)] : [''];
   const group = [inc.groupName, inc.groupId].filter((g): g is string => !!g);
   return { detector: [inc.detector], subject: [inc.subject], user, group };

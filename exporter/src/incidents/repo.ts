@@ -121,7 +121,7 @@ export function incidentEvents(db: Db, incidentId: number): IncidentEvent[] {
   }));
 }
 
-export function logEvent(
+function logEvent(
   db: Db,
   e: Omit<IncidentEvent, 'id' | 'detail'> & { detail?: unknown },
 ): void {
@@ -194,7 +194,7 @@ export type TransitionResult = { ok: true; incident: Incident } | { ok: false; r
  * Moves an incident forward to `to` (acknowledged or resolved) on behalf of `actor`. Status never moves
  * backwards: acknowledging an already acknowledged incident keeps the first timestamp.
  */
-export function transitionIncident(
+function transitionIncident(
   db: Db,
   id: number,
   to: 'acknowledged' | 'resolved',
