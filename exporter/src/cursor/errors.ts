@@ -50,7 +50,3 @@ export class CursorError extends Error {
     };
   }
 }
-
-export function isCursorError(err: unknown): err is CursorError {
-  return err instanceof CursorError;
-}

@@ -49,7 +49,6 @@ export interface GroundTruthEntry {
 
 export const ANOMALY_KINDS: readonly AnomalyKind[] = ['spend-spike', 'model-switch', 'drift', 'team-surge', 'cap-breach'];
 export const BENIGN_KINDS: readonly BenignKind[] = ['monday-after-quiet-weekend', 'new-hire-first-week', 'one-day-team-surge'];
-export const STANDING_KINDS: readonly StandingKind[] = ['heavy-spender'];
 
 /** The cycle outlier's documented default: a heavy spender is at least this multiple of the team median. */
 export const HEAVY_SPENDER_MULTIPLE = 10;

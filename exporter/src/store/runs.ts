@@ -74,11 +74,3 @@ function toRecord(r: RawRun): RunRecord {
 export function listRuns(db: Db, limit = 50): RunRecord[] {
   return (db.prepare('SELECT * FROM collection_runs ORDER BY id DESC LIMIT ?').all(limit) as RawRun[]).map(toRecord);
 }
-
-/** The newest finished run (any status but running/interrupted), if any. */
-export function lastFinishedRun(db: Db): RunRecord | undefined {
-  const r = db
-    .prepare("SELECT * FROM collection_runs WHERE status IN ('ok', 'partial', 'failed') ORDER BY id DESC LIMIT 1")
-    .get() as RawRun | undefined;
-  return r && toRecord(r);
-}

@@ -11,14 +11,14 @@ import type { Db } from './db';
  */
 
 /** usage_daily's summed columns, in the order of a delta's Float64Array. */
-export const DAILY_SUMS = [
+const DAILY_SUMS = [
   'events', 'requests', 'charged_micro', 'chargeable_micro', 'token_micro', 'included_events', 'usage_based_events',
   'errored_events', 'headless_events', 'max_mode_events', 'input_tokens', 'output_tokens', 'cache_write_tokens',
   'cache_read_tokens',
 ] as const;
 
 /** Index of each summed column in a delta (S.events === 0, …). */
-export const S = Object.fromEntries(DAILY_SUMS.map((c, i) => [c, i])) as { readonly [C in (typeof DAILY_SUMS)[number]]: number };
+const S = Object.fromEntries(DAILY_SUMS.map((c, i) => [c, i])) as { readonly [C in (typeof DAILY_SUMS)[number]]: number };
 
 /** The rollups' columns; tokens = input + output + cache write + cache read. */
 const ROLLUP_SUMS = ['events', 'requests', 'charged_micro', 'tokens', 'cache_read_tokens'] as const;
