@@ -82,18 +82,22 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
         response: { 200: FrameWithMeta, ...errors },
       },
     },
-    async (req) => forecasts(ctx.db, req.query.subject, selectedEmails(ctx.db, req.query), req.query.limit ?? 100),
+    // Cached like every table: a 10,000-person team's forecasts are ~3 MB of JSON to parse and sort.
+    async (req) =>
+      ctx.cached(['forecasts', req.query.subject, req.query.group, req.query.limit], () =>
+        forecasts(ctx.db, req.query.subject, selectedEmails(ctx.db, req.query), req.query.limit ?? 100),
+      ),
   );
 
   app.get(
     '/tables/budgets',
     { schema: { tags: ['tables'], summary: 'Budgets, their use and burn rates (team and groups)', response: { 200: FrameWithMeta } } },
-    async () => budgets(ctx.db),
+    async () => ctx.cached(['budgets'], () => budgets(ctx.db)),
   );
 
   app.get(
     '/tables/savings',
     { schema: { tags: ['tables'], summary: 'Model-switch savings this cycle, from the last detection run', querystring: Type.Object({ limit: Type.Optional(Limit) }), response: { 200: FrameWithMeta } } },
-    async (req) => savings(ctx.db, req.query.limit ?? 100),
+    async (req) => ctx.cached(['savings', req.query.limit], () => savings(ctx.db, req.query.limit ?? 100)),
   );
 };
