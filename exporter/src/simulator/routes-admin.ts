@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DAY_MS } from '../domain/time';
 import { badRequest, runPipeline, type Built, type PipelineContext } from './http';
-import { microToCents, type RawGroup, type RawGroupMember, type RawSpendRow } from './shapes';
+import { microToCents, type RawGroup, type RawGroupMember, type RawMember, type RawSpendRow } from './shapes';
 import type { Simulation } from './simulation';
 import type { SimMember } from './team';
 
@@ -47,7 +47,7 @@ export function registerAdminRoutes(app: FastifyInstance, sim: Simulation, ctx: 
   };
 
   route('GET', '/teams/members', 'admin', () => ({
-    body: { teamMembers: sim.members.map((m) => ({ id: m.id, name: m.name, email: m.email, role: m.role, isRemoved: m.isRemoved })) },
+    body: { teamMembers: sim.members.map((m): RawMember => ({ id: m.id, name: m.name, email: m.email, role: m.role, isRemoved: m.isRemoved })) },
     listKey: 'teamMembers',
   }));
 
