@@ -1,4 +1,5 @@
 import type { CursorApi } from '../cursor/api';
+import { USAGE_EVENTS_PAGE_SIZE } from '../cursor/client';
 import type { UsageEvent } from '../domain/records';
 import { EventKeyer } from '../store/event-key';
 import { insertUsageEvents } from '../store/usage-events';
@@ -6,7 +7,6 @@ import { USAGE_EVENTS_STREAM, advanceWatermark, getWatermark } from '../store/wa
 import { StopRequested, type BackfillProgress, type CollectStep } from './context';
 import { streamStartMs } from './range';
 
-const PAGE_SIZE = 1000; // the client asks for Cursor's maximum page size
 /** Re-fetches of a window whose pages did not add up before the step gives up (until the next run). */
 const WINDOW_RETRIES = 2;
 
@@ -50,7 +50,7 @@ export const usageEventsStep: CollectStep = {
     for await (const page of api.usageEvents(fromMs, nowMs, options.windowMs)) {
       if (page.page === 1) {
         seenWindows++;
-        seenPages += Math.max(1, page.totalPages, Math.ceil(page.totalEvents / PAGE_SIZE));
+        seenPages += Math.max(1, page.totalPages, Math.ceil(page.totalEvents / USAGE_EVENTS_PAGE_SIZE));
         progress.window = seenWindows;
         windowTotal = page.totalEvents;
       } else if (page.totalEvents !== windowTotal) {
