@@ -8,12 +8,12 @@ import { createBackfillBar } from './collect/progress';
 import { createCollectorStack } from './collect/create';
 import { MAX_BACKFILL_DAYS } from './collect/context';
 import { CollectorBusyError, type RunResult } from './collect/runner';
-import { ConfigError, configSecrets, loadConfig, type Config } from './config';
-import { runDetectionCycle, type DetectionCycleResult } from './detection-cycle';
+import { ConfigError, configSecrets, loadConfig } from './config';
+import type { DetectionCycleResult } from './detection-cycle';
 import { DOCUMENTED_LIMITS } from './cursor/rate-limiter';
 import { createLogger } from './logger';
-import { loadServiceConfig, serve, type ServeHandle } from './server';
-import { openDb, type Db } from './store/db';
+import { detectWithConfig, loadServiceConfig, serve, type ServeHandle } from './server';
+import { openDb } from './store/db';
 
 function intOption(min: number, max: number) {
   return (value: string): number => {
@@ -36,14 +36,6 @@ export function closeOnSignals(handle: { close(): Promise<void> }): void {
   process.on('SIGINT', onSignal);
 }
 
-/** Detection over what the store holds, as after every collection. */
-async function detectOnce(db: Db, config: Config): Promise<DetectionCycleResult> {
-  return runDetectionCycle(db, {
-    nowMs: Date.now(),
-    notify: { slackWebhookUrl: config.env.SLACK_WEBHOOK_URL, dashboardUrl: config.env.DASHBOARD_URL, alertmanagerUrl: config.env.ALERTMANAGER_URL },
-  });
-}
-
 function detectionSummary(r: DetectionCycleResult) {
   return { detectionRun: r.runId, findings: r.findings, notifiable: r.notifiable, opened: r.opened.length, resolved: r.resolved.length, openIncidents: r.openIncidents };
 }
@@ -58,7 +50,7 @@ async function collectOnce(kind: 'collect' | 'backfill', days?: number): Promise
     const collector = createCollectorStack({ db, config, logger });
     const result: RunResult = await collector.run({ kind, days, onProgress: bar && ((p) => bar.update(p)) });
     bar?.stop();
-    const detection = await detectOnce(db, config);
+    const detection = await detectWithConfig(db, config, Date.now());
     process.stdout.write(`${JSON.stringify({ run: result.id, status: result.status, rowsWritten: result.rowsWritten, errors: result.errors, ...detectionSummary(detection) })}\n`);
     return result.status === 'ok' ? 0 : result.status === 'partial' ? 2 : 1;
   } finally {
@@ -102,7 +94,7 @@ export function buildCli(): Command {
       const config = loadConfig();
       const db = openDb(config.databasePath);
       try {
-        process.stdout.write(`${JSON.stringify(detectionSummary(await detectOnce(db, config)))}\n`);
+        process.stdout.write(`${JSON.stringify(detectionSummary(await detectWithConfig(db, config, Date.now())))}\n`);
       } finally {
         db.close();
       }

@@ -11,7 +11,7 @@ import { apiPlugin } from './api';
 import { ApiContext } from './api/context';
 import { docsPlugin } from './api/docs';
 import { apiWarmHook } from './api/warm';
-import { runDetectionCycle } from './detection-cycle';
+import { runDetectionCycle, type DetectionCycleResult } from './detection-cycle';
 import { createLogger, type Logger } from './logger';
 import { createMetricsService, type MetricsService } from './metrics/service';
 import { Pipeline, type AfterCollectHook } from './pipeline';
@@ -67,15 +67,20 @@ function apiAuthMode(config: Config, env: NodeJS.ProcessEnv, fallback: 'on' | 'o
   return mode;
 }
 
-/** The after-collect detection pass: findings, incidents, silences, digests. */
+/** One detection pass (findings, incidents, silences, digests) notifying where the config says: serve, collect and detect share it. */
+export function detectWithConfig(db: Db, config: Config, nowMs: number): Promise<DetectionCycleResult> {
+  return runDetectionCycle(db, {
+    nowMs,
+    notify: { slackWebhookUrl: config.env.SLACK_WEBHOOK_URL, dashboardUrl: config.env.DASHBOARD_URL, alertmanagerUrl: config.env.ALERTMANAGER_URL },
+  });
+}
+
+/** The after-collect detection pass. */
 function detectionHook(db: Db, config: Config, now: () => number): AfterCollectHook {
   return {
     name: 'detection',
     run: async () => {
-      await runDetectionCycle(db, {
-        nowMs: now(),
-        notify: { slackWebhookUrl: config.env.SLACK_WEBHOOK_URL, dashboardUrl: config.env.DASHBOARD_URL, alertmanagerUrl: config.env.ALERTMANAGER_URL },
-      });
+      await detectWithConfig(db, config, now());
     },
   };
 }
