@@ -3,6 +3,7 @@ import type { Db } from '../store/db';
 import { col, usd } from './frame';
 import { and, peopleCond, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';
+import { median } from '../detect/stats';
 
 interface UserModel {
   email: string;
@@ -10,13 +11,6 @@ interface UserModel {
   model: string;
   spend: number;
   requests: number;
-}
-
-function median(xs: number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 function userModels(db: Db, window: DayWindow, f: PeopleFilter): UserModel[] {
@@ -45,7 +39,7 @@ function teamMedianPerRequest(rows: UserModel[]): number {
     p.r += r.requests;
     per.set(r.email, p);
   }
-  return median([...per.values()].filter((p) => p.r > 0).map((p) => p.s / p.r));
+  return median([...per.values()].filter((p) => p.r > 0).map((p) => p.s / p.r)) ?? 0;
 }
 
 /**
