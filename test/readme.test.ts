@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Fastify from 'fastify';
+import { apiPlugin } from '../exporter/src/api';
+import { docsPlugin } from '../exporter/src/api/docs';
 import { ENV_VARS } from '../exporter/src/config';
 import { createMetricsService } from '../exporter/src/metrics/service';
 import { openDb } from '../exporter/src/store/db';
@@ -24,6 +27,21 @@ describe('README', () => {
     expect(names.length).toBeGreaterThan(20);
     const missing = names.filter((n) => !readme.includes(`| \`${n}\` |`));
     expect(missing).toEqual([]);
+    db.close();
+  });
+
+  it('documents every JSON API route of the OpenAPI document', async () => {
+    const db = openDb(':memory:');
+    const app = Fastify();
+    await app.register(async (root) => {
+      await root.register(docsPlugin);
+      await root.register(apiPlugin, { prefix: '/api/v1', db, auth: { mode: 'off' } });
+    });
+    const doc = JSON.parse((await app.inject({ url: '/docs/json' })).body) as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    expect(routes.length).toBeGreaterThan(30);
+    expect(routes.filter((r) => !readme.includes(`| \`${r}\` |`))).toEqual([]);
+    await app.close();
     db.close();
   });
 
