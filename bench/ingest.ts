@@ -1,29 +1,35 @@
 /**
- * bench/ingest: 1,000,000 usage events from simulator-shaped JSON pages through the real
- * parse → validate → normalise → key → upsert path (with the usage_daily pre-aggregate and its API
- * rollups, store/usage-daily.ts), against a raw better-sqlite3 insert loop of the same rows into
- * the same table, in the same run.
- * Then: the API calls one hourly collection of a 500-user team makes, against the lower bound.
+ * bench/ingest: 1,000,000 usage events from simulator-shaped JSON pages through the product's own
+ * ingest path: the real Cursor client (transport, read-ahead, parse worker: parse → validate →
+ * normalise → hash on the second core) and the real collector step (natural keys → upsert, the
+ * usage_daily pre-aggregate and its API rollups, a window and its watermark per transaction).
+ * Cursor itself is replaced by undici's MockAgent answering each page request with the page's
+ * bytes at once, and the client's rate limiter is opened up: what is measured is how fast the
+ * exporter ingests, not Cursor's 60 pages/min. Against it: a raw better-sqlite3 insert loop of the
+ * same rows into the same table, in the same order and the same per-day transactions, in the same
+ * run. Then: the API calls one hourly collection of a 500-user team makes, against the lower bound.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
+import { MockAgent } from 'undici';
+import { DEFAULT_COLLECT_OPTIONS } from '../exporter/src/collect/context';
+import { usageEventsStep } from '../exporter/src/collect/usage-events';
+import { createCursorClient } from '../exporter/src/cursor/client';
 import { parseUsageEventsPage } from '../exporter/src/cursor/normalize';
+import { sharedPageParser } from '../exporter/src/cursor/page-parser';
+import { eventHash, repeatKey } from '../exporter/src/domain/event-key';
 import type { UsageEvent } from '../exporter/src/domain/records';
+import { DAY_MS } from '../exporter/src/domain/time';
 import { openDb } from '../exporter/src/store/db';
-import { EventKeyer } from '../exporter/src/store/event-key';
-import { insertUsageEvents } from '../exporter/src/store/usage-events';
 import { createSimulation } from '../exporter/src/simulator/simulation';
 import { hourlyCollectionCalls } from './_collection-calls';
 
 const TARGET_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 1_000_000);
 const PAGE_SIZE = 1000;
-
-interface Page {
-  day: string;
-  json: string;
-}
+const ORIGIN = 'http://cursor.bench';
+const UNLIMITED = 1e9; // requests per minute
 
 function progress(label: string, total: number): SingleBar {
   const bar = new SingleBar(
@@ -34,102 +40,146 @@ function progress(label: string, total: number): SingleBar {
   return bar;
 }
 
-/** Simulator days serialised as Cursor's filtered-usage-events pages, until TARGET_EVENTS. */
-function buildPages(): { pages: Page[]; events: number; users: number } {
+/**
+ * Simulator days serialised as Cursor's filtered-usage-events pages (newest first, as Cursor
+ * sends them) until TARGET_EVENTS, by `${startDate}:${page}`, as the bytes the network delivers.
+ */
+function buildPages(): { pages: Map<string, Buffer>; events: number; users: number; firstDay: number; days: number } {
   const users = 2000;
   const sim = createSimulation({ seed: 11, users, historyDays: 120, scenario: 'none' });
-  const pages: Page[] = [];
+  const pages = new Map<string, Buffer>();
   let events = 0;
+  let d = sim.startDayNum;
   const bar = progress('generate', TARGET_EVENTS);
-  for (let d = sim.startDayNum; d <= sim.endDayNum && events < TARGET_EVENTS; d++) {
-    const day = new Date(d * 86_400_000).toISOString().slice(0, 10);
+  for (; d <= sim.endDayNum && events < TARGET_EVENTS; d++) {
+    const day = new Date(d * DAY_MS).toISOString().slice(0, 10);
     const all = sim.eventsForDay(day).slice(0, TARGET_EVENTS - events);
-    const numPages = Math.ceil(all.length / PAGE_SIZE);
+    const numPages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
     for (let p = 0; p < numPages; p++) {
-      const usageEvents = all.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
-      pages.push({
-        day,
-        json: JSON.stringify({
-          totalUsageEventsCount: all.length,
-          pagination: { numPages, currentPage: p + 1, pageSize: PAGE_SIZE, hasNextPage: p + 1 < numPages, hasPreviousPage: p > 0 },
-          usageEvents,
-          period: { startDate: d * 86_400_000, endDate: (d + 1) * 86_400_000 - 1 },
-        }),
+      const body = JSON.stringify({
+        totalUsageEventsCount: all.length,
+        pagination: { numPages, currentPage: p + 1, pageSize: PAGE_SIZE, hasNextPage: p + 1 < numPages, hasPreviousPage: p > 0 },
+        usageEvents: all.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE),
+        period: { startDate: d * DAY_MS, endDate: (d + 1) * DAY_MS - 1 },
       });
+      pages.set(`${d * DAY_MS}:${p + 1}`, Buffer.from(body));
     }
     events += all.length;
     bar.update(events);
   }
   bar.stop();
-  return { pages, events, users };
+  return { pages, events, users, firstDay: sim.startDayNum, days: d - sim.startDayNum };
+}
+
+/** A Cursor that answers every usage-events page request at once with the page's bytes. */
+function mockCursor(pages: Map<string, Buffer>): MockAgent {
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  agent
+    .get(ORIGIN)
+    .intercept({ path: '/teams/filtered-usage-events', method: 'POST' })
+    .reply(200, (opts) => {
+      const { startDate, page } = JSON.parse(String(opts.body)) as { startDate: number; page: number };
+      const body = pages.get(`${startDate}:${page}`);
+      if (body === undefined) throw new Error(`bench: no page ${page} for window ${startDate}`);
+      return body;
+    })
+    .persist();
+  return agent;
+}
+
+interface RawWindow {
+  day: string;
+  events: UsageEvent[];
+  keys: number[];
+}
+
+/**
+ * Each day's events parsed from its pages into plain objects, oldest first (the order ours inserts
+ * in), with the keys ours stores: the event's hash, and for the n-th repeat of an identical event
+ * in the same millisecond, repeatKey(hash, n).
+ */
+function rawWindows(pages: Map<string, Buffer>, firstDay: number, days: number): RawWindow[] {
+  const out: RawWindow[] = [];
+  for (let d = firstDay; d < firstDay + days; d++) {
+    const events: UsageEvent[] = [];
+    for (let p = 1; pages.has(`${d * DAY_MS}:${p}`); p++) events.push(...parseUsageEventsPage(pages.get(`${d * DAY_MS}:${p}`)).events);
+    events.reverse();
+    const keys: number[] = [];
+    const seen = new Map<number, number>();
+    for (const e of events) {
+      const hash = eventHash(e);
+      const n = seen.get(hash) ?? 0;
+      seen.set(hash, n + 1);
+      keys.push(n === 0 ? hash : repeatKey(hash, n));
+    }
+    out.push({ day: new Date(d * DAY_MS).toISOString().slice(0, 10), events, keys });
+  }
+  return out;
 }
 
 function tempDb(dir: string, name: string) {
   return openDb(path.join(dir, `${name}.db`));
 }
 
-/** The pages of each window (a day) in turn: the collector commits a window after its last page. */
-function* windows(pages: Page[]): Generator<Page[]> {
-  let start = 0;
-  for (let i = 0; i < pages.length; i++) {
-    if (i + 1 < pages.length && pages[i + 1].day === pages[i].day) continue;
-    yield pages.slice(start, i + 1);
-    start = i + 1;
-  }
-}
-
 export async function run(): Promise<Record<string, number>> {
-  const { pages, events, users } = buildPages();
+  const { pages, events, users, firstDay, days } = buildPages();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ingest-'));
   try {
-    // Ours: JSON text → parse/validate/normalise → natural key → upsert + pre-aggregate. Like the
-    // collector, the pages of one window (a day) are committed in one transaction after its last
-    // page, and nothing of a window is kept once it is committed.
+    // Ours: a backfill of `days` days by the collector's usage-events step through the client.
     const db = tempDb(dir, 'ours');
-    const write = db.transaction((evs: UsageEvent[]) => insertUsageEvents(db, evs, new EventKeyer()));
+    const agent = mockCursor(pages);
+    const api = createCursorClient({
+      adminKey: 'key_bench',
+      baseUrl: ORIGIN,
+      userAgent: 'bench-ingest',
+      dispatcher: agent,
+      limits: { default: UNLIMITED, usageEvents: UNLIMITED, analyticsTeam: UNLIMITED },
+    });
+    // The parse worker starts once per process, like the exporter's: not part of each ingest.
+    await sharedPageParser().ready();
     let bar = progress('ours   ', events);
-    let done = 0;
     const t0 = process.hrtime.bigint();
-    for (const window of windows(pages)) {
-      const pending: UsageEvent[] = [];
-      for (const page of window) for (const e of parseUsageEventsPage(page.json).events) pending.push(e);
-      write(pending);
-      done += pending.length;
-      bar.update(done);
-    }
+    const rows = await usageEventsStep.run({
+      db,
+      api,
+      nowMs: (firstDay + days) * DAY_MS - 1,
+      options: DEFAULT_COLLECT_OPTIONS,
+      backfillDays: days,
+      heartbeat: () => {},
+      stopping: () => false,
+      onProgress: (p) => bar.update(p.events),
+    });
     const oursSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     bar.stop();
-    const stored = (db.prepare('SELECT COUNT(*) AS n FROM usage_events').get() as { n: number }).n;
-    db.close();
-    if (stored !== events) throw new Error(`ingest stored ${stored} of ${events} events`);
+    await agent.close();
+    if (rows.usage_events !== events) throw new Error(`ingest inserted ${rows.usage_events} of ${events} events`);
 
-    // Raw: a plain prepared INSERT of the same normalised rows into the same table, in the same
-    // order and with the same batching. The rows are parsed and keyed before the timing starts, so
-    // this loop measures SQLite inserts alone.
-    const rows = [...windows(pages)].map((window) => {
-      const evs = window.flatMap((page) => parseUsageEventsPage(page.json).events);
-      const keyer = new EventKeyer();
-      return { day: window[0].day, evs, keys: evs.map((e) => keyer.key(e)) };
-    });
+    db.close();
+
+    // Raw: a plain prepared INSERT of the same rows into the same table, in the same order and the
+    // same per-day transactions. The rows (Cursor's events parsed into plain objects, with their
+    // keys and days) are prepared before the timing starts, so this loop measures SQLite alone.
+    const windows = rawWindows(pages, firstDay, days);
     const raw = tempDb(dir, 'raw');
     const insert = raw.prepare(`INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode,
       requests_costs, is_token_based, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro,
       charged_micro, cursor_fee_micro, is_chargeable, is_headless, conversation_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const rawWrite = raw.transaction((w: (typeof rows)[number]) => {
-      for (let i = 0; i < w.evs.length; i++) {
-        const e = w.evs[i];
+    const rawWrite = raw.transaction((w: RawWindow) => {
+      for (let i = 0; i < w.events.length; i++) {
+        const e = w.events[i];
         insert.run(e.timestampMs, w.keys[i], w.day, e.email, e.model, e.kind, e.maxMode ? 1 : 0, e.requestsCosts,
           e.isTokenBasedCall ? 1 : 0, e.inputTokens, e.outputTokens, e.cacheWriteTokens, e.cacheReadTokens, e.tokenMicro,
           e.chargedMicro, e.cursorFeeMicro, e.isChargeable ? 1 : 0, e.isHeadless ? 1 : 0, e.conversationId);
       }
     });
     bar = progress('raw    ', events);
-    done = 0;
+    let done = 0;
     const t1 = process.hrtime.bigint();
-    for (const w of rows) {
+    for (const w of windows) {
       rawWrite(w);
-      done += w.evs.length;
+      done += w.events.length;
       bar.update(done);
     }
     const rawSeconds = Number(process.hrtime.bigint() - t1) / 1e9;

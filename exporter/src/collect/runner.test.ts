@@ -1,3 +1,4 @@
+import { toEventBatch } from '../domain/event-batch';
 import type { AnalyticsResult, CursorApi, DailyUsageChunk, UsageEventPage } from '../cursor/api';
 import type { AnalyticsEndpoint, Member, UsageEvent } from '../domain/records';
 import { DAY_MS, HOUR_MS } from '../domain/time';
@@ -55,7 +56,7 @@ class FakeApi implements CursorApi {
         for (let p = 1; p <= pages; p++) {
           yield {
             windowStartMs: start, windowEndMs: end, page: p, totalPages: pages, lastPage: p === pages,
-            totalEvents: inWindow.length - (p === 1 ? 1 : 0), events: inWindow.slice((p - 1) * this.pageSize, p * this.pageSize),
+            totalEvents: inWindow.length - (p === 1 ? 1 : 0), events: toEventBatch(inWindow.slice((p - 1) * this.pageSize, p * this.pageSize)),
           };
         }
         continue;
@@ -66,7 +67,7 @@ class FakeApi implements CursorApi {
         if (pages++ >= this.failAfterPages) throw new Error('connection reset');
         yield {
           windowStartMs: start, windowEndMs: end, page: p, totalPages, lastPage: p === totalPages,
-          totalEvents: inWindow.length, events: inWindow.slice((p - 1) * this.pageSize, p * this.pageSize),
+          totalEvents: inWindow.length, events: toEventBatch(inWindow.slice((p - 1) * this.pageSize, p * this.pageSize)),
         };
       }
     }

@@ -1,8 +1,7 @@
 import type { CursorApi } from '../cursor/api';
 import { USAGE_EVENTS_PAGE_SIZE } from '../cursor/client';
-import type { UsageEvent } from '../domain/records';
-import { EventKeyer } from '../store/event-key';
-import { insertUsageEvents } from '../store/usage-events';
+import { batchEvents, type EventBatch } from '../domain/event-batch';
+import { insertEventBatches } from '../store/usage-events';
 import { USAGE_EVENTS_STREAM, advanceWatermark, getWatermark } from '../store/watermarks';
 import { StopRequested, type BackfillProgress, type CollectStep } from './context';
 import { streamStartMs } from './range';
@@ -11,21 +10,21 @@ import { streamStartMs } from './range';
 const WINDOW_RETRIES = 2;
 
 /**
- * Fetches one window again, whole. Returns its events if the pages were consistent this time.
+ * Fetches one window again, whole. Returns its pages if they were consistent this time.
  * Cursor pages newest-first: an event arriving mid-paging shifts later pages, so one event can
  * show up twice (counted as two by the keyer) or be skipped. Arrivals only ever add events, so
  * "every page reports the same total and the pages hold exactly that many" proves a clean read.
  */
-async function refetchWindow(api: CursorApi, startMs: number, endMs: number): Promise<UsageEvent[] | null> {
-  const events: UsageEvent[] = [];
+async function refetchWindow(api: CursorApi, startMs: number, endMs: number): Promise<EventBatch[] | null> {
+  const batches: EventBatch[] = [];
   let total = -1;
   let consistent = true;
   for await (const page of api.usageEvents(startMs, endMs, endMs - startMs + 1)) {
     if (total === -1) total = page.totalEvents;
     consistent &&= page.totalEvents === total;
-    for (const e of page.events) events.push(e);
+    batches.push(page.events);
   }
-  return consistent && events.length === total ? events : null;
+  return consistent && batchEvents(batches) === total ? batches : null;
 }
 
 /**
@@ -43,7 +42,7 @@ export const usageEventsStep: CollectStep = {
     const progress: BackfillProgress = { window: 1, windows, pagesDone: 0, pagesEstimated: windows, events: 0 };
     let seenPages = 0; // pages of windows whose first page has arrived
     let seenWindows = 0;
-    let pending: UsageEvent[] = [];
+    let pending: EventBatch[] = [];
     let windowTotal = -1; // totalEvents of the window's first page; -2 once a later page disagreed
     let fetched = 0;
     let inserted = 0;
@@ -56,24 +55,24 @@ export const usageEventsStep: CollectStep = {
       } else if (page.totalEvents !== windowTotal) {
         windowTotal = -2;
       }
-      for (const e of page.events) pending.push(e);
-      fetched += page.events.length;
+      pending.push(page.events);
+      fetched += page.events.n;
       progress.pagesDone++;
       progress.events = fetched;
       progress.pagesEstimated = Math.max(progress.pagesDone, Math.round(seenPages + (windows - seenWindows) * (seenPages / seenWindows)));
       ctx.onProgress?.({ ...progress });
       if (!page.lastPage) continue;
-      let batch: UsageEvent[] | null = pending.length === windowTotal ? pending : null;
+      let batches: EventBatch[] | null = batchEvents(pending) === windowTotal ? pending : null;
       pending = [];
-      for (let attempt = 0; batch === null && attempt < WINDOW_RETRIES; attempt++) {
-        batch = await refetchWindow(api, page.windowStartMs, page.windowEndMs);
+      for (let attempt = 0; batches === null && attempt < WINDOW_RETRIES; attempt++) {
+        batches = await refetchWindow(api, page.windowStartMs, page.windowEndMs);
       }
-      if (batch === null) {
+      if (batches === null) {
         throw new Error(`usage events of ${new Date(page.windowStartMs).toISOString()}…${new Date(page.windowEndMs).toISOString()} kept changing while paging; the next run retries from here`);
       }
-      const events = batch;
+      const window = batches;
       inserted += db.transaction(() => {
-        const n = insertUsageEvents(db, events, new EventKeyer());
+        const n = insertEventBatches(db, window);
         advanceWatermark(db, USAGE_EVENTS_STREAM, Math.min(page.windowEndMs, nowMs), nowMs);
         return n;
       })();

@@ -1,3 +1,4 @@
+import type { EventBatch } from '../domain/event-batch';
 import type {
   AnalyticsEndpoint,
   AnalyticsRow,
@@ -5,7 +6,6 @@ import type {
   GroupsSnapshot,
   Member,
   SpendSnapshot,
-  UsageEvent,
 } from '../domain/records';
 
 /**
@@ -48,7 +48,7 @@ export interface UsageEventPage {
   lastPage: boolean;
   /** Total events the API reports for the window (for progress bars). */
   totalEvents: number;
-  events: UsageEvent[];
+  events: EventBatch;
 }
 
 export interface AnalyticsResult {

@@ -1,3 +1,4 @@
+import { COL } from '../domain/event-batch';
 /** The client against a scripted stub server on 127.0.0.1: paging, chunking, auth, ETags. */
 import type { AnalyticsRow } from '../domain/records';
 import { DAY_MS } from '../domain/time';
@@ -104,7 +105,7 @@ describe('pagination', () => {
       ...[1, 2, 3].map((page) => ({ startDate: from, endDate: from + DAY_MS - 1, page, pageSize: 1000 })),
       ...[1, 2].map((page) => ({ startDate: from + DAY_MS, endDate: from + 2 * DAY_MS - 1, page, pageSize: 1000 })),
     ]);
-    expect(pages.map((p) => [p.windowStartMs - from, p.page, p.totalPages, p.lastPage, p.totalEvents, p.events[0].timestampMs - from])).toEqual([
+    expect(pages.map((p) => [p.windowStartMs - from, p.page, p.totalPages, p.lastPage, p.totalEvents, p.events.nums[COL.TS] - from])).toEqual([
       [0, 1, 3, false, 3, 1], [0, 2, 3, false, 3, 2], [0, 3, 3, true, 3, 3],
       [DAY_MS, 1, 2, false, 3, DAY_MS + 1], [DAY_MS, 2, 2, true, 3, DAY_MS + 2],
     ]);

@@ -6,9 +6,11 @@
 import type { Dispatcher } from 'undici';
 import { ANALYTICS_ENDPOINTS, type AnalyticsEndpoint, type AnalyticsRow, type GroupsSnapshot, type Member, type SpendRow, type SpendSnapshot } from '../domain/records';
 import type { AnalyticsResult, ApiCallInfo, CursorApi, DailyUsageChunk, EtagCache, UsageEventPage } from './api';
-import { dayWindows, MAX_RANGE_MS, msWindows } from './chunks';
+import { dayWindows, MAX_RANGE_MS, msWindows, type MsWindow } from './chunks';
+import { readEventPages } from './event-pages';
 import { CursorError } from './errors';
-import { hasMorePages, parseAnalytics, parseDailyUsagePage, parseGroups, parseMembers, parseSpendPage, parseUsageEventsPage } from './normalize';
+import { checkPageBudget, hasMorePages, parseAnalytics, parseDailyUsagePage, parseGroups, parseMembers, parseSpendPage } from './normalize';
+import { sharedPageParser, type ParsedEventsPage } from './page-parser';
 import type { RateLimits } from './rate-limiter';
 import type { BackoffPolicy } from './retry';
 import { DEFAULT_TRANSPORT, Transport, type ClientLogger, type TransportRequest } from './transport';
@@ -17,8 +19,8 @@ export const DEFAULT_BASE_URL = 'https://api.cursor.com';
 export const SPEND_PAGE_SIZE = 100;
 export const DAILY_USAGE_PAGE_SIZE = 500;
 export const USAGE_EVENTS_PAGE_SIZE = 1000; // the documented maximum
-/** A server that never stops saying "next page" must not loop the collector forever. */
-export const MAX_PAGES = 10_000;
+/** Usage-event pages fetched and parsed ahead of the one being consumed (event-pages.ts). */
+export const USAGE_EVENTS_READ_AHEAD = 64;
 
 export interface CursorClientOptions {
   adminKey: string;
@@ -66,23 +68,39 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
   });
 
   /** Sends, then parses; parse errors get the exchange's status/attempt and are redacted too. */
-  async function call<T>(req: TransportRequest, parse: (text: string) => T): Promise<T> {
+  async function call<T>(req: TransportRequest, parse: (body: Buffer | string) => T): Promise<T> {
     const res = await transport.send(req);
-    return parseText(res.text, res.status, res.attempts, req, parse);
+    return parseBody(res.body, res.status, res.attempts, req, parse);
   }
 
-  function parseText<T>(text: string, status: number, attempts: number, req: TransportRequest, parse: (text: string) => T): T {
+  function parseBody<T>(body: Buffer | string, status: number, attempts: number, req: TransportRequest, parse: (body: Buffer | string) => T): T {
     try {
-      return parse(text);
+      return parse(body);
     } catch (err) {
-      if (!(err instanceof CursorError)) throw err;
-      throw new CursorError(transport.redact(err.reason), {
-        kind: err.kind,
-        endpoint: `${req.method} ${req.endpoint}`,
-        status,
-        attempts,
-        path: err.path,
-      });
+      throw parseFailure(err, status, attempts, req);
+    }
+  }
+
+  function parseFailure(err: unknown, status: number, attempts: number, req: TransportRequest): unknown {
+    if (!(err instanceof CursorError)) return err;
+    return new CursorError(transport.redact(err.reason), {
+      kind: err.kind,
+      endpoint: `${req.method} ${req.endpoint}`,
+      status,
+      attempts,
+      path: err.path,
+    });
+  }
+
+  /** One usage-events page, parsed on the parse worker (page-parser.ts). */
+  async function eventPage(w: MsWindow, page: number, signal: AbortSignal): Promise<ParsedEventsPage> {
+    const body = { startDate: w.startMs, endDate: w.endMs, page, pageSize: USAGE_EVENTS_PAGE_SIZE };
+    const req: TransportRequest = { ...admin('POST', '/teams/filtered-usage-events', body), signal };
+    const res = await transport.send(req);
+    try {
+      return await sharedPageParser().parse(res.body);
+    } catch (err) {
+      throw parseFailure(err, res.status, res.attempts, req);
     }
   }
 
@@ -139,30 +157,13 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
     },
 
     async *usageEvents(fromMs: number, toMs: number, windowMs: number): AsyncIterable<UsageEventPage> {
-      for (const w of msWindows(fromMs, toMs, windowMs)) {
-        for (let page = 1; ; page++) {
-          const body = { startDate: w.startMs, endDate: w.endMs, page, pageSize: USAGE_EVENTS_PAGE_SIZE };
-          const p = await call(admin('POST', '/teams/filtered-usage-events', body), parseUsageEventsPage);
-          const more = hasMorePages(p.pagination, page);
-          yield {
-            windowStartMs: w.startMs,
-            windowEndMs: w.endMs,
-            page,
-            totalPages: p.pagination.totalPages ?? (more ? page + 1 : page),
-            lastPage: !more,
-            totalEvents: p.total,
-            events: p.events,
-          };
-          if (!more) break;
-          checkPageBudget('POST /teams/filtered-usage-events', page);
-        }
-      }
+      yield* readEventPages(msWindows(fromMs, toMs, windowMs), eventPage, USAGE_EVENTS_READ_AHEAD);
     },
 
     async analytics(endpoint: AnalyticsEndpoint, fromDay: string, toDay: string): Promise<AnalyticsResult> {
       if (!ANALYTICS_ENDPOINTS.includes(endpoint)) throw new RangeError(`unknown analytics endpoint '${String(endpoint)}'`);
       const template = `/analytics/team/${endpoint}`;
-      const parse = (text: string) => parseAnalytics(endpoint, text);
+      const parse = (body: Buffer | string) => parseAnalytics(endpoint, body);
       const rows: AnalyticsRow[] = [];
       let allNotModified = true;
       for (const w of dayWindows(fromDay, toDay)) {
@@ -175,23 +176,17 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
           if (cached === undefined) {
             throw new CursorError('304 Not Modified for a request sent without If-None-Match', { kind: 'invalid-response', endpoint: `GET ${template}`, status: 304 });
           }
-          rows.push(...parseText(cached.body, 304, res.attempts, req, parse));
+          rows.push(...parseBody(cached.body, 304, res.attempts, req, parse));
           continue;
         }
         allNotModified = false;
-        rows.push(...parseText(res.text, res.status, res.attempts, req, parse));
+        rows.push(...parseBody(res.body, res.status, res.attempts, req, parse));
         // Cache only bodies that parsed, so a bad body is never replayed on a later 304.
-        if (res.etag !== undefined) opts.etagCache?.set(cacheKey, res.etag, res.text);
+        if (res.etag !== undefined) opts.etagCache?.set(cacheKey, res.etag, res.body.toString('utf8'));
       }
       return { rows, notModified: allNotModified };
     },
   };
-}
-
-function checkPageBudget(endpoint: string, page: number): void {
-  if (page >= MAX_PAGES) {
-    throw new CursorError(`pagination did not end after ${MAX_PAGES} pages`, { kind: 'invalid-response', endpoint, status: 200 });
-  }
 }
 
 function checkBaseUrl(text: string): string {

@@ -17,6 +17,7 @@ import type {
   UsageEvent,
 } from '../domain/records';
 import { utcDay } from '../domain/time';
+import { CursorError } from './errors';
 import { AnalyticsResponseChecks } from './schemas/analytics';
 import { DailyUsageResponseCheck, type RawDailyUsageRow } from './schemas/daily-usage';
 import { GroupsResponseCheck, type RawBillingGroup, type RawGroupMember } from './schemas/groups';
@@ -39,6 +40,15 @@ export interface PageInfo {
   page: number | null;
   totalPages: number | null;
   hasNextPage: boolean | null;
+}
+
+/** A server that never stops saying "next page" must not loop the collector forever. */
+export const MAX_PAGES = 10_000;
+
+export function checkPageBudget(endpoint: string, page: number): void {
+  if (page >= MAX_PAGES) {
+    throw new CursorError(`pagination did not end after ${MAX_PAGES} pages`, { kind: 'invalid-response', endpoint, status: 200 });
+  }
 }
 
 /** hasNextPage when sent, else page < totalPages; a response with neither is the last page. */

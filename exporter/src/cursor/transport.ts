@@ -43,18 +43,21 @@ export interface TransportRequest {
   key: string;
   body?: unknown;
   etag?: string; // sent as If-None-Match
+  /** Abandons the request: checked before each attempt is sent, and aborts one in flight. */
+  signal?: AbortSignal;
 }
 
 export interface TransportResponse {
   status: number; // 2xx or 304
-  text: string;
+  /** The body's bytes, owning their whole buffer (so they can be moved to a worker thread). */
+  body: Buffer;
   etag: string | undefined;
   attempts: number;
 }
 
 interface Exchange {
   status: number;
-  text: string;
+  body: Buffer;
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -85,11 +88,13 @@ export class Transport {
     let rateLimitRetries = 0;
     for (let attempt = 1; ; attempt++) {
       const rateLimitWaitMs = await this.limiter.acquire(req.endpoint);
+      req.signal?.throwIfAborted();
       const started = this.opts.now();
       let res: Exchange;
       try {
         res = await this.exchange(req);
       } catch (err) {
+        if (req.signal?.aborted) throw err; // abandoned by the caller: not a failure to retry
         const kind: CursorErrorKind = err instanceof TimeoutError ? 'timeout' : 'network';
         this.report(req, 0, started, attempt, rateLimitWaitMs);
         const reason = kind === 'timeout' ? `timed out after ${this.opts.timeoutMs} ms` : `network error: ${describeNetworkError(err)}`;
@@ -100,9 +105,9 @@ export class Transport {
       this.report(req, res.status, started, attempt, rateLimitWaitMs);
       if ((res.status >= 200 && res.status < 300) || res.status === 304) {
         const etag = res.headers.etag;
-        return { status: res.status, text: res.text, etag: Array.isArray(etag) ? etag[0] : etag, attempts: attempt };
+        return { status: res.status, body: res.body, etag: Array.isArray(etag) ? etag[0] : etag, attempts: attempt };
       }
-      const upstreamMessage = this.redact(upstreamMessageOf(res.text));
+      const upstreamMessage = this.redact(upstreamMessageOf(res.body.toString('utf8')));
       const details = { endpoint: label, status: res.status, attempts: attempt, upstreamMessage };
       if (res.status === 429) {
         const retryAfterMs = parseRetryAfter(res.headers['retry-after'], this.opts.now());
@@ -137,6 +142,8 @@ export class Transport {
     const controller = new AbortController();
     const timeout = new TimeoutError();
     const timer = setTimeout(() => controller.abort(timeout), this.opts.timeoutMs);
+    const abandon = () => controller.abort(req.signal?.reason);
+    req.signal?.addEventListener('abort', abandon, { once: true });
     const headers: Record<string, string> = {
       authorization: `Basic ${Buffer.from(`${req.key}:`).toString('base64')}`,
       accept: 'application/json',
@@ -152,12 +159,15 @@ export class Transport {
         signal: controller.signal,
         dispatcher: this.opts.dispatcher,
       });
-      const text = await res.body.text();
-      return { status: res.statusCode, text, headers: res.headers };
+      // Bytes, not text: a usage-events page is decoded by the parse worker, off this thread.
+      const body = Buffer.from(await res.body.arrayBuffer());
+      return { status: res.statusCode, body, headers: res.headers };
     } catch (err) {
+      if (req.signal?.aborted) throw req.signal.reason;
       throw controller.signal.aborted ? timeout : err;
     } finally {
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', abandon);
     }
   }
 

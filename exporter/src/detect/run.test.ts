@@ -1,7 +1,6 @@
 import { DAY_MS, HOUR_MS, dayStartMs } from '../domain/time';
 import type { UsageEvent } from '../domain/records';
 import { openDb, type Db } from '../store/db';
-import { EventKeyer } from '../store/event-key';
 import { insertUsageEvents } from '../store/usage-events';
 import { runDetection } from './run';
 import { DEFAULT_SETTINGS } from './settings';
@@ -19,12 +18,11 @@ describe('runDetection over the store', () => {
     db = openDb(':memory:');
     db.prepare("INSERT INTO members (email, user_id, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES ('alice@x.io', NULL, 'Alice', 'member', 0, 0, 0)").run();
     db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(dayStartMs(day(0)), dayStartMs(day(0)) + 30 * DAY_MS);
-    const keyer = new EventKeyer();
     const events: UsageEvent[] = [];
     // $20 a day (two $10 events) on days 0–6; on day 7 ten $25 events, one per hour from 09:00.
     for (let d = 0; d < 7; d++) events.push(event('alice@x.io', dayStartMs(day(d)) + 10 * HOUR_MS, 1000), event('alice@x.io', dayStartMs(day(d)) + 15 * HOUR_MS, 1000));
     for (let h = 0; h < 10; h++) events.push(event('alice@x.io', dayStartMs(day(7)) + (9 + h) * HOUR_MS, 2500));
-    db.transaction(() => insertUsageEvents(db, events, keyer))();
+    db.transaction(() => insertUsageEvents(db, events))();
   });
   afterEach(() => db.close());
 

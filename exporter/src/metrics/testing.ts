@@ -8,7 +8,6 @@ import type { DailyUsageRow, UsageEvent } from '../domain/records';
 import { dayStartMs, DAY_MS, HOUR_MS, utcDay } from '../domain/time';
 import type { Db } from '../store/db';
 import { upsertDailyUsage } from '../store/daily-usage';
-import { EventKeyer } from '../store/event-key';
 import { saveGroups } from '../store/groups';
 import { upsertMembers } from '../store/members';
 import { finishRun, startRun } from '../store/runs';
@@ -81,7 +80,6 @@ export function seedKnownTeam(db: Db): void {
       event('alice@acme.dev', 'gpt-5', '2026-03-03', 12.5, 0.5),
       event('bob@acme.dev', 'gpt-5', '2026-03-04', 40, 1, 500),
     ],
-    new EventKeyer(),
   );
   upsertDailyUsage(db, [active('alice@acme.dev', '2026-03-02'), active('bob@acme.dev', '2026-02-20')]);
   const run = startRun(db, 'collect', NOW - 60_000);
@@ -125,14 +123,13 @@ export function seedSyntheticTeam(db: Db, t: SyntheticTeam): void {
     { cycleStartMs: cycleStart, limitedUsersCount: null, rows: members.map((m, i) => spendRow(m.email, costCents(i, 0) * 10 * t.modelsPerUser, 0)) },
     t.nowMs,
   );
-  const keyer = new EventKeyer();
   for (let d = t.days - 1; d >= 0; d--) {
     const day = utcDay(t.nowMs - d * DAY_MS);
     const events: UsageEvent[] = [];
     for (let i = 0; i < t.users; i++) {
       for (let m = 0; m < t.modelsPerUser; m++) events.push(event(email(i), MODELS[(i + m) % MODELS.length], day, costCents(i, m), 1 + (m % 3)));
     }
-    db.transaction(() => insertUsageEvents(db, events, keyer))();
+    db.transaction(() => insertUsageEvents(db, events))();
     upsertDailyUsage(db, members.filter((_, i) => i % 5 !== 0).map((m) => active(m.email, day)));
   }
   const run = startRun(db, 'collect', t.nowMs - 120_000);

@@ -1,6 +1,5 @@
 import type { UsageEvent } from '../domain/records';
 import { openDb, type Db } from './db';
-import { EventKeyer } from './event-key';
 import { saveGroups } from './groups';
 import { listMembers, upsertMembers } from './members';
 import { saveSpendSnapshot } from './spend';
@@ -62,8 +61,8 @@ describe('store repositories', () => {
   it('usage events: duplicates are ignored and only new rows reach usage_daily', () => {
     const day = Date.parse('2026-03-02T10:00:00Z');
     const batch = [ev(day, 'a@x.io'), ev(day, 'a@x.io'), ev(day + 1, 'a@x.io', { kind: 'Included in Business', isChargeable: false, maxMode: true }), ev(day - 11 * 3_600_000, 'a@x.io', { kind: 'Errored, Not Charged', isHeadless: true })];
-    expect(db.transaction(() => insertUsageEvents(db, batch, new EventKeyer()))()).toBe(4); // two identical events are two events
-    expect(db.transaction(() => insertUsageEvents(db, batch, new EventKeyer()))()).toBe(0);
+    expect(db.transaction(() => insertUsageEvents(db, batch))()).toBe(4); // two identical events are two events
+    expect(db.transaction(() => insertUsageEvents(db, batch))()).toBe(0);
     const rows = db.prepare('SELECT * FROM usage_daily ORDER BY day').all();
     expect(rows).toEqual([
       expect.objectContaining({ day: '2026-03-01', events: 1, errored_events: 1, headless_events: 1, charged_micro: 1000, chargeable_micro: 1000 }),

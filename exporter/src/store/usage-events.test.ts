@@ -1,7 +1,6 @@
 import type { UsageEvent } from '../domain/records';
 import { DAY_MS, HOUR_MS } from '../domain/time';
 import { openDb, type Db } from './db';
-import { EventKeyer } from './event-key';
 import { insertUsageEvents } from './usage-events';
 
 /** Small deterministic PRNG (mulberry32), so a failure reproduces. */
@@ -63,7 +62,7 @@ function window(all: UsageEvent[], from: number, to: number, shuffleSeed?: numbe
 }
 
 function ingest(db: Db, events: UsageEvent[]): number {
-  return db.transaction(() => insertUsageEvents(db, events, new EventKeyer()))();
+  return db.transaction(() => insertUsageEvents(db, events))();
 }
 
 function tables(db: Db) {

@@ -1,14 +1,22 @@
 import type { Statement } from 'better-sqlite3';
+import { COL, FLAG, toEventBatch, WIDTH as BATCH_WIDTH, type EventBatch } from '../domain/event-batch';
+import { repeatKey } from '../domain/event-key';
 import type { UsageEvent } from '../domain/records';
 import { DAY_MS, utcDay } from '../domain/time';
 import type { Db } from './db';
-import type { EventKeyer } from './event-key';
 import { DailyDeltas } from './usage-daily';
 
+// Module constants, not imported bindings, in the per-event loops (see COL).
+const { TS, HASH, REQUESTS, INPUT, OUTPUT, CACHE_WRITE, CACHE_READ, TOKEN, CHARGED, FEE, FLAGS, EMAIL, MODEL, KIND, CONVERSATION } = COL;
+const { MAX_MODE, TOKEN_BASED, CHARGEABLE, HEADLESS, INCLUDED, USAGE_BASED, ERRORED } = FLAG;
+const WIDTH = BATCH_WIDTH;
+const DAY = DAY_MS;
+
 /**
- * The ingest hot path. Events are inserted by natural key (duplicates from overlapping windows are
- * ignored by the primary key), and only rows actually inserted are added into usage_daily, so the
- * pre-aggregate (and its rollups, store/usage-daily.ts) stays exact however often a window is
+ * The ingest hot path; its other half (parsing, normalising, hashing) runs on the second core in
+ * cursor/page-parser.ts. Events are inserted by natural key (duplicates from overlapping windows
+ * are ignored by the primary key), and only rows actually inserted are added into usage_daily, so
+ * the pre-aggregate (and its rollups, store/usage-daily.ts) stays exact however often a window is
  * re-fetched. The caller wraps the call in db.transaction together with its watermark advance.
  */
 
@@ -25,69 +33,104 @@ function prepared(db: Db): Statement {
   return s;
 }
 
+// A position in a window's batches: batch * BATCH_STRIDE + row (exact in a double for any real size).
+const BATCH_STRIDE = 2 ** 31;
+
 /**
- * Positions of the events in ascending timestamp order. Cursor pages newest-first, and a B-tree
- * takes rows in key order far faster than in reverse (a third less time per insert). A window that
- * came newest-first is simply walked backwards; anything else is sorted.
+ * Positions of a window's events in ascending timestamp order. Cursor pages newest-first, and a
+ * B-tree takes rows in key order far faster than in reverse (a third less time per insert). A
+ * window that came newest-first is simply walked backwards; anything else is sorted.
  */
-function timeOrder(events: UsageEvent[], keys: Float64Array): number[] {
-  const n = events.length;
-  const order = new Array<number>(n);
+function timeOrder(batches: readonly EventBatch[]): number[] {
+  const order: number[] = [];
   let newestFirst = true;
-  for (let i = 1; i < n && newestFirst; i++) newestFirst = events[i].timestampMs <= events[i - 1].timestampMs;
-  for (let i = 0; i < n; i++) order[i] = newestFirst ? n - 1 - i : i;
-  if (newestFirst) return order;
-  return order.sort((a, b) => events[a].timestampMs - events[b].timestampMs || keys[a] - keys[b]);
+  let previous = Infinity;
+  for (let b = 0; b < batches.length; b++) {
+    const { n, nums } = batches[b];
+    for (let i = 0; i < n; i++) {
+      const ts = nums[i * WIDTH + TS];
+      newestFirst &&= ts <= previous;
+      previous = ts;
+      order.push(b * BATCH_STRIDE + i);
+    }
+  }
+  if (newestFirst) return order.reverse();
+  const ts = (p: number) => batches[Math.floor(p / BATCH_STRIDE)].nums[(p % BATCH_STRIDE) * WIDTH + TS];
+  return order.sort((p, q) => ts(p) - ts(q));
 }
 
 /** Adds one inserted event into its usage_daily delta (indexed like DAILY_SUMS). */
-function add(s: Float64Array, e: UsageEvent): void {
+function add(s: Float64Array, v: Float64Array, o: number): void {
+  const flags = v[o + FLAGS];
   s[0] += 1;
-  s[1] += e.requestsCosts;
-  s[2] += e.chargedMicro;
-  if (e.isChargeable) s[3] += e.chargedMicro;
-  s[4] += e.tokenMicro;
-  // Cursor's kind is free text; these prefixes are the billing categories the docs name.
-  if (e.kind.startsWith('Included')) s[5] += 1;
-  else if (e.kind === 'Usage-based') s[6] += 1;
-  else if (e.kind.startsWith('Errored')) s[7] += 1;
-  if (e.isHeadless) s[8] += 1;
-  if (e.maxMode) s[9] += 1;
-  s[10] += e.inputTokens;
-  s[11] += e.outputTokens;
-  s[12] += e.cacheWriteTokens;
-  s[13] += e.cacheReadTokens;
+  s[1] += v[o + REQUESTS];
+  s[2] += v[o + CHARGED];
+  if (flags & CHARGEABLE) s[3] += v[o + CHARGED];
+  s[4] += v[o + TOKEN];
+  if (flags & INCLUDED) s[5] += 1;
+  else if (flags & USAGE_BASED) s[6] += 1;
+  else if (flags & ERRORED) s[7] += 1;
+  if (flags & HEADLESS) s[8] += 1;
+  if (flags & MAX_MODE) s[9] += 1;
+  s[10] += v[o + INPUT];
+  s[11] += v[o + OUTPUT];
+  s[12] += v[o + CACHE_WRITE];
+  s[13] += v[o + CACHE_READ];
 }
 
-/** Returns the number of events newly inserted. */
-export function insertUsageEvents(db: Db, events: UsageEvent[], keyer: EventKeyer): number {
+/**
+ * Inserts the batches of one fetch window; returns the number of events newly inserted. The n-th
+ * repeat of a byte-identical event within a millisecond gets repeatKey(hash, n): identical events
+ * are interchangeable, so the keys do not depend on the order they came in.
+ */
+export function insertEventBatches(db: Db, batches: readonly EventBatch[]): number {
   const insert = prepared(db);
-  // Keys are assigned in arrival order: the ordinal of a repeated event follows Cursor's order.
-  const keys = new Float64Array(events.length);
-  for (let i = 0; i < events.length; i++) keys[i] = keyer.key(events[i]);
-  const order = timeOrder(events, keys);
+  const order = timeOrder(batches);
   const deltas = new DailyDeltas();
   // Day strings are cached per UTC day number: toISOString per event would be a third of the cost.
   let lastDayNo = NaN;
   let lastDay = '';
+  // Hashes seen in the current millisecond (almost always one).
+  let blockTs = NaN;
+  const block: number[] = [];
   let inserted = 0;
   for (let k = 0; k < order.length; k++) {
-    const i = order[k];
-    const e = events[i];
-    const dayNo = Math.floor(e.timestampMs / DAY_MS);
+    const p = order[k];
+    const { nums: v, strings } = batches[Math.floor(p / BATCH_STRIDE)];
+    const o = (p % BATCH_STRIDE) * WIDTH;
+    const ts = v[o + TS];
+    const hash = v[o + HASH];
+    if (ts !== blockTs) {
+      blockTs = ts;
+      block.length = 0;
+    }
+    let ordinal = 0;
+    for (let j = 0; j < block.length; j++) if (block[j] === hash) ordinal++;
+    block.push(hash);
+    const dayNo = Math.floor(ts / DAY);
     if (dayNo !== lastDayNo) {
       lastDayNo = dayNo;
-      lastDay = utcDay(dayNo * DAY_MS);
+      lastDay = utcDay(dayNo * DAY);
     }
+    const flags = v[o + FLAGS];
+    const email = strings[v[o + EMAIL]];
+    const model = strings[v[o + MODEL]];
+    const conversation = v[o + CONVERSATION];
     const info = insert.run(
-      e.timestampMs, keys[i], lastDay, e.email, e.model, e.kind, e.maxMode ? 1 : 0, e.requestsCosts,
-      e.isTokenBasedCall ? 1 : 0, e.inputTokens, e.outputTokens, e.cacheWriteTokens, e.cacheReadTokens, e.tokenMicro,
-      e.chargedMicro, e.cursorFeeMicro, e.isChargeable ? 1 : 0, e.isHeadless ? 1 : 0, e.conversationId,
+      ts, ordinal === 0 ? hash : repeatKey(hash, ordinal), lastDay, email, model, strings[v[o + KIND]],
+      flags & MAX_MODE ? 1 : 0, v[o + REQUESTS], flags & TOKEN_BASED ? 1 : 0, v[o + INPUT], v[o + OUTPUT],
+      v[o + CACHE_WRITE], v[o + CACHE_READ], v[o + TOKEN], v[o + CHARGED], v[o + FEE],
+      flags & CHARGEABLE ? 1 : 0, flags & HEADLESS ? 1 : 0, conversation < 0 ? null : strings[conversation],
     );
     if (info.changes !== 1) continue;
     inserted++;
-    add(deltas.sums(lastDay, e.email, e.model), e);
+    add(deltas.sums(lastDay, email, model), v, o);
   }
   deltas.write(db);
   return inserted;
+}
+
+/** One window's events, batched on this thread; returns the number newly inserted. */
+export function insertUsageEvents(db: Db, events: readonly UsageEvent[]): number {
+  return insertEventBatches(db, [toEventBatch(events)]);
 }

@@ -1,4 +1,4 @@
-import type { UsageEvent } from '../domain/records';
+import type { UsageEvent } from './records';
 
 /*
  * 53-bit non-cryptographic hash of an event's fields: two interleaved 32-bit multiply-xorshift
@@ -70,31 +70,14 @@ export function eventHash(e: UsageEvent): number {
   return finish();
 }
 
-/** The key of the n-th (n ≥ 1) repeat of an identical event: a hash of the ordinal seeded by the base. */
-function repeatKey(base: number, ordinal: number): number {
+/**
+ * The key of the n-th (n ≥ 1) repeat of an identical event: a hash of the ordinal seeded by the
+ * base. Cursor can return several byte-identical events in the same millisecond (parallel agent
+ * calls); they are distinct events told apart by their ordinal. A fetch window holds every event of
+ * any millisecond inside it, so re-fetching it reproduces the same ordinals and the same keys.
+ */
+export function repeatKey(base: number, ordinal: number): number {
   start(base % 0x7fffffff);
   num(ordinal);
   return finish();
-}
-
-/**
- * Assigns stable natural keys to the events of one fetch window. Cursor can return several
- * byte-identical events in the same millisecond (parallel agent calls); they are distinct events,
- * told apart by their ordinal. A window always contains all events of any millisecond inside it,
- * so re-fetching an overlapping window reproduces the same ordinals and the same keys.
- * The stored key is (timestamp, key(e)).
- */
-export class EventKeyer {
-  private readonly seen = new Map<number, number>();
-
-  key(e: UsageEvent): number {
-    const base = eventHash(e);
-    const ordinal = this.seen.get(base);
-    if (ordinal === undefined) {
-      this.seen.set(base, 1);
-      return base;
-    }
-    this.seen.set(base, ordinal + 1);
-    return repeatKey(base, ordinal);
-  }
 }
