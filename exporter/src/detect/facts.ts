@@ -313,7 +313,7 @@ export function loadFacts(db: Db, opts: LoadOptions): Facts {
   const members = db
     .prepare(
       `SELECT m.email, m.name, gm.group_id FROM members m LEFT JOIN group_members gm ON gm.email = m.email
-       WHERE m.is_removed = 0 OR EXISTS (SELECT 1 FROM usage_daily u WHERE u.email = m.email AND u.day BETWEEN ? AND ?)`,
+       WHERE m.is_removed = 0 OR EXISTS (SELECT 1 FROM usage_user_daily u WHERE u.email = m.email AND u.day BETWEEN ? AND ?)`,
     )
     .raw()
     .all(opts.fromDay, opts.toDay) as [string, string, string | null][];

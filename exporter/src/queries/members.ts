@@ -69,9 +69,14 @@ function rank(list: MemberStats[], value: (m: MemberStats) => number, set: (m: M
 // GROUP BY sort. CROSS JOIN keeps members as the outer loop.
 const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members m
   LEFT JOIN group_members gm ON gm.email = m.email LEFT JOIN billing_groups g ON g.id = gm.group_id WHERE m.is_removed = 0`;
-const USAGE = (model: boolean) => `SELECT m.email, SUM(u.charged_micro), SUM(u.requests), SUM(u.events), SUM(u.cache_read_tokens)
-  FROM members m CROSS JOIN ${model ? 'usage_daily' : 'usage_user_daily'} u ON u.email = m.email AND u.day BETWEEN ? AND ? ${model ? 'AND u.model = ?' : ''}
-  GROUP BY m.email`;
+// usage_daily has no index by person (schema/009): for one model, its window is read by day and
+// grouped by person instead.
+const USAGE = (model: boolean) =>
+  model
+    ? `SELECT email, SUM(charged_micro), SUM(requests), SUM(events), SUM(cache_read_tokens)
+  FROM usage_daily WHERE day BETWEEN ? AND ? AND model = ? GROUP BY email`
+    : `SELECT m.email, SUM(u.charged_micro), SUM(u.requests), SUM(u.events), SUM(u.cache_read_tokens)
+  FROM members m CROSS JOIN usage_user_daily u ON u.email = m.email AND u.day BETWEEN ? AND ? GROUP BY m.email`;
 // Most used model = most agent requests on active days; ties go to the first model by name. Asked
 // per member inside the activity walk (someone without active days has none), which saves a
 // second pass over members.

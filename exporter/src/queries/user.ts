@@ -30,19 +30,26 @@ export function userSummary(stats: TeamStats, email: string): Frame {
   );
 }
 
+/**
+ * The days @from…@to as rows. usage_daily is keyed (day, email, model) with no index by person
+ * (schema/009), so a person's rows are read with one primary-key seek per day of the window.
+ */
+const DAYS = `days(day) AS (SELECT @from UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < @to)`;
+
 /** Per day: spend, requests and tokens by kind (usage_daily), agent requests, lines and version (daily_usage). */
 export function userTimeline(db: Db, email: string, w: DayWindow): Frame {
   const rows = db
     .prepare(
-      `SELECT days.day AS day, d.spend, d.requests, d.input, d.output, d.cache_write, d.cache_read,
+      `WITH RECURSIVE ${DAYS},
+       d AS (SELECT u.day, SUM(u.charged_micro) AS spend, SUM(u.requests) AS requests, SUM(u.input_tokens) AS input,
+               SUM(u.output_tokens) AS output, SUM(u.cache_write_tokens) AS cache_write, SUM(u.cache_read_tokens) AS cache_read
+             FROM days CROSS JOIN usage_daily u ON u.day = days.day AND u.email = @email GROUP BY u.day)
+       SELECT x.day AS day, d.spend, d.requests, d.input, d.output, d.cache_write, d.cache_read,
          a.agent_requests, a.lines_added, a.lines_deleted, a.accepts, a.tabs_accepted, a.client_version, a.most_used_model
-       FROM (SELECT day FROM usage_daily WHERE email = @email AND day BETWEEN @from AND @to
-             UNION SELECT day FROM daily_usage WHERE email = @email AND day BETWEEN @from AND @to) days
-       LEFT JOIN (SELECT day, SUM(charged_micro) AS spend, SUM(requests) AS requests, SUM(input_tokens) AS input,
-                    SUM(output_tokens) AS output, SUM(cache_write_tokens) AS cache_write, SUM(cache_read_tokens) AS cache_read
-                  FROM usage_daily WHERE email = @email AND day BETWEEN @from AND @to GROUP BY day) d ON d.day = days.day
-       LEFT JOIN daily_usage a ON a.email = @email AND a.day = days.day
-       ORDER BY days.day`,
+       FROM (SELECT day FROM d UNION SELECT day FROM daily_usage WHERE email = @email AND day BETWEEN @from AND @to) x
+       LEFT JOIN d ON d.day = x.day
+       LEFT JOIN daily_usage a ON a.email = @email AND a.day = x.day
+       ORDER BY x.day`,
     )
     .all({ email, from: w.fromDay, to: w.toDay }) as Record<string, number | string | null>[];
   return frame(
@@ -74,12 +81,13 @@ export function userTimeline(db: Db, email: string, w: DayWindow): Frame {
 export function userModels(db: Db, email: string, w: DayWindow): Frame {
   const rows = db
     .prepare(
-      `SELECT model, SUM(requests) AS requests, SUM(charged_micro) AS spend, SUM(events) AS events, SUM(included_events) AS included,
+      `WITH RECURSIVE ${DAYS}
+       SELECT model, SUM(requests) AS requests, SUM(charged_micro) AS spend, SUM(events) AS events, SUM(included_events) AS included,
          SUM(usage_based_events) AS usage_based, SUM(errored_events) AS errored, SUM(max_mode_events) AS max_mode,
          SUM(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens) AS tokens
-       FROM usage_daily WHERE email = ? AND day BETWEEN ? AND ? GROUP BY model ORDER BY spend DESC, model`,
+       FROM days CROSS JOIN usage_daily u ON u.day = days.day AND u.email = @email GROUP BY model ORDER BY spend DESC, model`,
     )
-    .all(email, w.fromDay, w.toDay) as { model: string; requests: number; spend: number; events: number; included: number; usage_based: number; errored: number; max_mode: number; tokens: number }[];
+    .all({ email, from: w.fromDay, to: w.toDay }) as { model: string; requests: number; spend: number; events: number; included: number; usage_based: number; errored: number; max_mode: number; tokens: number }[];
   return frame(
     [col.str('model'), col.num('requests'), col.usd('spend_usd'), col.usd('cost_per_request_usd'), col.num('events'), col.num('included_events'), col.num('usage_based_events'), col.num('errored_events'), col.num('max_mode_events'), col.num('tokens')],
     rows.map((r) => ({

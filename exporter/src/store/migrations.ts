@@ -20,5 +20,6 @@ import { detection } from './schema/005-detection';
 import { apiActivityIndex } from './schema/006-api-activity-index';
 import { apiMemberIndexes } from './schema/007-api-member-indexes';
 import { rollupsFromIngest } from './schema/008-rollups-from-ingest';
+import { dropUsageDailyEmail } from './schema/009-drop-usage-daily-email';
 
-export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest];
+export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail];

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { COL, FLAG, toEventBatch, WIDTH as BATCH_WIDTH, type EventBatch } from '../domain/event-batch';
+import { batchEvents, COL, FLAG, toEventBatch, WIDTH as BATCH_WIDTH, type EventBatch } from '../domain/event-batch';
 import { repeatKey } from '../domain/event-key';
 import type { UsageEvent } from '../domain/records';
 import { DAY_MS, utcDay } from '../domain/time';
@@ -33,30 +33,32 @@ function prepared(db: Db): Statement {
   return s;
 }
 
-// A position in a window's batches: batch * BATCH_STRIDE + row (exact in a double for any real size).
-const BATCH_STRIDE = 2 ** 31;
-
 /**
- * Positions of a window's events in ascending timestamp order. Cursor pages newest-first, and a
- * B-tree takes rows in key order far faster than in reverse (a third less time per insert). A
- * window that came newest-first is simply walked backwards; anything else is sorted.
+ * (batch, row) of a window's events in ascending timestamp order, as two parallel arrays. Cursor
+ * pages newest-first, and a B-tree takes rows in key order far faster than in reverse (a third
+ * less time per insert). A window that came newest-first is simply walked backwards; anything
+ * else is sorted.
  */
-function timeOrder(batches: readonly EventBatch[]): number[] {
-  const order: number[] = [];
+function timeOrder(batches: readonly EventBatch[]): { batch: Int32Array; row: Int32Array } {
+  const total = batchEvents(batches);
+  const batch = new Int32Array(total);
+  const row = new Int32Array(total);
   let newestFirst = true;
   let previous = Infinity;
-  for (let b = 0; b < batches.length; b++) {
+  for (let b = 0, k = 0; b < batches.length; b++) {
     const { n, nums } = batches[b];
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n; i++, k++) {
       const ts = nums[i * WIDTH + TS];
       newestFirst &&= ts <= previous;
       previous = ts;
-      order.push(b * BATCH_STRIDE + i);
+      batch[k] = b;
+      row[k] = i;
     }
   }
-  if (newestFirst) return order.reverse();
-  const ts = (p: number) => batches[Math.floor(p / BATCH_STRIDE)].nums[(p % BATCH_STRIDE) * WIDTH + TS];
-  return order.sort((p, q) => ts(p) - ts(q));
+  if (newestFirst) return { batch: batch.reverse(), row: row.reverse() };
+  const ts = (k: number) => batches[batch[k]].nums[row[k] * WIDTH + TS];
+  const sorted = Array.from({ length: total }, (_, k) => k).sort((x, y) => ts(x) - ts(y));
+  return { batch: Int32Array.from(sorted, (k) => batch[k]), row: Int32Array.from(sorted, (k) => row[k]) };
 }
 
 /** Adds one inserted event into its usage_daily delta (indexed like DAILY_SUMS). */
@@ -94,10 +96,9 @@ export function insertEventBatches(db: Db, batches: readonly EventBatch[]): numb
   let blockTs = NaN;
   const block: number[] = [];
   let inserted = 0;
-  for (let k = 0; k < order.length; k++) {
-    const p = order[k];
-    const { nums: v, strings } = batches[Math.floor(p / BATCH_STRIDE)];
-    const o = (p % BATCH_STRIDE) * WIDTH;
+  for (let k = 0; k < order.row.length; k++) {
+    const { nums: v, strings } = batches[order.batch[k]];
+    const o = order.row[k] * WIDTH;
     const ts = v[o + TS];
     const hash = v[o + HASH];
     if (ts !== blockTs) {
