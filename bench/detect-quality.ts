@@ -32,7 +32,6 @@ import { DETECTOR_IDS, type DetectorId, type Finding } from '../exporter/src/det
 import { createSimulation, type GroundTruthEntry, type Simulation } from '../exporter/src/simulator';
 import { isWeekend } from '../exporter/src/simulator/scenarios';
 import { openDb, type Db } from '../exporter/src/store/db';
-import { EventKeyer } from '../exporter/src/store/event-key';
 import { upsertMembers } from '../exporter/src/store/members';
 import { insertUsageEvents } from '../exporter/src/store/usage-events';
 
@@ -95,10 +94,9 @@ function loadStore(sim: Simulation): Db {
   );
   for (const cycleStart of cycles.keys())
     for (const m of sim.members) if (m.monthlyLimitDollars !== null) insLimit.run(cycleStart, m.email, m.monthlyLimitDollars, now);
-  const keyer = new EventKeyer();
   for (const day of daysBetween(sim.startDay, sim.endDay)) {
     const events = sim.eventsForDay(day).map(toUsageEvent);
-    db.transaction(() => insertUsageEvents(db, events, keyer))();
+    db.transaction(() => insertUsageEvents(db, events))();
   }
   return db;
 }
