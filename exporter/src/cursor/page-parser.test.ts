@@ -1,3 +1,4 @@
+import type { EventBatch } from '../domain/event-batch';
 import { openDb, type Db } from '../store/db';
 import { insertEventBatches, insertUsageEvents } from '../store/usage-events';
 import { CursorError } from './errors';
@@ -44,7 +45,7 @@ describe('EventPageParser', () => {
     const viaWorker = openDb(':memory:');
     const direct = openDb(':memory:');
     for (const window of [windowA, windowB]) {
-      const batches = [];
+      const batches: EventBatch[] = [];
       for (const [i, json] of window.entries()) {
         const bytes = new Uint8Array(Buffer.from(json));
         batches.push((await parser.parse(i === 0 ? json : bytes)).batch);
