@@ -61,6 +61,20 @@ function timeOrder(batches: readonly EventBatch[]): { batch: Int32Array; row: In
   return { batch: Int32Array.from(sorted, (k) => batch[k]), row: Int32Array.from(sorted, (k) => row[k]) };
 }
 
+/** utcDay() per timestamp, recomputed only when the day changes: toISOString per event would be a third of the cost. */
+function dayNamer(): (ts: number) => string {
+  let dayNo = NaN;
+  let day = '';
+  return (ts) => {
+    const n = Math.floor(ts / DAY);
+    if (n !== dayNo) {
+      dayNo = n;
+      day = utcDay(n * DAY);
+    }
+    return day;
+  };
+}
+
 /** Adds one inserted event into its usage_daily delta (indexed like DAILY_SUMS). */
 function add(s: Float64Array, v: Float64Array, o: number): void {
   const flags = v[o + FLAGS];
@@ -89,14 +103,14 @@ export function insertEventBatches(db: Db, batches: readonly EventBatch[]): numb
   const insert = prepared(db);
   const order = timeOrder(batches);
   const deltas = new DailyDeltas();
-  // Day strings are cached per UTC day number: toISOString per event would be a third of the cost.
-  let lastDayNo = NaN;
-  let lastDay = '';
+  const dayOf = dayNamer();
   // Hashes seen in the current millisecond (almost always one).
   let blockTs = NaN;
   const block: number[] = [];
   let inserted = 0;
-  for (let k = 0; k < order.row.length; k++) {
+  const total = order.row.length;
+  const isNew = new Uint8Array(total);
+  for (let k = 0; k < total; k++) {
     const { nums: v, strings } = batches[order.batch[k]];
     const o = order.row[k] * WIDTH;
     const ts = v[o + TS];
@@ -108,24 +122,26 @@ export function insertEventBatches(db: Db, batches: readonly EventBatch[]): numb
     let ordinal = 0;
     for (let j = 0; j < block.length; j++) if (block[j] === hash) ordinal++;
     block.push(hash);
-    const dayNo = Math.floor(ts / DAY);
-    if (dayNo !== lastDayNo) {
-      lastDayNo = dayNo;
-      lastDay = utcDay(dayNo * DAY);
-    }
+    const day = dayOf(ts);
     const flags = v[o + FLAGS];
-    const email = strings[v[o + EMAIL]];
-    const model = strings[v[o + MODEL]];
     const conversation = v[o + CONVERSATION];
     const info = insert.run(
-      ts, ordinal === 0 ? hash : repeatKey(hash, ordinal), lastDay, email, model, strings[v[o + KIND]],
+      ts, ordinal === 0 ? hash : repeatKey(hash, ordinal), day, strings[v[o + EMAIL]], strings[v[o + MODEL]], strings[v[o + KIND]],
       flags & MAX_MODE ? 1 : 0, v[o + REQUESTS], flags & TOKEN_BASED ? 1 : 0, v[o + INPUT], v[o + OUTPUT],
       v[o + CACHE_WRITE], v[o + CACHE_READ], v[o + TOKEN], v[o + CHARGED], v[o + FEE],
       flags & CHARGEABLE ? 1 : 0, flags & HEADLESS ? 1 : 0, conversation < 0 ? null : strings[conversation],
     );
     if (info.changes !== 1) continue;
     inserted++;
-    add(deltas.sums(lastDay, email, model), v, o);
+    isNew[k] = 1;
+  }
+  // The usage_daily deltas of the inserted events, in a pass of their own: interleaved with the
+  // inserts, SQLite evicts the deltas' maps from the CPU caches between lookups.
+  for (let k = 0; k < total; k++) {
+    if (isNew[k] === 0) continue;
+    const { nums: v, strings } = batches[order.batch[k]];
+    const o = order.row[k] * WIDTH;
+    add(deltas.sums(dayOf(v[o + TS]), strings[v[o + EMAIL]], strings[v[o + MODEL]]), v, o);
   }
   deltas.write(db);
   return inserted;
