@@ -12,7 +12,7 @@ const WINDOW_RETRIES = 2;
 /**
  * Fetches one window again, whole. Returns its pages if they were consistent this time.
  * Cursor pages newest-first: an event arriving mid-paging shifts later pages, so one event can
- * show up twice (counted as two by the keyer) or be skipped. Arrivals only ever add events, so
+ * show up twice (stored as two events) or be skipped. Arrivals only ever add events, so
  * "every page reports the same total and the pages hold exactly that many" proves a clean read.
  */
 async function refetchWindow(api: CursorApi, startMs: number, endMs: number): Promise<EventBatch[] | null> {

@@ -26,8 +26,9 @@ export interface CursorApi {
   dailyUsage(fromMs: number, toMs: number): AsyncIterable<DailyUsageChunk>;
   /**
    * POST /teams/filtered-usage-events over [fromMs, toMs] split into windows of `windowMs`
-   * (at most 30 days), pageSize 1000, all pages. Yields every page as it arrives; `lastPage`
-   * marks the end of a window, which is the unit the collector commits its watermark at.
+   * (at most 30 days), pageSize 1000, all pages, in order, each page's events as an EventBatch.
+   * Later pages may already be fetched and parsed while one is consumed. `lastPage` marks the end
+   * of a window, which is the unit the collector commits its watermark at.
    */
   usageEvents(fromMs: number, toMs: number, windowMs: number): AsyncIterable<UsageEventPage>;
   /** GET /analytics/team/<endpoint>, at most 30 days per call, with ETag reuse. */

@@ -126,7 +126,7 @@ export type UsageDailyRow = { day: string; email: string; model: string } & {
 
 /**
  * Adds rows to usage_daily and the rollups in one transaction (rows of the same key add up;
- * negative sums take away). For seeds, tests and benches: ingest goes through insertUsageEvents.
+ * negative sums take away). For seeds, tests and benches: ingest goes through insertEventBatches.
  */
 export function addUsageDaily(db: Db, rows: Iterable<UsageDailyRow>): void {
   const deltas = new DailyDeltas();
