@@ -11,7 +11,7 @@ import { readEventPages } from './event-pages';
 import { CursorError } from './errors';
 import { checkPageBudget, hasMorePages, parseAnalytics, parseDailyUsagePage, parseGroups, parseMembers, parseSpendPage } from './normalize';
 import { sharedPageParser, type ParsedEventsPage } from './page-parser';
-import type { RateLimits } from './rate-limiter';
+import { defaultSleep, type RateLimits, type Sleep } from './rate-limiter';
 import type { BackoffPolicy } from './retry';
 import { DEFAULT_TRANSPORT, Transport, type ClientLogger, type TransportRequest } from './transport';
 
@@ -39,7 +39,7 @@ export interface CursorClientOptions {
   logger?: ClientLogger;
   dispatcher?: Dispatcher; // undici dispatcher; the global one by default
   /** Injectable for tests: waiting (limiter, backoff, Retry-After), the clock, and jitter. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
   now?: () => number;
   random?: () => number;
 }
@@ -62,7 +62,7 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
     onCall: opts.onCall,
     logger: opts.logger,
     dispatcher: opts.dispatcher,
-    sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: opts.sleep ?? defaultSleep,
     now: opts.now ?? Date.now,
     random: opts.random ?? Math.random,
   });

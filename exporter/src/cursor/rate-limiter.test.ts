@@ -72,4 +72,14 @@ describe('RateLimiter', () => {
     expect(budgetOf('/analytics/team/dau').name).toBe('/analytics/team/*');
     expect(() => new RateLimiter({ limits: { default: 0 } })).toThrow(/default.*≥ 1/);
   });
+
+  it('stops waiting when the request is abandoned', async () => {
+    const limiter = new RateLimiter({ limits: { default: 1 } }); // real clock and timers
+    await limiter.acquire('/teams/members');
+    const abandon = new AbortController();
+    const waiting = limiter.acquire('/teams/members', abandon.signal); // about a minute
+    setTimeout(() => abandon.abort(new Error('read-ahead closed')), 10);
+    // Without the abort this would wait about a minute, past the test's timeout.
+    await expect(waiting).rejects.toThrow();
+  });
 });

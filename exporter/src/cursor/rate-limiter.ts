@@ -11,6 +11,7 @@
  * (what Cursor documents) and a sliding one alike. Callers reserve a token up front (the balance
  * may go negative), which queues concurrent callers fairly without polling.
  */
+import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 
 export interface RateLimits {
   default: number; // requests per minute
@@ -18,12 +19,18 @@ export interface RateLimits {
   analyticsTeam: number;
 }
 
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** A timer that an abort clears (a pending timer would keep an exiting process alive). */
+export const defaultSleep: Sleep = (ms, signal) => setTimeoutPromise(ms, undefined, { signal });
+
 export const DOCUMENTED_LIMITS: RateLimits = { default: 20, usageEvents: 60, analyticsTeam: 100 };
 
 export interface RateLimiterOptions {
   limits?: Partial<RateLimits>;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits ms; rejects when `signal` aborts, so an abandoned request stops waiting at once. */
+  sleep?: Sleep;
 }
 
 interface Bucket {
@@ -46,7 +53,7 @@ export function budgetOf(endpoint: string): { name: string; limit: keyof RateLim
 export class RateLimiter {
   private readonly limits: RateLimits;
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: Sleep;
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(opts: RateLimiterOptions = {}) {
@@ -55,13 +62,13 @@ export class RateLimiter {
       if (!(Number.isFinite(value) && value >= 1)) throw new RangeError(`rate limit '${name}' must be ≥ 1 request per minute, got ${value}`);
     }
     this.now = opts.now ?? Date.now;
-    this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = opts.sleep ?? defaultSleep;
   }
 
   /** Waits until a request to `endpoint` may be sent; resolves with the ms waited (0 if none). */
-  async acquire(endpoint: string): Promise<number> {
+  async acquire(endpoint: string, signal?: AbortSignal): Promise<number> {
     const wait = this.reserve(endpoint);
-    if (wait > 0) await this.sleep(wait);
+    if (wait > 0) await this.sleep(wait, signal);
     return wait;
   }
 

@@ -8,7 +8,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { ApiCallInfo } from './api';
 import { CursorError, type CursorErrorKind } from './errors';
-import { RateLimiter, type RateLimits } from './rate-limiter';
+import { RateLimiter, type RateLimits, type Sleep } from './rate-limiter';
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffPolicy } from './retry';
 
 /** The subset of a pino logger the client uses: one warning per retry. */
@@ -31,7 +31,7 @@ export interface TransportOptions {
   onCall?: (info: ApiCallInfo) => void;
   logger?: ClientLogger;
   dispatcher?: Dispatcher;
-  sleep: (ms: number) => Promise<void>;
+  sleep: Sleep;
   now: () => number;
   random: () => number;
 }
@@ -87,7 +87,7 @@ export class Transport {
     let transientRetries = 0;
     let rateLimitRetries = 0;
     for (let attempt = 1; ; attempt++) {
-      const rateLimitWaitMs = await this.limiter.acquire(req.endpoint);
+      const rateLimitWaitMs = await this.limiter.acquire(req.endpoint, req.signal);
       req.signal?.throwIfAborted();
       const started = this.opts.now();
       let res: Exchange;
@@ -99,7 +99,7 @@ export class Transport {
         this.report(req, 0, started, attempt, rateLimitWaitMs);
         const reason = kind === 'timeout' ? `timed out after ${this.opts.timeoutMs} ms` : `network error: ${describeNetworkError(err)}`;
         if (transientRetries >= this.opts.maxRetries) throw this.fail(reason, { kind, endpoint: label, attempts: attempt });
-        await this.backOff(label, reason, ++transientRetries, attempt);
+        await this.backOff(label, reason, ++transientRetries, attempt, req.signal);
         continue;
       }
       this.report(req, res.status, started, attempt, rateLimitWaitMs);
@@ -121,15 +121,15 @@ export class Transport {
           });
         }
         rateLimitRetries++;
-        if (retryAfterMs !== undefined) await this.wait(label, 'HTTP 429 (Retry-After)', retryAfterMs, attempt);
-        else await this.backOff(label, 'HTTP 429', rateLimitRetries, attempt);
+        if (retryAfterMs !== undefined) await this.wait(label, 'HTTP 429 (Retry-After)', retryAfterMs, attempt, req.signal);
+        else await this.backOff(label, 'HTTP 429', rateLimitRetries, attempt, req.signal);
         continue;
       }
       if (res.status >= 500) {
         if (transientRetries >= this.opts.maxRetries) {
           throw this.fail(`HTTP ${res.status} after ${attempt} attempts${upstreamMessage ? `: ${upstreamMessage}` : ''}`, { kind: 'http', ...details });
         }
-        await this.backOff(label, `HTTP ${res.status}`, ++transientRetries, attempt);
+        await this.backOff(label, `HTTP ${res.status}`, ++transientRetries, attempt, req.signal);
         continue;
       }
       // Any other status (400, 401, 403, 404, unexpected 1xx/3xx): retrying cannot help.
@@ -171,13 +171,13 @@ export class Transport {
     }
   }
 
-  private async backOff(label: string, reason: string, retry: number, attempt: number): Promise<void> {
-    await this.wait(label, reason, backoffDelay(retry, this.opts.backoff, this.opts.random), attempt);
+  private async backOff(label: string, reason: string, retry: number, attempt: number, signal?: AbortSignal): Promise<void> {
+    await this.wait(label, reason, backoffDelay(retry, this.opts.backoff, this.opts.random), attempt, signal);
   }
 
-  private async wait(label: string, reason: string, delayMs: number, attempt: number): Promise<void> {
+  private async wait(label: string, reason: string, delayMs: number, attempt: number, signal?: AbortSignal): Promise<void> {
     this.opts.logger?.warn({ endpoint: label, attempt, delayMs, reason: this.redact(reason) }, 'cursor api: retrying');
-    await this.opts.sleep(delayMs);
+    await this.opts.sleep(delayMs, signal);
   }
 
   private report(req: TransportRequest, status: number, started: number, attempt: number, rateLimitWaitMs: number): void {
