@@ -1,9 +1,8 @@
 /**
  * The pages of POST /teams/filtered-usage-events over a list of windows, yielded strictly in order
  * (window by window, page by page) while up to `depth` later pages are already being fetched and
- * parsed. Only pages known to exist are requested: the pages a parsed page announces (numPages, or
- * hasNextPage), and page 1 of the next window once the current window's page count is known. So
- * read-ahead never adds an API call; it lets a backfill keep Cursor's rate limit busy while this
+ * parsed. Only pages known to exist are requested: page 1 of a window, and the pages a parsed page
+ * announces (numPages, or hasNextPage). So read-ahead never adds an API call; it lets a backfill keep Cursor's rate limit busy while this
  * thread writes the previous window, and keeps the parse worker busy in the meantime.
  */
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
@@ -39,7 +38,6 @@ export async function* readEventPages(windows: readonly MsWindow[], fetchPage: F
   const states: WindowState[] = windows.map(() => ({ learned: false, known: 1, endsAt: null, requested: 0 }));
   const slots: Slot[] = [];
   let current = 0; // the window being consumed
-  let closed = false;
   // Closing the reader (the consumer stopped, or a page failed) abandons the pages read ahead.
   const abandon = new AbortController();
 
@@ -64,7 +62,7 @@ export async function* readEventPages(windows: readonly MsWindow[], fetchPage: F
 
   const plan = () => {
     let unlearned = 0;
-    for (let w = current; w < windows.length && !closed; w++) {
+    for (let w = current; w < windows.length && !abandon.signal.aborted; w++) {
       const s = states[w];
       const limit = Math.min(s.endsAt ?? s.known, MAX_PAGES);
       while (s.requested < limit) {
@@ -112,7 +110,6 @@ export async function* readEventPages(windows: readonly MsWindow[], fetchPage: F
       page++;
     }
   } finally {
-    closed = true;
     abandon.abort(new Error('usage-events read-ahead closed'));
   }
 }
