@@ -1,0 +1,121 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import { DashboardLinkBuilder, DashboardLinkType, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { DynamicConfigValue } from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
+import { PanelBuilder as BarChartPanel } from '@grafana/grafana-foundation-sdk/barchart';
+import { PieChartLegendOptionsBuilder, PieChartLegendValues, PanelBuilder as PieChartPanel } from '@grafana/grafana-foundation-sdk/piechart';
+import { DataqueryBuilder as PromQuery, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { PROMETHEUS, CURSOR, userUrl } from './refs';
+
+/** What every panel must say: a title, what it shows and where it comes from, and its unit. */
+export interface Meta {
+  title: string;
+  description: string;
+  unit: string;
+  /** Grid size; the SDK lays panels out left to right, wrapping at 24 columns. */
+  w: number;
+  h: number;
+}
+
+/** A Prometheus range query (default) or instant query (tables, bar gauges). */
+export function prom(expr: string, legendFormat = '', opts: { instant?: boolean; table?: boolean } = {}) {
+  const q = new PromQuery().datasource(PROMETHEUS).expr(expr);
+  if (legendFormat) q.legendFormat(legendFormat);
+  if (opts.instant || opts.table) q.instant();
+  else q.range();
+  if (opts.table) q.format(PromQueryFormat.Table);
+  return q;
+}
+
+export const link = (title: string, url: string) => new DashboardLinkBuilder(title).type(DashboardLinkType.Link).url(url);
+
+const legend = (placement = common.LegendPlacement.Bottom) =>
+  new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(placement);
+
+const tooltip = () => new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending);
+
+/** Green below `warn`, orange from `warn`, red from `crit` (crit optional). */
+export function thresholds(warn: number, crit?: number) {
+  const steps = [{ value: null as unknown as number, color: 'green' }, { value: warn, color: 'orange' }];
+  if (crit !== undefined) steps.push({ value: crit, color: 'red' });
+  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
+}
+
+export function stat(m: Meta) {
+  return new StatPanel()
+    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .graphMode(common.BigValueGraphMode.None)
+    .colorMode(common.BigValueColorMode.Value)
+    .textMode(common.BigValueTextMode.Auto);
+}
+
+export function timeseries(m: Meta) {
+  return new TimeseriesPanel()
+    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
+    .legend(legend()).tooltip(tooltip())
+    .lineWidth(2).fillOpacity(10).spanNulls(true);
+}
+
+/** Daily bars, stacked when several series share the panel (spend per day by user, model, group). */
+export function dailyBars(m: Meta, stacked = true) {
+  return timeseries(m)
+    .drawStyle(common.GraphDrawStyle.Bars).fillOpacity(80).lineWidth(1)
+    .stacking(new common.StackingConfigBuilder().mode(stacked ? common.StackingMode.Normal : common.StackingMode.None));
+}
+
+export function table(m: Meta) {
+  return new TablePanel()
+    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
+    .filterable(true).cellHeight(common.TableCellHeight.Sm);
+}
+
+export function barGauge(m: Meta) {
+  return new BarGaugePanel()
+    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
+    .orientation(common.VizOrientation.Horizontal)
+    .displayMode(common.BarGaugeDisplayMode.Gradient)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .legend(legend());
+}
+
+/** Bars per row of a table frame (top commands, file extensions…), `x` the category column. */
+export function barChart(m: Meta, x: string) {
+  return new BarChartPanel()
+    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
+    .xField(x).orientation(common.VizOrientation.Horizontal).showValue(common.VisibilityMode.Auto)
+    .legend(legend()).tooltip(tooltip()).fillOpacity(80);
+}
+
+export function pieChart(m: Meta) {
+  return new PieChartPanel()
+    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(true))
+    .legend(new PieChartLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Right).values([PieChartLegendValues.Percent]))
+    .tooltip(tooltip());
+}
+
+/** Field override properties: a column's unit, display name, width or cell type. */
+export const prop = {
+  unit: (unit: string): DynamicConfigValue => ({ id: 'unit', value: unit }),
+  name: (name: string): DynamicConfigValue => ({ id: 'displayName', value: name }),
+  width: (px: number): DynamicConfigValue => ({ id: 'custom.width', value: px }),
+  hidden: (): DynamicConfigValue => ({ id: 'custom.hidden', value: true }),
+  gauge: (): DynamicConfigValue => ({ id: 'custom.cellOptions', value: { type: 'gauge', mode: 'basic' } }),
+  colorText: (): DynamicConfigValue => ({ id: 'custom.cellOptions', value: { type: 'color-text' } }),
+  rightAxis: (): DynamicConfigValue => ({ id: 'custom.axisPlacement', value: 'right' }),
+  line: (): DynamicConfigValue => ({ id: 'custom.drawStyle', value: 'line' }),
+  /** Clicking the cell opens the member drilldown; `value` is the link expression for the e-mail. */
+  userLink: (value?: string): DynamicConfigValue => ({
+    id: 'links',
+    value: [{ title: 'Open ${__value.text} in the user drilldown', url: userUrl(value) }],
+  }),
+};
+
+/** Table frames from the plugin carry their own units; the panel unit is the fallback for the rest. */
+export const TABLE_UNIT = 'none';
+
+export { CURSOR, PROMETHEUS };
