@@ -131,9 +131,10 @@ export function buildCli(): Command {
   return program;
 }
 
-if (require.main === module) {
+/** Runs the CLI on argv; the installed `cursor-usage-exporter` (bin/) and `tsx src/main.ts` both land here. */
+export function runCli(argv: string[] = process.argv): void {
   buildCli()
-    .parseAsync(process.argv)
+    .parseAsync(argv)
     .catch((err: unknown) => {
       // Errors a user can act on are printed plainly; anything else with its stack.
       const plain = err instanceof ConfigError || err instanceof CollectorBusyError || err instanceof RangeError;
@@ -141,3 +142,5 @@ if (require.main === module) {
       process.exit(1);
     });
 }
+
+if (require.main === module) runCli();
