@@ -1,0 +1,45 @@
+# The exporter image: compiled TypeScript on Node 20, production dependencies only, run as `node`.
+# docker build -t cursor-usage-exporter . && docker run -e CURSOR_ADMIN_API_KEY=… -e API_TOKEN=… cursor-usage-exporter
+
+# Build tools are here in case better-sqlite3 has no prebuilt binary for the platform.
+FROM node:20-bookworm-slim AS base
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+# Every workspace's package.json, so `npm ci` accepts the root lockfile; only the exporter's
+# dependencies are installed.
+COPY package.json package-lock.json ./
+COPY exporter/package.json exporter/
+COPY grafana-plugin/package.json grafana-plugin/
+
+FROM base AS build
+RUN npm ci --no-audit --no-fund --include-workspace-root -w exporter
+COPY tsconfig.base.json ./
+COPY exporter/ exporter/
+RUN npm run build
+
+FROM base AS deps
+RUN npm ci --no-audit --no-fund --omit=dev -w exporter
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=9464
+WORKDIR /app
+COPY --from=deps /app/node_modules node_modules
+COPY --from=build /app/exporter/package.json exporter/
+COPY --from=build /app/exporter/dist exporter/dist
+# The database lives in ./data (DATABASE_PATH defaults to ./data/cursor-usage.db, the demo to
+# ./data/demo.db): mount a volume there.
+RUN chmod +x exporter/dist/main.js \
+ && ln -s /app/exporter/dist/main.js /usr/local/bin/cursor-usage-exporter \
+ && mkdir data && chown node:node data
+VOLUME /app/data
+USER node
+EXPOSE 9464
+# Liveness only: /readyz waits for the first collection, which for a large team's backfill takes
+# longer than any sensible start period.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["cursor-usage-exporter", "serve"]
