@@ -11,8 +11,8 @@ const SIMULATOR_LIMITS = { admin: 10_000, usageEvents: 10_000, analytics: 10_000
 
 /**
  * `npm run demo`: the simulator in-process on a free loopback port, and the exporter pointed at it
- * with a 60-day backfill. Honours PORT, HOST and DATABASE_PATH (default ./data/demo.db, so a real
- * database is never mixed with simulated data).
+ * with a 60-day backfill. Honours PORT, HOST (default 127.0.0.1) and DATABASE_PATH (default
+ * ./data/demo.db, so a real database is never mixed with simulated data).
  */
 export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<ServeHandle> {
   loadConfig(env); // fail on a bad PORT & co. before starting anything
@@ -24,6 +24,8 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<Ser
     handle = await serve({
       env: {
         ...env,
+        // Loopback unless HOST is set: the demo's API has no auth without API_TOKEN.
+        HOST: env.HOST?.trim() || '127.0.0.1',
         CURSOR_API_URL: sim.url,
         CURSOR_ADMIN_API_KEY: DEMO.key,
         CURSOR_ANALYTICS_API_KEY: DEMO.key,

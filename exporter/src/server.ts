@@ -67,6 +67,28 @@ function apiAuthMode(config: Config, env: NodeJS.ProcessEnv, fallback: 'on' | 'o
   return mode;
 }
 
+/** Whether HOST only accepts connections from this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * The JSON API can change settings and groups, so without auth it stays on loopback unless the
+ * operator chose API_AUTH=off explicitly; even then a non-loopback interface is warned about.
+ * Returns the warning to log, if any.
+ */
+export function checkApiExposure(host: string, authMode: 'on' | 'off', env: NodeJS.ProcessEnv): string | undefined {
+  if (authMode === 'on' || isLoopbackHost(host)) return undefined;
+  if (!env.API_AUTH?.trim()) {
+    throw new ConfigError([
+      `HOST=${host} is reachable from the network but the JSON API would run without auth (no API_TOKEN): anyone who can reach it could change settings and groups. ` +
+        'Set API_TOKEN (e.g. `openssl rand -hex 32`), or HOST=127.0.0.1, or API_AUTH=off to accept an open API on this interface.',
+    ]);
+  }
+  return `API_AUTH=off on HOST=${host}: the JSON API (settings, groups, incidents) accepts changes from anyone who can reach this interface; keep it behind a trusted proxy or set API_TOKEN`;
+}
+
 /** One detection pass (findings, incidents, silences, digests) notifying where the config says: serve, collect and detect share it. */
 export function detectWithConfig(db: Db, config: Config, nowMs: number): Promise<DetectionCycleResult> {
   return runDetectionCycle(db, {
@@ -96,6 +118,8 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const authMode = apiAuthMode(config, env, opts.defaultApiAuth ?? 'on');
   const now = opts.now ?? Date.now;
   const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
+  const exposure = checkApiExposure(config.host, authMode, env);
+  if (exposure) logger.warn(exposure);
   const db = openDb(config.databasePath);
   const collector = createCollectorStack({ db, config, logger, now: opts.now, client: opts.client, collect: opts.collect });
   const metrics = createMetricsService(db, {

@@ -8,7 +8,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
  */
 export const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464, hint: 'an integer from 0 to 65535', description: 'HTTP port for /metrics, /healthz, /readyz and the JSON API.' }),
-  HOST: Type.String({ minLength: 1, default: '0.0.0.0', hint: 'an interface address such as 0.0.0.0 or 127.0.0.1', description: 'Interface to listen on.' }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0', hint: 'an interface address such as 0.0.0.0 or 127.0.0.1', description: 'Interface to listen on. `demo` defaults to 127.0.0.1; without API auth a non-loopback HOST needs an explicit API_AUTH=off (and is warned about).' }),
   CURSOR_API_URL: Type.String({ pattern: '^https?://[^\\s]+$', default: 'https://api.cursor.com', hint: 'an http(s) URL', description: 'Base URL of the Cursor Admin and Analytics APIs (point it at the simulator for tests).' }),
   CURSOR_ADMIN_API_KEY: Type.Optional(Type.String({ minLength: 1, secret: true, hint: 'a Cursor Admin API key (key_… or crsr_…)', description: 'Cursor Admin API key (team admin, `admin:*` scope). Required by `serve`, `collect` and `backfill`.' })),
   CURSOR_ANALYTICS_API_KEY: Type.Optional(Type.String({ minLength: 1, secret: true, hint: 'a Cursor API key', description: 'Key for the Analytics API; defaults to CURSOR_ADMIN_API_KEY.' })),
