@@ -29,11 +29,11 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
 COPY --from=build /app/exporter/package.json exporter/
+COPY --from=build /app/exporter/bin exporter/bin
 COPY --from=build /app/exporter/dist exporter/dist
-# The database lives in ./data (DATABASE_PATH defaults to ./data/cursor-usage.db, the demo to
-# ./data/demo.db): mount a volume there.
-RUN chmod +x exporter/dist/main.js \
- && ln -s /app/exporter/dist/main.js /usr/local/bin/cursor-usage-exporter \
+# The installed command on PATH, as `npm install -g` would link it. The database lives in ./data
+# (DATABASE_PATH defaults to ./data/cursor-usage.db, the demo to ./data/demo.db): mount a volume there.
+RUN ln -s /app/exporter/bin/cursor-usage-exporter.js /usr/local/bin/cursor-usage-exporter \
  && mkdir data && chown node:node data
 VOLUME /app/data
 USER node

@@ -1,0 +1,295 @@
+/**
+ * The docker-compose stack, checked without a Docker engine: Debian's docker-compose 1.29 validates
+ * the file with .env.example's variables filled in; every bind mount exists where compose expects it;
+ * Prometheus' and Alertmanager's configs pass promtool/amtool laid out as the containers see them;
+ * Grafana's provisioning matches the plugin id and the dashboards' datasource UIDs; and the exporter's
+ * container command, environment and healthcheck really work (run here, on loopback).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { binaryAvailable, freePort, PROMTOOL_BIN } from './helpers/prometheus';
+
+const ROOT = path.join(__dirname, '..');
+const COMPOSE_BIN = process.env.DOCKER_COMPOSE_BIN ?? '/usr/bin/docker-compose';
+const AMTOOL_BIN = process.env.AMTOOL_BIN ?? '/usr/bin/amtool';
+const PLUGIN_ID = (JSON.parse(fs.readFileSync(path.join(ROOT, 'grafana-plugin/src/plugin.json'), 'utf8')) as { id: string }).id;
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  entrypoint?: string[] | string;
+  environment?: Record<string, string>;
+  volumes?: string[];
+  tmpfs?: string[];
+}
+const compose = YAML.parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const services = compose.services;
+const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
+
+/** Bind mounts of a service as [host path relative to the repo, container path]. */
+function binds(service: string): [string, string][] {
+  return (services[service].volumes ?? []).filter((v) => v.startsWith('./')).map((v) => {
+    const [src, dst] = v.split(':');
+    return [path.normalize(src), dst];
+  });
+}
+function containerPathOf(service: string, hostRel: string): string {
+  const hit = binds(service).find(([src]) => src === hostRel);
+  if (!hit) throw new Error(`${service} does not mount ${hostRel}`);
+  return hit[1];
+}
+/** Copies a service's bind mounts into DIR at their container paths, as the container sees them. */
+function layOut(service: string, dir: string): void {
+  for (const [src, dst] of binds(service)) {
+    fs.mkdirSync(path.dirname(path.join(dir, dst)), { recursive: true });
+    fs.cpSync(path.join(ROOT, src), path.join(dir, dst), { recursive: true });
+  }
+}
+/** Every key/value pair anywhere in a parsed YAML document. */
+function* entries(node: unknown): Generator<[string, unknown]> {
+  if (Array.isArray(node)) for (const x of node) yield* entries(x);
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      yield [k, v];
+      yield* entries(v);
+    }
+  }
+}
+const secretEnv = () => ({
+  API_TOKEN: 'compose-test-api-token-0123456789abcdef',
+  ALERTMANAGER_WEBHOOK_TOKEN: 'compose-test-webhook-token-0123456789ab',
+  GRAFANA_ADMIN_PASSWORD: 'compose-test-password',
+});
+function envFile(dir: string, overrides: Record<string, string>): string {
+  const lines = read('.env.example').split('\n').map((l) => {
+    const m = /^([A-Z_]+)=/.exec(l);
+    return m && m[1] in overrides ? `${m[1]}=${overrides[m[1]]}` : l;
+  });
+  const file = path.join(dir, '.env');
+  fs.writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+describe('docker-compose.yml', () => {
+  const hasCompose = binaryAvailable(COMPOSE_BIN);
+  (hasCompose ? it : it.skip)('is valid for docker-compose 1.29 with .env.example filled in, and refuses to start without the secrets', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-'));
+    try {
+      const run = (env: string) => spawnSync(COMPOSE_BIN, ['-f', path.join(ROOT, 'docker-compose.yml'), '--env-file', env, 'config', '-q'], { cwd: dir, encoding: 'utf8' });
+      const ok = run(envFile(dir, secretEnv()));
+      expect({ code: ok.status, err: ok.stderr }).toEqual({ code: 0, err: '' });
+      const missing = run(envFile(dir, {}));
+      expect(missing.status).not.toBe(0);
+      expect(missing.stderr).toMatch(/set (API_TOKEN|ALERTMANAGER_WEBHOOK_TOKEN|GRAFANA_ADMIN_PASSWORD) in \.env/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('pins every image (Prometheus 2.42.0, Alertmanager 0.25.0, Grafana 12.4.x) and builds the exporter from the Dockerfile', () => {
+    expect(services.prometheus.image).toBe('prom/prometheus:v2.42.0');
+    expect(services.alertmanager.image).toBe('prom/alertmanager:v0.25.0');
+    expect(services.grafana.image).toMatch(/^grafana\/grafana:12\.4\.\d+$/);
+    expect(services.exporter.build).toBe('.');
+    for (const s of Object.values(services)) expect(s.image).not.toMatch(/:latest$|^[^:]+$/);
+  });
+
+  it('documents every variable it reads in .env.example, and .env.example holds nothing it does not read', () => {
+    const text = read('docker-compose.yml');
+    const used = new Set([...text.matchAll(/(?<!\$)\$\{([A-Z_]+)/g)].map((m) => m[1]));
+    const documented = new Set([...read('.env.example').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    expect([...used].sort()).toEqual([...documented].sort());
+    for (const secret of Object.keys(secretEnv())) expect(read('.env.example')).toMatch(new RegExp(`^${secret}=$`, 'm'));
+  });
+
+  it('mounts only paths that exist (the plugin mount is its webpack build output)', () => {
+    for (const name of Object.keys(services)) {
+      for (const [src] of binds(name)) {
+        if (src === path.normalize('grafana-plugin/dist')) {
+          expect(read('grafana-plugin/package.json')).toMatch(/"build": "webpack /);
+          expect(read('grafana-plugin/.config/webpack/webpack.config.ts')).toMatch(/path: path\.resolve\(process\.cwd\(\), DIST_DIR\)|DIST_DIR = 'dist'|'dist'/);
+          continue;
+        }
+        expect({ service: name, src, exists: fs.existsSync(path.join(ROOT, src)) }).toEqual({ service: name, src, exists: true });
+      }
+    }
+  });
+});
+
+describe('the exporter container', () => {
+  const dockerfile = read('Dockerfile');
+  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+
+  it('is built on node:20-bookworm-slim, runs as a non-root user with a data volume', () => {
+    const froms = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(froms.length).toBeGreaterThan(1);
+    for (const f of froms) expect(['node:20-bookworm-slim', 'base']).toContain(f);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^VOLUME \/app\/data$/m);
+    expect(services.exporter.volumes).toContain('exporter-data:/app/data');
+    // The image's command is the installed CLI of exporter/package.json.
+    const bin = (JSON.parse(read('exporter/package.json')) as { bin: Record<string, string> }).bin;
+    expect(dockerfile).toContain(`ln -s /app/exporter/${bin[cmd[0]]} /usr/local/bin/${cmd[0]}`);
+  });
+
+  it('runs the command the README documents', () => {
+    const readme = read('README.md');
+    expect(cmd).toEqual(['cursor-usage-exporter', 'serve']);
+    expect(readme).toContain('`cursor-usage-exporter <command>`');
+    expect(readme).toMatch(/^\| `npm start` \(`serve`\) \|/m);
+    const docker = readme.slice(readme.indexOf('## Run the stack with Docker'));
+    expect(docker).toContain('`cursor-usage-exporter serve`');
+  });
+
+  it('listens on all interfaces inside the container, with API auth on and the token from .env', () => {
+    const env = services.exporter.environment!;
+    expect(env.HOST).toBe('0.0.0.0');
+    expect(env.API_AUTH).toBe('on');
+    expect(env.API_TOKEN).toMatch(/^\$\{API_TOKEN:\?/);
+    expect(env.PORT).toBe('9464');
+  });
+
+  it('in compose, runs the demo without a Cursor key: auth enforced, the HEALTHCHECK command passes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-exporter-'));
+    // The installed CLI, as the image links it, here running the TypeScript sources.
+    const shim = path.join(dir, 'cursor-usage-exporter');
+    fs.writeFileSync(shim, `#!/bin/sh\nexec "${path.join(ROOT, 'node_modules/.bin/tsx')}" "${path.join(ROOT, 'exporter/src/main.ts')}" "$@"\n`, { mode: 0o755 });
+    const port = await freePort();
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(services.exporter.environment!)) {
+      env[k] = v.replace(/\$\{([A-Z_]+)(?::[-?][^}]*)?\}/g, (_, name: string) => (secretEnv() as Record<string, string>)[name] ?? (/:-([^}]*)\}/.exec(v)?.[1] ?? ''));
+    }
+    Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), ALERTMANAGER_URL: '', DASHBOARD_URL: '', LOG_LEVEL: 'warn' });
+    expect(env.CURSOR_ADMIN_API_KEY).toBe('');
+    const [sh, flag, script] = services.exporter.command as string[];
+    const child: ChildProcess = spawn(sh, [flag, script.replace(/\$\$/g, '$')], {
+      cwd: dir,
+      env: { PATH: `${dir}:${process.env.PATH}`, HOME: dir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group: the shim's children go with it
+    });
+    let out = '';
+    child.stdout!.on('data', (b) => (out += b));
+    child.stderr!.on('data', (b) => (out += b));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      for (let i = 0; ; i++) {
+        const ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+        if (ready) break;
+        if (i > 240 || child.exitCode !== null) throw new Error(`the exporter did not become ready:\n${out}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(out).toContain('demo');
+      expect((await fetch(`${base}/api/v1/health`)).status).toBe(401);
+      const health = await fetch(`${base}/api/v1/health`, { headers: { authorization: `Bearer ${env.API_TOKEN}` } });
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { auth: string }).auth).toBe('on');
+      // The Dockerfile's HEALTHCHECK, exactly as written, against this exporter.
+      const check = JSON.parse(/^\s+CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+      const r = spawnSync(check[0], check.slice(1), { env: { ...process.env, PORT: String(port) }, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      const down = spawnSync(check[0], check.slice(1), { env: { ...process.env, PORT: String(await freePort()) }, encoding: 'utf8' });
+      expect(down.status).toBe(1);
+    } finally {
+      if (child.exitCode === null) {
+        process.kill(-child.pid!, 'SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
+describe('the stack configuration', () => {
+  const promtool = binaryAvailable(PROMTOOL_BIN);
+  (promtool ? it : it.skip)('Prometheus: the mounted config and rules pass promtool as the container sees them, and scrape the exporter service', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-prometheus-'));
+    try {
+      layOut('prometheus', dir);
+      const configIn = containerPathOf('prometheus', path.normalize('provisioning/prometheus/prometheus.yml'));
+      // Container-absolute paths in the config point into the laid-out copy.
+      const config = path.join(dir, configIn);
+      fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace(/(["'\s])\/etc\/prometheus\//g, `$1${dir}/etc/prometheus/`));
+      const r = spawnSync(PROMTOOL_BIN, ['check', 'config', config], { encoding: 'utf8' });
+      expect({ code: r.status, out: r.status === 0 ? '' : r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
+      expect(r.stdout).toMatch(/SUCCESS: [1-9]\d* rule files found/);
+
+      const parsed = YAML.parse(read('provisioning/prometheus/prometheus.yml')) as {
+        scrape_configs: { static_configs?: { targets: string[] }[] }[];
+        alerting?: { alertmanagers: { static_configs?: { targets: string[] }[] }[] };
+      };
+      const scraped = parsed.scrape_configs.flatMap((s) => (s.static_configs ?? []).flatMap((c) => c.targets));
+      expect(scraped).toContain('exporter:9464');
+      const alertmanagers = (parsed.alerting?.alertmanagers ?? []).flatMap((a) => (a.static_configs ?? []).flatMap((c) => c.targets));
+      expect(alertmanagers).toContain('alertmanager:9093');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const amtool = binaryAvailable(AMTOOL_BIN);
+  (amtool ? it : it.skip)('Alertmanager: the mounted config passes amtool, and every secret file it reads is written by the entrypoint', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-alertmanager-'));
+    try {
+      layOut('alertmanager', dir);
+      const configIn = containerPathOf('alertmanager', path.normalize('alerting-rules/alertmanager/alertmanager.yml'));
+      const config = path.join(dir, configIn);
+      fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace(/(["'\s])\/etc\/alertmanager\//g, `$1${dir}/etc/alertmanager/`));
+      const r = spawnSync(AMTOOL_BIN, ['check-config', config], { encoding: 'utf8' });
+      expect({ code: r.status, out: r.status === 0 ? '' : r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
+
+      const parsed = YAML.parse(read('alerting-rules/alertmanager/alertmanager.yml')) as unknown;
+      const secretFiles = [...entries(parsed)].filter(([k]) => k.endsWith('_file')).map(([, v]) => String(v));
+      expect(secretFiles.length).toBeGreaterThan(0);
+      const entrypoint = (services.alertmanager.entrypoint as string[]).join('\n');
+      for (const f of secretFiles) expect(entrypoint).toContain(`> ${f}\n`);
+      const tmpfs = (services.alertmanager.tmpfs ?? []).map((t) => t.split(':')[0]);
+      for (const f of secretFiles) expect(tmpfs).toContain(path.dirname(f));
+      // The exporter's webhook receiver, reached by its compose service name.
+      expect(JSON.stringify(parsed)).toContain('http://exporter:9464/api/v1/alertmanager');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('Grafana: datasources of our plugin type, Prometheus and Alertmanager under the contract UIDs, with the API token from the environment', () => {
+    const files = fs.readdirSync(path.join(ROOT, 'provisioning/grafana/datasources'));
+    const sources = files.flatMap((f) => (YAML.parse(read(`provisioning/grafana/datasources/${f}`)) as { datasources: Record<string, unknown>[] }).datasources);
+    const byUid = Object.fromEntries(sources.map((s) => [s.uid as string, s]));
+    expect(byUid['cursor-usage']).toMatchObject({ type: PLUGIN_ID, url: 'http://exporter:9464', secureJsonData: { apiToken: '${API_TOKEN}' } });
+    expect(byUid.prometheus).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090' });
+    expect(byUid.alertmanager).toMatchObject({ type: 'alertmanager', url: 'http://alertmanager:9093', jsonData: { implementation: 'prometheus' } });
+    const env = services.grafana.environment!;
+    expect(env.API_TOKEN).toMatch(/^\$\{API_TOKEN:\?/);
+    expect(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',')).toContain(PLUGIN_ID);
+    expect(containerPathOf('grafana', path.normalize('grafana-plugin/dist'))).toBe(`/var/lib/grafana/plugins/${PLUGIN_ID}`);
+    expect(containerPathOf('grafana', path.normalize('provisioning/grafana'))).toBe('/etc/grafana/provisioning');
+  });
+
+  it('Grafana: loads the generated dashboards, and every datasource UID they use is provisioned', () => {
+    const provider = (YAML.parse(read('provisioning/grafana/dashboards/cursor-usage.yml')) as { providers: { type: string; options: { path: string } }[] }).providers[0];
+    expect(provider.type).toBe('file');
+    expect(containerPathOf('grafana', path.normalize('dashboards/generated'))).toBe(provider.options.path);
+    expect(services.grafana.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(`${provider.options.path}/cursor-overview.json`);
+
+    const provisioned = new Set(
+      fs.readdirSync(path.join(ROOT, 'provisioning/grafana/datasources')).flatMap((f) =>
+        (YAML.parse(read(`provisioning/grafana/datasources/${f}`)) as { datasources: { uid: string; type: string }[] }).datasources.map((s) => `${s.type}/${s.uid}`),
+      ),
+    );
+    const dashboards = fs.readdirSync(path.join(ROOT, 'dashboards/generated')).filter((f) => f.endsWith('.json'));
+    expect(dashboards).toContain('cursor-overview.json');
+    const used = new Set<string>();
+    for (const f of dashboards) {
+      for (const [k, v] of entries(JSON.parse(read(`dashboards/generated/${f}`)))) {
+        if (k === 'datasource' && v && typeof v === 'object') used.add(`${(v as { type: string }).type}/${(v as { uid: string }).uid}`);
+      }
+    }
+    expect(used.size).toBe(2);
+    for (const u of used) expect(provisioned).toContain(u);
+  });
+});
