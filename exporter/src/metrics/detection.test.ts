@@ -77,6 +77,36 @@ describe('detection, forecast and MTTx families', () => {
     expect(sampleValue(s, 'cursor_incidents_opened_total', { detector: 'spend_spike' })).toBe(1);
   });
 
+  it("carries each open incident's evidence (value, baseline, threshold, model, unit) for alert descriptions", () => {
+    const zscore = { detector: 'zscore', severity: 'warning', subject: 'user', user: 'alice@acme.dev', group: 'Eng', model: '', unit: 'usd' };
+    expect(sampleValue(s, 'cursor_anomaly_value', zscore)).toBe(1);
+    expect(sampleValue(s, 'cursor_anomaly_threshold', zscore)).toBe(1);
+    // No baseline recorded: no series rather than a made-up 0; resolved incidents have no evidence at all.
+    expect(s.filter((x) => x.name === 'cursor_anomaly_baseline')).toEqual([]);
+    expect(s.filter((x) => x.name === 'cursor_anomaly_value').map((x) => x.labels.detector).sort()).toEqual(['team_budget', 'zscore']);
+  });
+
+  it('names the model that drove an incident and keeps the largest of incidents that share labels', async () => {
+    const db2 = openDb(':memory:');
+    seed(db2);
+    const add = db2.prepare(
+      `INSERT INTO incidents (key, detector, severity, subject, email, models, day, message, value, baseline, threshold, unit, status,
+         onset_ms, detected_ms, first_run, last_seen_run, updated_ms)
+       VALUES (?, 'cost_per_request', 'warning', 'user', 'bob@acme.dev', ?, '2026-03-09', 'm', ?, 0.34, 1.02, 'usd_per_request', 'detected', ?, ?, 1, 1, ?)`,
+    );
+    add.run('cpr:bob:opus', '["claude-4-opus-max","gpt-5"]', 1.45, NOW, NOW, NOW);
+    add.run('cpr:bob:opus2', '["claude-4-opus-max"]', 1.2, NOW, NOW, NOW);
+    const svc = createMetricsService(db2, { now: () => NOW });
+    await svc.rebuild();
+    const s2 = parseExposition(svc.body().toString());
+    db2.close();
+    const bob = { detector: 'cost_per_request', severity: 'warning', subject: 'user', user: 'bob@acme.dev', group: 'unassigned', model: 'claude-4-opus-max', unit: 'usd_per_request' };
+    expect(sampleValue(s2, 'cursor_anomaly_value', bob)).toBe(1.45);
+    expect(sampleValue(s2, 'cursor_anomaly_baseline', bob)).toBe(0.34);
+    expect(sampleValue(s2, 'cursor_anomaly_threshold', bob)).toBe(1.02);
+    expect(sampleValue(s2, 'cursor_anomaly_open', { detector: 'cost_per_request', user: 'bob@acme.dev' })).toBe(2);
+  });
+
   it('computes MTTD, MTTI and MTTR in seconds with incidents/mttx.ts definitions', () => {
     // MTTD = alerted − onset over alerted incidents only (zscore 1 h 1 min, spike 3 h; team_budget never alerted).
     expect(sampleValue(s, 'cursor_incident_mttd_seconds')).toBe((3660 + 3 * 3600) / 2);

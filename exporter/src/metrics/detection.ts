@@ -16,6 +16,11 @@ interface IncidentRow {
   subject: string;
   email: string | null;
   groupName: string | null;
+  models: string;
+  value: number;
+  baseline: number | null;
+  threshold: number;
+  unit: string;
 }
 
 /**
@@ -23,6 +28,8 @@ interface IncidentRow {
  * threshold in force for that subject (so `signal / threshold` is the distance to firing), and the
  * engine's verdicts, one series per open incident. Labels: subject (user|group|team), user (empty
  * unless subject="user"), group (the user's billing group for users, the group for groups).
+ * The verdicts' evidence (value, baseline, threshold with the model that drove it and the unit) is there
+ * for alert descriptions; like cursor_anomaly_open it exists only for open incidents, so it stays small.
  */
 export const detectionFamily: FamilyFactory = ({ db, userLabel, gauge, counter }) => {
   const labelNames = ['detector', 'subject', 'user', 'group'];
@@ -37,6 +44,16 @@ export const detectionFamily: FamilyFactory = ({ db, userLabel, gauge, counter }
     'Open (unresolved) incidents by subject, detector and severity: 1 per open incident (more if several share these labels, e.g. per-model incidents).',
     ['detector', 'severity', 'subject', 'user', 'group'],
   );
+  const evidenceLabels = ['detector', 'severity', 'subject', 'user', 'group', 'model', 'unit'];
+  const evidence = (what: string) =>
+    gauge(
+      `cursor_anomaly_${what}`,
+      `The ${what} of each open incident's latest finding, in its unit label (usd, usd_per_request, ratio, sigma, requests, tokens, users); model is the one that drove it, empty when none.`,
+      evidenceLabels,
+    );
+  const value = evidence('value');
+  const baseline = evidence('baseline');
+  const limit = evidence('threshold');
   // No severity label: escalation rewrites an incident's severity, which would move counts between series.
   const opened = counter('cursor_incidents_opened_total', 'Incidents ever opened, by detector.', ['detector']);
   const subjectLabels = (subject: string, email: string | null, groupName: string | null) => ({
@@ -67,16 +84,27 @@ export const detectionFamily: FamilyFactory = ({ db, userLabel, gauge, counter }
       }
 
       open.reset();
+      value.reset();
+      baseline.reset();
+      limit.reset();
       for (const r of db
         .prepare(
-          `SELECT i.detector, i.severity, i.subject, i.email, COALESCE(i.group_name, g.name) AS groupName
+          `SELECT i.detector, i.severity, i.subject, i.email, COALESCE(i.group_name, g.name) AS groupName,
+                  i.models, i.value, i.baseline, i.threshold, i.unit
              FROM incidents i
              LEFT JOIN group_members gm ON i.group_id IS NULL AND gm.email = i.email
              LEFT JOIN billing_groups g ON g.id = gm.group_id
-            WHERE i.status <> 'resolved'`,
+            WHERE i.status <> 'resolved'
+            ORDER BY i.value`,
         )
         .all() as IncidentRow[]) {
-        open.inc({ detector: r.detector, severity: r.severity, ...subjectLabels(r.subject, r.email, r.groupName) });
+        const labels = { detector: r.detector, severity: r.severity, ...subjectLabels(r.subject, r.email, r.groupName) };
+        open.inc(labels);
+        // Ordered by value: when incidents share every label, the largest one's evidence is what remains.
+        const withModel = { ...labels, model: (JSON.parse(r.models) as string[])[0] ?? '', unit: r.unit };
+        value.set(withModel, r.value);
+        limit.set(withModel, r.threshold);
+        if (r.baseline !== null) baseline.set(withModel, r.baseline);
       }
 
       opened.reset();
