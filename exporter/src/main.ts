@@ -13,7 +13,7 @@ import type { DetectionCycleResult } from './detection-cycle';
 import { DOCUMENTED_LIMITS } from './cursor/rate-limiter';
 import { createLogger } from './logger';
 import { detectWithConfig, loadServiceConfig, serve, type ServeHandle } from './server';
-import { openDb } from './store/db';
+import { openDb, StoreOpenError } from './store/db';
 
 function intOption(min: number, max: number) {
   return (value: string): number => {
@@ -92,7 +92,8 @@ export function buildCli(): Command {
     .description('run detection over the stored data now (findings, incidents, digests) and exit')
     .action(async () => {
       const config = loadConfig();
-      const db = openDb(config.databasePath);
+      // Never create an empty database here: a mistyped path would report 0 findings.
+      const db = openDb(config.databasePath, undefined, { mustExist: true });
       try {
         process.stdout.write(`${JSON.stringify(detectionSummary(await detectWithConfig(db, config, Date.now())))}\n`);
       } finally {
@@ -137,7 +138,7 @@ export function runCli(argv: string[] = process.argv): void {
     .parseAsync(argv)
     .catch((err: unknown) => {
       // Errors a user can act on are printed plainly; anything else with its stack.
-      const plain = err instanceof ConfigError || err instanceof CollectorBusyError || err instanceof RangeError;
+      const plain = err instanceof ConfigError || err instanceof CollectorBusyError || err instanceof StoreOpenError || err instanceof RangeError;
       process.stderr.write(`${plain ? (err as Error).message : err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
       process.exit(1);
     });

@@ -89,6 +89,16 @@ export function checkApiExposure(host: string, authMode: 'on' | 'off', env: Node
   return `API_AUTH=off on HOST=${host}: the JSON API (settings, groups, incidents) accepts changes from anyone who can reach this interface; keep it behind a trusted proxy or set API_TOKEN`;
 }
 
+/** A failed listen as a configuration problem naming PORT/HOST (the usual cause: another exporter or demo running). */
+function listenFailure(config: Config, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const at = `PORT=${config.port} on HOST=${config.host}`;
+  if (code === 'EADDRINUSE') return new ConfigError([`${at} is already in use (another exporter or \`npm run demo\` still running?): stop it or set PORT to a free port`]);
+  if (code === 'EACCES') return new ConfigError([`${at}: permission denied (ports below 1024 need privileges): set PORT to 1024 or above`]);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new ConfigError([`HOST=${config.host} is not an address of this machine: use 0.0.0.0 (every interface) or 127.0.0.1`]);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 /** One detection pass (findings, incidents, silences, digests) notifying where the config says: serve, collect and detect share it. */
 export function detectWithConfig(db: Db, config: Config, nowMs: number): Promise<DetectionCycleResult> {
   return runDetectionCycle(db, {
@@ -167,7 +177,14 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
       { id: 'collect', preventOverrun: true },
     ),
   );
-  const url = opts.listen === false ? undefined : await app.listen({ port: config.port, host: config.host });
+  let url: string | undefined;
+  try {
+    url = opts.listen === false ? undefined : await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await app.close();
+    db.close();
+    throw listenFailure(config, err);
+  }
   if (url) logger.info({ url }, 'exporter listening');
   const firstCycle = cycle();
 

@@ -6,17 +6,76 @@ import { migrations, type Migration } from './migrations';
 export type Db = Database.Database;
 
 /**
- * Opens (creating if needed) the SQLite store in WAL mode and applies pending migrations.
- * WAL + synchronous=NORMAL survives kill -9 with every committed transaction intact.
+ * The store cannot be opened or written: the message names DATABASE_PATH, the file and what to do,
+ * so the CLI prints it without a stack trace.
  */
-export function openDb(file: string, list: Migration[] = migrations): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
+export class StoreOpenError extends Error {
+  constructor(readonly file: string, reason: string, readonly code?: string) {
+    super(`cannot use the database DATABASE_PATH=${file} (${path.resolve(file)}): ${reason}`);
+    this.name = 'StoreOpenError';
+  }
+}
+
+export interface OpenDbOptions {
+  /** Refuse a file that does not exist instead of creating it (`detect` only reads what collections wrote). */
+  mustExist?: boolean;
+}
+
+/** An fs or SQLite error while opening, as a sentence a user can act on. */
+function openFailure(file: string, err: unknown): StoreOpenError {
+  const e = err as NodeJS.ErrnoException;
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  const reasons: Record<string, string> = {
+    EEXIST: 'a parent of it is a file, not a directory',
+    ENOTDIR: 'a parent of it is a file, not a directory',
+    EACCES: 'permission denied: the process cannot write to it or its directory',
+    EPERM: 'permission denied: the process cannot write to it or its directory',
+    EROFS: 'it is on a read-only file system',
+    ENOSPC: 'the disk is full',
+    SQLITE_CANTOPEN: 'SQLite cannot open it (is its directory writable, and is it a file?)',
+    SQLITE_NOTADB: 'the file is not a SQLite database (corrupt, or another file): move it aside to start over, or restore a backup',
+    SQLITE_CORRUPT: 'the database file is corrupt: move it aside to start over, or restore a backup',
+    SQLITE_FULL: 'the disk is full',
+  };
+  const readonly = code?.startsWith('SQLITE_READONLY') ? 'it is read-only: the process cannot write the file, or its directory (SQLite needs the directory for the -wal file)' : undefined;
+  const reason = (code && reasons[code]) ?? readonly ?? `${e instanceof Error ? e.message : String(err)}`;
+  return new StoreOpenError(file, `${reason}${code ? ` [${code}]` : ''}`, code);
+}
+
+/**
+ * Opens (creating if needed) the SQLite store in WAL mode, applies pending migrations and checks it
+ * can be written. WAL + synchronous=NORMAL survives kill -9 with every committed transaction intact.
+ * Throws StoreOpenError naming the path for every way this can fail.
+ */
+export function openDb(file: string, list: Migration[] = migrations, opts: OpenDbOptions = {}): Db {
+  if (file === ':memory:') return setUp(new Database(file), list);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(file, { throwIfNoEntry: false });
+  } catch (err) {
+    throw openFailure(file, err);
+  }
+  if (stat?.isDirectory()) throw new StoreOpenError(file, 'it is a directory: DATABASE_PATH names the database file, e.g. ./data/cursor-usage.db');
+  if (!stat && opts.mustExist) throw new StoreOpenError(file, 'no such file: check the path (collect, backfill and serve create it)', 'ENOENT');
+  let db: Db | undefined;
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    db = new Database(file);
+    return setUp(db, list);
+  } catch (err) {
+    db?.close();
+    throw openFailure(file, err);
+  }
+}
+
+function setUp(db: Db, list: Migration[]): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db, list);
+  const version = migrate(db, list);
+  // A read-only file opens and reads fine; fail now rather than at the first write of a collection.
+  db.pragma(`user_version = ${version}`);
   return db;
 }
 
