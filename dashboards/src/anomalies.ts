@@ -33,7 +33,7 @@ export function anomalies() {
     .refresh('5m')
     .tooltip(DashboardCursorSync.Crosshair)
     .links(crossLinks())
-    .withVariable(listVariable('status', 'Status', ['open', 'detected', 'alerted', 'acknowledged', 'resolved'], '"open" is every status but resolved.'))
+    .withVariable(listVariable('status', 'Status', ['open', 'detected', 'alerted', 'acknowledged', 'resolved'], '"open" (the default) is every status but resolved; All includes resolved ones.', 'open'))
     .withVariable(pluginVariable('detector', 'Detector', 'detectors', { all: true, description: 'The detector that raised the anomaly.' }))
     .withVariable(listVariable('severity', 'Severity', ['critical', 'warning', 'info'], 'Severity of the anomaly.'))
     .withVariable(userVariable(true))
@@ -71,7 +71,7 @@ export function anomalies() {
     )
 
     .withPanel(
-      table({ title: 'Anomalies', unit: TABLE_UNIT, w: 24, h: 11, description: 'Anomalies and their incidents in the range, newest first: detector, severity, status, who and which group and models, the evidence sentence, value against threshold, and the detected / alerted / acknowledged / resolved stamps (usage API /incidents). Click a member for the drilldown.' })
+      table({ title: 'Anomalies ($status)', unit: TABLE_UNIT, w: 24, h: 11, description: 'Anomalies and their incidents in the range, newest first: detector, severity, status, who and which group and models, the evidence sentence, value against threshold, and the detected / alerted / acknowledged / resolved stamps (usage API /incidents). Click a member for the drilldown.' })
         .withTarget(cursorQuery('incidents', { ...filters, limit: 500 }))
         .overrideByName('email', [prop.userLink()])
         .overrideByName('severity', [prop.colorText(), { id: 'mappings', value: severityColors }])

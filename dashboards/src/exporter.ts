@@ -43,10 +43,8 @@ export function exporterHealth() {
         .colorMode(common.BigValueColorMode.Background),
     )
     .withPanel(
-      stat({ title: 'Usage API', unit: 'none', w: 6, h: 5, description: 'The JSON API as the Grafana datasource sees it: auth, store and data freshness (usage API /health).' })
-        .withTarget(cursorQuery('health'))
-        .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false).fields('/.*/'))
-        .textMode(common.BigValueTextMode.ValueAndName),
+      table({ title: 'Usage API', unit: TABLE_UNIT, w: 6, h: 5, description: 'The JSON API as the Grafana datasource sees it: auth, store and data freshness (usage API /health, what "Save & test" checks).' })
+        .withTarget(cursorQuery('health')),
     )
 
     .withPanel(

@@ -100,6 +100,10 @@ export function overview() {
     )
 
     .withPanel(
+      dailyBars({ title: 'Daily spend by group', unit: 'currencyUSD', w: 12, h: 10, description: 'Stacked daily spend per billing group (usage API /series by group), the history behind the cycle figures beside it.' })
+        .withTarget(cursorQuery('series', { metric: 'spend', by: 'group', interval: '1d', limit: 10, ...people })),
+    )
+    .withPanel(
       barGauge({ title: 'Spend by group this cycle', unit: 'currencyUSD', w: 6, h: 10, description: 'Billing-cycle spend per billing group, Cursor\'s own figure (cursor_group_cycle_spend_usd). Every group: use the group filter for the usage-API panels.' })
         .withTarget(prom('sort_desc(cursor_group_cycle_spend_usd)', '{{group}}', { instant: true })),
     )
@@ -108,7 +112,7 @@ export function overview() {
         .withTarget(prom('sort_desc(cursor_forecast_cycle_spend_usd{subject="group"})', '{{group}}', { instant: true })),
     )
     .withPanel(
-      table({ title: 'Model cost comparison', unit: TABLE_UNIT, w: 12, h: 10, description: '$/request per model in the range, relative to the cheapest model and to the team median (usage API /tables/model-costs). Expensive models used for routine work are where savings are.' })
+      table({ title: 'Model cost comparison', unit: TABLE_UNIT, w: 24, h: 9, description: '$/request per model in the range, relative to the cheapest model and to the team median (usage API /tables/model-costs). Expensive models used for routine work are where savings are.' })
         .withTarget(cursorQuery('modelCosts', people))
         .overrideByName('relative', [prop.unit('x'), prop.colorText(), { id: 'thresholds', value: { mode: 'absolute', steps: [{ value: null, color: 'green' }, { value: 2, color: 'yellow' }, { value: 4, color: 'orange' }, { value: 8, color: 'red' }] } }])
         .overrideByName('vs_team_median', [prop.unit('x')]),

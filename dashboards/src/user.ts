@@ -97,6 +97,13 @@ export function userDrilldown() {
         .links([link('All anomalies and incidents', dashboardUrl(UID.anomalies, { user: '${user}' }))]),
     )
     .withPanel(
+      table({ title: 'Incidents', unit: TABLE_UNIT, w: 24, h: 7, description: 'The member\'s incidents in the range with their lifecycle: detected, alerted (Alertmanager\'s webhook), acknowledged (a silence or the API) and resolved, and who resolved them (usage API /incidents).' })
+        .withTarget(cursorQuery('incidents', { user: '$user', limit: 100 }))
+        .overrideByName('severity', [prop.colorText(), { id: 'mappings', value: severityColors }])
+        .overrideByName('email', [prop.hidden()])
+        .overrideByName('message', [prop.width(420)]),
+    )
+    .withPanel(
       table({ title: 'Daily activity and spend', unit: TABLE_UNIT, w: 24, h: 10, description: 'Per day, newest first: spend, requests, tokens, agent requests, lines added and deleted, accepts, tabs, primary model and client version (usage API /users/{email}/timeline).' })
         .withTarget(cursorQuery('user', { email: '$user', view: 'timeline' }))
         .sortBy([new common.TableSortByFieldStateBuilder().displayName('time').desc(true)]),

@@ -30,13 +30,13 @@ export const userVariable = (all: boolean) =>
     description: all ? 'Narrows the usage-API panels to one member.' : 'The member this drilldown is about (name <e-mail>).',
   });
 
-/** A fixed list (statuses, severities, badges) with "All". */
-export function listVariable(name: string, label: string, values: string[], description: string) {
+/** A fixed list (statuses, severities, badges) with "All", starting on `initial` (default All). */
+export function listVariable(name: string, label: string, values: string[], description: string, initial?: string) {
   return new CustomVariableBuilder(name)
     .label(label)
     .description(description)
     .values(values.join(','))
     .includeAll(true)
-    .current({ text: 'All', value: '$__all', selected: true })
+    .current(initial ? { text: initial, value: initial, selected: true } : { text: 'All', value: '$__all', selected: true })
     .multi(false);
 }
