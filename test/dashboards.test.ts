@@ -8,6 +8,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Fastify from 'fastify';
+import { apiPlugin } from '../exporter/src/api';
+import { openDb } from '../exporter/src/store/db';
 import { binaryAvailable, PROMTOOL_BIN } from './helpers/prometheus';
 
 const ROOT = path.join(__dirname, '..');
@@ -34,6 +37,28 @@ const QUERY_FIELDS: Record<string, string[]> = {
   cycleSummary: ['group'],
   planExhaustion: ['group', 'limit'],
   health: [],
+};
+/** The route each query type calls (the contract), from the target's path fields. */
+const ROUTES: Record<string, (t: Target) => string> = {
+  series: () => '/series',
+  topSpenders: () => '/tables/top-spenders',
+  members: () => '/tables/members',
+  modelCosts: () => '/tables/model-costs',
+  userModelCosts: () => '/tables/user-model-costs',
+  user: (t) => `/users/${encodeURIComponent(SAMPLE_VARS.user)}${t.view === 'summary' ? '' : `/${String(t.view)}`}`,
+  incidents: () => '/incidents',
+  mttx: () => '/incidents/mttx',
+  forecasts: () => '/tables/forecasts',
+  budgets: () => '/tables/budgets',
+  savings: () => '/tables/savings',
+  analytics: (t) => `/analytics/${String(t.view)}`,
+  cycleSummary: () => '/tables/cycle-summary',
+  planExhaustion: () => '/tables/plan-exhaustion',
+  health: () => '/health',
+};
+/** What Grafana would put in for each dashboard variable: a valid value of its kind. */
+const SAMPLE_VARS: Record<string, string> = {
+  user: 'someone@example.com', group: 'group_abc', badge: 'power-user', status: 'open', detector: 'zscore', severity: 'warning',
 };
 /** Query types whose rows are members: their tables must link each row to the drilldown. */
 const MEMBER_ROWS = new Set(['members', 'topSpenders', 'incidents', 'planExhaustion', 'forecasts']);
@@ -135,6 +160,31 @@ describe('generated dashboards', () => {
       expect({ queryType: t.queryType, extra }).toEqual({ queryType: t.queryType, extra: [] });
     }
     for (const d of dashboards) for (const a of d.annotations?.list ?? []) expect(a.target?.queryType).toBe('incidents');
+  });
+
+  it('send the exporter only requests its routes accept (enums, limits, intervals), as the plugin would', async () => {
+    const db = openDb(':memory:');
+    const app = Fastify();
+    await app.register(apiPlugin, { prefix: '/api/v1', db, auth: { mode: 'off' } });
+    try {
+      const pluginTargets = everyTarget.filter(({ t }) => t.datasource?.uid === 'cursor-usage');
+      for (const { d, p, t } of pluginTargets) {
+        const where = `${d.uid} / ${p.title} (${t.queryType})`;
+        const query = new URLSearchParams({ from: '1764000000000', to: '1766000000000' });
+        for (const [k, v] of Object.entries(t)) {
+          if (['refId', 'datasource', 'queryType', 'view', 'email'].includes(k)) continue;
+          query.set(k, String(v).replace(/\$\{?(\w+)\}?/g, (_, name: string) => SAMPLE_VARS[name] ?? `$${name}`));
+        }
+        if (t.queryType === 'user') expect(t.email).toBe('$user');
+        const res = await app.inject({ url: `/api/v1${ROUTES[t.queryType!](t)}?${query}` });
+        // An empty store answers 404 for the sample member or group: the request itself was valid.
+        expect({ where, status: res.statusCode === 404 ? 200 : res.statusCode, body: res.statusCode < 300 || res.statusCode === 404 ? '' : res.body })
+          .toEqual({ where, status: 200, body: '' });
+      }
+    } finally {
+      await app.close();
+      db.close();
+    }
   });
 
   it('use the contract variables: plugin kinds users/groups/models/detectors, and the drilldown has a `user` variable', () => {
