@@ -3,9 +3,8 @@ import { AnnotationQueryBuilder, DashboardBuilder, DashboardCursorSync } from '@
 import { PanelBuilder as TextPanel } from '@grafana/grafana-foundation-sdk/text';
 import { cursorQuery } from './cursor-query';
 import { crossLinks, TAG } from './nav';
-import { barGauge, dailyBars, prom, prop, stat, table, thresholds, timeseries, TABLE_UNIT } from './panels';
+import { barGauge, mapping, prom, prop, severityColors, stat, table, thresholds, timeseries, TABLE_UNIT } from './panels';
 import { CURSOR, UID } from './refs';
-import { severityColors } from './user';
 import { listVariable, pluginVariable, userVariable } from './variables';
 
 const filters = { status: '$status', detector: '$detector', user: '$user', severity: '$severity' };
@@ -67,21 +66,24 @@ export function anomalies() {
         .withTarget(prom('cursor_incident_mtti_seconds', 'MTTI'))
         .withTarget(prom('cursor_incident_mttr_seconds', 'MTTR'))
         .textMode(common.BigValueTextMode.ValueAndName)
-        .noValue('no alerted incidents'),
+        .mappings([mapping.nan('none yet')]),
     )
 
     .withPanel(
       table({ title: 'Anomalies ($status)', unit: TABLE_UNIT, w: 24, h: 11, description: 'Anomalies and their incidents in the range, newest first: detector, severity, status, who and which group and models, the evidence sentence, value against threshold, and the detected / alerted / acknowledged / resolved stamps (usage API /incidents). Click a member for the drilldown.' })
         .withTarget(cursorQuery('incidents', { ...filters, limit: 500 }))
         .overrideByName('email', [prop.userLink()])
-        .overrideByName('severity', [prop.colorText(), { id: 'mappings', value: severityColors }])
+        .overrideByName('severity', [prop.colorText(), { id: 'mappings', value: [severityColors] }])
         .overrideByName('message', [prop.width(480)])
         .overrideByName('id', [prop.width(60)]),
     )
 
     .withPanel(
-      dailyBars({ title: 'Incident timeline', unit: 'none', w: 16, h: 9, description: 'Open incidents per detector over time (cursor_anomaly_open); the shaded regions are incidents from onset to resolution (usage API annotations), history beyond Prometheus retention included.' })
-        .withTarget(prom('sum by (detector) (cursor_anomaly_open)', '{{detector}}')),
+      timeseries({ title: 'Incident timeline', unit: 'none', w: 16, h: 9, description: 'Open incidents per detector over time (cursor_anomaly_open); the shaded regions are incidents from onset to resolution (usage API annotations), history beyond Prometheus retention included.' })
+        .withTarget(prom('sum by (detector) (cursor_anomaly_open)', '{{detector}}'))
+        .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
+        .lineInterpolation(common.LineInterpolation.StepAfter)
+        .fillOpacity(40),
     )
     .withPanel(
       table({ title: 'MTTx by detector', unit: TABLE_UNIT, w: 8, h: 9, description: 'Incidents detected in the range and their mean time to detect, acknowledge and resolve in minutes, overall ("all") and per detector (usage API /incidents/mttx).' })

@@ -2,7 +2,7 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import { DashboardBuilder, DashboardCursorSync } from '@grafana/grafana-foundation-sdk/dashboard';
 import { cursorQuery } from './cursor-query';
 import { crossLinks, TAG } from './nav';
-import { prom, prop, stat, table, thresholds, timeseries, TABLE_UNIT } from './panels';
+import { outcomeColors, prom, prop, stat, table, thresholds, timeseries, TABLE_UNIT } from './panels';
 import { UID } from './refs';
 
 // Exporter series carry Prometheus' own job/instance; joining on build_info keeps only exporter targets
@@ -23,7 +23,7 @@ export function exporterHealth() {
     .withPanel(
       stat({ title: 'Last collection', unit: 'bool_yes_no', w: 4, h: 5, description: 'Whether the last finished collection run fully succeeded (cursor_exporter_last_collect_success). A partial run (one collector failed) counts as no.' })
         .withTarget(prom('cursor_exporter_last_collect_success', 'succeeded'))
-        .mappings([{ type: 'value', options: { '0': { color: 'red', index: 0 }, '1': { color: 'green', index: 1 } } } as never])
+        .mappings([outcomeColors])
         .colorMode(common.BigValueColorMode.Background),
     )
     .withPanel(
@@ -39,7 +39,7 @@ export function exporterHealth() {
     .withPanel(
       stat({ title: 'Last detection', unit: 'bool_yes_no', w: 4, h: 5, description: 'Whether the last detection run succeeded (cursor_exporter_last_detection_success).' })
         .withTarget(prom('cursor_exporter_last_detection_success', 'succeeded'))
-        .mappings([{ type: 'value', options: { '0': { color: 'red', index: 0 }, '1': { color: 'green', index: 1 } } } as never])
+        .mappings([outcomeColors])
         .colorMode(common.BigValueColorMode.Background),
     )
     .withPanel(

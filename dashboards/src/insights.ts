@@ -89,9 +89,12 @@ export function insights() {
         .withTarget(cursorQuery('analytics', { view: 'client-versions', limit: 50 })),
     )
     .withPanel(
-      timeseries({ title: 'Accepted lines', unit: 'none', w: 10, h: 9, description: 'Agent edits and tab completions accepted per day (usage API /analytics/agent-edits and /analytics/tabs).' })
+      timeseries({ title: 'Accepted lines', unit: 'none', w: 10, h: 9, description: 'Lines accepted per day from agent edits and from tab completions (usage API /analytics/agent-edits and /analytics/tabs).' })
         .withTarget(cursorQuery('analytics', { view: 'agent-edits' }))
-        .withTarget(cursorQuery('analytics', { view: 'tabs' })),
+        .withTarget(cursorQuery('analytics', { view: 'tabs' }))
+        .withTransformation({ id: 'filterFieldsByName', options: { include: { pattern: '^(time|total_lines_accepted)$' } } })
+        .overrideByQuery('A', [prop.name('agent edits')])
+        .overrideByQuery('B', [prop.name('tab completions')]),
     )
 
     .withPanel(

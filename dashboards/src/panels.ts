@@ -1,6 +1,7 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import { DashboardLinkBuilder, DashboardLinkType, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { DynamicConfigValue } from '@grafana/grafana-foundation-sdk/dashboard';
+import { MappingType, SpecialValueMatch } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { DynamicConfigValue, ValueMap, ValueMapping } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
 import { PanelBuilder as BarChartPanel } from '@grafana/grafana-foundation-sdk/barchart';
 import { PieChartLegendOptionsBuilder, PieChartLegendValues, PanelBuilder as PieChartPanel } from '@grafana/grafana-foundation-sdk/piechart';
@@ -114,6 +115,17 @@ export const prop = {
     value: [{ title: 'Open ${__value.text} in the user drilldown', url: userUrl(value) }],
   }),
 };
+
+/** Value mappings: colours per value (severity, 0/1 outcomes), and a text for null or NaN (a mean of nothing). */
+export const mapping = {
+  colors: (colors: Record<string, string>): ValueMap => ({
+    type: MappingType.ValueToText,
+    options: Object.fromEntries(Object.entries(colors).map(([value, color], index) => [value, { color, index }])),
+  }),
+  nan: (text: string): ValueMapping => ({ type: MappingType.SpecialValue, options: { match: SpecialValueMatch.NullAndNan, result: { text } } }),
+};
+export const severityColors = mapping.colors({ critical: 'red', warning: 'orange', info: 'blue' });
+export const outcomeColors = mapping.colors({ '0': 'red', '1': 'green' });
 
 /** Table frames from the plugin carry their own units; the panel unit is the fallback for the rest. */
 export const TABLE_UNIT = 'none';

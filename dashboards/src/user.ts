@@ -2,7 +2,7 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import { AnnotationQueryBuilder, DashboardBuilder, DashboardCursorSync } from '@grafana/grafana-foundation-sdk/dashboard';
 import { cursorQuery } from './cursor-query';
 import { crossLinks, TAG } from './nav';
-import { barChart, dailyBars, link, pieChart, prom, prop, stat, table, timeseries, TABLE_UNIT } from './panels';
+import { barChart, dailyBars, link, pieChart, prom, prop, severityColors, stat, table, timeseries, TABLE_UNIT } from './panels';
 import { CURSOR, dashboardUrl, UID } from './refs';
 import { userVariable } from './variables';
 
@@ -92,14 +92,14 @@ export function userDrilldown() {
     .withPanel(
       table({ title: 'Anomaly history', unit: TABLE_UNIT, w: 24, h: 8, description: 'The member\'s anomalies and incidents, newest first, with the evidence sentence, value and threshold (usage API /users/{email}/anomalies).' })
         .withTarget(cursorQuery('user', { email: '$user', view: 'anomalies' }))
-        .overrideByName('severity', [prop.colorText(), { id: 'mappings', value: severityColors }])
+        .overrideByName('severity', [prop.colorText(), { id: 'mappings', value: [severityColors] }])
         .overrideByName('message', [prop.width(520)])
         .links([link('All anomalies and incidents', dashboardUrl(UID.anomalies, { user: '${user}' }))]),
     )
     .withPanel(
       table({ title: 'Incidents', unit: TABLE_UNIT, w: 24, h: 7, description: 'The member\'s incidents in the range with their lifecycle: detected, alerted (Alertmanager\'s webhook), acknowledged (a silence or the API) and resolved, and who resolved them (usage API /incidents).' })
         .withTarget(cursorQuery('incidents', { user: '$user', limit: 100 }))
-        .overrideByName('severity', [prop.colorText(), { id: 'mappings', value: severityColors }])
+        .overrideByName('severity', [prop.colorText(), { id: 'mappings', value: [severityColors] }])
         .overrideByName('email', [prop.hidden()])
         .overrideByName('message', [prop.width(420)]),
     )
@@ -109,7 +109,3 @@ export function userDrilldown() {
         .sortBy([new common.TableSortByFieldStateBuilder().displayName('time').desc(true)]),
     );
 }
-
-export const severityColors = [
-  { type: 'value', options: { critical: { color: 'red', index: 0 }, warning: { color: 'orange', index: 1 }, info: { color: 'blue', index: 2 } } },
-];
