@@ -96,8 +96,9 @@ describe('pagination', () => {
       const event = { timestamp: String(startDate + page), userEmail: 'eli@acme.io', model: 'gpt-5', kind: 'Usage-based', chargedCents: 1 };
       // First window: classic hasNextPage over 3 pages. Second: only numPages/currentPage (2 pages).
       const pagination = startDate === from
-        ? { numPages: 3, currentPage: page, pageSize: 1000, hasNextPage: page < 3, hasPreviousPage: page > 1 }
-        : { numPages: 2, currentPage: page, pageSize: 1000 };
+        // One event a page: the server says it used pages of 1 (a shorter page would be cut short).
+        ? { numPages: 3, currentPage: page, pageSize: 1, hasNextPage: page < 3, hasPreviousPage: page > 1 }
+        : { numPages: 2, currentPage: page, pageSize: 1 };
       return { totalUsageEventsCount: 3, pagination, usageEvents: [event] };
     });
     const pages: UsageEventPage[] = await collect(client().usageEvents(from, from + 2 * DAY_MS - 1, DAY_MS));
@@ -176,13 +177,43 @@ describe('analytics', () => {
 });
 
 describe('malformed responses', () => {
-  it('bad JSON is an invalid-response error for that step, not retried', async () => {
+  it('a body cut mid-JSON is fetched again, and is an invalid-response error once the retry budget is spent', async () => {
     stub.on('POST /teams/spend', (_req, reply) => reply.header('content-type', 'application/json').send('{"teamMemberSpend": [{"email": "a@b.c"'));
-    const err: CursorError = await client().spend().catch((e) => e);
+    const err: CursorError = await client({ maxRetries: 2 }).spend().catch((e) => e);
     expect(err).toBeInstanceOf(CursorError);
     expect(err).toMatchObject({ kind: 'invalid-response', endpoint: 'POST /teams/spend', status: 200, attempts: 1 });
     expect(err.message).toMatch(/^POST \/teams\/spend: malformed JSON/);
-    expect(stub.requests).toHaveLength(1);
+    expect(stub.requests).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('a cut body followed by a whole one succeeds', async () => {
+    const whole = { teamMemberSpend: [{ email: 'a@b.c', spendCents: 5 }], subscriptionCycleStart: 1, totalMembers: 1, totalPages: 1 };
+    stub.on('POST /teams/spend', (_req, reply, n) =>
+      n === 1 ? reply.header('content-type', 'application/json').send(JSON.stringify(whole).slice(0, 30)) : whole);
+    const spend = await client().spend();
+    expect(spend.rows.map((r) => r.email)).toEqual(['a@b.c']);
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  it('a usage-events page cut short while claiming the full count is fetched again', async () => {
+    const event = (i: number) => ({ timestamp: String(1000 + i), userEmail: 'eli@acme.io', model: 'gpt-5', kind: 'Usage-based', chargedCents: 1 });
+    const all = Array.from({ length: 1000 }, (_, i) => event(i));
+    stub.on('POST /teams/filtered-usage-events', (_req, _reply, n) => ({
+      totalUsageEventsCount: 1000,
+      pagination: { numPages: 1, currentPage: 1, pageSize: 1000, hasNextPage: false },
+      usageEvents: n === 1 ? all.slice(0, 500) : all,
+    }));
+    const pages: UsageEventPage[] = await collect(client().usageEvents(0, DAY_MS - 1, DAY_MS));
+    expect(pages.map((p) => p.events.n)).toEqual([1000]);
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  it('a schema mismatch is not retried forever: the retry budget bounds it', async () => {
+    stub.on('GET /teams/members', () => ({ teamMembers: [{ name: 'no email' }] }));
+    const err: CursorError = await client({ maxRetries: 1 }).members().catch((e) => e);
+    expect(err).toMatchObject({ kind: 'invalid-response', path: '/teamMembers/0/email' });
+    expect(stub.requests).toHaveLength(2);
   });
 
   it('a schema mismatch names the first offending field', async () => {

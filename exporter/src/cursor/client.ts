@@ -9,7 +9,7 @@ import type { AnalyticsResult, ApiCallInfo, CursorApi, DailyUsageChunk, EtagCach
 import { dayWindows, MAX_RANGE_MS, msWindows, type MsWindow } from './chunks';
 import { readEventPages } from './event-pages';
 import { CursorError } from './errors';
-import { checkPageBudget, hasMorePages, parseAnalytics, parseDailyUsagePage, parseGroups, parseMembers, parseSpendPage } from './normalize';
+import { checkPageBudget, ENDPOINTS, hasMorePages, parseAnalytics, parseDailyUsagePage, parseGroups, parseMembers, parseSpendPage } from './normalize';
 import { sharedPageParser, type ParsedEventsPage } from './page-parser';
 import { defaultSleep, type RateLimits, type Sleep } from './rate-limiter';
 import type { BackoffPolicy } from './retry';
@@ -67,10 +67,9 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
     random: opts.random ?? Math.random,
   });
 
-  /** Sends, then parses; parse errors get the exchange's status/attempt and are redacted too. */
+  /** Sends, then parses (a body that does not parse is fetched again); parse errors get the exchange's status/attempt and are redacted too. */
   async function call<T>(req: TransportRequest, parse: (body: Buffer | string) => T): Promise<T> {
-    const res = await transport.send(req);
-    return parseBody(res.body, res.status, res.attempts, req, parse);
+    return transport.fetch(req, (res) => parseBody(res.body, res.status, res.attempts, req, parse));
   }
 
   function parseBody<T>(body: Buffer | string, status: number, attempts: number, req: TransportRequest, parse: (body: Buffer | string) => T): T {
@@ -96,12 +95,15 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
   async function eventPage(w: MsWindow, page: number, signal: AbortSignal): Promise<ParsedEventsPage> {
     const body = { startDate: w.startMs, endDate: w.endMs, page, pageSize: USAGE_EVENTS_PAGE_SIZE };
     const req: TransportRequest = { ...admin('POST', '/teams/filtered-usage-events', body), signal };
-    const res = await transport.send(req);
-    try {
-      return await sharedPageParser().parse(res.body);
-    } catch (err) {
-      throw parseFailure(err, res.status, res.attempts, req);
-    }
+    return transport.fetch(req, async (res) => {
+      try {
+        const parsed = await sharedPageParser().parse(res.body);
+        checkPageFull(ENDPOINTS.usageEvents, page, parsed.pagination.pageSize ?? USAGE_EVENTS_PAGE_SIZE, parsed.batch.n, parsed.total);
+        return parsed;
+      } catch (err) {
+        throw parseFailure(err, res.status, res.attempts, req);
+      }
+    });
   }
 
   function admin(method: 'GET' | 'POST', endpoint: string, body?: unknown): TransportRequest {
@@ -119,7 +121,15 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
       let cycleStartMs: number | undefined;
       let limitedUsersCount: number | null = null;
       for (let page = 1; ; page++) {
-        const p = await call(admin('POST', '/teams/spend', { page, pageSize: SPEND_PAGE_SIZE }), parseSpendPage);
+        const p = await call(admin('POST', '/teams/spend', { page, pageSize: SPEND_PAGE_SIZE }), (b) => {
+          const parsed = parseSpendPage(b);
+          // /teams/spend does not echo its page size; whatever it is, a page before the last holds
+          // at least totalMembers / totalPages rows.
+          if (page < parsed.totalPages && parsed.totalRows !== null) {
+            checkPageFull(ENDPOINTS.spend, 1, Math.ceil(parsed.totalRows / parsed.totalPages), parsed.rows.length, parsed.totalRows);
+          }
+          return parsed;
+        });
         if (cycleStartMs !== undefined && p.cycleStartMs !== cycleStartMs) {
           // The billing cycle rolled over mid-paging: mixing two cycles' rows would be wrong.
           throw new CursorError('subscriptionCycleStart changed between pages (cycle rollover); retry the step', {
@@ -187,6 +197,17 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
       return { rows, notModified: allNotModified };
     },
   };
+}
+
+/**
+ * A page holds min(pageSize, what is left of the total): fewer means the response was cut short
+ * (a transient fault, fetched again), not that the data shrank.
+ */
+function checkPageFull(endpoint: string, page: number, pageSize: number, got: number, total: number): void {
+  const expected = Math.min(pageSize, Math.max(0, total - (page - 1) * pageSize));
+  if (got < expected) {
+    throw new CursorError(`page ${page} holds ${got} items where ${expected} were due (short page)`, { kind: 'invalid-response', endpoint, status: 200 });
+  }
 }
 
 function checkBaseUrl(text: string): string {

@@ -68,7 +68,7 @@ describe('parseUsageEventsPage', () => {
   it('normalises string and numeric timestamps, tokens and money', () => {
     const r = parseUsageEventsPage(JSON.stringify(page));
     expect(r.total).toBe(2);
-    expect(r.pagination).toEqual({ page: 2, totalPages: 4, hasNextPage: true });
+    expect(r.pagination).toEqual({ page: 2, totalPages: 4, hasNextPage: true, pageSize: 2 });
     expect(r.events[0]).toEqual({
       timestampMs: 1772450000123, email: 'eli@acme.io', model: 'claude-4.5-opus', kind: 'Usage-based', maxMode: false, requestsCosts: 2.5,
       isTokenBasedCall: true, inputTokens: 3100, outputTokens: 820, cacheWriteTokens: 4000, cacheReadTokens: 9100,
@@ -82,7 +82,7 @@ describe('parseUsageEventsPage', () => {
       usageEvents: [{ timestamp: '1', userEmail: 'a@b.c', kind: 'Usage-based', tokenUsage: { totalCents: 2.000001 } }],
     });
     expect(r.events[0]).toMatchObject({ chargedMicro: 2_000_001, tokenMicro: 2_000_001, isChargeable: true, isTokenBasedCall: true });
-    expect(r.pagination).toEqual({ page: null, totalPages: null, hasNextPage: null });
+    expect(r.pagination).toEqual({ page: null, totalPages: null, hasNextPage: null, pageSize: null });
     expect(r.total).toBe(1);
   });
 

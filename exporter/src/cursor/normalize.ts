@@ -40,6 +40,8 @@ export interface PageInfo {
   page: number | null;
   totalPages: number | null;
   hasNextPage: boolean | null;
+  /** The page size the server says it used (usage events echo it). */
+  pageSize?: number | null;
 }
 
 /** A server that never stops saying "next page" must not loop the collector forever. */
@@ -85,6 +87,8 @@ export interface SpendPage {
   cycleStartMs: number;
   rows: SpendRow[];
   totalPages: number;
+  /** totalMembers, when sent. */
+  totalRows: number | null;
   limitedUsersCount: number | null;
 }
 
@@ -94,6 +98,7 @@ export function parseSpendPage(body: unknown): SpendPage {
     cycleStartMs: ms(raw.subscriptionCycleStart),
     rows: raw.teamMemberSpend.map(toSpendRow),
     totalPages: raw.totalPages ?? 1,
+    totalRows: raw.totalMembers ?? null,
     limitedUsersCount: raw.limitedUsersCount ?? null,
   };
 }
@@ -207,7 +212,7 @@ export function parseUsageEventsPage(body: unknown): UsageEventsPageResult {
   const p = raw.pagination;
   return {
     events,
-    pagination: { page: p?.currentPage ?? null, totalPages: p?.numPages ?? null, hasNextPage: p?.hasNextPage ?? null },
+    pagination: { page: p?.currentPage ?? null, totalPages: p?.numPages ?? null, hasNextPage: p?.hasNextPage ?? null, pageSize: p?.pageSize ?? null },
     total: raw.totalUsageEventsCount ?? n,
   };
 }

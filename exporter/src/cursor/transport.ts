@@ -82,6 +82,25 @@ export class Transport {
       .sort((a, b) => b.length - a.length);
   }
 
+  /**
+   * Sends, then parses the response. A 2xx body that does not parse (cut mid-JSON, a short page)
+   * is a transient failure like a 5xx: the request is sent again, within the same retry budget.
+   * A 304 replays a cached body, so a parse failure there is final.
+   */
+  async fetch<T>(req: TransportRequest, parse: (res: TransportResponse) => T | Promise<T>): Promise<T> {
+    const label = `${req.method} ${req.endpoint}`;
+    for (let retry = 1; ; retry++) {
+      const res = await this.send(req);
+      try {
+        return await parse(res);
+      } catch (err) {
+        const retryable = err instanceof CursorError && err.kind === 'invalid-response' && res.status !== 304;
+        if (!retryable || retry > this.opts.maxRetries) throw err;
+        await this.backOff(label, `invalid ${res.status} response: ${err.reason}`, retry, res.attempts, req.signal);
+      }
+    }
+  }
+
   async send(req: TransportRequest): Promise<TransportResponse> {
     const label = `${req.method} ${req.endpoint}`;
     let transientRetries = 0;
