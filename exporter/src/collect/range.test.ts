@@ -17,4 +17,11 @@ describe('stream ranges', () => {
     expect(streamStartMs(NOW, NOW - H, 2 * H, 30, 5)).toBe(lookbackStartMs(NOW, 5));
     expect(streamStartMs(NOW, NOW - 10 * 24 * H, 2 * H, 30, 5)).toBe(NOW - 10 * 24 * H - 2 * H);
   });
+  it('a backfill over days already held without a gap resumes from the watermark', () => {
+    const wm = NOW - 20 * 24 * H;
+    expect(streamStartMs(NOW, wm, 2 * H, 30, 45, lookbackStartMs(NOW, 45))).toBe(wm - 2 * H);
+    expect(streamStartMs(NOW, wm, 2 * H, 30, 45, lookbackStartMs(NOW, 46))).toBe(wm - 2 * H);
+    // Stored range starts later than asked: the older days are fetched.
+    expect(streamStartMs(NOW, wm, 2 * H, 30, 45, lookbackStartMs(NOW, 30))).toBe(lookbackStartMs(NOW, 45));
+  });
 });

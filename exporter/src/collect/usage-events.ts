@@ -2,7 +2,7 @@ import type { CursorApi } from '../cursor/api';
 import { USAGE_EVENTS_PAGE_SIZE } from '../cursor/client';
 import { batchEvents, type EventBatch } from '../domain/event-batch';
 import { insertEventBatches } from '../store/usage-events';
-import { USAGE_EVENTS_STREAM, advanceWatermark, getWatermark } from '../store/watermarks';
+import { USAGE_EVENTS_STREAM, advanceWatermark, coverageStream, extendCoverage, getWatermark } from '../store/watermarks';
 import { StopRequested, type BackfillProgress, type CollectStep } from './context';
 import { streamStartMs } from './range';
 
@@ -37,7 +37,13 @@ export const usageEventsStep: CollectStep = {
   name: 'usage-events',
   async run(ctx) {
     const { db, api, nowMs, options } = ctx;
-    const fromMs = streamStartMs(nowMs, getWatermark(db, USAGE_EVENTS_STREAM), options.overlapMs, options.initialBackfillDays, ctx.backfillDays);
+    const watermark = getWatermark(db, USAGE_EVENTS_STREAM);
+    const coveredFrom = getWatermark(db, coverageStream(USAGE_EVENTS_STREAM));
+    const fromMs = streamStartMs(nowMs, watermark, options.overlapMs, options.initialBackfillDays, ctx.backfillDays, coveredFrom);
+    // The range fetched here joins the stored one once a committed window reaches it (at once on
+    // an empty stream); from then on the stream holds every event since fromMs.
+    const joins = (windowEndMs: number) =>
+      watermark === undefined || windowEndMs + 1 >= (coveredFrom ?? watermark);
     const windows = Math.max(1, Math.ceil((nowMs - fromMs + 1) / options.windowMs));
     const progress: BackfillProgress = { window: 1, windows, pagesDone: 0, pagesEstimated: windows, events: 0 };
     let seenPages = 0; // pages of windows whose first page has arrived
@@ -74,6 +80,7 @@ export const usageEventsStep: CollectStep = {
       inserted += db.transaction(() => {
         const n = insertEventBatches(db, window);
         advanceWatermark(db, USAGE_EVENTS_STREAM, Math.min(page.windowEndMs, nowMs), nowMs);
+        if (joins(page.windowEndMs)) extendCoverage(db, USAGE_EVENTS_STREAM, fromMs, nowMs);
         return n;
       })();
       ctx.heartbeat();

@@ -4,6 +4,8 @@ import type { Db } from './db';
 export const USAGE_EVENTS_STREAM = 'usage_events';
 export const DAILY_USAGE_STREAM = 'daily_usage';
 export const analyticsStream = (endpoint: string): string => `analytics:${endpoint}`;
+/** Where a stream's gap-free range starts (its watermark is where it ends), stored as its own row. */
+export const coverageStream = (stream: string): string => `${stream}:from`;
 
 export function getWatermark(db: Db, stream: string): number | undefined {
   const row = db.prepare('SELECT value_ms FROM watermarks WHERE stream = ?').get(stream) as { value_ms: number } | undefined;
@@ -25,4 +27,12 @@ export function listWatermarks(db: Db): { stream: string; valueMs: number; updat
   return db
     .prepare('SELECT stream, value_ms AS valueMs, updated_ms AS updatedMs FROM watermarks ORDER BY stream')
     .all() as { stream: string; valueMs: number; updatedMs: number }[];
+}
+
+/** Moves the start of a stream's gap-free range back (never forward): see coverageStream. */
+export function extendCoverage(db: Db, stream: string, fromMs: number, nowMs: number = Date.now()): void {
+  db.prepare(
+    `INSERT INTO watermarks (stream, value_ms, updated_ms) VALUES (?, ?, ?)
+     ON CONFLICT(stream) DO UPDATE SET value_ms = MIN(value_ms, excluded.value_ms), updated_ms = excluded.updated_ms`,
+  ).run(coverageStream(stream), fromMs, nowMs);
 }
