@@ -1,5 +1,6 @@
 import type { Frame } from '../api/schemas/common';
 import type { VariableKind } from '../api/schemas/tables';
+import { DETECTOR_IDS } from '../detect/types';
 import type { Db } from '../store/db';
 import { col, frame } from './frame';
 
@@ -13,6 +14,11 @@ function contains(q: string | undefined): string {
  * convention). Search-as-you-type matches a substring of either, case-insensitively.
  */
 export function variables(db: Db, kind: VariableKind, q: string | undefined, limit: number): Frame {
+  // Detectors are a fixed list in code, not rows: every one is offered, whether it has fired yet or not.
+  if (kind === 'detectors') {
+    const needle = (q ?? '').toLowerCase();
+    return frame([col.str('text'), col.str('value')], DETECTOR_IDS.filter((d) => d.includes(needle)).slice(0, limit).map((d) => ({ text: d, value: d })));
+  }
   const like = contains(q);
   const sql = {
     users: `SELECT name || ' <' || email || '>' AS text, email AS value FROM members

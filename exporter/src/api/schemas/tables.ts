@@ -35,6 +35,9 @@ export type WindowQuery = Static<typeof WindowQuery>;
 export const CycleQuery = Type.Object({ group: Filters.group });
 export type CycleQuery = Static<typeof CycleQuery>;
 export const PlanExhaustionQuery = Type.Object({ group: Filters.group, limit: Type.Optional(Limit) });
+export const ForecastSubject = Type.Union([Type.Literal('team'), Type.Literal('group'), Type.Literal('user')]);
+export const ForecastsQuery = Type.Object({ subject: Type.Optional(ForecastSubject), group: Filters.group, limit: Type.Optional(Limit) });
+export const SavingsQuery = Type.Object({ limit: Type.Optional(Limit) });
 
 export const UserParams = Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) });
 export type UserParams = Static<typeof UserParams>;
@@ -45,7 +48,7 @@ export const AnalyticsParams = Type.Object({ view: AnalyticsView });
 export const AnalyticsQuery = Type.Object({ from: EpochMs, to: EpochMs, limit: Type.Optional(Limit) });
 export type AnalyticsQuery = Static<typeof AnalyticsQuery>;
 
-export const VariableKind = Type.Union([Type.Literal('users'), Type.Literal('groups'), Type.Literal('models')]);
+export const VariableKind = Type.Union([Type.Literal('users'), Type.Literal('groups'), Type.Literal('models'), Type.Literal('detectors')]);
 export type VariableKind = Static<typeof VariableKind>;
 export const VariableParams = Type.Object({ kind: VariableKind });
 export const VariableQuery = Type.Object({
