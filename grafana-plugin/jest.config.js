@@ -9,4 +9,6 @@ const swc = base.transform['^.+\\.(t|j)sx?$'];
 module.exports = {
   ...base,
   transform: { ...base.transform, '^.+\\.mjs$': swc },
+  // Unit tests sit beside the code in src/; tests against the real exporter, the built plugin and a browser in test/.
+  testMatch: [...base.testMatch, '<rootDir>/test/**/*.test.{ts,tsx}'],
 };

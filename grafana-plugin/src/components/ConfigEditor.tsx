@@ -1,71 +1,83 @@
-import React, { ChangeEvent } from 'react';
-import { InlineField, Input, SecretInput } from '@grafana/ui';
-import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { MyDataSourceOptions, MySecureJsonData } from '../types';
+import React, { type ChangeEvent } from 'react';
+import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
+import { Field, FieldSet, Input, SecretInput, TextLink } from '@grafana/ui';
+import type { CursorDataSourceOptions, CursorSecureJsonData } from '../types';
 
-interface Props extends DataSourcePluginOptionsEditorProps<MyDataSourceOptions, MySecureJsonData> {}
+type Props = DataSourcePluginOptionsEditorProps<CursorDataSourceOptions, CursorSecureJsonData>;
 
-export function ConfigEditor(props: Props) {
-  const { onOptionsChange, options } = props;
+/** Why an exporter URL will not work, or undefined when it looks right. */
+export function urlProblem(url: string | undefined): string | undefined {
+  const value = (url ?? '').trim();
+  if (value === '') {
+    return 'Enter the exporter URL, e.g. http://exporter:9464';
+  }
+  if (!/^https?:\/\/[^/\s]+/.test(value)) {
+    return 'The URL must start with http:// or https:// and name a host';
+  }
+  if (/\/api(\/v1)?\/?$/.test(value)) {
+    return 'Enter the exporter base URL without /api/v1: the plugin adds it';
+  }
+  return undefined;
+}
+
+export function tokenProblem(configured: boolean, token: string | undefined): string | undefined {
+  return configured || (token ?? '') !== '' ? undefined : 'Enter the exporter API_TOKEN (leave empty only if the exporter runs with API_AUTH=off)';
+}
+
+/**
+ * Exporter URL and API token. The token goes to secureJsonData: Grafana stores it encrypted and its
+ * proxy adds it as the bearer header (plugin.json routes), so the browser never sees it again.
+ */
+export function ConfigEditor({ options, onOptionsChange }: Props) {
   const { jsonData, secureJsonFields, secureJsonData } = options;
+  const url = jsonData.url ?? '';
+  const configured = Boolean(secureJsonFields?.apiToken);
+  const badUrl = urlProblem(url);
+  const badToken = tokenProblem(configured, secureJsonData?.apiToken);
+  const docs = badUrl ? undefined : `${url.trim().replace(/\/+$/, '')}/docs`;
 
-  const onPathChange = (event: ChangeEvent<HTMLInputElement>) => {
+  const onUrlChange = (event: ChangeEvent<HTMLInputElement>) =>
+    onOptionsChange({ ...options, jsonData: { ...jsonData, url: event.target.value } });
+  const onTokenChange = (event: ChangeEvent<HTMLInputElement>) =>
+    onOptionsChange({ ...options, secureJsonData: { ...secureJsonData, apiToken: event.target.value } });
+  const onTokenReset = () =>
     onOptionsChange({
       ...options,
-      jsonData: {
-        ...jsonData,
-        path: event.target.value,
-      },
+      secureJsonFields: { ...secureJsonFields, apiToken: false },
+      secureJsonData: { ...secureJsonData, apiToken: '' },
     });
-  };
-
-  // Secure field (only sent to the backend)
-  const onAPIKeyChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onOptionsChange({
-      ...options,
-      secureJsonData: {
-        apiKey: event.target.value,
-      },
-    });
-  };
-
-  const onResetAPIKey = () => {
-    onOptionsChange({
-      ...options,
-      secureJsonFields: {
-        ...options.secureJsonFields,
-        apiKey: false,
-      },
-      secureJsonData: {
-        ...options.secureJsonData,
-        apiKey: '',
-      },
-    });
-  };
 
   return (
-    <>
-      <InlineField label="Path" labelWidth={14} interactive tooltip={'Json field returned to frontend'}>
-        <Input
-          id="config-editor-path"
-          onChange={onPathChange}
-          value={jsonData.path}
-          placeholder="Enter the path, e.g. /api/v1"
-          width={40}
-        />
-      </InlineField>
-      <InlineField label="API Key" labelWidth={14} interactive tooltip={'Secure json field (backend only)'}>
+    <FieldSet label="Exporter">
+      <Field
+        label="URL"
+        description="Base URL of the cursor-usage exporter as Grafana's server reaches it"
+        invalid={Boolean(badUrl)}
+        error={badUrl}
+      >
+        <Input id="config-url" value={url} placeholder="http://exporter:9464" width={50} onChange={onUrlChange} />
+      </Field>
+      <Field
+        label="API token"
+        description="The exporter's API_TOKEN. Stored encrypted; Grafana's proxy sends it, the browser never receives it."
+        invalid={Boolean(badToken)}
+        error={badToken}
+      >
         <SecretInput
-          required
-          id="config-editor-api-key"
-          isConfigured={secureJsonFields.apiKey}
-          value={secureJsonData?.apiKey}
-          placeholder="Enter your API key"
-          width={40}
-          onReset={onResetAPIKey}
-          onChange={onAPIKeyChange}
+          id="config-api-token"
+          isConfigured={configured}
+          value={secureJsonData?.apiToken ?? ''}
+          placeholder="API_TOKEN"
+          width={50}
+          onChange={onTokenChange}
+          onReset={onTokenReset}
         />
-      </InlineField>
-    </>
+      </Field>
+      {docs && (
+        <TextLink href={docs} external>
+          The exporter&apos;s API documentation ({docs})
+        </TextLink>
+      )}
+    </FieldSet>
   );
 }

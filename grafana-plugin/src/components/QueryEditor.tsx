@@ -1,45 +1,34 @@
-import React, { ChangeEvent } from 'react';
-import { InlineField, Input, Stack } from '@grafana/ui';
-import { QueryEditorProps } from '@grafana/data';
-import { DataSource } from '../datasource';
-import { MyDataSourceOptions, MyQuery } from '../types';
+import React from 'react';
+import type { QueryEditorProps } from '@grafana/data';
+import { InlineField, Select, Stack } from '@grafana/ui';
+import type { DataSource } from '../datasource';
+import { QUERY_TYPE_NAMES, QUERY_TYPES, defaultQuery, withDefaults } from '../query-types';
+import type { CursorDataSourceOptions, CursorQuery, QueryType } from '../types';
+import { QueryFields } from './QueryFields';
 
-type Props = QueryEditorProps<DataSource, MyQuery, MyDataSourceOptions>;
+type Props = QueryEditorProps<DataSource, CursorQuery, CursorDataSourceOptions>;
 
+const TYPE_OPTIONS = QUERY_TYPE_NAMES.map((t) => ({ label: QUERY_TYPES[t].label, value: t, description: QUERY_TYPES[t].description }));
+
+/** Query type first; switching type starts from that type's defaults so no field of another type lingers. */
 export function QueryEditor({ query, onChange, onRunQuery }: Props) {
-  const onQueryTextChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, queryText: event.target.value });
-  };
-
-  const onConstantChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, constant: parseFloat(event.target.value) });
-    // executes the query
-    onRunQuery();
-  };
-
-  const { queryText, constant } = query;
-
+  const current = withDefaults(query);
+  const id = `cursor-${query.refId}-queryType`;
   return (
-    <Stack gap={0}>
-      <InlineField label="Constant">
-        <Input
-          id="query-editor-constant"
-          onChange={onConstantChange}
-          value={constant}
-          width={8}
-          type="number"
-          step="0.1"
+    <Stack direction="column" gap={1}>
+      <InlineField label="Query type" labelWidth={12} tooltip={QUERY_TYPES[current.queryType].description} htmlFor={id}>
+        <Select
+          inputId={id}
+          width={30}
+          options={TYPE_OPTIONS}
+          value={current.queryType}
+          onChange={(v) => {
+            onChange(defaultQuery(v.value as QueryType, query.refId));
+            onRunQuery();
+          }}
         />
       </InlineField>
-      <InlineField label="Query Text" labelWidth={16} tooltip="Not used yet">
-        <Input
-          id="query-editor-query-text"
-          onChange={onQueryTextChange}
-          value={queryText || ''}
-          required
-          placeholder="Enter a query"
-        />
-      </InlineField>
+      <QueryFields query={current} onChange={onChange} onRunQuery={onRunQuery} />
     </Stack>
   );
 }
