@@ -1,3 +1,4 @@
+import { getMaxListeners } from 'node:events';
 import type { EventBatch } from '../domain/event-batch';
 import type { MsWindow } from './chunks';
 import { readEventPages, type FetchEventPage } from './event-pages';
@@ -78,5 +79,23 @@ describe('readEventPages', () => {
 
   it('rejects a depth below 1', async () => {
     await expect(consume(readEventPages(windows, fakeCursor([1, 1, 1, 1]).fetch, 0))).rejects.toThrow(RangeError);
+  });
+
+  it('the one abort signal shared by every page in flight takes their listeners without a MaxListenersExceededWarning', async () => {
+    // (jest's sandboxed process does not see Node's warnings, so the signal's own limit is checked.)
+    const limits: number[] = [];
+    let maxInFlight = 0;
+    let inFlight = 0;
+    const fetch: FetchEventPage = async (_w, page, signal) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      limits.push(getMaxListeners(signal));
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return { batch, pagination: { page, totalPages: 200, hasNextPage: null }, total: 200 };
+    };
+    expect(await consume(readEventPages([{ startMs: 0, endMs: 99 }], fetch, 64))).toHaveLength(200);
+    expect(maxInFlight).toBeGreaterThan(10);
+    // Each exchange in flight listens once, and its limiter or backoff wait once more.
+    expect(Math.min(...limits)).toBeGreaterThanOrEqual(2 * 64);
   });
 });

@@ -5,6 +5,7 @@
  * announces (numPages, or hasNextPage). So read-ahead never adds an API call; it lets a backfill keep Cursor's rate limit busy while this
  * thread writes the previous window, and keeps the parse worker busy in the meantime.
  */
+import { setMaxListeners } from 'node:events';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { UsageEventPage } from './api';
 import type { MsWindow } from './chunks';
@@ -40,6 +41,9 @@ export async function* readEventPages(windows: readonly MsWindow[], fetchPage: F
   let current = 0; // the window being consumed
   // Closing the reader (the consumer stopped, or a page failed) abandons the pages read ahead.
   const abandon = new AbortController();
+  // Every page in flight listens to this one signal (its exchange, and its limiter or backoff wait):
+  // more than Node's default of 10 is expected, not a leak.
+  setMaxListeners(2 * depth + 10, abandon.signal);
 
   const learn = (w: number, page: number, parsed: ParsedEventsPage) => {
     const s = states[w];
