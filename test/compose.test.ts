@@ -261,6 +261,14 @@ describe('the stack configuration', () => {
     const sources = files.flatMap((f) => (YAML.parse(read(`provisioning/grafana/datasources/${f}`)) as { datasources: Record<string, unknown>[] }).datasources);
     const byUid = Object.fromEntries(sources.map((s) => [s.uid as string, s]));
     expect(byUid['cursor-usage']).toMatchObject({ type: PLUGIN_ID, url: 'http://exporter:9464', secureJsonData: { apiToken: '${API_TOKEN}' } });
+    // Every setting the plugin's proxy routes template in is provisioned.
+    const routes = JSON.stringify((JSON.parse(read('grafana-plugin/src/plugin.json')) as { routes: unknown[] }).routes);
+    const templated = [...routes.matchAll(/\{\{ \.(JsonData|SecureJsonData)\.(\w+) \}\}/g)].map((m) => [m[1] === 'JsonData' ? 'jsonData' : 'secureJsonData', m[2]]);
+    expect(templated).toContainEqual(['jsonData', 'url']);
+    for (const [section, key] of templated) {
+      expect({ section, key, value: (byUid['cursor-usage'][section] as Record<string, string> | undefined)?.[key] }).toEqual({ section, key, value: expect.any(String) });
+    }
+    expect((byUid['cursor-usage'].jsonData as { url: string }).url).toBe('http://exporter:9464');
     expect(byUid.prometheus).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090' });
     expect(byUid.alertmanager).toMatchObject({ type: 'alertmanager', url: 'http://alertmanager:9093', jsonData: { implementation: 'prometheus' } });
     const env = services.grafana.environment!;
