@@ -158,6 +158,7 @@ export interface FindingSpec {
   g?: number; // group index (subject 'group'; defaults to the user's group)
   models?: string[];
   keyModel?: string; // appended to the key when the model is part of the finding's identity
+  keyPart?: string; // appended to the key when a detector follows several things per subject (drift: 'level')
   d: number; // data day index
   onsetDay?: number; // day index the condition began (default d)
   value: number;
@@ -201,7 +202,7 @@ export function makeFinding(ctx: Ctx, s: FindingSpec): Finding {
     notify: aboveFloors && (s.severity !== 'info' || ctx.settings.enableInfoAnomalies),
     onsetMs: dayStartMs(ctx.facts.days[s.onsetDay ?? s.d]),
     message: s.message,
-    key: [s.detector, subjectKey, ...(s.keyModel ? [s.keyModel] : [])].join(':'),
+    key: [s.detector, subjectKey, ...(s.keyPart ? [s.keyPart] : []), ...(s.keyModel ? [s.keyModel] : [])].join(':'),
   };
 }
 

@@ -7,6 +7,8 @@ import { capTokensDay } from './detectors/cap-tokens-day';
 import { costPerRequest } from './detectors/cost-per-request';
 import { cycleOutlier } from './detectors/cycle-outlier';
 import { drift } from './detectors/drift';
+import { levelDrift } from './detectors/level-drift';
+import { levelShift } from './detectors/level-shift';
 import { modelShift } from './detectors/model-shift';
 import { planExhausted } from './detectors/plan-exhausted';
 import { spendSpike } from './detectors/spend-spike';
@@ -22,7 +24,7 @@ import type { DetectionSettings } from './settings';
 import type { DetectionResult, Finding, Severity, Signal } from './types';
 
 /** The detectors a pass runs over its evaluated days, in order (exported for per-detector timings in bench/detect-speed). */
-export const DAILY_DETECTORS = [capSpendCycle, capRequestsDay, capTokensDay, zscore, spendSpike, cycleOutlier, costPerRequest, sustainedHigh, sustainedTeam, modelShift, drift, planExhausted, usersLimited, teamBudget];
+export const DAILY_DETECTORS = [capSpendCycle, capRequestsDay, capTokensDay, zscore, spendSpike, levelShift, cycleOutlier, costPerRequest, sustainedHigh, sustainedTeam, modelShift, drift, levelDrift, planExhausted, usersLimited, teamBudget];
 
 /** Detection over facts, pure: the same facts, settings and instant always give the same result. */
 export function detect(facts: Facts, settings: DetectionSettings, nowMs: number): DetectionResult {

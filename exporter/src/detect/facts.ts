@@ -301,8 +301,6 @@ export interface LoadOptions {
   hourlyUntilMs?: number;
   /** Load hourly spend from usage_events over the whole window (backtests of burn rates). */
   hourlyWholeWindow?: boolean;
-  /** Load token counts (needed only by the tokens-per-day cap). */
-  tokens?: boolean;
 }
 
 /** Reads the facts for [fromDay, toDay] from the store. */
@@ -338,15 +336,14 @@ export function loadFacts(db: Db, opts: LoadOptions): Facts {
     if (cycleMs === limitsCycle) b.limit(email, limit);
     else b.pastLimit(cycleMs, email, limit);
   }
-  // The hot query (~560k rows for 10,000 people × 57 days): tokens only when their cap is on. One
+  // The hot query (~560k rows for 10,000 people × 57 days; tokens for the caps and drift). One
   // result row per day, its columns as JSON arrays: stepping through half a million rows one by
   // one cost ~1 µs each in the driver (a row array, a string per text cell), about half of a
   // whole detection pass; SQLite builds the arrays in C and JSON.parse reads them natively.
-  const tokens = opts.tokens ? 'input_tokens + output_tokens + cache_write_tokens + cache_read_tokens' : '0';
   const days = db
     .prepare(
       `SELECT day, json_group_array(email), json_group_array(model), json_group_array(charged_micro), json_group_array(events),
-         json_group_array(${tokens}), json_group_array(usage_based_events), json_group_array(chargeable_micro)
+         json_group_array(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens), json_group_array(usage_based_events), json_group_array(chargeable_micro)
        FROM usage_daily WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`,
     )
     .raw()

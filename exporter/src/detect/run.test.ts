@@ -19,20 +19,20 @@ describe('runDetection over the store', () => {
     db.prepare("INSERT INTO members (email, user_id, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES ('alice@x.io', NULL, 'Alice', 'member', 0, 0, 0)").run();
     db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(dayStartMs(day(0)), dayStartMs(day(0)) + 30 * DAY_MS);
     const events: UsageEvent[] = [];
-    // $20 a day (two $10 events) on days 0–6; on day 7 ten $25 events, one per hour from 09:00.
-    for (let d = 0; d < 7; d++) events.push(event('alice@x.io', dayStartMs(day(d)) + 10 * HOUR_MS, 1000), event('alice@x.io', dayStartMs(day(d)) + 15 * HOUR_MS, 1000));
-    for (let h = 0; h < 10; h++) events.push(event('alice@x.io', dayStartMs(day(7)) + (9 + h) * HOUR_MS, 2500));
+    // $20 a day (two $10 events) on days 0–20; on day 21 ten $25 events, one per hour from 09:00.
+    for (let d = 0; d < 21; d++) events.push(event('alice@x.io', dayStartMs(day(d)) + 10 * HOUR_MS, 1000), event('alice@x.io', dayStartMs(day(d)) + 15 * HOUR_MS, 1000));
+    for (let h = 0; h < 10; h++) events.push(event('alice@x.io', dayStartMs(day(21)) + (9 + h) * HOUR_MS, 2500));
     db.transaction(() => insertUsageEvents(db, events))();
   });
   afterEach(() => db.close());
 
   it('finds the spike and dates its onset to the event that crossed the threshold', () => {
-    const result = runDetection(db, DEFAULT_SETTINGS, dayStartMs(day(8)) + 6 * HOUR_MS);
+    const result = runDetection(db, DEFAULT_SETTINGS, dayStartMs(day(22)) + 6 * HOUR_MS);
     const spike = result.findings.find((f) => f.key === 'spend_spike:alice@x.io');
-    // Threshold 5 × $20 = $100, crossed by the 5th $25 event (cumulative $125) at 13:00.
-    expect(spike).toMatchObject({ day: day(7), value: 250, baseline: 20, threshold: 100, notify: true, onsetMs: dayStartMs(day(7)) + 13 * HOUR_MS });
-    expect(spike?.message).toBe('Alice: daily spend spiked to $250 (12.5× their 7-day avg of $20.00) — model: claude-4.5-sonnet');
-    expect(result.forecasts.find((f) => f.subject === 'team')?.toDateMicro).toBe(390 * 1e8);
+    // Threshold 4 × $20 = $80, crossed by the 4th $25 event (cumulative $100) at 12:00.
+    expect(spike).toMatchObject({ day: day(21), value: 250, baseline: 20, threshold: 80, notify: true, onsetMs: dayStartMs(day(21)) + 12 * HOUR_MS });
+    expect(spike?.message).toBe('Alice: daily spend spiked to $250 (12.5× the $20.00 they would usually spend that day) — model: claude-4.5-sonnet');
+    expect(result.forecasts.find((f) => f.subject === 'team')?.toDateMicro).toBe(670 * 1e8);
   });
 
   it('returns no findings on an empty store', () => {

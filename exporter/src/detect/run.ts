@@ -11,12 +11,13 @@ import type { DetectionResult } from './types';
 export function lookbackDays(s: DetectionSettings): number {
   return Math.max(
     s.zscore.windowDays,
-    s.trends.spendSpikeLookbackDays,
+    s.trends.spendSpikeLookbackDays + s.levelShift.windowDays,
     s.costPerRequest.lookbackDays,
     s.sustained.windowDays,
     s.sustained.teamDays + 21,
     s.modelShift.recentDays + s.modelShift.baselineDays,
     s.drift.weeks * 7,
+    s.drift.levelWeeks * 7,
     s.forecast.lookbackDays,
   ) + 1; // +1: daily detectors evaluate yesterday as well as today
 }
@@ -35,7 +36,7 @@ function windowStart(db: Db, settings: DetectionSettings, day: string): string {
  */
 export function runDetection(db: Db, settings: DetectionSettings, nowMs: number): DetectionResult {
   const today = utcDay(nowMs);
-  const facts = loadFacts(db, { fromDay: windowStart(db, settings, today), toDay: today, hourlyUntilMs: nowMs, tokens: settings.thresholds.maxTokensPerDay > 0 });
+  const facts = loadFacts(db, { fromDay: windowStart(db, settings, today), toDay: today, hourlyUntilMs: nowMs });
   const { result, crossings } = detectWithCrossings(facts, settings, nowMs);
   // Only alerts need a precise onset (MTTD); one indexed query each.
   const asks = crossings.filter((c) => c.finding.email !== null && c.finding.notify);
@@ -50,6 +51,6 @@ export function runDetection(db: Db, settings: DetectionSettings, nowMs: number)
 /** Backtest over the store: loads the period plus its lookback and replays detection day by day. */
 export function backtestStore(db: Db, settings: DetectionSettings, fromDay: string, toDay: string): BacktestResult {
   if (fromDay > toDay) throw new Error(`backtest period ${fromDay}…${toDay} is empty`);
-  const facts = loadFacts(db, { fromDay: windowStart(db, settings, fromDay), toDay, hourlyWholeWindow: true, tokens: settings.thresholds.maxTokensPerDay > 0 });
+  const facts = loadFacts(db, { fromDay: windowStart(db, settings, fromDay), toDay, hourlyWholeWindow: true });
   return backtest(facts, settings, fromDay, toDay);
 }

@@ -4,7 +4,11 @@ describe('detection settings', () => {
   it('defaults equal the reference', () => {
     expect(DEFAULT_SETTINGS.thresholds).toEqual({ maxSpendUsdPerCycle: 0, maxRequestsPerDay: 0, maxTokensPerDay: 0 });
     expect(DEFAULT_SETTINGS.zscore).toMatchObject({ multiplier: 2.5, windowDays: 7 });
-    expect(DEFAULT_SETTINGS.trends).toMatchObject({ spendSpikeMultiplier: 5, spendSpikeLookbackDays: 7, cycleOutlierMultiplier: 10 });
+    // The spike is judged against the user's median working day (not a 7-day average with days off
+    // as zeros, which the reference's 5× multiplied): 4× of it is about the reference's 5× for a
+    // person working five days a week, and catches the 4–5× spikes the reference missed.
+    expect(DEFAULT_SETTINGS.trends).toMatchObject({ spendSpikeMultiplier: 4, spendSpikeLookbackDays: 28, cycleOutlierMultiplier: 10 });
+    expect(DEFAULT_SETTINGS.levelShift).toEqual({ multiplier: 3, windowDays: 7, minDays: 3, minExcessUsdPerDay: 15 });
     expect(DEFAULT_SETTINGS.costPerRequest).toMatchObject({ multiplier: 3, minDailySpendUsd: 20 });
     expect(DEFAULT_SETTINGS.budgets.teamCycleUsd).toBe(0);
     expect(DEFAULT_SETTINGS.enableInfoAnomalies).toBe(false);

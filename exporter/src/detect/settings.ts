@@ -49,16 +49,26 @@ export const DetectionSettings = Type.Object(
     ),
     trends: Type.Object(
       {
-        spendSpikeMultiplier: num(5, 1.1, 1000, "Flag a day whose spend exceeds this multiple of the user's own trailing daily average (critical above 3×)."),
-        spendSpikeLookbackDays: int(7, 1, 90, 'Trailing days averaged for the spike baseline; days without spend count as zero.'),
-        spikeMinBaselineUsd: num(1, 0, USD_MAX, 'A spike needs a trailing average of at least this many dollars a day (the reference uses $1).'),
-        spikeMinActiveDays: int(3, 1, 90, 'A spike needs spend on at least this many of the lookback days: one or two days are no habit to compare with.'),
+        spendSpikeMultiplier: num(4, 1.1, 1000, "Flag a day whose spend exceeds this multiple of what the user would have spent that day: their own weekday-aware baseline × the team's factor for the day (critical above 3×)."),
+        spendSpikeLookbackDays: int(28, 7, 90, "Days of the user's own history forming their weekday-aware baseline (the median of their active days of the same class, weekday or weekend). It ends before the level-shift window, so an ongoing shift never raises its own baseline. Shared by spend_spike and level_shift."),
+        spikeMinBaselineUsd: num(1, 0, USD_MAX, 'A baseline needs a median active weekday of at least this many dollars (the reference uses a $1 average).'),
+        spikeMinActiveDays: int(4, 1, 90, 'A baseline needs at least this many active days of the class in the lookback: a few days are no habit to compare with (new hires). A weekend without enough weekend history uses the weekday baseline.'),
+        teamFactorCap: num(3, 1, 100, "A day on which the whole team spends more (or less) than usual — the median person's spend over their own baseline — moves every expectation by that factor, up to this cap either way: a team-wide busy day is discounted by the shared part only, so a personal 5× on it still reads 5×."),
         cycleOutlierMultiplier: num(10, 1.1, 10_000, "Flag a user whose cycle spend exceeds this multiple of the team median of active users' cycle spend (critical above 3×)."),
         cycleOutlierMinMedianUsd: num(10, 0, USD_MAX, 'The cycle outlier runs only when the team median cycle spend is at least this many dollars (reference: $10).'),
         cycleOutlierMinUsers: int(5, 2, 100_000, 'The cycle outlier runs only with at least this many active users (reference: 5).'),
         cycleOutlierMinDays: int(14, 1, 31, 'The cycle outlier runs from this day of the cycle on: over the first days, who happened to work which day decides the ratio.'),
       },
-      { additionalProperties: false, description: 'Trend layer: personal spikes and cycle outliers.' },
+      { additionalProperties: false, description: 'Trend layer: personal spikes against the own weekday-aware baseline, and cycle outliers.' },
+    ),
+    levelShift: Type.Object(
+      {
+        multiplier: num(3, 1.1, 1000, "A day counts as elevated when the user's spend exceeds this multiple of their own weekday baseline × the team's factor for the day (weekend days too: against the weekday habit)."),
+        windowDays: int(7, 2, 30, 'Recent days examined (ending on the run day); the baseline ends before them.'),
+        minDays: int(3, 1, 30, 'Flag when at least this many of the recent days are elevated: a shift of several days, not one spike.'),
+        minExcessUsdPerDay: num(15, 0, USD_MAX, 'An elevated day must also be at least this many dollars above the expectation: a light user tripling $1 is no shift.'),
+      },
+      { additionalProperties: false, description: "Level shift: a person's own spend stepped up for several days against their own weekday-aware baseline." },
     ),
     costPerRequest: Type.Object(
       {
@@ -94,12 +104,16 @@ export const DetectionSettings = Type.Object(
     ),
     drift: Type.Object(
       {
-        weeks: int(4, 3, 12, 'Consecutive 7-day blocks compared (the latest ends on the evaluated day).'),
+        weeks: int(4, 3, 12, 'Consecutive 7-day blocks compared for $/request drift (the latest ends on the evaluated day).'),
         minWeeklyGrowthPercent: num(10, 1, 1000, 'Week-over-week growth of $/request (the trend of daily $/request, weighted by requests) that counts as drift.'),
         minWeeklySpendUsd: num(10, 0, USD_MAX, 'The first week must have at least this much spend (growth from nothing is not drift).'),
         minTStat: num(4, 0, 1000, 'The trend must stand this many standard errors clear of zero: a light user\'s few requests a week wander by chance.'),
+        levelWeeks: int(6, 3, 12, "Weeks over which the level of a person's spend is followed: the trend of their active weekdays, flat and then growing."),
+        minLevelGrowthPercent: num(15, 1, 1000, 'Week-over-week growth of the spend level that counts as drift; tokens must grow at half that rate or more (spend rising at flat tokens is a price change).'),
+        minLevelTStat: num(4, 0, 1000, 'The level trend must stand this many standard errors clear of zero: daily spend swings far more than $/request, and the start of the growth is picked as the best of a few.'),
+        minLevelIncreaseUsdPerWeek: num(10, 0, USD_MAX, 'The level must have risen by at least this many dollars a week over the window (a few cents of growth is no drift).'),
       },
-      { additionalProperties: false, description: "Drift: slow week-over-week growth of a user's or group's cost per request (the baseline price of their work)." },
+      { additionalProperties: false, description: "Drift: slow week-over-week growth of a user's or group's cost per request, and of a user's spend and token level." },
     ),
     budgets: Type.Object(
       {
@@ -127,7 +141,8 @@ export const DetectionSettings = Type.Object(
         cap_requests_day: Floor(0, 0, "the day's spend"),
         cap_tokens_day: Floor(0, 0, "the day's spend"),
         zscore: Floor(100, 0, "the day's spend; the reference skipped days under $50, but a team's heaviest users pass 2.5σ of the team on ordinary $50–90 days"),
-        spend_spike: Floor(10, 0, "the day's spend; the reference hard-coded $50"),
+        spend_spike: Floor(15, 0, "the day's spend above what the user would have spent that day"),
+        level_shift: Floor(50, 0, 'the spend above the expectation over the elevated days'),
         cycle_outlier: Floor(0, 0, 'the cycle spend'),
         cost_per_request: Floor(0, 0, "the day's spend"),
         drift: Floor(0, 0, 'the weekly increase'),

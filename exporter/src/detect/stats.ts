@@ -63,6 +63,7 @@ export function linearFit(ys: ArrayLike<number>): LinearFit {
 }
 
 export interface LogTrend {
+  intercept: number; // fitted ln(value) on day `from`
   slope: number; // growth of ln($/request) per day
   t: number; // slope ÷ its standard error
   days: number; // days in the final fit
@@ -96,7 +97,46 @@ export function weightedLogTrend(
   const { a, b, s } = fit;
   const keep = xs.map((x, i) => Math.abs(ys[i] - a - b * x) * Math.sqrt(ws[i]) <= 3 * s);
   if (keep.some((k) => !k)) fit = weightedLine(xs, ys, ws, keep);
-  return fit === null ? null : { slope: fit.b, t: fit.se > 0 ? fit.b / fit.se : fit.b > 0 ? Infinity : 0, days: fit.n };
+  return fit === null ? null : { intercept: fit.a, slope: fit.b, t: fit.se > 0 ? fit.b / fit.se : fit.b > 0 ? Infinity : 0, days: fit.n };
+}
+
+export interface RampTrend extends LogTrend {
+  start: number; // day offset (from `from`) where the growth begins; flat before it
+}
+
+/**
+ * Like weightedLogTrend, but the series may be flat before the growth begins: ln(value) = a +
+ * b·max(0, x − start), with `start` the candidate (0, 7, 14, … leaving at least two weeks of
+ * growth) that gives the largest t. A rise that began mid-window is measured against the flat
+ * level before it instead of a line through both, which is what gives a slow rise its power; the
+ * pick of the best start is a handful of correlated tries, so callers ask for a larger t.
+ */
+export function rampLogTrend(values: ArrayLike<number>, weights: ArrayLike<number>, from: number, to: number, per: ArrayLike<number>): RampTrend | null {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const ws: number[] = [];
+  for (let i = Math.max(0, from); i <= to; i++) {
+    if (!(weights[i] > 0) || !(values[i] > 0) || !(per[i] > 0)) continue;
+    xs.push(i - from);
+    ys.push(Math.log(values[i] / per[i]));
+    ws.push(weights[i]);
+  }
+  const hinge = (c: number) => xs.map((x) => Math.max(0, x - c));
+  let best: { c: number; t: number } | null = null;
+  for (let c = 0; c <= to - from - 14; c += 7) {
+    const fit = weightedLine(hinge(c), ys, ws, null);
+    if (fit === null) continue;
+    const t = fit.se > 0 ? fit.b / fit.se : 0;
+    if (best === null || t > best.t) best = { c, t };
+  }
+  if (best === null) return null;
+  const hx = hinge(best.c);
+  let fit = weightedLine(hx, ys, ws, null);
+  if (fit === null) return null;
+  const { a, b, s } = fit;
+  const keep = hx.map((x, i) => Math.abs(ys[i] - a - b * x) * Math.sqrt(ws[i]) <= 3 * s);
+  if (keep.some((k) => !k)) fit = weightedLine(hx, ys, ws, keep);
+  return fit === null ? null : { intercept: fit.a, slope: fit.b, t: fit.se > 0 ? fit.b / fit.se : fit.b > 0 ? Infinity : 0, days: fit.n, start: best.c };
 }
 
 function weightedLine(xs: number[], ys: number[], ws: number[], keep: boolean[] | null): { a: number; b: number; s: number; se: number; n: number } | null {

@@ -11,6 +11,7 @@ export type DetectorId =
   | 'cap_tokens_day'
   | 'zscore'
   | 'spend_spike'
+  | 'level_shift'
   | 'cycle_outlier'
   | 'cost_per_request'
   | 'drift'
@@ -27,6 +28,7 @@ export const DETECTOR_IDS: readonly DetectorId[] = [
   'cap_tokens_day',
   'zscore',
   'spend_spike',
+  'level_shift',
   'cycle_outlier',
   'cost_per_request',
   'drift',

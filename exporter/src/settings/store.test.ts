@@ -15,7 +15,7 @@ describe('settings persistence', () => {
     const s = readSettings(db);
     expect(s.source).toBe('defaults');
     expect(s.settings.zscore.multiplier).toBe(2.5);
-    expect(s.settings.trends.spendSpikeMultiplier).toBe(5);
+    expect(s.settings.trends.spendSpikeMultiplier).toBe(4); // × the median working day (detect/settings.test.ts)
     expect(s.settings.trends.cycleOutlierMultiplier).toBe(10);
     expect(s.settings.thresholds.maxSpendUsdPerCycle).toBe(0);
   });

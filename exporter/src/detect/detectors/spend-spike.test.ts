@@ -1,76 +1,88 @@
 import { makeContext } from '../context';
 import { DEFAULT_SETTINGS } from '../settings';
-import { type UserSpec, at, flat, team } from '../test-fixtures';
+import { type UserSpec, at, endOf, team } from '../test-fixtures';
 import { spendSpike } from './spend-spike';
 
-// Alice spends $20 a day on days 0–6 (avg $20, 5× threshold $100) and `usd` on day 7; the run is on day 8.
-const alice = (usd: number, history = flat(20, 7)): UserSpec => ({ email: 'alice@x.io', name: 'Alice', spend: [...history, usd] });
-const run = (users: UserSpec[], now = at(8)) => spendSpike(makeContext(team({ days: 9, users }), DEFAULT_SETTINGS, now)).findings;
+// DAY0 (2026-03-01) is a Sunday: day i is a weekend day when i % 7 is 0 or 6. Day 30 is a Tuesday,
+// day 29 a Monday, day 28 a Sunday. The baseline covers days 0–23 (it ends 7 days before the run).
+const isWeekend = (i: number) => i % 7 === 0 || i % 7 === 6;
+/** `weekday` dollars on weekdays, `weekend` on weekends, for 31 days; `on` overrides given days. */
+const habit = (weekday: number, weekend = 0, on: Record<number, number> = {}): number[] =>
+  Array.from({ length: 31 }, (_, i) => on[i] ?? (isWeekend(i) ? weekend : weekday));
+const alice = (spend: number[]): UserSpec => ({ email: 'alice@x.io', name: 'Alice', spend });
+/** Five colleagues at $20 on weekdays (enough people for a team factor), with `day30` on day 30. */
+const colleagues = (day30 = 20): UserSpec[] => Array.from({ length: 5 }, (_, i) => ({ email: `c${i}@x.io`, spend: habit(20, 0, { 30: day30 }) }));
+const run = (users: UserSpec[], now = endOf(30)) => spendSpike(makeContext(team({ days: 31, users }), DEFAULT_SETTINGS, now)).findings;
+const aliceOnly = (f: ReturnType<typeof run>) => f.filter((x) => x.email === 'alice@x.io');
 
 describe('spend_spike', () => {
+  // Alice spends $20 on weekdays: on Tuesday day 30 she would spend $20, 4× is $80, critical above $240.
   it.each([
-    ['just below', 99.99, null],
-    ['at 5×', 100, null],
-    ['just above', 100.01, 'warning'],
-    ['at 15×', 300, 'warning'],
-    ['above 15×', 300.01, 'critical'],
+    ['just below', 79.99, null],
+    ['at 4×', 80, null],
+    ['just above', 80.01, 'warning'],
+    ['at 12×', 240, 'warning'],
+    ['above 12×', 240.01, 'critical'],
   ])('%s ($%d)', (_l, usd, severity) => {
-    const f = run([alice(usd)]);
+    const f = run([alice(habit(20, 0, { 30: usd }))]);
     expect(f.map((x) => x.severity)).toEqual(severity ? [severity] : []);
-    if (severity) expect(f[0]).toMatchObject({ day: '2026-03-08', value: usd, baseline: 20, threshold: 100, key: 'spend_spike:alice@x.io', notify: true });
+    if (severity) expect(f[0]).toMatchObject({ day: '2026-03-31', value: usd, baseline: 20, threshold: 80, key: 'spend_spike:alice@x.io', notify: true });
   });
 
-  it('writes the reference sentence', () => {
-    expect(run([alice(214, flat(51, 7))])).toEqual([]); // 4.2×: below 5×
-    const [g] = run([alice(214, flat(40, 7))]);
-    expect(g.message).toBe('Alice: daily spend spiked to $214 (5.3× their 7-day avg of $40.00) — model: claude-4.5-sonnet');
+  it('says what the user would have spent that day', () => {
+    const [f] = run([alice(habit(40, 0, { 30: 214 }))]);
+    expect(f.message).toBe('Alice: daily spend spiked to $214 (5.3× the $40.00 they would usually spend that day) — model: claude-4.5-sonnet');
   });
 
-  it('counts days without spend as zeros (the reference skipped them)', () => {
-    // $35 on 4 of 7 days: avg $20, so $100.01 fires; averaging only active days ($35) would need $175.
-    expect(run([alice(100.01, [35, 35, 35, 35, 0, 0, 0])])).toHaveLength(1);
-  });
-
-  it("does not compare a new hire's first week against days before they started", () => {
-    expect(run([alice(500, [0, 0, 0, 5, 5, 5, 5])])).toEqual([]);
+  it('compares with the median working day, so a few dear days do not hide a spike', () => {
+    // One $200 day a week would lift a 7-day average to ~$43 (4× = $171); the median working day is $20.
+    expect(run([alice(habit(20, 0, { 2: 200, 9: 200, 16: 200, 23: 200, 30: 90 }))])).toHaveLength(1);
   });
 
   it.each([
-    [9.99, false],
-    [10, true],
-  ])('records a $%d spike and notifies only from the $10 floor', (usd, notify) => {
-    const [f] = run([alice(usd, flat(1.5, 7))]);
-    expect(f).toMatchObject({ value: usd, threshold: 7.5, notify });
+    ['a Monday after a quiet weekend', habit(20, 0, { 29: 30 }), endOf(29)],
+    ['a return from two weeks off', habit(20, 0, Object.fromEntries([...Array.from({ length: 13 }, (_, k) => [16 + k, 0]), [29, 35]])), endOf(29)],
+    ['an ordinary busy day (3× the habit)', habit(20, 0, { 30: 60 }), endOf(30)],
+  ])('stays quiet on %s', (_l, spend, now) => {
+    expect(run([alice(spend)], now)).toEqual([]);
+  });
+
+  it("has no baseline for a new hire's first days", () => {
+    const hire = Array.from({ length: 31 }, (_, i) => (i < 20 ? 0 : isWeekend(i) ? 0 : i === 30 ? 500 : 20));
+    expect(run([alice(hire)])).toEqual([]);
+  });
+
+  it('holds a weekend against the weekday habit when there is no weekend habit', () => {
+    expect(run([alice(habit(20, 0, { 28: 79 }))], endOf(28))).toEqual([]);
+    expect(run([alice(habit(20, 0, { 28: 81 }))], endOf(28))).toHaveLength(1);
+    // With a weekend habit ($5), the same Sunday is judged against it.
+    expect(run([alice(habit(20, 5, { 28: 25 }))], endOf(28))).toHaveLength(1);
+  });
+
+  it("discounts a team-wide busy day by the shared part only: a personal 5× on it still shows", () => {
+    // Everyone works at 2× on day 30: Alice would have spent $40, so $150 (3.75×) is no spike…
+    expect(aliceOnly(run([...colleagues(40), alice(habit(20, 0, { 30: 150 }))]))).toEqual([]);
+    // …and $200 (5× what she would have spent) is, with the team's day in the message.
+    const [f] = run([...colleagues(40), alice(habit(20, 0, { 30: 200 }))]);
+    expect(f).toMatchObject({ email: 'alice@x.io', baseline: 40, threshold: 160 });
+    expect(f.message).toContain("the team's 2.0× busier day included");
+    expect(run([...colleagues(40), alice(habit(20, 0, { 30: 40 }))])).toEqual([]);
+  });
+
+  it.each([
+    [14.99, false],
+    [15, true],
+  ])('notifies only when the day is at least $15 above the expectation ($%d above)', (above, notify) => {
+    const [f] = run([alice(habit(2, 0, { 30: 2 + above }))]);
+    expect(f).toMatchObject({ baseline: 2, threshold: 8, notify });
   });
 
   it('ignores partial today unless it already exceeds', () => {
-    const partial = (usd: number) => run([{ email: 'alice@x.io', spend: [...flat(20, 8), usd] }], at(8, 9));
-    expect(partial(60)).toEqual([]);
-    expect(partial(100.01)).toMatchObject([{ day: '2026-03-09' }]);
+    expect(run([alice(habit(20, 0, { 30: 60 }))], at(30, 9))).toEqual([]);
+    expect(run([alice(habit(20, 0, { 30: 80.01 }))], at(30, 9))).toMatchObject([{ day: '2026-03-31' }]);
   });
 
-  it('discounts a one-day surge of the whole team', () => {
-    const everyone = (usd: number) => Array.from({ length: 6 }, (_, i) => ({ email: `u${i}@x.io`, spend: [...flat(20, 7), usd] }));
-    expect(run(everyone(110))).toEqual([]);
-    const lone = [...everyone(20).slice(1), { email: 'u0@x.io', spend: [...flat(20, 7), 110] }];
-    expect(run(lone).map((f) => f.email)).toEqual(['u0@x.io']);
-  });
-
-  it('needs spend on 3 of the 7 lookback days', () => {
-    expect(run([alice(100.01, [70, 70, 0, 0, 0, 0, 0])])).toEqual([]); // avg $20, 2 active days
-    expect(run([alice(100.01, [50, 45, 45, 0, 0, 0, 0])])).toHaveLength(1); // avg $20, 3 active days
-  });
-
-  it('discounts the team level only from a 1.3× surge (an ordinary weekday is not one)', () => {
-    const team = (othersToday: number) => [
-      ...Array.from({ length: 5 }, (_, i) => ({ email: `u${i}@x.io`, spend: [...flat(20, 7), othersToday] })),
-      alice(120),
-    ];
-    expect(run(team(25))).toHaveLength(1); // level 1.25: not discounted, 6× fires
-    expect(run(team(26))).toEqual([]); // level 1.3: threshold 5 × 1.3 × $20 = $130
-  });
-
-  it('needs a trailing average of at least $1 a day', () => {
-    expect(run([alice(80, flat(0.99, 7))])).toEqual([]);
+  it('needs a working-day median of at least $1', () => {
+    expect(run([alice(habit(0.99, 0, { 30: 80 }))])).toEqual([]);
   });
 });

@@ -1,36 +1,28 @@
-import { type Ctx, type DetectorOutput, emptyOutput, firstSpendDay, fixed1, makeFinding, micro, modelsBySpend, money, pushSignal, severityOf, teamLevel, usd } from '../context';
+import { ownBaselines } from '../baseline';
+import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, modelsBySpend, money, pushSignal, severityOf, usd } from '../context';
 
 /**
- * Spend spike: the day's spend against the user's own trailing average over `spendSpikeLookbackDays`.
- * Days without spend are zeros (the reference skipped them and so inflated the average), but days
- * before the person's first spend are not history: a new hire is only compared once they have a
- * full lookback, and the lookback needs spend on spikeMinActiveDays of its days (a heavy user back
- * from a quiet week is not spiking). The team level of the day discounts a surge of the whole team.
+ * Spend spike: the day's spend against what the user would have spent that day — their own
+ * weekday-aware baseline (baseline.ts: the median of their active days of the same class, so a
+ * Monday after a quiet weekend or a return from vacation is compared with a working day, not with
+ * an average full of days off) times the team's factor for the day (a release day everyone works
+ * harder on is discounted, but only by the shared part, so a personal 5× on it still reads 5×).
+ * New hires have no baseline until they have spikeMinActiveDays active days of history.
  */
 export function spendSpike(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
-  const { spendSpikeMultiplier: k, spendSpikeLookbackDays: lb, spikeMinBaselineUsd, spikeMinActiveDays } = ctx.settings.trends;
+  const k = ctx.settings.trends.spendSpikeMultiplier;
   const { spend, users } = ctx.facts;
-  const levels = new Map(ctx.evalDays.map((d) => [d, teamLevel(ctx, d, lb, ctx.settings.zscore.minSamples)]));
+  const own = ownBaselines(ctx);
   for (let u = 0; u < users.length; u++) {
-    const first = firstSpendDay(ctx, u);
+    if (!(own.weekday[u] > 0)) continue;
     for (const d of ctx.evalDays) {
-      if (first < 0 || first > d - lb) continue;
-      const base = u * ctx.nDays;
-      let sum = 0;
-      let activeDays = 0;
-      for (let i = d - lb; i < d; i++) {
-        sum += spend[base + i];
-        if (spend[base + i] > 0) activeDays++;
-      }
-      const avg = sum / lb;
-      if (avg < micro(spikeMinBaselineUsd) || avg <= 0 || activeDays < spikeMinActiveDays) continue;
-      const level = levels.get(d) as number;
-      const x = spend[base + d];
-      const thresholdMicro = avg * k * level;
+      const expected = own.expected(u, d);
+      const x = spend[u * ctx.nDays + d];
+      const thresholdMicro = expected * k;
       pushSignal(out, ctx, 'spend_spike', { u }, usd(x), usd(thresholdMicro));
       if (!(x > thresholdMicro)) continue;
-      const ratio = x / avg;
+      const factor = own.teamFactor(d);
       const models = modelsBySpend(ctx, u, d, d);
       const f = makeFinding(ctx, {
         detector: 'spend_spike',
@@ -40,11 +32,11 @@ export function spendSpike(ctx: Ctx): DetectorOutput {
         models,
         d,
         value: usd(x),
-        baseline: usd(avg),
+        baseline: usd(expected),
         threshold: usd(thresholdMicro),
         unit: 'usd',
-        message: `${users[u].name}: daily spend spiked to ${money(x)} (${fixed1(ratio)}× their ${lb}-day avg of ${money(avg)})${models.length ? ` — model: ${models[0]}` : ''}`,
-        amountMicro: x,
+        message: `${users[u].name}: daily spend spiked to ${money(x)} (${fixed1(x / expected)}× the ${money(expected)} they would usually spend that day${factor > 1 ? `, the team's ${fixed1(factor)}× busier day included` : ''})${models.length ? ` — model: ${models[0]}` : ''}`,
+        amountMicro: x - expected,
         periodTeamMicro: ctx.teamDaily[d],
       });
       out.findings.push(f);

@@ -1,0 +1,120 @@
+import { type Ctx, micro } from './context';
+
+/**
+ * Each person's own weekday-aware baseline and the team's factor per day: what a person would
+ * have spent on a day, for spend_spike and level_shift.
+ *
+ * - A person's baseline for a day class (weekday, weekend) is the median of their ACTIVE days of
+ *   that class over `trends.spendSpikeLookbackDays`, ending before the last `levelShift.windowDays`
+ *   days: absent days (vacations, days off) are no evidence of a level, and an ongoing shift or the
+ *   days under test never raise their own baseline. It needs `spikeMinActiveDays` active days of
+ *   the class; a weekend without enough weekend history falls back to the weekday baseline (a
+ *   weekday is the busier habit, so the comparison errs quiet).
+ * - The team factor of a day: the median, over people with a baseline who were active that day, of
+ *   their spend over their weekday baseline, divided by the same median on a usual day of its class
+ *   (weekday, weekend) in the baseline window: how much busier or quieter than usual the whole team
+ *   was (a release day, a quiet weekend). Clamped to [1/teamFactorCap,
+ *   teamFactorCap]: a team-wide day moves every expectation by the shared part only, so a personal
+ *   5× on a 2× day still reads 5×, and a personal shift through a quiet weekend is held against
+ *   that weekend. Needs zscore.minSamples such people, else 1.
+ */
+export interface OwnBaselines {
+  weekday: Float64Array; // micro-cents per user; 0 = no baseline
+  weekend: Float64Array; // 0 = none (then the weekday one applies)
+  /** The team factor of day index d (computed on first use). */
+  teamFactor(d: number): number;
+  /** Expected spend of user u on day d (micro-cents): class baseline × team factor; 0 = none. */
+  expected(u: number, d: number): number;
+  from: number; // first baseline day index
+  to: number; // last baseline day index
+}
+
+const cache = new WeakMap<Ctx, OwnBaselines>();
+
+export function isWeekendDay(ctx: Ctx, d: number): boolean {
+  // Days are contiguous from facts.days[0]; 1970-01-01 was a Thursday.
+  const dow = (Math.round(Date.parse(`${ctx.facts.days[0]}T00:00:00Z`) / 86_400_000) + d + 4) % 7;
+  return dow === 0 || dow === 6;
+}
+
+export function ownBaselines(ctx: Ctx): OwnBaselines {
+  let b = cache.get(ctx);
+  if (!b) cache.set(ctx, (b = compute(ctx)));
+  return b;
+}
+
+function compute(ctx: Ctx): OwnBaselines {
+  const { spendSpikeLookbackDays: lb, spikeMinActiveDays: minActive, spikeMinBaselineUsd, teamFactorCap } = ctx.settings.trends;
+  const to = ctx.today - ctx.settings.levelShift.windowDays;
+  const from = Math.max(0, to - lb + 1);
+  const nU = ctx.facts.users.length;
+  const weekday = new Float64Array(nU);
+  const weekend = new Float64Array(nU);
+  const { spend } = ctx.facts;
+  const weekendDay = new Uint8Array(ctx.nDays);
+  for (let d = 0; d < ctx.nDays; d++) weekendDay[d] = isWeekendDay(ctx, d) ? 1 : 0;
+  const minBase = Math.max(micro(spikeMinBaselineUsd), 1);
+  const wd = new Float64Array(Math.max(0, to - from + 1));
+  const we = new Float64Array(wd.length);
+  if (to >= 0)
+    for (let u = 0; u < nU; u++) {
+      const base = u * ctx.nDays;
+      let nWd = 0;
+      let nWe = 0;
+      for (let d = from; d <= to; d++) {
+        const v = spend[base + d];
+        if (!(v > 0)) continue;
+        if (weekendDay[d]) we[nWe++] = v;
+        else wd[nWd++] = v;
+      }
+      if (nWd >= minActive) {
+        const m = medianOf(wd, nWd);
+        if (m >= minBase) weekday[u] = m;
+      }
+      if (nWe >= minActive && weekday[u] > 0) weekend[u] = medianOf(we, nWe);
+    }
+  // R(d): the median active person's spend on d over their weekday baseline. The factor of a day is
+  // R(d) over the usual R of its class in the baseline window (a weekend is compared with weekends).
+  const minUsers = ctx.settings.zscore.minSamples;
+  const ratios = new Float64Array(nU);
+  const medianRatio = new Map<number, number>(); // NaN: too few people
+  const R = (d: number): number => {
+    let r = medianRatio.get(d);
+    if (r !== undefined) return r;
+    let n = 0;
+    for (let u = 0; u < nU; u++) {
+      const v = spend[u * ctx.nDays + d];
+      if (weekday[u] > 0 && v > 0) ratios[n++] = v / weekday[u];
+    }
+    r = n >= minUsers ? medianOf(ratios, n) : NaN;
+    medianRatio.set(d, r);
+    return r;
+  };
+  const usual: number[] = [];
+  for (const cls of [0, 1]) {
+    const rs: number[] = [];
+    for (let d = from; d <= to; d++) if (weekendDay[d] === cls && Number.isFinite(R(d))) rs.push(R(d));
+    usual.push(rs.length > 0 ? medianOf(Float64Array.from(rs), rs.length) : NaN);
+  }
+  const factors = new Map<number, number>();
+  const teamFactor = (d: number): number => {
+    let f = factors.get(d);
+    if (f !== undefined) return f;
+    const r = R(d) / usual[weekendDay[d]];
+    f = Number.isFinite(r) && r > 0 ? Math.min(teamFactorCap, Math.max(1 / teamFactorCap, r)) : 1;
+    factors.set(d, f);
+    return f;
+  };
+  const expected = (u: number, d: number): number => {
+    const b = weekendDay[d] && weekend[u] > 0 ? weekend[u] : weekday[u];
+    return b > 0 ? b * teamFactor(d) : 0;
+  };
+  return { weekday, weekend, teamFactor, expected, from, to };
+}
+
+/** Median of the first n entries (sorts them in place). */
+function medianOf(xs: Float64Array, n: number): number {
+  const s = xs.subarray(0, n).sort();
+  const mid = n >> 1;
+  return n % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
