@@ -6,8 +6,18 @@ import type { Db } from '../store/db';
 export interface CollectOptions {
   /** Re-fetch this much before the usage-events watermark: Cursor data arrives up to an hour late. */
   overlapMs: number;
-  /** Usage events are fetched and committed one window at a time, so a kill loses at most one window. */
+  /**
+   * Usage events are fetched and committed one window at a time, so a kill loses at most one window.
+   * This is the first window; later ones are sized from its event count (see windowEvents).
+   */
   windowMs: number;
+  /**
+   * Events a window is sized to hold once the first window showed how dense the data is: pages are
+   * 1,000 events, so few big windows take the fewest calls, while a window's events stay in memory
+   * until it commits. 0 keeps every window at windowMs (the default here, for tests that count
+   * windows; the service's collector stack, create.ts, sizes them).
+   */
+  windowEvents: number;
   /** History fetched for a stream that has no watermark yet (INITIAL_BACKFILL_DAYS). */
   initialBackfillDays: number;
   /** Daily-usage rows for recent days are revised by Cursor; re-fetch from this many days before the watermark. */
@@ -21,11 +31,15 @@ export interface CollectOptions {
 export const DEFAULT_COLLECT_OPTIONS: CollectOptions = {
   overlapMs: 2 * 3_600_000,
   windowMs: 86_400_000,
+  windowEvents: 0,
   initialBackfillDays: 30,
   dailyUsageLookbackDays: 2,
   analyticsDays: 3,
   analyticsBackfillDays: 30,
 };
+
+/** Events per usage-events window in the service: 25 pages, a few MB of batches held until the window commits. */
+export const SERVICE_WINDOW_EVENTS = 25_000;
 
 /** Cursor keeps usage history for about one billing cycle or more; 90 days is our upper bound. */
 export const MAX_BACKFILL_DAYS = 90;

@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import { SqliteEtagCache } from '../store/analytics';
 import type { Db } from '../store/db';
 import { CallTally } from './call-tally';
-import type { CollectOptions } from './context';
+import { SERVICE_WINDOW_EVENTS, type CollectOptions } from './context';
 import { createCollector, type Collector } from './runner';
 
 export const USER_AGENT = 'cursor-usage-exporter/0.1 (+https://github.com/cursor-usage-stack)';
@@ -37,6 +37,6 @@ export function createCollectorStack(opts: CollectorStackOptions): Collector {
   });
   return createCollector({
     db, api, calls, now: opts.now, logger: opts.logger, secrets: configSecrets(config),
-    options: { initialBackfillDays: config.initialBackfillDays, ...opts.collect },
+    options: { initialBackfillDays: config.initialBackfillDays, windowEvents: SERVICE_WINDOW_EVENTS, ...opts.collect },
   });
 }
