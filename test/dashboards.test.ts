@@ -61,7 +61,7 @@ const SAMPLE_VARS: Record<string, string> = {
   user: 'someone@example.com', group: 'group_abc', badge: 'power-user', status: 'open', detector: 'zscore', severity: 'warning',
 };
 /** Query types whose rows are members: their tables must link each row to the drilldown. */
-const MEMBER_ROWS = new Set(['members', 'topSpenders', 'incidents', 'planExhaustion', 'forecasts']);
+const MEMBER_ROWS = new Set(['members', 'topSpenders', 'userModelCosts', 'incidents', 'planExhaustion', 'forecasts']);
 const LEGEND_PANELS = new Set(['timeseries', 'barchart', 'piechart', 'bargauge']);
 
 interface Target {

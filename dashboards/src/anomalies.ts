@@ -3,8 +3,8 @@ import { AnnotationQueryBuilder, DashboardBuilder, DashboardCursorSync } from '@
 import { PanelBuilder as TextPanel } from '@grafana/grafana-foundation-sdk/text';
 import { cursorQuery } from './cursor-query';
 import { crossLinks, TAG } from './nav';
-import { barGauge, mapping, prom, prop, severityColors, stat, table, thresholds, timeseries, TABLE_UNIT } from './panels';
-import { CURSOR, UID } from './refs';
+import { barGauge, link, mapping, prom, prop, severityColors, stat, table, thresholds, timeseries, TABLE_UNIT } from './panels';
+import { CURSOR, dashboardUrl, UID } from './refs';
 import { listVariable, pluginVariable, userVariable } from './variables';
 
 const filters = { status: '$status', detector: '$detector', user: '$user', severity: '$severity' };
@@ -87,7 +87,8 @@ export function anomalies() {
     )
     .withPanel(
       table({ title: 'MTTx by detector', unit: TABLE_UNIT, w: 8, h: 9, description: 'Incidents detected in the range and their mean time to detect, acknowledge and resolve in minutes, overall ("all") and per detector (usage API /incidents/mttx).' })
-        .withTarget(cursorQuery('mttx')),
+        .withTarget(cursorQuery('mttx'))
+        .links([link('Exporter health (detection runs)', dashboardUrl(UID.exporter))]),
     )
 
     .withPanel(

@@ -2,8 +2,8 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import { DashboardBuilder, DashboardCursorSync } from '@grafana/grafana-foundation-sdk/dashboard';
 import { cursorQuery } from './cursor-query';
 import { crossLinks, TAG } from './nav';
-import { barChart, barGauge, pieChart, prom, prop, stat, table, timeseries, TABLE_UNIT } from './panels';
-import { UID } from './refs';
+import { barChart, barGauge, link, pieChart, prom, prop, stat, table, timeseries, TABLE_UNIT } from './panels';
+import { dashboardUrl, UID } from './refs';
 import { groupVariable } from './variables';
 
 /** Team insights: the reference product's /insights page (adoption, models, tools, versions, plans). */
@@ -32,7 +32,8 @@ export function insights() {
     )
     .withPanel(
       stat({ title: 'Model-switch savings', unit: 'currencyUSD', w: 6, h: 5, description: 'This cycle\'s spend that would be saved if members above the team p90 $/request paid the median (cursor_savings_potential_usd).' })
-        .withTarget(prom('cursor_savings_potential_usd', 'potential')),
+        .withTarget(prom('cursor_savings_potential_usd', 'potential'))
+        .links([link('Model cost comparison', dashboardUrl(UID.overview))]),
     )
     .withPanel(
       stat({ title: 'Included vs on-demand', unit: 'currencyUSD', w: 6, h: 5, description: 'This cycle\'s team spend covered by the included plan and spent on demand (cursor_team_cycle_*_spend_usd).' })
@@ -63,6 +64,16 @@ export function insights() {
     .withPanel(
       table({ title: 'Model usage', unit: TABLE_UNIT, w: 6, h: 9, description: 'Messages per model, the most users on a day, and share of all messages in the range (usage API /analytics/models).' })
         .withTarget(cursorQuery('analytics', { view: 'models', limit: 20 })),
+    )
+
+    .withPanel(
+      table({ title: 'Members × models', unit: TABLE_UNIT, w: 24, h: 10, description: 'Each member\'s spend and $/request per model against the team median, and what they would save at the median (usage API /tables/user-model-costs). The biggest savings first; click a member for the drilldown.' })
+        .withTarget(cursorQuery('userModelCosts', { limit: 100, group: '$group' }))
+        .overrideByName('email', [prop.userLink()])
+        .overrideByName('name', [prop.userLink('${__data.fields.email:percentencode}')])
+        .overrideByName('vs_team_median', [prop.unit('x')])
+        .overrideByName('savings_usd', [prop.gauge()])
+        .sortBy([new common.TableSortByFieldStateBuilder().displayName('savings_usd').desc(true)]),
     )
 
     .withPanel(

@@ -96,7 +96,8 @@ export function overview() {
     )
     .withPanel(
       dailyBars({ title: 'Daily spend by model', unit: 'currencyUSD', w: 12, h: 9, description: 'Stacked daily spend per model, the eight most expensive and "other" (usage API /series by model).' })
-        .withTarget(cursorQuery('series', { metric: 'spend', by: 'model', interval: '1d', limit: 8, ...people })),
+        .withTarget(cursorQuery('series', { metric: 'spend', by: 'model', interval: '1d', limit: 8, ...people }))
+        .links([link('Model adoption and $/request per model', dashboardUrl(UID.insights))]),
     )
 
     .withPanel(
@@ -114,6 +115,7 @@ export function overview() {
     .withPanel(
       table({ title: 'Model cost comparison', unit: TABLE_UNIT, w: 24, h: 9, description: '$/request per model in the range, relative to the cheapest model and to the team median (usage API /tables/model-costs). Expensive models used for routine work are where savings are.' })
         .withTarget(cursorQuery('modelCosts', people))
+        .links([link('Members × models: who would save by switching', dashboardUrl(UID.insights))])
         .overrideByName('relative', [prop.unit('x'), prop.colorText(), { id: 'thresholds', value: { mode: 'absolute', steps: [{ value: null, color: 'green' }, { value: 2, color: 'yellow' }, { value: 4, color: 'orange' }, { value: 8, color: 'red' }] } }])
         .overrideByName('vs_team_median', [prop.unit('x')]),
     )
