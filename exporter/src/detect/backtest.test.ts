@@ -45,3 +45,15 @@ describe('backtest', () => {
     expect(alerted(7)).toEqual([day(25)]);
   });
 });
+
+describe('backtest of a level shift', () => {
+  // u2 runs at $60 (about 4× her $10–20 days) on days 30–33: the third such day opens an incident.
+  const shifted = team({ days: 40, users: users.map((u, i) => (i === 2 ? { ...u, spend: u.spend.map((v, d) => (d >= 30 && d <= 33 ? 60 : v)) } : u)) });
+  const alerted = (multiplier: number) =>
+    backtest(shifted, settingsWith({ levelShift: { multiplier } }), day(20), day(39)).alerts.filter((f) => f.detector === 'level_shift').map((f) => [f.email, f.day]);
+
+  it('shows what the level_shift settings would have alerted, with the same code as detection', () => {
+    expect(alerted(3)).toEqual([['u2@x.io', day(32)]]);
+    expect(alerted(5)).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+import { ownBaselines } from './baseline';
+import { makeContext } from './context';
+import { DEFAULT_SETTINGS } from './settings';
+import { type UserSpec, endOf, settingsWith, team } from './test-fixtures';
+
+// DAY0 (2026-03-01) is a Sunday; the run is at the end of day 30, so the baseline is days 0–23.
+const isWeekend = (i: number) => i % 7 === 0 || i % 7 === 6;
+const habit = (weekday: (i: number) => number, weekend: (i: number) => number = () => 0): number[] =>
+  Array.from({ length: 31 }, (_, i) => (isWeekend(i) ? weekend(i) : weekday(i)));
+const baselines = (users: UserSpec[], settings = DEFAULT_SETTINGS) => ownBaselines(makeContext(team({ days: 31, users }), settings, endOf(30)));
+const USD = 1e8;
+
+describe('own baselines', () => {
+  it('is the median of the active days of each class before the recent window', () => {
+    // Weekdays cycle $10, $20, $30 (median $20); days 24–30 (the window) at $500 do not count.
+    const b = baselines([{ email: 'a@x.io', spend: habit((i) => (i >= 24 ? 500 : [10, 20, 30][i % 3]), (i) => (i >= 24 ? 500 : 4)) }]);
+    expect([b.from, b.to]).toEqual([0, 23]);
+    expect(b.weekday[0] / USD).toBe(20);
+    expect(b.weekend[0] / USD).toBe(4);
+  });
+
+  it('skips days off: two quiet weeks do not lower the level', () => {
+    const b = baselines([{ email: 'a@x.io', spend: habit((i) => (i >= 8 && i <= 21 ? 0 : 12)) }]);
+    expect(b.weekday[0] / USD).toBe(12);
+  });
+
+  it.each([
+    ['three active weekdays (too few)', habit((i) => (i >= 19 && i <= 23 ? 12 : 0)), 0],
+    ['a working-day median under $1', habit(() => 0.9), 0],
+  ])('has none with %s', (_l, spend, expected) => {
+    expect(baselines([{ email: 'a@x.io', spend }]).weekday[0]).toBe(expected);
+  });
+
+  it('falls back to the weekday habit on weekends without a weekend habit', () => {
+    const b = baselines([{ email: 'a@x.io', spend: habit(() => 20) }]);
+    expect(b.weekend[0]).toBe(0);
+    expect(b.expected(0, 28) / USD).toBe(20); // day 28 is a Sunday
+  });
+
+  it("sets a day's team factor to how much busier the median person was, capped either way", () => {
+    const people = (day30: number) => Array.from({ length: 6 }, (_, k) => ({ email: `p${k}@x.io`, spend: habit((i) => (i === 30 ? day30 * (k + 1) : 10 * (k + 1))) }));
+    expect(baselines(people(10)).teamFactor(30)).toBe(1);
+    expect(baselines(people(20)).teamFactor(30)).toBe(2);
+    expect(baselines(people(50)).teamFactor(30)).toBe(3); // teamFactorCap
+    expect(baselines(people(2)).teamFactor(30)).toBeCloseTo(1 / 3); // a quiet day, capped likewise
+    expect(baselines(people(50), settingsWith({ trends: { teamFactorCap: 10 } })).teamFactor(30)).toBe(5);
+    expect(baselines(people(20)).expected(2, 30) / USD).toBe(60); // p2's $30 habit on a 2× day
+  });
+
+  it('needs zscore.minSamples active people for a team factor', () => {
+    const few = Array.from({ length: 4 }, (_, k) => ({ email: `p${k}@x.io`, spend: habit((i) => (i === 30 ? 40 : 10)) }));
+    expect(baselines(few).teamFactor(30)).toBe(1);
+  });
+});
