@@ -37,6 +37,7 @@ export function createCollectorStack(opts: CollectorStackOptions): Collector {
   });
   return createCollector({
     db, api, calls, now: opts.now, logger: opts.logger, secrets: configSecrets(config),
+    sharedKey: (config.analyticsApiKey ?? config.adminApiKey) === config.adminApiKey,
     options: { initialBackfillDays: config.initialBackfillDays, windowEvents: SERVICE_WINDOW_EVENTS, ...opts.collect },
   });
 }

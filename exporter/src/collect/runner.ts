@@ -1,9 +1,12 @@
 import type { CursorApi } from '../cursor/api';
+import { CursorError } from '../cursor/errors';
 import { scrub, type Logger } from '../logger';
 import type { Db } from '../store/db';
 import { USAGE_EVENTS_STREAM, getWatermark } from '../store/watermarks';
 import { finishRun, markInterruptedRuns, startRun, type RunError, type RunKind, type RunOutcome } from '../store/runs';
 import { analyticsSteps } from './analytics';
+import { backfillEtaMs, formatDuration } from './progress';
+import { DOCUMENTED_LIMITS } from '../cursor/rate-limiter';
 import { CallTally } from './call-tally';
 import {
   DEFAULT_COLLECT_OPTIONS, MAX_BACKFILL_DAYS, StopRequested,
@@ -30,6 +33,10 @@ export interface CollectorDeps {
   /** Exact secrets (API keys) to scrub from error messages stored in run records. */
   secrets?: readonly string[];
   steps?: CollectStep[];
+  /** The Analytics API uses the admin key too (no CURSOR_ANALYTICS_API_KEY): one rejection stops every step. */
+  sharedKey?: boolean;
+  /** How often usage-events progress is logged (default PROGRESS_LOG_MS). */
+  progressLogMs?: number;
 }
 
 export interface RunRequest {
@@ -57,6 +64,49 @@ export interface Collector {
 }
 
 export { CollectorBusyError };
+
+/** Progress of a long usage-events fetch goes to the log this often (the bar is only for a TTY). */
+export const PROGRESS_LOG_MS = 10_000;
+
+/** Steps that read the Analytics API (its own key, CURSOR_ANALYTICS_API_KEY); the others use the admin key. */
+const keyOf = (step: string): 'analytics' | 'admin' => (step.startsWith('analytics:') ? 'analytics' : 'admin');
+
+/**
+ * A failure that the remaining steps would only repeat, slowly and noisily: a rejected key (401/403:
+ * every step on that key fails the same way) or Cursor unreachable after the retries (each step would
+ * retry for a minute too). Returns what to record for the steps it skips, and which steps it covers.
+ */
+function runStopper(err: unknown, step: string, sharedKey: boolean): { reason: string; covers: (step: string) => boolean } | undefined {
+  if (!(err instanceof CursorError)) return undefined;
+  if (err.status === 401 || err.status === 403) {
+    const key = keyOf(step);
+    const variable = key === 'analytics' && !sharedKey ? 'CURSOR_ANALYTICS_API_KEY' : 'CURSOR_ADMIN_API_KEY';
+    const skipped = sharedKey ? 'the remaining steps are skipped' : `the remaining ${key} steps are skipped`;
+    return {
+      reason: `Cursor rejected the API key (HTTP ${err.status}${err.upstreamMessage ? `: ${err.upstreamMessage}` : ''}): check ${variable}; ${skipped}`,
+      covers: (s) => sharedKey || keyOf(s) === key,
+    };
+  }
+  if (err.kind === 'network' || err.kind === 'timeout') {
+    return { reason: `Cursor API unreachable (${err.reason}): check CURSOR_API_URL and the network; the remaining steps are skipped`, covers: () => true };
+  }
+  return undefined;
+}
+
+/** Wraps the caller's onProgress with a log line every PROGRESS_LOG_MS. */
+function loggedProgress(logger: Logger | undefined, everyMs: number, onProgress: RunRequest['onProgress']): RunRequest['onProgress'] {
+  if (!logger) return onProgress;
+  const started = Date.now();
+  let lastLog = started;
+  return (p) => {
+    onProgress?.(p);
+    const t = Date.now();
+    if (t - lastLog < everyMs) return;
+    lastLog = t;
+    const eta = formatDuration(backfillEtaMs(p, t - started, DOCUMENTED_LIMITS.usageEvents));
+    logger.info({ window: p.window, windows: p.windows, pages: p.pagesDone, pagesEstimated: p.pagesEstimated, events: p.events, eta }, 'usage events: fetching');
+  };
+}
 
 /**
  * Runs every step in order, each in its own try/catch: a failed step is recorded and the others go
@@ -86,18 +136,27 @@ export function createCollector(deps: CollectorDeps): Collector {
       const startedMs = now();
       const id = startRun(db, kind, startedMs);
       calls.take(); // calls made outside a run (none expected) must not count towards this one
+      const backfillDays = req.kind === 'backfill' ? (req.days ?? options.initialBackfillDays) : undefined;
+      deps.logger?.info({ run: id, kind, days: kind === 'backfill' ? (backfillDays ?? options.initialBackfillDays) : undefined }, 'collection started');
       const ctx: StepContext = {
-        db, api: deps.api, nowMs: startedMs, options, logger: deps.logger, onProgress: req.onProgress,
-        backfillDays: req.kind === 'backfill' ? (req.days ?? options.initialBackfillDays) : undefined,
+        db, api: deps.api, nowMs: startedMs, options, logger: deps.logger, onProgress: loggedProgress(deps.logger, deps.progressLogMs ?? PROGRESS_LOG_MS, req.onProgress),
+        backfillDays,
         heartbeat: () => lease.renew(),
         stopping: () => stopping,
       };
       const rowsWritten: Record<string, number> = {};
       const errors: RunError[] = [];
       const stepOutcomes: RunResult['steps'] = {};
+      const stoppers: NonNullable<ReturnType<typeof runStopper>>[] = [];
       for (const step of steps) {
         if (stopping) {
           errors.push({ step: step.name, message: new StopRequested().message });
+          continue;
+        }
+        const stopper = stoppers.find((x) => x.covers(step.name));
+        if (stopper) {
+          errors.push({ step: step.name, message: stopper.reason });
+          stepOutcomes[step.name] = { ok: false, durationMs: 0 };
           continue;
         }
         const t0 = Date.now();
@@ -110,7 +169,14 @@ export function createCollector(deps: CollectorDeps): Collector {
           const message = scrub(err instanceof Error ? err.message : String(err), deps.secrets);
           errors.push({ step: step.name, message });
           stepOutcomes[step.name] = { ok: false, durationMs: Date.now() - t0 };
-          deps.logger?.warn({ step: step.name, error: message }, 'collect step failed');
+          const stop = runStopper(err, step.name, deps.sharedKey ?? false);
+          if (stop) {
+            stop.reason = scrub(stop.reason, deps.secrets);
+            stoppers.push(stop);
+            deps.logger?.error({ step: step.name, error: message }, `collect step failed: ${stop.reason}`);
+          } else {
+            deps.logger?.warn({ step: step.name, error: message }, 'collect step failed');
+          }
         }
         lease.renew();
       }
