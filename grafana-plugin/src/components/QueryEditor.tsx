@@ -16,7 +16,7 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
   const id = `cursor-${query.refId}-queryType`;
   return (
     <Stack direction="column" gap={1}>
-      <InlineField label="Query type" labelWidth={12} tooltip={QUERY_TYPES[current.queryType].description} htmlFor={id}>
+      <InlineField label="Query type" labelWidth={14} tooltip={QUERY_TYPES[current.queryType].description} htmlFor={id}>
         <Select
           inputId={id}
           width={30}

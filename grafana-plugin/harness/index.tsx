@@ -1,0 +1,92 @@
+/**
+ * A page that loads the BUILT plugin (dist/module.js, an AMD module) the way Grafana does, with the
+ * Grafana packages it names as externals, and mounts its editors in Grafana's theme. The browser test
+ * drives it; `#emitted` shows the last query the query editor emitted.
+ */
+import * as data from '@grafana/data';
+import { createTheme, type DataSourcePlugin, type DataSourceSettings } from '@grafana/data';
+import * as runtime from '@grafana/runtime';
+import * as ui from '@grafana/ui';
+import * as React from 'react';
+import * as ReactDOM from 'react-dom';
+import { createRoot } from 'react-dom/client';
+import * as rxjs from 'rxjs';
+
+const EXTERNALS: Record<string, unknown> = {
+  '@grafana/data': data,
+  '@grafana/runtime': runtime,
+  '@grafana/ui': ui,
+  react: React,
+  'react-dom': ReactDOM,
+  rxjs,
+  module: { uri: '/plugin/module.js' },
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyPlugin = DataSourcePlugin<any, any, any, any>;
+
+const mode = new URLSearchParams(location.search).get('theme') === 'light' ? 'light' : 'dark';
+const theme = createTheme({ colors: { mode } });
+
+const settings = {
+  id: 1,
+  uid: 'cursor-usage',
+  name: 'Cursor usage',
+  type: 'cursorusagestack-cursorusage-datasource',
+  access: 'proxy',
+  url: '/api/datasources/proxy/uid/cursor-usage',
+  jsonData: { url: 'http://exporter:9464' },
+  secureJsonFields: { apiToken: true },
+  readOnly: false,
+} as unknown as DataSourceSettings;
+
+function Harness({ plugin }: { plugin: AnyPlugin }) {
+  const Ds = plugin.DataSourceClass;
+  const ds = React.useMemo(() => new Ds({ ...settings, meta: plugin.meta }), [Ds]);
+  const [query, setQuery] = React.useState(() => ({ refId: 'A', ...ds.getDefaultQuery?.('dashboard') }));
+  const [variableQuery, setVariableQuery] = React.useState({ refId: 'variable', kind: 'users' });
+  const [options, setOptions] = React.useState(settings);
+  const QueryEditor = plugin.components.QueryEditor!;
+  const ConfigEditor = plugin.components.ConfigEditor!;
+  const VariableEditor = ds.variables.editor;
+  const section = { marginBottom: 24 };
+  const heading = { fontSize: 14, fontWeight: 500, margin: '0 0 8px', color: theme.colors.text.secondary };
+  return (
+    <data.ThemeContext.Provider value={theme}>
+      <ui.GlobalStyles />
+      <div id="editors" style={{ background: theme.colors.background.primary, color: theme.colors.text.primary, padding: 16, width: 880 }}>
+        <div style={section}>
+          <h3 style={heading}>Query editor</h3>
+          <QueryEditor datasource={ds} query={query} onChange={setQuery} onRunQuery={() => undefined} />
+          <pre id="emitted" style={{ fontSize: 12, color: theme.colors.text.secondary }}>{JSON.stringify(query)}</pre>
+        </div>
+        <div style={section}>
+          <h3 style={heading}>Template variable</h3>
+          <VariableEditor datasource={ds} query={variableQuery} onChange={setVariableQuery} onRunQuery={() => undefined} />
+        </div>
+        <div style={section}>
+          <ConfigEditor options={options} onOptionsChange={setOptions} />
+        </div>
+      </div>
+    </data.ThemeContext.Provider>
+  );
+}
+
+// The plugin's AMD module calls define(deps, factory): resolve Grafana's externals and mount.
+Object.assign(window, {
+  define: Object.assign(
+    (deps: string[], factory: (...modules: unknown[]) => { plugin: AnyPlugin }) => {
+      const missing = deps.filter((d) => !(d in EXTERNALS));
+      if (missing.length) {
+        throw new Error(`module.js needs modules Grafana does not provide here: ${missing.join(', ')}`);
+      }
+      const { plugin } = factory(...deps.map((d) => EXTERNALS[d]));
+      document.body.style.background = theme.colors.background.canvas;
+      createRoot(document.getElementById('root')!).render(<Harness plugin={plugin} />);
+    },
+    { amd: true }
+  ),
+});
+const script = document.createElement('script');
+script.src = '/plugin/module.js';
+document.head.appendChild(script);
