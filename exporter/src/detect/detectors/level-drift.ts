@@ -12,7 +12,8 @@ import { median, rampLogTrend } from '../stats';
  * - the growth is at least minLevelGrowthPercent a week and minLevelTStat standard errors clear of
  *   zero, and the fitted level rose by minLevelIncreaseUsdPerWeek or more;
  * - it kept its level: the last week's typical working day stands at least half the required growth
- *   (in log terms) above the window's first week (dear days that ended tilt a line, not this);
+ *   (in log terms) above the typical working day before the growth began (dear days that ended tilt
+ *   a line, not this);
  * - tokens grew too, at half the rate or more (when tokens are reported): spend rising at flat
  *   tokens is a price change, cost-per-request drift's business.
  * One key per person (drift:<email>:level), beside the $/request drift's (drift:<email>).
@@ -61,7 +62,8 @@ export function levelDrift(ctx: Ctx): DetectorOutput {
       for (let i = a; i <= b; i++) if (active[i]) xs.push(s[i] / team[i]);
       return median(xs) ?? 0;
     };
-    if (!(typical(d - 6, d) >= typical(from, from + 6) * (1 + minGrowth) ** ((levelWeeks - 1) / 2))) continue;
+    const before = trend.start >= 7 ? typical(from, from + trend.start - 1) : typical(from, from + 6);
+    if (!(typical(d - 6, d) >= before * (1 + minGrowth) ** ((span - trend.start) / 14))) continue;
     const tk = tokens.subarray(base, base + nD);
     const tokenTrend = rampLogTrend(tk, active, from, d, team);
     const tokenGrowth = tokenTrend === null ? null : Math.exp(7 * tokenTrend.slope) - 1;
