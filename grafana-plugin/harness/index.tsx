@@ -4,7 +4,7 @@
  * drives it; `#emitted` shows the last query the query editor emitted.
  */
 import * as data from '@grafana/data';
-import { createTheme, type DataSourcePlugin, type DataSourceSettings } from '@grafana/data';
+import { createTheme, type DataSourceInstanceSettings, type DataSourcePlugin, type DataSourceSettings } from '@grafana/data';
 import * as runtime from '@grafana/runtime';
 import * as ui from '@grafana/ui';
 import * as React from 'react';
@@ -42,7 +42,7 @@ const settings = {
 
 function Harness({ plugin }: { plugin: AnyPlugin }) {
   const Ds = plugin.DataSourceClass;
-  const ds = React.useMemo(() => new Ds({ ...settings, meta: plugin.meta }), [Ds]);
+  const ds = React.useMemo(() => new Ds({ ...settings, meta: plugin.meta } as unknown as DataSourceInstanceSettings), [Ds]);
   const [query, setQuery] = React.useState(() => ({ refId: 'A', ...ds.getDefaultQuery?.('dashboard') }));
   const [variableQuery, setVariableQuery] = React.useState({ refId: 'variable', kind: 'users' });
   const [options, setOptions] = React.useState(settings);

@@ -12,7 +12,7 @@ const groups = [
   { text: 'Ops', value: 'g_ops' },
 ];
 
-function withVariables(...vars: Parameters<typeof variable>[]) {
+function withVariables(...vars: Array<Parameters<typeof variable>>) {
   setTemplateSrv(new FakeTemplateSrv(vars.map((v) => variable(...v))));
 }
 
