@@ -1,4 +1,4 @@
-import { binomialUpperTail, median, weightedLogTrend } from './stats';
+import { binomialUpperTail, median, weightedLogTrend, rampLogTrend } from './stats';
 
 describe('median', () => {
   it('takes the middle element, or the mean of the middle two, of unsorted input', () => {
@@ -46,5 +46,23 @@ describe('weightedLogTrend', () => {
     expect(t.days).toBe(27);
     expect(Math.abs(Math.exp(7 * t.slope) - 1)).toBeLessThan(0.01);
     expect(weightedLogTrend(spend, reqs, 0, 4)).toBeNull();
+  });
+});
+
+describe('rampLogTrend', () => {
+  const ones = new Float64Array(42).fill(1);
+  it.each([
+    ['a plain line', (x: number) => Math.exp(0.03 * x), 0],
+    ['flat for 3 weeks, then growing', (x: number) => Math.exp(0.04 * Math.max(0, x - 21)), 21],
+  ])('finds where %s starts to grow, and its slope', (_l, f, start) => {
+    const values = Array.from({ length: 42 }, (_, x) => f(x) * (1 + 0.05 * Math.sin(x * 2.3)));
+    const t = rampLogTrend(values, ones, 0, 41, ones);
+    expect(t?.start).toBe(start);
+    expect(t?.slope).toBeCloseTo(start ? 0.04 : 0.03, 2);
+    expect(t?.t).toBeGreaterThan(10);
+  });
+
+  it('is null with fewer than 6 days', () => {
+    expect(rampLogTrend([1, 2, 3, 4, 5], ones, 0, 4, ones)).toBeNull();
   });
 });
