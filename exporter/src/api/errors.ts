@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { BadInput, NotFound } from '../queries/errors';
 
@@ -20,11 +21,26 @@ export function describeValidation(errors: AjvError[], context: string): { field
   let reason = e.message ?? e.keyword;
   if (e.keyword === 'additionalProperties') reason = 'is not an accepted field';
   if (e.keyword === 'required') reason = 'is required';
-  if (e.keyword === 'anyOf' || e.keyword === 'enum') {
-    reason = 'is not one of the accepted values';
-  }
+  // A union of literals fails once per literal ('must be equal to constant'), then as anyOf: list them.
+  const allowed = allowedValues(errors, e.instancePath);
+  if (allowed.length > 0) reason = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+  else if (e.keyword === 'anyOf' || e.keyword === 'enum') reason = 'is not one of the accepted values';
   return { field, reason };
 }
+
+/** The values an enum or a union of constants at `instancePath` accepts, in schema order. */
+function allowedValues(errors: AjvError[], instancePath: string): unknown[] {
+  const out: unknown[] = [];
+  for (const err of errors) {
+    if (err.instancePath !== instancePath) continue;
+    if (err.keyword === 'const') out.push(err.params.allowedValue);
+    if (err.keyword === 'enum' && Array.isArray(err.params.allowedValues)) out.push(...err.params.allowedValues);
+  }
+  return [...new Set(out)];
+}
+
+/** The standard reason phrase of a status (413 Payload Too Large, 429 Too Many Requests, …). */
+const reasonPhrase = (status: number): string => STATUS_CODES[status] ?? 'Error';
 
 /** Maps every error to the API's error shape; 5xx never leak a message or stack. */
 export function errorHandler(this: unknown, err: FastifyError & { validation?: AjvError[]; validationContext?: string }, req: FastifyRequest, reply: FastifyReply): void {
@@ -48,5 +64,5 @@ export function errorHandler(this: unknown, err: FastifyError & { validation?: A
     return;
   }
   // 4xx from Fastify itself (bad JSON, body too large, unsupported media type, rate limit).
-  void reply.code(status).send({ statusCode: status, error: err.name === 'FastifyError' ? 'Bad Request' : (err.name ?? 'Error'), message: err.message });
+  void reply.code(status).send({ statusCode: status, error: reasonPhrase(status), message: err.message });
 }

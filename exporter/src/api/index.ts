@@ -36,6 +36,8 @@ export interface ApiOptions {
 
 const WEBHOOK = '/alertmanager';
 
+const pathOf = (url: string): string => url.split('?')[0];
+
 /**
  * The JSON API, mounted by the app at /api/v1. Every route requires `Authorization: Bearer <token>`
  * unless auth is explicitly off; mutations are rate-limited; every error is `ErrorResponse`.
@@ -54,10 +56,20 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (root, opts) => {
     const tokens = isWebhook ? webhookTokens : apiTokens;
     const required = opts.auth.mode === 'on' || (isWebhook && tokens.length > 0);
     if (!required || bearerMatches(req.headers.authorization, tokens)) return;
+    // Who tried, and how: never the presented token.
+    req.log.warn(
+      { method: req.method, path: pathOf(req.url), ip: req.ip, reason: req.headers.authorization ? 'invalid bearer token' : 'no bearer token' },
+      'api request rejected: authentication failed',
+    );
     await reply
       .code(401)
       .header('www-authenticate', 'Bearer realm="cursor-usage-exporter"')
       .send({ statusCode: 401, error: 'Unauthorized', message: req.headers.authorization ? 'invalid bearer token' : 'missing Authorization: Bearer <API_TOKEN>' });
+  });
+  // The request log (the app logs no requests itself: /metrics is scraped every few seconds). The
+  // path only: query strings are not logged, headers never.
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ method: req.method, route: req.routeOptions.url, path: pathOf(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip }, 'api request');
   });
   app.setSchemaErrorFormatter((errors, dataVar) => {
     const { field, reason } = describeValidation(errors as never, dataVar);

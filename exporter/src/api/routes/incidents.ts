@@ -26,6 +26,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
     { schema: { tags: ['incidents'], summary: 'Anomalies/incidents, newest first, filtered by time, status, detector, user, severity', querystring: IncidentsQuery, response: { 200: Frame, 400: ErrorResponse } } },
     async (req) => {
       const q = req.query;
+      if (q.from !== undefined && q.to !== undefined && q.to < q.from) throw new BadInput('querystring.to', 'must not be before from');
       const list = listIncidents(ctx.db, { status: q.status as IncidentStatus | 'open' | undefined, detector: q.detector, email: q.user, fromMs: q.from, toMs: q.to, limit: q.severity ? 5000 : (q.limit ?? 500) })
         .filter((i) => q.severity === undefined || i.severity === q.severity)
         .slice(0, q.limit ?? 500);
