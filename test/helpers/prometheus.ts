@@ -107,16 +107,32 @@ export interface PrometheusOptions {
 
 /** Starts Prometheus scraping `target` (host:port) every second, with its own temp dir and port. */
 export async function startPrometheus(target: string, opts: PrometheusOptions = {}): Promise<PrometheusHandle> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cus-prom-'));
-  const port = await freePort();
   const auth = opts.bearerToken ? `    authorization:\n      credentials: '${opts.bearerToken}'\n` : '';
-  if (opts.rules) fs.writeFileSync(path.join(dir, 'rules.yml'), opts.rules);
   const rules = opts.rules ? 'rule_files: [rules.yml]\n' : '';
   const alerting = opts.alertmanager ? `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['${opts.alertmanager}']\n` : '';
-  fs.writeFileSync(
-    path.join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n${rules}${alerting}scrape_configs:\n  - job_name: exporter\n    metrics_path: ${opts.metricsPath ?? '/metrics'}\n${auth}    static_configs:\n      - targets: ['${target}']\n`,
+  return startPrometheusWithConfig(
+    () =>
+      `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n${rules}${alerting}scrape_configs:\n  - job_name: exporter\n    metrics_path: ${opts.metricsPath ?? '/metrics'}\n${auth}    static_configs:\n      - targets: ['${target}']\n`,
+    { files: opts.rules ? { 'rules.yml': opts.rules } : {}, readyExpr: 'up{job="exporter"}' },
   );
+}
+
+export interface PrometheusConfigOptions {
+  /** Extra files written beside prometheus.yml (relative paths in the config resolve against it). */
+  files?: Record<string, string>;
+  /** The expression whose first non-empty result means ready (default: a target is up). */
+  readyExpr?: string;
+}
+
+/**
+ * Starts Prometheus with a whole configuration, rendered once its own loopback address (host:port) is
+ * known, so a config may scrape Prometheus itself.
+ */
+export async function startPrometheusWithConfig(render: (self: string) => string, opts: PrometheusConfigOptions = {}): Promise<PrometheusHandle> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cus-prom-'));
+  const port = await freePort();
+  for (const [name, text] of Object.entries(opts.files ?? {})) fs.writeFileSync(path.join(dir, name), text);
+  fs.writeFileSync(path.join(dir, 'prometheus.yml'), render(`127.0.0.1:${port}`));
   const daemon = spawnDaemon(PROMETHEUS_BIN, dir, 'prometheus', [
     `--config.file=${path.join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
@@ -152,7 +168,7 @@ export async function startPrometheus(target: string, opts: PrometheusOptions = 
 
   try {
     // Readiness for a test is the first scrape, not /-/ready: discovery hands targets over only every ~5 s (§2.5).
-    await waitFor('up{job="exporter"}');
+    await waitFor(opts.readyExpr ?? 'up == 1');
   } catch (err) {
     await stop();
     throw err;
