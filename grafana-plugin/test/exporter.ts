@@ -118,6 +118,26 @@ export function removeDir(dir: string | undefined): void {
   }
 }
 
+/** A JSON request with the token to the exporter directly (settings changes in test setup). */
+export function sendJson(method: string, url: string, body: unknown, token = TOKEN): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+/** Runs `cursor-usage-exporter detect` over an exporter's database (what every collection does). */
+export function runDetection(exporter: Exporter): void {
+  const r = spawnSync(TSX, ['exporter/src/main.ts', 'detect'], { cwd: ROOT, env: { ...process.env, DATABASE_PATH: exporter.dbPath, LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`detect failed: ${r.stderr}`);
+  }
+}
+
 /** GET a JSON route of the exporter directly (the tests' independent view of what it serves). */
 export function getJson<T = any>(url: string, token = TOKEN): Promise<T> {
   return new Promise((resolve, reject) => {
