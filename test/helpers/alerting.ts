@@ -110,7 +110,7 @@ export function renderAlertmanagerConfig(e: AlertmanagerEndpoints): string {
     slack_webhook_url: e.slackUrl,
     slack_webhook_url_lead_mobile: e.leadSlackUrl,
     pagerduty_routing_key: e.pagerdutyRoutingKey,
-    alertmanager_webhook_token: e.exporterWebhookToken,
+    exporter_webhook_token: e.exporterWebhookToken,
   };
   fs.mkdirSync(e.secretsDir, { recursive: true });
   for (const [name, value] of Object.entries(secrets)) fs.writeFileSync(path.join(e.secretsDir, name), value);
