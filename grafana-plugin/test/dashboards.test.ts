@@ -6,14 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { dateMath, type AnnotationQuery, type DataFrame, type DataQueryResponse, type TypedVariableModel } from '@grafana/data';
-import { lastValueFrom, type Observable } from 'rxjs';
+import { dateMath, type AnnotationQuery, type DataFrame, type TypedVariableModel } from '@grafana/data';
+import { lastValueFrom } from 'rxjs';
 import type { Frame } from '../../exporter/src/api/schemas';
 import pluginJson from '../src/plugin.json';
 import type { CursorQuery, VariableQuery } from '../src/types';
 import { getJson, removeDir, runDetection, sendJson, startDemoExporter, TOKEN, type Exporter } from './exporter';
 import { variable } from './grafana-fakes';
-import { makeDataSource, request } from './setup-datasource';
+import { makeDataSource, request, variableOptions } from './setup-datasource';
 
 jest.setTimeout(120_000);
 
@@ -90,11 +90,9 @@ async function variablesOf(d: Dashboard, pick: 'all' | 'member'): Promise<TypedV
   for (const v of d.templating?.list ?? []) {
     let options: Array<{ text: string; value: string }>;
     if (v.type === 'query' && ours(v)) {
-      const res = await lastValueFrom(ds.variables!.query!({ ...request([]), targets: [{ refId: v.name, ...(v.query as VariableQuery) }] } as never) as Observable<DataQueryResponse>);
+      const res = await variableOptions(ds, { ...(v.query as Omit<VariableQuery, 'refId'>), refId: v.name });
       expect(res.errors).toBeUndefined();
-      const f: DataFrame = res.data[0];
-      const col = (n: string) => f.fields.find((x) => x.name === n)!.values as string[];
-      options = col('text').map((text, i) => ({ text, value: col('value')[i] }));
+      options = res.options;
       expect({ variable: v.name, options: options.length > 0 }).toEqual({ variable: v.name, options: true });
     } else if (v.type === 'custom') {
       options = String(v.query).split(',').map((x) => ({ text: x.trim(), value: x.trim() }));

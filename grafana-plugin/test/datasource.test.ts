@@ -12,7 +12,7 @@ import { QUERY_TYPE_NAMES, QUERY_TYPES, defaultQuery, fieldOptions, fieldsOf } f
 import type { CursorQuery, VariableQuery } from '../src/types';
 import { freePort, getJson, removeDir, startDemoExporter, startStaleExporter, TOKEN, type Exporter } from './exporter';
 import { PROXY_URL, variable, type SeenRequest } from './grafana-fakes';
-import { DAY, makeDataSource, request } from './setup-datasource';
+import { DAY, makeDataSource, request, variableOptions } from './setup-datasource';
 
 jest.setTimeout(120_000);
 
@@ -188,10 +188,9 @@ describe('template variables in queries', () => {
 
 describe('template variable support (CustomVariableSupport)', () => {
   const values = async (ds: DataSource, q: VariableQuery) => {
-    const res = await lastValueFrom((ds.variables as unknown as { query: (r: unknown) => ReturnType<DataSource['query']> & object }).query(request([q as never])) as never) as DataQueryResponse;
-    const f: DataFrame = res.data[0];
-    const col = (n: string) => f.fields.find((x) => x.name === n)!.values;
-    return col('text').map((text: string, i: number) => ({ text, value: col('value')[i] }));
+    const res = await variableOptions(ds, q);
+    expect(res.errors).toBeUndefined();
+    return res.options;
   };
 
   test('users: text is the name, value the e-mail; q searches', async () => {
