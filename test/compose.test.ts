@@ -7,9 +7,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { ALERTMANAGER_BIN } from './helpers/alertmanager';
 import { binaryAvailable, freePort, PROMTOOL_BIN } from './helpers/prometheus';
 
 const ROOT = path.join(__dirname, '..');
@@ -57,6 +59,30 @@ function* entries(node: unknown): Generator<[string, unknown]> {
       yield [k, v];
       yield* entries(v);
     }
+  }
+}
+/** Compose's interpolation of one value: ${X}, ${X:-default}, ${X:?message} from `vars`, defaults otherwise. */
+function interpolate(value: string, vars: Record<string, string>): string {
+  return value.replace(/\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g, (_, name: string, op?: string, rest?: string) => vars[name] ?? (op === '-' ? rest! : ''));
+}
+/** Runs a service's `sh -c` script as compose would (`$$` is a literal `$`), in its own process group. */
+function runScript(script: string, env: Record<string, string>, cwd: string): { child: ChildProcess; output: () => string; kill: () => Promise<void> } {
+  const child = spawn('sh', ['-c', script.replace(/\$\$/g, '$')], { cwd, env: { PATH: process.env.PATH!, HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  child.stdout!.on('data', (b) => (out += b));
+  child.stderr!.on('data', (b) => (out += b));
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    process.kill(-child.pid!, 'SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
+  return { child, output: () => out, kill };
+}
+async function waitForOk(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  for (let i = 0; ; i++) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (i > 240 || child.exitCode !== null) throw new Error(`${url} did not become ready:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 const secretEnv = () => ({
@@ -156,49 +182,27 @@ describe('the exporter container', () => {
   it('in compose, runs the demo without a Cursor key: auth enforced, the HEALTHCHECK command passes', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-exporter-'));
     // The installed CLI, as the image links it, here running the TypeScript sources.
-    const shim = path.join(dir, 'cursor-usage-exporter');
-    fs.writeFileSync(shim, `#!/bin/sh\nexec "${path.join(ROOT, 'node_modules/.bin/tsx')}" "${path.join(ROOT, 'exporter/src/main.ts')}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'cursor-usage-exporter'), `#!/bin/sh\nexec "${path.join(ROOT, 'node_modules/.bin/tsx')}" "${path.join(ROOT, 'exporter/src/main.ts')}" "$@"\n`, { mode: 0o755 });
     const port = await freePort();
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(services.exporter.environment!)) {
-      env[k] = v.replace(/\$\{([A-Z_]+)(?::[-?][^}]*)?\}/g, (_, name: string) => (secretEnv() as Record<string, string>)[name] ?? (/:-([^}]*)\}/.exec(v)?.[1] ?? ''));
-    }
-    Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), ALERTMANAGER_URL: '', DASHBOARD_URL: '', LOG_LEVEL: 'warn' });
+    const env = Object.fromEntries(Object.entries(services.exporter.environment!).map(([k, v]) => [k, interpolate(v, secretEnv())]));
     expect(env.CURSOR_ADMIN_API_KEY).toBe('');
-    const [sh, flag, script] = services.exporter.command as string[];
-    const child: ChildProcess = spawn(sh, [flag, script.replace(/\$\$/g, '$')], {
-      cwd: dir,
-      env: { PATH: `${dir}:${process.env.PATH}`, HOME: dir, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group: the shim's children go with it
-    });
-    let out = '';
-    child.stdout!.on('data', (b) => (out += b));
-    child.stderr!.on('data', (b) => (out += b));
+    // Tests bind loopback only; Alertmanager is not running here.
+    Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), ALERTMANAGER_URL: '', LOG_LEVEL: 'warn', PATH: `${dir}:${process.env.PATH}` });
+    const { child, output, kill } = runScript((services.exporter.command as string[])[2], env, dir);
     try {
       const base = `http://127.0.0.1:${port}`;
-      for (let i = 0; ; i++) {
-        const ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
-        if (ready) break;
-        if (i > 240 || child.exitCode !== null) throw new Error(`the exporter did not become ready:\n${out}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      expect(out).toContain('demo');
+      await waitForOk(`${base}/readyz`, child, output);
+      expect(output()).toContain('demo');
       expect((await fetch(`${base}/api/v1/health`)).status).toBe(401);
       const health = await fetch(`${base}/api/v1/health`, { headers: { authorization: `Bearer ${env.API_TOKEN}` } });
       expect(health.status).toBe(200);
       expect(((await health.json()) as { auth: string }).auth).toBe('on');
-      // The Dockerfile's HEALTHCHECK, exactly as written, against this exporter.
+      // The Dockerfile's HEALTHCHECK, exactly as written, against this exporter and against nothing.
       const check = JSON.parse(/^\s+CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
-      const r = spawnSync(check[0], check.slice(1), { env: { ...process.env, PORT: String(port) }, encoding: 'utf8' });
-      expect(r.status).toBe(0);
-      const down = spawnSync(check[0], check.slice(1), { env: { ...process.env, PORT: String(await freePort()) }, encoding: 'utf8' });
-      expect(down.status).toBe(1);
+      expect(spawnSync(check[0], check.slice(1), { env: { ...process.env, PORT: String(port) } }).status).toBe(0);
+      expect(spawnSync(check[0], check.slice(1), { env: { ...process.env, PORT: String(await freePort()) } }).status).toBe(1);
     } finally {
-      if (child.exitCode === null) {
-        process.kill(-child.pid!, 'SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
+      await kill();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
@@ -255,6 +259,64 @@ describe('the stack configuration', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  const alertmanager = binaryAvailable(ALERTMANAGER_BIN);
+  (alertmanager ? it : it.skip)('Alertmanager: the entrypoint writes the secrets from .env, starts, and notifies Slack and the exporter with them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-am-run-'));
+    const received: { url: string; auth?: string; body: string }[] = [];
+    const fake = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (b) => (body += b));
+      req.on('end', () => {
+        received.push({ url: req.url!, auth: req.headers.authorization, body });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+    const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+    const port = await freePort();
+    // The container's paths, moved into the temp dir; the exporter's service name is the fake.
+    const moved = (text: string) => text
+      .replace(/\/run\/secrets\//g, `${dir}/run/secrets/`)
+      .replace(/\/etc\/alertmanager\//g, `${dir}/etc/alertmanager/`)
+      .replace(/--storage\.path=\/alertmanager/g, `--storage.path=${dir}/data`)
+      .replace(/http:\/\/exporter:9464/g, fakeUrl);
+    let run: ReturnType<typeof runScript> | undefined;
+    try {
+      layOut('alertmanager', dir);
+      for (const t of services.alertmanager.tmpfs ?? []) fs.mkdirSync(path.join(dir, t.split(':')[0]), { recursive: true });
+      const config = path.join(dir, containerPathOf('alertmanager', path.normalize('alerting-rules/alertmanager/alertmanager.yml')));
+      // Notify at once instead of after the production group_wait.
+      fs.writeFileSync(config, moved(fs.readFileSync(config, 'utf8')).replace(/group_wait: \d+s/g, 'group_wait: 0s'));
+      const vars = { ...secretEnv(), SLACK_WEBHOOK_URL: `${fakeUrl}/slack`, SLACK_WEBHOOK_URL_LEAD_MOBILE: `${fakeUrl}/lead`, PAGERDUTY_ROUTING_KEY: 'pd-routing-key', ALERTMANAGER_EXTERNAL_URL: `http://127.0.0.1:${port}` };
+      const env = Object.fromEntries(Object.entries(services.alertmanager.environment!).map(([k, v]) => [k, interpolate(v, vars)]));
+      const script = moved((services.alertmanager.entrypoint as string[])[2])
+        .replace(/exec \/bin\/alertmanager (.*)$/m, `exec ${ALERTMANAGER_BIN} $1 --web.listen-address=127.0.0.1:${port} --cluster.listen-address=`);
+      run = runScript(script, env, dir);
+      await waitForOk(`http://127.0.0.1:${port}/-/ready`, run.child, run.output);
+
+      expect(fs.readFileSync(`${dir}/run/secrets/slack_webhook_url`, 'utf8')).toBe(`${fakeUrl}/slack`);
+      expect(fs.readFileSync(`${dir}/run/secrets/pagerduty_routing_key`, 'utf8')).toBe('pd-routing-key');
+      expect(fs.statSync(`${dir}/run/secrets/exporter_webhook_token`).mode & 0o077).toBe(0);
+
+      const alert = { labels: { alertname: 'CursorUserSpendSpike', detector: 'spend_spike', severity: 'warning', subject: 'user', user: 'ada@acme.dev', group: 'Data > ML' }, annotations: { summary: 'Daily spend spiked.' } };
+      const posted = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([alert]) });
+      expect(posted.status).toBe(200);
+      for (let i = 0; !(received.some((r) => r.url === '/slack') && received.some((r) => r.url === '/api/v1/alertmanager')); i++) {
+        if (i > 120) throw new Error(`notifications missing: ${JSON.stringify(received.map((r) => r.url))}\n${run.output()}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const webhook = received.find((r) => r.url === '/api/v1/alertmanager')!;
+      expect(webhook.auth).toBe(`Bearer ${secretEnv().ALERTMANAGER_WEBHOOK_TOKEN}`);
+      expect(JSON.parse(webhook.body).alerts[0].labels.user).toBe('ada@acme.dev');
+      expect(received.find((r) => r.url === '/slack')!.body).toContain('ada@acme.dev');
+      expect(received.some((r) => r.url === '/lead')).toBe(false);
+    } finally {
+      await run?.kill();
+      await new Promise((r) => fake.close(r));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('Grafana: datasources of our plugin type, Prometheus and Alertmanager under the contract UIDs, with the API token from the environment', () => {
     const files = fs.readdirSync(path.join(ROOT, 'provisioning/grafana/datasources'));
