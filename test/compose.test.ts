@@ -299,6 +299,11 @@ describe('the stack configuration', () => {
       expect(fs.readFileSync(`${dir}/run/secrets/slack_webhook_url`, 'utf8')).toBe(`${fakeUrl}/slack`);
       expect(fs.readFileSync(`${dir}/run/secrets/pagerduty_routing_key`, 'utf8')).toBe('pd-routing-key');
       expect(fs.statSync(`${dir}/run/secrets/exporter_webhook_token`).mode & 0o077).toBe(0);
+      // The shell exec'd Alertmanager in place: its environment no longer holds the secrets.
+      const environ = fs.readFileSync(`/proc/${run.child.pid}/environ`, 'utf8');
+      expect(environ).toContain('ALERTMANAGER_EXTERNAL_URL=');
+      expect(environ).not.toContain(secretEnv().ALERTMANAGER_WEBHOOK_TOKEN);
+      expect(environ).not.toContain('pd-routing-key');
 
       const alert = { labels: { alertname: 'CursorUserSpendSpike', detector: 'spend_spike', severity: 'warning', subject: 'user', user: 'ada@acme.dev', group: 'Data > ML' }, annotations: { summary: 'Daily spend spiked.' } };
       const posted = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([alert]) });
