@@ -58,7 +58,7 @@ const ROUTES: Record<string, (t: Target) => string> = {
 };
 /** What Grafana would put in for each dashboard variable: a valid value of its kind. */
 const SAMPLE_VARS: Record<string, string> = {
-  user: 'someone@example.com', group: 'group_abc', badge: 'power-user', status: 'open', detector: 'zscore', severity: 'warning',
+  user: 'someone@example.com', group: 'group_abc', model: 'claude-4-sonnet', badge: 'power-user', status: 'open', detector: 'zscore', severity: 'warning',
 };
 /** Query types whose rows are members: their tables must link each row to the drilldown. */
 const MEMBER_ROWS = new Set(['members', 'topSpenders', 'userModelCosts', 'incidents', 'planExhaustion', 'forecasts']);

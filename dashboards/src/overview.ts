@@ -3,10 +3,10 @@ import { DashboardBuilder, DashboardCursorSync } from '@grafana/grafana-foundati
 import { cursorQuery } from './cursor-query';
 import { barGauge, dailyBars, link, prom, prop, stat, table, thresholds, TABLE_UNIT } from './panels';
 import { dashboardUrl, UID } from './refs';
-import { groupVariable, listVariable, userVariable } from './variables';
+import { groupVariable, listVariable, pluginVariable, userVariable } from './variables';
 import { crossLinks, TAG } from './nav';
 
-const people = { user: '$user', group: '$group' };
+const people = { user: '$user', group: '$group', model: '$model' };
 
 const BADGES = [
   'light-user', 'deep-thinker', 'power-user', 'balanced', 'over-budget', 'premium-model', 'cost-efficient',
@@ -25,6 +25,7 @@ export function overview() {
     .links(crossLinks())
     .withVariable(groupVariable())
     .withVariable(userVariable(true))
+    .withVariable(pluginVariable('model', 'Model', 'models', { all: true, description: 'Narrows the usage-API panels to usage of one model.' }))
     .withVariable(listVariable('badge', 'Badge', BADGES, 'Members table only: members carrying this badge (the reference product\'s badges).'))
 
     .withPanel(
