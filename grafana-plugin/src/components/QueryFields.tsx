@@ -1,6 +1,5 @@
 import React from 'react';
-import type { SelectableValue } from '@grafana/data';
-import { InlineField, Input, Select, Stack } from '@grafana/ui';
+import { Combobox, type ComboboxOption, InlineField, Input, Stack } from '@grafana/ui';
 import { fieldOptions, fieldsOf } from '../query-types';
 import type { CursorQuery, FieldName } from '../types';
 import { FIELD_INFO } from './fields';
@@ -28,19 +27,19 @@ export function QueryFields({ query, onChange, onRunQuery }: Props) {
         const value = query[field];
         const options = fieldOptions(query.queryType, field);
         if (options) {
-          const choices: Array<SelectableValue<string>> = options.map((o) => ({ label: o, value: o }));
+          const choices: Array<ComboboxOption<string>> = options.map((o) => ({ label: o, value: o }));
           if (typeof value === 'string' && !options.includes(value)) {
             choices.push({ label: value, value }); // a $variable typed by hand
           }
           return (
             <InlineField key={field} label={info.label} labelWidth={LABEL_WIDTH} tooltip={info.tooltip} htmlFor={id}>
-              <Select
-                inputId={id}
+              <Combobox
+                id={id}
                 width={22}
                 options={choices}
                 value={typeof value === 'string' ? value : null}
                 isClearable
-                allowCustomValue
+                createCustomValue
                 placeholder="any"
                 onChange={(v) => {
                   set(field, v?.value ?? undefined);

@@ -1,6 +1,6 @@
 import React from 'react';
 import type { QueryEditorProps } from '@grafana/data';
-import { InlineField, Input, Select, Stack } from '@grafana/ui';
+import { Combobox, InlineField, Input, Stack } from '@grafana/ui';
 import { VariableKind } from '../../../exporter/src/api/schemas';
 import { enumValues } from '../query-types';
 import type { DataSource } from '../datasource';
@@ -16,8 +16,8 @@ export function VariableQueryEditor({ query, onChange }: Props) {
   return (
     <Stack gap={0}>
       <InlineField label="List" labelWidth={10} htmlFor="cursor-variable-kind">
-        <Select
-          inputId="cursor-variable-kind"
+        <Combobox
+          id="cursor-variable-kind"
           width={28}
           options={(enumValues(VariableKind) ?? []).map((k) => ({ label: KIND_LABELS[k as VariableQuery['kind']] ?? k, value: k }))}
           value={kind}
