@@ -59,6 +59,18 @@ describe('alert rules: style', () => {
     for (const id of DETECTOR_IDS) expect([id, covered.has(id)]).toEqual([id, true]);
   });
 
+  it('links to dashboards that exist, with variables they define', () => {
+    const generated = path.join(RULES_DIR, '..', '..', 'dashboards', 'generated');
+    if (!fs.existsSync(generated)) return; // dashboards not generated yet
+    for (const a of alerts) {
+      for (const [, uid, query] of a.annotations?.dashboard_url.matchAll(/\/d\/([a-z-]+)\/[a-z-]+(\?[^{]*)?/g) ?? []) {
+        const file = path.join(generated, `${uid}.json`);
+        const vars = (JSON.parse(fs.readFileSync(file, 'utf8')) as { templating?: { list?: { name: string }[] } }).templating?.list?.map((v) => v.name) ?? [];
+        for (const [, name] of (query ?? '').matchAll(/var-(\w+)=/g)) expect([a.alert, uid, name, vars.includes(name)]).toEqual([a.alert, uid, name, true]);
+      }
+    }
+  });
+
   it('names recording rules level:metric:operation', () => {
     for (const r of records) expect(r.record).toMatch(/^[a-z_]+:cursor_[a-z_]+:[a-z0-9_]+$/);
   });

@@ -194,7 +194,8 @@ interface DashboardVariable {
   includeAll?: boolean;
 }
 
-const isPrometheus = (ds: Panel['datasource']) => typeof ds === 'object' && ds !== null && (ds.uid === 'prometheus' || ds.type === 'prometheus');
+const isPrometheus = (ds: Panel['datasource']) =>
+  ds === 'prometheus' || (typeof ds === 'object' && ds !== null && (ds.uid === 'prometheus' || ds.type === 'prometheus'));
 
 /**
  * Every Prometheus target expression of every dashboard JSON under `root`, with Grafana's variables
