@@ -97,7 +97,7 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
     const req: TransportRequest = { ...admin('POST', '/teams/filtered-usage-events', body), signal };
     return transport.fetch(req, async (res) => {
       try {
-        const parsed = await sharedPageParser().parse(res.body);
+        const parsed = checkPageClaims(ENDPOINTS.usageEvents, page, await sharedPageParser().parse(res.body));
         checkPageFull(ENDPOINTS.usageEvents, page, parsed.pagination.pageSize ?? USAGE_EVENTS_PAGE_SIZE, parsed.batch.n, parsed.total);
         return parsed;
       } catch (err) {
@@ -157,7 +157,7 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
         const rows = [];
         for (let page = 1; ; page++) {
           const body = { startDate: w.startMs, endDate: w.endMs, page, pageSize: DAILY_USAGE_PAGE_SIZE };
-          const p = await call(admin('POST', '/teams/daily-usage-data', body), parseDailyUsagePage);
+          const p = await call(admin('POST', '/teams/daily-usage-data', body), (b) => checkPageClaims(ENDPOINTS.dailyUsage, page, parseDailyUsagePage(b)));
           rows.push(...p.rows);
           if (!hasMorePages(p.pagination, page)) break;
           checkPageBudget('POST /teams/daily-usage-data', page);
@@ -181,18 +181,20 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
         const cacheKey = baseUrl + path;
         const cached = opts.etagCache?.get(cacheKey);
         const req: TransportRequest = { method: 'GET', endpoint: template, path, key: analyticsKey, etag: cached?.etag };
-        const res = await transport.send(req);
-        if (res.status === 304) {
-          if (cached === undefined) {
-            throw new CursorError('304 Not Modified for a request sent without If-None-Match', { kind: 'invalid-response', endpoint: `GET ${template}`, status: 304 });
+        const got = await transport.fetch(req, (res) => {
+          if (res.status === 304) {
+            if (cached === undefined) {
+              throw new CursorError('304 Not Modified for a request sent without If-None-Match', { kind: 'invalid-response', endpoint: `GET ${template}`, status: 304 });
+            }
+            return { rows: parseBody(cached.body, 304, res.attempts, req, parse), res };
           }
-          rows.push(...parseBody(cached.body, 304, res.attempts, req, parse));
-          continue;
-        }
+          return { rows: parseBody(res.body, res.status, res.attempts, req, parse), res };
+        });
+        rows.push(...got.rows);
+        if (got.res.status === 304) continue;
         allNotModified = false;
-        rows.push(...parseBody(res.body, res.status, res.attempts, req, parse));
         // Cache only bodies that parsed, so a bad body is never replayed on a later 304.
-        if (res.etag !== undefined) opts.etagCache?.set(cacheKey, res.etag, res.body.toString('utf8'));
+        if (got.res.etag !== undefined) opts.etagCache?.set(cacheKey, got.res.etag, got.res.body.toString('utf8'));
       }
       return { rows, notModified: allNotModified };
     },
@@ -208,6 +210,15 @@ function checkPageFull(endpoint: string, page: number, pageSize: number, got: nu
   if (got < expected) {
     throw new CursorError(`page ${page} holds ${got} items where ${expected} were due (short page)`, { kind: 'invalid-response', endpoint, status: 200 });
   }
+}
+
+/** "There is a next page" on the page the count says is the last: a damaged response, fetched again. */
+function checkPageClaims<P extends { pagination: { hasNextPage: boolean | null; totalPages: number | null } }>(endpoint: string, page: number, parsed: P): P {
+  const { hasNextPage, totalPages } = parsed.pagination;
+  if (hasNextPage === true && totalPages !== null && page >= totalPages) {
+    throw new CursorError(`page ${page} of ${totalPages} says a next page exists`, { kind: 'invalid-response', endpoint, status: 200 });
+  }
+  return parsed;
 }
 
 function checkBaseUrl(text: string): string {

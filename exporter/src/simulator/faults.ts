@@ -18,6 +18,9 @@ export interface FaultState extends Omit<FaultOptions, 'storm429Ms'> {
   storm429UntilMs: number;
 }
 
+/** Fields by which a list response says how much there is (usage events, spend, paged endpoints). */
+const COUNT_CLAIMS = ['pagination', 'totalUsageEventsCount', 'totalMembers', 'totalPages'];
+
 export const NO_FAULTS: FaultState = { errorRate: 0, latencyMs: 0, timeoutRate: 0, malformedRate: 0, truncateRate: 0, storm429UntilMs: 0 };
 
 export class Faults {
@@ -44,13 +47,16 @@ export class Faults {
   }
 
   /**
-   * Damages a list response: either keeps half of the items while still claiming a next page, or
-   * drops one top-level field. Returns a copy; the input is not modified.
+   * Damages a list response: either keeps half of the items while still claiming the full count (a
+   * next page, the total), or drops one top-level field. A list that claims no count (analytics) only
+   * loses a field: cutting it would be a different answer, not a damaged one. Returns a copy; the
+   * input is not modified.
    */
   truncate(body: Record<string, unknown>, listKey: string): Record<string, unknown> {
     const out: Record<string, unknown> = { ...body };
     const list = out[listKey];
-    if (Array.isArray(list) && list.length > 1 && this.rng.next() < 0.5) {
+    const claimsCount = COUNT_CLAIMS.some((k) => k in out);
+    if (claimsCount && Array.isArray(list) && list.length > 1 && this.rng.next() < 0.5) {
       out[listKey] = list.slice(0, Math.ceil(list.length / 2));
       const p = out.pagination;
       if (p && typeof p === 'object') out.pagination = { ...(p as object), hasNextPage: true };

@@ -36,7 +36,9 @@ export const DEFAULT_SIMULATOR_KEY = 'key_sim_admin';
 export function createSimulatorServer(sim: Simulation, opts: SimulatorServerOptions = {}): SimulatorServer {
   const now = opts.now ?? Date.now;
   const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true, bodyLimit: 1024 * 1024 });
-  const faults = new Faults(new Rng(hash32(sim.seed, STREAM.faults)), now);
+  // A 429 storm lasts in wall time: clients wait out its Retry-After for real, while tests may hold
+  // the simulated clock still (it only decides which events exist).
+  const faults = new Faults(new Rng(hash32(sim.seed, STREAM.faults)), Date.now);
   if (opts.faults) faults.set(opts.faults);
   const limiter = new FixedWindowLimiter(now);
   const ctx = { keys: new Set(opts.keys ?? [DEFAULT_SIMULATOR_KEY]), limits: { ...DEFAULT_LIMITS, ...opts.limits }, limiter, faults };
