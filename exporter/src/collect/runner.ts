@@ -1,7 +1,7 @@
 import type { CursorApi } from '../cursor/api';
 import { CursorError } from '../cursor/errors';
 import { scrub, type Logger } from '../logger';
-import type { Db } from '../store/db';
+import { storageFailure, type Db } from '../store/db';
 import { USAGE_EVENTS_STREAM, getWatermark } from '../store/watermarks';
 import { finishRun, markInterruptedRuns, startRun, type RunError, type RunKind, type RunOutcome } from '../store/runs';
 import { analyticsSteps } from './analytics';
@@ -76,7 +76,9 @@ const keyOf = (step: string): 'analytics' | 'admin' => (step.startsWith('analyti
  * every step on that key fails the same way) or Cursor unreachable after the retries (each step would
  * retry for a minute too). Returns what to record for the steps it skips, and which steps it covers.
  */
-function runStopper(err: unknown, step: string, sharedKey: boolean): { reason: string; covers: (step: string) => boolean } | undefined {
+function runStopper(db: Db, err: unknown, step: string, sharedKey: boolean): { reason: string; covers: (step: string) => boolean } | undefined {
+  const storage = storageFailure(db, err);
+  if (storage) return { reason: `${storage.message}; the remaining steps are skipped (what was committed is kept)`, covers: () => true };
   if (!(err instanceof CursorError)) return undefined;
   if (err.status === 401 || err.status === 403) {
     const key = keyOf(step);
@@ -169,7 +171,7 @@ export function createCollector(deps: CollectorDeps): Collector {
           const message = scrub(err instanceof Error ? err.message : String(err), deps.secrets);
           errors.push({ step: step.name, message });
           stepOutcomes[step.name] = { ok: false, durationMs: Date.now() - t0 };
-          const stop = runStopper(err, step.name, deps.sharedKey ?? false);
+          const stop = runStopper(db, err, step.name, deps.sharedKey ?? false);
           if (stop) {
             stop.reason = scrub(stop.reason, deps.secrets);
             stoppers.push(stop);
@@ -184,11 +186,23 @@ export function createCollector(deps: CollectorDeps): Collector {
       const status: RunOutcome['status'] = failedSteps === 0 ? 'ok' : failedSteps === steps.length ? 'failed' : 'partial';
       const outcome: RunOutcome = { status, rowsWritten, errors, ...calls.take() };
       const endedMs = now();
-      finishRun(db, id, outcome, endedMs);
+      try {
+        finishRun(db, id, outcome, endedMs);
+      } catch (err) {
+        // The run record cannot be written (a full disk): the next run marks this one interrupted.
+        const storage = storageFailure(db, err);
+        if (!storage) throw err;
+        deps.logger?.error({ run: id }, storage.message);
+      }
       deps.logger?.info({ run: id, kind, status, rowsWritten, errors: errors.length, ms: endedMs - startedMs }, 'collection finished');
       return { id, kind, startedMs, endedMs, steps: stepOutcomes, ...outcome };
     } finally {
-      lease.release();
+      try {
+        lease.release();
+      } catch (err) {
+        // A lease that cannot be released (a full disk) expires by itself; keep the run's own error.
+        if (!storageFailure(db, err)) throw err;
+      }
     }
   }
 
@@ -199,7 +213,10 @@ export function createCollector(deps: CollectorDeps): Collector {
     run(req = {}) {
       if (current) return Promise.reject(new CollectorBusyError('in this process'));
       stopping = false;
-      current = execute(req).finally(() => {
+      // A store that cannot be written (full disk, read-only) is reported naming its path.
+      current = execute(req).catch((err: unknown) => {
+        throw storageFailure(deps.db, err) ?? err;
+      }).finally(() => {
         current = undefined;
       });
       return current;

@@ -42,6 +42,19 @@ function openFailure(file: string, err: unknown): StoreOpenError {
   return new StoreOpenError(file, `${reason}${code ? ` [${code}]` : ''}`, code);
 }
 
+/** SQLite result codes that mean the file cannot be written (full, read-only, I/O, corrupt), not a bug. */
+const STORAGE_CODES = /^SQLITE_(FULL|READONLY|IOERR|CORRUPT|NOTADB|CANTOPEN)/;
+
+/**
+ * A write that failed because of the database file (disk full, read-only, corrupt) as a
+ * StoreOpenError naming the path; undefined for any other error.
+ */
+export function storageFailure(db: Db, err: unknown): StoreOpenError | undefined {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !STORAGE_CODES.test(code)) return undefined;
+  return openFailure(db.name, err);
+}
+
 /**
  * Opens (creating if needed) the SQLite store in WAL mode, applies pending migrations and checks it
  * can be written. WAL + synchronous=NORMAL survives kill -9 with every committed transaction intact.
