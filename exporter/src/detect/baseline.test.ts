@@ -47,6 +47,13 @@ describe('own baselines', () => {
     expect(baselines(people(20)).expected(2, 30) / USD).toBe(60); // p2's $30 habit on a 2× day
   });
 
+  it('takes the median of a large team exactly (even and odd counts, shuffled)', () => {
+    const team = (n: number) =>
+      Array.from({ length: n }, (_, k) => ({ email: `p${k}@x.io`, spend: habit((i) => (i === 30 ? 10 * (1 + ((k * 37) % n) / 50) : 10)) }));
+    expect(baselines(team(100)).teamFactor(30)).toBeCloseTo(1.99); // ratios 1.00…2.98: (1.98 + 2.00) / 2
+    expect(baselines(team(101)).teamFactor(30)).toBeCloseTo(2); // the 51st of 1.00…3.00
+  });
+
   it('needs zscore.minSamples active people for a team factor', () => {
     const few = Array.from({ length: 4 }, (_, k) => ({ email: `p${k}@x.io`, spend: habit((i) => (i === 30 ? 40 : 10)) }));
     expect(baselines(few).teamFactor(30)).toBe(1);
