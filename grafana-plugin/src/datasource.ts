@@ -138,7 +138,7 @@ export class DataSource extends DataSourceApi<CursorQuery, CursorDataSourceOptio
       return { status: 'error', message: message ?? `Exporter check failed: ${e.message}.` };
     }
     if (health.status === 'empty') {
-      return { status: 'warning', message: `Connected, but the exporter has collected no data yet (${health.message}).` };
+      return { status: 'warning', message: "Connected, but the exporter has collected no data yet: check its Cursor API key and its logs." };
     }
     const ageMin = Math.round((health.data.age_ms ?? 0) / 60_000);
     if (health.status === 'stale') {

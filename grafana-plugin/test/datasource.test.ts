@@ -10,7 +10,7 @@ import type { Frame } from '../../exporter/src/api/schemas';
 import { DataSource } from '../src/datasource';
 import { QUERY_TYPE_NAMES, QUERY_TYPES, defaultQuery, fieldOptions, fieldsOf } from '../src/query-types';
 import type { CursorQuery, VariableQuery } from '../src/types';
-import { freePort, getJson, removeDir, startDemoExporter, startStaleExporter, TOKEN, type Exporter } from './exporter';
+import { freePort, getJson, removeDir, startDemoExporter, startEmptyExporter, startStaleExporter, TOKEN, type Exporter } from './exporter';
 import { PROXY_URL, variable, type SeenRequest } from './grafana-fakes';
 import { DAY, makeDataSource, request, variableOptions } from './setup-datasource';
 
@@ -18,6 +18,7 @@ jest.setTimeout(120_000);
 
 let exporter: Exporter;
 let stale: Exporter | undefined;
+let empty: Exporter | undefined;
 let users: Array<{ text: string; value: string }>;
 // The window ends after the exporter's first detection run, so today's incidents are inside it.
 let TO: number;
@@ -31,6 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stale?.stop();
+  await empty?.stop();
   await exporter?.stop();
   removeDir(exporter?.dir);
 });
@@ -302,6 +304,14 @@ describe('Save & test', () => {
     const r = await ds.testDatasource();
     expect(r.status).toBe('warning');
     expect(r.message).toMatch(/^Connected, but the data is stale: last successful collection 36\d min ago \(expected under 180 min\)/);
+  });
+});
+
+describe('Save & test before the first collection', () => {
+  test('exporter up, nothing collected yet', async () => {
+    empty = await startEmptyExporter(exporter);
+    const { ds } = makeDataSource(empty.url, TOKEN);
+    expect(await ds.testDatasource()).toEqual({ status: 'warning', message: 'Connected, but the exporter has collected no data yet: check its Cursor API key and its logs.' });
   });
 });
 

@@ -112,6 +112,12 @@ export async function startStaleExporter(from: Exporter, ageHours = 6): Promise<
   return start(['serve'], { CURSOR_API_URL: `http://127.0.0.1:${nowhere}`, CURSOR_ADMIN_API_KEY: 'key_sim_admin', COLLECT_INTERVAL: '24h' }, '/healthz', from.dir, dbPath);
 }
 
+/** An exporter that has collected nothing yet: a fresh database, collecting from an address where nothing listens. */
+export async function startEmptyExporter(from: Exporter): Promise<Exporter> {
+  const nowhere = await freePort();
+  return start(['serve'], { CURSOR_API_URL: `http://127.0.0.1:${nowhere}`, CURSOR_ADMIN_API_KEY: 'key_sim_admin', COLLECT_INTERVAL: '24h' }, '/healthz', from.dir, path.join(from.dir, 'empty.db'));
+}
+
 export function removeDir(dir: string | undefined): void {
   if (dir) {
     fs.rmSync(dir, { recursive: true, force: true });
