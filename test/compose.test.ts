@@ -161,6 +161,9 @@ describe('the exporter container', () => {
     // The image's command is the installed CLI of exporter/package.json.
     const bin = (JSON.parse(read('exporter/package.json')) as { bin: Record<string, string> }).bin;
     expect(dockerfile).toContain(`ln -s /app/exporter/${bin[cmd[0]]} /usr/local/bin/${cmd[0]}`);
+    // It compiles the exporter the way the root build does (the image has no plugin sources to build).
+    const compile = /^RUN node_modules\/\.bin\/(tsc -p \S+)$/m.exec(dockerfile)![1];
+    expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.build.split(' && ')).toContain(compile);
   });
 
   it('runs the command the README documents', () => {
