@@ -36,4 +36,9 @@ export default defineConfig([
     ],
   },
   ...baseConfig,
+  // The scaffold lints src/ only; the tests against the exporter and the browser harness are code too.
+  {
+    files: ['test/**/*.{ts,tsx}', 'harness/**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { project: './tsconfig.json' } },
+  },
 ]);

@@ -22,7 +22,6 @@ const EXTERNALS: Record<string, unknown> = {
   module: { uri: '/plugin/module.js' },
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyPlugin = DataSourcePlugin<any, any, any, any>;
 
 const mode = new URLSearchParams(location.search).get('theme') === 'light' ? 'light' : 'dark';
@@ -42,7 +41,7 @@ const settings = {
 
 function Harness({ plugin }: { plugin: AnyPlugin }) {
   const Ds = plugin.DataSourceClass;
-  const ds = React.useMemo(() => new Ds({ ...settings, meta: plugin.meta } as unknown as DataSourceInstanceSettings), [Ds]);
+  const ds = React.useMemo(() => new Ds({ ...settings, meta: plugin.meta } as unknown as DataSourceInstanceSettings), [Ds, plugin.meta]);
   const [query, setQuery] = React.useState(() => ({ refId: 'A', ...ds.getDefaultQuery?.('dashboard') }));
   const [variableQuery, setVariableQuery] = React.useState({ refId: 'variable', kind: 'users' });
   const [options, setOptions] = React.useState(settings);

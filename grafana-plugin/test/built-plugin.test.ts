@@ -120,7 +120,6 @@ browserDescribe('the built editors in headless Chromium', () => {
   const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.ttf': 'font/ttf' };
   let server: http.Server;
   let base: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let browser: any;
   let profile: string;
 
