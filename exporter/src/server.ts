@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import fastifySchedule from '@fastify/schedule';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { AsyncTask, SimpleIntervalJob } from 'toad-scheduler';
@@ -158,7 +159,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   };
 
   const api: FastifyPluginAsync = async (root) => {
-    await root.register(docsPlugin);
+    await root.register(docsPlugin, { token: authMode === 'on' ? config.env.API_TOKEN : undefined });
     await root.register(apiPlugin, {
       prefix: '/api/v1', db, nowMs: now, context: apiContext,
       auth: { mode: authMode, token: config.env.API_TOKEN }, alertmanagerToken: config.env.ALERTMANAGER_WEBHOOK_TOKEN,
@@ -166,7 +167,10 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   };
   const app = await buildApp({
     metrics, metricsToken: config.env.METRICS_TOKEN, logger, ready: () => pipeline.cyclesCompleted > 0,
-    plugins: [api, ...(opts.plugins?.(db, config) ?? [])],
+    // helmet first: security headers on every response (CSP, nosniff, no framing…); it is not
+    // encapsulated, so it covers the core routes and the API registered after it. No CORS plugin:
+    // browsers reach the API through Grafana's proxy, never cross-origin.
+    plugins: [helmet as unknown as FastifyPluginAsync, api, ...(opts.plugins?.(db, config) ?? [])],
   });
   await app.register(fastifySchedule);
   await app.ready();

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -13,4 +14,22 @@ export function bearerMatches(header: string | undefined, tokens: readonly strin
   // Check every token (no early exit) so timing does not reveal which one matched.
   for (const t of tokens) ok = timingSafeEqual(presented, digest(t)) || ok;
   return ok && m !== null;
+}
+
+const pathOf = (url: string): string => url.split('?')[0];
+
+/**
+ * Refuses a request without one of `tokens` as its bearer: 401 with WWW-Authenticate, and a warning
+ * saying who tried and how (never what they presented).
+ */
+export async function refuseUnlessBearer(req: FastifyRequest, reply: FastifyReply, tokens: readonly string[]): Promise<void> {
+  if (bearerMatches(req.headers.authorization, tokens)) return;
+  req.log.warn(
+    { method: req.method, path: pathOf(req.url), ip: req.ip, reason: req.headers.authorization ? 'invalid bearer token' : 'no bearer token' },
+    'api request rejected: authentication failed',
+  );
+  await reply
+    .code(401)
+    .header('www-authenticate', 'Bearer realm="cursor-usage-exporter"')
+    .send({ statusCode: 401, error: 'Unauthorized', message: req.headers.authorization ? 'invalid bearer token' : 'missing Authorization: Bearer <API_TOKEN>' });
 }

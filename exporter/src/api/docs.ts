@@ -1,14 +1,16 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
+import { refuseUnlessBearer } from './auth';
 
 /**
  * OpenAPI generated from the route schemas, browsable at /docs (JSON at /docs/json). Register it on
  * the ROOT instance BEFORE apiPlugin: @fastify/swagger collects routes with an onRoute hook, which
  * only sees routes registered after it. It is marked skip-override (what fastify-plugin does) so the
- * hook is not encapsulated inside this plugin. /docs itself is public: it holds no data or secrets.
+ * hook is not encapsulated inside this plugin. With API auth on, /docs needs the API token like
+ * every route but /metrics, /healthz and /readyz (e.g. `curl -H 'Authorization: Bearer …' …/docs/json`).
  */
-export const docsPlugin: FastifyPluginAsync<{ version?: string }> = async (app, opts) => {
+export const docsPlugin: FastifyPluginAsync<{ version?: string; token?: string }> = async (app, opts) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -23,6 +25,12 @@ export const docsPlugin: FastifyPluginAsync<{ version?: string }> = async (app, 
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  const token = opts.token;
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Hashes of its inline script and style into the CSP header, so helmet's policy does not break the page.
+    staticCSP: true,
+    uiHooks: token === undefined ? {} : { onRequest: async (req, reply) => refuseUnlessBearer(req, reply, [token]) },
+  });
 };
 (docsPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

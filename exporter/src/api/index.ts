@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Db } from '../store/db';
-import { bearerMatches } from './auth';
+import { refuseUnlessBearer } from './auth';
 import { ApiContext } from './context';
 import { describeValidation, errorHandler } from './errors';
 import { alertmanagerRoutes } from './routes/alertmanager';
@@ -55,16 +55,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (root, opts) => {
     const isWebhook = req.routeOptions.url?.endsWith(WEBHOOK) ?? false;
     const tokens = isWebhook ? webhookTokens : apiTokens;
     const required = opts.auth.mode === 'on' || (isWebhook && tokens.length > 0);
-    if (!required || bearerMatches(req.headers.authorization, tokens)) return;
-    // Who tried, and how: never the presented token.
-    req.log.warn(
-      { method: req.method, path: pathOf(req.url), ip: req.ip, reason: req.headers.authorization ? 'invalid bearer token' : 'no bearer token' },
-      'api request rejected: authentication failed',
-    );
-    await reply
-      .code(401)
-      .header('www-authenticate', 'Bearer realm="cursor-usage-exporter"')
-      .send({ statusCode: 401, error: 'Unauthorized', message: req.headers.authorization ? 'invalid bearer token' : 'missing Authorization: Bearer <API_TOKEN>' });
+    if (required) await refuseUnlessBearer(req, reply, tokens);
   });
   // The request log (the app logs no requests itself: /metrics is scraped every few seconds). The
   // path only: query strings are not logged, headers never.
