@@ -148,6 +148,11 @@ export class FactsBuilder {
     this.pastLimits.set(cycleStartMs, cycle);
   }
 
+  /** Room for `more` usage rows beyond those added (one allocation instead of repeated doubling). */
+  reserve(more: number): void {
+    while (this.n + more > this.cols.u.length) this.grow();
+  }
+
   /** Rows outside the window are ignored (callers may over-select). */
   usageRow(day: string, email: string, model: string, spendMicro: number, requests: number, tokens = 0, usageBased = 0, onDemandMicro = 0): void {
     // Rows arrive ordered by day from SQL: one map lookup per day, not per row.
@@ -348,8 +353,14 @@ export function loadFacts(db: Db, opts: LoadOptions): Facts {
     )
     .raw()
     .iterate(opts.fromDay, opts.toDay) as IterableIterator<[string, string, string, string, string, string, string, string]>;
+  let first = true;
   for (const [day, ...json] of days) {
     const [emails, models, spend, events, tok, ub, od] = json.map((j) => JSON.parse(j) as unknown[]) as [string[], string[], number[], number[], number[], number[], number[]];
+    if (first) {
+      // The first day's rows × the days: one growth of the columns instead of a doubling per power of two.
+      b.reserve(emails.length * (daysBetween(opts.fromDay, opts.toDay).length + 1));
+      first = false;
+    }
     for (let i = 0; i < emails.length; i++) b.usageRow(day, emails[i], models[i], spend[i], events[i], tok[i], ub[i], od[i]);
   }
   let hourlyEndMs: number | undefined;
