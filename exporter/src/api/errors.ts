@@ -64,5 +64,7 @@ export function errorHandler(this: unknown, err: FastifyError & { validation?: A
     return;
   }
   // 4xx from Fastify itself (bad JSON, body too large, unsupported media type, rate limit).
-  void reply.code(status).send({ statusCode: status, error: reasonPhrase(status), message: err.message });
+  // A body Fastify could not parse (bad JSON, __proto__, wrong type, too large) is the body's fault.
+  const field = err.code?.startsWith('FST_ERR_CTP_') ? { field: 'body' } : {};
+  void reply.code(status).send({ statusCode: status, error: reasonPhrase(status), message: err.message, ...field });
 }

@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Db } from '../store/db';
+import { BadInput } from '../queries/errors';
 import { refuseUnlessBearer } from './auth';
 import { ApiContext } from './context';
 import { describeValidation, errorHandler } from './errors';
@@ -56,6 +57,15 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (root, opts) => {
     const tokens = isWebhook ? webhookTokens : apiTokens;
     const required = opts.auth.mode === 'on' || (isWebhook && tokens.length > 0);
     if (required) await refuseUnlessBearer(req, reply, tokens);
+  });
+  // AJV's coercion turns '1e309' into Infinity and lets it through integer and maximum checks.
+  app.addHook('preHandler', async (req) => {
+    for (const [where, values] of [['querystring', req.query], ['body', req.body], ['params', req.params]] as const) {
+      if (values === null || typeof values !== 'object') continue;
+      for (const [k, v] of Object.entries(values)) {
+        if (typeof v === 'number' && !Number.isFinite(v)) throw new BadInput(`${where}.${k}`, 'must be a finite number');
+      }
+    }
   });
   // The request log (the app logs no requests itself: /metrics is scraped every few seconds). The
   // path only: query strings are not logged, headers never.
