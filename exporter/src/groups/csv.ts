@@ -22,7 +22,7 @@ export function parseCsv(text: string): { headers: string[]; rows: CsvRow[] } {
   const headers = records[0].record.map((h) => h.trim().toLowerCase());
   const rows = records.slice(1).map(({ record, info }) => ({
     line: info.lines,
-    cells: Object.fromEntries(headers.map((h, i) => [h, (record[i] ?? '').trim()])),
+    cells: Object.fromEntries(headers.map((h, i) => [h, unguard((record[i] ?? '').trim())])),
   }));
   return { headers, rows: rows.filter((r) => Object.values(r.cells).some((v) => v !== '')) };
 }
@@ -35,7 +35,17 @@ export function requireColumns(headers: string[], required: string[]): void {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const isEmail = (s: string) => EMAIL.test(s);
 
-/** RFC 4180 CSV (quotes doubled), the reference's `email,name,group` backup format. */
+/** Cells a spreadsheet would run as a formula (CSV injection): =, +, -, @, tab and CR first. */
+const FORMULA = /^[=+\-@\t\r]/;
+
+/**
+ * RFC 4180 CSV (quotes doubled), the reference's `email,name,group` backup format. A cell that a
+ * spreadsheet would read as a formula gets a leading `'` (OWASP's advice); parseCsv removes it, so a
+ * backup restores the exact names.
+ */
 export function toCsv(header: string[], rows: string[][]): string {
-  return stringify([header, ...rows]);
+  return stringify([header, ...rows].map((row) => row.map((cell) => (FORMULA.test(cell) ? `'${cell}` : cell))));
 }
+
+/** Undoes toCsv's formula guard. */
+const unguard = (cell: string): string => (cell.startsWith("'") && FORMULA.test(cell.slice(1)) ? cell.slice(1) : cell);
