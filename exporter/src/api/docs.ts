@@ -17,10 +17,13 @@ export const docsPlugin: FastifyPluginAsync<{ version?: string; token?: string }
       info: {
         title: 'Cursor usage exporter API',
         version: opts.version ?? '1',
+        license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
         description:
           'Tables and series are Grafana data frames: `{columns:[{name,type,unit?}], rows:[{…}]}` with time in epoch ms. ' +
           'Every /api/v1 route needs `Authorization: Bearer <API_TOKEN>`.',
       },
+      // Relative: the document is served by the exporter it describes, wherever that listens.
+      servers: [{ url: '/', description: 'this exporter' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

@@ -6,6 +6,7 @@ import { BadInput } from '../queries/errors';
 import { refuseUnlessBearer } from './auth';
 import { ApiContext } from './context';
 import { describeValidation, errorHandler } from './errors';
+import { ErrorResponse } from './schemas/common';
 import { alertmanagerRoutes } from './routes/alertmanager';
 import { analyticsRoutes, variableRoutes } from './routes/analytics';
 import { groupRoutes } from './routes/groups';
@@ -39,6 +40,17 @@ const WEBHOOK = '/alertmanager';
 
 const pathOf = (url: string): string => url.split('?')[0];
 
+/** `GET /users/:email/timeline` → `getUsersByEmailTimeline`. */
+export function operationId(method: string | string[], path: string): string {
+  const verb = (Array.isArray(method) ? method[0] : method).toLowerCase();
+  const words = path
+    .split('/')
+    .filter(Boolean)
+    .flatMap((seg) => (seg.startsWith(':') ? ['by', ...seg.slice(1).split(/[^A-Za-z0-9]+/)] : seg.split(/[^A-Za-z0-9]+/)))
+    .filter(Boolean);
+  return verb + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
 /**
  * The JSON API, mounted by the app at /api/v1. Every route requires `Authorization: Bearer <token>`
  * unless auth is explicitly off; mutations are rate-limited; every error is `ErrorResponse`.
@@ -48,6 +60,13 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (root, opts) => {
     throw new Error('API auth is on but no API_TOKEN is set; set API_TOKEN, or API_AUTH=off to run without auth');
   }
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  // Every route documents an operationId and the 401 it answers without the token (OpenAPI clients
+  // and linters rely on both); set before the routes below are declared.
+  app.addHook('onRoute', (route) => {
+    const schema = (route.schema ??= {}) as { operationId?: string; response?: Record<string | number, unknown> };
+    schema.operationId ??= operationId(route.method, route.url.slice(route.prefix.length));
+    schema.response = { 401: ErrorResponse, ...schema.response };
+  });
   const ctx = opts.context ?? new ApiContext(opts.db, opts.nowMs ?? Date.now, opts.rateLimit);
   const apiTokens = opts.auth.token ? [opts.auth.token] : [];
   const webhookTokens = [...apiTokens, ...(opts.alertmanagerToken ? [opts.alertmanagerToken] : [])];
