@@ -4,21 +4,18 @@
  * normalise → hash on the second core) and the real collector step (natural keys → upsert, the
  * usage_daily pre-aggregate and its API rollups, a window and its watermark per transaction).
  * Cursor itself is replaced by undici's MockAgent answering each page request with the page's
- * bytes at once, and the client's rate limiter is opened up: what is measured is how fast the
- * exporter ingests, not Cursor's 60 pages/min. Against it: a raw better-sqlite3 insert loop of the
+ * bytes at once (read from the file the generator wrote), and the client's rate limiter is opened
+ * up: what is measured is how fast the exporter ingests, not Cursor's 60 pages/min. Ours runs in
+ * its own process (bench/_ingest-ours.ts), so its peak RSS is the exporter's. Against it: a raw better-sqlite3 insert loop of the
  * same rows into the same table, in the same order and the same per-day transactions, in the same
  * run. Then: the API calls one hourly collection of a 500-user team makes, against the lower bound.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { SingleBar, Presets } from 'cli-progress';
-import { MockAgent } from 'undici';
-import { DEFAULT_COLLECT_OPTIONS } from '../exporter/src/collect/context';
-import { usageEventsStep } from '../exporter/src/collect/usage-events';
-import { createCursorClient } from '../exporter/src/cursor/client';
 import { parseUsageEventsPage } from '../exporter/src/cursor/normalize';
-import { sharedPageParser } from '../exporter/src/cursor/page-parser';
 import { eventHash, repeatKey } from '../exporter/src/domain/event-key';
 import type { UsageEvent } from '../exporter/src/domain/records';
 import { DAY_MS } from '../exporter/src/domain/time';
@@ -28,10 +25,8 @@ import { hourlyCollectionCalls } from './_collection-calls';
 
 const TARGET_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 1_000_000);
 const PAGE_SIZE = 1000;
-const ORIGIN = 'http://cursor.bench';
-const UNLIMITED = 1e9; // requests per minute
 
-function progress(label: string, total: number): SingleBar {
+export function progress(label: string, total: number): SingleBar {
   const bar = new SingleBar(
     { format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, stream: process.stderr },
     Presets.shades_classic,
@@ -42,12 +37,12 @@ function progress(label: string, total: number): SingleBar {
 
 /**
  * Simulator days serialised as Cursor's filtered-usage-events pages (newest first, as Cursor
- * sends them) until TARGET_EVENTS, by `${startDate}:${page}`, as the bytes the network delivers.
+ * sends them) until TARGET_EVENTS, one file per page named `${startDate}-${page}.json` in `dir`:
+ * the bytes the network delivers, kept on disk so no process holds all of them.
  */
-function buildPages(): { pages: Map<string, Buffer>; events: number; users: number; firstDay: number; days: number } {
+function writePages(dir: string): { events: number; users: number; firstDay: number; days: number } {
   const users = 2000;
   const sim = createSimulation({ seed: 11, users, historyDays: 120, scenario: 'none' });
-  const pages = new Map<string, Buffer>();
   let events = 0;
   let d = sim.startDayNum;
   const bar = progress('generate', TARGET_EVENTS);
@@ -62,31 +57,16 @@ function buildPages(): { pages: Map<string, Buffer>; events: number; users: numb
         usageEvents: all.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE),
         period: { startDate: d * DAY_MS, endDate: (d + 1) * DAY_MS - 1 },
       });
-      pages.set(`${d * DAY_MS}:${p + 1}`, Buffer.from(body));
+      fs.writeFileSync(pageFile(dir, d * DAY_MS, p + 1), body);
     }
     events += all.length;
     bar.update(events);
   }
   bar.stop();
-  return { pages, events, users, firstDay: sim.startDayNum, days: d - sim.startDayNum };
+  return { events, users, firstDay: sim.startDayNum, days: d - sim.startDayNum };
 }
 
-/** A Cursor that answers every usage-events page request at once with the page's bytes. */
-function mockCursor(pages: Map<string, Buffer>): MockAgent {
-  const agent = new MockAgent();
-  agent.disableNetConnect();
-  agent
-    .get(ORIGIN)
-    .intercept({ path: '/teams/filtered-usage-events', method: 'POST' })
-    .reply(200, (opts) => {
-      const { startDate, page } = JSON.parse(String(opts.body)) as { startDate: number; page: number };
-      const body = pages.get(`${startDate}:${page}`);
-      if (body === undefined) throw new Error(`bench: no page ${page} for window ${startDate}`);
-      return body;
-    })
-    .persist();
-  return agent;
-}
+export const pageFile = (dir: string, startDate: number, page: number): string => path.join(dir, `${startDate}-${page}.json`);
 
 interface RawWindow {
   day: string;
@@ -99,11 +79,11 @@ interface RawWindow {
  * in), with the keys ours stores: the event's hash, and for the n-th repeat of an identical event
  * in the same millisecond, repeatKey(hash, n).
  */
-function rawWindows(pages: Map<string, Buffer>, firstDay: number, days: number): RawWindow[] {
+function rawWindows(pagesDir: string, firstDay: number, days: number): RawWindow[] {
   const out: RawWindow[] = [];
   for (let d = firstDay; d < firstDay + days; d++) {
     const events: UsageEvent[] = [];
-    for (let p = 1; pages.has(`${d * DAY_MS}:${p}`); p++) events.push(...parseUsageEventsPage(pages.get(`${d * DAY_MS}:${p}`)).events);
+    for (let p = 1; fs.existsSync(pageFile(pagesDir, d * DAY_MS, p)); p++) events.push(...parseUsageEventsPage(fs.readFileSync(pageFile(pagesDir, d * DAY_MS, p))).events);
     events.reverse();
     const keys: number[] = [];
     const seen = new Map<number, number>();
@@ -123,44 +103,29 @@ function tempDb(dir: string, name: string) {
 }
 
 export async function run(): Promise<Record<string, number>> {
-  const { pages, events, users, firstDay, days } = buildPages();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ingest-'));
+  const pagesDir = path.join(dir, 'pages');
+  fs.mkdirSync(pagesDir);
   try {
-    // Ours: a backfill of `days` days by the collector's usage-events step through the client.
-    const db = tempDb(dir, 'ours');
-    const agent = mockCursor(pages);
-    const api = createCursorClient({
-      adminKey: 'key_bench',
-      baseUrl: ORIGIN,
-      userAgent: 'bench-ingest',
-      dispatcher: agent,
-      limits: { default: UNLIMITED, usageEvents: UNLIMITED, analyticsTeam: UNLIMITED },
+    const { events, users, firstDay, days } = writePages(pagesDir);
+    // Ours in a process of its own, so its peak RSS is the exporter's alone (not the generator's,
+    // not the raw loop's parsed rows): a backfill by the collector's usage-events step.
+    const ours = await new Promise<{ seconds: number; rows: number; peak_rss_mb: number }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '_ingest-ours.ts'), JSON.stringify({ pagesDir, dbFile: path.join(dir, 'ours.db'), firstDay, days, events })], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`ingest child exited ${code}`))));
     });
-    // The parse worker starts once per process, like the exporter's: not part of each ingest.
-    await sharedPageParser().ready();
-    let bar = progress('ours   ', events);
-    const t0 = process.hrtime.bigint();
-    const rows = await usageEventsStep.run({
-      db,
-      api,
-      nowMs: (firstDay + days) * DAY_MS - 1,
-      options: DEFAULT_COLLECT_OPTIONS,
-      backfillDays: days,
-      heartbeat: () => {},
-      stopping: () => false,
-      onProgress: (p) => bar.update(p.events),
-    });
-    const oursSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    bar.stop();
-    await agent.close();
-    if (rows.usage_events !== events) throw new Error(`ingest inserted ${rows.usage_events} of ${events} events`);
-
-    db.close();
+    if (ours.rows !== events) throw new Error(`ingest inserted ${ours.rows} of ${events} events`);
+    const oursSeconds = ours.seconds;
 
     // Raw: a plain prepared INSERT of the same rows into the same table, in the same order and the
     // same per-day transactions. The rows (Cursor's events parsed into plain objects, with their
     // keys and days) are prepared before the timing starts, so this loop measures SQLite alone.
-    const windows = rawWindows(pages, firstDay, days);
+    const windows = rawWindows(pagesDir, firstDay, days);
     const raw = tempDb(dir, 'raw');
     const insert = raw.prepare(`INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode,
       requests_costs, is_token_based, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro,
@@ -174,7 +139,7 @@ export async function run(): Promise<Record<string, number>> {
           e.chargedMicro, e.cursorFeeMicro, e.isChargeable ? 1 : 0, e.isHeadless ? 1 : 0, e.conversationId);
       }
     });
-    bar = progress('raw    ', events);
+    const bar = progress('raw    ', events);
     let done = 0;
     const t1 = process.hrtime.bigint();
     for (const w of windows) {
@@ -193,14 +158,14 @@ export async function run(): Promise<Record<string, number>> {
       events_per_s: Math.round(events / oursSeconds),
       raw_events_per_s: Math.round(events / rawSeconds),
       ratio_to_raw: Number((rawSeconds / oursSeconds).toFixed(3)),
-      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      exporter_peak_rss_mb: ours.peak_rss_mb,
       hourly_collection_users: 500,
       hourly_collection_api_calls: calls.calls,
       hourly_collection_lower_bound: calls.lowerBound,
     };
     console.log(
       `ingest: ${events.toLocaleString()} events in ${oursSeconds.toFixed(2)} s = ${figures.events_per_s.toLocaleString()} events/s ` +
-        `(raw insert loop ${figures.raw_events_per_s.toLocaleString()} events/s; ratio ${figures.ratio_to_raw}); peak RSS ${figures.peak_rss_mb} MB`,
+        `(raw insert loop ${figures.raw_events_per_s.toLocaleString()} events/s; ratio ${figures.ratio_to_raw}); exporter peak RSS ${figures.exporter_peak_rss_mb} MB`,
     );
     console.log(`hourly collection of a 500-user team: ${calls.calls} API calls (lower bound ${calls.lowerBound}: ${calls.explain})`);
     return figures;
