@@ -50,7 +50,7 @@ export const DetectionSettings = Type.Object(
     trends: Type.Object(
       {
         spendSpikeMultiplier: num(4, 1.1, 1000, "Flag a day whose spend exceeds this multiple of what the user would have spent that day: their own weekday-aware baseline × the team's factor for the day (critical above 3×)."),
-        spendSpikeLookbackDays: int(28, 7, 90, "Days of the user's own history forming their weekday-aware baseline (the median of their active days of the same class, weekday or weekend). It ends before the level-shift window, so an ongoing shift never raises its own baseline. Shared by spend_spike and level_shift."),
+        spendSpikeLookbackDays: int(28, 1, 90, "Days of the user's own history forming their weekday-aware baseline (the median of their active days of the same class, weekday or weekend). It ends before the level-shift window, so an ongoing shift never raises its own baseline. Shared by spend_spike and level_shift."),
         spikeMinBaselineUsd: num(1, 0, USD_MAX, 'A baseline needs a median active weekday of at least this many dollars (the reference uses a $1 average).'),
         spikeMinActiveDays: int(4, 1, 90, 'A baseline needs at least this many active days of the class in the lookback: a few days are no habit to compare with (new hires). A weekend without enough weekend history uses the weekday baseline.'),
         teamFactorCap: num(3, 1, 100, "A day on which the whole team spends more (or less) than usual — the median person's spend over their own baseline — moves every expectation by that factor, up to this cap either way: a team-wide busy day is discounted by the shared part only, so a personal 5× on it still reads 5×."),
