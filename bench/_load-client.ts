@@ -1,0 +1,53 @@
+/**
+ * Load generator for bench/load, in its own process so it does not share the server's event loop.
+ * Open loop at fixed rates (a slow answer does not slow the next request): /metrics `scrapesPerS`
+ * times a second, dashboard queries `queriesPerS` times a second, for `seconds`. argv[2] is JSON
+ * {url, apiToken, metricsToken, scrapesPerS, queriesPerS, seconds, paths}; prints JSON per kind:
+ * every latency, and every status that was not 200 (network errors as 0).
+ */
+interface Spec {
+  url: string;
+  apiToken: string;
+  metricsToken: string;
+  scrapesPerS: number;
+  queriesPerS: number;
+  seconds: number;
+  paths: string[];
+}
+
+interface Tally {
+  latencies_ms: number[];
+  failures: number[];
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(process.argv[2]) as Spec;
+  const scrapes: Tally = { latencies_ms: [], failures: [] };
+  const queries: Tally = { latencies_ms: [], failures: [] };
+  const inflight: Promise<void>[] = [];
+  const hit = (tally: Tally, path: string, token: string) => {
+    const t0 = performance.now();
+    inflight.push(
+      fetch(spec.url + path, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' } })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          tally.latencies_ms.push(performance.now() - t0);
+          if (res.status !== 200) tally.failures.push(res.status);
+        })
+        .catch(() => void tally.failures.push(0)),
+    );
+  };
+  let q = 0;
+  const timers = [
+    setInterval(() => hit(scrapes, '/metrics', spec.metricsToken), 1000 / spec.scrapesPerS),
+    setInterval(() => hit(queries, spec.paths[q++ % spec.paths.length], spec.apiToken), 1000 / spec.queriesPerS),
+  ];
+  await new Promise((r) => setTimeout(r, spec.seconds * 1000));
+  for (const t of timers) clearInterval(t);
+  await Promise.all(inflight);
+  process.stdout.write(JSON.stringify({ scrapes, queries }));
+}
+
+void main();
+
+export {};

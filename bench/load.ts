@@ -1,0 +1,96 @@
+/**
+ * bench/load: the service under its steady load while a collection runs. `serve` against the
+ * simulator (500 users, 30 days, Cursor's documented rate limits, so the first backfill lasts
+ * minutes), and from a separate process Prometheus-like scrapes 10/s plus dashboard queries 20/s
+ * over a mix of time ranges, for 60 s (BENCH_LOAD_SECONDS). Reports errors (anything but 200),
+ * latency percentiles, and the server's RSS sampled every second (steady = the last half).
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DAY_MS } from '../exporter/src/domain/time';
+import { serve } from '../exporter/src/server';
+import { startSimulator } from '../exporter/src/simulator';
+
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
+const USERS = 500;
+const API_TOKEN = 'bench-load-api-token-0123456789';
+const METRICS_TOKEN = 'bench-load-metrics-token-0123456789';
+
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return Number(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)].toFixed(2));
+};
+
+/** Dashboard queries over the last 1, 7 and 30 days, ending at different minutes so some miss the cache. */
+function dashboardPaths(nowMs: number): string[] {
+  const out: string[] = [];
+  for (const days of [1, 7, 30]) {
+    for (let k = 0; k < 5; k++) {
+      const to = nowMs - k * 60_000;
+      const r = `from=${to - days * DAY_MS}&to=${to}`;
+      out.push(
+        `/api/v1/series?metric=spend&${r}`, `/api/v1/series?metric=spend&by=model&${r}`, `/api/v1/series?metric=spend&by=user&${r}`,
+        `/api/v1/tables/top-spenders?${r}&limit=15`, `/api/v1/tables/members?${r}&sort=spend&limit=100`, `/api/v1/tables/model-costs?${r}`,
+        `/api/v1/incidents?${r}`, '/api/v1/health',
+      );
+    }
+  }
+  return out;
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const sim = await startSimulator({ users: USERS, seed: 7, historyDays: 35, scenario: 'default' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
+  const handle = await serve({
+    env: {
+      CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, DATABASE_PATH: path.join(dir, 'load.db'), PORT: '0', HOST: '127.0.0.1',
+      API_TOKEN, METRICS_TOKEN, INITIAL_BACKFILL_DAYS: '30', LOG_LEVEL: 'warn',
+    },
+  });
+  try {
+    const rss: number[] = [];
+    const sampler = setInterval(() => rss.push(process.memoryUsage().rss / 2 ** 20), 1000);
+    const spec = { url: handle.url, apiToken: API_TOKEN, metricsToken: METRICS_TOKEN, scrapesPerS: 10, queriesPerS: 20, seconds: SECONDS, paths: dashboardPaths(Date.now()) };
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', path.join(__dirname, '_load-client.ts'), JSON.stringify(spec)], { maxBuffer: 64 * 2 ** 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
+    clearInterval(sampler);
+    const collecting = handle.collector.running;
+    const runs = handle.db.prepare('SELECT COUNT(*) FROM collection_runs').pluck().get() as number;
+    const events = handle.db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get() as number;
+    const r = JSON.parse(out) as Record<'scrapes' | 'queries', { latencies_ms: number[]; failures: number[] }>;
+    const steady = rss.slice(Math.floor(rss.length / 2));
+    const figures = {
+      seconds: SECONDS,
+      users: USERS,
+      collection_running_at_end: collecting,
+      events_stored_at_end: events,
+      collection_runs: runs,
+      scrapes: r.scrapes.latencies_ms.length,
+      scrape_errors: r.scrapes.failures.length,
+      scrape_p50_ms: pct(r.scrapes.latencies_ms, 50),
+      scrape_p99_ms: pct(r.scrapes.latencies_ms, 99),
+      queries: r.queries.latencies_ms.length,
+      query_errors: r.queries.failures.length,
+      query_p50_ms: pct(r.queries.latencies_ms, 50),
+      query_p95_ms: pct(r.queries.latencies_ms, 95),
+      query_p99_ms: pct(r.queries.latencies_ms, 99),
+      rss_steady_max_mb: Math.round(Math.max(...steady)),
+      rss_max_mb: Math.round(Math.max(...rss)),
+      failures: [...new Set([...r.scrapes.failures, ...r.queries.failures])],
+    };
+    console.log(
+      `load for ${SECONDS} s during a collection (${events.toLocaleString()} events stored so far, still collecting: ${collecting}): ` +
+        `${figures.scrapes} scrapes (${figures.scrape_errors} errors, p99 ${figures.scrape_p99_ms} ms), ${figures.queries} dashboard queries ` +
+        `(${figures.query_errors} errors, p95 ${figures.query_p95_ms} ms, p99 ${figures.query_p99_ms} ms); RSS steady max ${figures.rss_steady_max_mb} MB, max ${figures.rss_max_mb} MB`,
+    );
+    return figures;
+  } finally {
+    await handle.close();
+    await sim.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
