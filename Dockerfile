@@ -1,5 +1,8 @@
-# The exporter image: compiled TypeScript on Node 20, production dependencies only, run as `node`.
-# docker build -t cursor-usage-exporter . && docker run -e CURSOR_ADMIN_API_KEY=… -e API_TOKEN=… cursor-usage-exporter
+# Two images from one file. The last stage, `exporter` (the default target): compiled TypeScript on
+# Node 20, production dependencies only, run as `node`.
+#   docker build -t cursor-usage-exporter . && docker run -e CURSOR_ADMIN_API_KEY=… -e API_TOKEN=… cursor-usage-exporter
+# The `grafana` target: Grafana with our datasource plugin built in (docker-compose.yml builds both).
+#   docker build --target grafana -t cursor-usage-grafana .
 
 # Build tools are here in case better-sqlite3 has no prebuilt binary for the platform.
 FROM node:20-bookworm-slim AS base
@@ -7,8 +10,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# Every workspace's package.json, so `npm ci` accepts the root lockfile; only the exporter's
-# dependencies are installed.
+# Every workspace's package.json, so `npm ci` accepts the root lockfile; each stage installs the
+# workspaces it needs.
 COPY package.json package-lock.json ./
 COPY exporter/package.json exporter/
 COPY grafana-plugin/package.json grafana-plugin/
@@ -23,7 +26,26 @@ RUN node_modules/.bin/tsc -p exporter/tsconfig.build.json
 FROM base AS deps
 RUN npm ci --no-audit --no-fund --omit=dev -w exporter
 
-FROM node:20-bookworm-slim
+# The Grafana plugin, built as `npm run build -w grafana-plugin` builds it on a workstation (webpack,
+# then the zip that scripts/package.js writes with the root's adm-zip). Its query types come from the
+# exporter's API schemas, so those sources and the exporter's dependencies are installed too.
+FROM base AS plugin
+RUN npm ci --no-audit --no-fund --include-workspace-root -w grafana-plugin -w exporter
+COPY exporter/src/api/schemas/ exporter/src/api/schemas/
+COPY grafana-plugin/ grafana-plugin/
+RUN npm run build -w grafana-plugin
+
+# Grafana loads plugins from GF_PATHS_PLUGINS. Not from the default under /var/lib/grafana: compose
+# mounts a volume there, and a volume keeps the plugin of the image it was first created from.
+FROM grafana/grafana:12.4.10 AS grafana
+ENV GF_PATHS_PLUGINS=/opt/grafana-plugins
+COPY --from=plugin /app/grafana-plugin/dist /opt/grafana-plugins/cursorusagestack-cursorusage-datasource
+# Writable by Grafana (uid 472, group root) for the plugins it installs itself.
+USER root
+RUN chown 472:0 /opt/grafana-plugins
+USER 472
+
+FROM node:20-bookworm-slim AS exporter
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=9464
