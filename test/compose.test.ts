@@ -1,9 +1,11 @@
 /**
  * The docker-compose stack, checked without a Docker engine: Debian's docker-compose 1.29 validates
- * the file with .env.example's variables filled in; every bind mount exists where compose expects it;
- * Prometheus' and Alertmanager's configs pass promtool/amtool laid out as the containers see them;
- * Grafana's provisioning matches the plugin id and the dashboards' datasource UIDs; and the exporter's
- * container command, environment and healthcheck really work (run here, on loopback).
+ * the file with no .env at all, with .env.example as .env and with it filled in; every bind mount
+ * exists where compose expects it; the Dockerfile builds the Grafana image with our plugin; the
+ * secrets service's script writes the shared tokens (run here, on a temp dir); Prometheus' and
+ * Alertmanager's configs pass promtool/amtool laid out as the containers see them; Grafana's
+ * provisioning matches the plugin id and the dashboards' datasource UIDs; and the exporter's container
+ * command, with the tokens the secrets script wrote, and its healthcheck really work (on loopback).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,12 +23,15 @@ const PLUGIN_ID = (JSON.parse(fs.readFileSync(path.join(ROOT, 'grafana-plugin/sr
 
 interface Service {
   image?: string;
-  build?: unknown;
+  build?: { context: string; target: string };
   command?: string[] | string;
   entrypoint?: string[] | string;
   environment?: Record<string, string>;
   volumes?: string[];
   tmpfs?: string[];
+  user?: string;
+  network_mode?: string;
+  depends_on?: Record<string, { condition: string }>;
 }
 const compose = YAML.parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const services = compose.services;
@@ -38,6 +43,11 @@ function binds(service: string): [string, string][] {
     const [src, dst] = v.split(':');
     return [path.normalize(src), dst];
   });
+}
+/** Where a service mounts a named volume, and whether read-only; undefined when it does not. */
+function volumeMount(service: string, volume: string): { path: string; readOnly: boolean } | undefined {
+  const hit = (services[service].volumes ?? []).map((v) => v.split(':')).find(([src]) => src === volume);
+  return hit && { path: hit[1], readOnly: hit[2] === 'ro' };
 }
 function containerPathOf(service: string, hostRel: string): string {
   const hit = binds(service).find(([src]) => src === hostRel);
@@ -90,6 +100,21 @@ const secretEnv = () => ({
   ALERTMANAGER_WEBHOOK_TOKEN: 'compose-test-webhook-token-0123456789ab',
   GRAFANA_ADMIN_PASSWORD: 'compose-test-password',
 });
+
+/** The secrets service: its node script and the directory (its volume) it writes to. */
+const SECRETS_VOLUME = 'cursor-secrets';
+const [secretsScript, SECRETS_DIR] = (() => {
+  const [node, flag, script, dir] = services.secrets.command as string[];
+  if (node !== 'node' || flag !== '-e') throw new Error(`the secrets service runs ${node} ${flag}, not node -e`);
+  return [script.replace(/\$\$/g, '$'), dir];
+})();
+/** Runs the secrets script as the container would, on DIR instead of the volume. */
+function writeSecrets(dir: string, env: Record<string, string> = {}): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, ['-e', secretsScript, dir], { env: { PATH: process.env.PATH!, ...env }, encoding: 'utf8' });
+  return { status: r.status, out: r.stdout + r.stderr };
+}
+const secretFile = (dir: string, name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
+const isRoot = process.getuid?.() === 0;
 function envFile(dir: string, overrides: Record<string, string>): string {
   const lines = read('.env.example').split('\n').map((l) => {
     const m = /^([A-Z_]+)=/.exec(l);
@@ -102,25 +127,41 @@ function envFile(dir: string, overrides: Record<string, string>): string {
 
 describe('docker-compose.yml', () => {
   const hasCompose = binaryAvailable(COMPOSE_BIN);
-  (hasCompose ? it : it.skip)('is valid for docker-compose 1.29 with .env.example filled in, and refuses to start without the secrets', () => {
+  (hasCompose ? it : it.skip)('is valid for docker-compose 1.29 with no .env at all, with .env.example as .env, and with it filled in', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-'));
     try {
-      const run = (env: string) => spawnSync(COMPOSE_BIN, ['-f', path.join(ROOT, 'docker-compose.yml'), '--env-file', env, 'config', '-q'], { cwd: dir, encoding: 'utf8' });
-      const ok = run(envFile(dir, secretEnv()));
-      expect({ code: ok.status, err: ok.stderr }).toEqual({ code: 0, err: '' });
-      const missing = run(envFile(dir, {}));
-      expect(missing.status).not.toBe(0);
-      expect(missing.stderr).toMatch(/set (API_TOKEN|ALERTMANAGER_WEBHOOK_TOKEN|GRAFANA_ADMIN_PASSWORD) in \.env/);
+      // A copy of the file in an empty directory, so no .env is next to it.
+      fs.copyFileSync(path.join(ROOT, 'docker-compose.yml'), path.join(dir, 'docker-compose.yml'));
+      const run = (...args: string[]) => spawnSync(COMPOSE_BIN, ['-f', path.join(dir, 'docker-compose.yml'), ...args, 'config', '-q'], { cwd: dir, encoding: 'utf8' });
+      const bare = run();
+      expect({ code: bare.status, err: bare.stderr }).toEqual({ code: 0, err: '' });
+      const example = run('--env-file', envFile(dir, {}));
+      expect({ code: example.status, err: example.stderr }).toEqual({ code: 0, err: '' });
+      const filled = run('--env-file', envFile(dir, secretEnv()));
+      expect({ code: filled.status, err: filled.stderr }).toEqual({ code: 0, err: '' });
+      // The interpolated file: the secrets from .env reach only the secrets service (and Grafana's admin).
+      const config = spawnSync(COMPOSE_BIN, ['-f', path.join(dir, 'docker-compose.yml'), '--env-file', path.join(dir, '.env'), 'config'], { cwd: dir, encoding: 'utf8' });
+      const resolved = YAML.parse(config.stdout) as { services: Record<string, Service> };
+      expect(resolved.services.secrets.environment).toMatchObject({ API_TOKEN: secretEnv().API_TOKEN, ALERTMANAGER_WEBHOOK_TOKEN: secretEnv().ALERTMANAGER_WEBHOOK_TOKEN });
+      for (const [name, s] of Object.entries(resolved.services)) {
+        if (name === 'secrets') continue;
+        expect({ name, env: JSON.stringify(s.environment ?? {}) }).not.toEqual({ name, env: expect.stringContaining(secretEnv().API_TOKEN) });
+        expect({ name, env: JSON.stringify(s.environment ?? {}) }).not.toEqual({ name, env: expect.stringContaining(secretEnv().ALERTMANAGER_WEBHOOK_TOKEN) });
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('pins every image (Prometheus 2.42.0, Alertmanager 0.25.0, Grafana 12.4.x) and builds the exporter from the Dockerfile', () => {
+  it('pins every image (Prometheus 2.42.0, Alertmanager 0.25.0, Grafana 12.4.x) and builds the exporter and Grafana from the Dockerfile', () => {
     expect(services.prometheus.image).toBe('prom/prometheus:v2.42.0');
     expect(services.alertmanager.image).toBe('prom/alertmanager:v0.25.0');
-    expect(services.grafana.image).toMatch(/^grafana\/grafana:12\.4\.\d+$/);
-    expect(services.exporter.build).toBe('.');
+    expect(services.exporter.build).toEqual({ context: '.', target: 'exporter' });
+    // The secrets service runs the exporter's image: nothing more to pull or build.
+    expect(services.secrets.build).toEqual(services.exporter.build);
+    expect(services.secrets.image).toBe(services.exporter.image);
+    expect(services.grafana.build).toEqual({ context: '.', target: 'grafana' });
+    expect(read('Dockerfile')).toMatch(/^FROM grafana\/grafana:12\.4\.\d+ AS grafana$/m);
     for (const s of Object.values(services)) expect(s.image).not.toMatch(/:latest$|^[^:]+$/);
   });
 
@@ -132,18 +173,75 @@ describe('docker-compose.yml', () => {
     for (const secret of Object.keys(secretEnv())) expect(read('.env.example')).toMatch(new RegExp(`^${secret}=$`, 'm'));
   });
 
-  it('mounts only paths that exist (the plugin mount is its webpack build output)', () => {
+  it('mounts only paths that exist, none of them a build output (the plugin is built into the Grafana image)', () => {
     for (const name of Object.keys(services)) {
       for (const [src] of binds(name)) {
-        if (src === path.normalize('grafana-plugin/dist')) {
-          expect(read('grafana-plugin/package.json')).toMatch(/"build": "webpack /);
-          expect(read('grafana-plugin/.config/webpack/webpack.config.ts')).toContain('path: path.resolve(process.cwd(), DIST_DIR)');
-          expect(read('grafana-plugin/.config/bundler/constants.ts')).toContain("export const DIST_DIR = 'dist';");
-          continue;
-        }
         expect({ service: name, src, exists: fs.existsSync(path.join(ROOT, src)) }).toEqual({ service: name, src, exists: true });
+        expect(src).not.toMatch(/^grafana-plugin/);
       }
     }
+  });
+
+  it('starts every service that reads a token after the secrets service finished, which no other service waits on', () => {
+    const readers = Object.keys(services).filter((name) => volumeMount(name, SECRETS_VOLUME));
+    expect(readers.sort()).toEqual(['alertmanager', 'exporter', 'grafana', 'secrets']);
+    expect(compose.volumes).toHaveProperty(SECRETS_VOLUME);
+    for (const name of readers.filter((n) => n !== 'secrets')) {
+      expect({ name, mount: volumeMount(name, SECRETS_VOLUME) }).toEqual({ name, mount: { path: SECRETS_DIR, readOnly: true } });
+      // Both docker-compose 1.29 and Compose v2 wait for the one-shot to exit 0 before starting these.
+      expect({ name, dep: services[name].depends_on?.secrets }).toEqual({ name, dep: { condition: 'service_completed_successfully' } });
+    }
+    expect(volumeMount('secrets', SECRETS_VOLUME)).toEqual({ path: SECRETS_DIR, readOnly: false });
+    expect(services.secrets).toMatchObject({ user: '0:0', network_mode: 'none', restart: 'no' });
+  });
+});
+
+describe('the secrets service', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-secrets-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('generates each missing token once, keeps it across runs, and prints no token', () => {
+    const first = writeSecrets(dir);
+    expect(first).toEqual({ status: 0, out: 'api_token: generated\nalertmanager_webhook_token: generated\n' });
+    const api = secretFile(dir, 'api_token');
+    const webhook = secretFile(dir, 'alertmanager_webhook_token');
+    expect(api).toMatch(/^[0-9a-f]{64}$/);
+    expect(webhook).toMatch(/^[0-9a-f]{64}$/);
+    expect(webhook).not.toBe(api);
+    for (const name of ['api_token', 'alertmanager_webhook_token']) expect((fs.statSync(path.join(dir, name)).mode & 0o777).toString(8)).toBe('440');
+    expect(fs.readdirSync(dir).sort()).toEqual(['alertmanager_webhook_token', 'api_token']);
+
+    const again = writeSecrets(dir);
+    expect(again).toEqual({ status: 0, out: 'api_token: kept\nalertmanager_webhook_token: kept\n' });
+    expect([secretFile(dir, 'api_token'), secretFile(dir, 'alertmanager_webhook_token')]).toEqual([api, webhook]);
+  });
+
+  it('takes a token from the environment (.env) over a kept one, and still prints no token', () => {
+    writeSecrets(dir);
+    const webhook = secretFile(dir, 'alertmanager_webhook_token');
+    const given = writeSecrets(dir, { API_TOKEN: secretEnv().API_TOKEN });
+    expect(given).toEqual({ status: 0, out: 'api_token: from API_TOKEN\nalertmanager_webhook_token: kept\n' });
+    expect(secretFile(dir, 'api_token')).toBe(secretEnv().API_TOKEN);
+    expect(secretFile(dir, 'alertmanager_webhook_token')).toBe(webhook);
+    expect((fs.statSync(path.join(dir, 'api_token')).mode & 0o777).toString(8)).toBe('440');
+
+    const both = writeSecrets(dir, { API_TOKEN: secretEnv().API_TOKEN, ALERTMANAGER_WEBHOOK_TOKEN: secretEnv().ALERTMANAGER_WEBHOOK_TOKEN });
+    expect(both).toEqual({ status: 0, out: 'api_token: kept\nalertmanager_webhook_token: from ALERTMANAGER_WEBHOOK_TOKEN\n' });
+    expect(secretFile(dir, 'alertmanager_webhook_token')).toBe(secretEnv().ALERTMANAGER_WEBHOOK_TOKEN);
+    expect(fs.readdirSync(dir).sort()).toEqual(['alertmanager_webhook_token', 'api_token']);
+  });
+
+  // Ownership needs root, as the service runs; the users are those the images run as.
+  (isRoot ? it : it.skip)('lets each service read exactly the tokens it uses: exporter (node) both, Grafana (472, group root) the API token, Alertmanager (nobody) the webhook token', () => {
+    fs.chmodSync(dir, 0o755);
+    writeSecrets(dir);
+    const canRead = (uid: number, gid: number, name: string) => spawnSync('cat', [path.join(dir, name)], { uid, gid, stdio: 'ignore' }).status === 0;
+    const users = { exporter: [1000, 1000], grafana: [472, 0], alertmanager: [65534, 65534], other: [1001, 1001] } as const;
+    const readable = Object.fromEntries(Object.entries(users).map(([who, [uid, gid]]) => [who, ['api_token', 'alertmanager_webhook_token'].filter((f) => canRead(uid, gid, f))]));
+    expect(readable).toEqual({ exporter: ['api_token', 'alertmanager_webhook_token'], grafana: ['api_token'], alertmanager: ['alertmanager_webhook_token'], other: [] });
   });
 });
 
@@ -151,17 +249,18 @@ describe('the exporter container', () => {
   const dockerfile = read('Dockerfile');
   const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
 
-  it('is built on node:20-bookworm-slim, runs as a non-root user with a data volume', () => {
-    const froms = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+  it('is built on node:20-bookworm-slim as the last (default) target, runs as a non-root user with a data volume', () => {
+    const froms = [...dockerfile.matchAll(/^FROM (\S+)(?: AS (\S+))?$/gm)].map((m) => [m[1], m[2]]);
     expect(froms.length).toBeGreaterThan(1);
-    for (const f of froms) expect(['node:20-bookworm-slim', 'base']).toContain(f);
-    expect(dockerfile).toMatch(/^USER node$/m);
+    for (const [f, target] of froms) if (target !== 'grafana') expect(['node:20-bookworm-slim', 'base']).toContain(f);
+    expect(froms.at(-1)).toEqual(['node:20-bookworm-slim', 'exporter']);
+    expect(dockerfile.slice(dockerfile.indexOf('AS exporter'))).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^VOLUME \/app\/data$/m);
     expect(services.exporter.volumes).toContain('exporter-data:/app/data');
     // The image's command is the installed CLI of exporter/package.json.
     const bin = (JSON.parse(read('exporter/package.json')) as { bin: Record<string, string> }).bin;
     expect(dockerfile).toContain(`ln -s /app/exporter/${bin[cmd[0]]} /usr/local/bin/${cmd[0]}`);
-    // It compiles the exporter the way the root build does (the image has no plugin sources to build).
+    // It compiles the exporter the way the root build does (the plugin is the grafana target's).
     const compile = /^RUN node_modules\/\.bin\/(tsc -p \S+)$/m.exec(dockerfile)![1];
     expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.build.split(' && ')).toContain(compile);
   });
@@ -175,16 +274,36 @@ describe('the exporter container', () => {
     expect(docker).toContain('`cursor-usage-exporter serve`');
   });
 
-  it('listens on all interfaces inside the container, with API auth on and the token from .env', () => {
+  it('listens on all interfaces inside the container, with API auth on and the tokens from the secrets volume, not the environment', () => {
     const env = services.exporter.environment!;
     expect(env.HOST).toBe('0.0.0.0');
     expect(env.API_AUTH).toBe('on');
-    expect(env.API_TOKEN).toMatch(/^\$\{API_TOKEN:\?/);
+    expect(env).not.toHaveProperty('API_TOKEN');
+    expect(env).not.toHaveProperty('ALERTMANAGER_WEBHOOK_TOKEN');
     expect(env.PORT).toBe('9464');
   });
 
-  it('in compose, runs the demo without a Cursor key: auth enforced, the HEALTHCHECK command passes', async () => {
+  it('refuses to start when the secrets volume holds no token', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-exporter-'));
+    try {
+      // A stand-in CLI that would report starting: it must never be reached.
+      fs.writeFileSync(path.join(dir, 'cursor-usage-exporter'), '#!/bin/sh\necho started\n', { mode: 0o755 });
+      const script = (services.exporter.command as string[])[2].replaceAll(SECRETS_DIR, path.join(dir, 'empty')).replace(/\$\$/g, '$');
+      const r = spawnSync('sh', ['-c', script], { env: { PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stdout).not.toContain('started');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('in compose, runs the demo without a Cursor key: auth enforced with the generated token, the HEALTHCHECK command passes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-exporter-'));
+    // The tokens as the secrets service writes them with no .env.
+    const secrets = path.join(dir, 'secrets');
+    fs.mkdirSync(secrets);
+    expect(writeSecrets(secrets).status).toBe(0);
+    const token = secretFile(secrets, 'api_token');
     // The installed CLI, as the image links it, here running the TypeScript sources.
     fs.writeFileSync(path.join(dir, 'cursor-usage-exporter'), `#!/bin/sh\nexec "${path.join(ROOT, 'node_modules/.bin/tsx')}" "${path.join(ROOT, 'exporter/src/main.ts')}" "$@"\n`, { mode: 0o755 });
     const port = await freePort();
@@ -192,15 +311,16 @@ describe('the exporter container', () => {
     expect(env.CURSOR_ADMIN_API_KEY).toBe('');
     // Tests bind loopback only; Alertmanager is not running here.
     Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), ALERTMANAGER_URL: '', LOG_LEVEL: 'warn', PATH: `${dir}:${process.env.PATH}` });
-    const { child, output, kill } = runScript((services.exporter.command as string[])[2], env, dir);
+    const { child, output, kill } = runScript((services.exporter.command as string[])[2].replaceAll(SECRETS_DIR, secrets), env, dir);
     try {
       const base = `http://127.0.0.1:${port}`;
       await waitForOk(`${base}/readyz`, child, output);
       expect(output()).toContain('demo');
       expect((await fetch(`${base}/api/v1/health`)).status).toBe(401);
-      const health = await fetch(`${base}/api/v1/health`, { headers: { authorization: `Bearer ${env.API_TOKEN}` } });
+      const health = await fetch(`${base}/api/v1/health`, { headers: { authorization: `Bearer ${token}` } });
       expect(health.status).toBe(200);
       expect(((await health.json()) as { auth: string }).auth).toBe('on');
+      expect(output()).not.toContain(token);
       // The Dockerfile's HEALTHCHECK, exactly as written, against this exporter and against nothing.
       const check = JSON.parse(/^\s+CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
       expect(spawnSync(check[0], check.slice(1), { env: { ...process.env, PORT: String(port) } }).status).toBe(0);
@@ -257,6 +377,9 @@ describe('the stack configuration', () => {
       for (const f of secretFiles) expect(entrypoint).toContain(`> ${f}\n`);
       const tmpfs = (services.alertmanager.tmpfs ?? []).map((t) => t.split(':')[0]);
       for (const f of secretFiles) expect(tmpfs).toContain(path.dirname(f));
+      // The exporter's webhook token is the one the secrets service wrote, not a variable of .env.
+      expect(entrypoint).toContain(`cat ${SECRETS_DIR}/alertmanager_webhook_token > /run/secrets/exporter_webhook_token\n`);
+      expect(services.alertmanager.environment).not.toHaveProperty('ALERTMANAGER_WEBHOOK_TOKEN');
       // The exporter's webhook receiver, reached by its compose service name.
       expect(JSON.stringify(parsed)).toContain('http://exporter:9464/api/v1/alertmanager');
     } finally {
@@ -265,7 +388,7 @@ describe('the stack configuration', () => {
   });
 
   const alertmanager = binaryAvailable(ALERTMANAGER_BIN);
-  (alertmanager ? it : it.skip)('Alertmanager: the entrypoint writes the secrets from .env, starts, and notifies Slack and the exporter with them', async () => {
+  (alertmanager ? it : it.skip)('Alertmanager: the entrypoint writes the secrets from .env and the secrets volume, starts, and notifies Slack and the exporter with them', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-am-run-'));
     const received: { url: string; auth?: string; body: string }[] = [];
     const fake = http.createServer((req, res) => {
@@ -282,6 +405,7 @@ describe('the stack configuration', () => {
     // The container's paths, moved into the temp dir; the exporter's service name is the fake.
     const moved = (text: string) => text
       .replace(/\/run\/secrets\//g, `${dir}/run/secrets/`)
+      .replaceAll(`${SECRETS_DIR}/`, `${dir}${SECRETS_DIR}/`)
       .replace(/\/etc\/alertmanager\//g, `${dir}/etc/alertmanager/`)
       .replace(/--storage\.path=\/alertmanager/g, `--storage.path=${dir}/data`)
       .replace(/http:\/\/exporter:9464/g, fakeUrl);
@@ -289,10 +413,14 @@ describe('the stack configuration', () => {
     try {
       layOut('alertmanager', dir);
       for (const t of services.alertmanager.tmpfs ?? []) fs.mkdirSync(path.join(dir, t.split(':')[0]), { recursive: true });
+      // The volume as the secrets service left it with no .env: a generated webhook token.
+      fs.mkdirSync(path.join(dir, SECRETS_DIR), { recursive: true });
+      expect(writeSecrets(path.join(dir, SECRETS_DIR)).status).toBe(0);
+      const webhookToken = secretFile(path.join(dir, SECRETS_DIR), 'alertmanager_webhook_token');
       const config = path.join(dir, containerPathOf('alertmanager', path.normalize('alerting-rules/alertmanager/alertmanager.yml')));
       // Notify at once instead of after the production group_wait.
       fs.writeFileSync(config, moved(fs.readFileSync(config, 'utf8')).replace(/group_wait: \d+s/g, 'group_wait: 0s'));
-      const vars = { ...secretEnv(), SLACK_WEBHOOK_URL: `${fakeUrl}/slack`, SLACK_WEBHOOK_URL_LEAD_MOBILE: `${fakeUrl}/lead`, PAGERDUTY_ROUTING_KEY: 'pd-routing-key', ALERTMANAGER_EXTERNAL_URL: `http://127.0.0.1:${port}` };
+      const vars = { SLACK_WEBHOOK_URL: `${fakeUrl}/slack`, SLACK_WEBHOOK_URL_LEAD_MOBILE: `${fakeUrl}/lead`, PAGERDUTY_ROUTING_KEY: 'pd-routing-key', ALERTMANAGER_EXTERNAL_URL: `http://127.0.0.1:${port}` };
       const env = Object.fromEntries(Object.entries(services.alertmanager.environment!).map(([k, v]) => [k, interpolate(v, vars)]));
       const script = moved((services.alertmanager.entrypoint as string[])[2])
         .replace(/exec \/bin\/alertmanager (.*)$/m, `exec ${ALERTMANAGER_BIN} $1 --web.listen-address=127.0.0.1:${port} --cluster.listen-address=`);
@@ -301,11 +429,12 @@ describe('the stack configuration', () => {
 
       expect(fs.readFileSync(`${dir}/run/secrets/slack_webhook_url`, 'utf8')).toBe(`${fakeUrl}/slack`);
       expect(fs.readFileSync(`${dir}/run/secrets/pagerduty_routing_key`, 'utf8')).toBe('pd-routing-key');
+      expect(fs.readFileSync(`${dir}/run/secrets/exporter_webhook_token`, 'utf8')).toBe(webhookToken);
       expect(fs.statSync(`${dir}/run/secrets/exporter_webhook_token`).mode & 0o077).toBe(0);
       // The shell exec'd Alertmanager in place: its environment no longer holds the secrets.
       const environ = fs.readFileSync(`/proc/${run.child.pid}/environ`, 'utf8');
       expect(environ).toContain('ALERTMANAGER_EXTERNAL_URL=');
-      expect(environ).not.toContain(secretEnv().ALERTMANAGER_WEBHOOK_TOKEN);
+      expect(environ).not.toContain(webhookToken);
       expect(environ).not.toContain('pd-routing-key');
 
       const alert = { labels: { alertname: 'CursorUserSpendSpike', detector: 'spend_spike', severity: 'warning', subject: 'user', user: 'ada@acme.dev', group: 'Data > ML' }, annotations: { summary: 'Daily spend spiked.' } };
@@ -316,7 +445,7 @@ describe('the stack configuration', () => {
         await new Promise((r) => setTimeout(r, 250));
       }
       const webhook = received.find((r) => r.url === '/api/v1/alertmanager')!;
-      expect(webhook.auth).toBe(`Bearer ${secretEnv().ALERTMANAGER_WEBHOOK_TOKEN}`);
+      expect(webhook.auth).toBe(`Bearer ${webhookToken}`);
       expect(JSON.parse(webhook.body).alerts[0].labels.user).toBe('ada@acme.dev');
       expect(received.find((r) => r.url === '/slack')!.body).toContain('ada@acme.dev');
       expect(received.some((r) => r.url === '/lead')).toBe(false);
@@ -327,11 +456,13 @@ describe('the stack configuration', () => {
     }
   }, 120_000);
 
-  it('Grafana: datasources of our plugin type, Prometheus and Alertmanager under the contract UIDs, with the API token from the environment', () => {
+  it('Grafana: datasources of our plugin type, Prometheus and Alertmanager under the contract UIDs, with the API token from the secrets volume', () => {
     const files = fs.readdirSync(path.join(ROOT, 'provisioning/grafana/datasources'));
     const sources = files.flatMap((f) => (YAML.parse(read(`provisioning/grafana/datasources/${f}`)) as { datasources: Record<string, unknown>[] }).datasources);
     const byUid = Object.fromEntries(sources.map((s) => [s.uid as string, s]));
-    expect(byUid['cursor-usage']).toMatchObject({ type: PLUGIN_ID, url: 'http://exporter:9464', secureJsonData: { apiToken: '${API_TOKEN}' } });
+    // $__file{} reads the file the secrets service writes, where Grafana mounts the volume.
+    expect(byUid['cursor-usage']).toMatchObject({ type: PLUGIN_ID, url: 'http://exporter:9464', secureJsonData: { apiToken: `$__file{${SECRETS_DIR}/api_token}` } });
+    expect(volumeMount('grafana', SECRETS_VOLUME)?.path).toBe(SECRETS_DIR);
     // Every setting the plugin's proxy routes template in is provisioned.
     const routes = JSON.stringify((JSON.parse(read('grafana-plugin/src/plugin.json')) as { routes: unknown[] }).routes);
     const templated = [...routes.matchAll(/\{\{ \.(JsonData|SecureJsonData)\.(\w+) \}\}/g)].map((m) => [m[1] === 'JsonData' ? 'jsonData' : 'secureJsonData', m[2]]);
@@ -343,10 +474,56 @@ describe('the stack configuration', () => {
     expect(byUid.prometheus).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090' });
     expect(byUid.alertmanager).toMatchObject({ type: 'alertmanager', url: 'http://alertmanager:9093', jsonData: { implementation: 'prometheus' } });
     const env = services.grafana.environment!;
-    expect(env.API_TOKEN).toMatch(/^\$\{API_TOKEN:\?/);
+    expect(env).not.toHaveProperty('API_TOKEN');
+    // No password to set first: Grafana's own admin/admin (changed at the first login) unless .env sets one.
+    expect(env.GF_SECURITY_ADMIN_PASSWORD).toBe('${GRAFANA_ADMIN_PASSWORD:-admin}');
     expect(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',')).toContain(PLUGIN_ID);
-    expect(containerPathOf('grafana', path.normalize('grafana-plugin/dist'))).toBe(`/var/lib/grafana/plugins/${PLUGIN_ID}`);
     expect(containerPathOf('grafana', path.normalize('provisioning/grafana'))).toBe('/etc/grafana/provisioning');
+  });
+
+  it('Grafana: the image has our plugin, built by the Dockerfile as `npm run build -w grafana-plugin` does, outside every volume', () => {
+    const dockerfile = read('Dockerfile');
+    const stage = (name: string) => {
+      const start = dockerfile.search(new RegExp(`^FROM \\S+ AS ${name}$`, 'm'));
+      expect(start).toBeGreaterThanOrEqual(0);
+      const next = dockerfile.slice(start + 1).search(/^FROM /m);
+      return dockerfile.slice(start, next < 0 ? undefined : start + 1 + next);
+    };
+    // The plugin stage installs the plugin's workspace with the root lockfile and devDependencies (adm-zip), then builds.
+    const plugin = stage('plugin');
+    expect(plugin).toMatch(/^RUN npm ci .*--include-workspace-root .*-w grafana-plugin/m);
+    expect(plugin).toMatch(/^RUN npm run build -w grafana-plugin$/m);
+    expect(read('grafana-plugin/package.json')).toMatch(/"build": "webpack .* && node scripts\/package\.js"/);
+    expect(read('grafana-plugin/scripts/package.js')).toContain("require('adm-zip')");
+    expect(read('grafana-plugin/.config/bundler/constants.ts')).toContain("export const DIST_DIR = 'dist';");
+    // The plugin imports the exporter's API schemas; the stage copies them.
+    expect(plugin).toContain('COPY exporter/src/api/schemas/ exporter/src/api/schemas/');
+    expect(read('grafana-plugin/src/datasource.ts')).toContain("from '../../exporter/src/api/schemas'");
+
+    const grafana = stage('grafana');
+    const pluginsDir = /^ENV GF_PATHS_PLUGINS=(\S+)$/m.exec(grafana)![1];
+    expect(grafana).toContain(`COPY --from=plugin /app/grafana-plugin/dist ${pluginsDir}/${PLUGIN_ID}\n`);
+    // A volume over the plugins folder would keep the plugin of the first image forever.
+    for (const v of services.grafana.volumes ?? []) expect(pluginsDir.startsWith(`${v.split(':')[1]}/`)).toBe(false);
+    expect(services.grafana.environment).not.toHaveProperty('GF_PATHS_PLUGINS');
+  });
+
+  it('.dockerignore sends the sources both images build from, and no build output, dependencies or .env', () => {
+    // Docker's rules: patterns from the context root, `**` any depth, a later `!` re-includes, a folder excludes what it holds.
+    const rules = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => {
+      const negate = l.startsWith('!');
+      const glob = (negate ? l.slice(1) : l).replace(/^\//, '');
+      const re = glob.split('/').map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))).join('/').replace(/\.\*\//g, '(?:.*/)?');
+      return { negate, re: new RegExp(`^${re}(?:/.*)?$`) };
+    });
+    const excluded = (p: string) => rules.reduce((out, r) => (r.re.test(p) ? !r.negate : out), false);
+    const sent = ['package.json', 'package-lock.json', 'tsconfig.base.json', 'exporter/package.json', 'exporter/src/main.ts', 'exporter/src/api/schemas/index.ts',
+      'grafana-plugin/package.json', 'grafana-plugin/src/plugin.json', 'grafana-plugin/src/module.ts', 'grafana-plugin/.config/webpack/webpack.config.ts',
+      'grafana-plugin/scripts/package.js', 'grafana-plugin/README.md', 'grafana-plugin/LICENSE', 'grafana-plugin/CHANGELOG.md', 'grafana-plugin/tsconfig.json'];
+    for (const p of sent) expect({ p, exists: fs.existsSync(path.join(ROOT, p)), excluded: excluded(p) }).toEqual({ p, exists: true, excluded: false });
+    for (const p of ['node_modules/x/index.js', 'grafana-plugin/node_modules/x/index.js', 'grafana-plugin/dist/module.js', 'exporter/dist/main.js', '.env', 'data/demo.db', 'exporter/src/api/auth.test.ts', '.git/HEAD']) {
+      expect({ p, excluded: excluded(p) }).toEqual({ p, excluded: true });
+    }
   });
 
   it('Grafana: loads the generated dashboards, and every datasource UID they use is provisioned', () => {
