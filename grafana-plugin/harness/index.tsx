@@ -4,25 +4,11 @@
  * drives it; `#emitted` shows the last query the query editor emitted.
  */
 import * as data from '@grafana/data';
-import { createTheme, type DataSourceInstanceSettings, type DataSourcePlugin, type DataSourceSettings } from '@grafana/data';
-import * as runtime from '@grafana/runtime';
+import { createTheme, type DataSourceInstanceSettings, type DataSourceSettings } from '@grafana/data';
 import * as ui from '@grafana/ui';
 import * as React from 'react';
-import * as ReactDOM from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import * as rxjs from 'rxjs';
-
-const EXTERNALS: Record<string, unknown> = {
-  '@grafana/data': data,
-  '@grafana/runtime': runtime,
-  '@grafana/ui': ui,
-  react: React,
-  'react-dom': ReactDOM,
-  rxjs,
-  module: { uri: '/plugin/module.js' },
-};
-
-type AnyPlugin = DataSourcePlugin<any, any, any, any>;
+import { loadPlugin, type AnyPlugin } from './load-plugin';
 
 const mode = new URLSearchParams(location.search).get('theme') === 'light' ? 'light' : 'dark';
 const theme = createTheme({ colors: { mode } });
@@ -41,7 +27,10 @@ const settings = {
 
 function Harness({ plugin }: { plugin: AnyPlugin }) {
   const Ds = plugin.DataSourceClass;
-  const ds = React.useMemo(() => new Ds({ ...settings, meta: plugin.meta } as unknown as DataSourceInstanceSettings), [Ds, plugin.meta]);
+  const ds = React.useMemo(
+    () => new Ds({ ...settings, meta: plugin.meta } as unknown as DataSourceInstanceSettings),
+    [Ds, plugin.meta]
+  );
   const [query, setQuery] = React.useState(() => ({ refId: 'A', ...ds.getDefaultQuery?.('dashboard') }));
   const [variableQuery, setVariableQuery] = React.useState({ refId: 'variable', kind: 'users' });
   const [options, setOptions] = React.useState(settings);
@@ -53,15 +42,30 @@ function Harness({ plugin }: { plugin: AnyPlugin }) {
   return (
     <data.ThemeContext.Provider value={theme}>
       <ui.GlobalStyles />
-      <div id="editors" style={{ background: theme.colors.background.primary, color: theme.colors.text.primary, padding: 16, width: 880 }}>
+      <div
+        id="editors"
+        style={{
+          background: theme.colors.background.primary,
+          color: theme.colors.text.primary,
+          padding: 16,
+          width: 880,
+        }}
+      >
         <div style={section}>
           <h3 style={heading}>Query editor</h3>
           <QueryEditor datasource={ds} query={query} onChange={setQuery} onRunQuery={() => undefined} />
-          <pre id="emitted" style={{ fontSize: 12, color: theme.colors.text.secondary }}>{JSON.stringify(query)}</pre>
+          <pre id="emitted" style={{ fontSize: 12, color: theme.colors.text.secondary }}>
+            {JSON.stringify(query)}
+          </pre>
         </div>
         <div style={section}>
           <h3 style={heading}>Template variable</h3>
-          <VariableEditor datasource={ds} query={variableQuery} onChange={setVariableQuery} onRunQuery={() => undefined} />
+          <VariableEditor
+            datasource={ds}
+            query={variableQuery}
+            onChange={setVariableQuery}
+            onRunQuery={() => undefined}
+          />
         </div>
         <div style={section}>
           <ConfigEditor options={options} onOptionsChange={setOptions} />
@@ -71,21 +75,7 @@ function Harness({ plugin }: { plugin: AnyPlugin }) {
   );
 }
 
-// The plugin's AMD module calls define(deps, factory): resolve Grafana's externals and mount.
-Object.assign(window, {
-  define: Object.assign(
-    (deps: string[], factory: (...modules: unknown[]) => { plugin: AnyPlugin }) => {
-      const missing = deps.filter((d) => !(d in EXTERNALS));
-      if (missing.length) {
-        throw new Error(`module.js needs modules Grafana does not provide here: ${missing.join(', ')}`);
-      }
-      const { plugin } = factory(...deps.map((d) => EXTERNALS[d]));
-      document.body.style.background = theme.colors.background.canvas;
-      createRoot(document.getElementById('root')!).render(<Harness plugin={plugin} />);
-    },
-    { amd: true }
-  ),
+loadPlugin().then((plugin) => {
+  document.body.style.background = theme.colors.background.canvas;
+  createRoot(document.getElementById('root')!).render(<Harness plugin={plugin} />);
 });
-const script = document.createElement('script');
-script.src = '/plugin/module.js';
-document.head.appendChild(script);

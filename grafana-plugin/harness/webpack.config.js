@@ -1,16 +1,20 @@
-// Bundles the harness page (Grafana's packages included) for the browser test; the plugin itself
-// is loaded from dist/module.js at run time, as Grafana would.
+// Bundles a harness page (Grafana's packages included) for the browser tests; the plugin itself
+// is loaded from dist/module.js at run time, as Grafana would. `--env page=panels` bundles the
+// panels page (panels.tsx → panels.js), the default the editors page (index.tsx → harness.js).
 const path = require('node:path');
 
-module.exports = {
+const PAGES = { editors: ['index.tsx', 'harness.js'], panels: ['panels.tsx', 'panels.js'] };
+
+module.exports = (env = {}) => ({
   mode: 'development',
   devtool: false,
-  entry: path.join(__dirname, 'index.tsx'),
-  output: { path: path.join(__dirname, 'dist'), filename: 'harness.js', publicPath: '/' },
+  entry: path.join(__dirname, PAGES[env.page ?? 'editors'][0]),
+  output: { path: path.join(__dirname, 'dist'), filename: PAGES[env.page ?? 'editors'][1], publicPath: '/' },
   resolve: { extensions: ['.tsx', '.ts', '.mjs', '.js'] },
   module: {
     rules: [
-      { test: /\.mjs$/, resolve: { fullySpecified: false } },
+      // @grafana/ui's .mjs files default-import CommonJS packages (react-custom-scrollbars-2): interop as Grafana's build does.
+      { test: /\.mjs$/, type: 'javascript/auto', resolve: { fullySpecified: false } },
       {
         test: /\.tsx?$/,
         exclude: /node_modules/,
@@ -21,4 +25,4 @@ module.exports = {
     ],
   },
   performance: { hints: false },
-};
+});
