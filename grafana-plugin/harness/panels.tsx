@@ -365,10 +365,10 @@ function Stat({ panel, frames, width, height }: { panel: Panel; frames: DataFram
               width={w}
               height={height}
               value={{ ...field.display!(value), title: getFieldDisplayName(field) }}
-              colorMode={BigValueColorMode.Value}
+              colorMode={(panel.options.colorMode as BigValueColorMode) ?? BigValueColorMode.Value}
               graphMode={BigValueGraphMode.None}
-              justifyMode={BigValueJustifyMode.Center}
-              textMode={BigValueTextMode.ValueAndName}
+              justifyMode={(panel.options.justifyMode as BigValueJustifyMode) ?? BigValueJustifyMode.Auto}
+              textMode={(panel.options.textMode as BigValueTextMode) ?? BigValueTextMode.Auto}
             />
           </div>
         );

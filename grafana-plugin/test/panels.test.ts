@@ -257,11 +257,11 @@ browserDescribe('dashboard panels over the demo exporter, rendered with @grafana
       panels.map((p) => ({ title: p.title, legend: p.legend, headers: p.headers, rows: p.rows, stats: p.stats }))
     );
 
-  function expectNoTokenInBrowser(page: any, html: string): void {
+  /** The page's requests reached the proxy without credentials, and the token is nowhere in the page. */
+  function expectNoTokenInBrowser(html: string): void {
     expect(proxied.length).toBeGreaterThan(0);
     expect(proxied.filter((r) => r.headers.authorization !== undefined)).toEqual([]);
     expect(html).not.toContain(TOKEN);
-    void page;
   }
 
   test('overview: daily spend, top spenders, spend by member and by model, members; screenshot', async () => {
@@ -291,7 +291,9 @@ browserDescribe('dashboard panels over the demo exporter, rendered with @grafana
       `${exporter.url}/api/v1/series?metric=spend&by=user&interval=1d&limit=6&from=${from}&to=${to}`
     );
     expect(by['Daily spend by member'].legend).toEqual(series.columns.slice(1).map((c) => c.name));
-    const top = await getJson<{ rows: unknown[] }>(`${exporter.url}/api/v1/tables/top-spenders?limit=15&from=${from}&to=${to}`);
+    const top = await getJson<{ rows: unknown[] }>(
+      `${exporter.url}/api/v1/tables/top-spenders?limit=15&from=${from}&to=${to}`
+    );
 
     // tables: the exporter's rows, rows on screen, the dashboard's hidden columns hidden
     expect(by['Top spenders'].rows).toBe(top.rows.length);
@@ -305,7 +307,7 @@ browserDescribe('dashboard panels over the demo exporter, rendered with @grafana
     expect(by.Members.rows).toBeGreaterThan(10);
     expect(by.Members.renderedRows).toBeGreaterThan(0);
 
-    expectNoTokenInBrowser(page, await page.content());
+    expectNoTokenInBrowser(await page.content());
     saveScreenshot(
       path.join(IMAGES, 'overview-panels.png'),
       await page.locator('#dashboard').screenshot(),
@@ -356,7 +358,7 @@ browserDescribe('dashboard panels over the demo exporter, rendered with @grafana
     expect(by['Anomaly history'].rows).toBeGreaterThan(0);
     expect(by['Anomaly history'].renderedRows).toBe(by['Anomaly history'].rows);
 
-    expectNoTokenInBrowser(page, await page.content());
+    expectNoTokenInBrowser(await page.content());
     saveScreenshot(
       path.join(IMAGES, 'user-drilldown-panels.png'),
       await page.locator('#dashboard').screenshot(),
