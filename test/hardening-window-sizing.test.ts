@@ -29,8 +29,15 @@ describe('usage-event window sizing', () => {
     const db = openDb(path.join(dir, 'w.db'));
     try {
       const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: String(DAYS) });
-      const run = await createCollectorStack({ db, config, now: () => NOW, client: { limits: FAST } }).run({ kind: 'backfill', days: DAYS });
+      const progress: { pagesDone: number; pagesEstimated: number; window: number; windows: number }[] = [];
+      const run = await createCollectorStack({ db, config, now: () => NOW, client: { limits: FAST } }).run({ kind: 'backfill', days: DAYS, onProgress: (p) => void progress.push(p) });
       expect(run.status).toBe('ok');
+      // The bar's estimate holds up although windows grow: from half way on, within 25% of the end.
+      const pages = progress.at(-1)!.pagesDone;
+      for (const p of progress.filter((x) => x.pagesDone >= pages / 2)) {
+        expect(Math.abs(p.pagesEstimated - pages) / pages).toBeLessThanOrEqual(0.25);
+        expect(p.window).toBeLessThanOrEqual(p.windows);
+      }
       const events = sim.sim.expected.eventCount(lookbackStartMs(NOW, DAYS), NOW, NOW);
       expect(db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get()).toBe(events);
       const calls = Object.values(run.apiCalls['/teams/filtered-usage-events'] ?? {}).reduce((a, b) => a + b, 0);

@@ -63,6 +63,9 @@ export const usageEventsStep: CollectStep = {
     const progress: BackfillProgress = { window: 1, windows: Math.max(1, Math.ceil((nowMs - fromMs + 1) / options.windowMs)), pagesDone: 0, pagesEstimated: 1, events: 0 };
     let seenPages = 0; // pages of windows whose first page has arrived
     let seenWindows = 0;
+    let seenEvents = 0; // events those windows hold
+    let seenMs = 0; // time they cover
+    let seenUntilMs = fromMs - 1; // where the last of them ends
     let windowsBefore = 0; // windows of earlier passes
     let fetched = 0;
     let inserted = 0;
@@ -73,11 +76,14 @@ export const usageEventsStep: CollectStep = {
       let windowTotal = -1; // totalEvents of the window's first page; -2 once a later page disagreed
       let events = 0;
       const windows = Math.max(1, Math.ceil((endMs - startMs + 1) / windowMs));
-      progress.windows = windowsBefore + windows;
+      progress.windows = Math.max(progress.windows, windowsBefore + windows);
       for await (const page of api.usageEvents(startMs, endMs, windowMs)) {
         if (page.page === 1) {
           seenWindows++;
           seenPages += Math.max(1, page.totalPages, Math.ceil(page.totalEvents / USAGE_EVENTS_PAGE_SIZE));
+          seenEvents += page.totalEvents;
+          seenMs += page.windowEndMs - page.windowStartMs + 1;
+          seenUntilMs = Math.max(seenUntilMs, page.windowEndMs);
           progress.window = seenWindows;
           windowTotal = page.totalEvents;
         } else if (page.totalEvents !== windowTotal) {
@@ -87,7 +93,10 @@ export const usageEventsStep: CollectStep = {
         fetched += page.events.n;
         progress.pagesDone++;
         progress.events = fetched;
-        progress.pagesEstimated = Math.max(progress.pagesDone, Math.round(seenPages + (progress.windows - seenWindows) * (seenPages / seenWindows)));
+        // Pages known so far, plus the events of the rest of the range at the density seen, in full
+        // pages (windows differ in length, so windows are no unit to count in).
+        const eventsLeft = Math.max(0, nowMs - seenUntilMs) * (seenEvents / seenMs);
+        progress.pagesEstimated = Math.max(progress.pagesDone, seenPages + Math.ceil(eventsLeft / USAGE_EVENTS_PAGE_SIZE));
         ctx.onProgress?.({ ...progress });
         if (!page.lastPage) continue;
         let batches: EventBatch[] | null = batchEvents(pending) === windowTotal ? pending : null;
