@@ -67,8 +67,11 @@ function rank(list: MemberStats[], value: (m: MemberStats) => number, set: (m: M
 // Every per-member aggregate walks members in email order and range-seeks the covering
 // (email, day, …) indexes of migration 007: each window row is read once, already grouped, with no
 // GROUP BY sort. CROSS JOIN keeps members as the outer loop.
+// A removed member still counts where they spent in the window: their money was spent, and an
+// incident about them must open a drilldown.
 const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members m
-  LEFT JOIN group_members gm ON gm.email = m.email LEFT JOIN billing_groups g ON g.id = gm.group_id WHERE m.is_removed = 0`;
+  LEFT JOIN group_members gm ON gm.email = m.email LEFT JOIN billing_groups g ON g.id = gm.group_id
+  WHERE m.is_removed = 0 OR EXISTS (SELECT 1 FROM usage_user_daily u WHERE u.email = m.email AND u.day BETWEEN ?1 AND ?2 AND u.charged_micro > 0)`;
 // usage_daily has no index by person (schema/009): for one model, its window is read by day and
 // grouped by person instead.
 const USAGE = (model: boolean) =>
@@ -89,14 +92,14 @@ const SPEND = `SELECT email, total_micro, included_micro, on_demand_micro, effec
   FROM spend_snapshots WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots)`;
 
 /**
- * Figures for every non-removed member over the window (optionally only spend on one model). Reads
+ * Figures for every member over the window (removed members only where they spent in it) (optionally only spend on one model). Reads
  * the rollups, daily_usage over the window, the latest spend snapshot and the cycle's plan usage;
  * never usage_events. Ranks and badges are team-wide, so filters are applied after this.
  */
 export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: string): TeamStats {
   const range = [window.fromDay, window.toDay];
   const all = (sql: string, ...params: unknown[]) => db.prepare(sql).raw().all(...params) as Row[];
-  const people = all(PEOPLE);
+  const people = all(PEOPLE, { 1: window.fromDay, 2: window.toDay });
   const usage = byEmail(all(USAGE(model !== undefined), ...range, ...(model !== undefined ? [model] : [])));
   const activity = byEmail(all(ACTIVITY, { 1: window.fromDay, 2: window.toDay }));
   const spend = byEmail(all(SPEND));

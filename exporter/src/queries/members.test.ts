@@ -1,0 +1,33 @@
+import { openDb, type Db } from '../store/db';
+import { upsertMembers } from '../store/members';
+import { insertUsageEvents } from '../store/usage-events';
+import type { UsageEvent } from '../domain/records';
+import { teamStats } from './members';
+import { dayWindow } from './window';
+
+const member = (email: string) => ({ email, userId: `user_${email}`, name: email, role: 'member', isRemoved: false });
+const ev = (ts: number, email: string, chargedMicro: number): UsageEvent => ({
+  timestampMs: ts, email, model: 'gpt-5', kind: 'Usage-based', maxMode: false, requestsCosts: 1, isTokenBasedCall: true,
+  inputTokens: 10, outputTokens: 5, cacheWriteTokens: 0, cacheReadTokens: 0, tokenMicro: chargedMicro, chargedMicro,
+  cursorFeeMicro: 0, isChargeable: true, isHeadless: false, conversationId: null,
+});
+
+describe('teamStats', () => {
+  let db: Db;
+  beforeEach(() => (db = openDb(':memory:')));
+  afterEach(() => db.close());
+
+  it('keeps a removed member in the window where they spent, and only there', () => {
+    const day1 = Date.parse('2026-03-02T10:00:00Z');
+    const day20 = Date.parse('2026-03-20T10:00:00Z');
+    upsertMembers(db, [member('stays@x.io'), member('left@x.io'), member('idle@x.io')], day1);
+    insertUsageEvents(db, [ev(day1, 'stays@x.io', 5_000_000), ev(day1, 'left@x.io', 80_000_000)]);
+    upsertMembers(db, [member('stays@x.io')], day20); // left@ and idle@ are marked removed
+
+    const march = teamStats(db, dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day20);
+    expect(march.members.map((m) => [m.email, m.spendRank])).toEqual([['left@x.io', 1], ['stays@x.io', 2]]);
+
+    const late = teamStats(db, dayWindow(Date.parse('2026-03-10T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day20);
+    expect(late.members.map((m) => m.email)).toEqual(['stays@x.io']);
+  });
+});
