@@ -198,6 +198,10 @@ describe('user drilldown', () => {
   test('summary', async () => {
     const r = await get(`/users/Alice@acme.io?${range}`);
     expect(r.body.rows[0]).toMatchObject({ email: 'alice@acme.io', spend_rank: 1, total_ranked: 4, accept_rate: 0.65, group_id: 'g_web', cycle_day: 10 });
+    const unit = (name: string) => r.body.columns.find((c: { name: string }) => c.name === name);
+    expect(unit('spend_usd')).toEqual({ name: 'spend_usd', type: 'number', unit: 'currencyUSD' });
+    expect(unit('plan_usage')).toEqual({ name: 'plan_usage', type: 'number', unit: 'percentunit' });
+    expect(unit('last_active')).toMatchObject({ type: 'time' });
   });
   test('timeline', async () => {
     const r = await get(`/users/alice@acme.io/timeline?${range}`);

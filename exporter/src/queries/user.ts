@@ -2,7 +2,7 @@ import type { Frame } from '../api/schemas/common';
 import { dayStartMs } from '../domain/time';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
-import { memberRow, type TeamStats } from './members';
+import { MEMBER_COLUMNS, memberRow, type TeamStats } from './members';
 import { NotFound } from './errors';
 import type { DayWindow } from './window';
 
@@ -20,7 +20,8 @@ export function userSummary(stats: TeamStats, email: string): Frame {
   const base = memberRow(m);
   return frame(
     [
-      ...Object.keys(base).map((k) => ({ name: k, type: typeof base[k as keyof typeof base] === 'string' ? ('string' as const) : ('number' as const) })),
+      // The members table's own columns, so the summary carries the same types and units (USD, ratio, time).
+      ...MEMBER_COLUMNS,
       col.num('total_ranked'),
       col.num('accept_rate', 'percentunit'),
       col.str('group_id'),
