@@ -45,9 +45,13 @@ export function thresholds(warn: number, crit?: number) {
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
 }
 
+/** One colour for every value: Grafana's default thresholds (red from 80) would paint $80 of spend as an alarm. */
+export const neutral = () => new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null as unknown as number, color: 'blue' }]);
+
 export function stat(m: Meta) {
   return new StatPanel()
     .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
+    .thresholds(neutral())
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .graphMode(common.BigValueGraphMode.None)
     .colorMode(common.BigValueColorMode.Value)
@@ -68,9 +72,11 @@ export function dailyBars(m: Meta, stacked = true) {
     .stacking(new common.StackingConfigBuilder().mode(stacked ? common.StackingMode.Normal : common.StackingMode.None));
 }
 
+/** Gauge cells scale to their own column (fieldMinMax), not to the largest number in the table. */
 export function table(m: Meta) {
   return new TablePanel()
     .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
+    .thresholds(neutral()).fieldMinMax(true)
     .filterable(true).cellHeight(common.TableCellHeight.Sm);
 }
 
