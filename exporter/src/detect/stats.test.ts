@@ -1,4 +1,4 @@
-import { binomialUpperTail, median, weightedLogTrend, rampLogTrend } from './stats';
+import { binomialUpperTail, levelComparison, mannKendall, median, theilSenSlope, weightedLogTrend } from './stats';
 
 describe('median', () => {
   it('takes the middle element, or the mean of the middle two, of unsorted input', () => {
@@ -49,20 +49,59 @@ describe('weightedLogTrend', () => {
   });
 });
 
-describe('rampLogTrend', () => {
-  const ones = new Float64Array(42).fill(1);
-  it.each([
-    ['a plain line', (x: number) => Math.exp(0.03 * x), 0],
-    ['flat for 3 weeks, then growing', (x: number) => Math.exp(0.04 * Math.max(0, x - 21)), 21],
-  ])('finds where %s starts to grow, and its slope', (_l, f, start) => {
-    const values = Array.from({ length: 42 }, (_, x) => f(x) * (1 + 0.05 * Math.sin(x * 2.3)));
-    const t = rampLogTrend(values, ones, 0, 41, ones);
-    expect(t?.start).toBe(start);
-    expect(t?.slope).toBeCloseTo(start ? 0.04 : 0.03, 2);
-    expect(t?.t).toBeGreaterThan(10);
+describe('levelComparison', () => {
+  const ones = new Float64Array(28).fill(1);
+  /** Two weeks at `a`, then two at `b`, with a fixed ±20% scatter. */
+  const twoLevels = (a: number, b: number) => Array.from({ length: 28 }, (_, i) => (i < 14 ? a : b) * (1 + 0.2 * Math.sin(i * 2.3)));
+
+  it('measures the shift in logs and its z from the day-to-day scatter', () => {
+    const c = levelComparison(twoLevels(10, 20), ones, ones, 0, 13, 14, 27, 4)!;
+    expect(Math.exp(c.rise)).toBeCloseTo(2, 0);
+    expect(Math.exp(c.earlyLevel)).toBeCloseTo(10, 0);
+    expect(c.z).toBeGreaterThan(4);
+    expect(Math.abs(levelComparison(twoLevels(10, 10), ones, ones, 0, 13, 14, 27, 4)!.z)).toBeLessThan(1);
   });
 
-  it('is null with fewer than 6 days', () => {
-    expect(rampLogTrend([1, 2, 3, 4, 5], ones, 0, 4, ones)).toBeNull();
+  it('is not moved by one dear day, and counts only the marked days', () => {
+    const spiky = twoLevels(10, 10).map((v, i) => (i === 20 ? 500 : v));
+    expect(levelComparison(spiky, ones, ones, 0, 13, 14, 27, 4)!.z).toBeLessThan(1);
+    const marked = ones.map((_, i) => (i === 20 ? 0 : 1));
+    expect(levelComparison(spiky, marked, ones, 0, 13, 14, 27, 4)!.rise).toBeCloseTo(levelComparison(twoLevels(10, 10), marked, ones, 0, 13, 14, 27, 4)!.rise, 6);
+  });
+
+  it('divides by per (the team factor)', () => {
+    const per = ones.map((_, i) => (i >= 14 ? 2 : 1));
+    expect(Math.abs(levelComparison(twoLevels(10, 20), ones, per, 0, 13, 14, 27, 4)!.rise)).toBeLessThan(0.1);
+  });
+
+  it('needs a larger rise from fewer days (the scale is estimated)', () => {
+    const few = ones.map((_, i) => (i % 4 === 0 ? 1 : 0));
+    const many = levelComparison(twoLevels(10, 14), ones, ones, 0, 13, 14, 27, 2)!;
+    const sparse = levelComparison(twoLevels(10, 14), few, ones, 0, 13, 14, 27, 2)!;
+    expect(sparse.z).toBeLessThan(many.z);
+  });
+
+  it('is null with fewer than minDays days in a window', () => {
+    const early = ones.map((_, i) => (i < 3 || i >= 14 ? 1 : 0));
+    expect(levelComparison(twoLevels(10, 20), early, ones, 0, 13, 14, 27, 4)).toBeNull();
+  });
+});
+
+describe('mannKendall and theilSenSlope', () => {
+  it.each([
+    [[1, 2, 3, 4, 5, 6], 15, 2.5],
+    [[6, 5, 4, 3, 2, 1], -15, -2.5],
+    [[1, 3, 2, 4, NaN, 5], 8, 1.5],
+    [[2, 1, 2, 1, 2, 1], -3, 0],
+  ])('%j: S %d, z about %d', (xs, s, z) => {
+    const mk = mannKendall(xs);
+    expect(mk.s).toBe(s);
+    expect(mk.z).toBeCloseTo(z, 0);
+  });
+
+  it('Theil–Sen is the median pairwise slope, unmoved by one outlier', () => {
+    expect(theilSenSlope([0, 1, 2, 3, 4, 5])).toBeCloseTo(1, 10);
+    expect(theilSenSlope([0, 1, 2, 30, 4, 5])).toBeCloseTo(1, 10);
+    expect(theilSenSlope([NaN, 1])).toBe(0);
   });
 });

@@ -100,43 +100,90 @@ export function weightedLogTrend(
   return fit === null ? null : { intercept: fit.a, slope: fit.b, t: fit.se > 0 ? fit.b / fit.se : fit.b > 0 ? Infinity : 0, days: fit.n };
 }
 
-export interface RampTrend extends LogTrend {
-  start: number; // day offset (from `from`) where the growth begins; flat before it
+export interface LevelComparison {
+  earlyLevel: number; // ln of the median value of the early window
+  rise: number; // the late window's shift in ln (Hodges–Lehmann)
+  z: number; // the rise's standard score: the normal z of the same tail probability as rise ÷ its estimated standard error
 }
 
 /**
- * Like weightedLogTrend, but the series may be flat before the growth begins: ln(value) = a +
- * b·max(0, x − start), with `start` the candidate (0, 7, 14, … leaving at least two weeks of
- * growth) that gives the largest t. A rise that began mid-window is measured against the flat
- * level before it instead of a line through both, which is what gives a slow rise its power; the
- * pick of the best start is a handful of correlated tries, so callers ask for a larger t.
+ * Robust two-window comparison of a level: x = ln(values[i] ÷ per[i]) on the days where `days[i]`
+ * is set and the value is positive, the late window [lateFrom, lateTo] against the early one
+ * [earlyFrom, earlyTo].
+ * - The shift is the two-sample Hodges–Lehmann estimate, the median of all late − early
+ *   differences: the estimator that goes with the Mann–Whitney test, as robust as the medians (a
+ *   lone dear day moves it little) and nearly as efficient as the means (its standard error is
+ *   σ·√(π/3)·√(1/n + 1/m), where a difference of medians has √(π/2)).
+ * - σ, the day-to-day scatter, comes from successive differences over all the days from
+ *   earlyFrom to lateTo (a slow rise barely moves them): their root mean square ÷ √2, after
+ *   dropping the ones more than 4× the median |difference| (a burst or a lone dear day). Deviations
+ *   from the median of a handful of days would be biased low; a scale estimated from fewer days is
+ *   itself noisier, which is what minimum days and the caller's z guard against. At least 0.1: no
+ *   person's working days are that regular, and a near-constant series must not turn a small rise
+ *   into a large z.
+ * null when a window has fewer than minDays days (at least 2).
  */
-export function rampLogTrend(values: ArrayLike<number>, weights: ArrayLike<number>, from: number, to: number, per: ArrayLike<number>): RampTrend | null {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const ws: number[] = [];
-  for (let i = Math.max(0, from); i <= to; i++) {
-    if (!(weights[i] > 0) || !(values[i] > 0) || !(per[i] > 0)) continue;
-    xs.push(i - from);
-    ys.push(Math.log(values[i] / per[i]));
-    ws.push(weights[i]);
-  }
-  const hinge = (c: number) => xs.map((x) => Math.max(0, x - c));
-  let best: { c: number; t: number } | null = null;
-  for (let c = 0; c <= to - from - 14; c += 7) {
-    const fit = weightedLine(hinge(c), ys, ws, null);
-    if (fit === null) continue;
-    const t = fit.se > 0 ? fit.b / fit.se : 0;
-    if (best === null || t > best.t) best = { c, t };
-  }
-  if (best === null) return null;
-  const hx = hinge(best.c);
-  let fit = weightedLine(hx, ys, ws, null);
-  if (fit === null) return null;
-  const { a, b, s } = fit;
-  const keep = hx.map((x, i) => Math.abs(ys[i] - a - b * x) * Math.sqrt(ws[i]) <= 3 * s);
-  if (keep.some((k) => !k)) fit = weightedLine(hx, ys, ws, keep);
-  return fit === null ? null : { intercept: fit.a, slope: fit.b, t: fit.se > 0 ? fit.b / fit.se : fit.b > 0 ? Infinity : 0, days: fit.n, start: best.c };
+export function levelComparison(
+  values: ArrayLike<number>,
+  days: ArrayLike<number>,
+  per: ArrayLike<number>,
+  earlyFrom: number,
+  earlyTo: number,
+  lateFrom: number,
+  lateTo: number,
+  minDays: number,
+): LevelComparison | null {
+  const pick = (a: number, b: number): number[] => {
+    const xs: number[] = [];
+    for (let i = Math.max(0, a); i <= b; i++) if (days[i] && values[i] > 0 && per[i] > 0) xs.push(Math.log(values[i] / per[i]));
+    return xs;
+  };
+  const e = pick(earlyFrom, earlyTo);
+  const l = pick(lateFrom, lateTo);
+  if (e.length < Math.max(2, minDays) || l.length < Math.max(2, minDays)) return null;
+  const diffs: number[] = [];
+  for (const y of l) for (const x of e) diffs.push(y - x);
+  const rise = median(diffs) as number;
+  const all = pick(earlyFrom, lateTo);
+  const steps: number[] = [];
+  for (let k = 1; k < all.length; k++) steps.push(Math.abs(all[k] - all[k - 1]));
+  const cut = 4 * (median(steps) as number);
+  let ss = 0;
+  let n = 0;
+  for (const st of steps)
+    if (st <= cut) {
+      ss += st * st;
+      n++;
+    }
+  const sigma = Math.max(0.1, Math.sqrt(ss / Math.max(1, n) / 2));
+  const se = Math.sqrt(Math.PI / 3) * sigma * Math.sqrt(1 / e.length + 1 / l.length);
+  // σ is estimated, from few days for a light user: the ratio is a t with about ⅔ of the steps as
+  // degrees of freedom (successive differences share days), turned into the normal z of the same
+  // tail probability (Wallace's approximation), so a light user's few days need a larger rise.
+  const t = rise / se;
+  const df = Math.max(1, (2 * n) / 3);
+  return { earlyLevel: median(e) as number, rise, z: (t * (1 - 1 / (4 * df))) / Math.sqrt(1 + (t * t) / (2 * df)) };
+}
+
+/**
+ * Mann–Kendall trend of a series in order: S = rising pairs − falling pairs (NaN entries skipped),
+ * and its one-sided standard score with the continuity correction, (S − 1) ÷ √(n(n−1)(2n+5)/18).
+ */
+export function mannKendall(xs: readonly number[]): { s: number; z: number } {
+  let s = 0;
+  const ys = xs.filter((x) => !Number.isNaN(x));
+  const n = ys.length;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += Math.sign(ys[j] - ys[i]);
+  const sd = Math.sqrt((n * (n - 1) * (2 * n + 5)) / 18);
+  return { s, z: sd > 0 ? (s - Math.sign(s)) / sd : 0 };
+}
+
+/** Theil–Sen slope: the median of the pairwise slopes (NaN entries skipped; 0 with fewer than two points). */
+export function theilSenSlope(xs: readonly number[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < xs.length; i++)
+    for (let j = i + 1; j < xs.length; j++) if (!Number.isNaN(xs[i]) && !Number.isNaN(xs[j])) slopes.push((xs[j] - xs[i]) / (j - i));
+  return median(slopes) ?? 0;
 }
 
 function weightedLine(xs: number[], ys: number[], ws: number[], keep: boolean[] | null): { a: number; b: number; s: number; se: number; n: number } | null {

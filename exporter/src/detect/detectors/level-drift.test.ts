@@ -6,50 +6,89 @@ import { levelDrift } from './level-drift';
 // 44 days from DAY0 (a Sunday); the run is at the end of day 43, so the 6-week window is days 1–42.
 const N = 44;
 const isWeekend = (i: number) => i % 7 === 0 || i % 7 === 6;
-/** Deterministic ±`amp` scatter around 1 (a fixed pattern, so the test cannot flake). */
-const wobble = (i: number, amp = 0.2) => 1 + amp * Math.sin(i * 2.3);
-/** Weekday spend at `level(i)` with the wobble, weekends off. */
-const series = (level: (i: number) => number, amp = 0.2) => Array.from({ length: N }, (_, i) => (isWeekend(i) ? 0 : level(i) * wobble(i, amp)));
-/** Growth of `pct` a week from `usd`, starting on day `from` (flat before). */
-const growing = (usd: number, pct: number, from = 0) => (i: number) => usd * (1 + pct) ** (Math.max(0, i - from) / 7);
-/** Tokens follow spend (100k a dollar) unless given. */
-const alice = (spend: number[], tokens = spend.map((s) => s * 100_000)): UserSpec => ({ email: 'alice@x.io', name: 'Alice', spend, tokens });
-const run = (users: UserSpec[]) => levelDrift(makeContext(team({ days: N, users }), DEFAULT_SETTINGS, endOf(43))).findings;
+
+/** A fixed pseudo-random log-normal scatter (seeded: the same numbers every run, so no flakes). */
+function noise(seed: number, sigma: number): number[] {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: N }, () => Math.exp(sigma * Math.sqrt(-2 * Math.log(Math.max(1e-12, next()))) * Math.cos(2 * Math.PI * next())));
+}
+
+/** Weekday spend at level(i) × noise, weekends off unless `weekend` gives their share. */
+const series = (level: (i: number) => number, seed: number, sigma = 0.3, weekend = 0) => {
+  const z = noise(seed, sigma);
+  return Array.from({ length: N }, (_, i) => (isWeekend(i) ? weekend * level(i) * z[i] : level(i) * z[i]));
+};
+/** Geometric growth to ×g over `weeks` weeks, starting on day `from`, kept after. */
+const growth = (usd: number, g: number, weeks: number, from: number) => (i: number) => usd * g ** (Math.min(Math.max(0, i - from), 7 * weeks) / (7 * weeks));
+const flat = (usd: number) => () => usd;
+
+/** A steady team around the person under test (the team factor needs people); tokens follow spend. */
+const withTeam = (subject: number[], opts: { size?: number; teamDay?: (i: number) => number; tokens?: number[] } = {}): UserSpec[] => {
+  const teamDay = opts.teamDay ?? (() => 1);
+  const others = Array.from({ length: (opts.size ?? 30) - 1 }, (_, k) => series((i) => (4 + (k % 5)) * teamDay(i), 1000 + k));
+  return [
+    { email: 'alice@x.io', name: 'Alice', spend: subject.map((v, i) => v * teamDay(i)), tokens: opts.tokens ?? subject.map((v, i) => v * teamDay(i) * 100_000) },
+    ...others.map((spend, k) => ({ email: `p${k}@x.io`, spend, tokens: spend.map((v) => v * 100_000) })),
+  ];
+};
+const run = (users: UserSpec[]) => levelDrift(makeContext(team({ days: N, users }), DEFAULT_SETTINGS, endOf(43))).findings.filter((f) => f.email === 'alice@x.io');
 
 describe('drift of the spend level', () => {
   it.each([
-    ['flat', series(() => 8), 0],
-    ['10%/week (below 15%)', series(growing(8, 0.1)), 0],
-    ['25%/week for 6 weeks', series(growing(5, 0.25)), 1],
-    ['flat 3 weeks, then 35%/week', series(growing(6, 0.35, 21)), 1],
-    ['16%/week but noisy (±70%)', series(growing(5, 0.16), 0.7), 0],
-    ['16%/week, steady (±20%)', series(growing(5, 0.16)), 1],
-  ])('%s', (_l, spend, n) => {
-    expect(run([alice(spend)])).toHaveLength(n);
+    ['×2.4 over 5 weeks, noisy days, weekends quiet', series(growth(6, 2.4, 5, 7), 1, 0.35, 0.3)],
+    ['×2.5 over 4 weeks', series(growth(5, 2.5, 4, 14), 2)],
+    ['×3 over 3 weeks, then kept for a week', series(growth(8, 3, 3, 14), 3)],
+    ['a small user: $2.80 a day growing ×2.4 over 5 weeks', series(growth(2.8, 2.4, 5, 7), 4, 0.3)],
+  ])('finds growth: %s', (_l, spend) => {
+    expect(run(withTeam(spend))).toHaveLength(1);
   });
 
-  it('reports the level, when the growth began, and the tokens beside it', () => {
-    const [f] = run([alice(series(growing(6, 0.35, 21)))]);
-    expect(f).toMatchObject({ detector: 'drift', key: 'drift:alice@x.io:level', unit: 'usd', severity: 'warning', notify: true, onsetMs: Date.parse('2026-03-23T00:00:00Z') });
-    expect(f.message).toMatch(/^Alice: spend level has grown 3\d%\/week for 3 weeks, \$\d+\.\d\d → \$\d+\.\d\d on a working day \(tokens 3\d%\/week\); weekly spend/);
+  it('finds the small user on a 40-person team', () => {
+    expect(run(withTeam(series(growth(2.8, 2.4, 5, 7), 4, 0.3), { size: 40 }))).toHaveLength(1);
   });
 
-  it('needs the level to rise by $10 a week: a light user growing from $0.50 a day is no drift', () => {
-    expect(run([alice(series(growing(0.5, 0.3)))])).toEqual([]);
-  });
-
-  it('is about more work: spend rising at flat tokens is a price change (cost-per-request drift)', () => {
-    expect(run([alice(series(growing(5, 0.25)), series(() => 500_000))])).toEqual([]);
-  });
-
-  it('needs the growth to keep its level: dear days that ended are no drift', () => {
-    expect(run([alice(series((i) => (i >= 28 && i <= 36 ? 30 : 6)))])).toEqual([]);
+  const vacation = series(flat(8), 5).map((v, i) => (i >= 22 && i <= 35 ? 0 : v));
+  const newHire = series(flat(8), 6).map((v, i) => (i < 22 ? 0 : v));
+  const oneDay = series(flat(6), 7).map((v, i) => (i === 40 ? 120 : v));
+  const burst = series(flat(6), 8).map((v, i) => (i >= 32 && i <= 37 ? v * 5 : v));
+  const lateBurst = series(flat(6), 9).map((v, i) => (i >= 36 && i <= 40 ? v * 5 : v));
+  it.each([
+    ['a steady person', series(flat(8), 10)],
+    ['a stable heavy user ($80 a day)', series(flat(80), 11)],
+    ['a return from two weeks of vacation', vacation],
+    ['a new hire (three weeks of history)', newHire],
+    ['busy weekends (weekend lulls and peaks are not weekdays)', series(flat(6), 12).map((v, i) => (isWeekend(i) ? (i > 28 ? 30 : 1) : v))],
+    ['a one-off $120 day', oneDay],
+    ['a six-day 5× shift (level_shift\u2019s)', burst],
+    ['a five-day 5× burst in the last week', lateBurst],
+    ['a tiny user doubling ($0.50 → $1.20 a day)', series(growth(0.5, 2.4, 5, 7), 13)],
+    ['a very noisy person at a constant level', series(flat(6), 14, 0.7)],
+  ])('stays quiet: %s', (_l, spend) => {
+    expect(run(withTeam(spend))).toEqual([]);
   });
 
   it("does not take the team's release days for a person's growth", () => {
-    const release = (i: number) => (i === 37 || i === 39 || i === 41 ? 2.2 : 1);
-    const people = Array.from({ length: 6 }, (_, k) => alice(series((i) => 8 * release(i) * wobble(i + k, 0.1))));
-    const users = people.map((u, k) => ({ ...u, email: `p${k}@x.io` }));
-    expect(run(users)).toEqual([]);
+    const release = (i: number) => (i === 30 || i === 36 || i === 38 || i === 40 ? 2.2 : 1);
+    expect(run(withTeam(series(flat(8), 15), { teamDay: release }))).toEqual([]);
+  });
+
+  it('is about more work: spend rising at flat tokens is a price change (cost-per-request drift)', () => {
+    const spend = series(growth(6, 2.4, 5, 7), 1);
+    expect(run(withTeam(spend))).toHaveLength(1);
+    expect(run(withTeam(spend, { tokens: spend.map((v) => (v > 0 ? 500_000 : 0)) }))).toEqual([]);
+  });
+
+  it('reports the level before and after, when it began, and the tokens beside it', () => {
+    const [f] = run(withTeam(series(growth(6, 3, 3, 14), 3)));
+    expect(f).toMatchObject({ detector: 'drift', key: 'drift:alice@x.io:level', unit: 'usd', severity: 'warning', notify: true });
+    expect(f.onsetMs).toBeGreaterThanOrEqual(Date.parse('2026-03-16T00:00:00Z'));
+    expect(f.value / (f.baseline as number)).toBeGreaterThan(1.6);
+    expect(f.message).toMatch(/^Alice: spend level has grown ×\d\.\d over 6 weeks \(about \d+%\/week\), \$\d+\.\d\d → \$\d+\.\d\d on a working day \(tokens ×\d\.\d\); weekly spend/);
   });
 });
