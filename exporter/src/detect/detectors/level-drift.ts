@@ -8,10 +8,10 @@ import { levelComparison, mannKendall, theilSenSlope } from '../stats';
  * weeks of complete days it looks at the person's ACTIVE WEEKDAYS only (one day class, so the weekly
  * rhythm, quiet weekends and days off are no trend), each day's spend over the team's factor for
  * that day (baseline.ts: a release day is no one's growth), in logs. It is drift when
- * - level: the typical working day (median) of the last two weeks stands minLevelRisePercent or
- *   more above that of the first two weeks, and at least minLevelZ standard errors above it, the
- *   errors from the person's own day-to-day scatter (a robust scale, so a lone dear day neither
- *   makes the rise nor hides it) — noisy people need a larger rise to count;
+ * - level: the working days of the last two weeks stand minLevelRisePercent or more above those of
+ *   the first two (the Hodges–Lehmann shift, stats.levelComparison), at least minLevelZ standard
+ *   errors clear, the errors from the person's own day-to-day scatter (robust, so a lone dear day
+ *   neither makes the rise nor hides it) — noisy people and light users with few days need more;
  * - it held: the median working day of the last week stands the required rise above the first two
  *   weeks', the week before it half that in log terms (where a steady rise would be; a burst of a
  *   few days lifts one week's median, not both), and the last week alone is clear of the first two
