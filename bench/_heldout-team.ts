@@ -23,6 +23,7 @@
  */
 import { DAY_MS, addDays, dayStartMs, daysBetween } from '../exporter/src/domain/time';
 import type { UsageDailyRow } from '../exporter/src/store/usage-daily';
+import { mulberry32 } from './_rng';
 
 export const HELDOUT_SEEDS = [101, 102, 103, 104, 105, 106, 107, 108, 109, 110];
 /**
@@ -72,17 +73,6 @@ const MODELS: readonly { name: string; usd: number }[] = [
   { name: 'claude-opus-4.1-max', usd: 0.7 },
 ];
 const GROUP_NAMES = ['R&D > Core', 'R&D > Apps', 'R&D > Cloud', 'R&D > QA', 'Data > Platform', 'Data > Science', 'Design > UX', 'IT > Tools'];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rand {
   private readonly next: () => number;

@@ -24,6 +24,7 @@ import type { DetectionSettings } from '../exporter/src/detect/settings';
 import { validateSettings } from '../exporter/src/detect/settings';
 import { openDb } from '../exporter/src/store/db';
 import { addUsageDaily, type UsageDailyRow } from '../exporter/src/store/usage-daily';
+import { mulberry32 } from './_rng';
 
 const USERS = 10_000;
 const DAYS = 90;
@@ -31,22 +32,10 @@ const GROUPS = 50;
 const END_DAY = '2026-03-31';
 const MODELS = ['claude-4.5-sonnet', 'gpt-5', 'claude-4.6-opus-max', 'gemini-2.5-pro', 'auto'];
 
-/** Deterministic PRNG (mulberry32): the same store on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function seed(file: string): number {
   const db = openDb(file);
   const now = dayStartMs(END_DAY) + DAY_MS;
-  const rand = rng(42);
+  const rand = mulberry32(42);
   let rows = 0;
   db.transaction(() => {
     const group = db.prepare('INSERT INTO billing_groups (id, name, updated_ms) VALUES (?, ?, ?)');
