@@ -7,15 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator } from '../exporter/src/simulator/server';
-import { serve, type ServeHandle } from '../exporter/src/server';
+import type { ServeHandle } from '../exporter/src/server';
 import { ALERTMANAGER_BIN, startAlertmanager, type AlertmanagerHandle } from './helpers/alertmanager';
+import { serveLoopExporter, stopAll } from './helpers/loop-exporter';
 import { binaryAvailable, freePort, PROMETHEUS_BIN, startPrometheus, type PrometheusHandle } from './helpers/prometheus';
 
 const END_DAY = '2026-03-31';
 const NOW = Date.parse(`${END_DAY}T12:00:00.000Z`);
 const API_TOKEN = 'alert-stack-api-token-0123456789';
 const WEBHOOK_TOKEN = 'alert-stack-webhook-token-0123456789';
-const FAST = { default: 100_000, usageEvents: 100_000, analyticsTeam: 100_000 };
 
 const RULES = `groups:
   - name: cursor-anomalies
@@ -82,27 +82,16 @@ run('alert loop with the real Prometheus and Alertmanager', () => {
     const exporterPort = await freePort();
     am = await startAlertmanager(alertmanagerConfig(exporterPort));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alert-stack-'));
-    handle = await serve({
-      env: {
-        CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, DATABASE_PATH: path.join(dir, 'e.db'),
-        PORT: String(exporterPort), HOST: '127.0.0.1', INITIAL_BACKFILL_DAYS: '35', LOG_LEVEL: 'silent',
-        API_TOKEN, ALERTMANAGER_WEBHOOK_TOKEN: WEBHOOK_TOKEN, ALERTMANAGER_URL: am.url,
-      },
-      now: () => NOW,
-      client: { limits: FAST },
+    handle = await serveLoopExporter({
+      simulatorUrl: sim.url, dir, port: exporterPort, apiToken: API_TOKEN, webhookToken: WEBHOOK_TOKEN, now: () => NOW,
+      env: { ALERTMANAGER_URL: am.url },
     });
     await handle.firstCycle;
     initial = await openIncidents();
     prom = await startPrometheus(`127.0.0.1:${exporterPort}`, { rules: RULES, alertmanager: am.hostPort });
   }, 60_000);
 
-  afterAll(async () => {
-    await prom?.stop();
-    await handle?.close();
-    await am?.stop();
-    await sim?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopAll([prom, handle, am, sim], dir));
 
   it('Alertmanager notifications stamp the open incidents alerted, and MTTD is measured', async () => {
     const before = initial;

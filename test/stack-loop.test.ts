@@ -14,16 +14,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { addDays, dayStartMs, HOUR_MS } from '../exporter/src/domain/time';
 import { startSimulator } from '../exporter/src/simulator/server';
-import { serve, type ServeHandle } from '../exporter/src/server';
+import type { ServeHandle } from '../exporter/src/server';
 import { renderAlertmanagerConfig, renderPrometheusConfig, ROOT } from './helpers/alerting';
 import { ALERTMANAGER_BIN, startAlertmanager, type AlertmanagerHandle } from './helpers/alertmanager';
 import { binaryAvailable, freePort, parseExposition, PROMETHEUS_BIN, startPrometheusWithConfig, type PrometheusHandle } from './helpers/prometheus';
+import { serveLoopExporter, stopAll } from './helpers/loop-exporter';
 import { startRecorder, type Recorder } from './helpers/receivers';
 
 const END_DAY = '2026-03-31';
 const API_TOKEN = 'stack-loop-api-token-0123456789';
 const WEBHOOK_TOKEN = 'stack-loop-webhook-token-0123456789';
-const FAST = { default: 100_000, usageEvents: 100_000, analyticsTeam: 100_000 };
 const DASHBOARDS = path.join(ROOT, 'dashboards');
 
 interface SlackPost {
@@ -86,14 +86,8 @@ run('the alerting loop with the shipped configuration', () => {
         fastTimers: true,
       }),
     );
-    handle = await serve({
-      env: {
-        CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, DATABASE_PATH: path.join(dir, 'e.db'),
-        PORT: String(exporterPort), HOST: '127.0.0.1', INITIAL_BACKFILL_DAYS: '35', LOG_LEVEL: 'silent',
-        API_TOKEN, ALERTMANAGER_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
-      },
-      now: () => clock,
-      client: { limits: FAST },
+    handle = await serveLoopExporter({
+      simulatorUrl: sim.url, dir, port: exporterPort, apiToken: API_TOKEN, webhookToken: WEBHOOK_TOKEN, now: () => clock,
     });
     await handle.firstCycle;
     prom = await startPrometheusWithConfig(
@@ -104,14 +98,7 @@ run('the alerting loop with the shipped configuration', () => {
     await prom.waitFor('prometheus_notifications_alertmanagers_discovered >= 1');
   }, 90_000);
 
-  afterAll(async () => {
-    await prom?.stop();
-    await handle?.close();
-    await am?.stop();
-    await rec?.close();
-    await sim?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopAll([prom, handle, am, rec, sim], dir));
 
   it('the spike is not visible before its day has arrived', async () => {
     expect(spiker).toMatch(/@/);
