@@ -1,8 +1,7 @@
-import * as common from '@grafana/grafana-foundation-sdk/common';
 import { DashboardBuilder, DashboardCursorSync } from '@grafana/grafana-foundation-sdk/dashboard';
 import { cursorQuery } from './cursor-query';
 import { crossLinks, TAG } from './nav';
-import { outcomeColors, prom, prop, stat, table, thresholds, timeseries, TABLE_UNIT } from './panels';
+import { outcomeStat, prom, prop, stat, table, thresholds, timeseries, TABLE_UNIT } from './panels';
 import { UID } from './refs';
 
 // Exporter series carry Prometheus' own job/instance; joining on build_info keeps only exporter targets
@@ -21,10 +20,7 @@ export function exporterHealth() {
     .links(crossLinks())
 
     .withPanel(
-      stat({ title: 'Last collection', unit: 'bool_yes_no', w: 4, h: 5, description: 'Whether the last finished collection run fully succeeded (cursor_exporter_last_collect_success). A partial run (one collector failed) counts as no.' })
-        .withTarget(prom('cursor_exporter_last_collect_success', 'succeeded'))
-        .mappings([outcomeColors])
-        .colorMode(common.BigValueColorMode.Background),
+      outcomeStat({ title: 'Last collection', w: 4, h: 5, description: 'Whether the last finished collection run fully succeeded (cursor_exporter_last_collect_success). A partial run (one collector failed) counts as no.' }, 'cursor_exporter_last_collect_success'),
     )
     .withPanel(
       stat({ title: 'Since last good collection', unit: 's', w: 5, h: 5, description: 'Time since the last fully successful collection run finished (cursor_exporter_last_successful_collect_timestamp_seconds). Collections run every COLLECT_INTERVAL (1h by default).' })
@@ -37,10 +33,7 @@ export function exporterHealth() {
         .thresholds(thresholds(3 * 3600, 6 * 3600)),
     )
     .withPanel(
-      stat({ title: 'Last detection', unit: 'bool_yes_no', w: 4, h: 5, description: 'Whether the last detection run succeeded (cursor_exporter_last_detection_success).' })
-        .withTarget(prom('cursor_exporter_last_detection_success', 'succeeded'))
-        .mappings([outcomeColors])
-        .colorMode(common.BigValueColorMode.Background),
+      outcomeStat({ title: 'Last detection', w: 4, h: 5, description: 'Whether the last detection run succeeded (cursor_exporter_last_detection_success).' }, 'cursor_exporter_last_detection_success'),
     )
     .withPanel(
       table({ title: 'Usage API', unit: TABLE_UNIT, w: 6, h: 5, description: 'The JSON API as the Grafana datasource sees it: auth, store and data freshness (usage API /health, what "Save & test" checks).' })

@@ -131,7 +131,15 @@ export const mapping = {
   nan: (text: string): ValueMapping => ({ type: MappingType.SpecialValue, options: { match: SpecialValueMatch.NullAndNan, result: { text } } }),
 };
 export const severityColors = mapping.colors({ critical: 'red', warning: 'orange', info: 'blue' });
-export const outcomeColors = mapping.colors({ '0': 'red', '1': 'green' });
+const outcomeColors = mapping.colors({ '0': 'red', '1': 'green' });
+
+/** Whether a run succeeded (a 0/1 gauge): "Yes" on green, "No" on red. */
+export function outcomeStat(m: Omit<Meta, 'unit'>, expr: string) {
+  return stat({ ...m, unit: 'bool_yes_no' })
+    .withTarget(prom(expr, 'succeeded'))
+    .mappings([outcomeColors])
+    .colorMode(common.BigValueColorMode.Background);
+}
 
 /** Table frames from the plugin carry their own units; the panel unit is the fallback for the rest. */
 export const TABLE_UNIT = 'none';
