@@ -8,18 +8,14 @@ import { createTheme, type DataSourceInstanceSettings, type DataSourceSettings }
 import * as ui from '@grafana/ui';
 import * as React from 'react';
 import { createRoot } from 'react-dom/client';
+import { DATASOURCE } from './datasource';
 import { loadPlugin, type AnyPlugin } from './load-plugin';
 
 const mode = new URLSearchParams(location.search).get('theme') === 'light' ? 'light' : 'dark';
 const theme = createTheme({ colors: { mode } });
 
 const settings = {
-  id: 1,
-  uid: 'cursor-usage',
-  name: 'Cursor usage',
-  type: 'cursorusagestack-cursorusage-datasource',
-  access: 'proxy',
-  url: '/api/datasources/proxy/uid/cursor-usage',
+  ...DATASOURCE,
   jsonData: { url: 'http://exporter:9464' },
   secureJsonFields: { apiToken: true },
   readOnly: false,

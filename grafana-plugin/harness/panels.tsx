@@ -50,6 +50,7 @@ import {
 import * as React from 'react';
 import { createRoot } from 'react-dom/client';
 import { isObservable, lastValueFrom, Observable } from 'rxjs';
+import { DATASOURCE } from './datasource';
 import { loadPlugin, type AnyPlugin } from './load-plugin';
 
 const theme = createTheme({ colors: { mode: 'dark' } });
@@ -458,16 +459,7 @@ function PanelView({
 function Page({ plugin, dashboard }: { plugin: AnyPlugin; dashboard: Dashboard }) {
   const layout = LAYOUTS[DASHBOARD];
   const ds = React.useMemo(() => {
-    const settings = {
-      id: 1,
-      uid: 'cursor-usage',
-      name: 'Cursor usage',
-      type: 'cursorusagestack-cursorusage-datasource',
-      access: 'proxy',
-      url: '/api/datasources/proxy/uid/cursor-usage',
-      jsonData: {},
-      meta: plugin.meta,
-    };
+    const settings = { ...DATASOURCE, jsonData: {}, meta: plugin.meta };
     return new plugin.DataSourceClass(settings as unknown as DataSourceInstanceSettings);
   }, [plugin]);
   const annotations = React.useMemo(() => runAnnotations(ds, dashboard), [ds, dashboard]);

@@ -13,48 +13,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import AdmZip from 'adm-zip';
-import { freePort } from './exporter';
+import { browserDescribe, launchChromium, openPage, serveHarness, type Chromium, type HarnessServer } from './browser';
+import { saveScreenshot } from './screenshots';
 
 jest.setTimeout(180_000);
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
-const CHROMIUM = '/usr/bin/chromium';
 // What Grafana provides to plugins at run time (.config/bundler/externals.ts, plus webpack's `module`).
 const GRAFANA_EXTERNALS = ['@grafana/data', '@grafana/runtime', '@grafana/ui', '@grafana/schema', '@emotion/css', '@emotion/react', 'react', 'react-dom', 'react/jsx-runtime', 'rxjs', 'lodash', 'moment', 'module'];
-
-/** A PNG's inflated image data (IDAT chunks), to compare two renderings byte for byte. */
-function pngData(png: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  for (let i = 8; i < png.length; ) {
-    const length = png.readUInt32BE(i);
-    if (png.toString('latin1', i + 4, i + 8) === 'IDAT') {
-      parts.push(png.subarray(i + 8, i + 8 + length));
-    }
-    i += 12 + length;
-  }
-  return zlib.inflateSync(Buffer.concat(parts));
-}
-
-/** Writes a screenshot unless the committed one differs only by antialiasing noise (< 0.1% of its bytes), so a test run leaves git clean. */
-function saveScreenshot(file: string, png: Buffer): void {
-  if (fs.existsSync(file)) {
-    const [a, b] = [pngData(fs.readFileSync(file)), pngData(png)];
-    let diff = 0;
-    for (let i = 0; i < a.length; i++) {
-      diff += a[i] === b[i] ? 0 : 1;
-    }
-    if (a.length === b.length && diff < a.length / 1000) {
-      return;
-    }
-  }
-  fs.writeFileSync(file, png);
-}
 
 const npm = (args: string[]) => execFileSync('npm', args, { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
 
@@ -108,82 +77,24 @@ describe('dist/ as Grafana validates it', () => {
   });
 });
 
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') {
-  throw new Error(`${CHROMIUM} is missing (apt-get install -y chromium): the browser test must run in CI`);
-}
-const browserDescribe = hasChromium ? describe : describe.skip;
-
 browserDescribe('the built editors in headless Chromium', () => {
-  const HARNESS = path.join(ROOT, 'harness');
-  const ICONS = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist/public/img/icons');
-  const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.ttf': 'font/ttf' };
-  let server: http.Server;
-  let base: string;
-  let browser: any;
-  let profile: string;
-
-  /** The page's files: the harness, the built plugin under /plugin/, @grafana/ui's icons where Grafana serves them. */
-  function file(urlPath: string): string | undefined {
-    const p = decodeURIComponent(urlPath.split('?')[0]);
-    const map: Array<[string, string]> = [
-      ['/plugin/', DIST],
-      ['/public/build/img/icons/', ICONS],
-      ['/', path.join(HARNESS, 'dist')],
-    ];
-    if (p === '/') {
-      return path.join(HARNESS, 'index.html');
-    }
-    for (const [prefix, dir] of map) {
-      if (p.startsWith(prefix)) {
-        const full = path.join(dir, p.slice(prefix.length));
-        return full.startsWith(dir) && fs.existsSync(full) && fs.statSync(full).isFile() ? full : undefined;
-      }
-    }
-    return undefined;
-  }
+  let server: HarnessServer;
+  let browser: Chromium;
 
   beforeAll(async () => {
     npm(['exec', '--', 'webpack', '-c', 'harness/webpack.config.js']);
-    server = http.createServer((req, res) => {
-      const f = file(req.url ?? '/');
-      if (!f) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'Content-Type': TYPES[path.extname(f)] ?? 'application/octet-stream' });
-      fs.createReadStream(f).pipe(res);
-    });
-    const port = await freePort();
-    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-    base = `http://127.0.0.1:${port}`;
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-chromium-'));
-    const { chromium } = await import('playwright-core');
-    // a fresh profile (user data dir) per run
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      viewport: { width: 920, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    server = await serveHarness({ bundle: 'harness.js', plugin: DIST });
+    browser = await launchChromium({ viewport: { width: 920, height: 900 } });
   });
 
   afterAll(async () => {
     await browser?.close();
     server?.close();
-    if (profile) {
-      fs.rmSync(profile, { recursive: true, force: true });
-    }
   });
 
   test.each(['dark', 'light'])('%s theme: pick a query type, edit a field, the emitted query follows; screenshot', async (theme) => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e: Error) => errors.push(e.message));
-    // Nothing but this page's own server: a Grafana package must not phone home from the harness.
-    await page.route('**/*', (route: { request(): { url(): string }; continue(): void; abort(): void }) =>
-      route.request().url().startsWith(base) || route.request().url().startsWith('data:') ? route.continue() : route.abort()
-    );
-    await page.goto(`${base}/?theme=${theme}`);
+    const { page, errors } = await openPage(browser.context, server.base);
+    await page.goto(`${server.base}/?theme=${theme}`);
     await page.waitForSelector('#editors');
     const emitted = async () => JSON.parse((await page.textContent('#emitted')) ?? '{}');
     expect(await emitted()).toEqual({ refId: 'A', queryType: 'series', metric: 'spend', by: 'team', interval: '1d', limit: 10 });

@@ -15,76 +15,17 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, getJson, removeDir, startDemoExporter, TOKEN, type Exporter } from './exporter';
-import { routeRequest } from './grafana-fakes';
+import { browserDescribe, launchChromium, openPage, serveHarness, type Chromium, type HarnessServer } from './browser';
+import { getJson, removeDir, startDemoExporter, TOKEN, type Exporter } from './exporter';
+import { PROXY_URL, routeRequest } from './grafana-fakes';
+import { saveSignedScreenshot } from './screenshots';
 
 jest.setTimeout(300_000);
 
 const ROOT = path.resolve(__dirname, '..');
 const REPO = path.resolve(ROOT, '..');
 const IMAGES = path.join(REPO, 'docs/images');
-const CHROMIUM = '/usr/bin/chromium';
-const PROXY_PREFIX = '/api/datasources/proxy/uid/cursor-usage/';
-
-/** CRC-32 of a PNG chunk's type and data. */
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const byte of buf) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) {
-      c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-    }
-  }
-  return ~c >>> 0;
-}
-
-/** The PNG with a tEXt chunk `panels` (after IHDR) recording what the picture shows. */
-function withSignature(png: Buffer, signature: string): Buffer {
-  const body = Buffer.concat([Buffer.from('tEXtpanels\0', 'latin1'), Buffer.from(signature, 'latin1')]);
-  const chunk = Buffer.alloc(body.length + 8);
-  chunk.writeUInt32BE(body.length - 4, 0);
-  body.copy(chunk, 4);
-  chunk.writeUInt32BE(crc32(body), chunk.length - 4);
-  const ihdrEnd = 8 + 12 + png.readUInt32BE(8);
-  return Buffer.concat([png.subarray(0, ihdrEnd), chunk, png.subarray(ihdrEnd)]);
-}
-
-function signatureOf(png: Buffer): string | undefined {
-  for (let i = 8; i < png.length;) {
-    const length = png.readUInt32BE(i);
-    if (png.toString('latin1', i + 4, i + 8) === 'tEXt') {
-      const text = png.toString('latin1', i + 8, i + 8 + length);
-      if (text.startsWith('panels\0')) {
-        return text.slice('panels\0'.length);
-      }
-    }
-    i += 12 + length;
-  }
-  return undefined;
-}
-
-/**
- * Writes the picture when what it shows changed: its size, or the panels' titles, series, columns
- * and row counts (kept in the PNG). The demo data moves with the calendar, so pixels alone would
- * rewrite it every day; UPDATE_SCREENSHOTS=1 rewrites it anyway.
- */
-function saveScreenshot(file: string, png: Buffer, signature: string): void {
-  if (fs.existsSync(file) && process.env.UPDATE_SCREENSHOTS !== '1') {
-    const old = fs.readFileSync(file);
-    const sameSize = old.readUInt32BE(16) === png.readUInt32BE(16) && old.readUInt32BE(20) === png.readUInt32BE(20);
-    if (sameSize && signatureOf(old) === signature) {
-      return;
-    }
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, withSignature(png, signature));
-}
-
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') {
-  throw new Error(`${CHROMIUM} is missing (apt-get install -y chromium): the browser test must run in CI`);
-}
-const browserDescribe = hasChromium ? describe : describe.skip;
+const PROXY_PREFIX = `${PROXY_URL}/`;
 
 interface PanelSeen {
   title: string;
@@ -101,42 +42,12 @@ interface PanelSeen {
 }
 
 browserDescribe('dashboard panels over the demo exporter, rendered with @grafana/ui in headless Chromium', () => {
-  const HARNESS = path.join(ROOT, 'harness');
-  const ICONS = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist/public/img/icons');
-  const TYPES: Record<string, string> = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.svg': 'image/svg+xml',
-    '.json': 'application/json',
-  };
   let exporter: Exporter;
   let dist: string;
-  let server: http.Server;
-  let base: string;
-  let browser: any;
-  let profile: string;
+  let server: HarnessServer;
+  let browser: Chromium;
   /** Headers of every request the page sent to the data proxy. */
   const proxied: Array<{ url: string; headers: http.IncomingHttpHeaders }> = [];
-
-  function file(urlPath: string): string | undefined {
-    const p = decodeURIComponent(urlPath.split('?')[0]);
-    const map: Array<[string, string]> = [
-      ['/plugin/', dist],
-      ['/dashboards/', path.join(REPO, 'dashboards/generated')],
-      ['/public/build/img/icons/', ICONS],
-      ['/', path.join(HARNESS, 'dist')],
-    ];
-    if (p === '/' || p === '/panels.html') {
-      return path.join(HARNESS, 'panels.html');
-    }
-    for (const [prefix, dir] of map) {
-      if (p.startsWith(prefix)) {
-        const full = path.join(dir, p.slice(prefix.length));
-        return full.startsWith(dir) && fs.existsSync(full) && fs.statSync(full).isFile() ? full : undefined;
-      }
-    }
-    return undefined;
-  }
 
   /** Grafana's data proxy for this datasource: plugin.json's route, the token from secureJsonData added here, never in the page. */
   function proxy(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -166,39 +77,19 @@ browserDescribe('dashboard panels over the demo exporter, rendered with @grafana
     webpack(['-c', './.config/webpack/webpack.config.ts', '--env', 'production', '--output-path', dist]);
     webpack(['-c', 'harness/webpack.config.js', '--env', 'page=panels']);
     exporter = await startDemoExporter();
-    server = http.createServer((req, res) => {
-      if (req.url!.startsWith(PROXY_PREFIX)) {
+    server = await serveHarness({
+      bundle: 'panels.js',
+      plugin: dist,
+      dirs: { '/dashboards/': path.join(REPO, 'dashboards/generated') },
+      handle: (req, res) => {
+        if (!req.url!.startsWith(PROXY_PREFIX)) {
+          return false;
+        }
         proxy(req, res);
-        return;
-      }
-      const f = file(req.url ?? '/');
-      if (!f) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'Content-Type': TYPES[path.extname(f)] ?? 'application/octet-stream' });
-      fs.createReadStream(f).pipe(res);
+        return true;
+      },
     });
-    const port = await freePort();
-    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-    base = `http://127.0.0.1:${port}`;
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'panels-chromium-'));
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      viewport: { width: 1400, height: 1000 },
-      deviceScaleFactor: 1,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
   });
 
   afterAll(async () => {
@@ -207,21 +98,12 @@ browserDescribe('dashboard panels over the demo exporter, rendered with @grafana
     await exporter?.stop();
     removeDir(exporter?.dir);
     removeDir(dist);
-    removeDir(profile);
   });
 
   /** Opens the page, waits until every panel has answered, and reads what each one shows. */
   async function render(query: string): Promise<{ page: any; panels: PanelSeen[]; errors: string[] }> {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e: Error) => errors.push(e.message));
-    // Nothing but this page's own server.
-    await page.route('**/*', (route: { request(): { url(): string }; continue(): void; abort(): void }) =>
-      route.request().url().startsWith(base) || route.request().url().startsWith('data:')
-        ? route.continue()
-        : route.abort()
-    );
-    await page.goto(`${base}/panels.html?${query}`);
+    const { page, errors } = await openPage(browser.context, server.base);
+    await page.goto(`${server.base}/?${query}`);
     await page.waitForSelector('#dashboard [data-panel]');
     await page.waitForFunction(
       () => [...document.querySelectorAll('[data-panel]')].every((p) => p.getAttribute('data-state') !== 'loading'),
@@ -308,7 +190,7 @@ browserDescribe('dashboard panels over the demo exporter, rendered with @grafana
     expect(by.Members.renderedRows).toBeGreaterThan(0);
 
     expectNoTokenInBrowser(await page.content());
-    saveScreenshot(
+    saveSignedScreenshot(
       path.join(IMAGES, 'overview-panels.png'),
       await page.locator('#dashboard').screenshot(),
       signature(panels)
@@ -359,7 +241,7 @@ browserDescribe('dashboard panels over the demo exporter, rendered with @grafana
     expect(by['Anomaly history'].renderedRows).toBe(by['Anomaly history'].rows);
 
     expectNoTokenInBrowser(await page.content());
-    saveScreenshot(
+    saveSignedScreenshot(
       path.join(IMAGES, 'user-drilldown-panels.png'),
       await page.locator('#dashboard').screenshot(),
       signature(panels)
