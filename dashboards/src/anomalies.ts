@@ -53,7 +53,7 @@ export function anomalies() {
     )
     .withPanel(
       stat({ title: 'Open by severity', unit: 'none', w: 5, h: 5, description: 'Open incidents per severity (cursor_anomaly_open by severity).' })
-        .withTarget(prom('sum by (severity) (cursor_anomaly_open)', '{{severity}}'))
+        .withTarget(prom('sum by (severity) (detector_severity:cursor_anomaly_open:sum)', '{{severity}}'))
         .textMode(common.BigValueTextMode.ValueAndName),
     )
     .withPanel(
@@ -80,7 +80,7 @@ export function anomalies() {
 
     .withPanel(
       timeseries({ title: 'Incident timeline', unit: 'none', w: 16, h: 9, description: 'Open incidents per detector over time (cursor_anomaly_open); the shaded regions are incidents from onset to resolution (usage API annotations), history beyond Prometheus retention included.' })
-        .withTarget(prom('sum by (detector) (cursor_anomaly_open)', '{{detector}}'))
+        .withTarget(prom('sum by (detector) (detector_severity:cursor_anomaly_open:sum)', '{{detector}}'))
         .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
         .lineInterpolation(common.LineInterpolation.StepAfter)
         .fillOpacity(40),
@@ -92,8 +92,8 @@ export function anomalies() {
     )
 
     .withPanel(
-      barGauge({ title: 'Distance to firing', unit: 'percentunit', w: 12, h: 11, description: 'Each detector\'s latest reading over its threshold per subject (cursor_detector_signal / cursor_detector_threshold); 100% fires. Subjects below 50% are not exported.' })
-        .withTarget(prom('topk(15, cursor_detector_signal / cursor_detector_threshold)', '{{detector}} {{subject}} {{user}}{{group}}', { instant: true }))
+      barGauge({ title: 'Distance to firing', unit: 'percentunit', w: 12, h: 11, description: 'Each detector\'s latest reading over its threshold per subject (the recording rule detector_subject:cursor_detector_signal:ratio_threshold = cursor_detector_signal / cursor_detector_threshold); 100% fires. Subjects below 50% are not exported.' })
+        .withTarget(prom('topk(15, detector_subject:cursor_detector_signal:ratio_threshold)', '{{detector}} {{subject}} {{user}}{{group}}', { instant: true }))
         .thresholds(thresholds(0.8, 1))
         .min(0).max(1.5),
     )
