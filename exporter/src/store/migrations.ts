@@ -21,5 +21,6 @@ import { apiActivityIndex } from './schema/006-api-activity-index';
 import { apiMemberIndexes } from './schema/007-api-member-indexes';
 import { rollupsFromIngest } from './schema/008-rollups-from-ingest';
 import { dropUsageDailyEmail } from './schema/009-drop-usage-daily-email';
+import { usageDailyOverageIndex } from './schema/010-usage-daily-overage-index';
 
-export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail];
+export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail, usageDailyOverageIndex];
