@@ -4,7 +4,7 @@ import { DAY_MS, dayStartMs } from '../domain/time';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
 import { and, hasPeopleFilter, peopleCond, TRUE, type Cond, type PeopleFilter } from './scope';
-import { usageSource } from './usage-source';
+import { groupUsage, usageSource } from './usage-source';
 import type { DayWindow } from './window';
 
 export interface SeriesRequest extends PeopleFilter {
@@ -49,13 +49,22 @@ export function series(db: Db, req: SeriesRequest): Frame {
   const { window } = req;
   const people = peopleCond(db, req, 'u.email');
   const modelCond: Cond = req.model === undefined ? TRUE : { sql: 'u.model = ?', params: [req.model] };
-  const src = usageSource({
-    model: req.by === 'model' || req.model !== undefined,
-    email: req.by === 'user' || req.by === 'group' || hasPeopleFilter(req),
-  });
-  const keyExpr = { team: `'team'`, user: 'u.email', model: 'u.model', group: `COALESCE(gm.group_id, 'group_unassigned')` }[req.by];
-  const join = req.by === 'group' ? 'LEFT JOIN group_members gm ON gm.email = u.email' : '';
-  const where = and({ sql: 'u.day BETWEEN ? AND ?', params: [window.fromDay, window.toDay] }, people, modelCond);
+  // Whole groups read the group rollup; a people or model filter needs each person's rows.
+  const grouped = req.by === 'group' && !hasPeopleFilter(req) && req.model === undefined;
+  const src = grouped
+    ? groupUsage
+    : usageSource({
+        model: req.by === 'model' || req.model !== undefined,
+        email: req.by === 'user' || req.by === 'group' || hasPeopleFilter(req),
+      });
+  const keyExpr = { team: `'team'`, user: 'u.email', model: 'u.model', group: grouped ? 'u.group_id' : `COALESCE(gm.group_id, 'group_unassigned')` }[req.by];
+  const join = req.by === 'group' && !grouped ? 'LEFT JOIN group_members gm ON gm.email = u.email' : '';
+  const where = and(
+    { sql: 'u.day BETWEEN ? AND ?', params: [window.fromDay, window.toDay] },
+    grouped ? { sql: 'u.rows > 0', params: [] } : TRUE,
+    people,
+    modelCond,
+  );
   const rankExpr = req.metric === 'requests' ? src.requests : req.metric === 'tokens' ? src.tokens : src.spend;
   const from = `FROM ${src.table} u ${join} WHERE ${where.sql}`;
   const buckets = Math.ceil(window.days / req.intervalDays);

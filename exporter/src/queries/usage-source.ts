@@ -31,6 +31,13 @@ const detailed: UsageSource = {
   cacheRead: 'SUM(cache_read_tokens)',
 };
 
+/**
+ * Per (day, billing group) sums (store/usage-daily.ts, schema/011), for questions about whole groups
+ * with no person or model filter. Rows with rows = 0 are groups whose people all moved away: read
+ * them WHERE rows > 0, as a join of usage_user_daily to group_members would not see them.
+ */
+export const groupUsage: UsageSource = rollup('usage_group_daily');
+
 export function usageSource(needs: { model: boolean; email: boolean }): UsageSource {
   if (needs.model && needs.email) return detailed;
   if (needs.email) return rollup('usage_user_daily');

@@ -22,5 +22,6 @@ import { apiMemberIndexes } from './schema/007-api-member-indexes';
 import { rollupsFromIngest } from './schema/008-rollups-from-ingest';
 import { dropUsageDailyEmail } from './schema/009-drop-usage-daily-email';
 import { usageDailyOverageIndex } from './schema/010-usage-daily-overage-index';
+import { usageGroupDaily } from './schema/011-usage-group-daily';
 
-export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail, usageDailyOverageIndex];
+export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail, usageDailyOverageIndex, usageGroupDaily];

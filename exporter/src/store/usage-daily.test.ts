@@ -75,3 +75,69 @@ describe('migration 8 (rollups kept by the writer)', () => {
     }
   });
 });
+
+describe('usage_group_daily (per billing group, schema/011)', () => {
+  // What the rollup must equal: every person-day joined to the person's group now.
+  const GROUP_ROLLUP = `SELECT u.day, COALESCE(gm.group_id, 'group_unassigned') AS group_id, COUNT(*) AS rows, SUM(u.events) AS events,
+    SUM(u.requests) AS requests, SUM(u.charged_micro) AS charged_micro, SUM(u.tokens) AS tokens, SUM(u.cache_read_tokens) AS cache_read_tokens
+    FROM usage_user_daily u LEFT JOIN group_members gm ON gm.email = u.email GROUP BY 1, 2 ORDER BY 1, 2`;
+  const groupRollup = (db: Db) => db.prepare('SELECT * FROM usage_group_daily WHERE rows > 0 ORDER BY day, group_id').all();
+  const join = (db: Db, email: string, group: string) => db.prepare('INSERT INTO group_members (email, group_id) VALUES (?, ?)').run(email, group);
+  let db: Db;
+  beforeEach(() => {
+    db = openDb(':memory:');
+    const g = db.prepare(`INSERT INTO billing_groups (id, name, source, updated_ms) VALUES (?, ?, 'cursor', 0)`);
+    g.run('g1', 'One');
+    g.run('g2', 'Two');
+  });
+  afterEach(() => db.close());
+
+  it('adds each person-day to the group the person is in when it is written', () => {
+    join(db, 'a@x.io', 'g1');
+    addUsageDaily(db, ROWS);
+    addUsageDaily(db, [{ day: '2026-03-01', email: 'a@x.io', model: 'opus', events: 1 }, { day: '2026-03-03', email: 'c@x.io', model: 'gpt-5', charged_micro: 4 }]);
+    expect(groupRollup(db)).toEqual(db.prepare(GROUP_ROLLUP).all());
+    expect(db.prepare("SELECT group_id, rows, charged_micro FROM usage_group_daily WHERE day = '2026-03-02' ORDER BY group_id").all()).toEqual([
+      { group_id: 'g1', rows: 1, charged_micro: 9e12 + 5 },
+      { group_id: 'group_unassigned', rows: 1, charged_micro: 7e9 + 3 },
+    ]);
+  });
+
+  it('moves a person\'s history when they join, change or leave a group, and only then', () => {
+    addUsageDaily(db, ROWS);
+    join(db, 'a@x.io', 'g1');
+    expect(groupRollup(db)).toEqual(db.prepare(GROUP_ROLLUP).all());
+    db.prepare("UPDATE group_members SET group_id = 'g2' WHERE email = 'a@x.io'").run();
+    expect(groupRollup(db)).toEqual(db.prepare(GROUP_ROLLUP).all());
+    // Re-stating the same group (what every collection does) changes nothing.
+    db.prepare("UPDATE group_members SET group_id = 'g2' WHERE email = 'a@x.io'").run();
+    expect(groupRollup(db)).toEqual(db.prepare(GROUP_ROLLUP).all());
+    join(db, 'b@x.io', 'g2');
+    db.prepare("DELETE FROM group_members WHERE email = 'a@x.io'").run();
+    expect(groupRollup(db)).toEqual(db.prepare(GROUP_ROLLUP).all());
+    // g1 lost everyone: its rows are kept at zero people, so readers skip it.
+    expect(db.prepare("SELECT rows, charged_micro FROM usage_group_daily WHERE group_id = 'g1'").all()).toEqual([
+      { rows: 0, charged_micro: 0 },
+      { rows: 0, charged_micro: 0 },
+    ]);
+  });
+
+  it('is built from the existing person-days by the migration', () => {
+    const old = openDb(':memory:', migrations.filter((m) => m.version <= 10));
+    try {
+      old.prepare(`INSERT INTO billing_groups (id, name, source, updated_ms) VALUES ('g1', 'One', 'cursor', 0)`).run();
+      join(old, 'a@x.io', 'g1');
+      // Written before schema/011: the person-day rollup only (today's writer needs the new table).
+      const ins = old.prepare('INSERT INTO usage_user_daily (day, email, events, requests, charged_micro, tokens, cache_read_tokens) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      ins.run('2026-03-01', 'a@x.io', 5, 0, 1, 0, 0);
+      ins.run('2026-03-02', 'a@x.io', 3, 5, 9e12 + 5, 6, 0);
+      ins.run('2026-03-02', 'b@x.io', 4, 2.75, 7e9 + 3, 910, 900);
+      expect(old.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'usage_group_daily'").pluck().get()).toBe(0);
+      migrate(old, migrations);
+      expect(groupRollup(old)).toEqual(old.prepare(GROUP_ROLLUP).all());
+      expect(groupRollup(old)).toHaveLength(3);
+    } finally {
+      old.close();
+    }
+  });
+});

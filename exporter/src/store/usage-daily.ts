@@ -2,8 +2,9 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
 /**
- * The one writer of usage_daily and of its API rollups usage_user_daily (day × person) and
- * usage_team_daily (day × model) (schema/003, triggers dropped in schema/008). Rows are added as
+ * The one writer of usage_daily and of its API rollups usage_user_daily (day × person),
+ * usage_team_daily (day × model) (schema/003, triggers dropped in schema/008) and
+ * usage_group_daily (day × billing group, schema/011; membership changes move history by trigger). Rows are added as
  * deltas: usage_daily sums per (day, email, model), and each rollup row gets the sum of that
  * window's deltas for its key in one upsert — far fewer writes than a trigger per usage_daily row.
  * Ingest (store/usage-events.ts) feeds DailyDeltas directly; seeds, tests and benches use
@@ -31,7 +32,14 @@ interface Statements {
   daily: Statement;
   user: Statement;
   team: Statement;
+  group: Statement;
+  groupOf: Statement;
+  personDay: Statement;
 }
+
+/** usage_group_daily's columns: the person-days summed, then the rollup sums. */
+const GROUP_SUMS = ['rows', ...ROLLUP_SUMS] as const;
+const UNASSIGNED = 'group_unassigned';
 
 const statements = new WeakMap<Db, Statements>();
 
@@ -42,6 +50,9 @@ function prepared(db: Db): Statements {
       daily: db.prepare(upsert('usage_daily', ['day', 'email', 'model'], DAILY_SUMS)),
       user: db.prepare(upsert('usage_user_daily', ['day', 'email'], ROLLUP_SUMS)),
       team: db.prepare(upsert('usage_team_daily', ['day', 'model'], ROLLUP_SUMS)),
+      group: db.prepare(upsert('usage_group_daily', ['day', 'group_id'], GROUP_SUMS)),
+      groupOf: db.prepare('SELECT group_id FROM group_members WHERE email = ?').pluck(),
+      personDay: db.prepare('SELECT 1 FROM usage_user_daily WHERE day = ? AND email = ?').pluck(),
     };
     statements.set(db, s);
   }
@@ -98,10 +109,12 @@ export class DailyDeltas {
    * per (day, model) the team's. The caller provides the transaction.
    */
   write(db: Db): void {
-    const { daily, user, team } = prepared(db);
+    const { daily, user, team, group, groupOf, personDay } = prepared(db);
     const person = new Float64Array(ROLLUP_SUMS.length);
+    const groupIds = new Map<string, string>();
     for (const [day, byEmail] of [...this.days].sort(byKey)) {
       const models = new Map<string, Float64Array>();
+      const groups = new Map<string, Float64Array>();
       for (const [email, list] of [...byEmail].sort(byKey)) {
         person.fill(0);
         for (const b of list.sort(byModel)) {
@@ -112,9 +125,17 @@ export class DailyDeltas {
           if (m === undefined) models.set(b.model, (m = new Float64Array(ROLLUP_SUMS.length)));
           rollupOf(m, s);
         }
+        const isNew = personDay.get(day, email) === undefined;
         user.run(day, email, person[0], person[1], person[2], person[3], person[4]);
+        let groupId = groupIds.get(email);
+        if (groupId === undefined) groupIds.set(email, (groupId = (groupOf.get(email) as string | undefined) ?? UNASSIGNED));
+        let g = groups.get(groupId);
+        if (g === undefined) groups.set(groupId, (g = new Float64Array(GROUP_SUMS.length)));
+        g[0] += isNew ? 1 : 0;
+        for (let i = 0; i < person.length; i++) g[i + 1] += person[i];
       }
       for (const [model, m] of [...models].sort(byKey)) team.run(day, model, m[0], m[1], m[2], m[3], m[4]);
+      for (const [groupId, g] of [...groups].sort(byKey)) group.run(day, groupId, g[0], g[1], g[2], g[3], g[4], g[5]);
     }
   }
 }
