@@ -30,4 +30,22 @@ describe('teamStats', () => {
     const late = teamStats(db, dayWindow(Date.parse('2026-03-10T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day20);
     expect(late.members.map((m) => m.email)).toEqual(['stays@x.io']);
   });
+
+  it('names the model with the most agent requests on active days, ties to the first by name', () => {
+    const day = Date.parse('2026-03-02T10:00:00Z');
+    upsertMembers(db, ['one@x.io', 'two@x.io', 'tie@x.io', 'none@x.io'].map(member), day);
+    const du = db.prepare('INSERT INTO daily_usage (day, email, is_active, agent_requests, most_used_model) VALUES (?, ?, ?, ?, ?)');
+    du.run('2026-03-02', 'one@x.io', 1, 4, 'gpt-5');
+    du.run('2026-03-03', 'one@x.io', 1, 1, null);
+    du.run('2026-03-02', 'two@x.io', 1, 3, 'gpt-5');
+    du.run('2026-03-03', 'two@x.io', 1, 2, 'opus');
+    du.run('2026-03-04', 'two@x.io', 1, 2, 'opus');
+    du.run('2026-03-05', 'two@x.io', 0, 9, 'gpt-5'); // inactive day: not counted
+    du.run('2026-03-02', 'tie@x.io', 1, 2, 'opus');
+    du.run('2026-03-03', 'tie@x.io', 1, 2, 'gpt-5');
+    du.run('2026-03-02', 'none@x.io', 1, 2, null);
+    const stats = teamStats(db, dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day);
+    const model = Object.fromEntries(stats.members.map((m) => [m.email, m.mostUsedModel]));
+    expect(model).toEqual({ 'one@x.io': 'gpt-5', 'two@x.io': 'opus', 'tie@x.io': 'gpt-5', 'none@x.io': null });
+  });
 });

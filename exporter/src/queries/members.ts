@@ -82,11 +82,13 @@ const USAGE = (model: boolean) =>
   FROM members m CROSS JOIN usage_user_daily u ON u.email = m.email AND u.day BETWEEN ? AND ? GROUP BY m.email`;
 // Most used model = most agent requests on active days; ties go to the first model by name. Asked
 // per member inside the activity walk (someone without active days has none), which saves a
-// second pass over members.
+// second pass over members; and only of members whose days name more than one model (MIN ≠ MAX):
+// with one model that model is the answer, without the per-member grouping walk.
 const ACTIVITY = `SELECT m.email, COUNT(*), SUM(d.agent_requests), SUM(d.lines_added), SUM(d.accepts), SUM(d.applies), MAX(d.day),
+    CASE WHEN MIN(d.most_used_model) IS NULL OR MIN(d.most_used_model) = MAX(d.most_used_model) THEN MIN(d.most_used_model) ELSE
     (SELECT t.most_used_model FROM daily_usage t
       WHERE t.email = m.email AND t.day BETWEEN ?1 AND ?2 AND t.is_active = 1 AND t.most_used_model IS NOT NULL
-      GROUP BY t.most_used_model ORDER BY SUM(t.agent_requests) DESC, t.most_used_model LIMIT 1)
+      GROUP BY t.most_used_model ORDER BY SUM(t.agent_requests) DESC, t.most_used_model LIMIT 1) END
   FROM members m CROSS JOIN daily_usage d ON d.email = m.email AND d.day BETWEEN ?1 AND ?2 AND d.is_active = 1 GROUP BY m.email`;
 const SPEND = `SELECT email, total_micro, included_micro, on_demand_micro, effective_limit_dollars
   FROM spend_snapshots WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots)`;
