@@ -49,3 +49,30 @@ describe('series by group (the group rollup)', () => {
     }
   });
 });
+
+describe('series by user', () => {
+  it('folds everyone past the limit into other, with or without a model or people filter', () => {
+    const db = openDb(':memory:');
+    try {
+      db.prepare(`INSERT INTO billing_groups (id, name, source, updated_ms) VALUES ('g1', 'One', 'cursor', 0)`).run();
+      db.prepare(`INSERT INTO group_members (email, group_id) VALUES ('a@x.io', 'g1'), ('b@x.io', 'g1')`).run();
+      addUsageDaily(db, [
+        { day: day(1), email: 'a@x.io', model: 'gpt-5', charged_micro: 9e8, requests: 3, input_tokens: 10 },
+        { day: day(1), email: 'b@x.io', model: 'gpt-5', charged_micro: 4e8, requests: 2, input_tokens: 7 },
+        { day: day(2), email: 'b@x.io', model: 'opus', charged_micro: 2e8, requests: 1, output_tokens: 5 },
+        { day: day(2), email: 'c@x.io', model: 'gpt-5', charged_micro: 5e8, requests: 1, cache_read_tokens: 100 },
+      ]);
+      const f = series(db, request({ by: 'user', metric: 'tokens', limit: 1 }));
+      expect(f.columns.map((c) => c.name)).toEqual(['time', 'c@x.io', 'other']);
+      expect(f.rows.map((r) => [r['c@x.io'], r.other])).toEqual([[0, 17], [100, 5], [0, 0], [0, 0]]);
+      const gpt = series(db, request({ by: 'user', model: 'gpt-5', limit: 1 }));
+      expect(gpt.columns.map((c) => c.name)).toEqual(['time', 'a@x.io', 'other']);
+      expect(gpt.rows.map((r) => [r['a@x.io'], r.other])).toEqual([[9, 4], [0, 5], [0, 0], [0, 0]]);
+      const group = series(db, request({ by: 'user', group: 'g1', limit: 1 }));
+      expect(group.columns.map((c) => c.name)).toEqual(['time', 'a@x.io', 'other']);
+      expect(group.rows.map((r) => [r['a@x.io'], r.other])).toEqual([[9, 4], [0, 2], [0, 0], [0, 0]]);
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -86,8 +86,10 @@ export function series(db: Db, req: SeriesRequest): Frame {
     rows = daily({ sql: `${keyExpr} IN (${top.map(() => '?').join(',') || "''"})`, params: top });
     if (ranked.length > top.length) {
       rest = empty(buckets);
+      // Per-day totals need no person unless people are filtered: the smallest rollup answers them.
+      const t = usageSource({ model: req.model !== undefined, email: hasPeopleFilter(req) });
       const totals = db
-        .prepare(`SELECT u.day AS day, ${src.spend} AS spend, ${src.requests} AS requests, ${src.tokens} AS tokens ${from} GROUP BY u.day`)
+        .prepare(`SELECT u.day AS day, ${t.spend} AS spend, ${t.requests} AS requests, ${t.tokens} AS tokens FROM ${t.table} u WHERE ${where.sql} GROUP BY u.day`)
         .all(...where.params) as ({ day: string } & Sums)[];
       for (const t of totals) add(rest[bucketOf(t.day)], t);
     }
