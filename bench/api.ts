@@ -41,7 +41,7 @@ function rng(seed: number) {
 
 const email = (i: number) => `user${i}@bench.io`;
 
-function seed(db: Db): void {
+export function seed(db: Db): void {
   const r = rng(42);
   const cycleStart = Date.parse('2026-03-01T00:00:00Z');
   db.transaction(() => {
