@@ -65,8 +65,8 @@ function rank(list: MemberStats[], value: (m: MemberStats) => number, set: (m: M
 }
 
 // Every per-member aggregate walks members in email order and range-seeks the covering
-// (email, day, …) indexes of migration 007: each window row is read once, already grouped, with no
-// GROUP BY sort. CROSS JOIN keeps members as the outer loop.
+// (email, day, …) indexes of migrations 007 and 012 (active days only): each window row is read once,
+// already grouped, with no GROUP BY sort. CROSS JOIN keeps members as the outer loop.
 // A removed member still counts where they spent in the window: their money was spent, and an
 // incident about them must open a drilldown.
 const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members m

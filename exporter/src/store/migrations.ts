@@ -23,5 +23,6 @@ import { rollupsFromIngest } from './schema/008-rollups-from-ingest';
 import { dropUsageDailyEmail } from './schema/009-drop-usage-daily-email';
 import { usageDailyOverageIndex } from './schema/010-usage-daily-overage-index';
 import { usageGroupDaily } from './schema/011-usage-group-daily';
+import { dailyUsageActiveIndex } from './schema/012-daily-usage-active-index';
 
-export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail, usageDailyOverageIndex, usageGroupDaily];
+export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail, usageDailyOverageIndex, usageGroupDaily, dailyUsageActiveIndex];
