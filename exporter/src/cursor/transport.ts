@@ -89,21 +89,22 @@ export class Transport {
    */
   async fetch<T>(req: TransportRequest, parse: (res: TransportResponse) => T | Promise<T>): Promise<T> {
     const label = `${req.method} ${req.endpoint}`;
-    for (let retry = 1; ; retry++) {
-      const res = await this.send(req);
+    // One budget for every transient failure of this request: 5xx, timeouts and bad bodies alike.
+    const budget = { transient: 0 };
+    for (;;) {
+      const res = await this.send(req, budget);
       try {
         return await parse(res);
       } catch (err) {
         const retryable = err instanceof CursorError && err.kind === 'invalid-response' && res.status !== 304;
-        if (!retryable || retry > this.opts.maxRetries) throw err;
-        await this.backOff(label, `invalid ${res.status} response: ${err.reason}`, retry, res.attempts, req.signal);
+        if (!retryable || budget.transient >= this.opts.maxRetries) throw err;
+        await this.backOff(label, `invalid ${res.status} response: ${err.reason}`, ++budget.transient, res.attempts, req.signal);
       }
     }
   }
 
-  async send(req: TransportRequest): Promise<TransportResponse> {
+  private async send(req: TransportRequest, budget: { transient: number }): Promise<TransportResponse> {
     const label = `${req.method} ${req.endpoint}`;
-    let transientRetries = 0;
     let rateLimitRetries = 0;
     for (let attempt = 1; ; attempt++) {
       const rateLimitWaitMs = await this.limiter.acquire(req.endpoint, req.signal);
@@ -117,8 +118,8 @@ export class Transport {
         const kind: CursorErrorKind = err instanceof TimeoutError ? 'timeout' : 'network';
         this.report(req, 0, started, attempt, rateLimitWaitMs);
         const reason = kind === 'timeout' ? `timed out after ${this.opts.timeoutMs} ms` : `network error: ${describeNetworkError(err)}`;
-        if (transientRetries >= this.opts.maxRetries) throw this.fail(reason, { kind, endpoint: label, attempts: attempt });
-        await this.backOff(label, reason, ++transientRetries, attempt, req.signal);
+        if (budget.transient >= this.opts.maxRetries) throw this.fail(reason, { kind, endpoint: label, attempts: attempt });
+        await this.backOff(label, reason, ++budget.transient, attempt, req.signal);
         continue;
       }
       this.report(req, res.status, started, attempt, rateLimitWaitMs);
@@ -145,10 +146,10 @@ export class Transport {
         continue;
       }
       if (res.status >= 500) {
-        if (transientRetries >= this.opts.maxRetries) {
+        if (budget.transient >= this.opts.maxRetries) {
           throw this.fail(`HTTP ${res.status} after ${attempt} attempts${upstreamMessage ? `: ${upstreamMessage}` : ''}`, { kind: 'http', ...details });
         }
-        await this.backOff(label, `HTTP ${res.status}`, ++transientRetries, attempt, req.signal);
+        await this.backOff(label, `HTTP ${res.status}`, ++budget.transient, attempt, req.signal);
         continue;
       }
       // Any other status (400, 401, 403, 404, unexpected 1xx/3xx): retrying cannot help.
