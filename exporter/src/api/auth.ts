@@ -16,7 +16,8 @@ export function bearerMatches(header: string | undefined, tokens: readonly strin
   return ok && m !== null;
 }
 
-const pathOf = (url: string): string => url.split('?')[0];
+/** A request URL without its query string (which may carry values not meant for logs). */
+export const pathOf = (url: string): string => url.split('?')[0];
 
 /**
  * Refuses a request without one of `tokens` as its bearer: 401 with WWW-Authenticate, and a warning

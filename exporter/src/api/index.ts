@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Db } from '../store/db';
 import { BadInput } from '../queries/errors';
-import { refuseUnlessBearer } from './auth';
+import { pathOf, refuseUnlessBearer } from './auth';
 import { ApiContext } from './context';
 import { describeValidation, errorHandler } from './errors';
 import { ErrorResponse } from './schemas/common';
@@ -38,10 +38,8 @@ export interface ApiOptions {
 
 const WEBHOOK = '/alertmanager';
 
-const pathOf = (url: string): string => url.split('?')[0];
-
 /** `GET /users/:email/timeline` → `getUsersByEmailTimeline`. */
-export function operationId(method: string | string[], path: string): string {
+function operationId(method: string | string[], path: string): string {
   const verb = (Array.isArray(method) ? method[0] : method).toLowerCase();
   const words = path
     .split('/')

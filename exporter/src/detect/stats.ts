@@ -63,7 +63,6 @@ export function linearFit(ys: ArrayLike<number>): LinearFit {
 }
 
 export interface LogTrend {
-  intercept: number; // fitted ln(value) on day `from`
   slope: number; // growth of ln($/request) per day
   t: number; // slope ÷ its standard error
   days: number; // days in the final fit
@@ -97,7 +96,7 @@ export function weightedLogTrend(
   const { a, b, s } = fit;
   const keep = xs.map((x, i) => Math.abs(ys[i] - a - b * x) * Math.sqrt(ws[i]) <= 3 * s);
   if (keep.some((k) => !k)) fit = weightedLine(xs, ys, ws, keep);
-  return fit === null ? null : { intercept: fit.a, slope: fit.b, t: fit.se > 0 ? fit.b / fit.se : fit.b > 0 ? Infinity : 0, days: fit.n };
+  return fit === null ? null : { slope: fit.b, t: fit.se > 0 ? fit.b / fit.se : fit.b > 0 ? Infinity : 0, days: fit.n };
 }
 
 export interface LevelComparison {

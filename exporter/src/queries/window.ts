@@ -14,12 +14,12 @@ export interface DayWindow {
  * Grafana sends instants (`${__from}`, `${__to}`); the data is per UTC day, so a window is every day
  * the instants touch. Normalising here also makes "now-30d → now" hit the same cached result all day.
  */
-export function dayWindow(fromMs: number, toMs: number): DayWindow {
-  if (toMs < fromMs) throw new BadInput('querystring.to', 'must not be before from');
+export function dayWindow(fromMs: number, toMs: number, where: 'querystring' | 'body' = 'querystring'): DayWindow {
+  if (toMs < fromMs) throw new BadInput(`${where}.to`, 'must not be before from');
   const fromDay = utcDay(fromMs);
   const toDay = utcDay(toMs);
   const days = (dayStartMs(toDay) - dayStartMs(fromDay)) / DAY_MS + 1;
-  if (days > MAX_RANGE_DAYS) throw new BadInput('querystring.from', `range is ${days} days, at most ${MAX_RANGE_DAYS} allowed`);
+  if (days > MAX_RANGE_DAYS) throw new BadInput(`${where}.from`, `range is ${days} days, at most ${MAX_RANGE_DAYS} allowed`);
   return { fromDay, toDay, days };
 }
 

@@ -28,16 +28,6 @@ const BacktestBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** dayWindow, with its range errors named as the body fields they are here (it names query fields). */
-function bodyWindow(fromMs: number, toMs: number): ReturnType<typeof dayWindow> {
-  try {
-    return dayWindow(fromMs, toMs);
-  } catch (err) {
-    if (err instanceof BadInput) throw new BadInput(err.field.replace(/^querystring\./, 'body.'), err.reason);
-    throw err;
-  }
-}
-
 function settingsError(errors: SettingsError[]): BadInput {
   const first = errors[0];
   return new BadInput(`body.${first.field}`.replace(/\.$/, ''), `${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more: ${errors.slice(1).map((e) => e.field).join(', ')})` : ''}`);
@@ -80,7 +70,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
     },
     async (req) => {
       if (req.body.to < req.body.from) throw new BadInput('body.to', 'must not be before from');
-      const w = bodyWindow(req.body.from, Math.min(req.body.to, ctx.now()));
+      const w = dayWindow(req.body.from, Math.min(req.body.to, ctx.now()), 'body');
       if (w.days > MAX_BACKTEST_DAYS) throw new BadInput('body.from', `backtest covers ${w.days} days, at most ${MAX_BACKTEST_DAYS} allowed`);
       const current = loadSettings(ctx.db);
       const proposed = validateSettings(req.body.settings ?? {}, current);
