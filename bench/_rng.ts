@@ -1,11 +1,7 @@
-/** Deterministic PRNG (mulberry32) for the benches' synthetic data: the same seed gives the same numbers on every run. */
+import { Rng } from '../exporter/src/simulator/rng';
+
+/** Deterministic PRNG (the simulator's mulberry32) for the benches' synthetic data: the same seed gives the same numbers on every run. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }

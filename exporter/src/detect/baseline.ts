@@ -1,4 +1,5 @@
 import { type Ctx, micro } from './context';
+import { median } from './stats';
 
 /**
  * Each person's own weekday-aware baseline and the team's factor per day: what a person would
@@ -94,7 +95,7 @@ function compute(ctx: Ctx): OwnBaselines {
   for (const cls of [0, 1]) {
     const rs: number[] = [];
     for (let d = from; d <= to; d++) if (weekendDay[d] === cls && Number.isFinite(R(d))) rs.push(R(d));
-    usual.push(rs.length > 0 ? medianOf(Float64Array.from(rs), rs.length) : NaN);
+    usual.push(median(rs) ?? NaN);
   }
   const factors = new Map<number, number>();
   const teamFactor = (d: number): number => {

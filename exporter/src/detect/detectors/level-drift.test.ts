@@ -1,3 +1,4 @@
+import { Rng } from '../../simulator/rng';
 import { makeContext } from '../context';
 import { DEFAULT_SETTINGS } from '../settings';
 import { type UserSpec, endOf, team } from '../test-fixtures';
@@ -9,13 +10,8 @@ const isWeekend = (i: number) => i % 7 === 0 || i % 7 === 6;
 
 /** A fixed pseudo-random log-normal scatter (seeded: the same numbers every run, so no flakes). */
 function noise(seed: number, sigma: number): number[] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  const next = () => rng.next();
   return Array.from({ length: N }, () => Math.exp(sigma * Math.sqrt(-2 * Math.log(Math.max(1e-12, next()))) * Math.cos(2 * Math.PI * next())));
 }
 

@@ -1,6 +1,6 @@
 import { isWeekendDay, ownBaselines } from '../baseline';
 import { type Ctx, type DetectorOutput, emptyOutput, firstSpendDay, makeFinding, micro, modelsBySpend, money, pushSignal, seriesSum, teamSum, usd } from '../context';
-import { levelComparison, mannKendall, theilSenSlope } from '../stats';
+import { levelComparison, mannKendall, median, theilSenSlope } from '../stats';
 
 /**
  * Drift of a person's level: their spend growing over several weeks through more work (tokens grow
@@ -116,9 +116,7 @@ function weeklyMedians(s: ArrayLike<number>, weekday: ArrayLike<number>, team: A
   for (let w = 0; w < weeks; w++) {
     const xs: number[] = [];
     for (let i = from + 7 * w; i < from + 7 * w + 7; i++) if (weekday[i] && s[i] > 0) xs.push(Math.log(s[i] / team[i]));
-    xs.sort((a, b) => a - b);
-    const m = xs.length >> 1;
-    out.push(xs.length === 0 ? NaN : xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2);
+    out.push(median(xs) ?? NaN);
   }
   return out;
 }
