@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db';
-import { NotFound } from '../queries/errors';
+import { BadInput, NotFound } from '../queries/errors';
 import { toCsv } from './csv';
 
 export interface GroupView {
@@ -48,8 +48,17 @@ function requireGroup(db: Db, id: string): void {
   if (!db.prepare('SELECT 1 FROM billing_groups WHERE id = ?').get(id)) throw new NotFound('group', id);
 }
 
+/** Names are unique (case and surrounding spaces aside): the CSV backup and HiBob imports key groups by name. */
+function requireFreeName(db: Db, name: string, exceptId: string | null): void {
+  const clash = db
+    .prepare('SELECT id, name FROM billing_groups WHERE lower(trim(name)) = lower(trim(?)) AND id IS NOT ?')
+    .get(name, exceptId) as { id: string; name: string } | undefined;
+  if (clash) throw new BadInput('body.name', `a group named '${clash.name}' already exists (${clash.id})`);
+}
+
 /** Local groups live only here (source 'local'); nothing is pushed to Cursor. */
 export function createGroup(db: Db, name: string, nowMs: number): string {
+  requireFreeName(db, name, null);
   const id = `local_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   db.prepare(`INSERT INTO billing_groups (id, name, type, source, updated_ms) VALUES (?, ?, 'BILLING', 'local', ?)`).run(id, name.trim(), nowMs);
   return id;
@@ -57,6 +66,7 @@ export function createGroup(db: Db, name: string, nowMs: number): string {
 
 export function renameGroup(db: Db, id: string, name: string, nowMs: number): void {
   requireGroup(db, id);
+  requireFreeName(db, name, id);
   db.prepare('UPDATE billing_groups SET name = ?, updated_ms = ? WHERE id = ?').run(name.trim(), nowMs, id);
 }
 

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { applyBackup, applyHibob, previewBackup, previewHibob } from '../../groups/imports';
 import { assignMember, createGroup, exportCsv, listGroups, renameGroup } from '../../groups/repo';
-import { BadInput } from '../../queries/errors';
 import { ErrorResponse, Ok } from '../schemas/common';
 import {
   ApplyCsvBody, BackupApplyResult, BackupPreview, CreateGroupBody, CsvBody, GroupList, GroupMemberParams, GroupParams,
@@ -11,15 +10,6 @@ import {
 import type { ApiContext } from '../context';
 
 const errors = { 400: ErrorResponse, 404: ErrorResponse };
-
-/** Names are unique (case and surrounding spaces aside): the CSV backup and HiBob imports key groups by name. */
-function requireFreeName(ctx: ApiContext, name: string, exceptId?: string): void {
-  const wanted = name.trim().toLowerCase();
-  const groups = listGroups(ctx.db);
-  if (exceptId !== undefined && !groups.some((g) => g.id === exceptId)) return; // an unknown id is a 404, below
-  const clash = groups.find((g) => g.id !== exceptId && g.name.trim().toLowerCase() === wanted);
-  if (clash) throw new BadInput('body.name', `a group named '${clash.name}' already exists (${clash.id})`);
-}
 
 /**
  * Billing-group management. Changes are local to this exporter (source 'local'); nothing is pushed to
@@ -35,7 +25,6 @@ export const groupRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     '/groups',
     { config: ctx.mutation, schema: { tags: ['groups'], summary: 'Create a local group', body: CreateGroupBody, response: { 201: Type.Object({ id: Type.String() }), ...errors } } },
     async (req, reply) => {
-      requireFreeName(ctx, req.body.name);
       return reply.code(201).send({ id: createGroup(ctx.db, req.body.name, ctx.now()) });
     },
   );
@@ -43,7 +32,6 @@ export const groupRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     '/groups/:id',
     { config: ctx.mutation, schema: { tags: ['groups'], summary: 'Rename a group', params: GroupParams, body: RenameGroupBody, response: { 200: Ok, ...errors } } },
     async (req) => {
-      requireFreeName(ctx, req.body.name, req.params.id);
       renameGroup(ctx.db, req.params.id, req.body.name, ctx.now());
       return { ok: true as const };
     },
