@@ -33,10 +33,10 @@ export interface CursorQueryFields {
 }
 export type CursorQueryType = keyof CursorQueryFields;
 
-export type CursorQuery = cog.Dataquery & { refId?: string; datasource: DataSourceRef; queryType: CursorQueryType } & Record<string, unknown>;
+type CursorQuery = cog.Dataquery & { refId?: string; datasource: DataSourceRef; queryType: CursorQueryType } & Record<string, unknown>;
 
 /** A panel target for the Cursor usage datasource, built like the SDK's own query builders. */
-export class CursorQueryBuilder<T extends CursorQueryType> implements cog.Builder<cog.Dataquery> {
+class CursorQueryBuilder<T extends CursorQueryType> implements cog.Builder<cog.Dataquery> {
   private readonly internal: { queryType: T } & CursorQueryFields[T];
 
   constructor(queryType: T, fields: CursorQueryFields[T] = {} as CursorQueryFields[T]) {

@@ -9,7 +9,7 @@ import { DataqueryBuilder as PromQuery, PromQueryFormat } from '@grafana/grafana
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
-import { PROMETHEUS, CURSOR, userUrl } from './refs';
+import { PROMETHEUS, userUrl } from './refs';
 
 /** What every panel must say: a title, what it shows and where it comes from, and its unit. */
 export interface Meta {
@@ -144,4 +144,3 @@ export function outcomeStat(m: Omit<Meta, 'unit'>, expr: string) {
 /** Table frames from the plugin carry their own units; the panel unit is the fallback for the rest. */
 export const TABLE_UNIT = 'none';
 
-export { CURSOR, PROMETHEUS };
