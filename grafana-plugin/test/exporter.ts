@@ -7,24 +7,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, stopper } from '../../test/helpers/prometheus';
+
+export { freePort };
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 export const TOKEN = 'plugin-test-token-0123456789abcdef';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** HTTP status of a GET, 0 when nothing answers (jsdom's environment has no fetch). */
 function status(url: string): Promise<number> {
@@ -70,14 +62,7 @@ async function start(args: string[], env: Record<string, string>, readyPath: str
   child.stdout!.on('data', (c) => (log += c));
   child.stderr!.on('data', (c) => (log += c));
   const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) {
-        return resolve();
-      }
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+  const stop = stopper(child);
   try {
     await waitFor(`${url}${readyPath}`, child, () => log);
   } catch (err) {

@@ -70,10 +70,23 @@ export function spawnDaemon(bin: string, dir: string, name: string, args: string
   const log = fs.openSync(path.join(dir, `${name}.log`), 'a');
   const child = spawn(bin, args, { stdio: ['ignore', log, log] });
   fs.closeSync(log);
-  survivors.add(child);
   fs.writeFileSync(path.join(dir, `${name}.pid`), String(child.pid));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopped = stopper(child);
   const stop = async () => {
+    await stopped();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { child, stop };
+}
+
+/**
+ * Tracks a child so a crashed runner still kills it on exit, and returns its stop: SIGTERM by PID,
+ * SIGKILL after 5 s, resolved once it has exited.
+ */
+export function stopper(child: ChildProcess): () => Promise<void> {
+  survivors.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -81,9 +94,7 @@ export function spawnDaemon(bin: string, dir: string, name: string, args: string
       clearTimeout(timer);
     }
     survivors.delete(child);
-    fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { child, stop };
 }
 
 export interface PrometheusHandle {
