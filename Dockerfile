@@ -28,10 +28,10 @@ RUN npm ci --no-audit --no-fund --omit=dev -w exporter
 
 # The Grafana plugin, built as `npm run build -w grafana-plugin` builds it on a workstation (webpack,
 # then the zip that scripts/package.js writes with the root's adm-zip). Its query types come from the
-# exporter's API schemas, so those sources and the exporter's dependencies are installed too.
+# shared schemas (TypeBox only), so those sources are copied in; the exporter is not installed.
 FROM base AS plugin
-RUN npm ci --no-audit --no-fund --include-workspace-root -w grafana-plugin -w exporter
-COPY exporter/src/api/schemas/ exporter/src/api/schemas/
+RUN npm ci --no-audit --no-fund --include-workspace-root -w grafana-plugin
+COPY exporter/src/schemas/ exporter/src/schemas/
 COPY grafana-plugin/ grafana-plugin/
 RUN npm run build -w grafana-plugin
 

@@ -497,8 +497,8 @@ describe('the stack configuration', () => {
     expect(read('grafana-plugin/scripts/package.js')).toContain("require('adm-zip')");
     expect(read('grafana-plugin/.config/bundler/constants.ts')).toContain("export const DIST_DIR = 'dist';");
     // The plugin imports the exporter's API schemas; the stage copies them.
-    expect(plugin).toContain('COPY exporter/src/api/schemas/ exporter/src/api/schemas/');
-    expect(read('grafana-plugin/src/datasource.ts')).toContain("from '../../exporter/src/api/schemas'");
+    expect(plugin).toContain('COPY exporter/src/schemas/ exporter/src/schemas/');
+    expect(read('grafana-plugin/src/datasource.ts')).toContain("from '../../exporter/src/schemas'");
 
     const grafana = stage('grafana');
     const pluginsDir = /^ENV GF_PATHS_PLUGINS=(\S+)$/m.exec(grafana)![1];
@@ -517,7 +517,7 @@ describe('the stack configuration', () => {
       return { negate, re: new RegExp(`^${re}(?:/.*)?$`) };
     });
     const excluded = (p: string) => rules.reduce((out, r) => (r.re.test(p) ? !r.negate : out), false);
-    const sent = ['package.json', 'package-lock.json', 'tsconfig.base.json', 'exporter/package.json', 'exporter/src/main.ts', 'exporter/src/api/schemas/index.ts',
+    const sent = ['package.json', 'package-lock.json', 'tsconfig.base.json', 'exporter/package.json', 'exporter/src/main.ts', 'exporter/src/schemas/index.ts',
       'grafana-plugin/package.json', 'grafana-plugin/src/plugin.json', 'grafana-plugin/src/module.ts', 'grafana-plugin/.config/webpack/webpack.config.ts',
       'grafana-plugin/scripts/package.js', 'grafana-plugin/README.md', 'grafana-plugin/LICENSE', 'grafana-plugin/CHANGELOG.md', 'grafana-plugin/tsconfig.json'];
     for (const p of sent) expect({ p, exists: fs.existsSync(path.join(ROOT, p)), excluded: excluded(p) }).toEqual({ p, exists: true, excluded: false });

@@ -11,7 +11,7 @@ import {
 } from '@grafana/data';
 import { getBackendSrv } from '@grafana/runtime';
 import { lastValueFrom, of } from 'rxjs';
-import type { Frame, Health } from '../../exporter/src/api/schemas';
+import type { Frame, Health } from '../../exporter/src/schemas';
 import { AnnotationEditor } from './components/AnnotationEditor';
 import { explainError } from './errors';
 import { healthFrame, incidentAnnotations, mergeFrames } from './frames';

@@ -4,7 +4,7 @@
  * becomes a one-row frame and incidents become annotation events.
  */
 import { createDataFrame, FieldType, type AnnotationEvent, type DataFrame } from '@grafana/data';
-import type { Frame, FrameWithMeta, Health } from '../../exporter/src/api/schemas';
+import type { Frame, FrameWithMeta, Health } from '../../exporter/src/schemas';
 
 const FIELD_TYPES = {
   time: FieldType.time,

@@ -1,10 +1,10 @@
 /**
  * One source of truth: every field of every query type is a property of its route's querystring
- * schema in exporter/src/api/schemas, and select options are that schema's enum values. (The test
+ * schema in exporter/src/schemas, and select options are that schema's enum values. (The test
  * against the running exporter's OpenAPI document, test/datasource.test.ts, checks the routes use them.)
  */
 import { Kind, type TSchema } from '@sinclair/typebox';
-import { SeriesQuery, MembersQuery, IncidentsQuery, AnalyticsView } from '../../exporter/src/api/schemas';
+import { SeriesQuery, MembersQuery, IncidentsQuery, AnalyticsView } from '../../exporter/src/schemas';
 import { QUERY_TYPE_NAMES, QUERY_TYPES, defaultQuery, enumValues, fieldOptions, fieldsOf, withDefaults } from './query-types';
 
 describe('query model', () => {

@@ -19,7 +19,7 @@ import {
   TopQuery,
   UserParams,
   WindowQuery,
-} from '../../exporter/src/api/schemas';
+} from '../../exporter/src/schemas';
 import { USER_VIEWS, type CursorQuery, type FieldName, type QueryFields, type QueryType } from './types';
 
 export interface QueryTypeSpec<T extends QueryType = QueryType> {

@@ -1,5 +1,5 @@
 /**
- * The plugin's query model, typed from the exporter's own JSON API schemas (exporter/src/api/schemas
+ * The plugin's query model, typed from the exporter's own JSON API schemas (exporter/src/schemas
  * imports only @sinclair/typebox so it can be bundled here): a field of a query type has exactly the
  * type its route accepts. `from`/`to` always come from the panel's time range and are never stored.
  */
@@ -18,7 +18,7 @@ import type {
   TopQuery,
   VariableKind,
   WindowQuery,
-} from '../../exporter/src/api/schemas';
+} from '../../exporter/src/schemas';
 
 /** The per-user routes: /users/{email} is the summary, the others are /users/{email}/{view}. */
 export const USER_VIEWS = ['summary', 'timeline', 'models', 'features', 'anomalies'] as const;

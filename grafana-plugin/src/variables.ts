@@ -1,6 +1,6 @@
 import { CustomVariableSupport, type DataQueryRequest, type DataQueryResponse } from '@grafana/data';
 import { from, type Observable } from 'rxjs';
-import type { Frame } from '../../exporter/src/api/schemas';
+import type { Frame } from '../../exporter/src/schemas';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
 import type { DataSource } from './datasource';
 import { explainError } from './errors';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dateMath, type AnnotationQuery, type DataFrame, type TypedVariableModel } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
-import type { Frame } from '../../exporter/src/api/schemas';
+import type { Frame } from '../../exporter/src/schemas';
 import pluginJson from '../src/plugin.json';
 import type { CursorQuery, VariableQuery } from '../src/types';
 import { getJson, removeDir, runDetection, sendJson, startDemoExporter, TOKEN, type Exporter } from './exporter';

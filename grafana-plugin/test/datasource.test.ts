@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { FieldType, type AnnotationQuery, type DataFrame, type DataQueryResponse } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
-import type { Frame } from '../../exporter/src/api/schemas';
+import type { Frame } from '../../exporter/src/schemas';
 import { DataSource } from '../src/datasource';
 import { QUERY_TYPE_NAMES, QUERY_TYPES, defaultQuery, fieldOptions, fieldsOf } from '../src/query-types';
 import type { CursorQuery, VariableQuery } from '../src/types';

@@ -6,7 +6,7 @@ import { BadInput } from '../queries/errors';
 import { pathOf, refuseUnlessBearer } from './auth';
 import { ApiContext } from './context';
 import { describeValidation, errorHandler } from './errors';
-import { ErrorResponse } from './schemas/common';
+import { ErrorResponse } from '../schemas/common';
 import { alertmanagerRoutes } from './routes/alertmanager';
 import { analyticsRoutes, variableRoutes } from './routes/analytics';
 import { groupRoutes } from './routes/groups';

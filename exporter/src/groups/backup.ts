@@ -1,4 +1,4 @@
-import type { BackupPreview } from '../api/schemas/groups';
+import type { BackupPreview } from '../schemas/groups';
 import { BadInput } from '../queries/errors';
 import { isEmail, parseCsv, requireColumns } from './csv';
 

@@ -1,4 +1,4 @@
-import type { HibobPreview } from '../api/schemas/groups';
+import type { HibobPreview } from '../schemas/groups';
 import { BadInput } from '../queries/errors';
 import { isEmail, parseCsv, requireColumns } from './csv';
 import type { MemberGroup } from './backup';

@@ -1,4 +1,4 @@
-import type { BackupPreview, HibobPreview } from '../api/schemas/groups';
+import type { BackupPreview, HibobPreview } from '../schemas/groups';
 import type { Db } from '../store/db';
 import { BadInput } from '../queries/errors';
 import { planBackup } from './backup';

@@ -1,5 +1,5 @@
-import type { Frame } from '../api/schemas/common';
-import type { AnalyticsView } from '../api/schemas/tables';
+import type { Frame } from '../schemas/common';
+import type { AnalyticsView } from '../schemas/tables';
 import { dayStartMs } from '../domain/time';
 import type { Db } from '../store/db';
 import { col, frame } from './frame';

@@ -3,7 +3,7 @@
  * per-person figures. Team statistics (medians, p80, p90) are taken with the reference's "element
  * floor(q·n) of the sorted list" so the same team gets the same badges.
  */
-import type { BadgeId } from '../api/schemas/tables';
+import type { BadgeId } from '../schemas/tables';
 
 export interface BadgeInput {
   email: string;

@@ -1,4 +1,4 @@
-import type { Frame, FrameWithMeta } from '../api/schemas/common';
+import type { Frame, FrameWithMeta } from '../schemas/common';
 import { cycleSummary } from '../digests/cycle-summary';
 import { planExhaustion } from '../digests/plan-exhaustion';
 import { dayStartMs } from '../domain/time';

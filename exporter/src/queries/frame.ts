@@ -1,4 +1,4 @@
-import type { Cell, Column, Frame } from '../api/schemas/common';
+import type { Cell, Column, Frame } from '../schemas/common';
 import { microToUsd } from '../domain/money';
 
 export function frame(columns: Column[], rows: Record<string, Cell>[]): Frame {

@@ -1,5 +1,5 @@
-import type { Frame } from '../api/schemas/common';
-import type { BadgeId, MembersSort } from '../api/schemas/tables';
+import type { Frame } from '../schemas/common';
+import type { BadgeId, MembersSort } from '../schemas/tables';
 import type { Db } from '../store/db';
 import { planExhaustion } from '../digests/plan-exhaustion';
 import { assignBadges } from './badges';

@@ -1,4 +1,4 @@
-import type { FrameWithMeta } from '../api/schemas/common';
+import type { FrameWithMeta } from '../schemas/common';
 import type { Db } from '../store/db';
 import { col, usd } from './frame';
 import { and, peopleCond, type PeopleFilter } from './scope';

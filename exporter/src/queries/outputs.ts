@@ -1,4 +1,4 @@
-import type { FrameWithMeta } from '../api/schemas/common';
+import type { FrameWithMeta } from '../schemas/common';
 import type { BurnRate, Forecast, Savings } from '../detect/types';
 import { dayStartMs } from '../domain/time';
 import type { Db } from '../store/db';

@@ -1,5 +1,5 @@
-import type { SeriesBy, SeriesMetric } from '../api/schemas/series';
-import type { Frame } from '../api/schemas/common';
+import type { SeriesBy, SeriesMetric } from '../schemas/series';
+import type { Frame } from '../schemas/common';
 import { DAY_MS, dayStartMs } from '../domain/time';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';

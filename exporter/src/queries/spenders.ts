@@ -1,4 +1,4 @@
-import type { Frame } from '../api/schemas/common';
+import type { Frame } from '../schemas/common';
 import { col, frame, usd } from './frame';
 import type { TeamStats } from './members';
 

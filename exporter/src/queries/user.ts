@@ -1,4 +1,4 @@
-import type { Frame } from '../api/schemas/common';
+import type { Frame } from '../schemas/common';
 import { dayStartMs } from '../domain/time';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';

@@ -1,5 +1,5 @@
-import type { Frame } from '../api/schemas/common';
-import type { VariableKind } from '../api/schemas/tables';
+import type { Frame } from '../schemas/common';
+import type { VariableKind } from '../schemas/tables';
 import { DETECTOR_IDS } from '../detect/types';
 import type { Db } from '../store/db';
 import { col, frame } from './frame';

@@ -1,7 +1,7 @@
 import React from 'react';
 import type { QueryEditorProps } from '@grafana/data';
 import { Combobox, InlineField, Input, Stack } from '@grafana/ui';
-import { VariableKind } from '../../../exporter/src/api/schemas';
+import { VariableKind } from '../../../exporter/src/schemas';
 import { enumValues } from '../query-types';
 import type { DataSource } from '../datasource';
 import type { CursorDataSourceOptions, CursorQuery, VariableQuery } from '../types';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { applyAlertmanagerWebhook } from '../../incidents/alertmanager';
 import { BadInput } from '../../queries/errors';
-import { ErrorResponse } from '../schemas/common';
+import { ErrorResponse } from '../../schemas/common';
 import type { ApiContext } from '../context';
 
 const Result = Type.Object({ ok: Type.Literal(true), alerted: Type.Array(Type.Integer()), matched: Type.Integer(), ignored: Type.Integer(), resolved_alerts: Type.Integer() });

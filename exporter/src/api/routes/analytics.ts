@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { analytics } from '../../queries/analytics';
 import { variables } from '../../queries/variables';
-import { ErrorResponse, Frame } from '../schemas/common';
-import { AnalyticsParams, AnalyticsQuery, VariableParams, VariableQuery } from '../schemas/tables';
+import { ErrorResponse, Frame } from '../../schemas/common';
+import { AnalyticsParams, AnalyticsQuery, VariableParams, VariableQuery } from '../../schemas/tables';
 import type { ApiContext } from '../context';
 
 export const analyticsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (app, { ctx }) => {

@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { applyBackup, applyHibob, previewBackup, previewHibob } from '../../groups/imports';
 import { assignMember, createGroup, exportCsv, listGroups, renameGroup } from '../../groups/repo';
-import { ErrorResponse, Ok } from '../schemas/common';
+import { ErrorResponse, Ok } from '../../schemas/common';
 import {
   ApplyCsvBody, BackupApplyResult, BackupPreview, CreateGroupBody, CsvBody, GroupList, GroupMemberParams, GroupParams,
   HibobApplyResult, HibobPreview, RenameGroupBody,
-} from '../schemas/groups';
+} from '../../schemas/groups';
 import type { ApiContext } from '../context';
 
 const errors = { 400: ErrorResponse, 404: ErrorResponse };

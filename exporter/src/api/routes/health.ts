@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { HOUR_MS } from '../../domain/time';
 import { dataAgeMs, freshness } from '../../queries/health';
-import { Health } from '../schemas/health';
+import { Health } from '../../schemas/health';
 import type { ApiContext } from '../context';
 
 /**

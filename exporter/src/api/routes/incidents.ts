@@ -4,8 +4,8 @@ import { acknowledgeIncident, listIncidents, resolveIncident, type TransitionRes
 import type { IncidentStatus } from '../../incidents/types';
 import { NotFound, BadInput } from '../../queries/errors';
 import { col, frame } from '../../queries/frame';
-import { ErrorResponse, Frame } from '../schemas/common';
-import { IncidentParams, IncidentsQuery, MttxQuery, TransitionResult } from '../schemas/incidents';
+import { ErrorResponse, Frame } from '../../schemas/common';
+import { IncidentParams, IncidentsQuery, MttxQuery, TransitionResult } from '../../schemas/incidents';
 import type { ApiContext } from '../context';
 
 const COLUMNS = [

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { parseDuration } from '../../domain/time';
 import { series } from '../../queries/series';
 import { intervalDays } from '../../queries/window';
-import { ErrorResponse, Frame } from '../schemas/common';
-import { SeriesQuery } from '../schemas/series';
+import { ErrorResponse, Frame } from '../../schemas/common';
+import { SeriesQuery } from '../../schemas/series';
 import type { ApiContext } from '../context';
 
 export const seriesRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (app, { ctx }) => {

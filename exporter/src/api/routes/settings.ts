@@ -6,7 +6,7 @@ import { col } from '../../queries/frame';
 import { dayWindow } from '../../queries/window';
 import { BadInput } from '../../queries/errors';
 import { loadSettings, readSettings, replaceSettings, updateSettings, type UpdateResult } from '../../settings/store';
-import { EpochMs, ErrorResponse, FrameWithMeta } from '../schemas/common';
+import { EpochMs, ErrorResponse, FrameWithMeta } from '../../schemas/common';
 import type { ApiContext } from '../context';
 
 const SettingsResponse = Type.Object({

@@ -5,8 +5,8 @@ import { membersTable, selectedEmails } from '../../queries/members';
 import { userModelCosts } from '../../queries/model-costs';
 import { budgets, forecasts, savings } from '../../queries/outputs';
 import { topSpenders } from '../../queries/spenders';
-import { ErrorResponse, Frame, FrameWithMeta, Limit } from '../schemas/common';
-import { CycleQuery, MembersQuery, PlanExhaustionQuery, TopQuery, WindowQuery } from '../schemas/tables';
+import { ErrorResponse, Frame, FrameWithMeta, Limit } from '../../schemas/common';
+import { CycleQuery, MembersQuery, PlanExhaustionQuery, TopQuery, WindowQuery } from '../../schemas/tables';
 import type { ApiContext } from '../context';
 
 const errors = { 400: ErrorResponse, 404: ErrorResponse };

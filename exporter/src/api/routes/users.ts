@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { knownEmail, userAnomalies, userFeatures, userModels, userSummary, userTimeline } from '../../queries/user';
-import { EpochMs, ErrorResponse, Frame, Limit } from '../schemas/common';
-import { UserParams } from '../schemas/tables';
+import { EpochMs, ErrorResponse, Frame, Limit } from '../../schemas/common';
+import { UserParams } from '../../schemas/tables';
 import type { ApiContext } from '../context';
 
 const Range = Type.Object({ from: EpochMs, to: EpochMs });
