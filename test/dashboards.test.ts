@@ -11,6 +11,8 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { apiPlugin } from '../exporter/src/api';
 import { openDb } from '../exporter/src/store/db';
+import { QUERY_TYPE_NAMES, QUERY_TYPES } from '../grafana-plugin/src/query-types';
+import type { QueryType } from '../grafana-plugin/src/types';
 import { binaryAvailable, PROMTOOL_BIN } from './helpers/prometheus';
 
 const ROOT = path.join(__dirname, '..');
@@ -19,43 +21,13 @@ const BIN = path.join(ROOT, 'node_modules', '.bin');
 const PLUGIN_ID = 'cursorusagestack-cursorusage-datasource';
 const UIDS = ['cursor-anomalies', 'cursor-exporter', 'cursor-insights', 'cursor-overview', 'cursor-user'];
 
-/** The plugin's query model (the contract): query type → the fields a target may set. */
-const PEOPLE = ['user', 'group', 'model'];
-const QUERY_FIELDS: Record<string, string[]> = {
-  series: ['metric', 'by', 'interval', 'limit', ...PEOPLE],
-  topSpenders: ['limit', ...PEOPLE],
-  members: ['q', 'sort', 'order', 'badge', 'limit', ...PEOPLE],
-  modelCosts: PEOPLE,
-  userModelCosts: ['limit', 'user', 'group'],
-  user: ['email', 'view'],
-  incidents: ['status', 'detector', 'user', 'severity', 'limit'],
-  mttx: [],
-  forecasts: ['subject', 'group', 'limit'],
-  budgets: [],
-  savings: ['limit'],
-  analytics: ['view', 'limit'],
-  cycleSummary: ['group'],
-  planExhaustion: ['group', 'limit'],
-  health: [],
-};
-/** The route each query type calls (the contract), from the target's path fields. */
-const ROUTES: Record<string, (t: Target) => string> = {
-  series: () => '/series',
-  topSpenders: () => '/tables/top-spenders',
-  members: () => '/tables/members',
-  modelCosts: () => '/tables/model-costs',
-  userModelCosts: () => '/tables/user-model-costs',
-  user: (t) => `/users/${encodeURIComponent(SAMPLE_VARS.user)}${t.view === 'summary' ? '' : `/${String(t.view)}`}`,
-  incidents: () => '/incidents',
-  mttx: () => '/incidents/mttx',
-  forecasts: () => '/tables/forecasts',
-  budgets: () => '/tables/budgets',
-  savings: () => '/tables/savings',
-  analytics: (t) => `/analytics/${String(t.view)}`,
-  cycleSummary: () => '/tables/cycle-summary',
-  planExhaustion: () => '/tables/plan-exhaustion',
-  health: () => '/health',
-};
+/** The plugin's own query model: query type → the fields a target may set (those its editor knows). */
+const QUERY_FIELDS: Record<string, string[]> = Object.fromEntries(QUERY_TYPE_NAMES.map((t) => [t, Object.keys(QUERY_TYPES[t].defaults)]));
+/** A target's variables replaced by sample values, as Grafana would before the plugin builds the request. */
+const interpolate = (v: unknown): string => String(v).replace(/\$\{?(\w+)\}?/g, (_, name: string) => SAMPLE_VARS[name] ?? `$${name}`);
+/** The route the plugin calls for a target. */
+const route = (t: Target): string =>
+  QUERY_TYPES[t.queryType as QueryType].path(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, interpolate(v)])));
 /** What Grafana would put in for each dashboard variable: a valid value of its kind. */
 const SAMPLE_VARS: Record<string, string> = {
   user: 'someone@example.com', group: 'group_abc', model: 'claude-4-sonnet', badge: 'power-user', status: 'open', detector: 'zscore', severity: 'warning',
@@ -173,10 +145,10 @@ describe('generated dashboards', () => {
         const query = new URLSearchParams({ from: '1764000000000', to: '1766000000000' });
         for (const [k, v] of Object.entries(t)) {
           if (['refId', 'datasource', 'queryType', 'view', 'email'].includes(k)) continue;
-          query.set(k, String(v).replace(/\$\{?(\w+)\}?/g, (_, name: string) => SAMPLE_VARS[name] ?? `$${name}`));
+          query.set(k, interpolate(v));
         }
         if (t.queryType === 'user') expect(t.email).toBe('$user');
-        const res = await app.inject({ url: `/api/v1${ROUTES[t.queryType!](t)}?${query}` });
+        const res = await app.inject({ url: `/api/v1${route(t)}?${query}` });
         // An empty store answers 404 for the sample member or group: the request itself was valid.
         expect({ where, status: res.statusCode === 404 ? 200 : res.statusCode, body: res.statusCode < 300 || res.statusCode === 404 ? '' : res.body })
           .toEqual({ where, status: 200, body: '' });

@@ -7,7 +7,7 @@ import { barGauge, link, mapping, prom, prop, severityColors, stat, table, thres
 import { CURSOR, dashboardUrl, UID } from './refs';
 import { listVariable, pluginVariable, userVariable } from './variables';
 
-const filters = { status: '$status', detector: '$detector', user: '$user', severity: '$severity' };
+const filters = { status: '$status', detector: '$detector', user: '$user', severity: '$severity' } as const;
 
 const BACKTEST = `Replay proposed detection settings over past data before changing them: the exporter answers with
 the alerts the proposal would have raised next to those the current settings raise.
