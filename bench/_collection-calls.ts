@@ -11,8 +11,9 @@ import { createCollectorStack } from '../exporter/src/collect/create';
 import { ANALYTICS_ENDPOINTS } from '../exporter/src/domain/records';
 import { HOUR_MS } from '../exporter/src/domain/time';
 import { startSimulator } from '../exporter/src/simulator';
+import { Store } from '../exporter/src/store';
 import { openDb } from '../exporter/src/store/db';
-import { listRuns } from '../exporter/src/store/runs';
+import { RunsRepo } from '../exporter/src/store/runs';
 
 const FAST = 100_000; // per-minute limits for the setup backfill only
 
@@ -23,13 +24,13 @@ export async function hourlyCollectionCalls(users: number): Promise<{ calls: num
   const db = openDb(path.join(dir, 'calls.db'));
   try {
     const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '7' });
-    const collector = createCollectorStack({ db, config, now: () => nowMs, client: { limits: { default: FAST, usageEvents: FAST, analyticsTeam: FAST } } });
+    const collector = createCollectorStack({ store: new Store(db), config, now: () => nowMs, client: { limits: { default: FAST, usageEvents: FAST, analyticsTeam: FAST } } });
     await collector.run();
     const before = sim.sim.expected.eventCount(0, nowMs, nowMs);
     nowMs += HOUR_MS;
     const after = sim.sim.expected.eventCount(0, nowMs, nowMs);
     const result = await collector.run();
-    const run = listRuns(db, 1)[0];
+    const run = new RunsRepo(db).list(1)[0];
     if (run.id !== result.id) throw new Error('unexpected run order');
     const calls = Object.values(run.apiCalls).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
     const newEvents = after - before;

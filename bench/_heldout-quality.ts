@@ -15,7 +15,7 @@ import { backtestStore } from '../exporter/src/detect/run';
 import type { DetectionSettings } from '../exporter/src/detect/settings';
 import type { Finding } from '../exporter/src/detect/types';
 import { openDb, type Db } from '../exporter/src/store/db';
-import { upsertMembers } from '../exporter/src/store/members';
+import { MembersRepo } from '../exporter/src/store/members';
 import { addUsageDaily } from '../exporter/src/store/usage-daily';
 import { HELDOUT_SEEDS, HELDOUT_USERS, heldoutTeam, type HeldoutTeam, type HeldoutTruth } from './_heldout-team';
 
@@ -26,7 +26,7 @@ const LASTING = new Set<HeldoutTruth['kind']>(['growth', 'cycle-outlier']);
 function store(team: HeldoutTeam): Db {
   const db = openDb(':memory:');
   const now = dayStartMs(team.endDay) + DAY_MS;
-  upsertMembers(db, team.members.map((m) => ({ email: m.email, userId: null, name: m.name, role: 'member', isRemoved: false })), now);
+  new MembersRepo(db).upsert(team.members.map((m) => ({ email: m.email, userId: null, name: m.name, role: 'member', isRemoved: false })), now);
   const insGroup = db.prepare('INSERT INTO billing_groups (id, name, updated_ms) VALUES (?, ?, ?)');
   for (const g of team.groups) insGroup.run(g.id, g.name, now);
   const insMember = db.prepare('INSERT INTO group_members (email, group_id) VALUES (?, ?)');

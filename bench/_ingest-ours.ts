@@ -11,7 +11,7 @@ import { usageEventsStep } from '../exporter/src/collect/usage-events';
 import { createCursorClient } from '../exporter/src/cursor/client';
 import { sharedPageParser } from '../exporter/src/cursor/page-parser';
 import { DAY_MS } from '../exporter/src/domain/time';
-import { openDb } from '../exporter/src/store/db';
+import { Store } from '../exporter/src/store';
 import { pageFile, progress } from './ingest';
 
 const ORIGIN = 'http://cursor.bench';
@@ -34,7 +34,7 @@ function mockCursor(pagesDir: string): MockAgent {
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2]) as { pagesDir: string; dbFile: string; firstDay: number; days: number; events: number };
-  const db = openDb(spec.dbFile);
+  const store = Store.open(spec.dbFile);
   const agent = mockCursor(spec.pagesDir);
   const api = createCursorClient({
     adminKey: 'key_bench',
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const bar = progress('ours   ', spec.events);
   const t0 = process.hrtime.bigint();
   const rows = await usageEventsStep.run({
-    db,
+    store,
     api,
     nowMs: (spec.firstDay + spec.days) * DAY_MS - 1,
     // Day windows: the generator wrote pages for day windows only.
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   bar.stop();
   await agent.close();
-  db.close();
+  store.close();
   process.stdout.write(JSON.stringify({ seconds, rows: rows.usage_events, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
   process.exit(0);
 }

@@ -14,6 +14,7 @@ import { lookbackStartMs } from '../exporter/src/collect/range';
 import { loadConfig } from '../exporter/src/config';
 import { ANALYTICS_ENDPOINTS } from '../exporter/src/domain/records';
 import { startSimulator } from '../exporter/src/simulator';
+import { Store } from '../exporter/src/store';
 import { openDb } from '../exporter/src/store/db';
 import { hourlyCollectionCalls } from './_collection-calls';
 
@@ -30,7 +31,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const db = openDb(path.join(dir, 'calls.db'));
   try {
     const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: String(DAYS) });
-    const collector = createCollectorStack({ db, config, now: () => nowMs, client: { limits: { default: FAST, usageEvents: FAST, analyticsTeam: FAST } } });
+    const collector = createCollectorStack({ store: new Store(db), config, now: () => nowMs, client: { limits: { default: FAST, usageEvents: FAST, analyticsTeam: FAST } } });
     const result = await collector.run({ kind: 'backfill', days: DAYS });
     if (result.status !== 'ok') throw new Error(`backfill ${result.status}: ${JSON.stringify(result.errors)}`);
     const events = sim.sim.expected.eventCount(lookbackStartMs(nowMs, DAYS), nowMs, nowMs);

@@ -39,8 +39,8 @@ import { DETECTOR_IDS, type DetectorId, type Finding } from '../exporter/src/det
 import { createSimulation, type GroundTruthEntry, type Simulation } from '../exporter/src/simulator';
 import { isWeekend } from '../exporter/src/simulator/scenarios';
 import { openDb, type Db } from '../exporter/src/store/db';
-import { upsertMembers } from '../exporter/src/store/members';
-import { insertUsageEvents } from '../exporter/src/store/usage-events';
+import { MembersRepo } from '../exporter/src/store/members';
+import { UsageEventsRepo } from '../exporter/src/store/usage-events';
 import { heldoutFamily } from './_heldout-quality';
 import { FRESH_HELDOUT_SEEDS, HELDOUT_SEEDS } from './_heldout-team';
 
@@ -79,8 +79,7 @@ interface Counts {
 function loadStore(sim: Simulation): Db {
   const db = openDb(':memory:');
   const now = dayStartMs(sim.endDay) + DAY_MS;
-  upsertMembers(
-    db,
+  new MembersRepo(db).upsert(
     sim.members.map((m) => ({ email: m.email, userId: m.id, name: m.name, role: m.role, isRemoved: m.isRemoved })),
     now,
   );
@@ -103,9 +102,10 @@ function loadStore(sim: Simulation): Db {
   );
   for (const cycleStart of cycles.keys())
     for (const m of sim.members) if (m.monthlyLimitDollars !== null) insLimit.run(cycleStart, m.email, m.monthlyLimitDollars, now);
+  const usageEvents = new UsageEventsRepo(db);
   for (const day of daysBetween(sim.startDay, sim.endDay)) {
     const events = sim.eventsForDay(day).map(toUsageEvent);
-    db.transaction(() => insertUsageEvents(db, events))();
+    db.transaction(() => usageEvents.insert(events))();
   }
   return db;
 }

@@ -15,6 +15,7 @@ import { runDetectionCycle } from '../exporter/src/detection-cycle';
 import { DAY_MS, dayStartMs } from '../exporter/src/domain/time';
 import type { RawUsageEvent } from '../exporter/src/simulator/shapes';
 import { startSimulator } from '../exporter/src/simulator/server';
+import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
 
 jest.setTimeout(60_000);
@@ -44,7 +45,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-sim-'));
   db = openDb(path.join(dir, 'api.db'));
   const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '30' });
-  const run = await createCollectorStack({ db, config, now: () => NOW, client: { limits: FAST_CLIENT } }).run();
+  const run = await createCollectorStack({ store: new Store(db), config, now: () => NOW, client: { limits: FAST_CLIENT } }).run();
   if (run.status !== 'ok') throw new Error(`collection ${run.status}: ${JSON.stringify(run.errors)}`);
   await runDetectionCycle(db, { nowMs: NOW });
   ({ app, base } = await buildTestApp(db, { nowMs: () => NOW }));

@@ -12,8 +12,9 @@ import type { ApiCallInfo } from '../exporter/src/cursor/api';
 import { createCursorClient } from '../exporter/src/cursor/client';
 import { CursorError } from '../exporter/src/cursor/errors';
 import { startSimulator } from '../exporter/src/simulator/server';
+import { Store } from '../exporter/src/store';
 import { openDb } from '../exporter/src/store/db';
-import { listWatermarks } from '../exporter/src/store/watermarks';
+import { WatermarksRepo } from '../exporter/src/store/watermarks';
 
 const END_DAY = '2026-03-10';
 const START = Date.parse(`${END_DAY}T10:00:30.000Z`); // 30 s into a minute window
@@ -88,7 +89,7 @@ describe('client against the simulator', () => {
       sim.server.setFaults({ malformedRate: 1 });
       const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '2' });
       const collector = createCollectorStack({
-        db, config, now: () => clock,
+        store: new Store(db), config, now: () => clock,
         client: { limits: CLIENT_FAST, maxRetries: 0, sleep: async () => undefined },
       });
       sim.server.resetRateLimits();
@@ -99,7 +100,7 @@ describe('client against the simulator', () => {
       for (const table of ['members', 'usage_events', 'usage_daily', 'daily_usage', 'spend_snapshots', 'analytics_rows']) {
         expect({ table, rows: db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() }).toEqual({ table, rows: 0 });
       }
-      expect(listWatermarks(db)).toEqual([]);
+      expect(new WatermarksRepo(db).list()).toEqual([]);
     } finally {
       db.close();
       fs.rmSync(dir, { recursive: true, force: true });

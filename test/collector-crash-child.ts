@@ -7,6 +7,7 @@ import { createCollector } from '../exporter/src/collect/runner';
 import { CallTally } from '../exporter/src/collect/call-tally';
 import { createCursorClient } from '../exporter/src/cursor/client';
 import { SqliteEtagCache } from '../exporter/src/store/analytics';
+import { Store } from '../exporter/src/store';
 import { openDb } from '../exporter/src/store/db';
 
 async function main(): Promise<void> {
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     onCall: calls.record, limits: { default: 100_000, usageEvents: 100_000, analyticsTeam: 100_000 },
   });
   const collector = createCollector({
-    db, api, calls, now: () => nowMs,
+    store: new Store(db), api, calls, now: () => nowMs,
     options: { initialBackfillDays: Number(env.BACKFILL_DAYS), windowMs: Number(env.WINDOW_MS) },
   });
   const result = await collector.run({ onProgress: (p) => process.stdout.write(`page ${p.pagesDone} window ${p.window}\n`) });

@@ -12,8 +12,9 @@ import { createCursorClient } from '../exporter/src/cursor/client';
 import { HOUR_MS } from '../exporter/src/domain/time';
 import { startSimulator } from '../exporter/src/simulator/server';
 import { SqliteEtagCache } from '../exporter/src/store/analytics';
+import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
-import { listRuns } from '../exporter/src/store/runs';
+import { RunsRepo } from '../exporter/src/store/runs';
 
 const END_DAY = '2026-03-10';
 const T1 = Date.parse(`${END_DAY}T09:20:00.000Z`);
@@ -42,7 +43,7 @@ describe('collector against the simulator', () => {
   function collector() {
     const calls = new CallTally();
     const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST, onCall: calls.record, etagCache: new SqliteEtagCache(db) });
-    return createCollector({ db, api, calls, now: () => clock, options: { initialBackfillDays: DAYS } });
+    return createCollector({ store: new Store(db), api, calls, now: () => clock, options: { initialBackfillDays: DAYS } });
   }
 
   it('two overlapping runs give exactly the simulator totals', async () => {
@@ -73,7 +74,7 @@ describe('collector against the simulator', () => {
     expect(checked).toBeGreaterThan(10);
 
     // Every run is recorded with its calls and rows.
-    const runs = listRuns(db);
+    const runs = new RunsRepo(db).list();
     expect(runs.map((r) => r.status)).toEqual(['ok', 'ok']);
     expect(runs[1].apiCalls['/teams/filtered-usage-events']?.['200']).toBeGreaterThanOrEqual(DAYS);
     expect(runs[1].rowsWritten.usage_events).toBe(first.rowsWritten.usage_events);

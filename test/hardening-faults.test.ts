@@ -12,6 +12,7 @@ import { loadConfig } from '../exporter/src/config';
 import { HOUR_MS } from '../exporter/src/domain/time';
 import { serve, type ServeHandle } from '../exporter/src/server';
 import { startSimulator, type RunningSimulator } from '../exporter/src/simulator/server';
+import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
 import { parseExposition } from './helpers/prometheus';
 
@@ -66,7 +67,7 @@ describe('a 30% faulty Cursor', () => {
   it('ends every run with the fault-free totals, and /metrics stays up and shows the trouble', async () => {
     // The reference: the same backfill and hourly runs against the same team, without faults.
     const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: clean.url, INITIAL_BACKFILL_DAYS: String(DAYS) });
-    const ref = createCollectorStack({ db: reference, config, now: () => clock, client: CLIENT });
+    const ref = createCollectorStack({ store: new Store(reference), config, now: () => clock, client: CLIENT });
     const expected: ReturnType<typeof totals>[] = [];
     expect((await ref.run()).status).toBe('ok');
     expected.push(totals(reference));

@@ -16,6 +16,7 @@ import { HOUR_MS } from '../exporter/src/domain/time';
 import { createLogger } from '../exporter/src/logger';
 import { startSimulator } from '../exporter/src/simulator/server';
 import { SqliteEtagCache } from '../exporter/src/store/analytics';
+import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
 import { dumpData } from './collector-helpers';
 
@@ -36,7 +37,7 @@ describe('storage trouble and kills during collection', () => {
   function collector(db: Db, logger?: ReturnType<typeof createLogger>) {
     const calls = new CallTally();
     const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST, onCall: calls.record, etagCache: new SqliteEtagCache(db, () => NOW) });
-    return createCollector({ db, api, calls, now: () => NOW, logger, options: { initialBackfillDays: DAYS, windowMs: 6 * HOUR_MS } });
+    return createCollector({ store: new Store(db), api, calls, now: () => NOW, logger, options: { initialBackfillDays: DAYS, windowMs: 6 * HOUR_MS } });
   }
 
   beforeAll(async () => {

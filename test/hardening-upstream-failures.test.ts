@@ -11,6 +11,7 @@ import { createCollectorStack } from '../exporter/src/collect/create';
 import { loadConfig } from '../exporter/src/config';
 import { createLogger } from '../exporter/src/logger';
 import { startSimulator } from '../exporter/src/simulator/server';
+import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
 import { freePort } from './helpers/prometheus';
 
@@ -58,7 +59,7 @@ describe('upstream failures', () => {
     const { lines, logger } = capture();
     const slept: number[] = [];
     const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: `http://127.0.0.1:${port}` });
-    const run = await createCollectorStack({ db, config, logger, now: () => NOW, client: { limits: FAST, sleep: async (ms) => void slept.push(ms) } }).run();
+    const run = await createCollectorStack({ store: new Store(db), config, logger, now: () => NOW, client: { limits: FAST, sleep: async (ms) => void slept.push(ms) } }).run();
     expect(run.status).toBe('failed');
     // The first step's 1 + 4 attempts, then nothing: before, each of the 14 steps retried (~130 s).
     expect(run.apiCalls).toEqual({ '/teams/members': { '0': 5 } });
@@ -75,7 +76,7 @@ describe('upstream failures', () => {
   it('a rejected key is one clear error and a stop, not a warning per step', async () => {
     const { lines, logger } = capture();
     const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_wrong_0123456789', CURSOR_API_URL: sim.url });
-    const run = await createCollectorStack({ db, config, logger, now: () => NOW, client: { limits: FAST } }).run();
+    const run = await createCollectorStack({ store: new Store(db), config, logger, now: () => NOW, client: { limits: FAST } }).run();
     expect(run.status).toBe('failed');
     expect(callCount(run.apiCalls)).toBe(1);
     const errors = lines.filter((l) => l.level >= 50);
@@ -88,7 +89,7 @@ describe('upstream failures', () => {
   it('with a separate analytics key, a rejected analytics key stops only the analytics steps', async () => {
     const { lines, logger } = capture();
     const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_ANALYTICS_API_KEY: 'key_wrong_analytics', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '2' });
-    const run = await createCollectorStack({ db, config, logger, now: () => NOW, client: { limits: FAST } }).run();
+    const run = await createCollectorStack({ store: new Store(db), config, logger, now: () => NOW, client: { limits: FAST } }).run();
     expect(run.status).toBe('partial');
     expect(Object.entries(run.steps).filter(([, s]) => !s.ok).map(([name]) => name).every((n) => n.startsWith('analytics:'))).toBe(true);
     expect(Object.keys(run.apiCalls).filter((e) => e.startsWith('/analytics/'))).toHaveLength(1);
@@ -98,7 +99,7 @@ describe('upstream failures', () => {
   it('a first collection logs that it started and how the usage-event fetch progresses', async () => {
     const { lines, logger } = capture();
     const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '10' });
-    const stack = createCollectorStack({ db, config, logger, now: () => NOW, client: { limits: FAST }, collect: { windowEvents: 0 } });
+    const stack = createCollectorStack({ store: new Store(db), config, logger, now: () => NOW, client: { limits: FAST }, collect: { windowEvents: 0 } });
     const run = await stack.run();
     expect(run.status).toBe('ok');
     expect(lines[0]).toMatchObject({ msg: 'collection started', kind: 'backfill', days: 10 });
@@ -109,7 +110,7 @@ describe('upstream failures', () => {
       const { createCollector } = await import('../exporter/src/collect/runner');
       const { createCursorClient } = await import('../exporter/src/cursor/client');
       const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST });
-      await createCollector({ db: db2, api, now: () => NOW, logger: quick.logger, progressLogMs: 0, options: { initialBackfillDays: 10 } }).run();
+      await createCollector({ store: new Store(db2), api, now: () => NOW, logger: quick.logger, progressLogMs: 0, options: { initialBackfillDays: 10 } }).run();
     } finally {
       db2.close();
     }

@@ -12,6 +12,7 @@ import { nextWindowMs } from '../exporter/src/collect/usage-events';
 import { loadConfig } from '../exporter/src/config';
 import { DAY_MS, HOUR_MS } from '../exporter/src/domain/time';
 import { startSimulator } from '../exporter/src/simulator/server';
+import { Store } from '../exporter/src/store';
 import { openDb } from '../exporter/src/store/db';
 
 jest.setTimeout(120_000);
@@ -30,7 +31,7 @@ describe('usage-event window sizing', () => {
     try {
       const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: String(DAYS) });
       const progress: { pagesDone: number; pagesEstimated: number; window: number; windows: number }[] = [];
-      const run = await createCollectorStack({ db, config, now: () => NOW, client: { limits: FAST } }).run({ kind: 'backfill', days: DAYS, onProgress: (p) => void progress.push(p) });
+      const run = await createCollectorStack({ store: new Store(db), config, now: () => NOW, client: { limits: FAST } }).run({ kind: 'backfill', days: DAYS, onProgress: (p) => void progress.push(p) });
       expect(run.status).toBe('ok');
       // The bar's estimate holds up although windows grow: from half way on, within 25% of the end.
       const pages = progress.at(-1)!.pagesDone;

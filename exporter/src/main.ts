@@ -13,6 +13,7 @@ import type { DetectionCycleResult } from './detection-cycle';
 import { DOCUMENTED_LIMITS } from './cursor/rate-limiter';
 import { createLogger } from './logger';
 import { detectWithConfig, loadServiceConfig, serve, type ServeHandle } from './server';
+import { Store } from './store';
 import { openDb, StoreOpenError } from './store/db';
 
 function intOption(min: number, max: number) {
@@ -47,7 +48,7 @@ async function collectOnce(kind: 'collect' | 'backfill', days?: number): Promise
   const db = openDb(config.databasePath);
   const bar = kind === 'backfill' && process.stderr.isTTY ? createBackfillBar(DOCUMENTED_LIMITS.usageEvents) : undefined;
   try {
-    const collector = createCollectorStack({ db, config, logger });
+    const collector = createCollectorStack({ store: new Store(db), config, logger });
     const result: RunResult = await collector.run({ kind, days, onProgress: bar && ((p) => bar.update(p)) });
     bar?.stop();
     const detection = await detectWithConfig(db, config, Date.now());

@@ -16,6 +16,7 @@ import { runDetectionCycle, type DetectionCycleResult } from './detection-cycle'
 import { createLogger, type Logger } from './logger';
 import { createMetricsService, type MetricsService } from './metrics/service';
 import { Pipeline, type AfterCollectHook } from './pipeline';
+import { Store } from './store';
 import { openDb, type Db } from './store/db';
 
 export const MISSING_KEY_MESSAGE =
@@ -132,7 +133,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const exposure = checkApiExposure(config.host, authMode, env);
   if (exposure) logger.warn(exposure);
   const db = openDb(config.databasePath);
-  const collector = createCollectorStack({ db, config, logger, now: opts.now, client: opts.client, collect: opts.collect });
+  const collector = createCollectorStack({ store: new Store(db), config, logger, now: opts.now, client: opts.client, collect: opts.collect });
   const metrics = createMetricsService(db, {
     now: opts.now, maxSeries: config.env.METRICS_MAX_SERIES, hashUsers: config.env.METRICS_HASH_USERS === 'true',
   });

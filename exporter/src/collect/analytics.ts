@@ -1,7 +1,6 @@
 import { ANALYTICS_ENDPOINTS, type AnalyticsEndpoint } from '../domain/records';
 import { addDays, utcDay } from '../domain/time';
-import { upsertAnalyticsRows } from '../store/analytics';
-import { advanceWatermark, analyticsStream, getWatermark } from '../store/watermarks';
+import { analyticsStream } from '../store/watermarks';
 import type { CollectStep } from './context';
 
 /**
@@ -11,18 +10,18 @@ import type { CollectStep } from './context';
 function analyticsStep(endpoint: AnalyticsEndpoint): CollectStep {
   return {
     name: `analytics:${endpoint}`,
-    async run({ db, api, nowMs, options, backfillDays }) {
+    async run({ store, api, nowMs, options, backfillDays }) {
       const stream = analyticsStream(endpoint);
-      const first = getWatermark(db, stream) === undefined;
+      const first = store.watermarks.get(stream) === undefined;
       const usual = first ? options.analyticsBackfillDays : options.analyticsDays;
       const days = backfillDays === undefined ? usual : Math.max(backfillDays, first ? 1 : options.analyticsDays);
       const toDay = utcDay(nowMs);
       const result = await api.analytics(endpoint, addDays(toDay, -(days - 1)), toDay);
-      const rows = db.transaction(() => {
-        const n = upsertAnalyticsRows(db, result.rows);
-        advanceWatermark(db, stream, nowMs, nowMs);
+      const rows = store.transaction(() => {
+        const n = store.analytics.upsert(result.rows);
+        store.watermarks.advance(stream, nowMs, nowMs);
         return n;
-      })();
+      });
       return { analytics_rows: rows };
     },
   };

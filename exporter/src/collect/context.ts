@@ -1,6 +1,6 @@
 import type { CursorApi } from '../cursor/api';
 import type { Logger } from '../logger';
-import type { Db } from '../store/db';
+import type { Store } from '../store';
 
 /** Tunables of the incremental collector; every default has a reason. */
 export interface CollectOptions {
@@ -54,7 +54,7 @@ export interface BackfillProgress {
 }
 
 export interface StepContext {
-  db: Db;
+  store: Store;
   api: CursorApi;
   nowMs: number;
   options: CollectOptions;

@@ -2,8 +2,7 @@ import { createCursorClient, type CursorClientOptions } from '../cursor/client';
 import type { Config } from '../config';
 import { configSecrets } from '../config';
 import type { Logger } from '../logger';
-import { SqliteEtagCache } from '../store/analytics';
-import type { Db } from '../store/db';
+import type { Store } from '../store';
 import { CallTally } from './call-tally';
 import { SERVICE_WINDOW_EVENTS, type CollectOptions } from './context';
 import { createCollector, type Collector } from './runner';
@@ -11,7 +10,7 @@ import { createCollector, type Collector } from './runner';
 export const USER_AGENT = 'cursor-usage-exporter/0.1 (+https://github.com/cursor-usage-stack)';
 
 export interface CollectorStackOptions {
-  db: Db;
+  store: Store;
   config: Config;
   logger?: Logger;
   now?: () => number;
@@ -22,7 +21,7 @@ export interface CollectorStackOptions {
 
 /** The Cursor client wired to a collector: call counts, persisted ETags, scrubbed errors. */
 export function createCollectorStack(opts: CollectorStackOptions): Collector {
-  const { config, db } = opts;
+  const { config, store } = opts;
   if (!config.adminApiKey) throw new Error('CURSOR_ADMIN_API_KEY is not set');
   const calls = new CallTally();
   const api = createCursorClient({
@@ -30,13 +29,13 @@ export function createCollectorStack(opts: CollectorStackOptions): Collector {
     analyticsKey: config.analyticsApiKey,
     baseUrl: config.cursorApiUrl,
     userAgent: USER_AGENT,
-    etagCache: new SqliteEtagCache(db),
+    etagCache: store.etags,
     onCall: calls.record,
     logger: opts.logger,
     ...opts.client,
   });
   return createCollector({
-    db, api, calls, now: opts.now, logger: opts.logger, secrets: configSecrets(config),
+    store, api, calls, now: opts.now, logger: opts.logger, secrets: configSecrets(config),
     sharedKey: (config.analyticsApiKey ?? config.adminApiKey) === config.adminApiKey,
     options: { initialBackfillDays: config.initialBackfillDays, windowEvents: SERVICE_WINDOW_EVENTS, ...opts.collect },
   });

@@ -1,5 +1,4 @@
-import { upsertDailyUsage } from '../store/daily-usage';
-import { DAILY_USAGE_STREAM, advanceWatermark, getWatermark } from '../store/watermarks';
+import { DAILY_USAGE_STREAM } from '../store/watermarks';
 import { StopRequested, type CollectStep } from './context';
 import { lookbackStartMs, streamStartMs } from './range';
 
@@ -10,17 +9,17 @@ import { lookbackStartMs, streamStartMs } from './range';
 export const dailyUsageStep: CollectStep = {
   name: 'daily-usage',
   async run(ctx) {
-    const { db, api, nowMs, options } = ctx;
-    const wm = getWatermark(db, DAILY_USAGE_STREAM);
+    const { store, api, nowMs, options } = ctx;
+    const wm = store.watermarks.get(DAILY_USAGE_STREAM);
     // Cursor revises recent days, so an incremental run starts a few days before the watermark's day.
     const fromMs = streamStartMs(nowMs, wm === undefined ? undefined : lookbackStartMs(Math.min(wm, nowMs), options.dailyUsageLookbackDays + 1), 0, options.initialBackfillDays, ctx.backfillDays);
     let rows = 0;
     for await (const chunk of api.dailyUsage(fromMs, nowMs)) {
-      rows += db.transaction(() => {
-        const n = upsertDailyUsage(db, chunk.rows);
-        advanceWatermark(db, DAILY_USAGE_STREAM, Math.min(chunk.toMs, nowMs), nowMs);
+      rows += store.transaction(() => {
+        const n = store.dailyUsage.upsert(chunk.rows);
+        store.watermarks.advance(DAILY_USAGE_STREAM, Math.min(chunk.toMs, nowMs), nowMs);
         return n;
-      })();
+      });
       ctx.heartbeat();
       if (ctx.stopping()) throw new StopRequested();
     }

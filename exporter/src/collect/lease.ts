@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Db } from '../store/db';
-import { deleteMeta, getMeta, setMeta } from '../store/meta';
+import type { Store } from '../store';
 
 export const LEASE_KEY = 'collector_lease';
 /** Long enough for a slow rate-limited window; the runner renews it after every commit. */
@@ -39,18 +38,18 @@ function processAlive(pid: number): boolean {
 export class CollectorLease {
   private readonly owner = randomUUID();
 
-  constructor(private readonly db: Db, private readonly wallClock: () => number = Date.now) {}
+  constructor(private readonly store: Pick<Store, 'meta' | 'transaction'>, private readonly wallClock: () => number = Date.now) {}
 
   acquire(): void {
-    this.db.transaction(() => {
-      const raw = getMeta(this.db, LEASE_KEY);
+    this.store.transaction(() => {
+      const raw = this.store.meta.get(LEASE_KEY);
       if (raw) {
         const held = JSON.parse(raw) as LeaseValue;
         const stale = held.expiresMs <= this.wallClock() || (held.host === os.hostname() && !processAlive(held.pid));
         if (held.owner !== this.owner && !stale) throw new CollectorBusyError(`pid ${held.pid} on ${held.host}`);
       }
       this.write();
-    }).immediate();
+    });
   }
 
   renew(): void {
@@ -58,14 +57,14 @@ export class CollectorLease {
   }
 
   release(): void {
-    this.db.transaction(() => {
-      const raw = getMeta(this.db, LEASE_KEY);
-      if (raw && (JSON.parse(raw) as LeaseValue).owner === this.owner) deleteMeta(this.db, LEASE_KEY);
-    }).immediate();
+    this.store.transaction(() => {
+      const raw = this.store.meta.get(LEASE_KEY);
+      if (raw && (JSON.parse(raw) as LeaseValue).owner === this.owner) this.store.meta.delete(LEASE_KEY);
+    });
   }
 
   private write(): void {
     const value: LeaseValue = { owner: this.owner, host: os.hostname(), pid: process.pid, expiresMs: this.wallClock() + LEASE_TTL_MS };
-    setMeta(this.db, LEASE_KEY, JSON.stringify(value), this.wallClock());
+    this.store.meta.set(LEASE_KEY, JSON.stringify(value), this.wallClock());
   }
 }

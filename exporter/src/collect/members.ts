@@ -1,10 +1,9 @@
-import { upsertMembers } from '../store/members';
 import type { CollectStep } from './context';
 
 export const membersStep: CollectStep = {
   name: 'members',
-  async run({ db, api, nowMs }) {
+  async run({ store, api, nowMs }) {
     const members = await api.members();
-    return { members: upsertMembers(db, members, nowMs).written };
+    return { members: store.members.upsert(members, nowMs).written };
   },
 };

@@ -2,9 +2,9 @@ import { toEventBatch } from '../domain/event-batch';
 import type { AnalyticsResult, CursorApi, DailyUsageChunk, UsageEventPage } from '../cursor/api';
 import type { AnalyticsEndpoint, Member, UsageEvent } from '../domain/records';
 import { DAY_MS, HOUR_MS } from '../domain/time';
-import { openDb, type Db } from '../store/db';
-import { listRuns } from '../store/runs';
-import { getWatermark, USAGE_EVENTS_STREAM } from '../store/watermarks';
+import { Store } from '../store';
+import type { Db } from '../store/db';
+import { USAGE_EVENTS_STREAM } from '../store/watermarks';
 import { CallTally } from './call-tally';
 import { CollectorBusyError, createCollector } from './runner';
 
@@ -84,39 +84,41 @@ function spendByUser(db: Db): Record<string, number> {
 }
 
 describe('collector runner', () => {
+  let store: Store;
   let db: Db;
   let api: FakeApi;
   beforeEach(() => {
-    db = openDb(':memory:');
+    store = Store.open(':memory:');
+    db = store.db;
     api = new FakeApi();
     for (let i = 0; i < 20; i++) api.events.push(event(NOW - i * 3 * HOUR_MS, i % 2 ? 'a@x.io' : 'b@x.io', 1_000_000 + i));
   });
-  afterEach(() => db.close());
+  afterEach(() => store.close());
 
   it('collects every step, records the run and advances the watermarks', async () => {
     const calls = new CallTally();
     api.calls = calls.record;
-    const result = await createCollector({ db, api, calls, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
+    const result = await createCollector({ store, api, calls, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
     expect(result.status).toBe('ok');
     expect(result.errors).toEqual([]);
     expect(result.rowsWritten.usage_events).toBe(20);
     expect(result.rowsWritten.analytics_rows).toBe(9);
     expect(result.apiCalls['/members']).toEqual({ 200: 1 });
-    expect(getWatermark(db, USAGE_EVENTS_STREAM)).toBe(NOW);
-    const [run] = listRuns(db);
+    expect(store.watermarks.get(USAGE_EVENTS_STREAM)).toBe(NOW);
+    const [run] = store.runs.list();
     expect(run).toMatchObject({ id: result.id, kind: 'backfill', status: 'ok', startedMs: NOW, endedMs: NOW }); // empty store
-    const next = await createCollector({ db, api, now: () => NOW }).run();
+    const next = await createCollector({ store, api, now: () => NOW }).run();
     expect(next.kind).toBe('collect');
     expect(run.rowsWritten.usage_events).toBe(20);
     expect(spendByUser(db)['a@x.io']).toBe(api.events.filter((e) => e.email === 'a@x.io').reduce((s, e) => s + e.chargedMicro, 0));
   });
 
   it('a second overlapping run adds late events once and never double-counts', async () => {
-    await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
+    await createCollector({ store, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
     const before = spendByUser(db);
     api.events.push(event(NOW - 30 * 60_000, 'a@x.io', 7_000_000)); // arrived late, inside the overlap
     api.events.push(event(NOW + HOUR_MS - 1, 'b@x.io', 5_000_000)); // new, after the watermark
-    const second = await createCollector({ db, api, now: () => NOW + HOUR_MS, options: { initialBackfillDays: 5 } }).run();
+    const second = await createCollector({ store, api, now: () => NOW + HOUR_MS, options: { initialBackfillDays: 5 } }).run();
     expect(second.rowsWritten.usage_events).toBe(2);
     expect(spendByUser(db)).toEqual({ 'a@x.io': before['a@x.io'] + 7_000_000, 'b@x.io': before['b@x.io'] + 5_000_000 });
     expect(db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get()).toBe(22);
@@ -125,16 +127,16 @@ describe('collector runner', () => {
   it('a failure mid-window commits whole windows only and the next run completes the rest', async () => {
     api.pageSize = 3;
     api.failAfterPages = 5; // window 1 of 2 has a few pages; the crash lands inside a later window
-    const first = await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 3 } }).run();
+    const first = await createCollector({ store, api, now: () => NOW, options: { initialBackfillDays: 3 } }).run();
     expect(first.status).toBe('partial');
     expect(first.errors).toEqual([{ step: 'usage-events', message: 'connection reset' }]);
-    const wm = getWatermark(db, USAGE_EVENTS_STREAM)!;
+    const wm = store.watermarks.get(USAGE_EVENTS_STREAM)!;
     const stored = db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get() as number;
     // Only whole windows: every stored event is at or before the watermark, and all of those are stored.
     expect(stored).toBe(api.events.filter((e) => e.timestampMs <= wm).length);
     expect(stored).toBeLessThan(20);
     api.failAfterPages = Infinity;
-    await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 3 } }).run();
+    await createCollector({ store, api, now: () => NOW, options: { initialBackfillDays: 3 } }).run();
     expect(db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get()).toBe(20);
     expect(db.prepare('SELECT SUM(events) FROM usage_daily').pluck().get()).toBe(20);
   });
@@ -142,29 +144,29 @@ describe('collector runner', () => {
   it('re-fetches a window whose pages shifted while paging instead of double-counting', async () => {
     api.pageSize = 3;
     api.shiftedFetches = 1;
-    const r = await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
+    const r = await createCollector({ store, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
     expect(r.status).toBe('ok');
     expect(db.prepare('SELECT SUM(events) FROM usage_daily').pluck().get()).toBe(20);
     api.shiftedFetches = 100; // never settles: the step fails and commits nothing of that window
     db.exec('DELETE FROM usage_events; DELETE FROM usage_daily; DELETE FROM usage_user_daily; DELETE FROM usage_team_daily; DELETE FROM watermarks');
-    const bad = await createCollector({ db, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
+    const bad = await createCollector({ store, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
     expect(bad.errors[0]).toMatchObject({ step: 'usage-events', message: expect.stringMatching(/kept changing while paging/) });
-    const wm = getWatermark(db, USAGE_EVENTS_STREAM) ?? 0;
+    const wm = store.watermarks.get(USAGE_EVENTS_STREAM) ?? 0;
     expect(db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get()).toBe(api.events.filter((e) => e.timestampMs <= wm).length);
   });
 
   it('isolates failing steps (partial), fails when all fail, and scrubs keys from errors', async () => {
     api.failOn.add('spend');
-    const partial = await createCollector({ db, api, now: () => NOW, secrets: ['key_secretsecret123'] }).run();
+    const partial = await createCollector({ store, api, now: () => NOW, secrets: ['key_secretsecret123'] }).run();
     expect(partial.status).toBe('partial');
     expect(partial.errors).toHaveLength(1);
     expect(partial.errors[0].step).toBe('spend');
     expect(partial.errors[0].message).not.toContain('secretsecret123');
     expect(partial.rowsWritten.members).toBe(1);
     for (const n of ['members', 'groups', 'daily', 'events', 'analytics-dau', 'analytics-models', 'analytics-agent-edits', 'analytics-tabs', 'analytics-mcp', 'analytics-top-file-extensions', 'analytics-client-versions', 'analytics-commands', 'analytics-plans']) api.failOn.add(n);
-    const failed = await createCollector({ db, api, now: () => NOW }).run();
+    const failed = await createCollector({ store, api, now: () => NOW }).run();
     expect(failed.status).toBe('failed');
-    expect(JSON.stringify(listRuns(db))).not.toContain('secretsecret123');
+    expect(JSON.stringify(store.runs.list())).not.toContain('secretsecret123');
   });
 
   it('refuses a second concurrent run in-process and from another collector on the same database', async () => {
@@ -172,25 +174,25 @@ describe('collector runner', () => {
     const gate = new Promise<void>((r) => (release = r));
     const slow = { ...api, members: async () => { await gate; return api.members_; } } as unknown as CursorApi;
     Object.setPrototypeOf(slow, FakeApi.prototype);
-    const first = createCollector({ db, api: slow, now: () => NOW });
+    const first = createCollector({ store, api: slow, now: () => NOW });
     const running = first.run();
     expect(first.running).toBe(true);
     await expect(first.run()).rejects.toBeInstanceOf(CollectorBusyError);
-    await expect(createCollector({ db, api, now: () => NOW }).run()).rejects.toThrow(/already running/);
+    await expect(createCollector({ store, api, now: () => NOW }).run()).rejects.toThrow(/already running/);
     release();
     await running;
-    await expect(createCollector({ db, api, now: () => NOW }).run()).resolves.toMatchObject({ status: 'ok' });
+    await expect(createCollector({ store, api, now: () => NOW }).run()).resolves.toMatchObject({ status: 'ok' });
   });
 
   it('marks runs left running by a crash as interrupted', async () => {
     db.prepare("INSERT INTO collection_runs (kind, started_ms, status) VALUES ('collect', 1, 'running')").run();
-    await createCollector({ db, api, now: () => NOW }).run();
-    expect(listRuns(db).map((r) => r.status)).toEqual(['ok', 'interrupted']);
-    expect(listRuns(db)[1].endedMs).toBe(NOW);
+    await createCollector({ store, api, now: () => NOW }).run();
+    expect(store.runs.list().map((r) => r.status)).toEqual(['ok', 'interrupted']);
+    expect(store.runs.list()[1].endedMs).toBe(NOW);
   });
 
   it('validates backfill days and reaches back that far', async () => {
-    const c = createCollector({ db, api, now: () => NOW });
+    const c = createCollector({ store, api, now: () => NOW });
     await expect(c.run({ kind: 'backfill', days: 91 })).rejects.toThrow(/1 to 90/);
     api.events.push(event(NOW - 40 * DAY_MS, 'a@x.io', 3));
     const progress: number[] = [];

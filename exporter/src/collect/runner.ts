@@ -1,9 +1,9 @@
 import type { CursorApi } from '../cursor/api';
 import { CursorError } from '../cursor/errors';
 import { scrub, type Logger } from '../logger';
-import { storageFailure, type Db } from '../store/db';
-import { USAGE_EVENTS_STREAM, getWatermark } from '../store/watermarks';
-import { finishRun, markInterruptedRuns, startRun, type RunError, type RunKind, type RunOutcome } from '../store/runs';
+import type { Store } from '../store';
+import { USAGE_EVENTS_STREAM } from '../store/watermarks';
+import type { RunError, RunKind, RunOutcome } from '../store/runs';
 import { analyticsSteps } from './analytics';
 import { backfillEtaMs, formatDuration } from './progress';
 import { DOCUMENTED_LIMITS } from '../cursor/rate-limiter';
@@ -23,7 +23,7 @@ import { usageEventsStep } from './usage-events';
 export const COLLECT_STEPS: CollectStep[] = [membersStep, spendStep, groupsStep, dailyUsageStep, usageEventsStep, ...analyticsSteps];
 
 export interface CollectorDeps {
-  db: Db;
+  store: Store;
   api: CursorApi;
   /** The tally wired as the client's onCall; its counts go into each run record. */
   calls?: CallTally;
@@ -76,8 +76,8 @@ const keyOf = (step: string): 'analytics' | 'admin' => (step.startsWith('analyti
  * every step on that key fails the same way) or Cursor unreachable after the retries (each step would
  * retry for a minute too). Returns what to record for the steps it skips, and which steps it covers.
  */
-function runStopper(db: Db, err: unknown, step: string, sharedKey: boolean): { reason: string; covers: (step: string) => boolean } | undefined {
-  const storage = storageFailure(db, err);
+function runStopper(store: Store, err: unknown, step: string, sharedKey: boolean): { reason: string; covers: (step: string) => boolean } | undefined {
+  const storage = store.storageFailure(err);
   if (storage) return { reason: `${storage.message}; the remaining steps are skipped (what was committed is kept)`, covers: () => true };
   if (!(err instanceof CursorError)) return undefined;
   if (err.status === 401 || err.status === 403) {
@@ -120,28 +120,28 @@ export function createCollector(deps: CollectorDeps): Collector {
   const options: CollectOptions = { ...DEFAULT_COLLECT_OPTIONS, ...deps.options };
   const steps = deps.steps ?? COLLECT_STEPS;
   const calls = deps.calls ?? new CallTally();
-  const lease = new CollectorLease(deps.db);
+  const lease = new CollectorLease(deps.store);
   let current: Promise<RunResult> | undefined;
   let stopping = false;
 
   async function execute(req: RunRequest): Promise<RunResult> {
-    const { db } = deps;
+    const { store } = deps;
     // A run into an empty store is recorded as what it is: the initial backfill.
-    const kind = req.kind ?? (getWatermark(db, USAGE_EVENTS_STREAM) === undefined ? 'backfill' : 'collect');
+    const kind = req.kind ?? (store.watermarks.get(USAGE_EVENTS_STREAM) === undefined ? 'backfill' : 'collect');
     if (req.days !== undefined && (!Number.isInteger(req.days) || req.days < 1 || req.days > MAX_BACKFILL_DAYS)) {
       throw new RangeError(`backfill days must be an integer from 1 to ${MAX_BACKFILL_DAYS}, got ${req.days}`);
     }
     lease.acquire();
     try {
-      const interrupted = markInterruptedRuns(db, now());
+      const interrupted = store.runs.markInterrupted(now());
       if (interrupted > 0) deps.logger?.warn({ interrupted }, 'previous collection runs were interrupted; resuming from their last commit');
       const startedMs = now();
-      const id = startRun(db, kind, startedMs);
+      const id = store.runs.start(kind, startedMs);
       calls.take(); // calls made outside a run (none expected) must not count towards this one
       const backfillDays = req.kind === 'backfill' ? (req.days ?? options.initialBackfillDays) : undefined;
       deps.logger?.info({ run: id, kind, days: kind === 'backfill' ? (backfillDays ?? options.initialBackfillDays) : undefined }, 'collection started');
       const ctx: StepContext = {
-        db, api: deps.api, nowMs: startedMs, options, logger: deps.logger, onProgress: loggedProgress(deps.logger, deps.progressLogMs ?? PROGRESS_LOG_MS, req.onProgress),
+        store, api: deps.api, nowMs: startedMs, options, logger: deps.logger, onProgress: loggedProgress(deps.logger, deps.progressLogMs ?? PROGRESS_LOG_MS, req.onProgress),
         backfillDays,
         heartbeat: () => lease.renew(),
         stopping: () => stopping,
@@ -171,7 +171,7 @@ export function createCollector(deps: CollectorDeps): Collector {
           const message = scrub(err instanceof Error ? err.message : String(err), deps.secrets);
           errors.push({ step: step.name, message });
           stepOutcomes[step.name] = { ok: false, durationMs: Date.now() - t0 };
-          const stop = runStopper(db, err, step.name, deps.sharedKey ?? false);
+          const stop = runStopper(store, err, step.name, deps.sharedKey ?? false);
           if (stop) {
             stop.reason = scrub(stop.reason, deps.secrets);
             stoppers.push(stop);
@@ -187,10 +187,10 @@ export function createCollector(deps: CollectorDeps): Collector {
       const outcome: RunOutcome = { status, rowsWritten, errors, ...calls.take() };
       const endedMs = now();
       try {
-        finishRun(db, id, outcome, endedMs);
+        store.runs.finish(id, outcome, endedMs);
       } catch (err) {
         // The run record cannot be written (a full disk): the next run marks this one interrupted.
-        const storage = storageFailure(db, err);
+        const storage = store.storageFailure(err);
         if (!storage) throw err;
         deps.logger?.error({ run: id }, storage.message);
       }
@@ -201,7 +201,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         lease.release();
       } catch (err) {
         // A lease that cannot be released (a full disk) expires by itself; keep the run's own error.
-        if (!storageFailure(db, err)) throw err;
+        if (!store.storageFailure(err)) throw err;
       }
     }
   }
@@ -215,7 +215,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       stopping = false;
       // A store that cannot be written (full disk, read-only) is reported naming its path.
       current = execute(req).catch((err: unknown) => {
-        throw storageFailure(deps.db, err) ?? err;
+        throw deps.store.storageFailure(err) ?? err;
       }).finally(() => {
         current = undefined;
       });

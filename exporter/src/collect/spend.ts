@@ -1,10 +1,9 @@
-import { saveSpendSnapshot } from '../store/spend';
 import type { CollectStep } from './context';
 
 export const spendStep: CollectStep = {
   name: 'spend',
-  async run({ db, api, nowMs }) {
+  async run({ store, api, nowMs }) {
     const snapshot = await api.spend();
-    return { spend_snapshots: saveSpendSnapshot(db, snapshot, nowMs) };
+    return { spend_snapshots: store.spend.save(snapshot, nowMs) };
   },
 };

@@ -1,8 +1,7 @@
 import type { CursorApi } from '../cursor/api';
 import { USAGE_EVENTS_PAGE_SIZE } from '../cursor/client';
 import { batchEvents, type EventBatch } from '../domain/event-batch';
-import { insertEventBatches } from '../store/usage-events';
-import { USAGE_EVENTS_STREAM, advanceWatermark, coverageStream, extendCoverage, getWatermark } from '../store/watermarks';
+import { USAGE_EVENTS_STREAM, coverageStream } from '../store/watermarks';
 import { StopRequested, type BackfillProgress, type CollectStep } from './context';
 import { streamStartMs } from './range';
 import { MAX_RANGE_MS } from '../cursor/chunks';
@@ -52,9 +51,9 @@ export function nextWindowMs(lastWindowMs: number, lastEvents: number, targetEve
 export const usageEventsStep: CollectStep = {
   name: 'usage-events',
   async run(ctx) {
-    const { db, api, nowMs, options } = ctx;
-    const watermark = getWatermark(db, USAGE_EVENTS_STREAM);
-    const coveredFrom = getWatermark(db, coverageStream(USAGE_EVENTS_STREAM));
+    const { store, api, nowMs, options } = ctx;
+    const watermark = store.watermarks.get(USAGE_EVENTS_STREAM);
+    const coveredFrom = store.watermarks.get(coverageStream(USAGE_EVENTS_STREAM));
     const fromMs = streamStartMs(nowMs, watermark, options.overlapMs, options.initialBackfillDays, ctx.backfillDays, coveredFrom);
     // The range fetched here joins the stored one once a committed window reaches it (at once on
     // an empty stream); from then on the stream holds every event since fromMs.
@@ -109,12 +108,12 @@ export const usageEventsStep: CollectStep = {
         }
         const window = batches;
         events += batchEvents(window);
-        inserted += db.transaction(() => {
-          const n = insertEventBatches(db, window);
-          advanceWatermark(db, USAGE_EVENTS_STREAM, Math.min(page.windowEndMs, nowMs), nowMs);
-          if (joins(page.windowEndMs)) extendCoverage(db, USAGE_EVENTS_STREAM, fromMs, nowMs);
+        inserted += store.transaction(() => {
+          const n = store.usageEvents.insertBatches(window);
+          store.watermarks.advance(USAGE_EVENTS_STREAM, Math.min(page.windowEndMs, nowMs), nowMs);
+          if (joins(page.windowEndMs)) store.watermarks.extendCoverage(USAGE_EVENTS_STREAM, fromMs, nowMs);
           return n;
-        })();
+        });
         ctx.heartbeat();
         if (ctx.stopping()) throw new StopRequested();
       }

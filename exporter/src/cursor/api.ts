@@ -65,9 +65,3 @@ export interface ApiCallInfo {
   attempt: number; // 1 for the first try
   rateLimitWaitMs: number; // time spent waiting for the client-side limiter before sending
 }
-
-/** ETag store for Analytics responses (persisted in SQLite by the collector). */
-export interface EtagCache {
-  get(url: string): { etag: string; body: string } | undefined;
-  set(url: string, etag: string, body: string): void;
-}

@@ -2,7 +2,8 @@ import { COL } from '../domain/event-batch';
 /** The client against a scripted stub server on 127.0.0.1: paging, chunking, auth, ETags. */
 import type { AnalyticsRow } from '../domain/records';
 import { DAY_MS } from '../domain/time';
-import type { CursorApi, DailyUsageChunk, EtagCache, UsageEventPage } from './api';
+import type { EtagCache } from '../domain/etag-cache';
+import type { CursorApi, DailyUsageChunk, UsageEventPage } from './api';
 import { createCursorClient, type CursorClientOptions } from './client';
 import { CursorError } from './errors';
 import { recordingClientOptions, useStubCursor, type ClientRecording } from './testing/test-client';

@@ -5,7 +5,8 @@
  */
 import type { Dispatcher } from 'undici';
 import { ANALYTICS_ENDPOINTS, type AnalyticsEndpoint, type AnalyticsRow, type GroupsSnapshot, type Member, type SpendRow, type SpendSnapshot } from '../domain/records';
-import type { AnalyticsResult, ApiCallInfo, CursorApi, DailyUsageChunk, EtagCache, UsageEventPage } from './api';
+import type { EtagCache } from '../domain/etag-cache';
+import type { AnalyticsResult, ApiCallInfo, CursorApi, DailyUsageChunk, UsageEventPage } from './api';
 import { dayWindows, MAX_RANGE_MS, msWindows, type MsWindow } from './chunks';
 import { readEventPages } from './event-pages';
 import { CursorError } from './errors';

@@ -1,6 +1,6 @@
 import type { EventBatch } from '../domain/event-batch';
 import { openDb, type Db } from '../store/db';
-import { insertEventBatches, insertUsageEvents } from '../store/usage-events';
+import { UsageEventsRepo } from '../store/usage-events';
 import { CursorError } from './errors';
 import { parseUsageEventsPage } from './normalize';
 import { EventPageParser } from './page-parser';
@@ -51,9 +51,9 @@ describe('EventPageParser', () => {
         batches.push((await parser.parse(i === 0 ? json : bytes)).batch);
         if (i > 0) expect(bytes.byteLength).toBe(0); // moved to the worker, not copied
       }
-      const inserted = viaWorker.transaction(() => insertEventBatches(viaWorker, batches))();
+      const inserted = viaWorker.transaction(() => new UsageEventsRepo(viaWorker).insertBatches(batches))();
       const events = window.flatMap((json) => parseUsageEventsPage(json).events);
-      expect(inserted).toBe(direct.transaction(() => insertUsageEvents(direct, events))());
+      expect(inserted).toBe(direct.transaction(() => new UsageEventsRepo(direct).insert(events))());
     }
     const stored = dump(viaWorker);
     // Repeats within a window are distinct events; window B's repeat of window A's c1 event is not.

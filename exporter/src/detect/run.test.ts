@@ -1,7 +1,7 @@
 import { DAY_MS, HOUR_MS, dayStartMs } from '../domain/time';
 import type { UsageEvent } from '../domain/records';
 import { openDb, type Db } from '../store/db';
-import { insertUsageEvents } from '../store/usage-events';
+import { UsageEventsRepo } from '../store/usage-events';
 import { runDetection } from './run';
 import { DEFAULT_SETTINGS } from './settings';
 import { day } from './test-fixtures';
@@ -22,7 +22,7 @@ describe('runDetection over the store', () => {
     // $20 a day (two $10 events) on days 0–20; on day 21 ten $25 events, one per hour from 09:00.
     for (let d = 0; d < 21; d++) events.push(event('alice@x.io', dayStartMs(day(d)) + 10 * HOUR_MS, 1000), event('alice@x.io', dayStartMs(day(d)) + 15 * HOUR_MS, 1000));
     for (let h = 0; h < 10; h++) events.push(event('alice@x.io', dayStartMs(day(21)) + (9 + h) * HOUR_MS, 2500));
-    db.transaction(() => insertUsageEvents(db, events))();
+    db.transaction(() => new UsageEventsRepo(db).insert(events))();
   });
   afterEach(() => db.close());
 

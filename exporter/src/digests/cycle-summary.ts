@@ -1,5 +1,5 @@
 import type { Db } from '../store/db';
-import { lastDataDay, previousCycle, resolveCycle, type CycleInfo } from '../store/cycle';
+import { CyclesRepo, lastDataDay, type CycleInfo } from '../store/cycle';
 import { adoptionTiers, type AdoptionInput, type AdoptionTiers } from './adoption';
 import { planExhaustion } from './plan-exhaustion';
 import { cycleSpend, relativeChange } from './spend';
@@ -45,12 +45,13 @@ export function cycleSummaryDue(cycle: CycleInfo): boolean {
  * figure to those people (null = everyone). null when no cycle was ever collected.
  */
 export function cycleSummary(db: Db, nowMs: number, emails: ReadonlySet<string> | null = null, topN = 5): CycleSummary | null {
-  const cycle = resolveCycle(db, nowMs);
+  const cycles = new CyclesRepo(db);
+  const cycle = cycles.resolve(nowMs);
   if (!cycle) return null;
   const to = lastDataDay(cycle, nowMs);
   const inScope = (email: string) => emails === null || emails.has(email);
   const spend = cycleSpend(db, cycle, to, emails);
-  const prev = previousCycle(db, cycle);
+  const prev = cycles.previous(cycle);
   const previousCycleSpendMicro = cycleSpend(db, prev, prev.lastDay, emails)?.totalMicro ?? null;
   const totalSpendMicro = spend?.totalMicro ?? 0;
   const change = spend ? relativeChange(totalSpendMicro, previousCycleSpendMicro) : null;

@@ -2,7 +2,7 @@ import { MICROCENTS_PER_CENT } from '../domain/money';
 import type { Db } from '../store/db';
 import { spendCycleStart } from './spend';
 import { mean, median } from '../detect/stats';
-import { dayOfCycle, lastDataDay, resolveCycle, type CycleInfo } from '../store/cycle';
+import { CyclesRepo, dayOfCycle, lastDataDay, type CycleInfo } from '../store/cycle';
 
 export interface ExhaustedUser {
   email: string;
@@ -32,7 +32,7 @@ export interface PlanExhaustion {
  * everything to those people (the API's group filter); null = everyone.
  */
 export function planExhaustion(db: Db, nowMs: number, emails: ReadonlySet<string> | null = null): PlanExhaustion | null {
-  const cycle = resolveCycle(db, nowMs);
+  const cycle = new CyclesRepo(db).resolve(nowMs);
   if (!cycle) return null;
   const to = lastDataDay(cycle, nowMs);
   const inScope = (email: string) => emails === null || emails.has(email);

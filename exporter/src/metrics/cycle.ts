@@ -1,6 +1,6 @@
 import type { Db } from '../store/db';
 import { DAY_MS, utcDay } from '../domain/time';
-import { resolveCycle } from '../store/cycle';
+import { CyclesRepo } from '../store/cycle';
 
 export interface CycleWindow {
   startMs: number;
@@ -8,9 +8,9 @@ export interface CycleWindow {
   endMs: number | null;
 }
 
-/** The billing cycle in force (store/cycle.ts resolveCycle), as the metrics publish it. */
+/** The billing cycle in force (store/cycle.ts CyclesRepo.resolve), as the metrics publish it. */
 export function currentCycle(db: Db, nowMs: number): CycleWindow | null {
-  const cycle = resolveCycle(db, nowMs);
+  const cycle = new CyclesRepo(db).resolve(nowMs);
   return cycle && { startMs: cycle.startMs, endMs: cycle.endKnown ? cycle.endMs : null };
 }
 

@@ -1,15 +1,14 @@
 import type { BurnRate, Forecast, Savings } from '../detect/types';
 import { dayStartMs, HOUR_MS } from '../domain/time';
 import { openDb, type Db } from '../store/db';
-import { saveGroups } from '../store/groups';
+import { GroupsRepo } from '../store/groups';
 import { binaryAvailable, parseExposition, promtoolCheckMetrics, PROMTOOL_BIN, sampleValue, type Sample } from '../../../test/helpers/prometheus';
 import { createMetricsService } from './service';
 
 const NOW = dayStartMs('2026-03-10');
 
 function seed(db: Db): void {
-  saveGroups(
-    db,
+  new GroupsRepo(db).save(
     {
       groups: [{ id: 'group_eng', name: 'Eng', type: 'BILLING', directoryGroupId: null, memberCount: 1, spendMicro: 0, currentMembers: [{ userId: null, email: 'alice@acme.dev', name: 'A', joinedAtMs: null, leftAtMs: null, spendMicro: 0 }], formerMembers: [], dailySpend: [] }],
       cycle: { startMs: dayStartMs('2026-03-01'), endMs: dayStartMs('2026-04-01') },

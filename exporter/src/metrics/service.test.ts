@@ -1,6 +1,6 @@
 import { dayStartMs } from '../domain/time';
 import { openDb, type Db } from '../store/db';
-import { saveSpendSnapshot } from '../store/spend';
+import { SpendRepo } from '../store/spend';
 import { binaryAvailable, parseExposition, promtoolCheckMetrics, PROMTOOL_BIN, sampleValue } from '../../../test/helpers/prometheus';
 import { hashUser } from './labels';
 import { createMetricsService } from './service';
@@ -90,7 +90,7 @@ describe('metrics service exposition of a known team', () => {
     const svc = createMetricsService(db, { now: () => NOW });
     await svc.rebuild();
     const before = svc.body();
-    saveSpendSnapshot(db, { cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 20000, 2000)] }, NOW);
+    new SpendRepo(db).save({ cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 20000, 2000)] }, NOW);
     expect(svc.body()).toBe(before); // a scrape between rebuilds reads memory only
     await svc.rebuild();
     const s = parseExposition(svc.body().toString());

@@ -7,12 +7,12 @@ import { centsToMicro } from '../domain/money';
 import type { DailyUsageRow, UsageEvent } from '../domain/records';
 import { dayStartMs, DAY_MS, HOUR_MS, utcDay } from '../domain/time';
 import type { Db } from '../store/db';
-import { upsertDailyUsage } from '../store/daily-usage';
-import { saveGroups } from '../store/groups';
-import { upsertMembers } from '../store/members';
-import { finishRun, startRun } from '../store/runs';
-import { saveSpendSnapshot } from '../store/spend';
-import { insertUsageEvents } from '../store/usage-events';
+import { DailyUsageRepo } from '../store/daily-usage';
+import { GroupsRepo } from '../store/groups';
+import { MembersRepo } from '../store/members';
+import { RunsRepo } from '../store/runs';
+import { SpendRepo } from '../store/spend';
+import { UsageEventsRepo } from '../store/usage-events';
 
 export const CYCLE_START = dayStartMs('2026-03-01');
 export const CYCLE_END = dayStartMs('2026-04-01');
@@ -44,8 +44,7 @@ export const spendRow = (email: string, totalCents: number, includedCents: numbe
 
 /** A four-person team: alice (Eng, two models), bob (Sales), carol (never active), dave (removed). */
 export function seedKnownTeam(db: Db): void {
-  upsertMembers(
-    db,
+  new MembersRepo(db).upsert(
     [
       { email: 'alice@acme.dev', userId: 'user_a', name: 'Alice', role: 'owner', isRemoved: false },
       { email: 'bob@acme.dev', userId: 'user_b', name: 'Bob', role: 'member', isRemoved: false },
@@ -55,8 +54,7 @@ export function seedKnownTeam(db: Db): void {
     NOW,
   );
   const member = (email: string) => ({ userId: null, email, name: email, joinedAtMs: null, leftAtMs: null, spendMicro: 0 });
-  saveGroups(
-    db,
+  new GroupsRepo(db).save(
     {
       groups: [
         { id: 'group_eng', name: 'Eng', type: 'BILLING', directoryGroupId: null, memberCount: 1, spendMicro: centsToMicro(12345.678901), currentMembers: [member('alice@acme.dev')], formerMembers: [], dailySpend: [] },
@@ -66,13 +64,11 @@ export function seedKnownTeam(db: Db): void {
     },
     NOW,
   );
-  saveSpendSnapshot(
-    db,
+  new SpendRepo(db).save(
     { cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 12345.678901, 2000, 500), spendRow('bob@acme.dev', 250, 250), spendRow('dave@acme.dev', 10, 10)] },
     NOW,
   );
-  insertUsageEvents(
-    db,
+  new UsageEventsRepo(db).insert(
     [
       event('alice@acme.dev', 'claude-4-opus', '2026-02-20', 150, 1),
       event('alice@acme.dev', 'claude-4-opus', '2026-03-02', 150, 1),
@@ -81,10 +77,11 @@ export function seedKnownTeam(db: Db): void {
       event('bob@acme.dev', 'gpt-5', '2026-03-04', 40, 1, 500),
     ],
   );
-  upsertDailyUsage(db, [active('alice@acme.dev', '2026-03-02'), active('bob@acme.dev', '2026-02-20')]);
-  const run = startRun(db, 'collect', NOW - 60_000);
-  finishRun(
-    db, run,
+  new DailyUsageRepo(db).upsert([active('alice@acme.dev', '2026-03-02'), active('bob@acme.dev', '2026-02-20')]);
+  const runs = new RunsRepo(db);
+  const run = runs.start('collect', NOW - 60_000);
+  runs.finish(
+    run,
     {
       status: 'ok', apiCalls: { '/teams/spend': { '200': 2 }, '/teams/members': { '200': 1, '429': 1 } }, rowsWritten: { usage_events: 5 },
       errors: [], rateLimitWaits: 3, rateLimitWaitMs: 4500,
@@ -110,28 +107,30 @@ export function seedSyntheticTeam(db: Db, t: SyntheticTeam): void {
   const email = (i: number) => `user${String(i).padStart(5, '0')}@acme.dev`;
   const cycleStart = dayStartMs(utcDay(t.nowMs - 9 * DAY_MS));
   const members = Array.from({ length: t.users }, (_, i) => ({ email: email(i), userId: `user_${i}`, name: `User ${i}`, role: i === 0 ? 'owner' : 'member', isRemoved: false }));
-  upsertMembers(db, members, t.nowMs);
+  new MembersRepo(db).upsert(members, t.nowMs);
   const groups = [];
   for (let g = 0; g * 50 < t.users; g++) {
     const current = members.slice(g * 50, g * 50 + 50).map((m) => ({ userId: m.userId, email: m.email, name: m.name, joinedAtMs: null, leftAtMs: null, spendMicro: 0 }));
     groups.push({ id: `group_${g}`, name: `Team ${g}`, type: 'BILLING', directoryGroupId: null, memberCount: current.length, spendMicro: 0, currentMembers: current, formerMembers: [], dailySpend: [] });
   }
-  saveGroups(db, { groups, cycle: { startMs: cycleStart, endMs: cycleStart + 30 * DAY_MS } }, t.nowMs);
+  new GroupsRepo(db).save({ groups, cycle: { startMs: cycleStart, endMs: cycleStart + 30 * DAY_MS } }, t.nowMs);
   const costCents = (i: number, m: number) => 1 + ((i * 7919 + m * 104729) % 1000) / (1 + (i % 10));
-  saveSpendSnapshot(
-    db,
+  new SpendRepo(db).save(
     { cycleStartMs: cycleStart, limitedUsersCount: null, rows: members.map((m, i) => spendRow(m.email, costCents(i, 0) * 10 * t.modelsPerUser, 0)) },
     t.nowMs,
   );
+  const usageEvents = new UsageEventsRepo(db);
+  const dailyUsage = new DailyUsageRepo(db);
   for (let d = t.days - 1; d >= 0; d--) {
     const day = utcDay(t.nowMs - d * DAY_MS);
     const events: UsageEvent[] = [];
     for (let i = 0; i < t.users; i++) {
       for (let m = 0; m < t.modelsPerUser; m++) events.push(event(email(i), MODELS[(i + m) % MODELS.length], day, costCents(i, m), 1 + (m % 3)));
     }
-    db.transaction(() => insertUsageEvents(db, events))();
-    upsertDailyUsage(db, members.filter((_, i) => i % 5 !== 0).map((m) => active(m.email, day)));
+    db.transaction(() => usageEvents.insert(events))();
+    dailyUsage.upsert(members.filter((_, i) => i % 5 !== 0).map((m) => active(m.email, day)));
   }
-  const run = startRun(db, 'collect', t.nowMs - 120_000);
-  finishRun(db, run, { status: 'ok', apiCalls: { '/teams/spend': { '200': 1 } }, rowsWritten: {}, errors: [], rateLimitWaits: 0, rateLimitWaitMs: 0 }, t.nowMs - 60_000);
+  const runs = new RunsRepo(db);
+  const run = runs.start('collect', t.nowMs - 120_000);
+  runs.finish(run, { status: 'ok', apiCalls: { '/teams/spend': { '200': 1 } }, rowsWritten: {}, errors: [], rateLimitWaits: 0, rateLimitWaitMs: 0 }, t.nowMs - 60_000);
 }

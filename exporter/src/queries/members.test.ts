@@ -1,6 +1,6 @@
 import { openDb, type Db } from '../store/db';
-import { upsertMembers } from '../store/members';
-import { insertUsageEvents } from '../store/usage-events';
+import { MembersRepo } from '../store/members';
+import { UsageEventsRepo } from '../store/usage-events';
 import type { UsageEvent } from '../domain/records';
 import { teamStats } from './members';
 import { dayWindow } from './window';
@@ -20,9 +20,9 @@ describe('teamStats', () => {
   it('keeps a removed member in the window where they spent, and only there', () => {
     const day1 = Date.parse('2026-03-02T10:00:00Z');
     const day20 = Date.parse('2026-03-20T10:00:00Z');
-    upsertMembers(db, [member('stays@x.io'), member('left@x.io'), member('idle@x.io')], day1);
-    insertUsageEvents(db, [ev(day1, 'stays@x.io', 5_000_000), ev(day1, 'left@x.io', 80_000_000)]);
-    upsertMembers(db, [member('stays@x.io')], day20); // left@ and idle@ are marked removed
+    new MembersRepo(db).upsert([member('stays@x.io'), member('left@x.io'), member('idle@x.io')], day1);
+    new UsageEventsRepo(db).insert([ev(day1, 'stays@x.io', 5_000_000), ev(day1, 'left@x.io', 80_000_000)]);
+    new MembersRepo(db).upsert([member('stays@x.io')], day20); // left@ and idle@ are marked removed
 
     const march = teamStats(db, dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day20);
     expect(march.members.map((m) => [m.email, m.spendRank])).toEqual([['left@x.io', 1], ['stays@x.io', 2]]);
@@ -33,7 +33,7 @@ describe('teamStats', () => {
 
   it('names the model with the most agent requests on active days, ties to the first by name', () => {
     const day = Date.parse('2026-03-02T10:00:00Z');
-    upsertMembers(db, ['one@x.io', 'two@x.io', 'tie@x.io', 'none@x.io'].map(member), day);
+    new MembersRepo(db).upsert(['one@x.io', 'two@x.io', 'tie@x.io', 'none@x.io'].map(member), day);
     const du = db.prepare('INSERT INTO daily_usage (day, email, is_active, agent_requests, most_used_model) VALUES (?, ?, ?, ?, ?)');
     du.run('2026-03-02', 'one@x.io', 1, 4, 'gpt-5');
     du.run('2026-03-03', 'one@x.io', 1, 1, null);

@@ -3,7 +3,7 @@ import type { BadgeId, MembersSort } from '../schemas/tables';
 import type { Db } from '../store/db';
 import { planExhaustion } from '../digests/plan-exhaustion';
 import { assignBadges } from './badges';
-import { resolveCycle as currentCycle, type CycleInfo as Cycle } from '../store/cycle';
+import { CyclesRepo, type CycleInfo as Cycle } from '../store/cycle';
 import { col, frame, ratio, usd } from './frame';
 import { peopleCond, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';
@@ -105,7 +105,7 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   const usage = byEmail(all(USAGE(model !== undefined), ...range, ...(model !== undefined ? [model] : [])));
   const activity = byEmail(all(ACTIVITY, { 1: window.fromDay, 2: window.toDay }));
   const spend = byEmail(all(SPEND));
-  const cycle = currentCycle(db, nowMs);
+  const cycle = new CyclesRepo(db).resolve(nowMs);
   // The plan-exhaustion digest is the one definition (daily usage, usage events and on-demand spend).
   const exhausted = new Map((cycle ? planExhaustion(db, nowMs)?.users ?? [] : []).map((u) => [u.email, u]));
 

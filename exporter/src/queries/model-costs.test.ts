@@ -1,5 +1,5 @@
 import { openDb, type Db } from '../store/db';
-import { upsertMembers } from '../store/members';
+import { MembersRepo } from '../store/members';
 import { addUsageDaily } from '../store/usage-daily';
 import { userModelCosts } from './model-costs';
 import { dayWindow } from './window';
@@ -10,7 +10,7 @@ describe('userModelCosts', () => {
   afterEach(() => db.close());
 
   it('names the people a page shows, by email when they are not a member', () => {
-    upsertMembers(db, [{ email: 'a@x.io', userId: 'u_a', name: 'Alice', role: 'member', isRemoved: false }], 0);
+    new MembersRepo(db).upsert([{ email: 'a@x.io', userId: 'u_a', name: 'Alice', role: 'member', isRemoved: false }], 0);
     addUsageDaily(db, [
       { day: '2026-03-02', email: 'a@x.io', model: 'gpt-5', charged_micro: 9e8, requests: 3 },
       { day: '2026-03-02', email: 'ghost@x.io', model: 'opus', charged_micro: 8e8, requests: 1 },

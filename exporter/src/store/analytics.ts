@@ -1,20 +1,25 @@
-import type { EtagCache } from '../cursor/api';
+import type { EtagCache } from '../domain/etag-cache';
 import type { AnalyticsRow } from '../domain/records';
 import type { Db } from './db';
 
-/** Upserts flattened Analytics rows keyed (endpoint, day, key); values are kept as a JSON object. */
-export function upsertAnalyticsRows(db: Db, rows: AnalyticsRow[]): number {
-  const stmt = db.prepare(
-    `INSERT INTO analytics_rows (endpoint, day, key, data) VALUES (?, ?, ?, ?)
-     ON CONFLICT(endpoint, day, key) DO UPDATE SET data = excluded.data`,
-  );
-  db.transaction(() => {
-    for (const r of rows) stmt.run(r.endpoint, r.day, r.key, JSON.stringify(r.values));
-  })();
-  return rows.length;
+/** Flattened Analytics API rows (analytics_rows). */
+export class AnalyticsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Upserts rows keyed (endpoint, day, key); values are kept as a JSON object. */
+  upsert(rows: AnalyticsRow[]): number {
+    const stmt = this.db.prepare(
+      `INSERT INTO analytics_rows (endpoint, day, key, data) VALUES (?, ?, ?, ?)
+       ON CONFLICT(endpoint, day, key) DO UPDATE SET data = excluded.data`,
+    );
+    this.db.transaction(() => {
+      for (const r of rows) stmt.run(r.endpoint, r.day, r.key, JSON.stringify(r.values));
+    })();
+    return rows.length;
+  }
 }
 
-/** ETag cache for Analytics responses, persisted so a restart still gets free 304s. */
+/** ETag cache for Analytics responses (http_etags), persisted so a restart still gets free 304s. */
 export class SqliteEtagCache implements EtagCache {
   private readonly getStmt;
   private readonly setStmt;

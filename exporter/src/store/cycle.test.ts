@@ -1,5 +1,5 @@
 import { openDb, type Db } from './db';
-import { dayOfCycle, describeCycle, lastDataDay, previousCycle, resolveCycle } from './cycle';
+import { CyclesRepo, dayOfCycle, describeCycle, lastDataDay } from './cycle';
 
 const ms = (iso: string) => Date.parse(iso);
 const MAR = ms('2026-03-01T00:00:00Z');
@@ -14,16 +14,16 @@ const cycleRow = (start: number, end: number) => db.prepare('INSERT INTO billing
 const spendStart = (start: number) =>
   db.prepare(`INSERT INTO spend_snapshots (cycle_start_ms, email, total_micro, on_demand_micro, included_micro, collected_ms) VALUES (?, 'a@x.io', 0, 0, 0, 0)`).run(start);
 
-describe('resolveCycle', () => {
+describe('CyclesRepo.resolve', () => {
   it('is null before anything was collected', () => {
-    expect(resolveCycle(db, NOW)).toBeNull();
+    expect(new CyclesRepo(db).resolve(NOW)).toBeNull();
   });
 
   it('takes the billing_cycles row containing now, not the latest one', () => {
     cycleRow(ms('2026-02-01T00:00:00Z'), MAR);
     cycleRow(MAR, APR);
     cycleRow(APR, ms('2026-05-01T00:00:00Z'));
-    expect(resolveCycle(db, NOW)).toEqual({
+    expect(new CyclesRepo(db).resolve(NOW)).toEqual({
       startMs: MAR, endMs: APR, endKnown: true, startDay: '2026-03-01', lastDay: '2026-03-31', lengthDays: 31, dayOfCycle: 10, daysLeft: 22,
     });
   });
@@ -32,13 +32,13 @@ describe('resolveCycle', () => {
     cycleRow(MAR, APR);
     spendStart(ms('2026-02-01T00:00:00Z'));
     spendStart(MAR);
-    expect(resolveCycle(db, NOW)).toMatchObject({ startMs: MAR, endMs: APR, endKnown: true });
+    expect(new CyclesRepo(db).resolve(NOW)).toMatchObject({ startMs: MAR, endMs: APR, endKnown: true });
   });
 
   it('follows a newer spend start, with end = start + 1 month not known', () => {
     cycleRow(ms('2026-02-01T00:00:00Z'), ms('2026-03-11T00:00:00Z'));
     spendStart(ms('2026-03-05T00:00:00Z'));
-    expect(resolveCycle(db, NOW)).toMatchObject({ startDay: '2026-03-05', endMs: ms('2026-04-05T00:00:00Z'), endKnown: false, dayOfCycle: 6 });
+    expect(new CyclesRepo(db).resolve(NOW)).toMatchObject({ startDay: '2026-03-05', endMs: ms('2026-04-05T00:00:00Z'), endKnown: false, dayOfCycle: 6 });
   });
 
   it('without a row containing now, uses the latest spend start (not a future one) + 1 calendar month', () => {
@@ -46,12 +46,12 @@ describe('resolveCycle', () => {
     spendStart(ms('2026-02-15T00:00:00Z'));
     spendStart(ms('2026-03-05T00:00:00Z'));
     spendStart(ms('2026-04-05T00:00:00Z'));
-    expect(resolveCycle(db, NOW)).toMatchObject({ startDay: '2026-03-05', lastDay: '2026-04-04', lengthDays: 31, endKnown: false });
+    expect(new CyclesRepo(db).resolve(NOW)).toMatchObject({ startDay: '2026-03-05', lastDay: '2026-04-04', lengthDays: 31, endKnown: false });
   });
 
   it('is null with only a stale groups cycle and no spend', () => {
     cycleRow(ms('2026-01-01T00:00:00Z'), ms('2026-02-01T00:00:00Z'));
-    expect(resolveCycle(db, NOW)).toBeNull();
+    expect(new CyclesRepo(db).resolve(NOW)).toBeNull();
   });
 });
 
@@ -63,12 +63,12 @@ describe('describeCycle', () => {
   });
 });
 
-describe('previousCycle', () => {
+describe('CyclesRepo.previous', () => {
   it('is the stored one before, else one of the same length ending at the start', () => {
     const march = describeCycle(MAR, APR, NOW, true);
-    expect(previousCycle(db, march)).toMatchObject({ startMs: MAR - 31 * 86_400_000, endMs: MAR, endKnown: false, lengthDays: 31 });
+    expect(new CyclesRepo(db).previous(march)).toMatchObject({ startMs: MAR - 31 * 86_400_000, endMs: MAR, endKnown: false, lengthDays: 31 });
     cycleRow(ms('2026-02-01T00:00:00Z'), MAR);
-    expect(previousCycle(db, march)).toMatchObject({ startDay: '2026-02-01', lastDay: '2026-02-28', lengthDays: 28, endKnown: true });
+    expect(new CyclesRepo(db).previous(march)).toMatchObject({ startDay: '2026-02-01', lastDay: '2026-02-28', lengthDays: 28, endKnown: true });
   });
 });
 

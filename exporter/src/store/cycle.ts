@@ -4,7 +4,7 @@ import type { Db } from './db';
 /**
  * The one answer to "which billing cycle are we in?" for metrics, digests and the JSON API.
  *
- * Rule (resolveCycle):
+ * Rule (CyclesRepo.resolve):
  * 1. the billing_cycles row (groups endpoint) that contains now;
  * 2. but if the spend endpoint reports a newer cycle start than that row's, that start, with
  *    end = start + 1 calendar month (endKnown false): the two endpoints are collected separately and
@@ -50,20 +50,25 @@ export function describeCycle(startMs: number, endMs: number, nowMs: number, end
   };
 }
 
-/** The billing cycle in force at `nowMs` (rule above), or null when no cycle was ever collected. */
-export function resolveCycle(db: Db, nowMs: number): CycleInfo | null {
-  const row = db.prepare('SELECT start_ms AS startMs, end_ms AS endMs FROM billing_cycles WHERE start_ms <= ? AND ? < end_ms ORDER BY start_ms DESC LIMIT 1').get(nowMs, nowMs) as
-    | { startMs: number; endMs: number }
-    | undefined;
-  const spendStart = db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots WHERE cycle_start_ms <= ?').pluck().get(nowMs) as number | null;
-  if (row && (spendStart === null || spendStart <= row.startMs)) return describeCycle(row.startMs, row.endMs, nowMs, true);
-  return spendStart === null ? null : describeCycle(spendStart, addMonthUtc(spendStart), nowMs, false);
-}
+/** Which billing cycle is in force, from billing_cycles and spend_snapshots (rule above). */
+export class CyclesRepo {
+  constructor(private readonly db: Db) {}
 
-/** The cycle before `cycle`: the stored one if known, else one of the same length ending at its start. */
-export function previousCycle(db: Db, cycle: CycleInfo): CycleInfo {
-  const startMs = db.prepare('SELECT MAX(start_ms) FROM billing_cycles WHERE start_ms < ?').pluck().get(cycle.startMs) as number | null;
-  return describeCycle(startMs ?? cycle.startMs - (cycle.endMs - cycle.startMs), cycle.startMs, cycle.startMs, startMs !== null);
+  /** The billing cycle in force at `nowMs` (rule above), or null when no cycle was ever collected. */
+  resolve(nowMs: number): CycleInfo | null {
+    const row = this.db.prepare('SELECT start_ms AS startMs, end_ms AS endMs FROM billing_cycles WHERE start_ms <= ? AND ? < end_ms ORDER BY start_ms DESC LIMIT 1').get(nowMs, nowMs) as
+      | { startMs: number; endMs: number }
+      | undefined;
+    const spendStart = this.db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots WHERE cycle_start_ms <= ?').pluck().get(nowMs) as number | null;
+    if (row && (spendStart === null || spendStart <= row.startMs)) return describeCycle(row.startMs, row.endMs, nowMs, true);
+    return spendStart === null ? null : describeCycle(spendStart, addMonthUtc(spendStart), nowMs, false);
+  }
+
+  /** The cycle before `cycle`: the stored one if known, else one of the same length ending at its start. */
+  previous(cycle: CycleInfo): CycleInfo {
+    const startMs = this.db.prepare('SELECT MAX(start_ms) FROM billing_cycles WHERE start_ms < ?').pluck().get(cycle.startMs) as number | null;
+    return describeCycle(startMs ?? cycle.startMs - (cycle.endMs - cycle.startMs), cycle.startMs, cycle.startMs, startMs !== null);
+  }
 }
 
 /** 1-based day of the cycle a data day falls on (the reference's "day N of cycle"); not clamped. */

@@ -12,18 +12,23 @@ const COLUMNS = [
 const SQL = `INSERT INTO daily_usage (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT(day, email) DO UPDATE SET ${COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
-/** Upserts one row per (day, email); Cursor's later answer for a day replaces the earlier one. */
-export function upsertDailyUsage(db: Db, rows: DailyUsageRow[]): number {
-  const stmt = db.prepare(SQL);
-  db.transaction(() => {
-    for (const r of rows) {
-      stmt.run(
-        r.day, r.email, r.userId, r.isActive ? 1 : 0, r.linesAdded, r.linesDeleted, r.acceptedLinesAdded,
-        r.acceptedLinesDeleted, r.applies, r.accepts, r.rejects, r.tabsShown, r.tabsAccepted, r.composerRequests,
-        r.chatRequests, r.agentRequests, r.cmdkUsages, r.subscriptionIncludedReqs, r.apiKeyReqs, r.usageBasedReqs,
-        r.bugbotUsages, r.mostUsedModel, r.applyMostUsedExtension, r.tabMostUsedExtension, r.clientVersion,
-      );
-    }
-  })();
-  return rows.length;
+/** Cursor's per-person daily activity (daily_usage). */
+export class DailyUsageRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Upserts one row per (day, email); Cursor's later answer for a day replaces the earlier one. */
+  upsert(rows: DailyUsageRow[]): number {
+    const stmt = this.db.prepare(SQL);
+    this.db.transaction(() => {
+      for (const r of rows) {
+        stmt.run(
+          r.day, r.email, r.userId, r.isActive ? 1 : 0, r.linesAdded, r.linesDeleted, r.acceptedLinesAdded,
+          r.acceptedLinesDeleted, r.applies, r.accepts, r.rejects, r.tabsShown, r.tabsAccepted, r.composerRequests,
+          r.chatRequests, r.agentRequests, r.cmdkUsages, r.subscriptionIncludedReqs, r.apiKeyReqs, r.usageBasedReqs,
+          r.bugbotUsages, r.mostUsedModel, r.applyMostUsedExtension, r.tabMostUsedExtension, r.clientVersion,
+        );
+      }
+    })();
+    return rows.length;
+  }
 }

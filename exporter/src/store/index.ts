@@ -1,5 +1,15 @@
-import { openDb, type Db, type OpenDbOptions } from './db';
+import { openDb, storageFailure, type Db, type OpenDbOptions, type StoreOpenError } from './db';
 import { migrations } from './migrations';
+import { AnalyticsRepo, SqliteEtagCache } from './analytics';
+import { CyclesRepo } from './cycle';
+import { DailyUsageRepo } from './daily-usage';
+import { GroupsRepo } from './groups';
+import { MembersRepo } from './members';
+import { MetaRepo } from './meta';
+import { RunsRepo } from './runs';
+import { SpendRepo } from './spend';
+import { UsageEventsRepo } from './usage-events';
+import { WatermarksRepo } from './watermarks';
 
 /**
  * The store: one SQLite file and the repositories over it, each named for what it holds. Only
@@ -13,11 +23,40 @@ export class Store {
 
   // Repositories: one field each, assigned in the constructor (field initializers would run before `db` is set).
 
-  constructor(readonly db: Db) {}
+  readonly meta: MetaRepo;
+  readonly members: MembersRepo;
+  readonly usageEvents: UsageEventsRepo;
+  readonly dailyUsage: DailyUsageRepo;
+  readonly spend: SpendRepo;
+  readonly groups: GroupsRepo;
+  readonly analytics: AnalyticsRepo;
+  readonly etags: SqliteEtagCache;
+  readonly runs: RunsRepo;
+  readonly watermarks: WatermarksRepo;
+  readonly cycles: CyclesRepo;
+
+  constructor(readonly db: Db) {
+    this.meta = new MetaRepo(db);
+    this.members = new MembersRepo(db);
+    this.usageEvents = new UsageEventsRepo(db);
+    this.dailyUsage = new DailyUsageRepo(db);
+    this.spend = new SpendRepo(db);
+    this.groups = new GroupsRepo(db);
+    this.analytics = new AnalyticsRepo(db);
+    this.etags = new SqliteEtagCache(db);
+    this.runs = new RunsRepo(db);
+    this.watermarks = new WatermarksRepo(db);
+    this.cycles = new CyclesRepo(db);
+  }
 
   /** fn in one write transaction, the lock taken at BEGIN (IMMEDIATE): another process may write too. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  /** A write that failed because of the file (full disk, read-only, corrupt) as an error naming its path; else undefined. */
+  storageFailure(err: unknown): StoreOpenError | undefined {
+    return storageFailure(this.db, err);
   }
 
   close(): void {

@@ -6,41 +6,47 @@ export interface MemberRow extends Member {
   lastSeenMs: number;
 }
 
-/**
- * Upserts the team as Cursor lists it now: first_seen is kept, everything else refreshed. Members
- * that no longer appear are marked removed (Cursor usually lists removed members with isRemoved,
- * but a member deleted outright simply vanishes). An empty list is treated as a glitch and removes
- * nobody. Returns the rows written and how many were newly marked removed.
- */
-export function upsertMembers(db: Db, members: Member[], nowMs: number): { written: number; removed: number } {
-  const upsert = db.prepare(
-    `INSERT INTO members (email, user_id, name, role, is_removed, first_seen_ms, last_seen_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(email) DO UPDATE SET user_id = COALESCE(excluded.user_id, members.user_id), name = excluded.name,
-       role = excluded.role, is_removed = excluded.is_removed, last_seen_ms = excluded.last_seen_ms`,
-  );
-  const markRemoved = db.prepare('UPDATE members SET is_removed = 1 WHERE email = ? AND is_removed = 0');
-  return db.transaction(() => {
-    const seen = new Set<string>();
-    for (const m of members) {
-      upsert.run(m.email, m.userId, m.name, m.role, m.isRemoved ? 1 : 0, nowMs, nowMs);
-      seen.add(m.email);
-    }
-    let removed = 0;
-    if (seen.size > 0) {
-      const known = db.prepare('SELECT email FROM members').pluck().all() as string[];
-      for (const email of known) if (!seen.has(email)) removed += markRemoved.run(email).changes;
-    }
-    return { written: members.length, removed };
-  })();
-}
+/** The team as Cursor lists it (members). */
+export class MembersRepo {
+  constructor(private readonly db: Db) {}
 
-export function listMembers(db: Db): MemberRow[] {
-  const rows = db
-    .prepare(
-      `SELECT email, user_id AS userId, name, role, is_removed AS isRemoved, first_seen_ms AS firstSeenMs,
-              last_seen_ms AS lastSeenMs FROM members ORDER BY email`,
-    )
-    .all() as (Omit<MemberRow, 'isRemoved'> & { isRemoved: number })[];
-  return rows.map((r) => ({ ...r, isRemoved: r.isRemoved === 1 }));
+  /**
+   * Upserts the team as Cursor lists it now: first_seen is kept, everything else refreshed. Members
+   * that no longer appear are marked removed (Cursor usually lists removed members with isRemoved,
+   * but a member deleted outright simply vanishes). An empty list is treated as a glitch and removes
+   * nobody. Returns the rows written and how many were newly marked removed.
+   */
+  upsert(members: Member[], nowMs: number): { written: number; removed: number } {
+    const { db } = this;
+    const upsert = db.prepare(
+      `INSERT INTO members (email, user_id, name, role, is_removed, first_seen_ms, last_seen_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(email) DO UPDATE SET user_id = COALESCE(excluded.user_id, members.user_id), name = excluded.name,
+         role = excluded.role, is_removed = excluded.is_removed, last_seen_ms = excluded.last_seen_ms`,
+    );
+    const markRemoved = db.prepare('UPDATE members SET is_removed = 1 WHERE email = ? AND is_removed = 0');
+    return db.transaction(() => {
+      const seen = new Set<string>();
+      for (const m of members) {
+        upsert.run(m.email, m.userId, m.name, m.role, m.isRemoved ? 1 : 0, nowMs, nowMs);
+        seen.add(m.email);
+      }
+      let removed = 0;
+      if (seen.size > 0) {
+        const known = db.prepare('SELECT email FROM members').pluck().all() as string[];
+        for (const email of known) if (!seen.has(email)) removed += markRemoved.run(email).changes;
+      }
+      return { written: members.length, removed };
+    })();
+  }
+
+  list(): MemberRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT email, user_id AS userId, name, role, is_removed AS isRemoved, first_seen_ms AS firstSeenMs,
+                last_seen_ms AS lastSeenMs FROM members ORDER BY email`,
+      )
+      .all() as (Omit<MemberRow, 'isRemoved'> & { isRemoved: number })[];
+    return rows.map((r) => ({ ...r, isRemoved: r.isRemoved === 1 }));
+  }
 }

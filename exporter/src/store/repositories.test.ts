@@ -1,10 +1,10 @@
 import type { UsageEvent } from '../domain/records';
 import { openDb, type Db } from './db';
-import { saveGroups } from './groups';
-import { listMembers, upsertMembers } from './members';
-import { saveSpendSnapshot } from './spend';
-import { insertUsageEvents } from './usage-events';
-import { advanceWatermark, getWatermark } from './watermarks';
+import { GroupsRepo } from './groups';
+import { MembersRepo } from './members';
+import { SpendRepo } from './spend';
+import { UsageEventsRepo } from './usage-events';
+import { WatermarksRepo } from './watermarks';
 import { SqliteEtagCache } from './analytics';
 
 const member = (email: string, name = email) => ({ email, userId: `user_${email}`, name, role: 'member', isRemoved: false });
@@ -20,14 +20,14 @@ describe('store repositories', () => {
   afterEach(() => db.close());
 
   it('members: keeps first_seen, refreshes the rest, marks vanished members removed', () => {
-    upsertMembers(db, [member('a@x.io'), member('b@x.io')], 1000);
-    const r = upsertMembers(db, [member('a@x.io', 'Renamed')], 2000);
+    new MembersRepo(db).upsert([member('a@x.io'), member('b@x.io')], 1000);
+    const r = new MembersRepo(db).upsert([member('a@x.io', 'Renamed')], 2000);
     expect(r).toEqual({ written: 1, removed: 1 });
-    expect(listMembers(db)).toEqual([
+    expect(new MembersRepo(db).list()).toEqual([
       { email: 'a@x.io', userId: 'user_a@x.io', name: 'Renamed', role: 'member', isRemoved: false, firstSeenMs: 1000, lastSeenMs: 2000 },
       { email: 'b@x.io', userId: 'user_b@x.io', name: 'b@x.io', role: 'member', isRemoved: true, firstSeenMs: 1000, lastSeenMs: 1000 },
     ]);
-    expect(upsertMembers(db, [], 3000).removed).toBe(0); // an empty answer is a glitch, not a mass exit
+    expect(new MembersRepo(db).upsert([], 3000).removed).toBe(0); // an empty answer is a glitch, not a mass exit
   });
 
   it('groups: never overwrites local groups or local memberships; one group per person', () => {
@@ -38,8 +38,8 @@ describe('store repositories', () => {
     const group = (id: string, name: string, emails: string[]) => ({
       id, name, type: 'BILLING', directoryGroupId: null, memberCount: emails.length, spendMicro: 42, currentMembers: emails.map(gm), formerMembers: [], dailySpend: [],
     });
-    saveGroups(db, { groups: [group('g_local', 'Renamed upstream', []), group('g_eng', 'Eng > Web', ['a@x.io', 'c@x.io'])], cycle: { startMs: 10, endMs: 20 } }, 7);
-    saveGroups(db, { groups: [group('g_ops', 'Ops', ['a@x.io'])], cycle: { startMs: 10, endMs: 20 } }, 8);
+    new GroupsRepo(db).save({ groups: [group('g_local', 'Renamed upstream', []), group('g_eng', 'Eng > Web', ['a@x.io', 'c@x.io'])], cycle: { startMs: 10, endMs: 20 } }, 7);
+    new GroupsRepo(db).save({ groups: [group('g_ops', 'Ops', ['a@x.io'])], cycle: { startMs: 10, endMs: 20 } }, 8);
     expect(db.prepare("SELECT name, source FROM billing_groups WHERE id = 'g_local'").get()).toEqual({ name: 'Mine', source: 'local' });
     expect(db.prepare('SELECT email, group_id AS g FROM group_members ORDER BY email').all()).toEqual([
       { email: 'a@x.io', g: 'g_ops' }, { email: 'c@x.io', g: 'g_other' },
@@ -52,8 +52,8 @@ describe('store repositories', () => {
       email, userId: null, name: email, role: 'member', totalMicro: total, onDemandMicro: 0, includedMicro: total,
       fastPremiumRequests: 0, monthlyLimitDollars: null, hardLimitOverrideDollars: 0, effectiveLimitDollars: null,
     });
-    saveSpendSnapshot(db, { cycleStartMs: 1, rows: [row('a@x.io', 5), row('b@x.io', 6)], limitedUsersCount: null }, 100);
-    saveSpendSnapshot(db, { cycleStartMs: 1, rows: [row('a@x.io', 9)], limitedUsersCount: 3 }, 200);
+    new SpendRepo(db).save({ cycleStartMs: 1, rows: [row('a@x.io', 5), row('b@x.io', 6)], limitedUsersCount: null }, 100);
+    new SpendRepo(db).save({ cycleStartMs: 1, rows: [row('a@x.io', 9)], limitedUsersCount: 3 }, 200);
     expect(db.prepare('SELECT email, total_micro AS t FROM spend_snapshots').all()).toEqual([{ email: 'a@x.io', t: 9 }]);
     expect(db.prepare("SELECT value FROM meta WHERE key = 'limited_users_count'").pluck().get()).toBe('3');
   });
@@ -61,8 +61,8 @@ describe('store repositories', () => {
   it('usage events: duplicates are ignored and only new rows reach usage_daily', () => {
     const day = Date.parse('2026-03-02T10:00:00Z');
     const batch = [ev(day, 'a@x.io'), ev(day, 'a@x.io'), ev(day + 1, 'a@x.io', { kind: 'Included in Business', isChargeable: false, maxMode: true }), ev(day - 11 * 3_600_000, 'a@x.io', { kind: 'Errored, Not Charged', isHeadless: true })];
-    expect(db.transaction(() => insertUsageEvents(db, batch))()).toBe(4); // two identical events are two events
-    expect(db.transaction(() => insertUsageEvents(db, batch))()).toBe(0);
+    expect(db.transaction(() => new UsageEventsRepo(db).insert(batch))()).toBe(4); // two identical events are two events
+    expect(db.transaction(() => new UsageEventsRepo(db).insert(batch))()).toBe(0);
     const rows = db.prepare('SELECT * FROM usage_daily ORDER BY day').all();
     expect(rows).toEqual([
       expect.objectContaining({ day: '2026-03-01', events: 1, errored_events: 1, headless_events: 1, charged_micro: 1000, chargeable_micro: 1000 }),
@@ -72,9 +72,9 @@ describe('store repositories', () => {
   });
 
   it('watermarks never move back; the ETag cache round-trips', () => {
-    advanceWatermark(db, 's', 100, 1);
-    advanceWatermark(db, 's', 50, 2);
-    expect(getWatermark(db, 's')).toBe(100);
+    new WatermarksRepo(db).advance('s', 100, 1);
+    new WatermarksRepo(db).advance('s', 50, 2);
+    expect(new WatermarksRepo(db).get('s')).toBe(100);
     const cache = new SqliteEtagCache(db, () => 5);
     cache.set('/a', 'W/"1"', '{"data":[]}');
     cache.set('/a', 'W/"2"', '{"data":[1]}');

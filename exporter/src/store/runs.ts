@@ -27,28 +27,6 @@ export interface RunRecord extends Omit<RunOutcome, 'status'> {
   endedMs: number | null;
 }
 
-export function startRun(db: Db, kind: RunKind, nowMs: number): number {
-  return Number(db.prepare("INSERT INTO collection_runs (kind, started_ms, status) VALUES (?, ?, 'running')").run(kind, nowMs).lastInsertRowid);
-}
-
-export function finishRun(db: Db, id: number, outcome: RunOutcome, nowMs: number): void {
-  db.prepare(
-    `UPDATE collection_runs SET ended_ms = ?, status = ?, api_calls = ?, rows_written = ?, errors = ?,
-       rate_limit_waits = ?, rate_limit_wait_ms = ? WHERE id = ?`,
-  ).run(
-    nowMs, outcome.status, JSON.stringify(outcome.apiCalls), JSON.stringify(outcome.rowsWritten),
-    JSON.stringify(outcome.errors), outcome.rateLimitWaits, outcome.rateLimitWaitMs, id,
-  );
-}
-
-/**
- * Runs still 'running' when nobody holds the collector lease were cut short (kill -9, power loss).
- * The runner calls this right after taking the lease, so a live run is never relabelled.
- */
-export function markInterruptedRuns(db: Db, nowMs: number): number {
-  return db.prepare("UPDATE collection_runs SET status = 'interrupted', ended_ms = ? WHERE status = 'running'").run(nowMs).changes;
-}
-
 interface RawRun {
   id: number;
   kind: RunKind;
@@ -70,7 +48,34 @@ function toRecord(r: RawRun): RunRecord {
   };
 }
 
-/** Newest first. */
-export function listRuns(db: Db, limit = 50): RunRecord[] {
-  return (db.prepare('SELECT * FROM collection_runs ORDER BY id DESC LIMIT ?').all(limit) as RawRun[]).map(toRecord);
+/** Collection runs and their outcomes (collection_runs). */
+export class RunsRepo {
+  constructor(private readonly db: Db) {}
+
+  start(kind: RunKind, nowMs: number): number {
+    return Number(this.db.prepare("INSERT INTO collection_runs (kind, started_ms, status) VALUES (?, ?, 'running')").run(kind, nowMs).lastInsertRowid);
+  }
+
+  finish(id: number, outcome: RunOutcome, nowMs: number): void {
+    this.db.prepare(
+      `UPDATE collection_runs SET ended_ms = ?, status = ?, api_calls = ?, rows_written = ?, errors = ?,
+         rate_limit_waits = ?, rate_limit_wait_ms = ? WHERE id = ?`,
+    ).run(
+      nowMs, outcome.status, JSON.stringify(outcome.apiCalls), JSON.stringify(outcome.rowsWritten),
+      JSON.stringify(outcome.errors), outcome.rateLimitWaits, outcome.rateLimitWaitMs, id,
+    );
+  }
+
+  /**
+   * Runs still 'running' when nobody holds the collector lease were cut short (kill -9, power loss).
+   * The runner calls this right after taking the lease, so a live run is never relabelled.
+   */
+  markInterrupted(nowMs: number): number {
+    return this.db.prepare("UPDATE collection_runs SET status = 'interrupted', ended_ms = ? WHERE status = 'running'").run(nowMs).changes;
+  }
+
+  /** Newest first. */
+  list(limit = 50): RunRecord[] {
+    return (this.db.prepare('SELECT * FROM collection_runs ORDER BY id DESC LIMIT ?').all(limit) as RawRun[]).map(toRecord);
+  }
 }

@@ -1,7 +1,7 @@
 import type { UsageEvent } from '../domain/records';
 import { DAY_MS, HOUR_MS } from '../domain/time';
 import { openDb, type Db } from './db';
-import { insertUsageEvents } from './usage-events';
+import { UsageEventsRepo } from './usage-events';
 
 /** Small deterministic PRNG (mulberry32), so a failure reproduces. */
 function rng(seed: number): () => number {
@@ -62,7 +62,7 @@ function window(all: UsageEvent[], from: number, to: number, shuffleSeed?: numbe
 }
 
 function ingest(db: Db, events: UsageEvent[]): number {
-  return db.transaction(() => insertUsageEvents(db, events))();
+  return db.transaction(() => new UsageEventsRepo(db).insert(events))();
 }
 
 function tables(db: Db) {
@@ -83,7 +83,7 @@ const RECOMPUTED_DAILY = `SELECT day, email, model, COUNT(*) AS events, SUM(requ
   SUM(cache_read_tokens) AS cache_read_tokens
   FROM usage_events GROUP BY day, email, model ORDER BY day, email, model`;
 
-describe('insertUsageEvents', () => {
+describe('UsageEventsRepo.insert', () => {
   let db: Db;
   beforeEach(() => (db = openDb(':memory:')));
   afterEach(() => db.close());

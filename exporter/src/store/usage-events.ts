@@ -17,21 +17,13 @@ const DAY = DAY_MS;
  * cursor/page-parser.ts. Events are inserted by natural key (duplicates from overlapping windows
  * are ignored by the primary key), and only rows actually inserted are added into usage_daily, so
  * the pre-aggregate (and its rollups, store/usage-daily.ts) stays exact however often a window is
- * re-fetched. The caller wraps the call in db.transaction together with its watermark advance.
+ * re-fetched. The caller wraps the call in store.transaction together with its watermark advance.
  */
 
 const INSERT_EVENT = `INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs,
   is_token_based, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro,
   cursor_fee_micro, is_chargeable, is_headless, conversation_id)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ts_ms, event_hash) DO NOTHING`;
-
-const statements = new WeakMap<Db, Statement>();
-
-function prepared(db: Db): Statement {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = db.prepare(INSERT_EVENT)));
-  return s;
-}
 
 /**
  * (batch, row) of a window's events in ascending timestamp order, as two parallel arrays. Cursor
@@ -94,13 +86,28 @@ function add(s: Float64Array, v: Float64Array, o: number): void {
   s[13] += v[o + CACHE_READ];
 }
 
-/**
- * Inserts the batches of one fetch window; returns the number of events newly inserted. The n-th
- * repeat of a byte-identical event within a millisecond gets repeatKey(hash, n): identical events
- * are interchangeable, so the keys do not depend on the order they came in.
- */
-export function insertEventBatches(db: Db, batches: readonly EventBatch[]): number {
-  const insert = prepared(db);
+/** Per-request cost events (usage_events), and through DailyDeltas the usage_daily pre-aggregate. */
+export class UsageEventsRepo {
+  private insertStmt: Statement | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Inserts the batches of one fetch window; returns the number of events newly inserted. The n-th
+   * repeat of a byte-identical event within a millisecond gets repeatKey(hash, n): identical events
+   * are interchangeable, so the keys do not depend on the order they came in.
+   */
+  insertBatches(batches: readonly EventBatch[]): number {
+    return insertEventBatches(this.db, (this.insertStmt ??= this.db.prepare(INSERT_EVENT)), batches);
+  }
+
+  /** One window's events, batched on this thread; returns the number newly inserted. */
+  insert(events: readonly UsageEvent[]): number {
+    return this.insertBatches([toEventBatch(events)]);
+  }
+}
+
+function insertEventBatches(db: Db, insert: Statement, batches: readonly EventBatch[]): number {
   const order = timeOrder(batches);
   const deltas = new DailyDeltas();
   const dayOf = dayNamer();
@@ -145,9 +152,4 @@ export function insertEventBatches(db: Db, batches: readonly EventBatch[]): numb
   }
   deltas.write(db);
   return inserted;
-}
-
-/** One window's events, batched on this thread; returns the number newly inserted. */
-export function insertUsageEvents(db: Db, events: readonly UsageEvent[]): number {
-  return insertEventBatches(db, [toEventBatch(events)]);
 }
