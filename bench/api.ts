@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { ApiContext } from '../exporter/src/api/context';
 import { apiPlugin } from '../exporter/src/api';
+import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
 import { addUsageDaily, type UsageDailyRow } from '../exporter/src/store/usage-daily';
 import { DAY_MS, utcDay } from '../exporter/src/domain/time';
@@ -115,7 +116,7 @@ async function load(url: string, list: string[], amount: number, name: string): 
 
 async function listen(db: Db, context?: ApiContext): Promise<{ app: ReturnType<typeof Fastify>; base: string }> {
   const app = Fastify({ logger: false });
-  await app.register(apiPlugin, { prefix: '/api/v1', db, auth: { mode: 'on', token: TOKEN }, nowMs: () => NOW, context });
+  await app.register(apiPlugin, { prefix: '/api/v1', store: new Store(db), auth: { mode: 'on', token: TOKEN }, nowMs: () => NOW, context });
   return { app, base: await app.listen({ host: '127.0.0.1', port: 0 }) };
 }
 
@@ -151,7 +152,7 @@ export async function run(): Promise<Record<string, unknown>> {
   console.error(`seeded ${USERS} users × ${DAYS} days (${rows} usage_daily rows) in ${seedMs} ms`);
 
   const { app, base } = await listen(db);
-  const uncached = await listen(db, new ApiContext(db, () => NOW, undefined, 0));
+  const uncached = await listen(db, new ApiContext(new Store(db), () => NOW, undefined, 0));
   const headers = { authorization: `Bearer ${TOKEN}` };
   const queries: Record<string, { p50_ms: number; p95_ms: number; cold_ms: number; uncached_p95_ms: number }> = {};
   let burst = { p50_ms: 0, p95_ms: 0 };

@@ -47,7 +47,7 @@ beforeAll(async () => {
   const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '30' });
   const run = await createCollectorStack({ store: new Store(db), config, now: () => NOW, client: { limits: FAST_CLIENT } }).run();
   if (run.status !== 'ok') throw new Error(`collection ${run.status}: ${JSON.stringify(run.errors)}`);
-  await runDetectionCycle(db, { nowMs: NOW });
+  await runDetectionCycle(new Store(db), { nowMs: NOW });
   ({ app, base } = await buildTestApp(db, { nowMs: () => NOW }));
 });
 afterAll(async () => {

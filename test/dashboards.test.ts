@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { apiPlugin } from '../exporter/src/api';
+import { Store } from '../exporter/src/store';
 import { openDb } from '../exporter/src/store/db';
 import { QUERY_TYPE_NAMES, QUERY_TYPES } from '../grafana-plugin/src/query-types';
 import type { QueryType } from '../grafana-plugin/src/types';
@@ -137,7 +138,7 @@ describe('generated dashboards', () => {
   it('send the exporter only requests its routes accept (enums, limits, intervals), as the plugin would', async () => {
     const db = openDb(':memory:');
     const app = Fastify();
-    await app.register(apiPlugin, { prefix: '/api/v1', db, auth: { mode: 'off' } });
+    await app.register(apiPlugin, { prefix: '/api/v1', store: new Store(db), auth: { mode: 'off' } });
     try {
       const pluginTargets = everyTarget.filter(({ t }) => t.datasource?.uid === 'cursor-usage');
       for (const { d, p, t } of pluginTargets) {

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import { apiPlugin } from '../exporter/src/api';
 import { auth, call, NOW, seedTeam, TOKEN } from '../exporter/src/api/testing';
+import { Store } from '../exporter/src/store';
 import { createLogger } from '../exporter/src/logger';
 
 interface LogLine {
@@ -23,7 +24,7 @@ describe('API errors and request log', () => {
   beforeAll(async () => {
     const logger = createLogger({ level: 'info', secrets: [TOKEN], destination: new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c)) as LogLine), cb()) }) });
     app = Fastify({ loggerInstance: logger }) as unknown as FastifyInstance;
-    await app.register(apiPlugin, { prefix: '/api/v1', db: seedTeam(), auth: { mode: 'on', token: TOKEN }, nowMs: () => NOW, rateLimit: { max: 8, timeWindow: '1 minute' } });
+    await app.register(apiPlugin, { prefix: '/api/v1', store: new Store(seedTeam()), auth: { mode: 'on', token: TOKEN }, nowMs: () => NOW, rateLimit: { max: 8, timeWindow: '1 minute' } });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => app.close());

@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import { apiPlugin } from '../exporter/src/api';
 import { docsPlugin } from '../exporter/src/api/docs';
 import { seedTeam } from '../exporter/src/api/testing';
+import { Store } from '../exporter/src/store';
 
 jest.setTimeout(60_000);
 
@@ -25,7 +26,7 @@ if (!available && process.env.CI === 'true') throw new Error(`${CHROMIUM} is mis
     app = Fastify();
     await app.register(helmet); // as serve registers it
     await app.register(docsPlugin, { token: TOKEN });
-    await app.register(apiPlugin, { prefix: '/api/v1', db: seedTeam(), auth: { mode: 'on', token: TOKEN } });
+    await app.register(apiPlugin, { prefix: '/api/v1', store: new Store(seedTeam()), auth: { mode: 'on', token: TOKEN } });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => app.close());

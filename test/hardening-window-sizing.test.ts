@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCollectorStack } from '../exporter/src/collect/create';
 import { lookbackStartMs } from '../exporter/src/collect/range';
-import { nextWindowMs } from '../exporter/src/collect/usage-events';
+import { nextWindowMs } from '../exporter/src/collect/collectors/usage-events';
 import { loadConfig } from '../exporter/src/config';
 import { DAY_MS, HOUR_MS } from '../exporter/src/domain/time';
 import { startSimulator } from '../exporter/src/simulator/server';

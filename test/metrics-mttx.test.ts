@@ -9,6 +9,7 @@ import { buildApp } from '../exporter/src/app';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../exporter/src/domain/time';
 import { createMetricsService, type MetricsService } from '../exporter/src/metrics/service';
 import { MTTX_WINDOW_MS } from '../exporter/src/metrics/mttx';
+import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
 import { parseExposition, sampleValue } from './helpers/prometheus';
 
@@ -62,7 +63,7 @@ describe('MTTx: /metrics agrees with the JSON API', () => {
 
     metrics = createMetricsService(db, { now: () => NOW });
     const api = async (root: FastifyInstance) => {
-      await root.register(apiPlugin, { prefix: '/api/v1', db, nowMs: () => NOW, auth: { mode: 'on', token: TOKEN } });
+      await root.register(apiPlugin, { prefix: '/api/v1', store: new Store(db), nowMs: () => NOW, auth: { mode: 'on', token: TOKEN } });
     };
     app = await buildApp({ metrics, ready: () => true, plugins: [api] });
     base = await app.listen({ host: '127.0.0.1', port: 0 });

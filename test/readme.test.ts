@@ -5,6 +5,7 @@ import { apiPlugin } from '../exporter/src/api';
 import { docsPlugin } from '../exporter/src/api/docs';
 import { ENV_VARS } from '../exporter/src/config';
 import { createMetricsService } from '../exporter/src/metrics/service';
+import { Store } from '../exporter/src/store';
 import { openDb } from '../exporter/src/store/db';
 
 /** The README is the public contract for configuration and metric names: it must list all of them. */
@@ -35,7 +36,7 @@ describe('README', () => {
     const app = Fastify();
     await app.register(async (root) => {
       await root.register(docsPlugin);
-      await root.register(apiPlugin, { prefix: '/api/v1', db, auth: { mode: 'off' } });
+      await root.register(apiPlugin, { prefix: '/api/v1', store: new Store(db), auth: { mode: 'off' } });
     });
     const doc = JSON.parse((await app.inject({ url: '/docs/json' })).body) as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));

@@ -5,20 +5,21 @@ import { DEFAULT_SETTINGS } from './detect/settings';
 import type { DetectionResult, Finding } from './detect/types';
 import { usdToMicro } from './domain/money';
 import { addDays } from './domain/time';
-import { latestOutput, listDetectionRuns, listFindings } from './incidents/findings-repo';
-import { listIncidents } from './incidents/repo';
 import { finding } from './incidents/testing';
-import { updateSettings } from './settings/store';
-import { openDb, type Db } from './store/db';
+import { updateSettings } from './settings/detection-settings';
+import { Store } from './store';
+import type { Db } from './store/db';
 import { addUsageDaily } from './store/usage-daily';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-03-10T12:00:00Z');
+let store: Store;
 let db: Db;
 beforeEach(() => {
-  db = openDb(':memory:');
+  store = Store.open(':memory:');
+  db = store.db;
 });
-afterEach(() => db.close());
+afterEach(() => store.close());
 
 function result(findings: Finding[]): DetectionResult {
   return {
@@ -37,59 +38,59 @@ function scripted(script: Finding[][]): DetectFn {
 
 describe('runDetectionCycle', () => {
   it('persists every finding, keeps incidents for notifiable ones, and auto-resolves with the saved setting', async () => {
-    updateSettings(db, { autoResolveAfterRuns: 2 });
+    updateSettings(store, { autoResolveAfterRuns: 2 });
     const quiet = finding({ key: 'zscore:bob@example.com', detector: 'zscore', email: 'bob@example.com', notify: false, unit: 'sigma' });
     const detect = scripted([[finding(), quiet], [], [], [finding()]]);
 
-    const r1 = await runDetectionCycle(db, { nowMs: T0, detect });
+    const r1 = await runDetectionCycle(store, { nowMs: T0, detect });
     expect(r1).toMatchObject({ findings: 2, notifiable: 1, openIncidents: 1, silences: null, digests: { planExhaustion: 'disabled' } });
     expect(r1.opened).toHaveLength(1);
-    const stored = listFindings(db);
+    const stored = store.findings.list();
     expect(stored.map((f) => [f.key, f.notify, f.incidentId])).toEqual([
       ['spend_spike:alice@example.com', true, r1.opened[0]],
       ['zscore:bob@example.com', false, null],
     ]);
-    expect(listFindings(db, { notify: false })).toHaveLength(1);
+    expect(store.findings.list({ notify: false })).toHaveLength(1);
     expect((db.prepare('SELECT COUNT(*) AS n FROM signals').get() as { n: number }).n).toBe(2);
-    expect(latestOutput(db, 'savings')?.value.teamP90PerRequestMicro).toBe(2);
+    expect(store.findings.latestOutput('savings')?.value.teamP90PerRequestMicro).toBe(2);
 
-    await runDetectionCycle(db, { nowMs: T0 + H, detect });
+    await runDetectionCycle(store, { nowMs: T0 + H, detect });
     expect((db.prepare('SELECT COUNT(*) AS n FROM signals').get() as { n: number }).n).toBe(0); // latest only
-    const r3 = await runDetectionCycle(db, { nowMs: T0 + 2 * H, detect });
+    const r3 = await runDetectionCycle(store, { nowMs: T0 + 2 * H, detect });
     expect(r3.resolved).toEqual(r1.opened);
-    const r4 = await runDetectionCycle(db, { nowMs: T0 + 3 * H, detect });
+    const r4 = await runDetectionCycle(store, { nowMs: T0 + 3 * H, detect });
     expect(r4.opened).toHaveLength(1);
     expect(r4.opened[0]).not.toBe(r1.opened[0]);
 
-    const runs = listDetectionRuns(db);
+    const runs = store.findings.listRuns();
     expect(runs.map((r) => [r.status, r.findings, r.opened, r.resolved, r.openAfter])).toEqual([
       ['ok', 1, 1, 0, 1],
       ['ok', 0, 0, 1, 0],
       ['ok', 0, 0, 0, 1],
       ['ok', 2, 1, 0, 1],
     ]);
-    expect(listIncidents(db).map((i) => i.status)).toEqual(['detected', 'resolved']);
+    expect(store.incidents.list().map((i) => i.status)).toEqual(['detected', 'resolved']);
   });
 
   it('prunes findings of runs older than the retention, keeping incidents', async () => {
     const detect = scripted([[finding()]]);
     const day = 86_400_000;
     const runsWithFindings = () => db.prepare('SELECT DISTINCT run_id FROM findings ORDER BY run_id').pluck().all();
-    const r1 = await runDetectionCycle(db, { nowMs: T0, detect, clock: () => T0 });
-    await runDetectionCycle(db, { nowMs: T0 + 29 * day, detect, clock: () => T0 + 29 * day });
+    const r1 = await runDetectionCycle(store, { nowMs: T0, detect, clock: () => T0 });
+    await runDetectionCycle(store, { nowMs: T0 + 29 * day, detect, clock: () => T0 + 29 * day });
     expect(runsWithFindings()).toEqual([r1.runId, r1.runId + 1]);
-    const r3 = await runDetectionCycle(db, { nowMs: T0 + 31 * day, detect, clock: () => T0 + 31 * day });
+    const r3 = await runDetectionCycle(store, { nowMs: T0 + 31 * day, detect, clock: () => T0 + 31 * day });
     // The first run started 31 days before the third: its findings go, the later ones stay.
     expect(runsWithFindings()).toEqual([r1.runId + 1, r3.runId]);
-    expect(listDetectionRuns(db)).toHaveLength(3);
-    expect(listIncidents(db)).toHaveLength(1);
+    expect(store.findings.listRuns()).toHaveLength(3);
+    expect(store.incidents.list()).toHaveLength(1);
   });
 
   it('uses explicit settings over the saved ones', async () => {
-    updateSettings(db, { autoResolveAfterRuns: 5 });
+    updateSettings(store, { autoResolveAfterRuns: 5 });
     const detect = scripted([[finding()], []]);
-    await runDetectionCycle(db, { nowMs: T0, detect });
-    const r = await runDetectionCycle(db, { nowMs: T0 + H, detect, settings: { ...DEFAULT_SETTINGS, autoResolveAfterRuns: 1 } });
+    await runDetectionCycle(store, { nowMs: T0, detect });
+    const r = await runDetectionCycle(store, { nowMs: T0 + H, detect, settings: { ...DEFAULT_SETTINGS, autoResolveAfterRuns: 1 } });
     expect(r.resolved).toHaveLength(1);
   });
 
@@ -97,13 +98,13 @@ describe('runDetectionCycle', () => {
     const boom: DetectFn = () => {
       throw new Error('facts unavailable');
     };
-    await expect(runDetectionCycle(db, { nowMs: T0, detect: boom })).rejects.toThrow('facts unavailable');
-    expect(listDetectionRuns(db)).toEqual([expect.objectContaining({ status: 'failed', error: 'facts unavailable' })]);
-    expect(listIncidents(db)).toEqual([]);
+    await expect(runDetectionCycle(store, { nowMs: T0, detect: boom })).rejects.toThrow('facts unavailable');
+    expect(store.findings.listRuns()).toEqual([expect.objectContaining({ status: 'failed', error: 'facts unavailable' })]);
+    expect(store.incidents.list()).toEqual([]);
   });
 
   it('reports an unreachable Alertmanager without failing the cycle', async () => {
-    const r = await runDetectionCycle(db, { nowMs: T0, detect: scripted([[finding()]]), notify: { alertmanagerUrl: 'http://127.0.0.1:1' } });
+    const r = await runDetectionCycle(store, { nowMs: T0, detect: scripted([[finding()]]), notify: { alertmanagerUrl: 'http://127.0.0.1:1' } });
     expect(r.silences).toEqual({ error: expect.stringMatching(/^Alertmanager silences request failed/) });
     expect(r.openIncidents).toBe(1);
   });
@@ -127,14 +128,14 @@ describe('runDetectionCycle', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-12T00:00:00Z'));
-      const r = await runDetectionCycle(db, {
+      const r = await runDetectionCycle(store, {
         nowMs: T0 + H,
         detect: scripted([[finding()]]),
         notify: { alertmanagerUrl: base, slackWebhookUrl: `${base}/services/hook` },
       });
       expect(r.silences).toEqual({ activeSilences: 1, acknowledged: r.opened });
       // The silence predates the incident, so it acknowledges at detection time, not before.
-      expect(listIncidents(db)[0]).toMatchObject({ status: 'acknowledged', acknowledgedMs: T0 + H });
+      expect(store.incidents.list()[0]).toMatchObject({ status: 'acknowledged', acknowledgedMs: T0 + H });
       expect(r.digests).toMatchObject({ planExhaustion: 'none_exhausted', cycleSummary: 'sent' });
       expect(posts).toEqual(['Cursor cycle summary: $0.00 spent, cycle ends 2026-03-11']);
     } finally {
@@ -151,11 +152,11 @@ describe('runDetectionCycle', () => {
       ...Array.from({ length: 14 }, (_, d) => usage(addDays('2026-03-01', d), 'gpt-5', 20, 8)),
       usage('2026-03-15', 'claude-4-opus-max', 60, 400),
     ]);
-    const r = await runDetectionCycle(db, { nowMs: Date.parse('2026-03-15T18:00:00Z') });
-    const spike = listFindings(db, { detector: 'spend_spike' });
+    const r = await runDetectionCycle(store, { nowMs: Date.parse('2026-03-15T18:00:00Z') });
+    const spike = store.findings.list({ detector: 'spend_spike' });
     expect(spike).toHaveLength(1);
     expect(spike[0]).toMatchObject({ email: 'alice@example.com', notify: true, day: '2026-03-15' });
     expect(r.opened.length).toBeGreaterThanOrEqual(1);
-    expect(listIncidents(db, { detector: 'spend_spike' })).toEqual([expect.objectContaining({ status: 'detected', email: 'alice@example.com' })]);
+    expect(store.incidents.list({ detector: 'spend_spike' })).toEqual([expect.objectContaining({ status: 'detected', email: 'alice@example.com' })]);
   });
 });

@@ -3,23 +3,19 @@ import type { DetectionSettings } from './detect/settings';
 import { runDetection } from './detect/run';
 import type { DetectionResult } from './detect/types';
 import { pollSilences, type SilencePollResult } from './incidents/alertmanager';
-import {
-  failDetectionRun,
-  FINDINGS_RETENTION_MS,
-  finishDetectionRun,
-  pruneFindings,
-  replaceSignals,
-  saveFindings,
-  saveOutputs,
-  startDetectionRun,
-} from './incidents/findings-repo';
 import { reconcile } from './incidents/reconcile';
-import { applyChanges, loadOpenIncidents } from './incidents/repo';
 import type { PostOptions } from './notify/slack';
-import { loadSettings } from './settings/store';
-import type { Db } from './store/db';
+import { loadSettings } from './settings/detection-settings';
+import type { Store } from './store';
 
-export type DetectFn = (db: Db, settings: DetectionSettings, nowMs: number) => DetectionResult;
+export type DetectFn = (settings: DetectionSettings, nowMs: number) => DetectionResult;
+
+/**
+ * Findings of detection runs that started more than this long before the current run are pruned:
+ * every run records every finding (notifying or not) and runs hourly, so without a bound the table
+ * grows by thousands of rows an hour on a large team. Incidents and their events are kept.
+ */
+export const FINDINGS_RETENTION_MS = 30 * 86_400_000;
 
 export interface DetectionCycleOptions {
   /** The instant detection runs for (Date.now() in service; a past instant in tests and replays). */
@@ -61,30 +57,32 @@ export interface DetectionCycleResult {
  * recorded as a failed run and rethrown; Alertmanager and Slack failures are reported, not thrown,
  * because the incidents are already safely stored.
  */
-export async function runDetectionCycle(db: Db, opts: DetectionCycleOptions): Promise<DetectionCycleResult> {
+export async function runDetectionCycle(store: Store, opts: DetectionCycleOptions): Promise<DetectionCycleResult> {
   const clock = opts.clock ?? Date.now;
   const started = clock();
   const { nowMs } = opts;
-  const settings = opts.settings ?? loadSettings(db);
-  const detect = opts.detect ?? runDetection;
-  const runId = startDetectionRun(db, nowMs, started);
+  const settings = opts.settings ?? loadSettings(store);
+  const detect = opts.detect ?? ((s: DetectionSettings, n: number) => runDetection(store.db, s, n));
+  const { findings, incidents } = store;
+  const runId = findings.startRun(nowMs, started);
 
   let result: DetectionResult;
   try {
-    result = detect(db, settings, nowMs);
+    result = detect(settings, nowMs);
   } catch (err) {
-    failDetectionRun(db, runId, clock(), (err as Error).message ?? String(err));
+    findings.failRun(runId, clock(), (err as Error).message ?? String(err));
     throw err;
   }
 
-  const applied = db.transaction(() => {
-    const changes = reconcile(loadOpenIncidents(db), result.findings, { autoResolveRuns: settings.autoResolveAfterRuns }, nowMs);
-    const a = applyChanges(db, changes, runId);
-    saveFindings(db, runId, result.findings, a.incidentByKey);
-    pruneFindings(db, started - FINDINGS_RETENTION_MS);
-    replaceSignals(db, runId, result.signals);
-    saveOutputs(db, runId, result, nowMs);
-    const openAfter = (db.prepare(`SELECT COUNT(*) AS n FROM incidents WHERE status <> 'resolved'`).get() as { n: number }).n;
+  // Take the write lock before reading open incidents: another process may run detect too.
+  const applied = store.transaction(() => {
+    const changes = reconcile(incidents.listOpen(), result.findings, { autoResolveRuns: settings.autoResolveAfterRuns }, nowMs);
+    const a = incidents.applyChanges(changes, runId);
+    findings.save(runId, result.findings, a.incidentByKey);
+    findings.prune(started - FINDINGS_RETENTION_MS);
+    findings.replaceSignals(runId, result.signals);
+    findings.saveOutputs(runId, result, nowMs);
+    const openAfter = incidents.countOpen();
     const counts = {
       findings: result.findings.length,
       notifiable: result.findings.filter((f) => f.notify).length,
@@ -93,19 +91,19 @@ export async function runDetectionCycle(db: Db, opts: DetectionCycleOptions): Pr
       resolved: a.resolved.length,
       openAfter,
     };
-    finishDetectionRun(db, runId, clock(), counts);
+    findings.finishRun(runId, clock(), counts);
     return { ...a, counts };
-  }).immediate(); // take the write lock before reading open incidents: another process may run detect too
+  });
 
   let silences: DetectionCycleResult['silences'] = null;
   if (opts.notify?.alertmanagerUrl) {
     try {
-      silences = await pollSilences(db, opts.notify.alertmanagerUrl, nowMs);
+      silences = await pollSilences(store, opts.notify.alertmanagerUrl, nowMs);
     } catch (err) {
       silences = { error: (err as Error).message };
     }
   }
-  const digests = await deliverDigests(db, {
+  const digests = await deliverDigests(store.db, {
     nowMs,
     webhookUrl: opts.notify?.slackWebhookUrl,
     dashboardUrl: opts.notify?.dashboardUrl,

@@ -51,7 +51,7 @@ async function collectOnce(kind: 'collect' | 'backfill', days?: number): Promise
     const collector = createCollectorStack({ store: new Store(db), config, logger });
     const result: RunResult = await collector.run({ kind, days, onProgress: bar && ((p) => bar.update(p)) });
     bar?.stop();
-    const detection = await detectWithConfig(db, config, Date.now());
+    const detection = await detectWithConfig(new Store(db), config, Date.now());
     process.stdout.write(`${JSON.stringify({ run: result.id, status: result.status, rowsWritten: result.rowsWritten, errors: result.errors, ...detectionSummary(detection) })}\n`);
     return result.status === 'ok' ? 0 : result.status === 'partial' ? 2 : 1;
   } finally {
@@ -94,11 +94,11 @@ export function buildCli(): Command {
     .action(async () => {
       const config = loadConfig();
       // Never create an empty database here: a mistyped path would report 0 findings.
-      const db = openDb(config.databasePath, undefined, { mustExist: true });
+      const store = Store.open(config.databasePath, { mustExist: true });
       try {
-        process.stdout.write(`${JSON.stringify(detectionSummary(await detectWithConfig(db, config, Date.now())))}\n`);
+        process.stdout.write(`${JSON.stringify(detectionSummary(await detectWithConfig(store, config, Date.now())))}\n`);
       } finally {
-        db.close();
+        store.close();
       }
     });
 

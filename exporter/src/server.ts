@@ -17,7 +17,7 @@ import { createLogger, type Logger } from './logger';
 import { createMetricsService, type MetricsService } from './metrics/service';
 import { Pipeline, type AfterCollectHook } from './pipeline';
 import { Store } from './store';
-import { openDb, type Db } from './store/db';
+import type { Db } from './store/db';
 
 export const MISSING_KEY_MESSAGE =
   'CURSOR_ADMIN_API_KEY is not set: the exporter needs a Cursor Admin API key (Cursor dashboard → API Keys) to collect. ' +
@@ -102,19 +102,19 @@ function listenFailure(config: Config, err: unknown): Error {
 }
 
 /** One detection pass (findings, incidents, silences, digests) notifying where the config says: serve, collect and detect share it. */
-export function detectWithConfig(db: Db, config: Config, nowMs: number): Promise<DetectionCycleResult> {
-  return runDetectionCycle(db, {
+export function detectWithConfig(store: Store, config: Config, nowMs: number): Promise<DetectionCycleResult> {
+  return runDetectionCycle(store, {
     nowMs,
     notify: { slackWebhookUrl: config.env.SLACK_WEBHOOK_URL, dashboardUrl: config.env.DASHBOARD_URL, alertmanagerUrl: config.env.ALERTMANAGER_URL },
   });
 }
 
 /** The after-collect detection pass. */
-function detectionHook(db: Db, config: Config, now: () => number): AfterCollectHook {
+function detectionHook(store: Store, config: Config, now: () => number): AfterCollectHook {
   return {
     name: 'detection',
     run: async () => {
-      await detectWithConfig(db, config, now());
+      await detectWithConfig(store, config, now());
     },
   };
 }
@@ -132,17 +132,18 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const exposure = checkApiExposure(config.host, authMode, env);
   if (exposure) logger.warn(exposure);
-  const db = openDb(config.databasePath);
-  const collector = createCollectorStack({ store: new Store(db), config, logger, now: opts.now, client: opts.client, collect: opts.collect });
+  const store = Store.open(config.databasePath);
+  const { db } = store;
+  const collector = createCollectorStack({ store, config, logger, now: opts.now, client: opts.client, collect: opts.collect });
   const metrics = createMetricsService(db, {
     now: opts.now, maxSeries: config.env.METRICS_MAX_SERIES, hashUsers: config.env.METRICS_HASH_USERS === 'true',
   });
   // Detection reads what the collection wrote; the metrics rebuild then publishes both.
-  const pipeline = new Pipeline(collector, logger).addHook(detectionHook(db, config, now));
+  const pipeline = new Pipeline(collector, logger).addHook(detectionHook(store, config, now));
   for (const hook of opts.hooks?.(db, config) ?? []) pipeline.addHook(hook);
   pipeline.addHook({ name: 'metrics', run: (r) => metrics.rebuild({ nowMs: opts.now?.(), collectors: r.steps }) });
   // Last: any store write empties the API's read cache, so it is warmed after everything else wrote.
-  const apiContext = new ApiContext(db, now);
+  const apiContext = new ApiContext(store, now);
   pipeline.addHook(apiWarmHook(apiContext));
   await metrics.rebuild({ nowMs: opts.now?.() }); // serve what the store already holds from the first scrape on
 
@@ -162,7 +163,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const api: FastifyPluginAsync = async (root) => {
     await root.register(docsPlugin, { token: authMode === 'on' ? config.env.API_TOKEN : undefined });
     await root.register(apiPlugin, {
-      prefix: '/api/v1', db, nowMs: now, context: apiContext,
+      prefix: '/api/v1', store, nowMs: now, context: apiContext,
       auth: { mode: authMode, token: config.env.API_TOKEN }, alertmanagerToken: config.env.ALERTMANAGER_WEBHOOK_TOKEN,
     });
   };

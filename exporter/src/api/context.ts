@@ -1,3 +1,4 @@
+import type { Store } from '../store';
 import type { Db } from '../store/db';
 import { QueryCache } from '../queries/cache';
 import { cycleSummaryTable } from '../queries/cycle-summary';
@@ -7,21 +8,27 @@ import type { PeopleFilter } from '../queries/scope';
 import { dayWindow, type DayWindow } from '../queries/window';
 import { DEFAULT_MUTATION_LIMIT, type MutationLimit } from './routes/limits';
 
-/** What every route needs: the store, a clock, and the shared read cache. */
+/**
+ * What every route needs: the store's repositories (incidents, settings, groups), the read model's
+ * handle, a clock, and the shared read cache.
+ */
 export class ApiContext {
+  /** The read model's (queries/) handle; routes reach the write side only through `store`'s repositories. */
+  readonly db: Db;
   readonly cache: QueryCache;
   /** Route config that rate-limits a mutation. */
   readonly mutation: { rateLimit: MutationLimit };
 
   constructor(
-    readonly db: Db,
+    readonly store: Store,
     readonly now: () => number,
     limit: MutationLimit = DEFAULT_MUTATION_LIMIT,
     /** Results kept; 0 turns caching off (bench/api measures the uncached cost that way). */
     cacheEntries?: number,
   ) {
+    this.db = store.db;
     this.mutation = { rateLimit: limit };
-    this.cache = new QueryCache(db, cacheEntries);
+    this.cache = new QueryCache(this.db, cacheEntries);
   }
 
   window(fromMs: number, toMs: number): DayWindow {

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Db } from '../store/db';
+import type { Store } from '../store';
 import { BadInput } from '../queries/errors';
 import { pathOf, refuseUnlessBearer } from './auth';
 import { ApiContext } from './context';
@@ -19,7 +19,7 @@ import { tableRoutes } from './routes/tables';
 import { userRoutes } from './routes/users';
 
 export interface ApiOptions {
-  db: Db;
+  store: Store;
   /** mode 'on' requires `token`; 'off' must be chosen explicitly (API_AUTH=off, or demo without API_TOKEN). */
   auth: { token?: string; mode: 'on' | 'off' };
   nowMs?: () => number;
@@ -31,7 +31,7 @@ export interface ApiOptions {
   rateLimit?: MutationLimit;
   /**
    * The routes' store, clock and read cache; pass one to share it with apiWarmHook (warm.ts).
-   * Default: a new context over `db`, `nowMs` and `rateLimit`.
+   * Default: a new context over `store`, `nowMs` and `rateLimit`.
    */
   context?: ApiContext;
 }
@@ -65,7 +65,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (root, opts) => {
     schema.operationId ??= operationId(route.method, route.url.slice(route.prefix.length));
     schema.response = { 401: ErrorResponse, ...schema.response };
   });
-  const ctx = opts.context ?? new ApiContext(opts.db, opts.nowMs ?? Date.now, opts.rateLimit);
+  const ctx = opts.context ?? new ApiContext(opts.store, opts.nowMs ?? Date.now, opts.rateLimit);
   const apiTokens = opts.auth.token ? [opts.auth.token] : [];
   const webhookTokens = [...apiTokens, ...(opts.alertmanagerToken ? [opts.alertmanagerToken] : [])];
 

@@ -3,6 +3,7 @@
  * Cycle 2026-03-01 → 2026-04-01; "now" is 2026-03-10T12:00Z.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Store } from '../store';
 import { openDb, type Db } from '../store/db';
 import { addUsageDaily, type UsageDailyRow } from '../store/usage-daily';
 import { apiPlugin, type ApiOptions } from './index';
@@ -103,7 +104,7 @@ export function seedTeam(db: Db = openDb(':memory:')): Db {
 export async function buildTestApp(db: Db, opts: Partial<ApiOptions> = {}): Promise<{ app: FastifyInstance; base: string }> {
   const app = Fastify({ logger: false });
   await app.register(docsPlugin);
-  await app.register(apiPlugin, { prefix: '/api/v1', db, auth: { mode: 'on', token: TOKEN }, nowMs: () => NOW, ...opts });
+  await app.register(apiPlugin, { prefix: '/api/v1', store: new Store(db), auth: { mode: 'on', token: TOKEN }, nowMs: () => NOW, ...opts });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, base };
 }

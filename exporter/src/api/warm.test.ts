@@ -1,4 +1,5 @@
 import { DAY_MS } from '../domain/time';
+import { Store } from '../store';
 import { ApiContext } from './context';
 import { NOW, seedTeam } from './testing';
 import { apiWarmHook, warmApiCache, WARM_RANGES_DAYS } from './warm';
@@ -17,7 +18,7 @@ function queriesDuring(db: ReturnType<typeof seedTeam>, fn: () => void): string[
 describe('warmApiCache', () => {
   test('after warming, the default dashboard ranges are answered without SQL; a write makes them compute again', () => {
     const db = seedTeam();
-    const ctx = new ApiContext(db, () => NOW);
+    const ctx = new ApiContext(new Store(db), () => NOW);
     const dashboard = () => {
       for (const days of WARM_RANGES_DAYS) {
         const w = ctx.window(NOW - days * DAY_MS, NOW);
@@ -35,9 +36,9 @@ describe('warmApiCache', () => {
 
   test('the warmed results are the ones a cold request computes', () => {
     const db = seedTeam();
-    const warm = new ApiContext(db, () => NOW);
+    const warm = new ApiContext(new Store(db), () => NOW);
     apiWarmHook(warm).run({} as never);
-    const cold = new ApiContext(db, () => NOW);
+    const cold = new ApiContext(new Store(db), () => NOW);
     const w = cold.window(NOW - 30 * DAY_MS, NOW);
     expect(warm.teamStats(w)).toEqual(cold.teamStats(w));
     expect(warm.cycleSummary({})).toEqual(cold.cycleSummary({}));

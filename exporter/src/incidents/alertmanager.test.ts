@@ -1,29 +1,28 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hashUser } from '../domain/user-hash';
-import { openDb, type Db } from '../store/db';
+import { Store } from '../store';
 import { applyAlertmanagerWebhook, pollSilences } from './alertmanager';
 import { reconcile } from './reconcile';
-import { applyChanges, getIncident, loadOpenIncidents } from './repo';
 import { finding } from './testing';
 
 const T0 = Date.parse('2026-03-10T10:00:00Z');
-let db: Db;
+let store: Store;
 let alice: number;
 let team: number;
 let group: number;
 
 beforeEach(() => {
-  db = openDb(':memory:');
+  store = Store.open(':memory:');
   const findings = [
     finding(),
     finding({ detector: 'team_budget', subject: 'team', email: null, groupId: null, groupName: null, key: 'team_budget:team' }),
     finding({ detector: 'drift', subject: 'group', email: null, groupId: 'group_eng', groupName: 'Eng', key: 'drift:group_eng' }),
   ];
-  const applied = applyChanges(db, reconcile([], findings, { autoResolveRuns: 3 }, T0), 1);
+  const applied = store.incidents.applyChanges(reconcile([], findings, { autoResolveRuns: 3 }, T0), 1);
   [alice, team, group] = applied.opened;
 });
-afterEach(() => db.close());
+afterEach(() => store.close());
 
 function alert(labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing') {
   return { status, labels: { alertname: 'CursorAnomaly', ...labels }, annotations: {}, startsAt: '2026-03-10T10:05:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://x', fingerprint: 'abc' };
@@ -34,16 +33,16 @@ function payload(alerts: unknown[]) {
 
 describe('Alertmanager webhook', () => {
   it('firing alert stamps alerted on the matching user incident only', () => {
-    const r = applyAlertmanagerWebhook(db, payload([alert({ detector: 'spend_spike', severity: 'warning', subject: 'user', user: 'alice@example.com', group: 'Eng' })]), T0 + 60_000);
+    const r = applyAlertmanagerWebhook(store, payload([alert({ detector: 'spend_spike', severity: 'warning', subject: 'user', user: 'alice@example.com', group: 'Eng' })]), T0 + 60_000);
     expect(r).toEqual({ ok: true, alerted: [alice], matched: 1, ignored: 0, resolvedAlerts: 0 });
-    expect(getIncident(db, alice)).toMatchObject({ status: 'alerted', alertedMs: T0 + 60_000 });
-    expect(getIncident(db, team)?.status).toBe('detected');
-    expect(getIncident(db, group)?.status).toBe('detected');
+    expect(store.incidents.get(alice)).toMatchObject({ status: 'alerted', alertedMs: T0 + 60_000 });
+    expect(store.incidents.get(team)?.status).toBe('detected');
+    expect(store.incidents.get(group)?.status).toBe('detected');
   });
 
   it('matches hashed user labels, team and group subjects, ignoring the severity label', () => {
     const r = applyAlertmanagerWebhook(
-      db,
+      store,
       payload([
         alert({ detector: 'spend_spike', severity: 'critical', subject: 'user', user: hashUser('alice@example.com') }),
         alert({ detector: 'team_budget', subject: 'team', user: '', group: '' }),
@@ -57,7 +56,7 @@ describe('Alertmanager webhook', () => {
 
   it('ignores alerts with unknown labels and resolved notifications', () => {
     const r = applyAlertmanagerWebhook(
-      db,
+      store,
       payload([
         alert({ job: 'exporter' }), // another rule, no detector label
         alert({ detector: 'spend_spike', user: 'bob@example.com' }),
@@ -67,15 +66,15 @@ describe('Alertmanager webhook', () => {
       T0 + 1,
     );
     expect(r).toEqual({ ok: true, alerted: [], matched: 0, ignored: 3, resolvedAlerts: 1 });
-    expect(loadOpenIncidents(db).every((i) => i.status === 'detected')).toBe(true);
+    expect(store.incidents.listOpen().every((i) => i.status === 'detected')).toBe(true);
   });
 
   it('rejects an invalid payload with named fields and changes nothing', () => {
-    const bad = applyAlertmanagerWebhook(db, { version: '3', status: 'firing', alerts: [{ status: 'firing', labels: { detector: 5 } }] }, T0);
+    const bad = applyAlertmanagerWebhook(store, { version: '3', status: 'firing', alerts: [{ status: 'firing', labels: { detector: 5 } }] }, T0);
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.errors.map((e) => e.field)).toEqual(expect.arrayContaining(['version', 'alerts.0.labels.detector', 'alerts.0.startsAt']));
-    expect(applyAlertmanagerWebhook(db, 'nope', T0)).toMatchObject({ ok: false });
-    expect(loadOpenIncidents(db).every((i) => i.alertedMs === null)).toBe(true);
+    expect(applyAlertmanagerWebhook(store, 'nope', T0)).toMatchObject({ ok: false });
+    expect(store.incidents.listOpen().every((i) => i.alertedMs === null)).toBe(true);
   });
 });
 
@@ -122,38 +121,38 @@ describe('Alertmanager silences', () => {
       silence('s2', 'expired', [{ name: 'detector', value: 'team_budget', isRegex: false, isEqual: true }]),
       silence('s3', 'active', [{ name: 'alertname', value: 'CursorExporterDown', isRegex: false, isEqual: true }]),
     ];
-    const r = await pollSilences(db, url, T0 + 3_600_000);
+    const r = await pollSilences(store, url, T0 + 3_600_000);
     expect(requests).toEqual(['GET /api/v2/silences']);
     expect(r).toEqual({ activeSilences: 2, acknowledged: [alice] });
-    expect(getIncident(db, alice)).toMatchObject({ status: 'acknowledged', acknowledgedMs: Date.parse('2026-03-10T10:30:00Z'), acknowledgedBy: 'silence:s1' });
-    expect(getIncident(db, team)?.status).toBe('detected');
-    expect(getIncident(db, group)?.status).toBe('detected');
+    expect(store.incidents.get(alice)).toMatchObject({ status: 'acknowledged', acknowledgedMs: Date.parse('2026-03-10T10:30:00Z'), acknowledgedBy: 'silence:s1' });
+    expect(store.incidents.get(team)?.status).toBe('detected');
+    expect(store.incidents.get(group)?.status).toBe('detected');
   });
 
   it('after an alert, matches with Alertmanager semantics on the alert labels', async () => {
-    applyAlertmanagerWebhook(db, payload([alert({ alertname: 'CursorSpendSpike', detector: 'spend_spike', subject: 'user', user: 'alice@example.com' })]), T0 + 60_000);
+    applyAlertmanagerWebhook(store, payload([alert({ alertname: 'CursorSpendSpike', detector: 'spend_spike', subject: 'user', user: 'alice@example.com' })]), T0 + 60_000);
     silences = [silence('other', 'active', [{ name: 'alertname', value: 'CursorZscore', isRegex: false }, { name: 'user', value: 'alice@example.com', isRegex: false }])];
-    expect((await pollSilences(db, url, T0 + 3_600_000)).acknowledged).toEqual([]);
+    expect((await pollSilences(store, url, T0 + 3_600_000)).acknowledged).toEqual([]);
     silences = [silence('mine', 'active', [{ name: 'alertname', value: 'CursorSpendSpike', isRegex: false }], '2026-03-09T00:00:00Z')];
-    expect((await pollSilences(db, url, T0 + 3_600_000)).acknowledged).toEqual([alice]);
+    expect((await pollSilences(store, url, T0 + 3_600_000)).acknowledged).toEqual([alice]);
     // A silence older than the alert acknowledges at the alert time, never before it.
-    expect(getIncident(db, alice)?.acknowledgedMs).toBe(T0 + 60_000);
+    expect(store.incidents.get(alice)?.acknowledgedMs).toBe(T0 + 60_000);
   });
 
   it('negative matchers exclude', async () => {
     silences = [silence('neg', 'active', [{ name: 'detector', value: 'spend_spike', isRegex: false, isEqual: false }])];
-    const r = await pollSilences(db, url + '/', T0 + 3_600_000);
+    const r = await pollSilences(store, url + '/', T0 + 3_600_000);
     expect(r.acknowledged.sort()).toEqual([team, group].sort());
   });
 
   it('fails clearly on HTTP errors and malformed bodies, without the URL', async () => {
     status = 500;
-    await expect(pollSilences(db, url, T0)).rejects.toThrow('Alertmanager silences request failed: HTTP 500');
+    await expect(pollSilences(store, url, T0)).rejects.toThrow('Alertmanager silences request failed: HTTP 500');
     status = 200;
     silences = { not: 'a list' };
-    await expect(pollSilences(db, url, T0)).rejects.toThrow(/not a list of silences/);
+    await expect(pollSilences(store, url, T0)).rejects.toThrow(/not a list of silences/);
     const closed = `http://user:secret@127.0.0.1:1`;
-    await expect(pollSilences(db, closed, T0)).rejects.toThrow(/^Alertmanager silences request failed: (?!.*secret)/);
-    expect(loadOpenIncidents(db).every((i) => i.acknowledgedMs === null)).toBe(true);
+    await expect(pollSilences(store, closed, T0)).rejects.toThrow(/^Alertmanager silences request failed: (?!.*secret)/);
+    expect(store.incidents.listOpen().every((i) => i.acknowledgedMs === null)).toBe(true);
   });
 });

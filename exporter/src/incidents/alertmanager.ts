@@ -1,9 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { request } from 'undici';
-import type { Db } from '../store/db';
 import { alertMatchesIncident, silenceMatchesIncident } from './labels';
-import { acknowledgeIncident, loadOpenIncidents, markAlerted } from './repo';
+import { acknowledgeIncident, markAlerted, type IncidentStore } from './lifecycle';
 
 const Labels = Type.Record(Type.String(), Type.String());
 
@@ -65,15 +64,15 @@ function validateWebhook(payload: unknown): { ok: true; value: AlertmanagerWebho
  * Stamps "alerted" on the open incidents that a firing Alertmanager notification is about. An invalid
  * payload changes nothing. Alertmanager repeats notifications; only the first stamps a time.
  */
-export function applyAlertmanagerWebhook(db: Db, payload: unknown, nowMs: number): WebhookResult {
+export function applyAlertmanagerWebhook(store: IncidentStore, payload: unknown, nowMs: number): WebhookResult {
   const v = validateWebhook(payload);
   if (!v.ok) return v;
-  const open = loadOpenIncidents(db);
+  const open = store.incidents.listOpen();
   const alerted: number[] = [];
   let matched = 0;
   let ignored = 0;
   let resolvedAlerts = 0;
-  db.transaction(() => {
+  store.transaction(() => {
     for (const alert of v.value.alerts) {
       if (alert.status === 'resolved') {
         resolvedAlerts++;
@@ -87,10 +86,10 @@ export function applyAlertmanagerWebhook(db: Db, payload: unknown, nowMs: number
       matched++;
       for (const inc of hits) {
         const detail = { fingerprint: alert.fingerprint ?? null, receiver: v.value.receiver ?? null, startsAt: alert.startsAt };
-        if (markAlerted(db, inc.id, nowMs, alert.labels, detail)) alerted.push(inc.id);
+        if (markAlerted(store, inc.id, nowMs, alert.labels, detail)) alerted.push(inc.id);
       }
     }
-  })();
+  });
   return { ok: true, alerted, matched, ignored, resolvedAlerts };
 }
 
@@ -122,7 +121,7 @@ export class AlertmanagerError extends Error {
  * detected (a silence set up in advance acknowledges at detection, so MTTI is not negative).
  * Errors never include the URL, which may carry credentials.
  */
-export async function pollSilences(db: Db, amUrl: string, nowMs: number, timeoutMs = 10_000): Promise<SilencePollResult> {
+export async function pollSilences(store: IncidentStore, amUrl: string, nowMs: number, timeoutMs = 10_000): Promise<SilencePollResult> {
   const url = new URL('api/v2/silences', amUrl.endsWith('/') ? amUrl : `${amUrl}/`);
   let body: unknown;
   try {
@@ -141,13 +140,13 @@ export async function pollSilences(db: Db, amUrl: string, nowMs: number, timeout
   const active = body.filter((s) => s.status.state === 'active');
   const acknowledged: number[] = [];
   if (active.length === 0) return { activeSilences: 0, acknowledged };
-  for (const inc of loadOpenIncidents(db)) {
+  for (const inc of store.incidents.listOpen()) {
     if (inc.acknowledgedMs !== null) continue;
     const silence = active.find((s) => silenceMatchesIncident(s.matchers, inc));
     if (!silence) continue;
     const startsMs = Date.parse(silence.startsAt);
     const atMs = Math.min(nowMs, Math.max(Number.isNaN(startsMs) ? nowMs : startsMs, inc.alertedMs ?? inc.detectedMs));
-    const r = acknowledgeIncident(db, inc.id, atMs, `silence:${silence.id}`);
+    const r = acknowledgeIncident(store, inc.id, atMs, `silence:${silence.id}`);
     if (r.ok) acknowledged.push(inc.id);
   }
   return { activeSilences: active.length, acknowledged };

@@ -1,4 +1,5 @@
 import { openDb } from '../store/db';
+import { IncidentsRepo } from '../store/incidents';
 import { computeMttx, mttxReport, type MttxInput } from './mttx';
 
 const T0 = Date.parse('2026-03-10T00:00:00Z');
@@ -47,7 +48,7 @@ describe('MTTx', () => {
       VALUES (?, 'spend_spike', 'warning', 'user', '2026-03-10', 'm', 1, 1, 'usd', 'alerted', ?, ?, ?, 1, 1, ?)`);
     ins.run('a', min(0), min(5), min(30), min(30));
     ins.run('b', min(0), min(5_000), min(5_060), min(5_060)); // outside the window
-    const r = mttxReport(db, min(0), min(60));
+    const r = mttxReport(new IncidentsRepo(db), min(0), min(60));
     expect(r.incidents).toBe(1);
     expect(r.mttd.meanMinutes).toBe(30);
     db.close();

@@ -1,7 +1,6 @@
-import type { Db } from '../store/db';
 import { MINUTE_MS } from '../domain/time';
 import { mean, median } from '../detect/stats';
-import type { Incident } from './types';
+import type { IncidentsRepo, IncidentTimes } from '../store/incidents';
 
 /**
  * MTTx definitions, all in ms (minutes are also given for display):
@@ -37,7 +36,7 @@ export interface MttxReport extends MttxSet {
   byDetector: Record<string, MttxSet>;
 }
 
-export type MttxInput = Pick<Incident, 'detector' | 'onsetMs' | 'alertedMs' | 'acknowledgedMs' | 'resolvedMs'>;
+export type MttxInput = IncidentTimes;
 
 function span(from: number | null, to: number | null): number | null {
   return from === null || to === null || to < from ? null : to - from;
@@ -78,12 +77,6 @@ export function computeMttx(incidents: readonly MttxInput[]): MttxSet & { byDete
 }
 
 /** MTTx over incidents detected in [fromMs, toMs]. */
-export function mttxReport(db: Db, fromMs: number, toMs: number): MttxReport {
-  const rows = db
-    .prepare(
-      `SELECT detector, onset_ms AS onsetMs, alerted_ms AS alertedMs, acknowledged_ms AS acknowledgedMs, resolved_ms AS resolvedMs
-       FROM incidents WHERE detected_ms BETWEEN ? AND ?`,
-    )
-    .all(fromMs, toMs) as MttxInput[];
-  return { fromMs, toMs, ...computeMttx(rows) };
+export function mttxReport(incidents: Pick<IncidentsRepo, 'times'>, fromMs: number, toMs: number): MttxReport {
+  return { fromMs, toMs, ...computeMttx(incidents.times(fromMs, toMs)) };
 }

@@ -1,5 +1,6 @@
 import { DAY_MS } from '../domain/time';
 import { mttxReport, type Mttx } from '../incidents/mttx';
+import { IncidentsRepo } from '../store/incidents';
 import type { FamilyFactory } from './types';
 
 /** Incidents detected in this trailing window feed the means (the reference's stat cards use N days too). */
@@ -15,12 +16,13 @@ export const mttxFamily: FamilyFactory = ({ db, gauge: g }) => {
   const mttd = g('cursor_incident_mttd_seconds', 'Mean time to detect: onset in the data to alert sent, over incidents detected in the last 30 days, in seconds.');
   const mtti = g('cursor_incident_mtti_seconds', 'Mean time to acknowledge: alert sent to acknowledged, over incidents detected in the last 30 days, in seconds.');
   const mttr = g('cursor_incident_mttr_seconds', 'Mean time to resolve: onset in the data to resolved, over incidents detected in the last 30 days, in seconds.');
+  const incidents = new IncidentsRepo(db);
   const seconds = (m: Mttx) => (m.meanMs === null ? Number.NaN : m.meanMs / 1000);
 
   return {
     name: 'mttx',
     refill({ nowMs }) {
-      const r = mttxReport(db, nowMs - MTTX_WINDOW_MS, nowMs);
+      const r = mttxReport(incidents, nowMs - MTTX_WINDOW_MS, nowMs);
       mttd.set(seconds(r.mttd));
       mtti.set(seconds(r.mtti));
       mttr.set(seconds(r.mttr));

@@ -10,6 +10,9 @@ import { RunsRepo } from './runs';
 import { SpendRepo } from './spend';
 import { UsageEventsRepo } from './usage-events';
 import { WatermarksRepo } from './watermarks';
+import { FindingsRepo } from './findings';
+import { IncidentsRepo } from './incidents';
+import { SettingsRepo } from './settings';
 
 /**
  * The store: one SQLite file and the repositories over it, each named for what it holds. Only
@@ -34,6 +37,9 @@ export class Store {
   readonly runs: RunsRepo;
   readonly watermarks: WatermarksRepo;
   readonly cycles: CyclesRepo;
+  readonly findings: FindingsRepo;
+  readonly incidents: IncidentsRepo;
+  readonly settings: SettingsRepo;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepo(db);
@@ -47,6 +53,9 @@ export class Store {
     this.runs = new RunsRepo(db);
     this.watermarks = new WatermarksRepo(db);
     this.cycles = new CyclesRepo(db);
+    this.findings = new FindingsRepo(db);
+    this.incidents = new IncidentsRepo(db);
+    this.settings = new SettingsRepo(db);
   }
 
   /** fn in one write transaction, the lock taken at BEGIN (IMMEDIATE): another process may write too. */

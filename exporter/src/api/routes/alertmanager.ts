@@ -20,7 +20,7 @@ export const alertmanagerRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> 
       },
     },
     async (req) => {
-      const r = applyAlertmanagerWebhook(ctx.db, req.body, ctx.now());
+      const r = applyAlertmanagerWebhook(ctx.store, req.body, ctx.now());
       if (!r.ok) throw new BadInput(`body.${r.errors[0].field}`, r.errors[0].message);
       return { ok: true as const, alerted: r.alerted, matched: r.matched, ignored: r.ignored, resolved_alerts: r.resolvedAlerts };
     },

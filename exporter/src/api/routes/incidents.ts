@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { mttxReport } from '../../incidents/mttx';
-import { acknowledgeIncident, listIncidents, resolveIncident, type TransitionResult as Transition } from '../../incidents/repo';
+import { acknowledgeIncident, resolveIncident, type TransitionResult as Transition } from '../../incidents/lifecycle';
 import type { IncidentStatus } from '../../incidents/types';
 import { NotFound, BadInput } from '../../queries/errors';
 import { col, frame } from '../../queries/frame';
@@ -27,7 +27,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
     async (req) => {
       const q = req.query;
       if (q.from !== undefined && q.to !== undefined && q.to < q.from) throw new BadInput('querystring.to', 'must not be before from');
-      const list = listIncidents(ctx.db, { status: q.status as IncidentStatus | 'open' | undefined, detector: q.detector, email: q.user, fromMs: q.from, toMs: q.to, limit: q.severity ? 5000 : (q.limit ?? 500) })
+      const list = ctx.store.incidents.list({ status: q.status as IncidentStatus | 'open' | undefined, detector: q.detector, email: q.user, fromMs: q.from, toMs: q.to, limit: q.severity ? 5000 : (q.limit ?? 500) })
         .filter((i) => q.severity === undefined || i.severity === q.severity)
         .slice(0, q.limit ?? 500);
       return frame(
@@ -52,7 +52,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
     },
     async (req) => {
       if (req.query.to < req.query.from) throw new BadInput('querystring.to', 'must not be before from');
-      const r = mttxReport(ctx.db, req.query.from, req.query.to);
+      const r = mttxReport(ctx.store.incidents, req.query.from, req.query.to);
       const row = (detector: string, s: typeof r) => ({
         detector, incidents: s.incidents, mttd_minutes: s.mttd.meanMinutes, mtti_minutes: s.mtti.meanMinutes, mttr_minutes: s.mttr.meanMinutes,
       });
@@ -65,11 +65,11 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
   app.post(
     '/incidents/:id/acknowledge',
     { config: ctx.mutation, schema: { tags: ['incidents'], summary: 'Acknowledge an incident', params: IncidentParams, response: { 200: TransitionResult, 400: ErrorResponse, 404: ErrorResponse } } },
-    async (req) => outcome(acknowledgeIncident(ctx.db, req.params.id, ctx.now(), 'api'), req.params.id),
+    async (req) => outcome(acknowledgeIncident(ctx.store, req.params.id, ctx.now(), 'api'), req.params.id),
   );
   app.post(
     '/incidents/:id/resolve',
     { config: ctx.mutation, schema: { tags: ['incidents'], summary: 'Resolve an incident', params: IncidentParams, response: { 200: TransitionResult, 400: ErrorResponse, 404: ErrorResponse } } },
-    async (req) => outcome(resolveIncident(ctx.db, req.params.id, ctx.now(), 'api'), req.params.id),
+    async (req) => outcome(resolveIncident(ctx.store, req.params.id, ctx.now(), 'api'), req.params.id),
   );
 };

@@ -5,7 +5,7 @@ import { DetectionSettings, validateSettings, type SettingsError } from '../../d
 import { col } from '../../queries/frame';
 import { dayWindow } from '../../queries/window';
 import { BadInput } from '../../queries/errors';
-import { loadSettings, readSettings, replaceSettings, updateSettings, type UpdateResult } from '../../settings/store';
+import { loadSettings, readSettings, replaceSettings, updateSettings, type UpdateResult } from '../../settings/detection-settings';
 import { EpochMs, ErrorResponse, FrameWithMeta } from '../../schemas/common';
 import type { ApiContext } from '../context';
 
@@ -39,7 +39,7 @@ function settingsError(errors: SettingsError[]): BadInput {
  */
 export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (app, { ctx }) => {
   const view = () => {
-    const s = readSettings(ctx.db);
+    const s = readSettings(ctx.store);
     return { settings: s.settings, source: s.source, updated_ms: s.updatedMs, errors: s.errors };
   };
   const saved = (r: UpdateResult) => {
@@ -50,12 +50,12 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
   app.patch(
     '/settings',
     { config: ctx.mutation, schema: { tags: ['settings'], summary: 'Change some settings (partial document)', body: Type.Object({}, { additionalProperties: true }), response: { 200: SettingsResponse, 400: ErrorResponse } } },
-    async (req) => saved(updateSettings(ctx.db, req.body, ctx.now())),
+    async (req) => saved(updateSettings(ctx.store, req.body, ctx.now())),
   );
   app.put(
     '/settings',
     { config: ctx.mutation, schema: { tags: ['settings'], summary: 'Replace the settings (omitted fields get defaults)', body: Type.Object({}, { additionalProperties: true }), response: { 200: SettingsResponse, 400: ErrorResponse } } },
-    async (req) => saved(replaceSettings(ctx.db, req.body, ctx.now())),
+    async (req) => saved(replaceSettings(ctx.store, req.body, ctx.now())),
   );
   app.post(
     '/settings/backtest',
@@ -72,7 +72,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
       if (req.body.to < req.body.from) throw new BadInput('body.to', 'must not be before from');
       const w = dayWindow(req.body.from, Math.min(req.body.to, ctx.now()), 'body');
       if (w.days > MAX_BACKTEST_DAYS) throw new BadInput('body.from', `backtest covers ${w.days} days, at most ${MAX_BACKTEST_DAYS} allowed`);
-      const current = loadSettings(ctx.db);
+      const current = loadSettings(ctx.store);
       const proposed = validateSettings(req.body.settings ?? {}, current);
       if (!proposed.ok) throw settingsError(proposed.errors.map((e) => ({ ...e, field: `settings.${e.field}` })));
       const now = backtestStore(ctx.db, current, w.fromDay, w.toDay);
