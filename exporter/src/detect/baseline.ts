@@ -1,4 +1,5 @@
-import { type Ctx, micro } from './context';
+import { isWeekendDay } from '../domain/time';
+import { type Ctx, memo, micro } from './context';
 import { median } from './stats';
 
 /**
@@ -30,18 +31,13 @@ export interface OwnBaselines {
   to: number; // last baseline day index
 }
 
-const cache = new WeakMap<Ctx, OwnBaselines>();
-
-export function isWeekendDay(ctx: Ctx, d: number): boolean {
-  // Days are contiguous from facts.days[0]; 1970-01-01 was a Thursday.
-  const dow = (Math.round(Date.parse(`${ctx.facts.days[0]}T00:00:00Z`) / 86_400_000) + d + 4) % 7;
-  return dow === 0 || dow === 6;
+/** Per day index of the facts: 1 on Saturdays and Sundays. */
+export function weekendFlags(ctx: Ctx): Uint8Array {
+  return memo(ctx, 'weekendFlags', () => Uint8Array.from(ctx.facts.days, (day) => (isWeekendDay(day) ? 1 : 0)));
 }
 
 export function ownBaselines(ctx: Ctx): OwnBaselines {
-  let b = cache.get(ctx);
-  if (!b) cache.set(ctx, (b = compute(ctx)));
-  return b;
+  return memo(ctx, 'ownBaselines', () => compute(ctx));
 }
 
 function compute(ctx: Ctx): OwnBaselines {
@@ -52,8 +48,7 @@ function compute(ctx: Ctx): OwnBaselines {
   const weekday = new Float64Array(nU);
   const weekend = new Float64Array(nU);
   const { spend } = ctx.facts;
-  const weekendDay = new Uint8Array(ctx.nDays);
-  for (let d = 0; d < ctx.nDays; d++) weekendDay[d] = isWeekendDay(ctx, d) ? 1 : 0;
+  const weekendDay = weekendFlags(ctx);
   const minBase = Math.max(micro(spikeMinBaselineUsd), 1);
   const wd = new Float64Array(Math.max(0, to - from + 1));
   const we = new Float64Array(wd.length);
@@ -69,10 +64,10 @@ function compute(ctx: Ctx): OwnBaselines {
         else wd[nWd++] = v;
       }
       if (nWd >= minActive) {
-        const m = medianOf(wd, nWd);
+        const m = median(wd.subarray(0, nWd)) as number;
         if (m >= minBase) weekday[u] = m;
       }
-      if (nWe >= minActive && weekday[u] > 0) weekend[u] = medianOf(we, nWe);
+      if (nWe >= minActive && weekday[u] > 0) weekend[u] = median(we.subarray(0, nWe)) as number;
     }
   // R(d): the median active person's spend on d over their weekday baseline. The factor of a day is
   // R(d) over the usual R of its class in the baseline window (a weekend is compared with weekends).
@@ -87,7 +82,7 @@ function compute(ctx: Ctx): OwnBaselines {
       const v = spend[u * ctx.nDays + d];
       if (weekday[u] > 0 && v > 0) ratios[n++] = v / weekday[u];
     }
-    r = n >= minUsers ? medianOf(ratios, n) : NaN;
+    r = n >= minUsers ? (median(ratios.subarray(0, n)) as number) : NaN;
     medianRatio.set(d, r);
     return r;
   };
@@ -111,53 +106,4 @@ function compute(ctx: Ctx): OwnBaselines {
     return b > 0 ? b * teamFactor(d) : 0;
   };
   return { weekday, weekend, teamFactor, expected, from, to };
-}
-
-/** Median of the first n entries (reorders them in place). */
-function medianOf(xs: Float64Array, n: number): number {
-  const mid = n >> 1;
-  if (n > 64) {
-    // The team's day (thousands of people): select the middle, no full sort.
-    select(xs, n, mid);
-    if (n % 2) return xs[mid];
-    let below = xs[0];
-    for (let i = 1; i < mid; i++) if (xs[i] > below) below = xs[i];
-    return (below + xs[mid]) / 2;
-  }
-  // A person's few dozen days, 10,000 times a run: insertion sort, cheaper than a sort call each.
-  for (let i = 1; i < n; i++) {
-    const v = xs[i];
-    let j = i - 1;
-    while (j >= 0 && xs[j] > v) {
-      xs[j + 1] = xs[j];
-      j--;
-    }
-    xs[j + 1] = v;
-  }
-  return n % 2 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
-}
-
-/** Quickselect: puts the k-th smallest of the first n entries at k, smaller ones before it. */
-function select(xs: Float64Array, n: number, k: number): void {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = xs[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (xs[i] < pivot) i++;
-      while (xs[j] > pivot) j--;
-      if (i <= j) {
-        const t = xs[i];
-        xs[i] = xs[j];
-        xs[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
-  }
 }

@@ -22,7 +22,7 @@ export interface Ctx {
   evalDays: number[];
   teamDaily: Float64Array; // team spend per day index
   groupDaily: Float64Array[]; // spend per day index, per group
-  memo: Map<string, number>; // shared per-run computations (team levels)
+  memo: Map<string, unknown>; // shared per-run computations (team levels, own baselines), through memo()
 }
 
 export interface DetectorOutput {
@@ -50,6 +50,12 @@ export function makeContext(facts: Facts, settings: DetectionSettings, nowMs: nu
     }
   }
   return { facts, settings, nowMs, nDays, today, evalDays: today > 0 ? [today - 1, today] : [today], teamDaily, groupDaily, memo: new Map() };
+}
+
+/** A per-run computation shared by the detectors: computed on first use, then read from ctx.memo. */
+export function memo<T>(ctx: Ctx, key: string, compute: () => T): T {
+  if (!ctx.memo.has(key)) ctx.memo.set(key, compute());
+  return ctx.memo.get(key) as T;
 }
 
 export function emptyOutput(): DetectorOutput {
@@ -235,13 +241,7 @@ export function pushSignal(
  * that holds a weekend, and discounting that raised every relative threshold by as much.
  */
 export function teamLevel(ctx: Ctx, d: number, window: number, minUsers: number): number {
-  const key = `${d}:${window}:${minUsers}`;
-  let level = ctx.memo.get(key);
-  if (level === undefined) {
-    level = computeTeamLevel(ctx, d, window, minUsers);
-    ctx.memo.set(key, level);
-  }
-  return level;
+  return memo(ctx, `teamLevel:${d}:${window}:${minUsers}`, () => computeTeamLevel(ctx, d, window, minUsers));
 }
 
 function computeTeamLevel(ctx: Ctx, d: number, window: number, minUsers: number): number {

@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, validateSettings } from './settings';
+import { DEFAULT_SETTINGS, upgradeSettings, validateSettings } from './settings';
 
 describe('detection settings', () => {
   it('defaults equal the reference', () => {
@@ -41,5 +41,52 @@ describe('detection settings', () => {
 
   it.each([null, [], 'x', 3])('rejects a non-object (%p)', (input) => {
     expect(validateSettings(input)).toEqual({ ok: false, errors: [{ field: '', message: 'settings must be a JSON object' }] });
+  });
+});
+
+describe('settings saved by an earlier version', () => {
+  /** A whole document as the version before own baselines saved it (no teamFactorCap, no levelShift). */
+  const saved = (trends: Record<string, number>, spikeFloorUsd = 10) => {
+    const doc = structuredClone(DEFAULT_SETTINGS) as unknown as Record<string, Record<string, unknown>>;
+    const { teamFactorCap: _cap, ...oldTrends } = doc.trends;
+    doc.trends = { ...oldTrends, spendSpikeMultiplier: 5, spendSpikeLookbackDays: 7, spikeMinActiveDays: 3, ...trends };
+    delete (doc as Record<string, unknown>).levelShift;
+    (doc.floors as Record<string, unknown>).spend_spike = { minUsd: spikeFloorUsd, minPercent: 0 };
+    return doc;
+  };
+  const load = (doc: unknown) => {
+    const r = validateSettings(upgradeSettings(doc));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r.value;
+  };
+
+  it("takes the old spike defaults (5× a 7-day average, $10 of the day's spend) to today's", () => {
+    const s = load(saved({}));
+    expect(s.trends).toMatchObject({ spendSpikeMultiplier: 4, spendSpikeLookbackDays: 28, spikeMinActiveDays: 4, teamFactorCap: 3 });
+    expect(s.floors.spend_spike.minUsd).toBe(15);
+    expect(s.levelShift).toEqual(DEFAULT_SETTINGS.levelShift);
+  });
+
+  it('carries a chosen spike line over to a working day (× 5/7) and keeps chosen floors and longer lookbacks', () => {
+    const s = load(saved({ spendSpikeMultiplier: 7, spendSpikeLookbackDays: 42, spikeMinActiveDays: 6 }, 25));
+    expect(s.trends).toMatchObject({ spendSpikeMultiplier: 5, spendSpikeLookbackDays: 42, spikeMinActiveDays: 6 });
+    expect(s.floors.spend_spike.minUsd).toBe(25);
+  });
+
+  it('drops the renamed level-drift settings and raises a too-short levelWeeks', () => {
+    const doc = { ...structuredClone(DEFAULT_SETTINGS), drift: { ...DEFAULT_SETTINGS.drift, levelWeeks: 3, minLevelGrowthPercent: 15, minLevelTStat: 4 } };
+    expect(validateSettings(doc).ok).toBe(false); // what loading did before: the whole document ignored
+    expect(load(doc).drift).toEqual({ ...DEFAULT_SETTINGS.drift, levelWeeks: 5 });
+  });
+
+  it("leaves today's documents as they are, and does not modify its input", () => {
+    const doc = structuredClone({ ...DEFAULT_SETTINGS, trends: { ...DEFAULT_SETTINGS.trends, spendSpikeMultiplier: 5 } });
+    const copy = structuredClone(doc);
+    expect(upgradeSettings(doc)).toEqual(doc);
+    expect(doc).toEqual(copy);
+    const old = saved({});
+    const oldCopy = structuredClone(old);
+    upgradeSettings(old);
+    expect(old).toEqual(oldCopy);
   });
 });

@@ -108,8 +108,8 @@ export const DetectionSettings = Type.Object(
         minWeeklyGrowthPercent: num(10, 1, 1000, 'Week-over-week growth of $/request (the trend of daily $/request, weighted by requests) that counts as drift.'),
         minWeeklySpendUsd: num(10, 0, USD_MAX, 'The first week must have at least this much spend (growth from nothing is not drift).'),
         minTStat: num(4, 0, 1000, 'The trend must stand this many standard errors clear of zero: a light user\'s few requests a week wander by chance.'),
-        levelWeeks: int(6, 5, 12, "Weeks over which the level of a person's spend is followed: the typical working day of the last two weeks is compared with that of the first two, and the weeks between must rise too."),
-        minLevelRisePercent: num(60, 1, 10_000, "The last two weeks' typical working day (median active weekday, over the team's factor) must stand this much above the first two weeks'; tokens must rise at half that rate or more (spend rising at flat tokens is a price change)."),
+        levelWeeks: int(8, 5, 12, "Weeks of a person's history their spend level is read from: their typical working day of the last two weeks is held against that of 3 to this many weeks ago (as far back as their history goes, at least two weeks)."),
+        minLevelRisePercent: num(60, 1, 10_000, "The last two weeks' typical working day (median active weekday, over the team's factor) must stand this much above the earlier level, and each of the two weeks alone half that; tokens must rise at half that rate or more (spend rising at flat tokens is a price change)."),
         minLevelZ: num(3, 0, 1000, "The rise must stand this many standard errors clear of zero, the errors from the person's own day-to-day scatter: a noisy person's level needs a larger rise to count."),
         minLevelIncreaseUsdPerWeek: num(10, 0, USD_MAX, 'The typical working day must have risen by at least this many dollars a week (÷ 5 a working day): a light user doubling a few cents is no drift.'),
       },
@@ -186,6 +186,44 @@ export function validateSettings(input: unknown, base: DetectionSettings = DEFAU
   const errors = collectErrors(DetectionSettings, merged);
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, value: merged as DetectionSettings };
+}
+
+/**
+ * Maps a settings document saved by an earlier version onto today's meaning, before it is
+ * validated (pure; the input is not modified). A saved document is always a whole one, so what it
+ * lacks tells its age:
+ * - without trends.teamFactorCap it predates the own weekday-aware baseline: a spike was the day
+ *   over the trailing 7-day calendar average (days off as zeros). Values left at that version's
+ *   defaults (5×, 7 days, 3 active days, a $10 floor on the day's spend) become today's defaults;
+ *   a chosen multiplier is carried over as the same line against a working day (× 5/7: the
+ *   calendar average of a person working five days in seven), a chosen lookback only when longer
+ *   than today's (a week of history is too short to hold a habit);
+ * - drift.minLevelGrowthPercent and drift.minLevelTStat (a weekly growth rate and a t of a fitted
+ *   ramp) were replaced by minLevelRisePercent and minLevelZ, which measure something else: they are
+ *   dropped, so the defaults apply; a levelWeeks below today's minimum is raised to it.
+ */
+export function upgradeSettings(doc: unknown): unknown {
+  if (!isPlainObject(doc)) return doc;
+  const out = structuredClone(doc);
+  const trends = out.trends;
+  if (isPlainObject(trends) && !('teamFactorCap' in trends)) {
+    const now = DEFAULT_SETTINGS.trends;
+    const k = trends.spendSpikeMultiplier;
+    if (typeof k === 'number') trends.spendSpikeMultiplier = k === 5 ? now.spendSpikeMultiplier : Math.max(1.1, Math.round(((k * 5) / 7) * 100) / 100);
+    const lb = trends.spendSpikeLookbackDays;
+    if (typeof lb === 'number' && lb < now.spendSpikeLookbackDays) trends.spendSpikeLookbackDays = now.spendSpikeLookbackDays;
+    if (trends.spikeMinActiveDays === 3) trends.spikeMinActiveDays = now.spikeMinActiveDays;
+    const floor = isPlainObject(out.floors) ? out.floors.spend_spike : undefined;
+    if (isPlainObject(floor) && floor.minUsd === 10) floor.minUsd = DEFAULT_SETTINGS.floors.spend_spike.minUsd;
+  }
+  const drift = out.drift;
+  if (isPlainObject(drift)) {
+    delete drift.minLevelGrowthPercent;
+    delete drift.minLevelTStat;
+    const minWeeks = (DetectionSettings.properties.drift.properties.levelWeeks as { minimum: number }).minimum;
+    if (typeof drift.levelWeeks === 'number' && drift.levelWeeks < minWeeks) drift.levelWeeks = minWeeks;
+  }
+  return out;
 }
 
 function collectErrors(schema: TSchema, value: unknown): SettingsError[] {

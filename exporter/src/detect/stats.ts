@@ -16,7 +16,7 @@ export function sampleSd(xs: ArrayLike<number>): number {
 }
 
 /** The usual median: the middle element, or the mean of the two middle ones for even n; null when empty. */
-export function median(xs: readonly number[]): number | null {
+export function median(xs: ArrayLike<number>): number | null {
   if (xs.length === 0) return null;
   const s = Float64Array.from(xs).sort(); // numeric sort without a comparator call per compare
   const mid = s.length >> 1;

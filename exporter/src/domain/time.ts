@@ -24,6 +24,17 @@ export function daysBetween(from: string, to: string): string[] {
   return out;
 }
 
+/** Saturday or Sunday, for a day number (days since 1970-01-01, which was a Thursday). */
+export function isWeekend(dayNum: number): boolean {
+  const dow = (dayNum + 4) % 7;
+  return dow === 0 || dow === 6;
+}
+
+/** Saturday or Sunday, for a UTC day 'YYYY-MM-DD'. */
+export function isWeekendDay(day: string): boolean {
+  return isWeekend(Math.round(dayStartMs(day) / DAY_MS));
+}
+
 /** Parses durations such as '90s', '15m', '1h', '2d' into milliseconds. */
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());

@@ -3,7 +3,7 @@
  * ground-truth entry saying who, when, what and how much. Resolution turns specs into concrete
  * per-user and team-wide effects; the usage generator asks `effectFor(user, day)`.
  */
-import { dayStartMs, DAY_MS, utcDay } from '../domain/time';
+import { dayStartMs, DAY_MS, isWeekend, utcDay } from '../domain/time';
 import { MODEL_INDEX, MODELS, PERSONA_MIX, PERSONAS } from './catalog';
 import { hash32, Rng, STREAM } from './rng';
 import { cycleOfDay, type SimMember, type SimTeam } from './team';
@@ -110,10 +110,7 @@ const DEFAULT_MIX: readonly ScenarioSpec[] = [
   { kind: 'one-day-team-surge', magnitude: 1.8 },
 ];
 
-export function isWeekend(dayNum: number): boolean {
-  const dow = (dayNum + 4) % 7; // 1970-01-01 was a Thursday (4)
-  return dow === 0 || dow === 6;
-}
+export { isWeekend };
 
 function dayNumOf(day: string): number {
   return Math.round(dayStartMs(day) / DAY_MS);
