@@ -11,10 +11,13 @@
  *   whole team for team-wide ones) from its first day to a day after its last.
  */
 import { DAY_MS, addDays, dayStartMs } from '../exporter/src/domain/time';
-import { backtestStore } from '../exporter/src/detect/run';
+import { backtest } from '../exporter/src/detect/backtest';
+import { FactsBuilder } from '../exporter/src/detect/facts';
+import { backtestWindow } from '../exporter/src/detect/run';
 import type { DetectionSettings } from '../exporter/src/detect/settings';
 import type { Finding } from '../exporter/src/detect/types';
 import { openDb, type Db } from '../exporter/src/store/db';
+import { DetectionFactsRepo } from '../exporter/src/store/detection-facts';
 import { MembersRepo } from '../exporter/src/store/members';
 import { addUsageDaily } from '../exporter/src/store/usage-daily';
 import { HELDOUT_SEEDS, HELDOUT_USERS, heldoutTeam, type HeldoutTeam, type HeldoutTruth } from './_heldout-team';
@@ -64,7 +67,9 @@ export function heldoutFamily(settings: DetectionSettings, seeds: number[] = HEL
     const team = heldoutTeam(seed);
     const db = store(team);
     const from = addDays(team.endDay, -(BACKTEST_DAYS - 1));
-    const { alerts: found } = backtestStore(db, settings, from, team.endDay);
+    const facts = new DetectionFactsRepo(db);
+    const w = backtestWindow(facts.cycles(), settings, from, team.endDay);
+    const { alerts: found } = backtest(facts.load(w, new FactsBuilder(w)), settings, from, team.endDay);
     db.close();
     const anomalies = team.truth.filter((t) => t.tier !== 'benign');
     const s = { seed, alerts: found.length, true_positives: 0, anomalies: anomalies.length, caught: 0, benign_flagged: 0 };

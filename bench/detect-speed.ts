@@ -16,13 +16,14 @@ import { DAY_MS, addDays, dayStartMs } from '../exporter/src/domain/time';
 import { burnRates } from '../exporter/src/detect/burn';
 import { makeContext } from '../exporter/src/detect/context';
 import { DAILY_DETECTORS } from '../exporter/src/detect/detect';
-import { loadFacts } from '../exporter/src/detect/facts';
 import { forecasts } from '../exporter/src/detect/forecast';
-import { lookbackDays, runDetection } from '../exporter/src/detect/run';
+import { FactsBuilder } from '../exporter/src/detect/facts';
+import { runDetection, runWindow } from '../exporter/src/detect/run';
 import { savings } from '../exporter/src/detect/savings';
 import type { DetectionSettings } from '../exporter/src/detect/settings';
 import { validateSettings } from '../exporter/src/detect/settings';
 import { openDb } from '../exporter/src/store/db';
+import { DetectionFactsRepo } from '../exporter/src/store/detection-facts';
 import { addUsageDaily, type UsageDailyRow } from '../exporter/src/store/usage-daily';
 import { mulberry32 } from './_rng';
 
@@ -77,17 +78,16 @@ function seed(file: string): number {
 }
 
 /** Milliseconds of each phase of a pass, each timed on its own (after the measured passes). */
-function phases(db: ReturnType<typeof openDb>, settings: DetectionSettings, nowMs: number): Record<string, number> {
+function phases(loader: DetectionFactsRepo, settings: DetectionSettings, nowMs: number): Record<string, number> {
   const ms = (f: () => unknown) => {
     const t = performance.now();
     f();
     return Math.round(performance.now() - t);
   };
   const out: Record<string, number> = {};
-  // The window runDetection loads for this store: its lookback (the current cycle, from the 1st, lies inside it).
-  const fromDay = addDays(END_DAY, -lookbackDays(settings));
-  let facts = loadFacts(db, { fromDay, toDay: END_DAY, hourlyUntilMs: nowMs });
-  out.load_facts = ms(() => (facts = loadFacts(db, { fromDay, toDay: END_DAY, hourlyUntilMs: nowMs })));
+  const w = runWindow(loader.cycles(), settings, nowMs);
+  let facts = loader.load(w, new FactsBuilder(w));
+  out.load_facts = ms(() => (facts = loader.load(w, new FactsBuilder(w))));
   const ctx = makeContext(facts, settings, nowMs);
   for (const detector of DAILY_DETECTORS) out[detector.name] = ms(() => detector(ctx));
   out.burnRates = ms(() => burnRates(ctx));
@@ -111,18 +111,20 @@ export async function run(): Promise<Record<string, unknown>> {
     });
     if (!settings.ok) throw new Error(JSON.stringify(settings.errors));
     const db = openDb(file);
+    const loader = new DetectionFactsRepo(db);
     const nowMs = dayStartMs(END_DAY) + 15 * 3_600_000;
     const passes: number[] = [];
     let findings = 0;
     for (let i = 0; i < 2; i++) {
       const t = performance.now();
-      const result = runDetection(db, settings.value, nowMs);
+      const w = runWindow(loader.cycles(), settings.value, nowMs);
+      const result = runDetection(loader.load(w, new FactsBuilder(w)), settings.value, nowMs, (asks) => loader.crossingTimes(asks));
       passes.push((performance.now() - t) / 1000);
       findings = result.findings.length;
       process.stderr.write(`  pass ${i + 1}: ${passes[i].toFixed(3)} s, ${findings} findings\n`);
     }
     const loadAvg = Math.round(os.loadavg()[0] * 100) / 100;
-    const phaseMs = phases(db, settings.value, nowMs);
+    const phaseMs = phases(loader, settings.value, nowMs);
     db.close();
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     console.log(`detect-speed: ${USERS} users × ${DAYS} days (${rows.toLocaleString('en-US')} usage_daily rows, seeded in ${seedSeconds.toFixed(1)} s)`);

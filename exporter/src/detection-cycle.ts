@@ -1,6 +1,7 @@
 import { deliverDigests, type DigestDelivery } from './digests/deliver';
 import type { DetectionSettings } from './detect/settings';
-import { runDetection } from './detect/run';
+import { FactsBuilder } from './detect/facts';
+import { runDetection, runWindow } from './detect/run';
 import type { DetectionResult } from './detect/types';
 import { pollSilences, type SilencePollResult } from './incidents/alertmanager';
 import { reconcile } from './incidents/reconcile';
@@ -9,6 +10,14 @@ import { loadSettings } from './settings/detection-settings';
 import type { Store } from './store';
 
 export type DetectFn = (settings: DetectionSettings, nowMs: number) => DetectionResult;
+
+/** Detection over the store: the facts its window needs, onsets refined from the raw events. */
+function detectOverStore({ detectionFacts: facts }: Store): DetectFn {
+  return (settings, nowMs) => {
+    const w = runWindow(facts.cycles(), settings, nowMs);
+    return runDetection(facts.load(w, new FactsBuilder(w)), settings, nowMs, (asks) => facts.crossingTimes(asks));
+  };
+}
 
 /**
  * Findings of detection runs that started more than this long before the current run are pruned:
@@ -62,7 +71,7 @@ export async function runDetectionCycle(store: Store, opts: DetectionCycleOption
   const started = clock();
   const { nowMs } = opts;
   const settings = opts.settings ?? loadSettings(store);
-  const detect = opts.detect ?? ((s: DetectionSettings, n: number) => runDetection(store.db, s, n));
+  const detect = opts.detect ?? detectOverStore(store);
   const { findings, incidents } = store;
   const runId = findings.startRun(nowMs, started);
 

@@ -1,14 +1,12 @@
 import type { BillingCycle } from '../domain/records';
-import { DAY_MS, HOUR_MS, addDays, dayStartMs, daysBetween } from '../domain/time';
-import type { Db } from '../store/db';
-import { cycleAt } from './context';
+import { DAY_MS, HOUR_MS, dayStartMs, daysBetween } from '../domain/time';
 
 /**
  * Facts: everything the detectors read, as plain arrays. Per-user daily series are dense typed
  * arrays indexed [user * days.length + day] so trailing windows are index arithmetic and a missing
- * day is a zero. This is the only detection file that touches SQL (loadFacts, crossingTimes).
+ * day is a zero. Plain data: the store's DetectionFactsRepo loads them, tests build them by hand.
  *
- * Spend is usage_daily.charged_micro over all events (included ones too): it measures what a person
+ * Spend is the charged amount over all events (included ones too): it measures what a person
  * consumes, which is what an anomaly is about, whoever pays. Requests are usage events (one per request).
  */
 
@@ -91,7 +89,7 @@ export interface FactsInput {
   limitedUsers?: { count: number; asOfMs: number } | null;
 }
 
-/** Accumulates facts row by row, so the SQL loader streams rows without building objects. */
+/** Accumulates facts row by row, so the store's loader streams rows without building objects. */
 export class FactsBuilder {
   private readonly days: string[];
   private readonly dayIdx = new Map<string, number>();
@@ -112,7 +110,7 @@ export class FactsBuilder {
   private readonly hourRows: { u: number; hourMs: number; spend: number }[] = [];
   private readonly pastLimits = new Map<number, Map<number, number>>();
 
-  constructor(fromDay: string, toDay: string) {
+  constructor({ fromDay, toDay }: { fromDay: string; toDay: string }) {
     if (dayStartMs(fromDay) > dayStartMs(toDay)) throw new Error(`facts window ${fromDay}…${toDay} is empty`);
     this.days = daysBetween(fromDay, toDay);
     this.days.forEach((d, i) => this.dayIdx.set(d, i));
@@ -155,7 +153,7 @@ export class FactsBuilder {
 
   /** Rows outside the window are ignored (callers may over-select). */
   usageRow(day: string, email: string, model: string, spendMicro: number, requests: number, tokens = 0, usageBased = 0, onDemandMicro = 0): void {
-    // Rows arrive ordered by day from SQL: one map lookup per day, not per row.
+    // Rows arrive ordered by day from the loader: one map lookup per day, not per row.
     if (day !== this.lastDay) {
       this.lastDay = day;
       this.lastDayIdx = this.dayIdx.get(day) ?? -1;
@@ -281,7 +279,7 @@ export class FactsBuilder {
 
 /** Builds facts from plain objects (tests, fixtures, the simulator). */
 export function buildFacts(input: FactsInput): Facts {
-  const b = new FactsBuilder(input.fromDay, input.toDay);
+  const b = new FactsBuilder(input);
   for (const g of input.groups ?? []) b.group(g.id, g.name);
   for (const m of input.members ?? []) {
     b.user(m.email, m.name, m.groupId ?? null);
@@ -296,116 +294,17 @@ export function cell(facts: Facts, u: number, d: number): number {
   return u * facts.days.length + d;
 }
 
-// ---------------------------------------------------------------------------------------------
-// SQL: the store → facts.
-
-export interface LoadOptions {
+/** The days (and hours) of facts a pass reads; store/detection-facts.ts loads them (detect/run.ts runWindow, backtestWindow). */
+export interface FactsWindow {
   fromDay: string;
   toDay: string;
-  /** Load hourly spend from usage_events for the 3 days before this instant (burn rates). */
+  /** Start of the billing cycle fromDay lies in: people's limits are read from its snapshots on. */
+  limitsFromMs: number;
+  /** Hourly spend for the 3 days before this instant (burn rates). */
   hourlyUntilMs?: number;
-  /** Load hourly spend from usage_events over the whole window (backtests of burn rates). */
+  /** Hourly spend over the whole window (backtests of burn rates). */
   hourlyWholeWindow?: boolean;
 }
 
-/** Reads the facts for [fromDay, toDay] from the store. */
-export function loadFacts(db: Db, opts: LoadOptions): Facts {
-  const b = new FactsBuilder(opts.fromDay, opts.toDay);
-  const groups = db.prepare('SELECT id, name FROM billing_groups ORDER BY id').raw().all() as [string, string][];
-  for (const [id, name] of groups) b.group(id, name);
-  const members = db
-    .prepare(
-      `SELECT m.email, m.name, gm.group_id FROM members m LEFT JOIN group_members gm ON gm.email = m.email
-       WHERE m.is_removed = 0 OR EXISTS (SELECT 1 FROM usage_user_daily u WHERE u.email = m.email AND u.day BETWEEN ? AND ?)`,
-    )
-    .raw()
-    .all(opts.fromDay, opts.toDay) as [string, string, string | null][];
-  for (const [email, name, groupId] of members) b.user(email, name, groupId);
-  // Group members without a member row (removed before the first sync) still belong to their group.
-  for (const [email, groupId] of db.prepare('SELECT email, group_id FROM group_members').raw().all() as [string, string][])
-    b.user(email, undefined, groupId);
-  // Each person's own limit per cycle snapshot (an override beats the monthly limit): the latest
-  // for the current cycle, earlier ones (back to the window's first cycle) for backtests.
-  const limitsCycle = (db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots').raw().get() as [number | null])[0];
-  const cycles = loadCycles(db);
-  const firstCycleMs = cycleAt(cycles, dayStartMs(opts.fromDay)).startMs;
-  const limits = db
-    .prepare(
-      `SELECT cycle_start_ms, email, COALESCE(effective_limit_dollars, NULLIF(hard_limit_override_dollars, 0), monthly_limit_dollars)
-       FROM spend_snapshots WHERE cycle_start_ms >= ?`,
-    )
-    .raw()
-    .all(Math.min(firstCycleMs, limitsCycle ?? firstCycleMs)) as [number, string, number | null][];
-  for (const [cycleMs, email, limit] of limits) {
-    if (limit === null || !(limit > 0)) continue;
-    if (cycleMs === limitsCycle) b.limit(email, limit);
-    else b.pastLimit(cycleMs, email, limit);
-  }
-  // The hot query (~560k rows for 10,000 people × 57 days; tokens for the caps and drift). One
-  // result row per day, its columns as JSON arrays: stepping through half a million rows one by
-  // one cost ~1 µs each in the driver (a row array, a string per text cell), about half of a
-  // whole detection pass; SQLite builds the arrays in C and JSON.parse reads them natively.
-  const days = db
-    .prepare(
-      `SELECT day, json_group_array(email), json_group_array(model), json_group_array(charged_micro), json_group_array(events),
-         json_group_array(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens), json_group_array(usage_based_events), json_group_array(chargeable_micro)
-       FROM usage_daily WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`,
-    )
-    .raw()
-    .iterate(opts.fromDay, opts.toDay) as IterableIterator<[string, string, string, string, string, string, string, string]>;
-  let first = true;
-  for (const [day, ...json] of days) {
-    const [emails, models, spend, events, tok, ub, od] = json.map((j) => JSON.parse(j) as unknown[]) as [string[], string[], number[], number[], number[], number[], number[]];
-    if (first) {
-      // The first day's rows × the days: one growth of the columns instead of a doubling per power of two.
-      b.reserve(emails.length * (daysBetween(opts.fromDay, opts.toDay).length + 1));
-      first = false;
-    }
-    for (let i = 0; i < emails.length; i++) b.usageRow(day, emails[i], models[i], spend[i], events[i], tok[i], ub[i], od[i]);
-  }
-  let hourlyEndMs: number | undefined;
-  if (opts.hourlyUntilMs !== undefined || opts.hourlyWholeWindow) {
-    const until = opts.hourlyWholeWindow ? dayStartMs(addDays(opts.toDay, 1)) : (opts.hourlyUntilMs as number);
-    const from = opts.hourlyWholeWindow ? dayStartMs(opts.fromDay) : until - 3 * DAY_MS;
-    const hours = db
-      .prepare(
-        `SELECT email, (ts_ms / ${HOUR_MS}) * ${HOUR_MS} AS h, SUM(charged_micro) FROM usage_events
-         WHERE ts_ms >= ? AND ts_ms < ? GROUP BY email, h`,
-      )
-      .raw()
-      .all(from, until) as [string, number, number][];
-    for (const [email, h, spend] of hours) b.hourRow(email, h, spend);
-    hourlyEndMs = until;
-  }
-  const limited = db.prepare("SELECT value, updated_ms FROM meta WHERE key = 'limited_users_count'").raw().get() as
-    | [string, number]
-    | undefined;
-  const count = limited ? Number(limited[0]) : NaN;
-  return b.build({
-    cycles,
-    hourlyEndMs,
-    limitedUsers: limited && Number.isFinite(count) ? { count, asOfMs: limited[1] } : null,
-    limitsCycleStartMs: limitsCycle,
-  });
-}
-
-export function loadCycles(db: Db): BillingCycle[] {
-  return db.prepare('SELECT start_ms AS startMs, end_ms AS endMs FROM billing_cycles ORDER BY start_ms').all() as BillingCycle[];
-}
-
-/**
- * When each user's cumulative spend on a day first reached an amount, from the raw events: the
- * onset of a finding in the data, so MTTD measures data → alert rather than detection → incident.
- */
-export function crossingTimes(db: Db, asks: { email: string; day: string; micro: number }[]): (number | null)[] {
-  const stmt = db.prepare('SELECT ts_ms, charged_micro FROM usage_events WHERE email = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms');
-  return asks.map(({ email, day, micro }) => {
-    const start = dayStartMs(day);
-    let sum = 0;
-    for (const [ts, c] of stmt.raw().iterate(email, start, start + DAY_MS) as IterableIterator<[number, number]>) {
-      sum += c;
-      if (sum > micro) return ts; // strictly above, like the detectors
-    }
-    return null;
-  });
-}
+/** What a loader fills row by row: a FactsBuilder for the window, whose build() gives the facts. */
+export type FactsSink = Pick<FactsBuilder, 'group' | 'user' | 'limit' | 'pastLimit' | 'reserve' | 'usageRow' | 'hourRow' | 'build'>;

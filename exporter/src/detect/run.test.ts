@@ -1,43 +1,75 @@
-import { DAY_MS, HOUR_MS, dayStartMs } from '../domain/time';
-import type { UsageEvent } from '../domain/records';
-import { openDb, type Db } from '../store/db';
-import { UsageEventsRepo } from '../store/usage-events';
-import { runDetection } from './run';
+import { HOUR_MS, addDays, dayStartMs } from '../domain/time';
+import { buildFacts, type UsageInput } from './facts';
+import { backtestWindow, lookbackDays, runDetection, runWindow, type CrossingAsk } from './run';
 import { DEFAULT_SETTINGS } from './settings';
-import { day } from './test-fixtures';
+import { CYCLE, USD, day } from './test-fixtures';
+import type { Finding } from './types';
 
-const event = (email: string, ts: number, cents: number): UsageEvent => ({
-  timestampMs: ts, email, model: 'claude-4.5-sonnet', kind: 'Included in Business', maxMode: false, requestsCosts: 1, isTokenBasedCall: true,
-  inputTokens: 100, outputTokens: 10, cacheWriteTokens: 0, cacheReadTokens: 0, tokenMicro: cents * 1e6, chargedMicro: cents * 1e6,
-  cursorFeeMicro: 0, isChargeable: false, isHeadless: false, conversationId: null,
+// Alice spends $20 a day (two requests) on days 0–20 and $250 (ten requests) on day 21; the run is at 06:00 on day 22.
+const usage: UsageInput[] = [
+  ...Array.from({ length: 21 }, (_, d) => ({ day: day(d), email: 'alice@x.io', model: 'claude-4.5-sonnet', spendMicro: 20 * USD, requests: 2 })),
+  { day: day(21), email: 'alice@x.io', model: 'claude-4.5-sonnet', spendMicro: 250 * USD, requests: 10 },
+];
+const facts = () => buildFacts({ fromDay: day(0), toDay: day(22), usage, members: [{ email: 'alice@x.io', name: 'Alice' }], cycles: [CYCLE] });
+const NOW = dayStartMs(day(22)) + 6 * HOUR_MS;
+const spikeOf = (findings: Finding[]) => findings.find((f) => f.key === 'spend_spike:alice@x.io');
+
+describe('runDetection over facts', () => {
+  it('finds the spike, dated to its day when no crossing times are given', () => {
+    const result = runDetection(facts(), DEFAULT_SETTINGS, NOW);
+    expect(spikeOf(result.findings)).toMatchObject({ day: day(21), value: 250, baseline: 20, threshold: 80, notify: true, onsetMs: dayStartMs(day(21)) });
+    expect(spikeOf(result.findings)?.message).toBe('Alice: daily spend spiked to $250 (12.5× the $20.00 they would usually spend that day) — model: claude-4.5-sonnet');
+    expect(result.forecasts.find((f) => f.subject === 'team')?.toDateMicro).toBe(670 * USD);
+  });
+
+  it('asks when the alerting day crossed its threshold and dates the onset to that moment', () => {
+    const asked: CrossingAsk[][] = [];
+    const crossedAt = dayStartMs(day(21)) + 12 * HOUR_MS;
+    const result = runDetection(facts(), DEFAULT_SETTINGS, NOW, (asks) => {
+      asked.push(asks);
+      return asks.map((a) => (a.email === 'alice@x.io' && a.day === day(21) ? crossedAt : null));
+    });
+    expect(asked).toHaveLength(1);
+    // Threshold 4 × $20 = $80.
+    expect(asked[0]).toContainEqual({ email: 'alice@x.io', day: day(21), micro: 80 * USD });
+    expect(asked[0].every((a) => a.email === 'alice@x.io')).toBe(true);
+    expect(spikeOf(result.findings)?.onsetMs).toBe(crossedAt);
+  });
+
+  it('keeps the onset when the day never crossed in the events or the time lies before the day', () => {
+    expect(spikeOf(runDetection(facts(), DEFAULT_SETTINGS, NOW, (asks) => asks.map(() => null)).findings)?.onsetMs).toBe(dayStartMs(day(21)));
+    const before = dayStartMs(day(21)) - HOUR_MS;
+    expect(spikeOf(runDetection(facts(), DEFAULT_SETTINGS, NOW, (asks) => asks.map(() => before)).findings)?.onsetMs).toBe(dayStartMs(day(21)));
+  });
+
+  it('never dates an onset after the run', () => {
+    const later = NOW + HOUR_MS;
+    expect(spikeOf(runDetection(facts(), DEFAULT_SETTINGS, NOW, (asks) => asks.map(() => later)).findings)?.onsetMs).toBe(NOW);
+  });
+
+  it('returns no findings over empty facts', () => {
+    const empty = buildFacts({ fromDay: '2026-02-01', toDay: '2026-03-10', usage: [] });
+    expect(runDetection(empty, DEFAULT_SETTINGS, Date.parse('2026-03-10T00:00:00Z'))).toMatchObject({ findings: [], signals: [], burn: [] });
+  });
 });
 
-describe('runDetection over the store', () => {
-  let db: Db;
-  beforeEach(() => {
-    db = openDb(':memory:');
-    db.prepare("INSERT INTO members (email, user_id, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES ('alice@x.io', NULL, 'Alice', 'member', 0, 0, 0)").run();
-    db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(dayStartMs(day(0)), dayStartMs(day(0)) + 30 * DAY_MS);
-    const events: UsageEvent[] = [];
-    // $20 a day (two $10 events) on days 0–20; on day 21 ten $25 events, one per hour from 09:00.
-    for (let d = 0; d < 21; d++) events.push(event('alice@x.io', dayStartMs(day(d)) + 10 * HOUR_MS, 1000), event('alice@x.io', dayStartMs(day(d)) + 15 * HOUR_MS, 1000));
-    for (let h = 0; h < 10; h++) events.push(event('alice@x.io', dayStartMs(day(21)) + (9 + h) * HOUR_MS, 2500));
-    db.transaction(() => new UsageEventsRepo(db).insert(events))();
-  });
-  afterEach(() => db.close());
+describe('the facts window', () => {
+  const lookback = lookbackDays(DEFAULT_SETTINGS);
 
-  it('finds the spike and dates its onset to the event that crossed the threshold', () => {
-    const result = runDetection(db, DEFAULT_SETTINGS, dayStartMs(day(22)) + 6 * HOUR_MS);
-    const spike = result.findings.find((f) => f.key === 'spend_spike:alice@x.io');
-    // Threshold 4 × $20 = $80, crossed by the 4th $25 event (cumulative $100) at 12:00.
-    expect(spike).toMatchObject({ day: day(21), value: 250, baseline: 20, threshold: 80, notify: true, onsetMs: dayStartMs(day(21)) + 12 * HOUR_MS });
-    expect(spike?.message).toBe('Alice: daily spend spiked to $250 (12.5× the $20.00 they would usually spend that day) — model: claude-4.5-sonnet');
-    expect(result.forecasts.find((f) => f.subject === 'team')?.toDateMicro).toBe(670 * 1e8);
+  it('reaches back the widest detector lookback, or to the cycle start when that is earlier', () => {
+    const late = dayStartMs('2026-03-29') + HOUR_MS;
+    // The lookback starts in January, before the stored cycle: limits from the cycle stepped back by months.
+    expect(runWindow([CYCLE], DEFAULT_SETTINGS, late)).toEqual({
+      fromDay: addDays('2026-03-29', -lookback), toDay: '2026-03-29', limitsFromMs: dayStartMs('2026-01-01'), hourlyUntilMs: late,
+    });
+    const cycle = { startMs: dayStartMs('2026-01-01'), endMs: dayStartMs('2026-04-01') };
+    expect(runWindow([cycle], DEFAULT_SETTINGS, late)).toMatchObject({ fromDay: '2026-01-01', limitsFromMs: cycle.startMs });
   });
 
-  it('returns no findings on an empty store', () => {
-    const empty = openDb(':memory:');
-    expect(runDetection(empty, DEFAULT_SETTINGS, Date.parse('2026-03-10T00:00:00Z'))).toMatchObject({ findings: [], signals: [], burn: [] });
-    empty.close();
+  it('covers a backtest period plus its lookback, with hourly spend throughout', () => {
+    expect(backtestWindow([CYCLE], DEFAULT_SETTINGS, '2026-03-20', '2026-03-25')).toEqual({
+      fromDay: addDays('2026-03-20', -lookback), toDay: '2026-03-25', limitsFromMs: dayStartMs('2026-01-01'), hourlyWholeWindow: true,
+    });
+    expect(() => backtestWindow([CYCLE], DEFAULT_SETTINGS, '2026-03-25', '2026-03-20')).toThrow('backtest period 2026-03-25…2026-03-20 is empty');
   });
 });

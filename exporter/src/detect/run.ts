@@ -1,9 +1,8 @@
+import type { BillingCycle } from '../domain/records';
 import { addDays, dayStartMs, utcDay } from '../domain/time';
-import type { Db } from '../store/db';
-import { backtest, type BacktestResult } from './backtest';
 import { cycleAt } from './context';
 import { detectWithCrossings } from './detect';
-import { crossingTimes, loadCycles, loadFacts } from './facts';
+import type { Facts, FactsWindow } from './facts';
 import type { DetectionSettings } from './settings';
 import type { DetectionResult } from './types';
 
@@ -22,35 +21,53 @@ export function lookbackDays(s: DetectionSettings): number {
   ) + 1; // +1: daily detectors evaluate yesterday as well as today
 }
 
-/** First day to load for a run at `atMs`: the lookback, or the cycle start if earlier. */
-function windowStart(db: Db, settings: DetectionSettings, day: string): string {
-  const cycleStart = utcDay(cycleAt(loadCycles(db), dayStartMs(day)).startMs);
-  const lookback = addDays(day, -lookbackDays(settings));
-  return cycleStart < lookback ? cycleStart : lookback;
+/**
+ * The days to load for detection evaluating [firstDay, toDay]: the lookback before firstDay, or the
+ * start of its cycle if earlier; limits from the cycle the loaded window starts in.
+ */
+function window(cycles: BillingCycle[], settings: DetectionSettings, firstDay: string, toDay: string): FactsWindow {
+  const cycleStart = utcDay(cycleAt(cycles, dayStartMs(firstDay)).startMs);
+  const lookback = addDays(firstDay, -lookbackDays(settings));
+  const fromDay = cycleStart < lookback ? cycleStart : lookback;
+  return { fromDay, toDay, limitsFromMs: cycleAt(cycles, dayStartMs(fromDay)).startMs };
 }
 
-/**
- * One detection pass over the store as of `nowMs`. Findings' onsets are refined from the raw
- * events: the moment the day's spend crossed the threshold, so MTTD measures the lag behind the
- * data itself and not the few milliseconds between detection and incident.
- */
-export function runDetection(db: Db, settings: DetectionSettings, nowMs: number): DetectionResult {
+/** The facts a detection run at `nowMs` reads (with the hourly spend its burn rates need). */
+export function runWindow(cycles: BillingCycle[], settings: DetectionSettings, nowMs: number): FactsWindow {
   const today = utcDay(nowMs);
-  const facts = loadFacts(db, { fromDay: windowStart(db, settings, today), toDay: today, hourlyUntilMs: nowMs });
+  return { ...window(cycles, settings, today, today), hourlyUntilMs: nowMs };
+}
+
+/** The facts a backtest of [fromDay, toDay] reads: the period plus its lookback, hourly spend throughout. */
+export function backtestWindow(cycles: BillingCycle[], settings: DetectionSettings, fromDay: string, toDay: string): FactsWindow {
+  if (fromDay > toDay) throw new Error(`backtest period ${fromDay}…${toDay} is empty`);
+  return { ...window(cycles, settings, fromDay, toDay), hourlyWholeWindow: true };
+}
+
+/** A user's day whose spend crossed `micro`: the onset a finding's alert should carry. */
+export interface CrossingAsk {
+  email: string;
+  day: string;
+  micro: number;
+}
+
+/** When each asked day's spend first went above its amount (ms), or null; the store answers it from the raw events. */
+export type CrossingTimes = (asks: CrossingAsk[]) => (number | null)[];
+
+/**
+ * One detection pass over `facts` as of `nowMs`. With `crossingTimes`, alerting findings' onsets
+ * are refined to the moment the day's spend crossed the threshold, so MTTD measures the lag behind
+ * the data itself and not the few milliseconds between detection and incident.
+ */
+export function runDetection(facts: Facts, settings: DetectionSettings, nowMs: number, crossingTimes?: CrossingTimes): DetectionResult {
   const { result, crossings } = detectWithCrossings(facts, settings, nowMs);
-  // Only alerts need a precise onset (MTTD); one indexed query each.
+  if (!crossingTimes) return result;
+  // Only alerts need a precise onset (MTTD); the store answers with one indexed query each.
   const asks = crossings.filter((c) => c.finding.email !== null && c.finding.notify);
-  const times = crossingTimes(db, asks.map((c) => ({ email: c.finding.email as string, day: c.finding.day, micro: c.micro })));
+  const times = crossingTimes(asks.map((c) => ({ email: c.finding.email as string, day: c.finding.day, micro: c.micro })));
   asks.forEach((c, i) => {
     const t = times[i];
     if (t !== null && t >= dayStartMs(c.finding.day)) c.finding.onsetMs = Math.min(Math.max(c.finding.onsetMs, t), nowMs);
   });
   return result;
-}
-
-/** Backtest over the store: loads the period plus its lookback and replays detection day by day. */
-export function backtestStore(db: Db, settings: DetectionSettings, fromDay: string, toDay: string): BacktestResult {
-  if (fromDay > toDay) throw new Error(`backtest period ${fromDay}…${toDay} is empty`);
-  const facts = loadFacts(db, { fromDay: windowStart(db, settings, fromDay), toDay, hourlyWholeWindow: true });
-  return backtest(facts, settings, fromDay, toDay);
 }

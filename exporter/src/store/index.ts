@@ -3,6 +3,7 @@ import { migrations } from './migrations';
 import { AnalyticsRepo, SqliteEtagCache } from './analytics';
 import { CyclesRepo } from './cycle';
 import { DailyUsageRepo } from './daily-usage';
+import { DetectionFactsRepo } from './detection-facts';
 import { GroupsRepo } from './groups';
 import { MembersRepo } from './members';
 import { MetaRepo } from './meta';
@@ -40,6 +41,7 @@ export class Store {
   readonly findings: FindingsRepo;
   readonly incidents: IncidentsRepo;
   readonly settings: SettingsRepo;
+  readonly detectionFacts: DetectionFactsRepo;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepo(db);
@@ -56,6 +58,7 @@ export class Store {
     this.findings = new FindingsRepo(db);
     this.incidents = new IncidentsRepo(db);
     this.settings = new SettingsRepo(db);
+    this.detectionFacts = new DetectionFactsRepo(db);
   }
 
   /** fn in one write transaction, the lock taken at BEGIN (IMMEDIATE): another process may write too. */

@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { backtestStore } from '../../detect/run';
+import { backtest } from '../../detect/backtest';
+import { FactsBuilder } from '../../detect/facts';
+import { backtestWindow } from '../../detect/run';
 import { DetectionSettings, validateSettings, type SettingsError } from '../../detect/settings';
 import { col } from '../../queries/frame';
 import { dayWindow } from '../../queries/window';
 import { BadInput } from '../../queries/errors';
 import { loadSettings, readSettings, replaceSettings, updateSettings, type UpdateResult } from '../../settings/detection-settings';
 import { EpochMs, ErrorResponse, FrameWithMeta } from '../../schemas/common';
+import { DetectionFactsRepo } from '../../store/detection-facts';
 import type { ApiContext } from '../context';
 
 const SettingsResponse = Type.Object({
@@ -75,8 +78,13 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
       const current = loadSettings(ctx.store);
       const proposed = validateSettings(req.body.settings ?? {}, current);
       if (!proposed.ok) throw settingsError(proposed.errors.map((e) => ({ ...e, field: `settings.${e.field}` })));
-      const now = backtestStore(ctx.db, current, w.fromDay, w.toDay);
-      const next = backtestStore(ctx.db, proposed.value, w.fromDay, w.toDay);
+      const facts = new DetectionFactsRepo(ctx.db);
+      const replay = (s: DetectionSettings) => {
+        const window = backtestWindow(facts.cycles(), s, w.fromDay, w.toDay);
+        return backtest(facts.load(window, new FactsBuilder(window)), s, w.fromDay, w.toDay);
+      };
+      const now = replay(current);
+      const next = replay(proposed.value);
       const findings = (r: typeof next) => r.days.reduce((n, d) => n + d.findings.length, 0);
       return {
         columns: [col.time('day'), col.str('detector'), col.str('severity'), col.str('subject'), col.str('email'), col.str('group'), col.str('message'), col.num('value'), col.num('threshold'), col.str('unit')],

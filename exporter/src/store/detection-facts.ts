@@ -1,0 +1,115 @@
+import type { BillingCycle } from '../domain/records';
+import { DAY_MS, HOUR_MS, addDays, dayStartMs, daysBetween } from '../domain/time';
+import type { Facts, FactsSink, FactsWindow } from '../detect/facts';
+import type { CrossingAsk } from '../detect/run';
+import type { Db } from './db';
+
+/**
+ * What detection reads, loaded from the store: members, groups, limits, daily usage per model,
+ * hourly spend and the limited-users count become Facts (detect/facts.ts), and the raw events
+ * answer when a day's spend crossed a threshold. The detectors themselves never see the database.
+ * Spend is usage_daily.charged_micro, requests usage_daily.events.
+ */
+export class DetectionFactsRepo {
+  constructor(private readonly db: Db) {}
+
+  cycles(): BillingCycle[] {
+    return this.db.prepare('SELECT start_ms AS startMs, end_ms AS endMs FROM billing_cycles ORDER BY start_ms').all() as BillingCycle[];
+  }
+
+  /** The facts of window `w`, built by `b` (a FactsBuilder for w: detect/ owns how facts are laid out). */
+  load(w: FactsWindow, b: FactsSink): Facts {
+    const db = this.db;
+    const groups = db.prepare('SELECT id, name FROM billing_groups ORDER BY id').raw().all() as [string, string][];
+    for (const [id, name] of groups) b.group(id, name);
+    const members = db
+      .prepare(
+        `SELECT m.email, m.name, gm.group_id FROM members m LEFT JOIN group_members gm ON gm.email = m.email
+         WHERE m.is_removed = 0 OR EXISTS (SELECT 1 FROM usage_user_daily u WHERE u.email = m.email AND u.day BETWEEN ? AND ?)`,
+      )
+      .raw()
+      .all(w.fromDay, w.toDay) as [string, string, string | null][];
+    for (const [email, name, groupId] of members) b.user(email, name, groupId);
+    // Group members without a member row (removed before the first sync) still belong to their group.
+    for (const [email, groupId] of db.prepare('SELECT email, group_id FROM group_members').raw().all() as [string, string][])
+      b.user(email, undefined, groupId);
+    // Each person's own limit per cycle snapshot (an override beats the monthly limit): the latest
+    // for the current cycle, earlier ones (back to the window's first cycle) for backtests.
+    const limitsCycle = (db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots').raw().get() as [number | null])[0];
+    const limits = db
+      .prepare(
+        `SELECT cycle_start_ms, email, COALESCE(effective_limit_dollars, NULLIF(hard_limit_override_dollars, 0), monthly_limit_dollars)
+         FROM spend_snapshots WHERE cycle_start_ms >= ?`,
+      )
+      .raw()
+      .all(Math.min(w.limitsFromMs, limitsCycle ?? w.limitsFromMs)) as [number, string, number | null][];
+    for (const [cycleMs, email, limit] of limits) {
+      if (limit === null || !(limit > 0)) continue;
+      if (cycleMs === limitsCycle) b.limit(email, limit);
+      else b.pastLimit(cycleMs, email, limit);
+    }
+    // The hot query (~560k rows for 10,000 people × 57 days; tokens for the caps and drift). One
+    // result row per day, its columns as JSON arrays: stepping through half a million rows one by
+    // one cost ~1 µs each in the driver (a row array, a string per text cell), about half of a
+    // whole detection pass; SQLite builds the arrays in C and JSON.parse reads them natively.
+    const days = db
+      .prepare(
+        `SELECT day, json_group_array(email), json_group_array(model), json_group_array(charged_micro), json_group_array(events),
+           json_group_array(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens), json_group_array(usage_based_events), json_group_array(chargeable_micro)
+         FROM usage_daily WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`,
+      )
+      .raw()
+      .iterate(w.fromDay, w.toDay) as IterableIterator<[string, string, string, string, string, string, string, string]>;
+    let first = true;
+    for (const [day, ...json] of days) {
+      const [emails, models, spend, events, tok, ub, od] = json.map((j) => JSON.parse(j) as unknown[]) as [string[], string[], number[], number[], number[], number[], number[]];
+      if (first) {
+        // The first day's rows × the days: one growth of the columns instead of a doubling per power of two.
+        b.reserve(emails.length * (daysBetween(w.fromDay, w.toDay).length + 1));
+        first = false;
+      }
+      for (let i = 0; i < emails.length; i++) b.usageRow(day, emails[i], models[i], spend[i], events[i], tok[i], ub[i], od[i]);
+    }
+    let hourlyEndMs: number | undefined;
+    if (w.hourlyUntilMs !== undefined || w.hourlyWholeWindow) {
+      const until = w.hourlyWholeWindow ? dayStartMs(addDays(w.toDay, 1)) : (w.hourlyUntilMs as number);
+      const from = w.hourlyWholeWindow ? dayStartMs(w.fromDay) : until - 3 * DAY_MS;
+      const hours = db
+        .prepare(
+          `SELECT email, (ts_ms / ${HOUR_MS}) * ${HOUR_MS} AS h, SUM(charged_micro) FROM usage_events
+           WHERE ts_ms >= ? AND ts_ms < ? GROUP BY email, h`,
+        )
+        .raw()
+        .all(from, until) as [string, number, number][];
+      for (const [email, h, spend] of hours) b.hourRow(email, h, spend);
+      hourlyEndMs = until;
+    }
+    const limited = db.prepare("SELECT value, updated_ms FROM meta WHERE key = 'limited_users_count'").raw().get() as
+      | [string, number]
+      | undefined;
+    const count = limited ? Number(limited[0]) : NaN;
+    return b.build({
+      cycles: this.cycles(),
+      hourlyEndMs,
+      limitedUsers: limited && Number.isFinite(count) ? { count, asOfMs: limited[1] } : null,
+      limitsCycleStartMs: limitsCycle,
+    });
+  }
+
+  /**
+   * When each user's cumulative spend on a day first went above an amount, from the raw events: the
+   * onset of a finding in the data, so MTTD measures data → alert rather than detection → incident.
+   */
+  crossingTimes(asks: CrossingAsk[]): (number | null)[] {
+    const stmt = this.db.prepare('SELECT ts_ms, charged_micro FROM usage_events WHERE email = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms');
+    return asks.map(({ email, day, micro }) => {
+      const start = dayStartMs(day);
+      let sum = 0;
+      for (const [ts, c] of stmt.raw().iterate(email, start, start + DAY_MS) as IterableIterator<[number, number]>) {
+        sum += c;
+        if (sum > micro) return ts; // strictly above, like the detectors
+      }
+      return null;
+    });
+  }
+}
