@@ -38,11 +38,10 @@ const dbOwners = [`${src}/store/**`, `${src}/queries/**`, `${src}/*.ts`];
 // Test code: may open a database to set up its case, but keeps to its folder's arrows.
 const testFiles = ['**/*.test.ts', '**/testing.ts', '**/testing/**', '**/test-fixtures.ts', 'test/**'];
 
+const modules = [...Object.keys(layers), 'logger.ts'];
 const folderZones = Object.entries(layers).map(([folder, allowed]) => ({
   target: `${src}/${folder}`,
-  from: Object.keys(layers)
-    .filter((other) => other !== folder && !allowed.includes(other))
-    .map((other) => `${src}/${other}`),
+  from: modules.filter((other) => other !== folder && !allowed.includes(other)).map((other) => `${src}/${other}`),
   message: `${folder}/ may import only: ${allowed.join(', ') || 'nothing of ours'} (eslint.config.mjs, ARCHITECTURE.md).`,
 }));
 
