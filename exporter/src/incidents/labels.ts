@@ -1,5 +1,5 @@
 import { hashUser } from '../domain/user-hash';
-import type { Incident } from './types';
+import type { Incident } from '../store/incidents';
 
 /**
  * How an incident looks to Prometheus/Alertmanager. metrics/detection.ts exports every open incident as

@@ -1,5 +1,6 @@
 import type { Store } from '../store';
-import { STATUS_ORDER, type Incident, type IncidentStatus } from './types';
+import type { Incident, IncidentStatus } from '../store/incidents';
+import { STATUS_ORDER } from './types';
 
 /** What the lifecycle needs of the store: the incidents and a transaction around read-then-write. */
 export type IncidentStore = Pick<Store, 'incidents' | 'transaction'>;

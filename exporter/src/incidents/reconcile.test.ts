@@ -1,6 +1,6 @@
 import { reconcile } from './reconcile';
 import { finding } from './testing';
-import type { Incident } from './types';
+import type { Incident } from '../store/incidents';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const settings = { autoResolveRuns: 3 };

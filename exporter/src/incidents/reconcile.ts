@@ -1,28 +1,10 @@
 import type { Finding } from '../detect/types';
-import { SEVERITY_RANK, type Incident } from './types';
+import type { Incident, IncidentChanges } from '../store/incidents';
+import { SEVERITY_RANK } from './types';
 
 export interface ReconcileSettings {
   /** Consecutive runs without the condition after which an open incident resolves itself (≥ 1). */
   autoResolveRuns: number;
-}
-
-/** A finding seen again on an open incident. `worse` findings replace the incident's evidence. */
-export interface IncidentUpdate {
-  id: number;
-  finding: Finding;
-  worse: boolean;
-  escalated: boolean; // severity went up
-}
-
-export interface IncidentChanges {
-  nowMs: number;
-  /** New incidents, one per key: the most severe notifiable finding of that key. */
-  open: Finding[];
-  update: IncidentUpdate[];
-  /** Open incidents not seen this run, not yet clear long enough: their new clear-run count. */
-  clear: { id: number; clearRuns: number }[];
-  /** Open incidents clear for `autoResolveRuns` consecutive runs. */
-  resolve: { id: number; clearRuns: number }[];
 }
 
 /** Most severe first, then the largest value: the finding that best describes the condition. */

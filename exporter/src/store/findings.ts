@@ -116,9 +116,18 @@ export class FindingsRepo {
     if (runId === null) return [];
     const where = ['run_id = ?'];
     const args: (string | number)[] = [runId];
-    if (q.detector) (where.push('detector = ?'), args.push(q.detector));
-    if (q.email) (where.push('email = ?'), args.push(q.email.toLowerCase()));
-    if (q.notify !== undefined) (where.push('notify = ?'), args.push(q.notify ? 1 : 0));
+    if (q.detector) {
+      where.push('detector = ?');
+      args.push(q.detector);
+    }
+    if (q.email) {
+      where.push('email = ?');
+      args.push(q.email.toLowerCase());
+    }
+    if (q.notify !== undefined) {
+      where.push('notify = ?');
+      args.push(q.notify ? 1 : 0);
+    }
     const rows = this.db
       .prepare(`SELECT * FROM findings WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
       .all(...args, q.limit ?? 1000) as Record<string, unknown>[];

@@ -1,6 +1,61 @@
-import type { IncidentChanges } from '../incidents/reconcile';
-import type { Incident, IncidentEvent, IncidentStatus } from '../incidents/types';
+import type { Finding } from '../detect/types';
 import type { Db } from './db';
+
+/**
+ * Lifecycle: detected → alerted → acknowledged → resolved. Status only moves forward; acknowledge and
+ * resolve may skip steps (a silence can acknowledge before Alertmanager ever notified).
+ */
+export type IncidentStatus = 'detected' | 'alerted' | 'acknowledged' | 'resolved';
+
+/** An incident carries the evidence of the latest finding that opened or escalated it. */
+export interface Incident
+  extends Pick<Finding, 'key' | 'detector' | 'severity' | 'subject' | 'email' | 'groupId' | 'groupName' | 'models' | 'day' | 'message' | 'value' | 'baseline' | 'threshold' | 'unit' | 'onsetMs'> {
+  id: number;
+  status: IncidentStatus;
+  detectedMs: number;
+  alertedMs: number | null;
+  acknowledgedMs: number | null;
+  acknowledgedBy: string | null;
+  resolvedMs: number | null;
+  resolvedBy: string | null;
+  /** Labels of the Alertmanager alert that first notified (used to match silences exactly). */
+  alertLabels: Record<string, string> | null;
+  clearRuns: number;
+  firstRun: number;
+  lastSeenRun: number;
+  updatedMs: number;
+}
+
+export interface IncidentEvent {
+  id: number;
+  incidentId: number;
+  atMs: number;
+  kind: 'opened' | 'escalated' | 'alerted' | 'acknowledged' | 'resolved' | 'am_resolved';
+  fromStatus: IncidentStatus | null;
+  toStatus: IncidentStatus | null;
+  actor: string;
+  detail: unknown;
+}
+
+/** A finding seen again on an open incident. `worse` findings replace the incident's evidence. */
+export interface IncidentUpdate {
+  id: number;
+  finding: Finding;
+  worse: boolean;
+  escalated: boolean; // severity went up
+}
+
+/** One run's reconcile() output (incidents/reconcile.ts): what applyChanges writes. */
+export interface IncidentChanges {
+  nowMs: number;
+  /** New incidents, one per key: the most severe notifiable finding of that key. */
+  open: Finding[];
+  update: IncidentUpdate[];
+  /** Open incidents not seen this run, not yet clear long enough: their new clear-run count. */
+  clear: { id: number; clearRuns: number }[];
+  /** Open incidents clear for `autoResolveRuns` consecutive runs. */
+  resolve: { id: number; clearRuns: number }[];
+}
 
 interface IncidentRow {
   id: number;
@@ -110,11 +165,26 @@ export class IncidentsRepo {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.status === 'open') where.push(`status <> 'resolved'`);
-    else if (q.status) (where.push('status = ?'), args.push(q.status));
-    if (q.detector) (where.push('detector = ?'), args.push(q.detector));
-    if (q.email) (where.push('email = ?'), args.push(q.email.toLowerCase()));
-    if (q.fromMs !== undefined) (where.push('detected_ms >= ?'), args.push(q.fromMs));
-    if (q.toMs !== undefined) (where.push('detected_ms <= ?'), args.push(q.toMs));
+    else if (q.status) {
+      where.push('status = ?');
+      args.push(q.status);
+    }
+    if (q.detector) {
+      where.push('detector = ?');
+      args.push(q.detector);
+    }
+    if (q.email) {
+      where.push('email = ?');
+      args.push(q.email.toLowerCase());
+    }
+    if (q.fromMs !== undefined) {
+      where.push('detected_ms >= ?');
+      args.push(q.fromMs);
+    }
+    if (q.toMs !== undefined) {
+      where.push('detected_ms <= ?');
+      args.push(q.toMs);
+    }
     const sql = `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY detected_ms DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, q.limit ?? 500) as IncidentRow[]).map(toIncident);
   }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { mttxReport } from '../../incidents/mttx';
 import { acknowledgeIncident, resolveIncident, type TransitionResult as Transition } from '../../incidents/lifecycle';
-import type { IncidentStatus } from '../../incidents/types';
+import type { IncidentStatus } from '../../store/incidents';
 import { NotFound, BadInput } from '../../queries/errors';
 import { col, frame } from '../../queries/frame';
 import { ErrorResponse, Frame } from '../../schemas/common';
