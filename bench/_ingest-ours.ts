@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { MockAgent } from 'undici';
 import { DEFAULT_COLLECT_OPTIONS } from '../exporter/src/collect/context';
-import { usageEventsStep } from '../exporter/src/collect/usage-events';
+import { usageEventsStep } from '../exporter/src/collect/collectors/usage-events';
 import { createCursorClient } from '../exporter/src/cursor/client';
 import { sharedPageParser } from '../exporter/src/cursor/page-parser';
 import { DAY_MS } from '../exporter/src/domain/time';

@@ -1,22 +1,22 @@
 /**
  * bench/collection-calls: Cursor API calls of a first 30-day backfill and of a steady-state hourly
  * collection, through the service's collector stack against the simulator, each next to its lower
- * bound — the calls any client needs for the same data: one per endpoint that has to be read, one
- * per spend page of 100 members, one per daily-usage page of 500 members per 30-day chunk, one per
- * 1,000 usage events, one per analytics endpoint and 30-day range. Calls are counted, not timed.
+ * bound — the calls any client needs for the same data: one per collector in the registry, except
+ * one per spend page of 100 members, one per daily-usage page of 500 members per 30-day chunk, one
+ * per 1,000 usage events, one per analytics endpoint and 30-day range. Calls are counted, not timed.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCollectorStack } from '../exporter/src/collect/create';
 import { DEFAULT_COLLECT_OPTIONS } from '../exporter/src/collect/context';
+import { COLLECTORS } from '../exporter/src/collect/registry';
 import { lookbackStartMs } from '../exporter/src/collect/range';
 import { loadConfig } from '../exporter/src/config';
-import { ANALYTICS_ENDPOINTS } from '../exporter/src/domain/records';
 import { startSimulator } from '../exporter/src/simulator';
 import { Store } from '../exporter/src/store';
 import { openDb } from '../exporter/src/store/db';
-import { hourlyCollectionCalls } from './_collection-calls';
+import { hourlyCollectionCalls, lowerBoundByCollector, sum } from './_collection-calls';
 
 const USERS = Number(process.env.BENCH_CALLS_USERS ?? 500);
 const DAYS = 30;
@@ -36,15 +36,14 @@ export async function run(): Promise<Record<string, unknown>> {
     if (result.status !== 'ok') throw new Error(`backfill ${result.status}: ${JSON.stringify(result.errors)}`);
     const events = sim.sim.expected.eventCount(lookbackStartMs(nowMs, DAYS), nowMs, nowMs);
     const chunks = Math.ceil(DAYS / 30);
-    const bound = {
-      members: 1,
+    const analyticsRanges = Math.ceil(DEFAULT_COLLECT_OPTIONS.analyticsBackfillDays / 30);
+    const bound = lowerBoundByCollector({
       spend: Math.ceil(USERS / 100),
-      groups: 1,
-      daily_usage: chunks * Math.ceil(USERS / 500), // pages of members, each with its days
-      usage_events: Math.ceil(events / 1000),
-      analytics: ANALYTICS_ENDPOINTS.length * Math.ceil(DEFAULT_COLLECT_OPTIONS.analyticsBackfillDays / 30),
-    };
-    const lowerBound = Object.values(bound).reduce((a, b) => a + b, 0);
+      'daily-usage': chunks * Math.ceil(USERS / 500), // pages of members, each with its days
+      'usage-events': Math.ceil(events / 1000),
+      ...Object.fromEntries(COLLECTORS.filter((c) => c.name.startsWith('analytics:')).map((c) => [c.name, analyticsRanges])),
+    });
+    const lowerBound = sum(bound);
     const calls = total(result.apiCalls);
     const eventCalls = total({ e: result.apiCalls['/teams/filtered-usage-events'] ?? {} });
     const hourly = await hourlyCollectionCalls(USERS);
@@ -56,7 +55,7 @@ export async function run(): Promise<Record<string, unknown>> {
       backfill_lower_bound: lowerBound,
       backfill_ratio: Number((calls / lowerBound).toFixed(3)),
       backfill_event_calls: eventCalls,
-      backfill_event_lower_bound: bound.usage_events,
+      backfill_event_lower_bound: bound['usage-events'],
       backfill_calls_by_endpoint: result.apiCalls,
       hourly_api_calls: hourly.calls,
       hourly_lower_bound: hourly.lowerBound,
@@ -64,7 +63,7 @@ export async function run(): Promise<Record<string, unknown>> {
     };
     console.log(
       `backfill of ${DAYS} days, ${USERS} users, ${events.toLocaleString()} events: ${calls} API calls, lower bound ${lowerBound} ` +
-        `(${JSON.stringify(bound)}) = ${figures.backfill_ratio}×; usage-event pages ${eventCalls} for a bound of ${bound.usage_events}`,
+        `(${JSON.stringify(bound)}) = ${figures.backfill_ratio}×; usage-event pages ${eventCalls} for a bound of ${bound['usage-events']}`,
     );
     console.log(`hourly collection: ${hourly.calls} API calls, lower bound ${hourly.lowerBound} = ${figures.hourly_ratio}× (${hourly.explain})`);
     return figures;

@@ -1,11 +1,13 @@
 import { toEventBatch } from '../domain/event-batch';
-import type { AnalyticsResult, CursorApi, DailyUsageChunk, UsageEventPage } from '../cursor/api';
+import type { AnalyticsResult, CursorApi, CursorRequest, DailyUsageChunk, UsageEventPage } from '../cursor/api';
 import type { AnalyticsEndpoint, Member, UsageEvent } from '../domain/records';
 import { DAY_MS, HOUR_MS } from '../domain/time';
 import { Store } from '../store';
 import type { Db } from '../store/db';
 import { USAGE_EVENTS_STREAM } from '../store/watermarks';
 import { CallTally } from './call-tally';
+import type { CollectStep } from './context';
+import { COLLECTORS } from './registry';
 import { CollectorBusyError, createCollector } from './runner';
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z');
@@ -75,6 +77,13 @@ class FakeApi implements CursorApi {
   async analytics(endpoint: AnalyticsEndpoint, fromDay: string): Promise<AnalyticsResult> {
     this.check(`analytics-${endpoint}`);
     return { notModified: false, rows: [{ endpoint, day: fromDay, key: '', values: { n: 1 } }] };
+  }
+  /** Response bodies, by path, of endpoints without a method of their own (a collector's own endpoint). */
+  bodies: Record<string, unknown> = {};
+  async request<T>(r: CursorRequest, parse: (body: Buffer | string) => T): Promise<T> {
+    this.check(r.path.slice(1));
+    if (!(r.path in this.bodies)) throw new Error(`no fake response for ${r.method} ${r.path}`);
+    return parse(JSON.stringify(this.bodies[r.path]));
   }
 }
 
@@ -189,6 +198,22 @@ describe('collector runner', () => {
     await createCollector({ store, api, now: () => NOW }).run();
     expect(store.runs.list().map((r) => r.status)).toEqual(['ok', 'interrupted']);
     expect(store.runs.list()[1].endedMs).toBe(NOW);
+  });
+
+  it('runs a collector added to the registry that reads its endpoint through api.request', async () => {
+    api.bodies['/teams/things'] = { things: [{ id: 1 }, { id: 2 }] };
+    const things: CollectStep = {
+      name: 'things',
+      async run(ctx) {
+        const rows = await ctx.api.request({ method: 'GET', path: '/teams/things' }, (b) => (JSON.parse(String(b)) as { things: unknown[] }).things);
+        return { things: rows.length };
+      },
+    };
+    const r = await createCollector({ store, api, now: () => NOW, steps: [...COLLECTORS, things] }).run();
+    expect(r.status).toBe('ok');
+    expect(r.steps.things.ok).toBe(true);
+    expect(r.rowsWritten.things).toBe(2);
+    expect(Object.keys(r.steps)).toEqual([...COLLECTORS.map((c) => c.name), 'things']);
   });
 
   it('validates backfill days and reaches back that far', async () => {

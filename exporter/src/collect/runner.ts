@@ -4,7 +4,6 @@ import { scrub, type Logger } from '../logger';
 import type { Store } from '../store';
 import { USAGE_EVENTS_STREAM } from '../store/watermarks';
 import type { RunError, RunKind, RunOutcome } from '../store/runs';
-import { analyticsSteps } from './analytics';
 import { backfillEtaMs, formatDuration } from './progress';
 import { DOCUMENTED_LIMITS } from '../cursor/rate-limiter';
 import { CallTally } from './call-tally';
@@ -12,15 +11,8 @@ import {
   DEFAULT_COLLECT_OPTIONS, MAX_BACKFILL_DAYS, StopRequested,
   type BackfillProgress, type CollectOptions, type CollectStep, type StepContext,
 } from './context';
-import { dailyUsageStep } from './daily-usage';
-import { groupsStep } from './groups';
 import { CollectorBusyError, CollectorLease } from './lease';
-import { membersStep } from './members';
-import { spendStep } from './spend';
-import { usageEventsStep } from './usage-events';
-
-/** The collectors, in run order: the team first, so later steps can join on members. */
-export const COLLECT_STEPS: CollectStep[] = [membersStep, spendStep, groupsStep, dailyUsageStep, usageEventsStep, ...analyticsSteps];
+import { COLLECTORS } from './registry';
 
 export interface CollectorDeps {
   store: Store;
@@ -32,7 +24,7 @@ export interface CollectorDeps {
   options?: Partial<CollectOptions>;
   /** Exact secrets (API keys) to scrub from error messages stored in run records. */
   secrets?: readonly string[];
-  steps?: CollectStep[];
+  steps?: readonly CollectStep[];
   /** The Analytics API uses the admin key too (no CURSOR_ANALYTICS_API_KEY): one rejection stops every step. */
   sharedKey?: boolean;
   /** How often usage-events progress is logged (default PROGRESS_LOG_MS). */
@@ -118,7 +110,7 @@ function loggedProgress(logger: Logger | undefined, everyMs: number, onProgress:
 export function createCollector(deps: CollectorDeps): Collector {
   const now = deps.now ?? Date.now;
   const options: CollectOptions = { ...DEFAULT_COLLECT_OPTIONS, ...deps.options };
-  const steps = deps.steps ?? COLLECT_STEPS;
+  const steps = deps.steps ?? COLLECTORS;
   const calls = deps.calls ?? new CallTally();
   const lease = new CollectorLease(deps.store);
   let current: Promise<RunResult> | undefined;

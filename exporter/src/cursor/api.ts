@@ -33,6 +33,24 @@ export interface CursorApi {
   usageEvents(fromMs: number, toMs: number, windowMs: number): AsyncIterable<UsageEventPage>;
   /** GET /analytics/team/<endpoint>, at most 30 days per call, with ETag reuse. */
   analytics(endpoint: AnalyticsEndpoint, fromDay: string, toDay: string): Promise<AnalyticsResult>;
+  /**
+   * One exchange with an endpoint that has no method of its own (a collector's own endpoint): the
+   * right key, pacing, retries and call records as for every method. `parse` validates the body
+   * against the endpoint's schema and converts it (cursor/validate.ts); a body it rejects with a
+   * CursorError is fetched again, like any damaged response.
+   */
+  request<T>(req: CursorRequest, parse: (body: Buffer | string) => T): Promise<T>;
+}
+
+export interface CursorRequest {
+  method: 'GET' | 'POST';
+  /** Path template, e.g. '/teams/members'; also the endpoint's name in call counts and its rate-limit budget. */
+  path: string;
+  /** Query string without '?', if any. */
+  query?: string;
+  body?: unknown;
+  /** The Analytics key (CURSOR_ANALYTICS_API_KEY) instead of the admin key. */
+  analytics?: boolean;
 }
 
 export interface DailyUsageChunk {

@@ -5,7 +5,10 @@ import { DAY_MS } from '../domain/time';
 import type { EtagCache } from '../domain/etag-cache';
 import type { CursorApi, DailyUsageChunk, UsageEventPage } from './api';
 import { createCursorClient, type CursorClientOptions } from './client';
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { CursorError } from './errors';
+import { validate } from './validate';
 import { recordingClientOptions, useStubCursor, type ClientRecording } from './testing/test-client';
 
 const KEY = 'key_test';
@@ -40,6 +43,22 @@ describe('auth and members', () => {
     await api.analytics('dau', '2026-03-01', '2026-03-02');
     await api.groups();
     expect(stub.requests.map((r) => r.headers.authorization)).toEqual([`Basic ${Buffer.from('an_key:').toString('base64')}`, 'Basic a2V5X3Rlc3Q6']);
+  });
+
+  it('request: an endpoint without a method of its own, with either key, its body checked by the caller and a bad one fetched again', async () => {
+    const Things = TypeCompiler.Compile(Type.Object({ things: Type.Array(Type.Number()) }));
+    const parse = (body: Buffer | string) => validate(Things, body, 'GET /teams/things').things;
+    stub.on('GET /teams/things', (_req, _reply, call) => (call === 1 ? { things: ['cut'] } : { things: [1, 2] }));
+    const api = client({ analyticsKey: 'an_key' });
+    await expect(api.request({ method: 'GET', path: '/teams/things', query: 'a=1' }, parse)).resolves.toEqual([1, 2]);
+    expect(stub.requests.map((r) => [r.path, r.query, r.headers.authorization])).toEqual([
+      ['/teams/things', { a: '1' }, 'Basic a2V5X3Rlc3Q6'],
+      ['/teams/things', { a: '1' }, 'Basic a2V5X3Rlc3Q6'],
+    ]);
+    expect(calls.map((c) => [c.endpoint, c.status])).toEqual([['/teams/things', 200], ['/teams/things', 200]]);
+    stub.on('POST /analytics/things', (req) => ({ things: [(req.body as { n: number }).n] }));
+    await expect(api.request({ method: 'POST', path: '/analytics/things', body: { n: 7 }, analytics: true }, (b) => validate(Things, b, 'x').things)).resolves.toEqual([7]);
+    expect(stub.requests[2].headers.authorization).toBe(`Basic ${Buffer.from('an_key:').toString('base64')}`);
   });
 
   it('refuses to start without a key or with credentials in the base URL', () => {

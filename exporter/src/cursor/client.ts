@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici';
 import { ANALYTICS_ENDPOINTS, type AnalyticsEndpoint, type AnalyticsRow, type GroupsSnapshot, type Member, type SpendRow, type SpendSnapshot } from '../domain/records';
 import type { EtagCache } from '../domain/etag-cache';
-import type { AnalyticsResult, ApiCallInfo, CursorApi, DailyUsageChunk, UsageEventPage } from './api';
+import type { AnalyticsResult, ApiCallInfo, CursorApi, CursorRequest, DailyUsageChunk, UsageEventPage } from './api';
 import { dayWindows, MAX_RANGE_MS, msWindows, type MsWindow } from './chunks';
 import { readEventPages } from './event-pages';
 import { CursorError } from './errors';
@@ -198,6 +198,11 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
         if (got.res.etag !== undefined) opts.etagCache?.set(cacheKey, got.res.etag, got.res.body.toString('utf8'));
       }
       return { rows, notModified: allNotModified };
+    },
+
+    async request<T>(r: CursorRequest, parse: (body: Buffer | string) => T): Promise<T> {
+      const path = r.query ? `${r.path}?${r.query}` : r.path;
+      return call({ method: r.method, endpoint: r.path, path, key: r.analytics ? analyticsKey : adminKey, body: r.body }, parse);
     },
   };
 }

@@ -4,10 +4,9 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Faults, type FaultOptions, type FaultState } from './faults';
-import { registerAdminRoutes } from './routes-admin';
-import { registerAnalyticsRoutes } from './routes-analytics';
 import { DEFAULT_LIMITS, FixedWindowLimiter, type RateLimits } from './limits';
-import { badRequest } from './http';
+import { badRequest, runPipeline } from './http';
+import { SIM_ROUTES } from './routes';
 import { hash32, Rng, STREAM } from './rng';
 import { createSimulation, type Simulation, type SimulationOptions } from './simulation';
 
@@ -60,8 +59,9 @@ export function createSimulatorServer(sim: Simulation, opts: SimulatorServerOpti
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'Not Found', message: 'Resource not found' }));
 
-  registerAdminRoutes(app, sim, ctx, now);
-  registerAnalyticsRoutes(app, sim, ctx, now);
+  for (const r of SIM_ROUTES) {
+    app.route({ method: r.method, url: r.url, handler: (req, reply) => runPipeline(ctx, req, reply, r.kind, r.limitKey?.(req) ?? r.url, () => r.build(req, sim, now())) });
+  }
 
   return Object.assign(app, {
     sim,

@@ -1,7 +1,7 @@
-import { ANALYTICS_ENDPOINTS, type AnalyticsEndpoint } from '../domain/records';
-import { addDays, utcDay } from '../domain/time';
-import { analyticsStream } from '../store/watermarks';
-import type { CollectStep } from './context';
+import { ANALYTICS_ENDPOINTS, type AnalyticsEndpoint } from '../../domain/records';
+import { addDays, utcDay } from '../../domain/time';
+import { analyticsStream } from '../../store/watermarks';
+import type { CollectStep } from '../context';
 
 /**
  * One step per Analytics endpoint, so one failing endpoint does not hide the others: the last few

@@ -1,6 +1,6 @@
-import { DAILY_USAGE_STREAM } from '../store/watermarks';
-import { StopRequested, type CollectStep } from './context';
-import { lookbackStartMs, streamStartMs } from './range';
+import { DAILY_USAGE_STREAM } from '../../store/watermarks';
+import { StopRequested, type CollectStep } from '../context';
+import { lookbackStartMs, streamStartMs } from '../range';
 
 /**
  * Daily usage from the watermark's day minus a few days (Cursor revises recent days) to now. Each

@@ -1,4 +1,4 @@
-import type { CollectStep } from './context';
+import type { CollectStep } from '../context';
 
 export const groupsStep: CollectStep = {
   name: 'groups',

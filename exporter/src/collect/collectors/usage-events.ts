@@ -1,11 +1,11 @@
-import type { CursorApi } from '../cursor/api';
-import { USAGE_EVENTS_PAGE_SIZE } from '../cursor/client';
-import { batchEvents, type EventBatch } from '../domain/event-batch';
-import { USAGE_EVENTS_STREAM, coverageStream } from '../store/watermarks';
-import { StopRequested, type BackfillProgress, type CollectStep } from './context';
-import { streamStartMs } from './range';
-import { MAX_RANGE_MS } from '../cursor/chunks';
-import { HOUR_MS } from '../domain/time';
+import type { CursorApi } from '../../cursor/api';
+import { USAGE_EVENTS_PAGE_SIZE } from '../../cursor/client';
+import { batchEvents, type EventBatch } from '../../domain/event-batch';
+import { USAGE_EVENTS_STREAM, coverageStream } from '../../store/watermarks';
+import { StopRequested, type BackfillProgress, type CollectStep } from '../context';
+import { streamStartMs } from '../range';
+import { MAX_RANGE_MS } from '../../cursor/chunks';
+import { HOUR_MS } from '../../domain/time';
 
 /** Re-fetches of a window whose pages did not add up before the step gives up (until the next run). */
 const WINDOW_RETRIES = 2;
