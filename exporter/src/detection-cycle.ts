@@ -1,4 +1,4 @@
-import { deliverDigests, type DigestDelivery } from './digests/deliver';
+import { deliverDigests, type DigestDelivery } from './notify/deliver-digests';
 import type { DetectionSettings } from './detect/settings';
 import { FactsBuilder } from './detect/facts';
 import { runDetection, runWindow } from './detect/run';
@@ -112,7 +112,7 @@ export async function runDetectionCycle(store: Store, opts: DetectionCycleOption
       silences = { error: (err as Error).message };
     }
   }
-  const digests = await deliverDigests(store.db, {
+  const digests = await deliverDigests(store, {
     nowMs,
     webhookUrl: opts.notify?.slackWebhookUrl,
     dashboardUrl: opts.notify?.dashboardUrl,

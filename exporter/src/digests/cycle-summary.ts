@@ -1,8 +1,7 @@
-import type { Db } from '../store/db';
-import { CyclesRepo, lastDataDay, type CycleInfo } from '../store/cycle';
-import { adoptionTiers, type AdoptionInput, type AdoptionTiers } from './adoption';
+import { lastDataDay, type CycleInfo } from '../store/cycle';
+import { adoptionTiers, type AdoptionTiers } from './adoption';
 import { planExhaustion } from './plan-exhaustion';
-import { cycleSpend, relativeChange } from './spend';
+import { cycleSpend, relativeChange, type CycleStore } from './spend';
 
 /** The reference sends the cycle summary when 0–3 days of the cycle remain. */
 export const SUMMARY_DAYS_BEFORE_END = 3;
@@ -44,38 +43,29 @@ export function cycleSummaryDue(cycle: CycleInfo): boolean {
  * (the reference summed every event ever stored). Seats are current members; `emails` limits every
  * figure to those people (null = everyone). null when no cycle was ever collected.
  */
-export function cycleSummary(db: Db, nowMs: number, emails: ReadonlySet<string> | null = null, topN = 5): CycleSummary | null {
-  const cycles = new CyclesRepo(db);
+export function cycleSummary(store: CycleStore, nowMs: number, emails: ReadonlySet<string> | null = null, topN = 5): CycleSummary | null {
+  const { cycles, cycleUsage } = store;
   const cycle = cycles.resolve(nowMs);
   if (!cycle) return null;
   const to = lastDataDay(cycle, nowMs);
   const inScope = (email: string) => emails === null || emails.has(email);
-  const spend = cycleSpend(db, cycle, to, emails);
+  const spend = cycleSpend(cycleUsage, cycle, to, emails);
   const prev = cycles.previous(cycle);
-  const previousCycleSpendMicro = cycleSpend(db, prev, prev.lastDay, emails)?.totalMicro ?? null;
+  const previousCycleSpendMicro = cycleSpend(cycleUsage, prev, prev.lastDay, emails)?.totalMicro ?? null;
   const totalSpendMicro = spend?.totalMicro ?? 0;
   const change = spend ? relativeChange(totalSpendMicro, previousCycleSpendMicro) : null;
 
-  const seats = new Set((db.prepare('SELECT email FROM members WHERE is_removed = 0').pluck().all() as string[]).filter(inScope));
-  const usage = (
-    db
-      .prepare(
-        `SELECT email, SUM(agent_requests) AS requests, SUM(accepts) AS accepts, SUM(applies) AS applies,
-                SUM(CASE WHEN is_active = 1 THEN 1 ELSE 0 END) AS activeDays
-         FROM daily_usage WHERE day BETWEEN ? AND ? GROUP BY email`,
-      )
-      .all(cycle.startDay, to) as AdoptionInput[]
-  ).filter((u) => seats.has(u.email));
+  const seats = new Set(cycleUsage.seats().filter(inScope));
+  const usage = cycleUsage.activity(cycle.startDay, to).filter((u) => seats.has(u.email));
   const activeMembers = usage.filter((u) => u.activeDays > 0).length;
 
-  const names = db.prepare('SELECT name FROM members WHERE email = ?').pluck();
   const topSpenders = [...(spend?.byEmail ?? [])]
     .filter(([, micro]) => micro > 0)
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
     .slice(0, topN)
-    .map(([email, spendMicro]) => ({ email, name: (names.get(email) as string | undefined) ?? null, spendMicro }));
+    .map(([email, spendMicro]) => ({ email, name: cycleUsage.memberName(email), spendMicro }));
 
-  const pe = planExhaustion(db, nowMs, emails);
+  const pe = planExhaustion(store, nowMs, emails);
   return {
     cycle,
     spendSource: spend?.source ?? null,

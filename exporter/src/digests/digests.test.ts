@@ -1,21 +1,21 @@
 import { usdToMicro } from '../domain/money';
-import { openDb, type Db } from '../store/db';
+import { Store } from '../store';
 import { adoptionScores, adoptionTiers, tierOf } from './adoption';
 import { cycleSummary, cycleSummaryDue } from './cycle-summary';
 import { MARCH, seedTeam } from './testing';
 import { planExhaustion } from './plan-exhaustion';
 
 const NOW = Date.parse('2026-03-29T12:00:00Z');
-let db: Db;
+let store: Store;
 beforeEach(() => {
-  db = openDb(':memory:');
-  seedTeam(db);
+  store = Store.open(':memory:');
+  seedTeam(store.db);
 });
-afterEach(() => db.close());
+afterEach(() => store.close());
 
 describe('plan exhaustion digest', () => {
   it('lists users who exceeded their plan this cycle with the day it happened', () => {
-    const pe = planExhaustion(db, NOW);
+    const pe = planExhaustion(store, NOW);
     expect(pe).not.toBeNull();
     if (!pe) return;
     expect(pe.cycle).toMatchObject({ startDay: '2026-03-01', lastDay: '2026-03-31', daysLeft: 3, lengthDays: 31, endKnown: true });
@@ -28,8 +28,8 @@ describe('plan exhaustion digest', () => {
   });
 
   it('is null without any cycle data, and empty early in the cycle', () => {
-    expect(planExhaustion(openDb(':memory:'), NOW)).toBeNull();
-    const early = planExhaustion(db, Date.parse('2026-03-04T12:00:00Z'));
+    expect(planExhaustion(Store.open(':memory:'), NOW)).toBeNull();
+    const early = planExhaustion(store, Date.parse('2026-03-04T12:00:00Z'));
     // No usage-based requests yet, but the spend snapshot (always the latest) shows on-demand spend.
     expect(early?.users.map((u) => [u.email, u.dayOfCycle])).toEqual([['alice@example.com', null], ['carol@example.com', null]]);
   });
@@ -37,7 +37,7 @@ describe('plan exhaustion digest', () => {
 
 describe('cycle summary digest', () => {
   it('summarises the current cycle only', () => {
-    const s = cycleSummary(db, NOW);
+    const s = cycleSummary(store, NOW);
     expect(s).not.toBeNull();
     if (!s) return;
     expect(cycleSummaryDue(s.cycle)).toBe(true);
@@ -59,20 +59,20 @@ describe('cycle summary digest', () => {
   });
 
   it('is not due earlier in the cycle', () => {
-    const s = cycleSummary(db, Date.parse('2026-03-20T00:00:00Z'));
+    const s = cycleSummary(store, Date.parse('2026-03-20T00:00:00Z'));
     expect(s?.cycle.daysLeft).toBe(12);
     expect(cycleSummaryDue(s!.cycle)).toBe(false);
   });
 
   it("counts charged usage events before the cycle's first spend snapshot", () => {
-    db.prepare('DELETE FROM spend_snapshots').run();
-    const s = cycleSummary(db, NOW);
+    store.db.prepare('DELETE FROM spend_snapshots').run();
+    const s = cycleSummary(store, NOW);
     expect(s).toMatchObject({ spendSource: 'events', totalSpendMicro: usdToMicro(130), previousCycleSpendMicro: usdToMicro(60), changePct: 116.7 });
     expect(s?.topSpenders.map((t) => [t.email, t.spendMicro])).toEqual([['alice@example.com', usdToMicro(120)], ['bob@example.com', usdToMicro(10)]]);
   });
 
   it('limits every figure to the people selected', () => {
-    const s = cycleSummary(db, NOW, new Set(['carol@example.com', 'dave@example.com', 'erin@example.com']));
+    const s = cycleSummary(store, NOW, new Set(['carol@example.com', 'dave@example.com', 'erin@example.com']));
     // erin is removed: in scope but no seat; dave has a daily row but no active day; carol only on-demand spend.
     expect(s).toMatchObject({ totalSpendMicro: usdToMicro(25), previousCycleSpendMicro: 0, change: null, totalMembers: 2, activeMembers: 0, unusedSeats: 2 });
     expect(s?.planExhausted).toEqual({ exhausted: 1, totalActive: 1 });
@@ -80,13 +80,13 @@ describe('cycle summary digest', () => {
   });
 
   it('counts only current members as active seats', () => {
-    db.prepare(`INSERT INTO daily_usage (day, email, is_active, agent_requests, accepts, applies, usage_based_reqs) VALUES ('2026-03-06', 'erin@example.com', 1, 30, 0, 0, 0)`).run();
-    expect(cycleSummary(db, NOW)).toMatchObject({ totalMembers: 4, activeMembers: 2, unusedSeats: 2 });
+    store.db.prepare(`INSERT INTO daily_usage (day, email, is_active, agent_requests, accepts, applies, usage_based_reqs) VALUES ('2026-03-06', 'erin@example.com', 1, 30, 0, 0, 0)`).run();
+    expect(cycleSummary(store, NOW)).toMatchObject({ totalMembers: 4, activeMembers: 2, unusedSeats: 2 });
   });
 
   it('falls back to the spend snapshot plus one month without a groups cycle', () => {
-    db.prepare('DELETE FROM billing_cycles').run();
-    const s = cycleSummary(db, NOW);
+    store.db.prepare('DELETE FROM billing_cycles').run();
+    const s = cycleSummary(store, NOW);
     expect(s?.cycle).toMatchObject({ startMs: MARCH.startMs, endMs: MARCH.endMs });
   });
 });

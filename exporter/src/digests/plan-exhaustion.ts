@@ -1,8 +1,7 @@
 import { MICROCENTS_PER_CENT } from '../domain/money';
-import type { Db } from '../store/db';
-import { spendCycleStart } from './spend';
 import { mean, median } from '../detect/stats';
-import { CyclesRepo, dayOfCycle, lastDataDay, type CycleInfo } from '../store/cycle';
+import { dayOfCycle, lastDataDay, type CycleInfo } from '../store/cycle';
+import type { CycleStore } from './spend';
 
 export interface ExhaustedUser {
   email: string;
@@ -31,8 +30,9 @@ export interface PlanExhaustion {
  * reference's rule), plus every exhausted user so the share never exceeds 100%. `emails` limits
  * everything to those people (the API's group filter); null = everyone.
  */
-export function planExhaustion(db: Db, nowMs: number, emails: ReadonlySet<string> | null = null): PlanExhaustion | null {
-  const cycle = new CyclesRepo(db).resolve(nowMs);
+export function planExhaustion(store: CycleStore, nowMs: number, emails: ReadonlySet<string> | null = null): PlanExhaustion | null {
+  const { cycleUsage } = store;
+  const cycle = store.cycles.resolve(nowMs);
   if (!cycle) return null;
   const to = lastDataDay(cycle, nowMs);
   const inScope = (email: string) => emails === null || emails.has(email);
@@ -44,37 +44,22 @@ export function planExhaustion(db: Db, nowMs: number, emails: ReadonlySet<string
   };
 
   // Daily usage and usage events count the same usage-based requests; keep the larger rather than adding them.
-  for (const [table, column] of [['daily_usage', 'usage_based_reqs'], ['usage_daily', 'usage_based_events']] as const) {
-    const rows = db
-      .prepare(
-        `SELECT email, MIN(day) AS first, SUM(${column}) AS n FROM ${table}
-         WHERE day BETWEEN ? AND ? AND ${column} > 0 GROUP BY email`,
-      )
-      .all(cycle.startDay, to) as { email: string; first: string; n: number }[];
+  for (const source of ['daily', 'events'] as const) {
+    const rows = cycleUsage.beyondPlan(source, cycle.startDay, to);
     for (const r of rows.filter((x) => inScope(x.email))) {
       const u = touch(r.email);
       if (u.firstDay === null || r.first < u.firstDay) u.firstDay = r.first;
       u.usageBasedRequests = Math.max(u.usageBasedRequests, r.n);
     }
   }
-  const onDemand = db
-    .prepare(
-      `SELECT email, on_demand_micro AS micro FROM spend_snapshots
-       WHERE cycle_start_ms = ? AND on_demand_micro >= ?`,
-    )
-    .all(spendCycleStart(db, cycle), MICROCENTS_PER_CENT) as { email: string; micro: number }[];
+  const onDemand = cycleUsage.onDemandSpend(cycleUsage.spendCycleStart(cycle), MICROCENTS_PER_CENT);
   for (const r of onDemand.filter((x) => inScope(x.email))) touch(r.email).onDemandMicro = r.micro;
 
-  const active = new Set(
-    (db.prepare('SELECT DISTINCT email FROM daily_usage WHERE day BETWEEN ? AND ? AND agent_requests > 0').all(cycle.startDay, to) as { email: string }[]).map(
-      (r) => r.email,
-    ).filter(inScope),
-  );
-  const name = db.prepare('SELECT name FROM members WHERE email = ?');
+  const active = new Set(cycleUsage.activeEmails(cycle.startDay, to).filter(inScope));
   const days: number[] = [];
   for (const u of users.values()) {
     active.add(u.email);
-    u.name = (name.get(u.email) as { name: string } | undefined)?.name ?? null;
+    u.name = cycleUsage.memberName(u.email);
     if (u.firstDay !== null) {
       u.dayOfCycle = dayOfCycle(cycle, u.firstDay);
       days.push(u.dayOfCycle);

@@ -1,17 +1,9 @@
-import { DAY_MS } from '../domain/time';
+import type { Store } from '../store';
 import type { CycleInfo } from '../store/cycle';
-import type { Db } from '../store/db';
+import type { CycleUsageRepo } from '../store/cycle-usage';
 
-/**
- * The spend snapshot cycle that belongs to `cycle`: snapshots are keyed by the spend endpoint's own
- * cycle start, which may sit up to a day off the groups endpoint's. null when none was collected.
- */
-export function spendCycleStart(db: Db, cycle: Pick<CycleInfo, 'startMs' | 'endMs'>): number | null {
-  return db
-    .prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots WHERE cycle_start_ms >= ? AND cycle_start_ms < ?')
-    .pluck()
-    .get(cycle.startMs - DAY_MS, cycle.endMs - DAY_MS) as number | null;
-}
+/** What the cycle digests read: which cycle is in force, and the usage and spend in it. */
+export type CycleStore = Pick<Store, 'cycles' | 'cycleUsage'>;
 
 export interface CycleSpend {
   /** billed = the spend endpoint's snapshot (what Cursor bills); events = charged usage events. */
@@ -25,15 +17,9 @@ export interface CycleSpend {
  * usage events from its start to `toDay` (the two reconcile, per Cursor's docs); null when neither was
  * collected. `emails` limits it to those people; null = everyone.
  */
-export function cycleSpend(db: Db, cycle: CycleInfo, toDay: string, emails: ReadonlySet<string> | null): CycleSpend | null {
-  const snapshot = spendCycleStart(db, cycle);
-  const rows =
-    snapshot !== null
-      ? (db.prepare('SELECT email, total_micro FROM spend_snapshots WHERE cycle_start_ms = ?').raw().all(snapshot) as [string, number][])
-      : (db
-          .prepare('SELECT email, SUM(charged_micro) FROM usage_user_daily WHERE day BETWEEN ? AND ? GROUP BY email')
-          .raw()
-          .all(cycle.startDay, toDay) as [string, number][]);
+export function cycleSpend(usage: CycleUsageRepo, cycle: CycleInfo, toDay: string, emails: ReadonlySet<string> | null): CycleSpend | null {
+  const snapshot = usage.spendCycleStart(cycle);
+  const rows = snapshot !== null ? usage.billedSpend(snapshot) : usage.chargedSpend(cycle.startDay, toDay);
   if (snapshot === null && rows.length === 0) return null;
   const byEmail = new Map(rows.filter(([email]) => emails === null || emails.has(email)));
   let totalMicro = 0;

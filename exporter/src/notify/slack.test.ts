@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deliverDigests } from '../digests/deliver';
 import { seedTeam } from '../digests/testing';
-import { openDb, type Db } from '../store/db';
+import { Store } from '../store';
+import type { Db } from '../store/db';
+import { deliverDigests } from './deliver-digests';
 import { escapeMrkdwn, postSlackWebhook } from './slack';
 
 interface Received {
@@ -68,16 +69,18 @@ describe('postSlackWebhook', () => {
 });
 
 describe('digest delivery to Slack', () => {
+  let store: Store;
   let db: Db;
   const NOW = Date.parse('2026-03-29T12:00:00Z');
   beforeEach(() => {
-    db = openDb(':memory:');
+    store = Store.open(':memory:');
+    db = store.db;
     seedTeam(db);
   });
-  afterEach(() => db.close());
+  afterEach(() => store.close());
 
   it('posts both digests as Block Kit with escaped names, once per day and once per cycle', async () => {
-    const r = await deliverDigests(db, { nowMs: NOW, webhookUrl: base + HOOK, dashboardUrl: 'https://grafana.example/d/cursor?a=1&b=2', post: noSleep });
+    const r = await deliverDigests(store, { nowMs: NOW, webhookUrl: base + HOOK, dashboardUrl: 'https://grafana.example/d/cursor?a=1&b=2', post: noSleep });
     expect(r).toEqual({ planExhaustion: 'sent', cycleSummary: 'sent', errors: [] });
     expect(received).toHaveLength(2);
     const [pe, cs] = received;
@@ -108,12 +111,12 @@ describe('digest delivery to Slack', () => {
     expect(cs.body.blocks.at(-1)?.elements?.[0].text).toBe('2026-03-01 – 2026-03-31 · 3 days remaining');
 
     // Same day again: nothing is posted.
-    expect(await deliverDigests(db, { nowMs: NOW + 3_600_000, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({
+    expect(await deliverDigests(store, { nowMs: NOW + 3_600_000, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({
       planExhaustion: 'already_sent_today',
       cycleSummary: 'already_sent_this_cycle',
     });
     // Next day: the daily digest goes again, the cycle summary does not.
-    expect(await deliverDigests(db, { nowMs: NOW + 86_400_000, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({
+    expect(await deliverDigests(store, { nowMs: NOW + 86_400_000, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({
       planExhaustion: 'sent',
       cycleSummary: 'already_sent_this_cycle',
     });
@@ -122,21 +125,21 @@ describe('digest delivery to Slack', () => {
 
   it('records nothing when the post fails, so the next run tries again', async () => {
     replies = [{ status: 500, body: '' }, { status: 500, body: '' }, { status: 404, body: 'no_service' }];
-    const r = await deliverDigests(db, { nowMs: NOW, webhookUrl: base + HOOK, post: { ...noSleep, attempts: 2 } });
+    const r = await deliverDigests(store, { nowMs: NOW, webhookUrl: base + HOOK, post: { ...noSleep, attempts: 2 } });
     expect(r.planExhaustion).toBe('failed');
     expect(r.cycleSummary).toBe('failed');
     expect(r.errors.join(' ')).not.toContain('SECRETTOKEN');
     expect((db.prepare('SELECT COUNT(*) AS n FROM notifications').get() as { n: number }).n).toBe(0);
-    expect(await deliverDigests(db, { nowMs: NOW, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({ planExhaustion: 'sent', cycleSummary: 'sent' });
+    expect(await deliverDigests(store, { nowMs: NOW, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({ planExhaustion: 'sent', cycleSummary: 'sent' });
   });
 
   it('posts nothing without a webhook URL, nothing when no one ran out, and no summary before it is due', async () => {
-    expect(await deliverDigests(db, { nowMs: NOW })).toEqual({ planExhaustion: 'disabled', cycleSummary: 'disabled', errors: [] });
+    expect(await deliverDigests(store, { nowMs: NOW })).toEqual({ planExhaustion: 'disabled', cycleSummary: 'disabled', errors: [] });
     db.prepare('UPDATE daily_usage SET usage_based_reqs = 0').run();
     db.prepare('UPDATE usage_daily SET usage_based_events = 0').run();
     db.prepare('UPDATE spend_snapshots SET on_demand_micro = 0').run();
     const early = Date.parse('2026-03-15T00:00:00Z');
-    expect(await deliverDigests(db, { nowMs: early, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({ planExhaustion: 'none_exhausted', cycleSummary: 'not_due' });
+    expect(await deliverDigests(store, { nowMs: early, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({ planExhaustion: 'none_exhausted', cycleSummary: 'not_due' });
     expect(received).toHaveLength(0);
   });
 });

@@ -2,6 +2,8 @@ import type { Frame, FrameWithMeta } from '../schemas/common';
 import { cycleSummary } from '../digests/cycle-summary';
 import { planExhaustion } from '../digests/plan-exhaustion';
 import { dayStartMs } from '../domain/time';
+import { CyclesRepo } from '../store/cycle';
+import { CycleUsageRepo } from '../store/cycle-usage';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
 
@@ -10,7 +12,7 @@ import { col, frame, usd } from './frame';
  * everyone or the people `emails` selects.
  */
 export function cycleSummaryTable(db: Db, nowMs: number, emails: Set<string> | null): Frame {
-  const s = cycleSummary(db, nowMs, emails);
+  const s = cycleSummary({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db) }, nowMs, emails);
   const c = s?.cycle;
   return frame(
     [
@@ -46,7 +48,7 @@ const BUCKETS: [string, number, number][] = [['Day 1-3', 1, 3], ['Day 4-7', 4, 7
  * People who show only on-demand spend have no exhaustion day.
  */
 export function planExhaustionTable(db: Db, nowMs: number, emails: Set<string> | null, limit: number): FrameWithMeta {
-  const pe = planExhaustion(db, nowMs, emails);
+  const pe = planExhaustion({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db) }, nowMs, emails);
   const users = pe?.users ?? [];
   const days = users.flatMap((u) => (u.dayOfCycle === null ? [] : [u.dayOfCycle]));
   const meta: Record<string, number | null> = {

@@ -4,6 +4,7 @@ import { AnalyticsRepo, SqliteEtagCache } from './analytics';
 import { CyclesRepo } from './cycle';
 import { DailyUsageRepo } from './daily-usage';
 import { DetectionFactsRepo } from './detection-facts';
+import { UsageTotalsRepo } from './usage-totals';
 import { GroupsRepo } from './groups';
 import { MembersRepo } from './members';
 import { MetaRepo } from './meta';
@@ -14,6 +15,8 @@ import { WatermarksRepo } from './watermarks';
 import { FindingsRepo } from './findings';
 import { IncidentsRepo } from './incidents';
 import { SettingsRepo } from './settings';
+import { CycleUsageRepo } from './cycle-usage';
+import { NotificationsRepo } from './notifications';
 
 /**
  * The store: one SQLite file and the repositories over it, each named for what it holds. Only
@@ -41,7 +44,10 @@ export class Store {
   readonly findings: FindingsRepo;
   readonly incidents: IncidentsRepo;
   readonly settings: SettingsRepo;
+  readonly cycleUsage: CycleUsageRepo;
+  readonly notifications: NotificationsRepo;
   readonly detectionFacts: DetectionFactsRepo;
+  readonly usageTotals: UsageTotalsRepo;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepo(db);
@@ -58,7 +64,10 @@ export class Store {
     this.findings = new FindingsRepo(db);
     this.incidents = new IncidentsRepo(db);
     this.settings = new SettingsRepo(db);
+    this.cycleUsage = new CycleUsageRepo(db);
+    this.notifications = new NotificationsRepo(db);
     this.detectionFacts = new DetectionFactsRepo(db);
+    this.usageTotals = new UsageTotalsRepo(db);
   }
 
   /** fn in one write transaction, the lock taken at BEGIN (IMMEDIATE): another process may write too. */

@@ -1,9 +1,10 @@
 import { utcDay } from '../domain/time';
-import { cycleSummaryMessage, planExhaustionMessage } from '../notify/digest-messages';
-import { postSlackWebhook, type PostOptions, type SlackMessage } from '../notify/slack';
-import type { Db } from '../store/db';
-import { cycleSummary, cycleSummaryDue } from './cycle-summary';
-import { planExhaustion } from './plan-exhaustion';
+import { cycleSummary, cycleSummaryDue } from '../digests/cycle-summary';
+import { planExhaustion } from '../digests/plan-exhaustion';
+import type { CycleStore } from '../digests/spend';
+import type { Store } from '../store';
+import { cycleSummaryMessage, planExhaustionMessage } from './digest-messages';
+import { postSlackWebhook, type PostOptions, type SlackMessage } from './slack';
 
 /** Outcome names follow the reference's /api/cron response where it had them. */
 export type PlanExhaustionOutcome = 'sent' | 'failed' | 'none_exhausted' | 'already_sent_today' | 'no_cycle_data' | 'disabled';
@@ -27,18 +28,17 @@ export interface DeliverOptions {
 type Kind = 'plan_exhaustion' | 'cycle_summary';
 const CHANNEL = 'slack';
 
-function alreadySent(db: Db, kind: Kind, period: string): boolean {
-  return !!db.prepare('SELECT 1 FROM notifications WHERE kind = ? AND period = ? AND channel = ?').get(kind, period, CHANNEL);
-}
+/** What delivery needs of the store: the cycle digests' inputs and the record of what was sent. */
+export type DigestStore = CycleStore & Pick<Store, 'notifications'>;
 
 /** Posts, and records the period only when the post succeeded, so a failure is retried next cycle run. */
-async function send(db: Db, kind: Kind, period: string, message: SlackMessage, o: DeliverOptions & { webhookUrl: string }, errors: string[]) {
+async function send(store: DigestStore, kind: Kind, period: string, message: SlackMessage, o: DeliverOptions & { webhookUrl: string }, errors: string[]) {
   const r = await postSlackWebhook(o.webhookUrl, message, o.post);
   if (!r.ok) {
     errors.push(`${kind}: ${r.error}`);
     return 'failed' as const;
   }
-  db.prepare('INSERT OR IGNORE INTO notifications (kind, period, channel, sent_ms, attempts) VALUES (?, ?, ?, ?, ?)').run(kind, period, CHANNEL, o.nowMs, r.attempts);
+  store.notifications.recordSent(kind, period, CHANNEL, o.nowMs, r.attempts);
   return 'sent' as const;
 }
 
@@ -47,7 +47,7 @@ async function send(db: Db, kind: Kind, period: string, message: SlackMessage, o
  * ran out), the cycle summary once per cycle when 0–3 days remain. Anomaly alerts never go this way;
  * they go through Alertmanager.
  */
-export async function deliverDigests(db: Db, o: DeliverOptions): Promise<DigestDelivery> {
+export async function deliverDigests(store: DigestStore, o: DeliverOptions): Promise<DigestDelivery> {
   const out: DigestDelivery = { planExhaustion: 'disabled', cycleSummary: 'disabled', errors: [] };
   const webhookUrl = o.webhookUrl;
   if (!webhookUrl) return out;
@@ -55,16 +55,16 @@ export async function deliverDigests(db: Db, o: DeliverOptions): Promise<DigestD
   const today = utcDay(o.nowMs);
   const msgOpts = { dashboardUrl: o.dashboardUrl };
 
-  const pe = planExhaustion(db, o.nowMs);
+  const pe = planExhaustion(store, o.nowMs);
   if (!pe) out.planExhaustion = 'no_cycle_data';
   else if (pe.usersExhausted === 0) out.planExhaustion = 'none_exhausted';
-  else if (alreadySent(db, 'plan_exhaustion', today)) out.planExhaustion = 'already_sent_today';
-  else out.planExhaustion = await send(db, 'plan_exhaustion', today, planExhaustionMessage(pe, today, msgOpts), opts, out.errors);
+  else if (store.notifications.wasSent('plan_exhaustion', today, CHANNEL)) out.planExhaustion = 'already_sent_today';
+  else out.planExhaustion = await send(store, 'plan_exhaustion', today, planExhaustionMessage(pe, today, msgOpts), opts, out.errors);
 
-  const cs = cycleSummary(db, o.nowMs);
+  const cs = cycleSummary(store, o.nowMs);
   if (!cs) out.cycleSummary = 'no_cycle_data';
   else if (!cycleSummaryDue(cs.cycle)) out.cycleSummary = 'not_due';
-  else if (alreadySent(db, 'cycle_summary', cs.cycle.startDay)) out.cycleSummary = 'already_sent_this_cycle';
-  else out.cycleSummary = await send(db, 'cycle_summary', cs.cycle.startDay, cycleSummaryMessage(cs, msgOpts), opts, out.errors);
+  else if (store.notifications.wasSent('cycle_summary', cs.cycle.startDay, CHANNEL)) out.cycleSummary = 'already_sent_this_cycle';
+  else out.cycleSummary = await send(store, 'cycle_summary', cs.cycle.startDay, cycleSummaryMessage(cs, msgOpts), opts, out.errors);
   return out;
 }

@@ -1,0 +1,106 @@
+import { DAY_MS } from '../domain/time';
+import type { CycleInfo } from './cycle';
+import type { Db } from './db';
+
+/** A person's usage-based (beyond the plan) requests in a period, and the first day they appear. */
+export interface BeyondPlanRow {
+  email: string;
+  first: string;
+  n: number;
+}
+
+/** A person's activity over a period: the adoption score's inputs. */
+export interface PersonActivity {
+  email: string;
+  requests: number;
+  accepts: number;
+  applies: number;
+  activeDays: number;
+}
+
+/**
+ * What the billing-cycle digests (plan exhaustion, cycle summary) read: seats, activity, usage beyond
+ * the plan and spend per person over a cycle, from daily usage, usage events and spend snapshots.
+ */
+export class CycleUsageRepo {
+  private nameStmt?: ReturnType<Db['prepare']>;
+
+  constructor(private readonly db: Db) {}
+
+  /**
+   * The spend snapshot cycle that belongs to `cycle`: snapshots are keyed by the spend endpoint's own
+   * cycle start, which may sit up to a day off the groups endpoint's. null when none was collected.
+   */
+  spendCycleStart(cycle: Pick<CycleInfo, 'startMs' | 'endMs'>): number | null {
+    return this.db
+      .prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots WHERE cycle_start_ms >= ? AND cycle_start_ms < ?')
+      .pluck()
+      .get(cycle.startMs - DAY_MS, cycle.endMs - DAY_MS) as number | null;
+  }
+
+  /** [email, billed micro] of one spend snapshot cycle. */
+  billedSpend(cycleStartMs: number): [string, number][] {
+    return this.db.prepare('SELECT email, total_micro FROM spend_snapshots WHERE cycle_start_ms = ?').raw().all(cycleStartMs) as [string, number][];
+  }
+
+  /** [email, charged micro] of the usage events of [fromDay, toDay]. */
+  chargedSpend(fromDay: string, toDay: string): [string, number][] {
+    return this.db
+      .prepare('SELECT email, SUM(charged_micro) FROM usage_user_daily WHERE day BETWEEN ? AND ? GROUP BY email')
+      .raw()
+      .all(fromDay, toDay) as [string, number][];
+  }
+
+  /** On-demand spend of at least `minMicro` in a spend snapshot cycle (none when the cycle is null). */
+  onDemandSpend(cycleStartMs: number | null, minMicro: number): { email: string; micro: number }[] {
+    return this.db
+      .prepare(
+        `SELECT email, on_demand_micro AS micro FROM spend_snapshots
+         WHERE cycle_start_ms = ? AND on_demand_micro >= ?`,
+      )
+      .all(cycleStartMs, minMicro) as { email: string; micro: number }[];
+  }
+
+  /**
+   * Usage-based requests per person in [fromDay, toDay], as daily usage counts them ('daily') and as
+   * usage events count them ('events').
+   */
+  beyondPlan(source: 'daily' | 'events', fromDay: string, toDay: string): BeyondPlanRow[] {
+    const [table, column] = source === 'daily' ? ['daily_usage', 'usage_based_reqs'] : ['usage_daily', 'usage_based_events'];
+    return this.db
+      .prepare(
+        `SELECT email, MIN(day) AS first, SUM(${column}) AS n FROM ${table}
+         WHERE day BETWEEN ? AND ? AND ${column} > 0 GROUP BY email`,
+      )
+      .all(fromDay, toDay) as BeyondPlanRow[];
+  }
+
+  /** People with agent requests in [fromDay, toDay]. */
+  activeEmails(fromDay: string, toDay: string): string[] {
+    return (this.db.prepare('SELECT DISTINCT email FROM daily_usage WHERE day BETWEEN ? AND ? AND agent_requests > 0').all(fromDay, toDay) as { email: string }[]).map(
+      (r) => r.email,
+    );
+  }
+
+  /** Requests, accepts, applies and active days per person in [fromDay, toDay]. */
+  activity(fromDay: string, toDay: string): PersonActivity[] {
+    return this.db
+      .prepare(
+        `SELECT email, SUM(agent_requests) AS requests, SUM(accepts) AS accepts, SUM(applies) AS applies,
+                SUM(CASE WHEN is_active = 1 THEN 1 ELSE 0 END) AS activeDays
+         FROM daily_usage WHERE day BETWEEN ? AND ? GROUP BY email`,
+      )
+      .all(fromDay, toDay) as PersonActivity[];
+  }
+
+  /** Current (not removed) members: the seats. */
+  seats(): string[] {
+    return this.db.prepare('SELECT email FROM members WHERE is_removed = 0').pluck().all() as string[];
+  }
+
+  /** A member's name, or null for someone who is not a member. */
+  memberName(email: string): string | null {
+    this.nameStmt ??= this.db.prepare('SELECT name FROM members WHERE email = ?').pluck();
+    return (this.nameStmt.get(email) as string | undefined) ?? null;
+  }
+}
