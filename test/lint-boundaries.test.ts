@@ -48,7 +48,9 @@ const folders = fs
   .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
   .map((d) => d.name)
   .sort();
-const compositionRoot = sourceFiles(src).find((f) => f !== 'logger.ts')!.replace(/\.ts$/, '');
+const compositionRoot = sourceFiles(src)
+  .find((f) => f !== 'logger.ts')!
+  .replace(/\.ts$/, '');
 
 const probes: Record<string, Text> = {
   detectTestOpensStore: {
@@ -157,10 +159,16 @@ describe('the lint step refuses imports that cross a boundary', () => {
   });
 
   it('shipped code importing tests, and a folder importing the composition root', () => {
-    expect(messagesOf(probes.shippedImportsTest.filePath).map((m) => m.message).join()).toContain('The exporter ships alone');
-    expect(messagesOf(probes.folderImportsCompositionRoot.filePath).map((m) => m.message).join()).toContain(
-      'Only the composition root imports the folders',
-    );
+    expect(
+      messagesOf(probes.shippedImportsTest.filePath)
+        .map((m) => m.message)
+        .join(),
+    ).toContain('The exporter ships alone');
+    expect(
+      messagesOf(probes.folderImportsCompositionRoot.filePath)
+        .map((m) => m.message)
+        .join(),
+    ).toContain('Only the composition root imports the folders');
   });
 
   it('a runtime import cycle, but not a loop closed by a type import', () => {
