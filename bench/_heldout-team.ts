@@ -4,7 +4,9 @@
  * seeds (101–110, and 301–310 run only after freezing), none shared with exporter/src/simulator (the family the defaults were tuned on).
  *
  * The team: 200 people over 60 days, each with a daily level, a personal weekday rhythm, weekends
- * mostly off, day-to-day noise (log-normal), vacations, and a team-wide daily factor. Into it go
+ * mostly off, day-to-day noise (log-normal), vacations, and a team-wide daily factor. A calendar
+ * (HeldoutCalendar below) sets the end day, billing day, working weeks, vacations and magnitudes:
+ * HELDOUT_CALENDAR is this family, BLIND_CALENDAR a second one for the blind block. Into it go
  * 18 anomalies of five kinds, about half borderline:
  * - level-shift ×4: spend steps up to 4–6× the person's own weekday level for 3–6 days, weekend
  *   included, tens of dollars a day above normal;
@@ -35,11 +37,58 @@ export const FRESH_HELDOUT_SEEDS = [301, 302, 303, 304, 305, 306, 307, 308, 309,
 export const HELDOUT_USERS = 200;
 export const HELDOUT_DAYS = 60;
 export const HELDOUT_END_DAY = '2026-07-19';
-/** Billing cycles start on the 3rd of each month. */
-const CYCLE_DAY = 3;
+
+/**
+ * The calendar and magnitudes a team is drawn with. HELDOUT_CALENDAR is the family above (seeds
+ * 101–110, 301–310); BLIND_CALENDAR a second, differently parameterised one, written before the
+ * frozen detectors were first run on it (seeds 501–510): another end weekday and billing day,
+ * people working Sunday–Thursday and part-timers on three fixed weekdays, vacations from 2 to 21
+ * days, a team-wide busy week, and magnitudes drawn around the alert lines the issue describes
+ * (level shifts 4–6×, growth ~2.5–4× over 3–5 weeks, spikes ~4.5–6.5×).
+ */
+export interface HeldoutCalendar {
+  endDay: string;
+  cycleDay: number; // billing cycles start on this day of each month
+  sunThuShare: number; // share of people whose working week is Sunday–Thursday (Friday–Saturday off)
+  partTimeShare: number; // share of people working three fixed weekdays
+  vacation: { share: number; days: [number, number] }; // natural vacations: share of people, length range
+  returnDays: [number, number]; // the vacation-return look-alikes' time away
+  busyWeek: boolean; // a team-wide busy week (five working days at ×1.4–1.8) in the backtest
+  levelShift: { borderline: [number, number]; clear: [number, number]; borderlineDays: [number, number]; clearDays: [number, number] };
+  growth: { borderline: [number, number]; clear: [number, number]; borderlineWeeks: [number, number]; clearWeeks: [number, number] };
+  spike: { borderline: [number, number]; clear: [number, number] };
+}
+
+export const HELDOUT_CALENDAR: HeldoutCalendar = {
+  endDay: HELDOUT_END_DAY,
+  cycleDay: 3,
+  sunThuShare: 0,
+  partTimeShare: 0,
+  vacation: { share: 0.2, days: [4, 11] },
+  returnDays: [7, 14],
+  busyWeek: false,
+  levelShift: { borderline: [4, 4.6], clear: [5, 6], borderlineDays: [3, 3], clearDays: [4, 6] },
+  growth: { borderline: [2.2, 2.6], clear: [2.8, 4], borderlineWeeks: [4, 5], clearWeeks: [3, 4] },
+  spike: { borderline: [4, 5], clear: [5, 6] },
+};
+
+/** The blind block: frozen detectors, run once on it (bench/detect-quality reports it as heldout_blind). */
+export const BLIND_SEEDS = [501, 502, 503, 504, 505, 506, 507, 508, 509, 510];
+export const BLIND_CALENDAR: HeldoutCalendar = {
+  endDay: '2026-10-25',
+  cycleDay: 17,
+  sunThuShare: 0.15,
+  partTimeShare: 0.15,
+  vacation: { share: 0.3, days: [2, 21] },
+  returnDays: [3, 21],
+  busyWeek: true,
+  levelShift: { borderline: [4, 4.8], clear: [5, 6], borderlineDays: [3, 4], clearDays: [4, 7] },
+  growth: { borderline: [2.5, 3], clear: [3, 4], borderlineWeeks: [4, 5], clearWeeks: [3, 4] },
+  spike: { borderline: [4.5, 5.2], clear: [5.5, 6.5] },
+};
 
 export type HeldoutAnomaly = 'level-shift' | 'growth' | 'spike' | 'cycle-outlier' | 'model-switch';
-export type HeldoutBenign = 'weekend-lull' | 'new-hire' | 'stable-heavy' | 'vacation-return' | 'small-dollar-jump' | 'release-day';
+export type HeldoutBenign = 'weekend-lull' | 'new-hire' | 'stable-heavy' | 'vacation-return' | 'small-dollar-jump' | 'release-day' | 'busy-week';
 
 export interface HeldoutTruth {
   kind: HeldoutAnomaly | HeldoutBenign;
@@ -105,7 +154,8 @@ interface Person {
   name: string;
   groupId: string;
   level: number; // $ on an ordinary weekday (rhythm 1)
-  rhythm: number[]; // by getUTCDay(): 0 = Sunday … 6 = Saturday; weekend entries are the volume when active
+  rhythm: number[]; // by getUTCDay(): 0 = Sunday … 6 = Saturday; days-off entries are the volume when active
+  workDays: readonly number[]; // the getUTCDay()s of the person's working week (pWeekday); other days pWeekend
   pWeekday: number;
   pWeekend: number;
   sigma: number;
@@ -126,9 +176,11 @@ interface Effect {
   switchTo: number; // model index or −1
 }
 
-export function heldoutTeam(seed: number): HeldoutTeam {
+const MON_FRI = [1, 2, 3, 4, 5];
+
+export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDAR): HeldoutTeam {
   const r = new Rand(seed);
-  const endDay = HELDOUT_END_DAY;
+  const endDay = cal.endDay;
   const startDay = addDays(endDay, -(HELDOUT_DAYS - 1));
   const days = daysBetween(startDay, endDay);
   const nD = days.length;
@@ -146,19 +198,23 @@ export function heldoutTeam(seed: number): HeldoutTeam {
     const pWeekday = kind === 'light' ? r.u(0.4, 0.75) : kind === 'regular' ? r.u(0.8, 0.97) : r.u(0.88, 0.99);
     const pWeekend = kind === 'light' ? r.u(0, 0.08) : kind === 'regular' ? r.u(0.03, 0.2) : r.u(0.1, 0.4);
     const sigma = kind === 'light' ? r.u(0.45, 0.7) : r.u(0.3, 0.5);
-    const base = [0, 1.0, 1.1, 1.1, 1.0, 0.8, 0];
+    // The working week: Monday–Friday, or (other calendars) Sunday–Thursday or three fixed weekdays.
+    const week = cal.sunThuShare > 0 || cal.partTimeShare > 0 ? r.u() : 1;
+    const workDays = week < cal.sunThuShare ? [0, 1, 2, 3, 4] : week < cal.sunThuShare + cal.partTimeShare ? [...MON_FRI].sort(() => r.u() - 0.5).slice(0, 3).sort() : MON_FRI;
+    const shape = [1.0, 1.1, 1.1, 1.0, 0.8]; // first … last working day of the week
+    const base = [0, 1, 2, 3, 4, 5, 6].map((d) => (workDays.includes(d) ? shape[Math.round((workDays.indexOf(d) * 4) / Math.max(1, workDays.length - 1))] : 0));
     const weekend = r.u(0.3, 0.7);
-    const rhythm = base.map((b, d) => (d === 0 || d === 6 ? weekend * r.u(0.85, 1.15) : b * r.u(0.85, 1.15)));
+    const rhythm = base.map((b, d) => (!workDays.includes(d) ? weekend * r.u(0.85, 1.15) : b * r.u(0.85, 1.15)));
     const cheap = kind === 'light' ? [0, 1, 2, 4] : kind === 'regular' ? [1, 2, 3, 4, 4] : [3, 4, 4, 5];
     const primary = r.pick(cheap);
     let secondary = r.pick([0, 1, 2, 3, 4, 5]);
     if (secondary === primary) secondary = (primary + 1) % 6;
-    const off: [number, number] | null = r.chance(0.2) ? (() => { const a = r.int(0, nD - 6); return [a, Math.min(nD - 1, a + r.int(4, 11))] as [number, number]; })() : null;
+    const off: [number, number] | null = r.chance(cal.vacation.share) ? (() => { const a = r.int(0, nD - 6); return [a, Math.min(nD - 1, a + r.int(...cal.vacation.days))] as [number, number]; })() : null;
     people.push({
       email: `p${String(i).padStart(3, '0')}.${seed}@heldout.test`,
       name: `Person ${i} (${seed})`,
       groupId: groups[i % groups.length].id,
-      level, rhythm, pWeekday, pWeekend, sigma, primary, secondary,
+      level, rhythm, workDays, pWeekday, pWeekend, sigma, primary, secondary,
       primaryShare: r.u(0.6, 0.85),
       tokensPerRequest: r.logU(30_000, 150_000),
       joinIdx: 0,
@@ -166,7 +222,8 @@ export function heldoutTeam(seed: number): HeldoutTeam {
       role: 'natural',
     });
   }
-  const expectedDaily = (p: Person) => (p.level * (p.pWeekday * (p.rhythm[1] + p.rhythm[2] + p.rhythm[3] + p.rhythm[4] + p.rhythm[5]) + p.pWeekend * (p.rhythm[0] + p.rhythm[6]))) / 7;
+  const sumOver = (p: Person, work: boolean) => p.rhythm.reduce((a, v, d) => (p.workDays.includes(d) === work ? a + v : a), 0);
+  const expectedDaily = (p: Person) => (p.level * (p.pWeekday * sumOver(p, true) + p.pWeekend * sumOver(p, false))) / 7;
   const sorted = people.map(expectedDaily).sort((a, b) => a - b);
   const median = sorted[sorted.length >> 1];
   // Nobody is a heavy spender by accident: natural members stay within 6× the median.
@@ -201,6 +258,16 @@ export function heldoutTeam(seed: number): HeldoutTeam {
     }
     teamEntry('weekend-lull', mon - 2, mon, 0.5);
   }
+  if (cal.busyWeek) {
+    // A team-wide busy week (a launch): five working days, Monday to Friday, everyone ×1.4–1.8.
+    const mon = r.pick(mondays.filter((i) => i + 4 < nD && !lulls.includes(i)));
+    const m = r.u(1.4, 1.8);
+    for (let d = mon; d <= mon + 4; d++) {
+      teamMul[d] *= m * Math.exp(0.05 * r.normal());
+      teamActivity[d] = 1.15;
+    }
+    teamEntry('busy-week', mon, mon + 4, m);
+  }
 
   // --- anomalies and personal look-alikes
   const effects = new Map<string, Effect>(); // `${person}:${day}`
@@ -223,7 +290,8 @@ export function heldoutTeam(seed: number): HeldoutTeam {
     people[p].role = 'victim';
     people[p].off = null; // an anomaly's victim has an ordinary recent history
   };
-  const weekdayLevel = (p: Person) => (p.level * (p.rhythm[1] + p.rhythm[2] + p.rhythm[3] + p.rhythm[4] + p.rhythm[5])) / 5;
+  const weekdayLevel = (p: Person) => (p.level * sumOver(p, true)) / p.workDays.length;
+  const intIn = ([a, b]: [number, number]) => (a === b ? a : r.int(a, b));
   const tiers = (n: number): ('borderline' | 'clear')[] => {
     const t = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'borderline' : 'clear') as 'borderline' | 'clear');
     return t.sort(() => r.u() - 0.5);
@@ -231,8 +299,8 @@ export function heldoutTeam(seed: number): HeldoutTeam {
 
   // Level shifts: across a weekend (start Thu–Sat), 4–6× the own weekday level, ≥ $25/day above it.
   tiers(4).forEach((tier) => {
-    const m = tier === 'borderline' ? r.u(4, 4.6) : r.u(5, 6);
-    const len = tier === 'borderline' ? 3 : r.int(4, 6);
+    const m = tier === 'borderline' ? r.u(...cal.levelShift.borderline) : r.u(...cal.levelShift.clear);
+    const len = tier === 'borderline' ? intIn(cal.levelShift.borderlineDays) : intIn(cal.levelShift.clearDays);
     const starts = Array.from({ length: nD - len - btFrom }, (_, k) => btFrom + k).filter((i) => dow[i] >= 4 && dow[i] <= 6);
     const from = r.pick(starts);
     const p = pickPerson((x) => x.level >= 6 && x.pWeekday > 0.85);
@@ -249,8 +317,8 @@ export function heldoutTeam(seed: number): HeldoutTeam {
 
   // Growth: geometric to G over W weeks, kept after; through volume (requests), not price.
   tiers(3).forEach((tier) => {
-    const G = tier === 'borderline' ? r.u(2.2, 2.6) : r.u(2.8, 4);
-    const W = tier === 'borderline' ? r.int(4, 5) : r.int(3, 4);
+    const G = tier === 'borderline' ? r.u(...cal.growth.borderline) : r.u(...cal.growth.clear);
+    const W = tier === 'borderline' ? r.int(...cal.growth.borderlineWeeks) : r.int(...cal.growth.clearWeeks);
     const p = pickPerson((x) => (tier === 'borderline' ? x.level >= 2.5 && x.level <= 4 : x.level >= 4 && x.level <= 12) && x.pWeekday > 0.8);
     victim(p);
     if (tier === 'borderline' && people[p].level < 2.5) people[p].level = r.u(2.5, 4);
@@ -261,7 +329,7 @@ export function heldoutTeam(seed: number): HeldoutTeam {
 
   // Spikes: 4–6× the day's expectation, ≥ $30 above it; on a Monday, a release day, or a weekday.
   tiers(4).forEach((tier, k) => {
-    const m = tier === 'borderline' ? r.u(4, 5) : r.u(5, 6);
+    const m = tier === 'borderline' ? r.u(...cal.spike.borderline) : r.u(...cal.spike.clear);
     const weekdays = weekdaysIn(btFrom, nD - 1);
     const d = k === 0 ? r.pick(mondays) : k === 1 ? r.pick(releaseDays) : r.pick(weekdays);
     const p = pickPerson((x) => x.level >= 5 && x.pWeekday > 0.85);
@@ -332,7 +400,7 @@ export function heldoutTeam(seed: number): HeldoutTeam {
     const x = people[p];
     x.role = 'benign';
     const back = r.pick(weekdaysIn(btFrom + 3, nD - 3).filter((i) => dow[i] === 1 || r.chance(0.3)));
-    x.off = [back - r.int(7, 14), back - 1];
+    x.off = [back - r.int(...cal.returnDays), back - 1];
     effect(p, back).forceActive = true;
     effect(p, back).levelMul *= r.u(1, 1.4); // catching up
     personEntry('vacation-return', 'benign', p, back, Math.min(nD - 1, back + 6), 1);
@@ -358,7 +426,7 @@ export function heldoutTeam(seed: number): HeldoutTeam {
     for (let d = x.joinIdx; d < nD; d++) {
       const e = effects.get(`${p}:${d}`);
       if (x.off && d >= x.off[0] && d <= x.off[1] && !e?.forceActive) continue;
-      const pActive = Math.min(1, (isWeekend(d) ? x.pWeekend : x.pWeekday) * teamActivity[d]);
+      const pActive = Math.min(1, (x.workDays.includes(dow[d]) ? x.pWeekday : x.pWeekend) * teamActivity[d]);
       if (!e?.forceActive && !r.chance(pActive)) continue;
       let usd = x.level * x.rhythm[dow[d]] * teamMul[d] * Math.exp(x.sigma * r.normal() - (x.sigma * x.sigma) / 2);
       if (e) usd = e.replaceSpendUsd > 0 ? e.replaceSpendUsd : usd * e.levelMul;
@@ -391,8 +459,8 @@ export function heldoutTeam(seed: number): HeldoutTeam {
   const cycles: { startMs: number; endMs: number }[] = [];
   const first = new Date(dayStartMs(startDay));
   for (let k = -1; k <= 2; k++) {
-    const s = Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + k, CYCLE_DAY);
-    cycles.push({ startMs: s, endMs: Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + k + 1, CYCLE_DAY) });
+    const s = Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + k, cal.cycleDay);
+    cycles.push({ startMs: s, endMs: Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + k + 1, cal.cycleDay) });
   }
   return {
     seed, startDay, endDay,
