@@ -189,12 +189,16 @@ export function createCollector(deps: CollectorDeps): Collector {
       deps.logger?.info({ run: id, kind, status, rowsWritten, errors: errors.length, ms: endedMs - startedMs }, 'collection finished');
       return { id, kind, startedMs, endedMs, steps: stepOutcomes, ...outcome };
     } finally {
-      try {
-        lease.release();
-      } catch (err) {
-        // A lease that cannot be released (a full disk) expires by itself; keep the run's own error.
-        if (!store.storageFailure(err)) throw err;
-      }
+      releaseLease();
+    }
+  }
+
+  /** A lease that cannot be released (a full disk) expires by itself: the run's own outcome stands. */
+  function releaseLease(): void {
+    try {
+      lease.release();
+    } catch (err) {
+      if (!deps.store.storageFailure(err)) throw err;
     }
   }
 
