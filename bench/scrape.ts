@@ -16,6 +16,7 @@ import Fastify from 'fastify';
 import { buildApp } from '../exporter/src/app';
 import { createMetricsService } from '../exporter/src/metrics/service';
 import { NOW, seedSyntheticTeam } from '../exporter/src/metrics/testing';
+import { Store } from '../exporter/src/store';
 import { openDb } from '../exporter/src/store/db';
 
 const USERS = 10_000;
@@ -74,7 +75,7 @@ export async function run(): Promise<Record<string, number>> {
   seedSyntheticTeam(db, { users: USERS, modelsPerUser: MODELS_PER_USER, days: DAYS, nowMs: NOW });
   console.error(`seeded ${USERS} users × ${MODELS_PER_USER} models × ${DAYS} days in ${Math.round(performance.now() - t)} ms`);
 
-  const metrics = createMetricsService(db, { now: () => NOW });
+  const metrics = createMetricsService(new Store(db), { now: () => NOW });
   await metrics.rebuild(); // first build warms statement and label caches
   t = performance.now();
   await metrics.rebuild();

@@ -7,6 +7,7 @@ import { createMetricsService } from '../exporter/src/metrics/service';
 import { NOW, seedSyntheticTeam } from '../exporter/src/metrics/testing';
 import { SERIES_PER_PAIR } from '../exporter/src/metrics/usage';
 import { openDb, type Db } from '../exporter/src/store/db';
+import { Store } from '../exporter/src/store';
 import { addUsageDaily, type UsageDailyRow } from '../exporter/src/store/usage-daily';
 import { parseExposition, sampleValue, type Sample } from './helpers/prometheus';
 
@@ -27,10 +28,10 @@ describe('cardinality folding', () => {
   afterEach(() => db.close());
 
   it('keeps the biggest spenders within the budget and folds the rest into "other" exactly', async () => {
-    const unfolded = createMetricsService(db, { now: () => NOW });
+    const unfolded = createMetricsService(new Store(db), { now: () => NOW });
     await unfolded.rebuild();
     const all = parseExposition(unfolded.body().toString());
-    const folded = createMetricsService(db, { now: () => NOW, maxSeries: MAX_SERIES });
+    const folded = createMetricsService(new Store(db), { now: () => NOW, maxSeries: MAX_SERIES });
     await folded.rebuild();
     const s = parseExposition(folded.body().toString());
 
@@ -58,7 +59,7 @@ describe('cardinality folding', () => {
   });
 
   it('keeps the kept set sticky when a folded user overtakes a kept one', async () => {
-    const svc = createMetricsService(db, { now: () => NOW, maxSeries: MAX_SERIES });
+    const svc = createMetricsService(new Store(db), { now: () => NOW, maxSeries: MAX_SERIES });
     await svc.rebuild();
     const keptOf = (s: Sample[]) => new Set(s.filter((x) => x.name === 'cursor_usage_cost_usd_total' && x.labels.user !== 'other').map((x) => x.labels.user));
     const before = keptOf(parseExposition(svc.body().toString()));
@@ -70,7 +71,7 @@ describe('cardinality folding', () => {
     const after = parseExposition(svc.body().toString());
     expect(keptOf(after)).toEqual(before);
     // ...while a fresh process (no history) would pick the new top spender.
-    const fresh = createMetricsService(db, { now: () => NOW, maxSeries: MAX_SERIES });
+    const fresh = createMetricsService(new Store(db), { now: () => NOW, maxSeries: MAX_SERIES });
     await fresh.rebuild();
     expect(keptOf(parseExposition(fresh.body().toString())).has(outsider)).toBe(true);
   });

@@ -61,7 +61,7 @@ describe('MTTx: /metrics agrees with the JSON API', () => {
     // Open, alerted 30 min after onset: acknowledged and resolved through the API in the test.
     openId = insert(db, 'spend_spike', { onset: h(1.5), detected: h(1.25), alerted: h(1) });
 
-    metrics = createMetricsService(db, { now: () => NOW });
+    metrics = createMetricsService(new Store(db), { now: () => NOW });
     const api = async (root: FastifyInstance) => {
       await root.register(apiPlugin, { prefix: '/api/v1', store: new Store(db), nowMs: () => NOW, auth: { mode: 'on', token: TOKEN } });
     };

@@ -22,7 +22,7 @@ describe('README', () => {
 
   it('documents every metric family the exporter registers', async () => {
     const db = openDb(':memory:');
-    const metrics = createMetricsService(db);
+    const metrics = createMetricsService(new Store(db));
     await metrics.rebuild();
     const names = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name);
     expect(names.length).toBeGreaterThan(20);

@@ -135,7 +135,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const store = Store.open(config.databasePath);
   const { db } = store;
   const collector = createCollectorStack({ store, config, logger, now: opts.now, client: opts.client, collect: opts.collect });
-  const metrics = createMetricsService(db, {
+  const metrics = createMetricsService(store, {
     now: opts.now, maxSeries: config.env.METRICS_MAX_SERIES, hashUsers: config.env.METRICS_HASH_USERS === 'true',
   });
   // Detection reads what the collection wrote; the metrics rebuild then publishes both.

@@ -1,6 +1,5 @@
-import type { Db } from '../store/db';
 import { DAY_MS, utcDay } from '../domain/time';
-import { CyclesRepo } from '../store/cycle';
+import type { CyclesRepo } from '../store/cycle';
 
 export interface CycleWindow {
   startMs: number;
@@ -9,8 +8,8 @@ export interface CycleWindow {
 }
 
 /** The billing cycle in force (store/cycle.ts CyclesRepo.resolve), as the metrics publish it. */
-export function currentCycle(db: Db, nowMs: number): CycleWindow | null {
-  const cycle = new CyclesRepo(db).resolve(nowMs);
+export function currentCycle(cycles: CyclesRepo, nowMs: number): CycleWindow | null {
+  const cycle = cycles.resolve(nowMs);
   return cycle && { startMs: cycle.startMs, endMs: cycle.endKnown ? cycle.endMs : null };
 }
 

@@ -1,6 +1,7 @@
 import type { BurnRate, Forecast, Savings } from '../detect/types';
 import { dayStartMs, HOUR_MS } from '../domain/time';
 import { openDb, type Db } from '../store/db';
+import { Store } from '../store';
 import { GroupsRepo } from '../store/groups';
 import { binaryAvailable, parseExposition, promtoolCheckMetrics, PROMTOOL_BIN, sampleValue, type Sample } from '../../../test/helpers/prometheus';
 import { createMetricsService } from './service';
@@ -52,7 +53,7 @@ describe('detection, forecast and MTTx families', () => {
   beforeAll(async () => {
     db = openDb(':memory:');
     seed(db);
-    const svc = createMetricsService(db, { now: () => NOW });
+    const svc = createMetricsService(new Store(db), { now: () => NOW });
     await svc.rebuild();
     text = svc.body().toString();
     s = parseExposition(text);
@@ -95,7 +96,7 @@ describe('detection, forecast and MTTx families', () => {
     );
     add.run('cpr:bob:opus', '["claude-4-opus-max","gpt-5"]', 1.45, NOW, NOW, NOW);
     add.run('cpr:bob:opus2', '["claude-4-opus-max"]', 1.2, NOW, NOW, NOW);
-    const svc = createMetricsService(db2, { now: () => NOW });
+    const svc = createMetricsService(new Store(db2), { now: () => NOW });
     await svc.rebuild();
     const s2 = parseExposition(svc.body().toString());
     db2.close();

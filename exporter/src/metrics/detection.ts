@@ -1,28 +1,6 @@
 import { UNASSIGNED_GROUP } from './labels';
 import type { FamilyFactory } from './types';
 
-interface SignalRow {
-  detector: string;
-  email: string | null;
-  groupId: string | null;
-  groupName: string | null;
-  value: number;
-  threshold: number;
-}
-
-interface IncidentRow {
-  detector: string;
-  severity: string;
-  subject: string;
-  email: string | null;
-  groupName: string | null;
-  models: string;
-  value: number;
-  baseline: number | null;
-  threshold: number;
-  unit: string;
-}
-
 /**
  * The detection engine as PromQL sees it: each detector's latest reading per subject next to the
  * threshold in force for that subject (so `signal / threshold` is the distance to firing), and the
@@ -31,7 +9,7 @@ interface IncidentRow {
  * The verdicts' evidence (value, baseline, threshold with the model that drove it and the unit) is there
  * for alert descriptions; like cursor_anomaly_open it exists only for open incidents, so it stays small.
  */
-export const detectionFamily: FamilyFactory = ({ db, userLabel, gauge, counter }) => {
+export const detectionFamily: FamilyFactory = ({ store: { findings, incidents }, userLabel, gauge, counter }) => {
   const labelNames = ['detector', 'subject', 'user', 'group'];
   const signal = gauge(
     'cursor_detector_signal',
@@ -65,18 +43,9 @@ export const detectionFamily: FamilyFactory = ({ db, userLabel, gauge, counter }
   return {
     name: 'detection',
     refill() {
-      const signals = db
-        .prepare(
-          `SELECT s.detector, s.email, s.group_id AS groupId, COALESCE(g.name, ug.name) AS groupName, s.value, s.threshold
-             FROM signals s
-             LEFT JOIN billing_groups g ON g.id = s.group_id
-             LEFT JOIN group_members gm ON s.group_id IS NULL AND gm.email = s.email
-             LEFT JOIN billing_groups ug ON ug.id = gm.group_id`,
-        )
-        .all() as SignalRow[];
       signal.reset();
       threshold.reset();
-      for (const r of signals) {
+      for (const r of findings.signals()) {
         const subject = r.email ? 'user' : r.groupId ? 'group' : 'team';
         const labels = { detector: r.detector, ...subjectLabels(subject, r.email, r.groupName) };
         signal.set(labels, r.value);
@@ -87,17 +56,7 @@ export const detectionFamily: FamilyFactory = ({ db, userLabel, gauge, counter }
       value.reset();
       baseline.reset();
       limit.reset();
-      for (const r of db
-        .prepare(
-          `SELECT i.detector, i.severity, i.subject, i.email, COALESCE(i.group_name, g.name) AS groupName,
-                  i.models, i.value, i.baseline, i.threshold, i.unit
-             FROM incidents i
-             LEFT JOIN group_members gm ON i.group_id IS NULL AND gm.email = i.email
-             LEFT JOIN billing_groups g ON g.id = gm.group_id
-            WHERE i.status <> 'resolved'
-            ORDER BY i.value`,
-        )
-        .all() as IncidentRow[]) {
+      for (const r of incidents.openEvidence()) {
         const labels = { detector: r.detector, severity: r.severity, ...subjectLabels(r.subject, r.email, r.groupName) };
         open.inc(labels);
         // Ordered by value: when incidents share every label, the largest one's evidence is what remains.
@@ -108,11 +67,7 @@ export const detectionFamily: FamilyFactory = ({ db, userLabel, gauge, counter }
       }
 
       opened.reset();
-      for (const r of db
-        .prepare('SELECT detector, COUNT(*) AS n FROM incidents GROUP BY detector')
-        .all() as { detector: string; n: number }[]) {
-        opened.inc({ detector: r.detector }, r.n);
-      }
+      for (const r of incidents.countByDetector()) opened.inc({ detector: r.detector }, r.n);
     },
   };
 };

@@ -1,6 +1,5 @@
 import { dayStartMs } from '../domain/time';
 import { microToUsd } from '../domain/money';
-import type { BurnRate, Forecast, Savings } from '../detect/types';
 import { UNASSIGNED_GROUP } from './labels';
 import type { FamilyFactory } from './types';
 
@@ -8,7 +7,7 @@ import type { FamilyFactory } from './types';
  * Forecasts, budgets, burn rates and savings from the last successful detection run
  * (detection_outputs holds them as JSON, replaced every run).
  */
-export const forecastFamily: FamilyFactory = ({ db, userLabel, gauge: g }) => {
+export const forecastFamily: FamilyFactory = ({ store: { findings, groups: billingGroups }, userLabel, gauge: g }) => {
   const subjectLabels = ['subject', 'user', 'group'];
   const point = g('cursor_forecast_cycle_spend_usd', 'Forecast of the billing-cycle total spend per subject (user, group, team), in USD.', subjectLabels);
   const low = g('cursor_forecast_cycle_spend_low_usd', 'Lower end of the cycle spend forecast range, in USD.', subjectLabels);
@@ -32,29 +31,16 @@ export const forecastFamily: FamilyFactory = ({ db, userLabel, gauge: g }) => {
   const userSavings = g('cursor_user_savings_potential_usd', "A user's share of cursor_savings_potential_usd, in USD (only users above the p90).", ['user', 'group']);
   const all = [point, low, high, rate, exhaustion, budget, used, elapsed, burn, fast, slow, userSavings];
 
-  const groupNames = () =>
-    new Map((db.prepare('SELECT id, name FROM billing_groups').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
-  const userGroups = () =>
-    new Map(
-      (db.prepare('SELECT gm.email, g.name FROM group_members gm JOIN billing_groups g ON g.id = gm.group_id').all() as {
-        email: string;
-        name: string;
-      }[]).map((r) => [r.email, r.name]),
-    );
-
   return {
     name: 'forecasts',
     refill() {
-      const outputs = new Map(
-        (db.prepare('SELECT kind, value FROM detection_outputs').all() as { kind: string; value: string }[]).map((r) => [r.kind, r.value]),
-      );
       for (const m of all) m.reset();
-      const groups = groupNames();
-      const members = userGroups();
+      const groups = billingGroups.names();
+      const members = billingGroups.memberGroupNames();
       const groupOf = (email: string | null, groupId: string | null, groupName: string | null) =>
         groupName ?? (groupId ? groups.get(groupId) : undefined) ?? (email ? members.get(email) ?? UNASSIGNED_GROUP : '');
 
-      for (const f of JSON.parse(outputs.get('forecasts') ?? '[]') as Forecast[]) {
+      for (const f of findings.latestOutput('forecasts')?.value ?? []) {
         const labels = { subject: f.subject, user: f.email ? userLabel(f.email) : '', group: groupOf(f.email, f.groupId, f.groupName) };
         point.set(labels, microToUsd(f.forecastMicro));
         low.set(labels, microToUsd(f.lowMicro));
@@ -63,7 +49,7 @@ export const forecastFamily: FamilyFactory = ({ db, userLabel, gauge: g }) => {
         if (f.subject === 'user' && f.exhaustionDay) exhaustion.set({ user: labels.user, group: labels.group }, dayStartMs(f.exhaustionDay) / 1000);
       }
 
-      for (const b of JSON.parse(outputs.get('burn') ?? '[]') as BurnRate[]) {
+      for (const b of findings.latestOutput('burn')?.value ?? []) {
         const labels = { subject: b.subject, group: b.subject === 'group' ? groupOf(null, b.groupId, b.groupName) : '' };
         budget.set(labels, microToUsd(b.budgetMicro));
         used.set(labels, b.budgetUsedRatio);
@@ -73,7 +59,7 @@ export const forecastFamily: FamilyFactory = ({ db, userLabel, gauge: g }) => {
         slow.set(labels, b.slowBurn ? 1 : 0);
       }
 
-      const savings = outputs.has('savings') ? (JSON.parse(outputs.get('savings') as string) as Savings) : null;
+      const savings = findings.latestOutput('savings')?.value ?? null;
       savingsTotal.set(savings ? microToUsd(savings.totalMicro) : 0);
       medianPerReq.set(savings ? microToUsd(savings.teamMedianPerRequestMicro) : 0);
       p90PerReq.set(savings ? microToUsd(savings.teamP90PerRequestMicro) : 0);

@@ -1,7 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { Db } from '../store/db';
 import { detectionFamily } from './detection';
 import { forecastFamily } from './forecasts';
 import { healthFamily } from './health';
@@ -9,7 +8,7 @@ import { userLabeler } from './labels';
 import { mttxFamily } from './mttx';
 import { spendFamily } from './spend';
 import { teamFamily } from './team';
-import type { FamilyDeps, FamilyFactory, MetricFamily, RebuildInput } from './types';
+import type { FamilyDeps, FamilyFactory, MetricFamily, MetricsStore, RebuildInput } from './types';
 import { usageFamily } from './usage';
 
 const gzip = promisify(gzipCb);
@@ -49,14 +48,14 @@ function factories(maxSeries: number): FamilyFactory[] {
   return [healthFamily, teamFamily, spendFamily, usageFamily(maxSeries), detectionFamily, forecastFamily, mttxFamily];
 }
 
-export function createMetricsService(db: Db, opts: MetricsOptions = {}): MetricsService {
+export function createMetricsService(store: MetricsStore, opts: MetricsOptions = {}): MetricsService {
   const maxSeries = opts.maxSeries ?? DEFAULT_MAX_SERIES;
   if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new Error(`METRICS_MAX_SERIES must be a positive integer, got ${String(opts.maxSeries)}`);
   const now = opts.now ?? Date.now;
   // Our own registry, without prom-client's default Node metrics: those fail `promtool check metrics`.
   const registry = new Registry();
   const deps: FamilyDeps = {
-    db,
+    store,
     userLabel: userLabeler(opts.hashUsers ?? false),
     gauge: (name, help, labelNames = []) => new Gauge({ name, help, labelNames, registers: [registry] }),
     counter: (name, help, labelNames = []) => new Counter({ name, help, labelNames, registers: [registry] }),

@@ -3,7 +3,7 @@ import { currentCycle, cycleStartDay } from './cycle';
 import type { FamilyFactory } from './types';
 
 /** Team and seats: who is on the team, who uses their seat, and what the current cycle costs in total. */
-export const teamFamily: FamilyFactory = ({ db, gauge: g }) => {
+export const teamFamily: FamilyFactory = ({ store: { members: team, spend: snapshots, cycles }, gauge: g }) => {
   const members = g('cursor_team_members', 'Team members (not removed) by role.', ['role']);
   const seats = g(
     'cursor_team_seats',
@@ -20,38 +20,19 @@ export const teamFamily: FamilyFactory = ({ db, gauge: g }) => {
     name: 'team',
     refill({ nowMs }) {
       members.reset();
-      for (const r of db
-        .prepare('SELECT role, COUNT(*) AS n FROM members WHERE is_removed = 0 GROUP BY role')
-        .all() as { role: string; n: number }[]) {
-        members.set({ role: r.role }, r.n);
-      }
+      for (const r of team.countByRole()) members.set({ role: r.role }, r.n);
 
-      const cycle = currentCycle(db, nowMs);
-      const seatRow = db
-        .prepare(
-          `SELECT COALESCE(SUM(recent), 0) AS active,
-                  COALESCE(SUM(ever AND NOT recent), 0) AS inactive,
-                  COALESCE(SUM(NOT ever), 0) AS never
-             FROM (SELECT EXISTS(SELECT 1 FROM daily_usage d WHERE d.email = m.email AND d.is_active = 1 AND d.day >= ?) AS recent,
-                          EXISTS(SELECT 1 FROM daily_usage d WHERE d.email = m.email AND d.is_active = 1) AS ever
-                     FROM members m WHERE m.is_removed = 0)`,
-        )
-        .get(cycleStartDay(cycle, nowMs)) as { active: number; inactive: number; never: number };
+      const cycle = currentCycle(cycles, nowMs);
+      const seatRow = team.seats(cycleStartDay(cycle, nowMs));
       seats.reset();
       seats.set({ state: 'active' }, seatRow.active);
       seats.set({ state: 'inactive' }, seatRow.inactive);
       seats.set({ state: 'never_active' }, seatRow.never);
 
-      const totals = db
-        .prepare(
-          `SELECT COALESCE(SUM(total_micro), 0) AS total, COALESCE(SUM(included_micro), 0) AS included,
-                  COALESCE(SUM(on_demand_micro), 0) AS onDemand
-             FROM spend_snapshots WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots)`,
-        )
-        .get() as { total: number; included: number; onDemand: number };
-      spend.set(microToUsd(totals.total));
-      included.set(microToUsd(totals.included));
-      onDemand.set(microToUsd(totals.onDemand));
+      const totals = snapshots.latestTotals();
+      spend.set(microToUsd(totals.totalMicro));
+      included.set(microToUsd(totals.includedMicro));
+      onDemand.set(microToUsd(totals.onDemandMicro));
       start.set(cycle ? cycle.startMs / 1000 : 0);
       end.set(cycle?.endMs ? cycle.endMs / 1000 : 0);
     },

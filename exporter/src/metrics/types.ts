@@ -1,4 +1,4 @@
-import type { Db } from '../store/db';
+import type { Store } from '../store';
 import type { Counter, Gauge } from 'prom-client';
 
 /**
@@ -14,9 +14,12 @@ export interface RebuildInput {
   collectors?: Record<string, { ok: boolean; durationMs: number }>;
 }
 
-/** What every family needs besides its own SQL. */
+/** The repositories the families read; the metrics never see the database itself. */
+export type MetricsStore = Pick<Store, 'runs' | 'usageEvents' | 'usageTotals' | 'members' | 'spend' | 'groups' | 'cycles' | 'findings' | 'incidents'>;
+
+/** What every family needs. */
 export interface FamilyDeps {
-  db: Db;
+  store: MetricsStore;
   /** Label value for a user: the lower-cased e-mail, or its stable hash when METRICS_HASH_USERS is on. */
   userLabel(email: string): string;
   /** A gauge registered in the service's registry (families never see the registry itself). */

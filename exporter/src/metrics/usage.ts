@@ -1,19 +1,8 @@
 import { microToUsd } from '../domain/money';
 import { planFold } from './fold';
 import { OTHER_USER } from './labels';
+import type { UserModelTotals } from '../store/usage-totals';
 import type { FamilyFactory } from './types';
-
-interface PairRow {
-  email: string;
-  model: string;
-  cost: number; // micro-cents
-  requests: number;
-  events: number;
-  input: number;
-  output: number;
-  cacheWrite: number;
-  cacheRead: number;
-}
 
 const TOKEN_KINDS = [
   ['input', 'input'],
@@ -31,7 +20,7 @@ export const SERIES_PER_PAIR = 3 + TOKEN_KINDS.length;
  * billing cycles. Pairs beyond the series budget fold into user="other" (see fold.ts).
  */
 export function usageFamily(maxSeries: number): FamilyFactory {
-  return ({ db, userLabel, gauge: g, counter: c }) => {
+  return ({ store: { usageTotals }, userLabel, gauge: g, counter: c }) => {
     const cost = c('cursor_usage_cost_usd_total', 'Charged cost of usage events per user and model, in USD.', ['user', 'model']);
     const requests = c('cursor_usage_requests_total', 'Billable request units of usage events per user and model (fractional).', ['user', 'model']);
     const events = c('cursor_usage_events_total', 'Usage events per user and model.', ['user', 'model']);
@@ -45,20 +34,13 @@ export function usageFamily(maxSeries: number): FamilyFactory {
     return {
       name: 'usage',
       refill() {
-        const rows = db
-          .prepare(
-            `SELECT email, model, SUM(charged_micro) AS cost, SUM(requests) AS requests, SUM(events) AS events,
-                    SUM(input_tokens) AS input, SUM(output_tokens) AS output,
-                    SUM(cache_write_tokens) AS cacheWrite, SUM(cache_read_tokens) AS cacheRead
-               FROM usage_daily GROUP BY email, model`,
-          )
-          .all() as PairRow[];
+        const rows = usageTotals.byUserModel();
 
         const weights = new Map<string, { user: string; cost: number; models: number }>();
         const models = new Set<string>();
         for (const r of rows) {
           const w = weights.get(r.email) ?? { user: r.email, cost: 0, models: 0 };
-          w.cost += r.cost;
+          w.cost += r.costMicro;
           w.models += 1;
           weights.set(r.email, w);
           models.add(r.model);
@@ -66,13 +48,13 @@ export function usageFamily(maxSeries: number): FamilyFactory {
         const plan = planFold([...weights.values()], Math.floor(maxSeries / SERIES_PER_PAIR), models.size, previous);
         previous = plan.kept;
 
-        const other = new Map<string, PairRow>();
+        const other = new Map<string, UserModelTotals>();
         for (const m of [cost, requests, events, tokens]) m.reset();
         let pairs = 0;
-        const emit = (user: string, r: PairRow) => {
+        const emit = (user: string, r: UserModelTotals) => {
           pairs += 1;
           const labels = { user, model: r.model };
-          cost.inc(labels, microToUsd(r.cost));
+          cost.inc(labels, microToUsd(r.costMicro));
           requests.inc(labels, r.requests);
           events.inc(labels, r.events);
           for (const [kind, field] of TOKEN_KINDS) tokens.inc({ ...labels, kind }, r[field]);
@@ -82,8 +64,8 @@ export function usageFamily(maxSeries: number): FamilyFactory {
             emit(userLabel(r.email), r);
             continue;
           }
-          const o = other.get(r.model) ?? { email: OTHER_USER, model: r.model, cost: 0, requests: 0, events: 0, input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
-          o.cost += r.cost;
+          const o = other.get(r.model) ?? { email: OTHER_USER, model: r.model, costMicro: 0, requests: 0, events: 0, input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+          o.costMicro += r.costMicro;
           o.requests += r.requests;
           o.events += r.events;
           o.input += r.input;

@@ -26,6 +26,16 @@ export interface DetectionRun extends RunCounts {
 
 export type OutputKind = 'forecasts' | 'burn' | 'savings';
 
+/** A stored signal with the name of its group: the signal's own group, else the person's group. */
+export interface SignalWithGroup {
+  detector: string;
+  email: string | null;
+  groupId: string | null;
+  groupName: string | null;
+  value: number;
+  threshold: number;
+}
+
 export interface StoredFinding extends Finding {
   runId: number;
   incidentId: number | null;
@@ -151,5 +161,28 @@ export class FindingsRepo {
       onsetMs: r.onset_ms as number,
       message: r.message as string,
     }));
+  }
+
+  /** The last detection run that finished (ok or failed). */
+  lastFinishedRun(): { status: DetectionRun['status']; startedMs: number; endedMs: number } | undefined {
+    return this.db
+      .prepare(
+        `SELECT status, started_ms AS startedMs, ended_ms AS endedMs FROM detection_runs
+          WHERE ended_ms IS NOT NULL ORDER BY id DESC LIMIT 1`,
+      )
+      .get() as { status: DetectionRun['status']; startedMs: number; endedMs: number } | undefined;
+  }
+
+  /** The latest run's signals (replaced every run). */
+  signals(): SignalWithGroup[] {
+    return this.db
+      .prepare(
+        `SELECT s.detector, s.email, s.group_id AS groupId, COALESCE(g.name, ug.name) AS groupName, s.value, s.threshold
+           FROM signals s
+           LEFT JOIN billing_groups g ON g.id = s.group_id
+           LEFT JOIN group_members gm ON s.group_id IS NULL AND gm.email = s.email
+           LEFT JOIN billing_groups ug ON ug.id = gm.group_id`,
+      )
+      .all() as SignalWithGroup[];
   }
 }

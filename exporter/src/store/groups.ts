@@ -39,4 +39,29 @@ export class GroupsRepo {
       return { groups, members };
     })();
   }
+
+  /** Group id → name. */
+  names(): Map<string, string> {
+    return new Map((this.db.prepare('SELECT id, name FROM billing_groups').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+  }
+
+  /** Member e-mail → the name of their group (people in no group are absent). */
+  memberGroupNames(): Map<string, string> {
+    return new Map(
+      (this.db.prepare('SELECT gm.email, g.name FROM group_members gm JOIN billing_groups g ON g.id = gm.group_id').all() as {
+        email: string;
+        name: string;
+      }[]).map((r) => [r.email, r.name]),
+    );
+  }
+
+  /** Every group with the cycle spend Cursor reports for it and its current member count. */
+  listWithSpend(): { name: string; spendMicro: number; members: number }[] {
+    return this.db
+      .prepare(
+        `SELECT g.name, g.cycle_spend_micro AS spendMicro, (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id) AS members
+           FROM billing_groups g`,
+      )
+      .all() as { name: string; spendMicro: number; members: number }[];
+  }
 }

@@ -144,6 +144,20 @@ export type NewIncidentEvent = Omit<IncidentEvent, 'id' | 'detail'> & { detail?:
 /** The lifecycle stamps MTTx is computed from. */
 export type IncidentTimes = Pick<Incident, 'detector' | 'onsetMs' | 'alertedMs' | 'acknowledgedMs' | 'resolvedMs'>;
 
+/** An open incident's latest evidence, its group name falling back to the person's current group. */
+export interface OpenEvidence {
+  detector: string;
+  severity: string;
+  subject: string;
+  email: string | null;
+  groupName: string | null;
+  models: string; // JSON array
+  value: number;
+  baseline: number | null;
+  threshold: number;
+  unit: string;
+}
+
 /** Incidents and their event log. The lifecycle rules (status only moves forward) are incidents/lifecycle.ts's. */
 export class IncidentsRepo {
   constructor(private readonly db: Db) {}
@@ -295,5 +309,25 @@ export class IncidentsRepo {
       atMs,
       id,
     );
+  }
+
+  /** Every open incident's evidence, by ascending value. */
+  openEvidence(): OpenEvidence[] {
+    return this.db
+      .prepare(
+        `SELECT i.detector, i.severity, i.subject, i.email, COALESCE(i.group_name, g.name) AS groupName,
+                i.models, i.value, i.baseline, i.threshold, i.unit
+           FROM incidents i
+           LEFT JOIN group_members gm ON i.group_id IS NULL AND gm.email = i.email
+           LEFT JOIN billing_groups g ON g.id = gm.group_id
+          WHERE i.status <> 'resolved'
+          ORDER BY i.value`,
+      )
+      .all() as OpenEvidence[];
+  }
+
+  /** Incidents ever opened, per detector. */
+  countByDetector(): { detector: string; n: number }[] {
+    return this.db.prepare('SELECT detector, COUNT(*) AS n FROM incidents GROUP BY detector').all() as { detector: string; n: number }[];
   }
 }

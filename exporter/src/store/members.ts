@@ -49,4 +49,26 @@ export class MembersRepo {
       .all() as (Omit<MemberRow, 'isRemoved'> & { isRemoved: number })[];
     return rows.map((r) => ({ ...r, isRemoved: r.isRemoved === 1 }));
   }
+
+  /** Current (not removed) members per role. */
+  countByRole(): { role: string; n: number }[] {
+    return this.db.prepare('SELECT role, COUNT(*) AS n FROM members WHERE is_removed = 0 GROUP BY role').all() as { role: string; n: number }[];
+  }
+
+  /**
+   * Current members by seat activity (daily_usage is_active): active on a day from `sinceDay` on,
+   * active only before it, or never active on record.
+   */
+  seats(sinceDay: string): { active: number; inactive: number; never: number } {
+    return this.db
+      .prepare(
+        `SELECT COALESCE(SUM(recent), 0) AS active,
+                COALESCE(SUM(ever AND NOT recent), 0) AS inactive,
+                COALESCE(SUM(NOT ever), 0) AS never
+           FROM (SELECT EXISTS(SELECT 1 FROM daily_usage d WHERE d.email = m.email AND d.is_active = 1 AND d.day >= ?) AS recent,
+                        EXISTS(SELECT 1 FROM daily_usage d WHERE d.email = m.email AND d.is_active = 1) AS ever
+                   FROM members m WHERE m.is_removed = 0)`,
+      )
+      .get(sinceDay) as { active: number; inactive: number; never: number };
+  }
 }

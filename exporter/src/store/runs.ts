@@ -48,6 +48,23 @@ function toRecord(r: RawRun): RunRecord {
   };
 }
 
+/** A finished run's outcome and timing. */
+export interface FinishedRun {
+  status: RunStatus;
+  startedMs: number;
+  endedMs: number;
+}
+
+/** What every finished run added up to (the exporter's health counters survive restarts this way). */
+export interface RunTotals {
+  runs: number;
+  failed: number; // failed or partial
+  apiCalls: { endpoint: string; status: string; n: number }[];
+  rowsWritten: { table: string; n: number }[];
+  rateLimitWaits: number;
+  rateLimitWaitMs: number;
+}
+
 /** Collection runs and their outcomes (collection_runs). */
 export class RunsRepo {
   constructor(private readonly db: Db) {}
@@ -77,5 +94,40 @@ export class RunsRepo {
   /** Newest first. */
   list(limit = 50): RunRecord[] {
     return (this.db.prepare('SELECT * FROM collection_runs ORDER BY id DESC LIMIT ?').all(limit) as RawRun[]).map(toRecord);
+  }
+
+  /** The last run that finished ok, partial or failed (an interrupted one tells nothing about Cursor). */
+  lastFinished(): FinishedRun | undefined {
+    return this.db
+      .prepare(
+        `SELECT status, started_ms AS startedMs, ended_ms AS endedMs FROM collection_runs
+          WHERE status IN ('ok', 'partial', 'failed') ORDER BY id DESC LIMIT 1`,
+      )
+      .get() as FinishedRun | undefined;
+  }
+
+  /** When the last fully successful run finished; null if none did. */
+  lastOkEndedMs(): number | null {
+    return (this.db.prepare(`SELECT MAX(ended_ms) AS ms FROM collection_runs WHERE status = 'ok'`).get() as { ms: number | null }).ms;
+  }
+
+  totals(): RunTotals {
+    const { db } = this;
+    const counts = db
+      .prepare(`SELECT COUNT(*) AS runs, COALESCE(SUM(status <> 'ok'), 0) AS failed FROM collection_runs WHERE ended_ms IS NOT NULL`)
+      .get() as { runs: number; failed: number };
+    const apiCalls = db
+      .prepare(
+        `SELECT e.key AS endpoint, s.key AS status, SUM(s.value) AS n
+           FROM collection_runs r, json_each(r.api_calls) e, json_each(e.value) s GROUP BY 1, 2`,
+      )
+      .all() as RunTotals['apiCalls'];
+    const rowsWritten = db
+      .prepare('SELECT j.key AS "table", SUM(j.value) AS n FROM collection_runs r, json_each(r.rows_written) j GROUP BY 1')
+      .all() as RunTotals['rowsWritten'];
+    const waits = db
+      .prepare('SELECT COALESCE(SUM(rate_limit_waits), 0) AS n, COALESCE(SUM(rate_limit_wait_ms), 0) AS ms FROM collection_runs')
+      .get() as { n: number; ms: number };
+    return { ...counts, apiCalls, rowsWritten, rateLimitWaits: waits.n, rateLimitWaitMs: waits.ms };
   }
 }

@@ -105,6 +105,11 @@ export class UsageEventsRepo {
   insert(events: readonly UsageEvent[]): number {
     return this.insertBatches([toEventBatch(events)]);
   }
+
+  /** Timestamp of the newest stored event (data freshness); null when there is none. */
+  newestMs(): number | null {
+    return (this.db.prepare('SELECT MAX(ts_ms) AS ms FROM usage_events').get() as { ms: number | null }).ms;
+  }
 }
 
 function insertEventBatches(db: Db, insert: Statement, batches: readonly EventBatch[]): number {
