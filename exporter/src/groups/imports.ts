@@ -1,20 +1,19 @@
 import type { BackupPreview, HibobPreview } from '../schemas/groups';
-import type { Db } from '../store/db';
 import { BadInput } from '../queries/errors';
 import { planBackup } from './backup';
 import { planHibob } from './hibob';
-import { applyMoves, currentGroups } from './repo';
+import { applyMoves, currentGroups, type GroupStore } from './local-groups';
 
-function existingGroupNames(db: Db): Set<string> {
-  return new Set(db.prepare('SELECT name FROM billing_groups').pluck().all() as string[]);
+function existingGroupNames(store: GroupStore): Set<string> {
+  return new Set(store.teamGroups.names());
 }
 
-export function previewBackup(db: Db, csv: string): BackupPreview {
-  return planBackup(csv, currentGroups(db), existingGroupNames(db));
+export function previewBackup(store: GroupStore, csv: string): BackupPreview {
+  return planBackup(csv, currentGroups(store), existingGroupNames(store));
 }
 
-export function previewHibob(db: Db, csv: string): HibobPreview {
-  return planHibob(csv, currentGroups(db), existingGroupNames(db));
+export function previewHibob(store: GroupStore, csv: string): HibobPreview {
+  return planHibob(csv, currentGroups(store), existingGroupNames(store));
 }
 
 /** The chosen subset of a plan's changes; an email that is not a planned change is a 400. */
@@ -30,18 +29,18 @@ function chosen<C extends { email: string; new_group: string }>(changes: C[], em
  * Preview and apply share one planner over the same store state, inside one transaction: what the
  * preview showed is exactly what gets applied (for the chosen emails), and the response repeats it.
  */
-export function applyBackup(db: Db, csv: string, emails: string[] | undefined, nowMs: number) {
-  return db.transaction(() => {
-    const preview = previewBackup(db, csv);
-    const { applied, created } = applyMoves(db, chosen(preview.changes, emails), nowMs);
+export function applyBackup(store: GroupStore, csv: string, emails: string[] | undefined, nowMs: number) {
+  return store.transaction(() => {
+    const preview = previewBackup(store, csv);
+    const { applied, created } = applyMoves(store, chosen(preview.changes, emails), nowMs);
     return { ...preview, applied, created_groups: created };
-  })();
+  });
 }
 
-export function applyHibob(db: Db, csv: string, emails: string[] | undefined, nowMs: number) {
-  return db.transaction(() => {
-    const preview = previewHibob(db, csv);
-    const { applied, created } = applyMoves(db, chosen(preview.changes, emails), nowMs);
+export function applyHibob(store: GroupStore, csv: string, emails: string[] | undefined, nowMs: number) {
+  return store.transaction(() => {
+    const preview = previewHibob(store, csv);
+    const { applied, created } = applyMoves(store, chosen(preview.changes, emails), nowMs);
     return { ...preview, applied, created_groups: created };
-  })();
+  });
 }

@@ -4,7 +4,6 @@ import { AnalyticsRepo, SqliteEtagCache } from './analytics';
 import { CyclesRepo } from './cycle';
 import { DailyUsageRepo } from './daily-usage';
 import { DetectionFactsRepo } from './detection-facts';
-import { UsageTotalsRepo } from './usage-totals';
 import { GroupsRepo } from './groups';
 import { MembersRepo } from './members';
 import { MetaRepo } from './meta';
@@ -17,6 +16,7 @@ import { IncidentsRepo } from './incidents';
 import { SettingsRepo } from './settings';
 import { CycleUsageRepo } from './cycle-usage';
 import { NotificationsRepo } from './notifications';
+import { TeamGroupsRepo } from './team-groups';
 
 /**
  * The store: one SQLite file and the repositories over it, each named for what it holds. Only
@@ -46,8 +46,8 @@ export class Store {
   readonly settings: SettingsRepo;
   readonly cycleUsage: CycleUsageRepo;
   readonly notifications: NotificationsRepo;
+  readonly teamGroups: TeamGroupsRepo;
   readonly detectionFacts: DetectionFactsRepo;
-  readonly usageTotals: UsageTotalsRepo;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepo(db);
@@ -66,8 +66,8 @@ export class Store {
     this.settings = new SettingsRepo(db);
     this.cycleUsage = new CycleUsageRepo(db);
     this.notifications = new NotificationsRepo(db);
+    this.teamGroups = new TeamGroupsRepo(db);
     this.detectionFacts = new DetectionFactsRepo(db);
-    this.usageTotals = new UsageTotalsRepo(db);
   }
 
   /** fn in one write transaction, the lock taken at BEGIN (IMMEDIATE): another process may write too. */
