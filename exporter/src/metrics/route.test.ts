@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
@@ -35,8 +36,8 @@ describe('metricsRoute', () => {
     await build();
     const res = await new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
       // node:http, because fetch would decompress transparently and hide what was sent
-      require('node:http')
-        .get(url, { headers: { 'accept-encoding': 'gzip' } }, (r: import('node:http').IncomingMessage) => {
+      http
+        .get(url, { headers: { 'accept-encoding': 'gzip' } }, (r) => {
           const chunks: Buffer[] = [];
           r.on('data', (c: Buffer) => chunks.push(c));
           r.on('end', () => resolve({ encoding: r.headers['content-encoding'], body: Buffer.concat(chunks) }));
