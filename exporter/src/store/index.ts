@@ -4,6 +4,7 @@ import { AnalyticsRepo, SqliteEtagCache } from './analytics';
 import { CyclesRepo } from './cycle';
 import { DailyUsageRepo } from './daily-usage';
 import { DetectionFactsRepo } from './detection-facts';
+import { UsageTotalsRepo } from './usage-totals';
 import { GroupsRepo } from './groups';
 import { MembersRepo } from './members';
 import { MetaRepo } from './meta';
@@ -48,6 +49,7 @@ export class Store {
   readonly notifications: NotificationsRepo;
   readonly teamGroups: TeamGroupsRepo;
   readonly detectionFacts: DetectionFactsRepo;
+  readonly usageTotals: UsageTotalsRepo;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepo(db);
@@ -68,6 +70,7 @@ export class Store {
     this.notifications = new NotificationsRepo(db);
     this.teamGroups = new TeamGroupsRepo(db);
     this.detectionFacts = new DetectionFactsRepo(db);
+    this.usageTotals = new UsageTotalsRepo(db);
   }
 
   /** fn in one write transaction, the lock taken at BEGIN (IMMEDIATE): another process may write too. */
