@@ -7,6 +7,15 @@ describe('median', () => {
     expect(median([9, 1, 5])).toBe(5);
     expect(median([10, 2, 4, 30])).toBe(7); // numeric order, not string order (10 < 2 as text)
   });
+
+  it.each([65, 66, 1001, 10_000])('selects the same median as a full sort from %d values (ties, typed input), leaving the input as it was', (n) => {
+    const xs = Float64Array.from({ length: n }, (_, i) => ((i * 7919) % 613) / 7 + (i % 3 === 0 ? 0 : 0.5));
+    const before = xs.slice();
+    const sorted = xs.slice().sort();
+    const mid = n >> 1;
+    expect(median(xs)).toBe(n % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2);
+    expect(xs).toEqual(before);
+  });
 });
 
 describe('binomialUpperTail', () => {

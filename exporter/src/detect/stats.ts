@@ -15,12 +15,50 @@ export function sampleSd(xs: ArrayLike<number>): number {
   return Math.sqrt(ss / (xs.length - 1));
 }
 
-/** The usual median: the middle element, or the mean of the two middle ones for even n; null when empty. */
+/**
+ * The usual median: the middle element, or the mean of the two middle ones for even n; null when
+ * empty. A person's few dozen days are sorted (a typed-array sort compares numerically without a
+ * comparator call); the team's day (thousands of people) is selected without a full sort.
+ */
 export function median(xs: ArrayLike<number>): number | null {
-  if (xs.length === 0) return null;
-  const s = Float64Array.from(xs).sort(); // numeric sort without a comparator call per compare
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  const n = xs.length;
+  if (n === 0) return null;
+  const s = new Float64Array(xs);
+  const mid = n >> 1;
+  if (n <= 64) {
+    s.sort();
+    return n % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  }
+  select(s, mid);
+  if (n % 2) return s[mid];
+  let below = s[0];
+  for (let i = 1; i < mid; i++) if (s[i] > below) below = s[i];
+  return (below + s[mid]) / 2;
+}
+
+/** Quickselect (Hoare): puts the k-th smallest at k, smaller ones before it, larger after. */
+function select(xs: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (xs[i] < pivot) i++;
+      while (xs[j] > pivot) j--;
+      if (i <= j) {
+        const t = xs[i];
+        xs[i] = xs[j];
+        xs[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }
 
 /** The reference's median: element floor(n/2) of the sorted list (the upper median for even n). */
