@@ -58,6 +58,13 @@ describe('level_shift', () => {
     expect(run([alice(Array.from({ length: 31 }, (_, i) => (i < 21 ? 0 : 100)))])).toEqual([]);
   });
 
+  it("stays quiet through the team's busy week, and finds a personal 4× inside it", () => {
+    // Wednesday to Tuesday (days 24–30, the weekend off): everyone at 1.6×, Alice too — a launch week.
+    const week = Object.fromEntries([24, 25, 26, 29, 30].map((d) => [d, 32]));
+    expect(run([...colleagues(week), alice(habit(10, 0, Object.fromEntries([24, 25, 26, 29, 30].map((d) => [d, 16]))))])).toEqual([]);
+    expect(aliceOnly(run([...colleagues(week), alice(habit(10, 0, Object.fromEntries([24, 25, 26, 29, 30].map((d) => [d, 64]))))]))).toHaveLength(1);
+  });
+
   it("discounts the team's busy days by the shared part only", () => {
     const busy = days(40, 24, 25, 26); // the whole team at 2× on three days
     expect(run([...colleagues(busy), alice(habit(10, 0, days(20, 24, 25, 26)))])).toEqual([]);

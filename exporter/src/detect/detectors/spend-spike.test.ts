@@ -69,6 +69,29 @@ describe('spend_spike', () => {
     expect(run([...colleagues(40), alice(habit(20, 0, { 30: 40 }))])).toEqual([]);
   });
 
+  it("finds a personal 5× on the team's busy Monday after a weekend, and stays quiet on the team's quiet weekend", () => {
+    // Day 29 is a Monday: the team works at 2× (everyone $40), Alice would have spent $40 and spends
+    // $200; the weekend before it (days 27–28) the team was barely there.
+    const busyMonday = (alice29: number) => [
+      ...Array.from({ length: 5 }, (_, i) => ({ email: `c${i}@x.io`, spend: habit(20, 0, { 27: i === 0 ? 1 : 0, 29: 40 }) })),
+      alice(habit(20, 0, { 29: alice29 })),
+    ];
+    expect(aliceOnly(run(busyMonday(200), endOf(29)))).toMatchObject([{ day: '2026-03-30', baseline: 40, threshold: 160, notify: true }]);
+    expect(aliceOnly(run(busyMonday(150), endOf(29)))).toEqual([]);
+    expect(run(busyMonday(40), endOf(29))).toEqual([]);
+  });
+
+  it.each([
+    ['a stable heavy user', Array.from({ length: 31 }, (_, i) => (isWeekend(i) ? 60 : 300 + 120 * Math.sin(i * 2.3)))],
+    ['a weekend worker on an ordinary Saturday', habit(20, 12, { 27: 30 })],
+  ])('stays quiet for %s', (_l, spend) => {
+    expect(run([alice(spend)], endOf(30))).toEqual([]);
+  });
+
+  it('records a small-dollar ratio jump ($1 → $12, 12×) without notifying: $11 is under the floor', () => {
+    expect(run([alice(habit(1, 0, { 30: 12 }))])).toMatchObject([{ value: 12, baseline: 1, notify: false }]);
+  });
+
   it.each([
     [14.99, false],
     [15, true],
