@@ -21,7 +21,7 @@ const spendRow = (email: string, total: number, included: number, limits: { mont
 
 const group = (id: string, name: string, spendUsd: number, members: string[]) => ({
   id, name, type: 'BILLING', directoryGroupId: null, memberCount: members.length, spendMicro: spendUsd * USD,
-  currentMembers: members.map((email) => ({ email, joinedAtMs: 0 })), formerMembers: [], dailySpend: [],
+  currentMembers: members.map((email) => ({ userId: null, email, name: email, joinedAtMs: 0, leftAtMs: null, spendMicro: 0 })), formerMembers: [], dailySpend: [],
 });
 
 describe('the reads behind /metrics', () => {
