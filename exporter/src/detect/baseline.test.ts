@@ -1,4 +1,5 @@
 import { ownBaselines } from './baseline';
+import { median } from './stats';
 import { makeContext } from './context';
 import { DEFAULT_SETTINGS } from './settings';
 import { type UserSpec, endOf, settingsWith, team } from './test-fixtures';
@@ -22,6 +23,18 @@ describe('own baselines', () => {
   it('skips days off: two quiet weeks do not lower the level', () => {
     const b = baselines([{ email: 'a@x.io', spend: habit((i) => (i >= 8 && i <= 21 ? 0 : 12)) }]);
     expect(b.weekday[0] / USD).toBe(12);
+  });
+
+  it('leaves out the person\'s own quiet weeks, not their ordinary scatter', () => {
+    // Active from day 10: the week of days 10–16 at $3 on its weekdays, then $12 (the median of all
+    // ten would be $7.50).
+    const quiet = baselines([{ email: 'a@x.io', spend: habit((i) => (i < 10 ? 0 : i <= 16 ? 3 : 12)) }]);
+    expect(quiet.weekday[0] / USD).toBe(12);
+    // Two low days in a week of five are scatter: every active weekday counts.
+    const level = (i: number) => (i === 11 || i === 12 ? 3 : 8 + ((i * 5) % 9));
+    const scatter = baselines([{ email: 'a@x.io', spend: habit(level) }]);
+    const weekdays = Array.from({ length: 24 }, (_, i) => i).filter((i) => !isWeekend(i)).map(level);
+    expect(scatter.weekday[0] / USD).toBe(median(weekdays));
   });
 
   it.each([

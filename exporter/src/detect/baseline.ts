@@ -9,7 +9,10 @@ import { median } from './stats';
  * - A person's baseline for a day class (weekday, weekend) is the median of their ACTIVE days of
  *   that class over `trends.spendSpikeLookbackDays`, ending before the last `levelShift.windowDays`
  *   days: absent days (vacations, days off) are no evidence of a level, and an ongoing shift or the
- *   days under test never raise their own baseline. It needs `spikeMinActiveDays` active days of
+ *   days under test never raise their own baseline. The person's own quiet weeks are left out of
+ *   the weekday baseline too: a week (7 days back from the window's end) with at least two active
+ *   weekdays, most of them under half the person's median, is a part-time or a winding-down week,
+ *   no evidence of their working level (at least `spikeMinActiveDays` days must remain). It needs `spikeMinActiveDays` active days of
  *   the class; a weekend without enough weekend history falls back to the weekday baseline (a
  *   weekday is the busier habit, so the comparison errs quiet).
  * - The team factor of a day: the median, over people with a baseline who were active that day, of
@@ -51,7 +54,11 @@ function compute(ctx: Ctx): OwnBaselines {
   const weekendDay = weekendFlags(ctx);
   const minBase = Math.max(micro(spikeMinBaselineUsd), 1);
   const wd = new Float64Array(Math.max(0, to - from + 1));
+  const wdWeek = new Int32Array(wd.length); // each weekday value's week, counted back from `to`
   const we = new Float64Array(wd.length);
+  const weeks = Math.ceil(wd.length / 7);
+  const active = new Int32Array(weeks);
+  const low = new Int32Array(weeks);
   if (to >= 0)
     for (let u = 0; u < nU; u++) {
       const base = u * ctx.nDays;
@@ -61,10 +68,13 @@ function compute(ctx: Ctx): OwnBaselines {
         const v = spend[base + d];
         if (!(v > 0)) continue;
         if (weekendDay[d]) we[nWe++] = v;
-        else wd[nWd++] = v;
+        else {
+          wdWeek[nWd] = Math.floor((to - d) / 7);
+          wd[nWd++] = v;
+        }
       }
       if (nWd >= minActive) {
-        const m = median(wd.subarray(0, nWd)) as number;
+        const m = withoutQuietWeeks(wd, wdWeek, nWd, minActive, active, low);
         if (m >= minBase) weekday[u] = m;
       }
       if (nWe >= minActive && weekday[u] > 0) weekend[u] = median(we.subarray(0, nWe)) as number;
@@ -106,4 +116,25 @@ function compute(ctx: Ctx): OwnBaselines {
     return b > 0 ? b * teamFactor(d) : 0;
   };
   return { weekday, weekend, teamFactor, expected, from, to };
+}
+
+/**
+ * The median of the first n weekday values, leaving out quiet weeks (at least two active days,
+ * more than half of them under half the overall median) when minActive values remain.
+ * `active` and `low` are scratch counters per week.
+ */
+function withoutQuietWeeks(xs: Float64Array, week: Int32Array, n: number, minActive: number, active: Int32Array, low: Int32Array): number {
+  const m = median(xs.subarray(0, n)) as number;
+  active.fill(0);
+  low.fill(0);
+  for (let i = 0; i < n; i++) {
+    active[week[i]]++;
+    if (xs[i] < m / 2) low[week[i]]++;
+  }
+  let quiet = false;
+  for (let w = 0; w < active.length; w++) quiet ||= active[w] >= 2 && 2 * low[w] > active[w];
+  if (!quiet) return m;
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) if (!(active[week[i]] >= 2 && 2 * low[week[i]] > active[week[i]])) kept.push(xs[i]);
+  return kept.length >= minActive ? (median(kept) as number) : m;
 }
