@@ -140,6 +140,18 @@ export default defineConfig([
           ],
         },
       ],
+      // The same handle reached through the Store (`store.db`, `Store['db']`, `{ db } = store`) instead of an import.
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          "MemberExpression[property.name='db']",
+          "TSIndexedAccessType[indexType.literal.value='db']",
+          "ObjectPattern > Property[key.name='db']",
+        ].map((selector) => ({
+          selector,
+          message: 'Take a repository from the Store, not its Db handle: SQL lives in store/ and queries/.',
+        })),
+      ],
     },
   },
 ]);

@@ -69,6 +69,10 @@ const probes: Record<string, Text> = {
     filePath: `${src}/metrics/__lint_probe__.test.ts`,
     code: `import type { Db } from '../store/db';\nimport type Database from 'better-sqlite3';\nexport type Probe = [Db, Database.Database];\n`,
   },
+  apiReachesDbThroughStore: {
+    filePath: `${src}/api/__lint_probe_handle__.ts`,
+    code: `import type { Store } from '../store';\nexport type Probe = Store['db'];\nexport const probe = (s: Store) => s.db;\n`,
+  },
   storeUsesDetect: {
     filePath: `${src}/store/__lint_probe_detect__.ts`,
     code: `import type * as types from '${moduleOf('detect')}';\nimport * as values from '${moduleOf('detect')}';\nexport type Probe = typeof types;\nexport const probe = values;\n`,
@@ -151,6 +155,10 @@ describe('the lint step refuses imports that cross a boundary', () => {
 
   it('the Db handle or better-sqlite3 outside store/, queries/ and the composition root', () => {
     expect(rulesOf(probes.metricsTakesDb)).toEqual(['no-restricted-imports', 'no-restricted-imports']);
+  });
+
+  it('the same handle reached through the Store instead of an import', () => {
+    expect(rulesOf(probes.apiReachesDbThroughStore)).toEqual(['no-restricted-syntax', 'no-restricted-syntax']);
   });
 
   it('values (not types) of detect/ in store/', () => {
