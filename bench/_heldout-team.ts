@@ -260,7 +260,9 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
   }
   if (cal.busyWeek) {
     // A team-wide busy week (a launch): five working days, Monday to Friday, everyone ×1.4–1.8.
-    const mon = r.pick(mondays.filter((i) => i + 4 < nD && !lulls.includes(i)));
+    const weeks = weekdaysIn(btFrom, nD - 5).filter((i) => dow[i] === 1);
+    const free = weeks.filter((i) => !lulls.includes(i));
+    const mon = r.pick(free.length > 0 ? free : weeks);
     const m = r.u(1.4, 1.8);
     for (let d = mon; d <= mon + 4; d++) {
       teamMul[d] *= m * Math.exp(0.05 * r.normal());
