@@ -59,8 +59,8 @@ export async function run(): Promise<Record<string, unknown>> {
     );
     clearInterval(sampler);
     const collecting = handle.collector.running;
-    const runs = handle.db.prepare('SELECT COUNT(*) FROM collection_runs').pluck().get() as number;
-    const events = handle.db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get() as number;
+    const runs = handle.store.db.prepare('SELECT COUNT(*) FROM collection_runs').pluck().get() as number;
+    const events = handle.store.db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get() as number;
     const r = JSON.parse(out) as Record<'scrapes' | 'queries', { latencies_ms: number[]; failures: number[] }>;
     const steady = rss.slice(Math.floor(rss.length / 2));
     const figures = {

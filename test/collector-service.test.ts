@@ -11,7 +11,6 @@ import { promisify } from 'node:util';
 import { createLogger } from '../exporter/src/logger';
 import { serve, type ServeHandle } from '../exporter/src/server';
 import { startSimulator } from '../exporter/src/simulator/server';
-import { RunsRepo } from '../exporter/src/store/runs';
 
 jest.setTimeout(60_000);
 const run = promisify(execFile);
@@ -84,7 +83,7 @@ describe('serve', () => {
       expect(health.status).toBe(200);
       expect(((await health.json()) as { auth: string }).auth).toBe('on');
 
-      const [r] = new RunsRepo(handle.db).list();
+      const [r] = handle.store.runs.list();
       expect(r.status).toBe('partial'); // analytics rejected the analytics key
       expect(r.rowsWritten.usage_events).toBeGreaterThan(0);
       expect(r.errors.map((e) => e.step)).toContain('analytics:dau');

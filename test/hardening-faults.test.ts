@@ -100,16 +100,16 @@ describe('a 30% faulty Cursor', () => {
       await h.firstCycle;
       const statuses: string[] = [];
       const runs = [];
-      const last = () => h.db.prepare('SELECT status FROM collection_runs ORDER BY id DESC LIMIT 1').pluck().get() as string;
+      const last = () => h.store.db.prepare('SELECT status FROM collection_runs ORDER BY id DESC LIMIT 1').pluck().get() as string;
       statuses.push(last());
-      expect(totals(h.db)).toEqual(expected[0]);
+      expect(totals(h.store.db)).toEqual(expected[0]);
       for (let i = 1; i <= HOURLY_RUNS; i++) {
         clock = T0 + i * HOUR_MS;
         // A 429 storm over the second hourly run's first second: Retry-After is waited out.
         if (i === 2) faulty.server.setFaults({ storm429Ms: 1000 });
         runs.push(await h.pipeline.runCycle());
         statuses.push(runs.at(-1)!.run.status);
-        expect(totals(h.db)).toEqual(expected[i]);
+        expect(totals(h.store.db)).toEqual(expected[i]);
       }
       expect(statuses).toEqual(Array(HOURLY_RUNS + 1).fill('ok'));
     } finally {

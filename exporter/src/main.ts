@@ -5,16 +5,13 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { createBackfillBar } from './collect/progress';
-import { createCollectorStack } from './collect/create';
 import { MAX_BACKFILL_DAYS } from './collect/context';
-import { CollectorBusyError, type RunResult } from './collect/runner';
-import { ConfigError, configSecrets, loadConfig } from './config';
+import { CollectorBusyError } from './collect/runner';
+import { ConfigError } from './config';
 import type { DetectionCycleResult } from './detection-cycle';
 import { DOCUMENTED_LIMITS } from './cursor/rate-limiter';
-import { createLogger } from './logger';
-import { detectWithConfig, loadServiceConfig, serve, type ServeHandle } from './server';
-import { Store } from './store';
-import { openDb, StoreOpenError } from './store/db';
+import { collectOnce, detectOnce, serve, type ServeHandle } from './server';
+import { StoreOpenError } from './store/db';
 
 function intOption(min: number, max: number) {
   return (value: string): number => {
@@ -42,21 +39,14 @@ function detectionSummary(r: DetectionCycleResult) {
 }
 
 /** One collection (or backfill) outside the server, then detection; exit 0 ok, 2 partial, 1 failed. */
-async function collectOnce(kind: 'collect' | 'backfill', days?: number): Promise<number> {
-  const config = loadServiceConfig();
-  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
-  const db = openDb(config.databasePath);
+async function collectCommand(kind: 'collect' | 'backfill', days?: number): Promise<number> {
   const bar = kind === 'backfill' && process.stderr.isTTY ? createBackfillBar(DOCUMENTED_LIMITS.usageEvents) : undefined;
   try {
-    const collector = createCollectorStack({ store: new Store(db), config, logger });
-    const result: RunResult = await collector.run({ kind, days, onProgress: bar && ((p) => bar.update(p)) });
-    bar?.stop();
-    const detection = await detectWithConfig(new Store(db), config, Date.now());
-    process.stdout.write(`${JSON.stringify({ run: result.id, status: result.status, rowsWritten: result.rowsWritten, errors: result.errors, ...detectionSummary(detection) })}\n`);
-    return result.status === 'ok' ? 0 : result.status === 'partial' ? 2 : 1;
+    const { run, detection } = await collectOnce({ kind, days, onProgress: bar && ((p) => bar.update(p)) }, { onCollected: () => bar?.stop() });
+    process.stdout.write(`${JSON.stringify({ run: run.id, status: run.status, rowsWritten: run.rowsWritten, errors: run.errors, ...detectionSummary(detection) })}\n`);
+    return run.status === 'ok' ? 0 : run.status === 'partial' ? 2 : 1;
   } finally {
     bar?.stop();
-    db.close();
   }
 }
 
@@ -77,7 +67,7 @@ export function buildCli(): Command {
     .command('collect')
     .description('run one incremental collection into DATABASE_PATH and exit')
     .action(async () => {
-      process.exitCode = await collectOnce('collect');
+      process.exitCode = await collectCommand('collect');
     });
 
   program
@@ -85,21 +75,14 @@ export function buildCli(): Command {
     .description(`fetch up to ${MAX_BACKFILL_DAYS} days of history (progress bar with a rate-limit-aware ETA on stderr)`)
     .requiredOption('--days <n>', `days of history, 1 to ${MAX_BACKFILL_DAYS}`, intOption(1, MAX_BACKFILL_DAYS))
     .action(async (opts: { days: number }) => {
-      process.exitCode = await collectOnce('backfill', opts.days);
+      process.exitCode = await collectCommand('backfill', opts.days);
     });
 
   program
     .command('detect')
     .description('run detection over the stored data now (findings, incidents, digests) and exit')
     .action(async () => {
-      const config = loadConfig();
-      // Never create an empty database here: a mistyped path would report 0 findings.
-      const store = Store.open(config.databasePath, { mustExist: true });
-      try {
-        process.stdout.write(`${JSON.stringify(detectionSummary(await detectWithConfig(store, config, Date.now())))}\n`);
-      } finally {
-        store.close();
-      }
+      process.stdout.write(`${JSON.stringify(detectionSummary(await detectOnce()))}\n`);
     });
 
   program

@@ -7,9 +7,10 @@ const collector: Collector = { running: false, run: async () => result, stop: as
 describe('Pipeline', () => {
   it('runs every hook after the collection, isolating a failing one', async () => {
     const order: string[] = [];
-    const p = new Pipeline(collector)
-      .addHook({ name: 'detect', run: () => { order.push('detect'); throw new Error('detector broke'); } })
-      .addHook({ name: 'metrics', run: async (r) => { order.push(`metrics:${r.id}`); } });
+    const p = new Pipeline(collector, undefined, [
+      { name: 'detect', run: () => { order.push('detect'); throw new Error('detector broke'); } },
+      { name: 'metrics', run: async (r) => { order.push(`metrics:${r.id}`); } },
+    ]);
     expect(p.cyclesCompleted).toBe(0);
     const cycle = await p.runCycle();
     expect(order).toEqual(['detect', 'metrics:1']);
@@ -18,7 +19,7 @@ describe('Pipeline', () => {
   });
 
   it('does not count a cycle whose collection could not start', async () => {
-    const busy = new Pipeline({ ...collector, run: async () => { throw new Error('busy'); } });
+    const busy = new Pipeline({ ...collector, run: async () => { throw new Error('busy'); } }, undefined, []);
     await expect(busy.runCycle()).rejects.toThrow('busy');
     expect(busy.cyclesCompleted).toBe(0);
   });

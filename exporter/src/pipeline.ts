@@ -1,7 +1,7 @@
 import type { Collector, RunRequest, RunResult } from './collect/runner';
 import type { Logger } from './logger';
 
-/** Work that follows every collection (detection, metrics rebuild, …), registered by each part. */
+/** Work that follows every collection (detection, metrics rebuild, …), listed in order by the composition root. */
 export interface AfterCollectHook {
   name: string;
   run(result: RunResult): Promise<void> | void;
@@ -17,15 +17,13 @@ export interface CycleResult {
  * reported but never stops the next one: a broken detector must not freeze the metrics.
  */
 export class Pipeline {
-  private readonly hooks: AfterCollectHook[] = [];
   private cycles = 0;
 
-  constructor(private readonly collector: Collector, private readonly logger?: Logger) {}
-
-  addHook(hook: AfterCollectHook): this {
-    this.hooks.push(hook);
-    return this;
-  }
+  constructor(
+    private readonly collector: Collector,
+    private readonly logger: Logger | undefined,
+    private readonly hooks: readonly AfterCollectHook[],
+  ) {}
 
   /** Cycles finished since start (whatever their status); readiness is cyclesCompleted > 0. */
   get cyclesCompleted(): number {

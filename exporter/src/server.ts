@@ -1,23 +1,29 @@
+/**
+ * The composition root: the one place that opens the store, hands its repositories out and wires the
+ * process. Every command goes through here: `serve` (and the demo) runs the cycle on a schedule,
+ * `collect`/`backfill` run it once, `detect` runs its detection part once.
+ *
+ * The cycle, in order (cyclePipeline below): collect → detect → incidents → notify → metrics → API cache.
+ */
 import helmet from '@fastify/helmet';
 import fastifySchedule from '@fastify/schedule';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { AsyncTask, SimpleIntervalJob } from 'toad-scheduler';
 import { createCollectorStack } from './collect/create';
 import type { CollectOptions } from './collect/context';
-import { CollectorBusyError, type Collector } from './collect/runner';
+import { CollectorBusyError, type Collector, type RunRequest, type RunResult } from './collect/runner';
 import { buildApp } from './app';
 import { ConfigError, configSecrets, loadConfig, type Config } from './config';
 import type { CursorClientOptions } from './cursor/client';
 import { apiPlugin } from './api';
 import { ApiContext } from './api/context';
 import { docsPlugin } from './api/docs';
-import { apiWarmHook } from './api/warm';
+import { warmApiCache } from './api/warm';
 import { runDetectionCycle, type DetectionCycleResult } from './detection-cycle';
 import { createLogger, type Logger } from './logger';
 import { createMetricsService, type MetricsService } from './metrics/service';
-import { Pipeline, type AfterCollectHook } from './pipeline';
+import { Pipeline } from './pipeline';
 import { Store } from './store';
-import type { Db } from './store/db';
 
 export const MISSING_KEY_MESSAGE =
   'CURSOR_ADMIN_API_KEY is not set: the exporter needs a Cursor Admin API key (Cursor dashboard → API Keys) to collect. ' +
@@ -28,10 +34,6 @@ export interface ServeOptions {
   /** JSON API auth when API_AUTH is not set explicitly ('off' for demo without API_TOKEN). */
   defaultApiAuth?: 'on' | 'off';
   logger?: Logger;
-  /** Extra after-collect hooks (the metrics rebuild is always registered first). */
-  hooks?: (db: Db, config: Config) => AfterCollectHook[];
-  /** Extra route plugins (the JSON API). */
-  plugins?: (db: Db, config: Config) => FastifyPluginAsync[];
   client?: Partial<CursorClientOptions>;
   collect?: Partial<CollectOptions>;
   now?: () => number;
@@ -41,7 +43,7 @@ export interface ServeOptions {
 
 export interface ServeHandle {
   app: FastifyInstance;
-  db: Db;
+  store: Store;
   config: Config;
   collector: Collector;
   pipeline: Pipeline;
@@ -102,21 +104,61 @@ function listenFailure(config: Config, err: unknown): Error {
 }
 
 /** One detection pass (findings, incidents, silences, digests) notifying where the config says: serve, collect and detect share it. */
-export function detectWithConfig(store: Store, config: Config, nowMs: number): Promise<DetectionCycleResult> {
+function detectionCycle(store: Store, config: Config, nowMs: number): Promise<DetectionCycleResult> {
   return runDetectionCycle(store, {
     nowMs,
     notify: { slackWebhookUrl: config.env.SLACK_WEBHOOK_URL, dashboardUrl: config.env.DASHBOARD_URL, alertmanagerUrl: config.env.ALERTMANAGER_URL },
   });
 }
 
-/** The after-collect detection pass. */
-function detectionHook(store: Store, config: Config, now: () => number): AfterCollectHook {
-  return {
-    name: 'detection',
-    run: async () => {
-      await detectWithConfig(store, config, now());
-    },
-  };
+/**
+ * The cycle, in order. Each step after the collection runs even when the one before it failed (the
+ * Pipeline isolates them): a broken detector must not freeze the metrics.
+ */
+function cyclePipeline(
+  parts: { store: Store; config: Config; collector: Collector; metrics: MetricsService; api: ApiContext },
+  logger: Logger,
+  now: () => number,
+  metricsNow: (() => number) | undefined,
+): Pipeline {
+  const { store, config, collector, metrics, api } = parts;
+  return new Pipeline(collector, logger, [
+    // detect → incidents → notify (detection-cycle.ts): findings and incidents in one transaction, then
+    // acknowledgements from Alertmanager silences and the Slack digests.
+    { name: 'detection', run: async () => void (await detectionCycle(store, config, now())) },
+    // Publish what the collection and detection wrote.
+    { name: 'metrics', run: (r) => metrics.rebuild({ nowMs: metricsNow?.(), collectors: r.steps }) },
+    // Last: every write above emptied the API's read cache; warm it so the next dashboard load starts cached.
+    { name: 'api-cache-warm', run: () => warmApiCache(api) },
+  ]);
+}
+
+/** One collection (or backfill) outside the server, then detection: `collect` and `backfill`. */
+export async function collectOnce(
+  req: RunRequest & { kind: 'collect' | 'backfill' },
+  opts: { env?: NodeJS.ProcessEnv; onCollected?: () => void } = {},
+): Promise<{ run: RunResult; detection: DetectionCycleResult }> {
+  const config = loadServiceConfig(opts.env);
+  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
+  const store = Store.open(config.databasePath);
+  try {
+    const run = await createCollectorStack({ store, config, logger }).run(req);
+    opts.onCollected?.();
+    return { run, detection: await detectionCycle(store, config, Date.now()) };
+  } finally {
+    store.close();
+  }
+}
+
+/** One detection pass over the stored data: `detect`. Never creates a database (a mistyped path would report 0 findings). */
+export async function detectOnce(env: NodeJS.ProcessEnv = process.env): Promise<DetectionCycleResult> {
+  const config = loadConfig(env);
+  const store = Store.open(config.databasePath, { mustExist: true });
+  try {
+    return await detectionCycle(store, config, Date.now());
+  } finally {
+    store.close();
+  }
 }
 
 /**
@@ -133,18 +175,12 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const exposure = checkApiExposure(config.host, authMode, env);
   if (exposure) logger.warn(exposure);
   const store = Store.open(config.databasePath);
-  const { db } = store;
   const collector = createCollectorStack({ store, config, logger, now: opts.now, client: opts.client, collect: opts.collect });
   const metrics = createMetricsService(store, {
     now: opts.now, maxSeries: config.env.METRICS_MAX_SERIES, hashUsers: config.env.METRICS_HASH_USERS === 'true',
   });
-  // Detection reads what the collection wrote; the metrics rebuild then publishes both.
-  const pipeline = new Pipeline(collector, logger).addHook(detectionHook(store, config, now));
-  for (const hook of opts.hooks?.(db, config) ?? []) pipeline.addHook(hook);
-  pipeline.addHook({ name: 'metrics', run: (r) => metrics.rebuild({ nowMs: opts.now?.(), collectors: r.steps }) });
-  // Last: any store write empties the API's read cache, so it is warmed after everything else wrote.
   const apiContext = new ApiContext(store, now);
-  pipeline.addHook(apiWarmHook(apiContext));
+  const pipeline = cyclePipeline({ store, config, collector, metrics, api: apiContext }, logger, now, opts.now);
   await metrics.rebuild({ nowMs: opts.now?.() }); // serve what the store already holds from the first scrape on
 
   let inflight: Promise<void> = Promise.resolve();
@@ -172,7 +208,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     // helmet first: security headers on every response (CSP, nosniff, no framing…); it is not
     // encapsulated, so it covers the core routes and the API registered after it. No CORS plugin:
     // browsers reach the API through Grafana's proxy, never cross-origin.
-    plugins: [helmet as unknown as FastifyPluginAsync, api, ...(opts.plugins?.(db, config) ?? [])],
+    plugins: [helmet as unknown as FastifyPluginAsync, api],
   });
   await app.register(fastifySchedule);
   await app.ready();
@@ -188,7 +224,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     url = opts.listen === false ? undefined : await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await app.close();
-    db.close();
+    store.close();
     throw listenFailure(config, err);
   }
   if (url) logger.info({ url }, 'exporter listening');
@@ -196,13 +232,13 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
 
   let closing: Promise<void> | undefined;
   return {
-    app, db, config, collector, pipeline, metrics, firstCycle, url,
+    app, store, config, collector, pipeline, metrics, firstCycle, url,
     close() {
       closing ??= (async () => {
         // The current run stops at its next commit boundary; its hooks finish before the store closes.
         await Promise.all([app.close(), collector.stop()]);
         await inflight;
-        db.close();
+        store.close();
       })();
       return closing;
     },

@@ -1,5 +1,4 @@
 import type { Store } from '../store';
-import type { Db } from '../store/db';
 import { QueryCache } from '../queries/cache';
 import { cycleSummaryTable } from '../queries/cycle-summary';
 import { selectedEmails, teamStats, type TeamStats } from '../queries/members';
@@ -14,7 +13,7 @@ import { DEFAULT_MUTATION_LIMIT, type MutationLimit } from './routes/limits';
  */
 export class ApiContext {
   /** The read model's (queries/) handle; routes reach the write side only through `store`'s repositories. */
-  readonly db: Db;
+  readonly db: Store['db'];
   readonly cache: QueryCache;
   /** Route config that rate-limits a mutation. */
   readonly mutation: { rateLimit: MutationLimit };

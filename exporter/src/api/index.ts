@@ -30,7 +30,7 @@ export interface ApiOptions {
   /** Per-client limit for mutations (default 60/min). */
   rateLimit?: MutationLimit;
   /**
-   * The routes' store, clock and read cache; pass one to share it with apiWarmHook (warm.ts).
+   * The routes' store, clock and read cache; pass one to share it with the cache warming (warm.ts).
    * Default: a new context over `store`, `nowMs` and `rateLimit`.
    */
   context?: ApiContext;

@@ -2,7 +2,7 @@ import { DAY_MS } from '../domain/time';
 import { Store } from '../store';
 import { ApiContext } from './context';
 import { NOW, seedTeam } from './testing';
-import { apiWarmHook, warmApiCache, WARM_RANGES_DAYS } from './warm';
+import { warmApiCache, WARM_RANGES_DAYS } from './warm';
 
 /** SQL statements prepared while `fn` runs (PRAGMAs of the cache's own generation check left out). */
 function queriesDuring(db: ReturnType<typeof seedTeam>, fn: () => void): string[] {
@@ -37,7 +37,7 @@ describe('warmApiCache', () => {
   test('the warmed results are the ones a cold request computes', () => {
     const db = seedTeam();
     const warm = new ApiContext(new Store(db), () => NOW);
-    apiWarmHook(warm).run({} as never);
+    warmApiCache(warm);
     const cold = new ApiContext(new Store(db), () => NOW);
     const w = cold.window(NOW - 30 * DAY_MS, NOW);
     expect(warm.teamStats(w)).toEqual(cold.teamStats(w));

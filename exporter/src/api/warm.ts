@@ -1,5 +1,4 @@
 import { DAY_MS } from '../domain/time';
-import type { AfterCollectHook } from '../pipeline';
 import type { ApiContext } from './context';
 
 /** Ranges dashboards open with ("now-7d → now", "now-30d → now"): warmed after every collection. */
@@ -19,9 +18,4 @@ export function warmApiCache(ctx: ApiContext): void {
     ctx.modelCosts(w, {});
   }
   ctx.cycleSummary({});
-}
-
-/** The after-collect hook for serve's pipeline; register it after detection (detection writes too). */
-export function apiWarmHook(ctx: ApiContext): AfterCollectHook {
-  return { name: 'api-cache-warm', run: () => warmApiCache(ctx) };
 }
