@@ -33,6 +33,20 @@ const layers = {
   collect: ['cursor', 'store', 'config', 'domain', 'logger.ts'],
   api: ['queries', 'groups', 'settings', 'incidents', 'digests', 'detect', 'store', 'domain', 'schemas', 'logger.ts'],
 };
+// A loop in this table (a → b → a, or longer) would let folders depend on each other: refuse it outright.
+const visiting = new Set();
+const done = new Set();
+const visit = (folder, path) => {
+  if (visiting.has(folder))
+    throw new Error(`eslint.config.mjs: the layers form a cycle: ${[...path, folder].join(' → ')}`);
+  if (done.has(folder) || !layers[folder]) return;
+  visiting.add(folder);
+  for (const next of layers[folder]) visit(next, [...path, folder]);
+  visiting.delete(folder);
+  done.add(folder);
+};
+for (const folder of Object.keys(layers)) visit(folder, []);
+
 // Besides store/ itself, only these may hold the better-sqlite3 handle (`Db` in store/db.ts) and so run SQL.
 const dbOwners = [`${src}/store/**`, `${src}/queries/**`, `${src}/*.ts`];
 // Test code: may open a database to set up its case, but keeps to its folder's arrows.
