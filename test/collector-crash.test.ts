@@ -15,7 +15,6 @@ jest.setTimeout(180_000);
 
 const END_DAY = '2026-03-10';
 const NOW = Date.parse(`${END_DAY}T15:30:00.000Z`);
-const FAST = { default: 100_000, usageEvents: 100_000, analyticsTeam: 100_000 };
 const SIM_FAST = { admin: 100_000, usageEvents: 100_000, analytics: 100_000 };
 const ROOT = path.resolve(__dirname, '..');
 
