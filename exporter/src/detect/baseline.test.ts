@@ -37,6 +37,18 @@ describe('own baselines', () => {
     expect(scatter.weekday[0] / USD).toBe(median(weekdays));
   });
 
+  it("takes the team's busy week out of each person's baseline", () => {
+    // Days 9–16 (six working days) the whole team works at 2×; Alice's ordinary days are $8–12.
+    const busy = (i: number) => (i >= 9 && i <= 16 ? 2 : 1);
+    const own = (i: number) => 8 + ((i * 7) % 5);
+    const people = Array.from({ length: 6 }, (_, k) => ({ email: `p${k}@x.io`, spend: habit((i) => 10 * (1 + k / 10) * busy(i)) }));
+    const b = baselines([...people, { email: 'alice@x.io', spend: habit((i) => own(i) * busy(i)) }]);
+    expect(b.teamFactor(10)).toBeCloseTo(2);
+    const days = Array.from({ length: 24 }, (_, i) => i).filter((i) => !isWeekend(i));
+    expect(b.weekday[6] / USD).toBeCloseTo(median(days.map(own)) as number); // her level on an ordinary day…
+    expect(median(days.map((i) => own(i) * busy(i)))).toBeGreaterThan((median(days.map(own)) as number) + 0.5); // …not the plain median's
+  });
+
   it.each([
     ['three active weekdays (too few)', habit((i) => (i >= 19 && i <= 23 ? 12 : 0)), 0],
     ['a working-day median under $1', habit(() => 0.9), 0],

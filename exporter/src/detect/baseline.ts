@@ -12,7 +12,9 @@ import { median } from './stats';
  *   days under test never raise their own baseline. The person's own quiet weeks are left out of
  *   the weekday baseline too: a week (7 days back from the window's end) with at least two active
  *   weekdays, most of them under half the person's median, is a part-time or a winding-down week,
- *   no evidence of their working level (at least `spikeMinActiveDays` days must remain). It needs `spikeMinActiveDays` active days of
+ *   no evidence of their working level (at least `spikeMinActiveDays` days must remain). Each
+ *   day's spend is taken over the team's factor for that day (below): a team-wide busy or quiet
+ *   week in the window moves everyone, and is no one's level. It needs `spikeMinActiveDays` active days of
  *   the class; a weekend without enough weekend history falls back to the weekday baseline (a
  *   weekday is the busier habit, so the comparison errs quiet).
  * - The team factor of a day: the median, over people with a baseline who were active that day, of
@@ -54,12 +56,16 @@ function compute(ctx: Ctx): OwnBaselines {
   const weekendDay = weekendFlags(ctx);
   const minBase = Math.max(micro(spikeMinBaselineUsd), 1);
   const wd = new Float64Array(Math.max(0, to - from + 1));
-  const wdWeek = new Int32Array(wd.length); // each weekday value's week, counted back from `to`
+  const wdWeek = new Int32Array(wd.length); // each weekday value's week, counted back from \`to\`
   const we = new Float64Array(wd.length);
   const weeks = Math.ceil(wd.length / 7);
   const active = new Int32Array(weeks);
   const low = new Int32Array(weeks);
-  if (to >= 0)
+  /** Each person's class medians of their active days' spend over the day's divisor. */
+  const personal = (divisor: (d: number) => number): void => {
+    weekday.fill(0);
+    weekend.fill(0);
+    if (to < 0) return;
     for (let u = 0; u < nU; u++) {
       const base = u * ctx.nDays;
       let nWd = 0;
@@ -67,10 +73,10 @@ function compute(ctx: Ctx): OwnBaselines {
       for (let d = from; d <= to; d++) {
         const v = spend[base + d];
         if (!(v > 0)) continue;
-        if (weekendDay[d]) we[nWe++] = v;
+        if (weekendDay[d]) we[nWe++] = v / divisor(d);
         else {
           wdWeek[nWd] = Math.floor((to - d) / 7);
-          wd[nWd++] = v;
+          wd[nWd++] = v / divisor(d);
         }
       }
       if (nWd >= minActive) {
@@ -79,6 +85,9 @@ function compute(ctx: Ctx): OwnBaselines {
       }
       if (nWe >= minActive && weekday[u] > 0) weekend[u] = median(we.subarray(0, nWe)) as number;
     }
+  };
+  personal(() => 1);
+  const raw = weekday.slice(); // R and the factors stay on the first pass's baselines
   // R(d): the median active person's spend on d over their weekday baseline. The factor of a day is
   // R(d) over the usual R of its class in the baseline window (a weekend is compared with weekends).
   const minUsers = ctx.settings.zscore.minSamples;
@@ -90,7 +99,7 @@ function compute(ctx: Ctx): OwnBaselines {
     let n = 0;
     for (let u = 0; u < nU; u++) {
       const v = spend[u * ctx.nDays + d];
-      if (weekday[u] > 0 && v > 0) ratios[n++] = v / weekday[u];
+      if (raw[u] > 0 && v > 0) ratios[n++] = v / raw[u];
     }
     r = n >= minUsers ? (median(ratios.subarray(0, n)) as number) : NaN;
     medianRatio.set(d, r);
@@ -111,6 +120,9 @@ function compute(ctx: Ctx): OwnBaselines {
     factors.set(d, f);
     return f;
   };
+  // The baselines again, each day's spend over its team factor: a team-wide busy (or quiet) week
+  // in the window is the team's, not a person's level.
+  personal(teamFactor);
   const expected = (u: number, d: number): number => {
     const b = weekendDay[d] && weekend[u] > 0 ? weekend[u] : weekday[u];
     return b > 0 ? b * teamFactor(d) : 0;
