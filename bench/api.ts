@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { ApiContext } from '../exporter/src/api/context';
 import { apiPlugin } from '../exporter/src/api';
+import { ReadModel } from '../exporter/src/queries/read-model';
 import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
 import { addUsageDaily, type UsageDailyRow } from '../exporter/src/store/usage-daily';
@@ -42,9 +43,13 @@ function rng(seed: number) {
 
 const email = (i: number) => `user${i}@bench.io`;
 
-export function seed(db: Db): void {
+/** The store bench/api measures, its last day `nowMs`'s (bench/load seeds it too, through _api-seed.ts). */
+export function seed(db: Db, nowMs = NOW): void {
   const r = rng(42);
-  const cycleStart = Date.parse('2026-03-01T00:00:00Z');
+  const now = new Date(nowMs);
+  const cycleStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const cycleEnd = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  const overageFrom = utcDay(cycleStart + 9 * DAY_MS);
   db.transaction(() => {
     const g = db.prepare(`INSERT INTO billing_groups (id, name, source, updated_ms) VALUES (?, ?, 'cursor', 0)`);
     for (let i = 0; i < GROUPS; i++) g.run(`group_${i}`, `Dept${i % 8} > Team${i}`);
@@ -59,14 +64,14 @@ export function seed(db: Db): void {
       const total = Math.round(r() * 50_000) * 1e6;
       s.run(cycleStart, email(i), total, Math.max(0, total - 2000e6), Math.min(total, 2000e6));
     }
-    db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(cycleStart, Date.parse('2026-04-01T00:00:00Z'));
+    db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(cycleStart, cycleEnd);
     const du = db.prepare(
       `INSERT INTO daily_usage (day, email, is_active, agent_requests, lines_added, accepts, applies, usage_based_reqs, most_used_model, client_version)
        VALUES (?,?,?,?,?,?,?,?,?,?)`,
     );
     const an = db.prepare('INSERT INTO analytics_rows (endpoint, day, key, data) VALUES (?, ?, ?, ?)');
     for (let d = 0; d < DAYS; d++) {
-      const day = utcDay(NOW - (DAYS - 1 - d) * DAY_MS);
+      const day = utcDay(nowMs - (DAYS - 1 - d) * DAY_MS);
       const usage: UsageDailyRow[] = [];
       const ud = (i: number, model: string, reqs: number, charged_micro: number, input_tokens: number, output_tokens: number, cache_write_tokens: number, cache_read_tokens: number) =>
         usage.push({ day, email: email(i), model, events: reqs, requests: reqs, charged_micro, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, included_events: reqs });
@@ -79,7 +84,7 @@ export function seed(db: Db): void {
         const reqs = 1 + Math.floor(r() * 60);
         ud(i, model, reqs, Math.round(reqs * (2 + r() * 40)) * 1e6, reqs * 900, reqs * 300, reqs * 50, reqs * 40_000);
         if (i % 3 === 0) ud(i, MODELS[(i + 1) % MODELS.length], 3, 30e6, 2000, 600, 0, 90_000);
-        du.run(day, email(i), 1, reqs, reqs * 12, reqs, reqs + 2, day >= '2026-03-10' && i % 7 === 0 ? 3 : 0, model, `1.${i % 5}.0`);
+        du.run(day, email(i), 1, reqs, reqs * 12, reqs, reqs + 2, day >= overageFrom && i % 7 === 0 ? 3 : 0, model, `1.${i % 5}.0`);
       }
       addUsageDaily(db, usage);
       an.run('dau', day, '', JSON.stringify({ dau: 7500, cli_dau: 300, cloud_agent_dau: 120, bugbot_dau: 40 }));
@@ -87,7 +92,7 @@ export function seed(db: Db): void {
       for (let t = 0; t < 20; t++) an.run('mcp', day, `server${t % 4}/tool${t}`, JSON.stringify({ usage: Math.round(r() * 500) }));
       for (let v = 0; v < 5; v++) an.run('client-versions', day, `1.${v}.0`, JSON.stringify({ user_count: 1500, percentage: 0.2 }));
     }
-    db.prepare(`INSERT INTO collection_runs (kind, started_ms, ended_ms, status) VALUES ('collect', ?, ?, 'ok')`).run(NOW - 600_000, NOW - 300_000);
+    db.prepare(`INSERT INTO collection_runs (kind, started_ms, ended_ms, status) VALUES ('collect', ?, ?, 'ok')`).run(nowMs - 600_000, nowMs - 300_000);
   })();
 }
 
@@ -152,7 +157,8 @@ export async function run(): Promise<Record<string, unknown>> {
   console.error(`seeded ${USERS} users × ${DAYS} days (${rows} usage_daily rows) in ${seedMs} ms`);
 
   const { app, base } = await listen(db);
-  const uncached = await listen(db, new ApiContext(new Store(db), () => NOW, undefined, 0));
+  const store = new Store(db);
+  const uncached = await listen(db, new ApiContext(store, new ReadModel(store, 0), () => NOW));
   const headers = { authorization: `Bearer ${TOKEN}` };
   const queries: Record<string, { p50_ms: number; p95_ms: number; cold_ms: number; uncached_p95_ms: number }> = {};
   let burst = { p50_ms: 0, p95_ms: 0 };

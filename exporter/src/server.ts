@@ -17,6 +17,7 @@ import { ConfigError, configSecrets, loadConfig, type Config } from './config';
 import type { CursorClientOptions } from './cursor/client';
 import { apiPlugin } from './api';
 import { ApiContext } from './api/context';
+import { ReadModel } from './queries/read-model';
 import { docsPlugin } from './api/docs';
 import { warmApiCache } from './api/warm';
 import { runDetectionCycle, type DetectionCycleResult } from './detection-cycle';
@@ -179,7 +180,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const metrics = createMetricsService(store, {
     now: opts.now, maxSeries: config.env.METRICS_MAX_SERIES, hashUsers: config.env.METRICS_HASH_USERS === 'true',
   });
-  const apiContext = new ApiContext(store, now);
+  const apiContext = new ApiContext(store, new ReadModel(store), now);
   const pipeline = cyclePipeline({ store, config, collector, metrics, api: apiContext }, logger, now, opts.now);
   await metrics.rebuild({ nowMs: opts.now?.() }); // serve what the store already holds from the first scrape on
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Store } from '../store';
 import { BadInput } from '../queries/errors';
+import { ReadModel } from '../queries/read-model';
 import { pathOf, refuseUnlessBearer } from './auth';
 import { ApiContext } from './context';
 import { describeValidation, errorHandler } from './errors';
@@ -31,7 +32,7 @@ export interface ApiOptions {
   rateLimit?: MutationLimit;
   /**
    * The routes' store, clock and read cache; pass one to share it with the cache warming (warm.ts).
-   * Default: a new context over `store`, `nowMs` and `rateLimit`.
+   * Default: a new context over `store` (and a read model of it), `nowMs` and `rateLimit`.
    */
   context?: ApiContext;
 }
@@ -65,7 +66,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (root, opts) => {
     schema.operationId ??= operationId(route.method, route.url.slice(route.prefix.length));
     schema.response = { 401: ErrorResponse, ...schema.response };
   });
-  const ctx = opts.context ?? new ApiContext(opts.store, opts.nowMs ?? Date.now, opts.rateLimit);
+  const ctx = opts.context ?? new ApiContext(opts.store, new ReadModel(opts.store), opts.nowMs ?? Date.now, opts.rateLimit);
   const apiTokens = opts.auth.token ? [opts.auth.token] : [];
   const webhookTokens = [...apiTokens, ...(opts.alertmanagerToken ? [opts.alertmanagerToken] : [])];
 

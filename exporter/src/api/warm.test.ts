@@ -1,4 +1,5 @@
 import { DAY_MS } from '../domain/time';
+import { ReadModel } from '../queries/read-model';
 import { Store } from '../store';
 import { ApiContext } from './context';
 import { NOW, seedTeam } from './testing';
@@ -15,10 +16,15 @@ function queriesDuring(db: ReturnType<typeof seedTeam>, fn: () => void): string[
   }
 }
 
+function contextOver(db: ReturnType<typeof seedTeam>): ApiContext {
+  const store = new Store(db);
+  return new ApiContext(store, new ReadModel(store), () => NOW);
+}
+
 describe('warmApiCache', () => {
   test('after warming, the default dashboard ranges are answered without SQL; a write makes them compute again', () => {
     const db = seedTeam();
-    const ctx = new ApiContext(new Store(db), () => NOW);
+    const ctx = contextOver(db);
     const dashboard = () => {
       for (const days of WARM_RANGES_DAYS) {
         const w = ctx.window(NOW - days * DAY_MS, NOW);
@@ -36,9 +42,9 @@ describe('warmApiCache', () => {
 
   test('the warmed results are the ones a cold request computes', () => {
     const db = seedTeam();
-    const warm = new ApiContext(new Store(db), () => NOW);
+    const warm = contextOver(db);
     warmApiCache(warm);
-    const cold = new ApiContext(new Store(db), () => NOW);
+    const cold = contextOver(db);
     const w = cold.window(NOW - 30 * DAY_MS, NOW);
     expect(warm.teamStats(w)).toEqual(cold.teamStats(w));
     expect(warm.cycleSummary({})).toEqual(cold.cycleSummary({}));

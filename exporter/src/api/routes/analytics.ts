@@ -1,6 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { analytics } from '../../queries/analytics';
-import { variables } from '../../queries/variables';
 import { ErrorResponse, Frame } from '../../schemas/common';
 import { AnalyticsParams, AnalyticsQuery, VariableParams, VariableQuery } from '../../schemas/tables';
 import type { ApiContext } from '../context';
@@ -11,7 +9,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = a
     { schema: { tags: ['analytics'], summary: 'Team analytics: DAU, model usage and adoption, MCP tools, commands, file extensions, client versions', params: AnalyticsParams, querystring: AnalyticsQuery, response: { 200: Frame, 400: ErrorResponse } } },
     async (req) => {
       const w = ctx.window(req.query.from, req.query.to);
-      return ctx.cached(['analytics', req.params.view, w, req.query.limit], () => analytics(ctx.db, req.params.view, w, req.query.limit ?? 20));
+      return ctx.cached(['analytics', req.params.view, w, req.query.limit], () => ctx.read.analytics(req.params.view, w, req.query.limit ?? 20));
     },
   );
 };
@@ -20,6 +18,6 @@ export const variableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
   app.get(
     '/variables/:kind',
     { schema: { tags: ['variables'], summary: 'Grafana template variables (text/value), search-as-you-type with q', params: VariableParams, querystring: VariableQuery, response: { 200: Frame, 400: ErrorResponse } } },
-    async (req) => ctx.cached(['variables', req.params.kind, req.query.q, req.query.limit], () => variables(ctx.db, req.params.kind, req.query.q, req.query.limit ?? 100)),
+    async (req) => ctx.cached(['variables', req.params.kind, req.query.q, req.query.limit], () => ctx.read.variables(req.params.kind, req.query.q, req.query.limit ?? 100)),
   );
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { HOUR_MS } from '../../domain/time';
-import { dataAgeMs, freshness } from '../../queries/health';
+import { dataAgeMs } from '../../queries/health';
 import { Health } from '../../schemas/health';
 import type { ApiContext } from '../context';
 
@@ -19,7 +19,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext; authMode
     async (_req, reply) => {
       let f;
       try {
-        f = freshness(ctx.db);
+        f = ctx.read.freshness();
       } catch (err) {
         _req.log.error({ err }, 'health: store check failed');
         return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the store does not answer' });

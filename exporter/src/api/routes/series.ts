@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { parseDuration } from '../../domain/time';
-import { series } from '../../queries/series';
 import { intervalDays } from '../../queries/window';
 import { ErrorResponse, Frame } from '../../schemas/common';
 import { SeriesQuery } from '../../schemas/series';
@@ -22,7 +21,7 @@ export const seriesRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asyn
       const w = ctx.window(q.from, q.to);
       const days = intervalDays(parseDuration(q.interval ?? '1d'));
       const req2 = { metric: q.metric, by: q.by ?? 'team', window: w, intervalDays: days, limit: q.limit ?? 10, user: q.user, group: q.group, model: q.model };
-      return ctx.cached(['series', req2], () => series(ctx.db, req2));
+      return ctx.cached(['series', req2], () => ctx.read.series(req2));
     },
   );
 };

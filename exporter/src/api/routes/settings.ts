@@ -9,7 +9,6 @@ import { dayWindow } from '../../queries/window';
 import { BadInput } from '../../queries/errors';
 import { loadSettings, readSettings, replaceSettings, updateSettings, type UpdateResult } from '../../settings/detection-settings';
 import { EpochMs, ErrorResponse, FrameWithMeta } from '../../schemas/common';
-import { DetectionFactsRepo } from '../../store/detection-facts';
 import type { ApiContext } from '../context';
 
 const SettingsResponse = Type.Object({
@@ -78,7 +77,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
       const current = loadSettings(ctx.store);
       const proposed = validateSettings(req.body.settings ?? {}, current);
       if (!proposed.ok) throw settingsError(proposed.errors.map((e) => ({ ...e, field: `settings.${e.field}` })));
-      const facts = new DetectionFactsRepo(ctx.db);
+      const facts = ctx.store.detectionFacts;
       const replay = (s: DetectionSettings) => {
         const window = backtestWindow(facts.cycles(), s, w.fromDay, w.toDay);
         return backtest(facts.load(window, new FactsBuilder(window)), s, w.fromDay, w.toDay);

@@ -1,9 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { planExhaustionTable } from '../../queries/cycle-summary';
-import { membersTable, selectedEmails } from '../../queries/members';
-import { userModelCosts } from '../../queries/model-costs';
-import { budgets, forecasts, savings } from '../../queries/outputs';
+import { membersTable } from '../../queries/members';
 import { topSpenders } from '../../queries/spenders';
 import { ErrorResponse, Frame, FrameWithMeta, Limit } from '../../schemas/common';
 import { CycleQuery, MembersQuery, PlanExhaustionQuery, TopQuery, WindowQuery } from '../../schemas/tables';
@@ -21,7 +18,7 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
       const w = ctx.window(q.from, q.to);
       const stats = ctx.teamStats(w, q.model);
       return ctx.cached(['members', w, { ...q, from: 0, to: 0 }], () =>
-        membersTable(stats, { q: q.q, sort: q.sort, order: q.order, badge: q.badge, limit: q.limit ?? 100, offset: q.offset ?? 0, emails: selectedEmails(ctx.db, q) }),
+        membersTable(stats, { q: q.q, sort: q.sort, order: q.order, badge: q.badge, limit: q.limit ?? 100, offset: q.offset ?? 0, emails: ctx.read.selectedEmails(q) }),
       );
     },
   );
@@ -33,7 +30,7 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
       const q = req.query;
       const w = ctx.window(q.from, q.to);
       const stats = ctx.teamStats(w, q.model);
-      return ctx.cached(['top', w, q.user, q.group, q.model, q.limit], () => topSpenders(stats, selectedEmails(ctx.db, q), q.limit ?? 10));
+      return ctx.cached(['top', w, q.user, q.group, q.model, q.limit], () => topSpenders(stats, ctx.read.selectedEmails(q), q.limit ?? 10));
     },
   );
 
@@ -53,7 +50,7 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     async (req) => {
       const q = req.query;
       const w = ctx.window(q.from, q.to);
-      return ctx.cached(['user-model-costs', w, q.user, q.group, q.limit], () => userModelCosts(ctx.db, w, q, q.limit ?? 100));
+      return ctx.cached(['user-model-costs', w, q.user, q.group, q.limit], () => ctx.read.userModelCosts(w, q, q.limit ?? 100));
     },
   );
 
@@ -68,7 +65,7 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     { schema: { tags: ['tables'], summary: 'Who ran out of the included plan this cycle and when (earliest first; meta summarises everyone)', querystring: PlanExhaustionQuery, response: { 200: FrameWithMeta, ...errors } } },
     async (req) =>
       ctx.cached(['plan-exhaustion', ctx.today(), req.query.group, req.query.limit], () =>
-        planExhaustionTable(ctx.db, ctx.now(), selectedEmails(ctx.db, req.query), req.query.limit ?? 100),
+        ctx.read.planExhaustionTable(ctx.now(), ctx.read.selectedEmails(req.query), req.query.limit ?? 100),
       ),
   );
 
@@ -85,19 +82,19 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     // Cached like every table: a 10,000-person team's forecasts are ~3 MB of JSON to parse and sort.
     async (req) =>
       ctx.cached(['forecasts', req.query.subject, req.query.group, req.query.limit], () =>
-        forecasts(ctx.db, req.query.subject, selectedEmails(ctx.db, req.query), req.query.limit ?? 100),
+        ctx.read.forecasts(req.query.subject, ctx.read.selectedEmails(req.query), req.query.limit ?? 100),
       ),
   );
 
   app.get(
     '/tables/budgets',
     { schema: { tags: ['tables'], summary: 'Budgets, their use and burn rates (team and groups)', response: { 200: FrameWithMeta } } },
-    async () => ctx.cached(['budgets'], () => budgets(ctx.db)),
+    async () => ctx.cached(['budgets'], () => ctx.read.budgets()),
   );
 
   app.get(
     '/tables/savings',
     { schema: { tags: ['tables'], summary: 'Model-switch savings this cycle, from the last detection run', querystring: Type.Object({ limit: Type.Optional(Limit) }), response: { 200: FrameWithMeta } } },
-    async (req) => ctx.cached(['savings', req.query.limit], () => savings(ctx.db, req.query.limit ?? 100)),
+    async (req) => ctx.cached(['savings', req.query.limit], () => ctx.read.savings(req.query.limit ?? 100)),
   );
 };
