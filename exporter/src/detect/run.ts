@@ -25,7 +25,7 @@ export function lookbackDays(s: DetectionSettings): number {
  * The days to load for detection evaluating [firstDay, toDay]: the lookback before firstDay, or the
  * start of its cycle if earlier; limits from the cycle the loaded window starts in.
  */
-function window(cycles: BillingCycle[], settings: DetectionSettings, firstDay: string, toDay: string): FactsWindow {
+function factsWindow(cycles: BillingCycle[], settings: DetectionSettings, firstDay: string, toDay: string): FactsWindow {
   const cycleStart = utcDay(cycleAt(cycles, dayStartMs(firstDay)).startMs);
   const lookback = addDays(firstDay, -lookbackDays(settings));
   const fromDay = cycleStart < lookback ? cycleStart : lookback;
@@ -35,13 +35,13 @@ function window(cycles: BillingCycle[], settings: DetectionSettings, firstDay: s
 /** The facts a detection run at `nowMs` reads (with the hourly spend its burn rates need). */
 export function runWindow(cycles: BillingCycle[], settings: DetectionSettings, nowMs: number): FactsWindow {
   const today = utcDay(nowMs);
-  return { ...window(cycles, settings, today, today), hourlyUntilMs: nowMs };
+  return { ...factsWindow(cycles, settings, today, today), hourlyUntilMs: nowMs };
 }
 
 /** The facts a backtest of [fromDay, toDay] reads: the period plus its lookback, hourly spend throughout. */
 export function backtestWindow(cycles: BillingCycle[], settings: DetectionSettings, fromDay: string, toDay: string): FactsWindow {
   if (fromDay > toDay) throw new Error(`backtest period ${fromDay}…${toDay} is empty`);
-  return { ...window(cycles, settings, fromDay, toDay), hourlyWholeWindow: true };
+  return { ...factsWindow(cycles, settings, fromDay, toDay), hourlyWholeWindow: true };
 }
 
 /** A user's day whose spend crossed `micro`: the onset a finding's alert should carry. */
