@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { BadInput, NotFound } from '../queries/errors';
+import { BadInput, NotFound } from '../domain/errors';
 
 interface AjvError {
   instancePath: string;

@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Store } from '../store';
-import { BadInput } from '../queries/errors';
+import { BadInput } from '../domain/errors';
 import { ReadModel } from '../queries/read-model';
 import { pathOf, refuseUnlessBearer } from './auth';
 import { ApiContext } from './context';

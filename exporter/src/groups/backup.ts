@@ -1,5 +1,5 @@
 import type { BackupPreview } from '../schemas/groups';
-import { BadInput } from '../queries/errors';
+import { BadInput } from '../domain/errors';
 import { isEmail, parseCsv, requireColumns } from './csv';
 
 export interface MemberGroup {

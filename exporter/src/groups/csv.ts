@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { BadInput } from '../queries/errors';
+import { BadInput } from '../domain/errors';
 
 export interface CsvRow {
   line: number; // 1-based line in the file; the header is line 1

@@ -1,5 +1,5 @@
 import type { HibobPreview } from '../schemas/groups';
-import { BadInput } from '../queries/errors';
+import { BadInput } from '../domain/errors';
 import { isEmail, parseCsv, requireColumns } from './csv';
 import type { MemberGroup } from './backup';
 

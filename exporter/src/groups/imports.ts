@@ -1,5 +1,5 @@
 import type { BackupPreview, HibobPreview } from '../schemas/groups';
-import { BadInput } from '../queries/errors';
+import { BadInput } from '../domain/errors';
 import { planBackup } from './backup';
 import { planHibob } from './hibob';
 import { applyMoves, currentGroups, type GroupStore } from './local-groups';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadInput, NotFound } from '../queries/errors';
+import { BadInput, NotFound } from '../domain/errors';
 import type { Store } from '../store';
 import { toCsv } from './csv';
 

@@ -1,5 +1,5 @@
 import type { Db } from '../store/db';
-import { NotFound } from './errors';
+import { NotFound } from '../domain/errors';
 
 /** A SQL condition plus its parameters, composable with AND. */
 export interface Cond {

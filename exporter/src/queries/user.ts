@@ -3,7 +3,7 @@ import { dayStartMs } from '../domain/time';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
 import { MEMBER_COLUMNS, memberRow, type TeamStats } from './members';
-import { NotFound } from './errors';
+import { NotFound } from '../domain/errors';
 import type { DayWindow } from './window';
 
 /** Lower-cased email of a known member (removed ones too: history stays browsable), else NotFound. */

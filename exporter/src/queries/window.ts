@@ -1,5 +1,5 @@
 import { DAY_MS, dayStartMs, utcDay } from '../domain/time';
-import { BadInput } from './errors';
+import { BadInput } from '../domain/errors';
 
 /** Longest range a dashboard query may cover; a year of daily rows is plenty and bounds the work. */
 export const MAX_RANGE_DAYS = 400;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { applyAlertmanagerWebhook } from '../../incidents/alertmanager';
-import { BadInput } from '../../queries/errors';
+import { BadInput } from '../../domain/errors';
 import { ErrorResponse } from '../../schemas/common';
 import type { ApiContext } from '../context';
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { mttxReport } from '../../incidents/mttx';
 import { acknowledgeIncident, resolveIncident, type TransitionResult as Transition } from '../../incidents/lifecycle';
 import type { IncidentStatus } from '../../store/incidents';
-import { NotFound, BadInput } from '../../queries/errors';
+import { NotFound, BadInput } from '../../domain/errors';
 import { col, frame } from '../../queries/frame';
 import { ErrorResponse, Frame } from '../../schemas/common';
 import { IncidentParams, IncidentsQuery, MttxQuery, TransitionResult } from '../../schemas/incidents';

@@ -6,7 +6,7 @@ import { backtestWindow } from '../../detect/run';
 import { DetectionSettings, validateSettings, type SettingsError } from '../../detect/settings';
 import { col } from '../../queries/frame';
 import { dayWindow } from '../../queries/window';
-import { BadInput } from '../../queries/errors';
+import { BadInput } from '../../domain/errors';
 import { loadSettings, readSettings, replaceSettings, updateSettings, type UpdateResult } from '../../settings/detection-settings';
 import { EpochMs, ErrorResponse, FrameWithMeta } from '../../schemas/common';
 import type { ApiContext } from '../context';

@@ -1,6 +1,7 @@
 /**
  * Errors the read and management layers throw for bad input; the API maps them to 400/404.
- * Kept free of Fastify so groups/ and queries/ stay plain functions over the store.
+ * Kept free of Fastify (and in domain/, which every layer may import) so groups/ and queries/ stay
+ * plain functions over the store.
  */
 export class BadInput extends Error {
   constructor(
