@@ -6,7 +6,7 @@
  * The team: 200 people over 60 days, each with a daily level, a personal weekday rhythm, weekends
  * mostly off, day-to-day noise (log-normal), vacations, and a team-wide daily factor. A calendar
  * (HeldoutCalendar below) sets the end day, billing day, working weeks, vacations and magnitudes:
- * HELDOUT_CALENDAR is this family, BLIND_CALENDAR a second one for the blind block. Into it go
+ * HELDOUT_CALENDAR is this family, CALENDAR2 and BLIND_CALENDAR two more. Into it go
  * 18 anomalies of five kinds, about half borderline:
  * - level-shift ×4: spend steps up to 4–6× the person's own weekday level for 3–6 days, weekend
  *   included, tens of dollars a day above normal;
@@ -40,7 +40,7 @@ export const HELDOUT_END_DAY = '2026-07-19';
 
 /**
  * The calendar and magnitudes a team is drawn with. HELDOUT_CALENDAR is the family above (seeds
- * 101–110, 301–310); BLIND_CALENDAR a second, differently parameterised one, written before the
+ * 101–110, 301–310); CALENDAR2 a second, differently parameterised one, written before the
  * frozen detectors were first run on it (seeds 501–510): another end weekday and billing day,
  * people working Sunday–Thursday and part-timers on three fixed weekdays, vacations from 2 to 21
  * days, a team-wide busy week, and magnitudes drawn around the alert lines the issue describes
@@ -72,9 +72,12 @@ export const HELDOUT_CALENDAR: HeldoutCalendar = {
   spike: { borderline: [4, 5], clear: [5, 6] },
 };
 
-/** The blind block: frozen detectors, run once on it (bench/detect-quality reports it as heldout_blind). */
-export const BLIND_SEEDS = [501, 502, 503, 504, 505, 506, 507, 508, 509, 510];
-export const BLIND_CALENDAR: HeldoutCalendar = {
+/**
+ * A second calendar (seeds 501–510, bench/detect-quality's heldout_calendar2): first run on frozen
+ * detectors, then looked at (its misses led to team-adjusted baselines), so no longer blind.
+ */
+export const CALENDAR2_SEEDS = [501, 502, 503, 504, 505, 506, 507, 508, 509, 510];
+export const CALENDAR2: HeldoutCalendar = {
   endDay: '2026-10-25',
   cycleDay: 17,
   sunThuShare: 0.15,
@@ -85,6 +88,25 @@ export const BLIND_CALENDAR: HeldoutCalendar = {
   levelShift: { borderline: [4, 4.8], clear: [5, 6], borderlineDays: [3, 4], clearDays: [4, 7] },
   growth: { borderline: [2.5, 3], clear: [3, 4], borderlineWeeks: [4, 5], clearWeeks: [3, 4] },
   spike: { borderline: [4.5, 5.2], clear: [5.5, 6.5] },
+};
+
+/**
+ * The blind block (seeds 701–710, heldout_blind): a third calendar written before the final
+ * detectors were frozen and run once after — winter dates, billing on the 25th, more part-timers,
+ * longer and more frequent vacations, growth from 3 weeks, longer level shifts, larger clear spikes.
+ */
+export const BLIND_SEEDS = [701, 702, 703, 704, 705, 706, 707, 708, 709, 710];
+export const BLIND_CALENDAR: HeldoutCalendar = {
+  endDay: '2027-02-14',
+  cycleDay: 25,
+  sunThuShare: 0.1,
+  partTimeShare: 0.25,
+  vacation: { share: 0.35, days: [1, 25] },
+  returnDays: [5, 18],
+  busyWeek: true,
+  levelShift: { borderline: [4, 4.5], clear: [5, 6.5], borderlineDays: [3, 5], clearDays: [4, 8] },
+  growth: { borderline: [2.4, 3], clear: [3, 4.5], borderlineWeeks: [3, 5], clearWeeks: [3, 4] },
+  spike: { borderline: [4.4, 5], clear: [5.5, 7] },
 };
 
 export type HeldoutAnomaly = 'level-shift' | 'growth' | 'spike' | 'cycle-outlier' | 'model-switch';
