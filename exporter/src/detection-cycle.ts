@@ -59,9 +59,53 @@ export interface DetectionCycleResult {
   durationMs: number;
 }
 
+/** The detection pass, or a failed run recorded (its message only) and the error rethrown. */
+function detectOrRecordFailure(store: Store, detect: DetectFn, settings: DetectionSettings, nowMs: number, runId: number, clock: () => number): DetectionResult {
+  try {
+    return detect(settings, nowMs);
+  } catch (err) {
+    store.findings.failRun(runId, clock(), (err as Error).message ?? String(err));
+    throw err;
+  }
+}
+
 /**
- * One detection cycle, the after-collect hook and the body of `cursor-usage-exporter detect`:
- * settings → detection → persist findings, signals and forecasts → reconcile incidents (one
+ * Reconciles the open incidents with the run's findings and records the run: incidents, findings,
+ * signals and outputs, the run's counts. The caller holds the write transaction.
+ */
+function recordRun(store: Store, runId: number, result: DetectionResult, settings: DetectionSettings, nowMs: number, startedMs: number, clock: () => number) {
+  const { findings, incidents } = store;
+  const changes = reconcile(incidents.listOpen(), result.findings, { autoResolveRuns: settings.autoResolveAfterRuns }, nowMs);
+  const a = incidents.applyChanges(changes, runId);
+  findings.save(runId, result.findings, a.incidentByKey);
+  findings.prune(startedMs - FINDINGS_RETENTION_MS);
+  findings.replaceSignals(runId, result.signals);
+  findings.saveOutputs(runId, result, nowMs);
+  const counts = {
+    findings: result.findings.length,
+    notifiable: result.findings.filter((f) => f.notify).length,
+    opened: a.opened.length,
+    escalated: a.escalated.length,
+    resolved: a.resolved.length,
+    openAfter: incidents.countOpen(),
+  };
+  findings.finishRun(runId, clock(), counts);
+  return { ...a, counts };
+}
+
+/** Acknowledgements from Alertmanager's silences; null without ALERTMANAGER_URL, the error when it fails. */
+async function acknowledgeFromSilences(store: Store, alertmanagerUrl: string | undefined, nowMs: number): Promise<DetectionCycleResult['silences']> {
+  if (!alertmanagerUrl) return null;
+  try {
+    return await pollSilences(store, alertmanagerUrl, nowMs);
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+/**
+ * One detection cycle, the after-collect step and the body of `cursor-usage-exporter detect`:
+ * settings → detection → reconcile incidents and persist findings, signals and forecasts (one
  * transaction) → acknowledge from Alertmanager silences → Slack digests. A failing detection pass is
  * recorded as a failed run and rethrown; Alertmanager and Slack failures are reported, not thrown,
  * because the incidents are already safely stored.
@@ -69,55 +113,15 @@ export interface DetectionCycleResult {
 export async function runDetectionCycle(store: Store, opts: DetectionCycleOptions): Promise<DetectionCycleResult> {
   const clock = opts.clock ?? Date.now;
   const started = clock();
-  const { nowMs } = opts;
+  const { nowMs, notify } = opts;
   const settings = opts.settings ?? loadSettings(store);
-  const detect = opts.detect ?? detectOverStore(store);
-  const { findings, incidents } = store;
-  const runId = findings.startRun(nowMs, started);
+  const runId = store.findings.startRun(nowMs, started);
 
-  let result: DetectionResult;
-  try {
-    result = detect(settings, nowMs);
-  } catch (err) {
-    findings.failRun(runId, clock(), (err as Error).message ?? String(err));
-    throw err;
-  }
-
+  const result = detectOrRecordFailure(store, opts.detect ?? detectOverStore(store), settings, nowMs, runId, clock);
   // Take the write lock before reading open incidents: another process may run detect too.
-  const applied = store.transaction(() => {
-    const changes = reconcile(incidents.listOpen(), result.findings, { autoResolveRuns: settings.autoResolveAfterRuns }, nowMs);
-    const a = incidents.applyChanges(changes, runId);
-    findings.save(runId, result.findings, a.incidentByKey);
-    findings.prune(started - FINDINGS_RETENTION_MS);
-    findings.replaceSignals(runId, result.signals);
-    findings.saveOutputs(runId, result, nowMs);
-    const openAfter = incidents.countOpen();
-    const counts = {
-      findings: result.findings.length,
-      notifiable: result.findings.filter((f) => f.notify).length,
-      opened: a.opened.length,
-      escalated: a.escalated.length,
-      resolved: a.resolved.length,
-      openAfter,
-    };
-    findings.finishRun(runId, clock(), counts);
-    return { ...a, counts };
-  });
-
-  let silences: DetectionCycleResult['silences'] = null;
-  if (opts.notify?.alertmanagerUrl) {
-    try {
-      silences = await pollSilences(store, opts.notify.alertmanagerUrl, nowMs);
-    } catch (err) {
-      silences = { error: (err as Error).message };
-    }
-  }
-  const digests = await deliverDigests(store, {
-    nowMs,
-    webhookUrl: opts.notify?.slackWebhookUrl,
-    dashboardUrl: opts.notify?.dashboardUrl,
-    post: opts.notify?.post,
-  });
+  const applied = store.transaction(() => recordRun(store, runId, result, settings, nowMs, started, clock));
+  const silences = await acknowledgeFromSilences(store, notify?.alertmanagerUrl, nowMs);
+  const digests = await deliverDigests(store, { nowMs, webhookUrl: notify?.slackWebhookUrl, dashboardUrl: notify?.dashboardUrl, post: notify?.post });
 
   return {
     runId,
