@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createCollectorStack } from '../exporter/src/collect/create';
+import { COLLECTORS } from '../exporter/src/collect/registry';
 import { loadConfig } from '../exporter/src/config';
 import { createLogger } from '../exporter/src/logger';
 import { startSimulator } from '../exporter/src/simulator/server';
@@ -61,10 +62,10 @@ describe('upstream failures', () => {
     const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: `http://127.0.0.1:${port}` });
     const run = await createCollectorStack({ store: new Store(db), config, logger, now: () => NOW, client: { limits: FAST, sleep: async (ms) => void slept.push(ms) } }).run();
     expect(run.status).toBe('failed');
-    // The first step's 1 + 4 attempts, then nothing: before, each of the 14 steps retried (~130 s).
+    // The first step's 1 + 4 attempts, then nothing: before, each step retried (~130 s for 14 steps).
     expect(run.apiCalls).toEqual({ '/teams/members': { '0': 5 } });
     expect(slept).toHaveLength(4);
-    expect(run.errors).toHaveLength(14);
+    expect(run.errors).toHaveLength(COLLECTORS.length);
     expect(run.errors.slice(1).every((e) => /Cursor API unreachable.*CURSOR_API_URL/.test(e.message))).toBe(true);
     const errors = lines.filter((l) => l.level >= 50);
     expect(errors).toHaveLength(1);

@@ -25,6 +25,8 @@ class FakeApi implements CursorApi {
   events: UsageEvent[] = [];
   members_: Member[] = [{ email: 'a@x.io', userId: 'user_a', name: 'A', role: 'owner', isRemoved: false }];
   failOn = new Set<string>();
+  /** Every call fails, whatever its endpoint. */
+  failAll = false;
   /** Fetches of usage events that see a page shift: an event arrives mid-paging and one repeats. */
   shiftedFetches = 0;
   /** Throw after yielding this many pages of usage events (simulates a crash mid-window). */
@@ -33,8 +35,9 @@ class FakeApi implements CursorApi {
   calls: ((info: Parameters<CallTally['record']>[0]) => void) | undefined;
 
   private check(name: string): void {
-    this.calls?.({ endpoint: `/${name}`, status: this.failOn.has(name) ? 500 : 200, durationMs: 1, attempt: 1, rateLimitWaitMs: 0 });
-    if (this.failOn.has(name)) throw new Error(`${name} failed for key_secretsecret123 on purpose`);
+    const fail = this.failAll || this.failOn.has(name);
+    this.calls?.({ endpoint: `/${name}`, status: fail ? 500 : 200, durationMs: 1, attempt: 1, rateLimitWaitMs: 0 });
+    if (fail) throw new Error(`${name} failed for key_secretsecret123 on purpose`);
   }
   async members() { this.check('members'); return this.members_; }
   async spend() {
@@ -172,7 +175,7 @@ describe('collector runner', () => {
     expect(partial.errors[0].step).toBe('spend');
     expect(partial.errors[0].message).not.toContain('secretsecret123');
     expect(partial.rowsWritten.members).toBe(1);
-    for (const n of ['members', 'groups', 'daily', 'events', 'analytics-dau', 'analytics-models', 'analytics-agent-edits', 'analytics-tabs', 'analytics-mcp', 'analytics-top-file-extensions', 'analytics-client-versions', 'analytics-commands', 'analytics-plans']) api.failOn.add(n);
+    api.failAll = true;
     const failed = await createCollector({ store, api, now: () => NOW }).run();
     expect(failed.status).toBe('failed');
     expect(JSON.stringify(store.runs.list())).not.toContain('secretsecret123');
