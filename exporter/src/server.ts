@@ -120,7 +120,6 @@ function cyclePipeline(
   parts: { store: Store; config: Config; collector: Collector; metrics: MetricsService; api: ApiContext },
   logger: Logger,
   now: () => number,
-  metricsNow: (() => number) | undefined,
 ): Pipeline {
   const { store, config, collector, metrics, api } = parts;
   return new Pipeline(collector, logger, [
@@ -128,7 +127,7 @@ function cyclePipeline(
     // acknowledgements from Alertmanager silences and the Slack digests.
     { name: 'detection', run: async () => void (await detectionCycle(store, config, now())) },
     // Publish what the collection and detection wrote.
-    { name: 'metrics', run: (r) => metrics.rebuild({ nowMs: metricsNow?.(), collectors: r.steps }) },
+    { name: 'metrics', run: (r) => metrics.rebuild({ collectors: r.steps }) },
     // Last: every write above emptied the API's read cache; warm it so the next dashboard load starts cached.
     { name: 'api-cache-warm', run: () => warmApiCache(api) },
   ]);
@@ -181,8 +180,8 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     now: opts.now, maxSeries: config.env.METRICS_MAX_SERIES, hashUsers: config.env.METRICS_HASH_USERS === 'true',
   });
   const apiContext = new ApiContext(store, new ReadModel(store), now);
-  const pipeline = cyclePipeline({ store, config, collector, metrics, api: apiContext }, logger, now, opts.now);
-  await metrics.rebuild({ nowMs: opts.now?.() }); // serve what the store already holds from the first scrape on
+  const pipeline = cyclePipeline({ store, config, collector, metrics, api: apiContext }, logger, now);
+  await metrics.rebuild(); // serve what the store already holds from the first scrape on
 
   let inflight: Promise<void> = Promise.resolve();
   const cycle = (): Promise<void> => {
