@@ -20,9 +20,7 @@
  *   cycle total reported on a release day is not the release day's doing).
  */
 import { DAY_MS, addDays, dayStartMs, utcDay } from '../exporter/src/domain/time';
-import { backtest } from '../exporter/src/detect/backtest';
-import { FactsBuilder } from '../exporter/src/detect/facts';
-import { backtestWindow } from '../exporter/src/detect/run';
+import { backtestFrom } from '../exporter/src/detect/run';
 import type { DetectionSettings } from '../exporter/src/detect/settings';
 import type { Finding } from '../exporter/src/detect/types';
 import { openDb, type Db } from '../exporter/src/store/db';
@@ -86,9 +84,7 @@ export function heldoutFamily(settings: DetectionSettings, seeds: number[] = HEL
     const team = heldoutTeam(seed, calendar);
     const db = store(team);
     const from = addDays(team.endDay, -(BACKTEST_DAYS - 1));
-    const facts = new DetectionFactsRepo(db);
-    const w = backtestWindow(facts.cycles(), settings, from, team.endDay);
-    const { alerts: all } = backtest(facts.load(w, new FactsBuilder(w)), settings, from, team.endDay);
+    const { alerts: all } = backtestFrom(new DetectionFactsRepo(db), settings, from, team.endDay);
     db.close();
     const busyWeeks = team.truth.filter((t) => t.kind === 'busy-week');
     const found = all.filter((f) => !(f.subject === 'team' && busyWeeks.some((t) => fallsOn(f, t))));

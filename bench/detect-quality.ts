@@ -35,9 +35,7 @@
  */
 import { toUsageEvent } from '../exporter/src/cursor/normalize';
 import { DAY_MS, addDays, dayStartMs, daysBetween } from '../exporter/src/domain/time';
-import { backtest } from '../exporter/src/detect/backtest';
-import { FactsBuilder } from '../exporter/src/detect/facts';
-import { backtestWindow } from '../exporter/src/detect/run';
+import { backtestFrom } from '../exporter/src/detect/run';
 import { DEFAULT_SETTINGS, type DetectionSettings } from '../exporter/src/detect/settings';
 import { DETECTOR_IDS, type DetectorId, type Finding } from '../exporter/src/detect/types';
 import { createSimulation, type GroundTruthEntry, type Simulation } from '../exporter/src/simulator';
@@ -203,9 +201,7 @@ export function tunedFamily(settings: DetectionSettings = DEFAULT_SETTINGS, seed
     const sim = createSimulation({ seed, users: USERS, historyDays: HISTORY_DAYS, endDay: END_DAY, scenario: 'default' });
     const db = loadStore(sim);
     const from = addDays(sim.endDay, -(BACKTEST_DAYS - 1));
-    const facts = new DetectionFactsRepo(db);
-    const w = backtestWindow(facts.cycles(), settings, from, sim.endDay);
-    const result = backtest(facts.load(w, new FactsBuilder(w)), settings, from, sim.endDay);
+    const result = backtestFrom(new DetectionFactsRepo(db), settings, from, sim.endDay);
     const groupOf = new Map(sim.members.filter((m) => m.groupIndex !== null).map((m) => [m.email, sim.groups[m.groupIndex as number].id]));
     db.close();
     const truth: Truth[] = [...sim.groundTruth, ...limitBreaches(sim)].filter((t) => t.benign || t.endDay >= from);

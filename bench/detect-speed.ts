@@ -18,7 +18,7 @@ import { makeContext } from '../exporter/src/detect/context';
 import { DAILY_DETECTORS } from '../exporter/src/detect/detect';
 import { forecasts } from '../exporter/src/detect/forecast';
 import { FactsBuilder } from '../exporter/src/detect/facts';
-import { runDetection, runWindow } from '../exporter/src/detect/run';
+import { detectFrom, runWindow } from '../exporter/src/detect/run';
 import { savings } from '../exporter/src/detect/savings';
 import type { DetectionSettings } from '../exporter/src/detect/settings';
 import { validateSettings } from '../exporter/src/detect/settings';
@@ -117,8 +117,7 @@ export async function run(): Promise<Record<string, unknown>> {
     let findings = 0;
     for (let i = 0; i < 2; i++) {
       const t = performance.now();
-      const w = runWindow(loader.cycles(), settings.value, nowMs);
-      const result = runDetection(loader.load(w, new FactsBuilder(w)), settings.value, nowMs, (asks) => loader.crossingTimes(asks));
+      const result = detectFrom(loader, settings.value, nowMs);
       passes.push((performance.now() - t) / 1000);
       findings = result.findings.length;
       process.stderr.write(`  pass ${i + 1}: ${passes[i].toFixed(3)} s, ${findings} findings\n`);

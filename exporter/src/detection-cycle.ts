@@ -1,7 +1,6 @@
 import { deliverDigests, type DigestDelivery } from './notify/deliver-digests';
 import type { DetectionSettings } from './detect/settings';
-import { FactsBuilder } from './detect/facts';
-import { runDetection, runWindow } from './detect/run';
+import { detectFrom } from './detect/run';
 import type { DetectionResult } from './detect/types';
 import { pollSilences, type SilencePollResult } from './incidents/alertmanager';
 import { reconcile } from './incidents/reconcile';
@@ -10,14 +9,6 @@ import { loadSettings } from './settings/detection-settings';
 import type { Store } from './store';
 
 export type DetectFn = (settings: DetectionSettings, nowMs: number) => DetectionResult;
-
-/** Detection over the store: the facts its window needs, onsets refined from the raw events. */
-function detectOverStore({ detectionFacts: facts }: Store): DetectFn {
-  return (settings, nowMs) => {
-    const w = runWindow(facts.cycles(), settings, nowMs);
-    return runDetection(facts.load(w, new FactsBuilder(w)), settings, nowMs, (asks) => facts.crossingTimes(asks));
-  };
-}
 
 /**
  * Findings of detection runs that started more than this long before the current run are pruned:
@@ -117,7 +108,7 @@ export async function runDetectionCycle(store: Store, opts: DetectionCycleOption
   const settings = opts.settings ?? loadSettings(store);
   const runId = store.findings.startRun(nowMs, started);
 
-  const result = detectOrRecordFailure(store, opts.detect ?? detectOverStore(store), settings, nowMs, runId, clock);
+  const result = detectOrRecordFailure(store, opts.detect ?? ((s, n) => detectFrom(store.detectionFacts, s, n)), settings, nowMs, runId, clock);
   // Take the write lock before reading open incidents: another process may run detect too.
   const applied = store.transaction(() => recordRun(store, runId, result, settings, nowMs, started, clock));
   const silences = await acknowledgeFromSilences(store, notify?.alertmanagerUrl, nowMs);

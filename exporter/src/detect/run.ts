@@ -1,8 +1,9 @@
 import type { BillingCycle } from '../domain/records';
 import { addDays, dayStartMs, utcDay } from '../domain/time';
+import { backtest, type BacktestResult } from './backtest';
 import { cycleAt } from './context';
 import { detectWithCrossings } from './detect';
-import type { Facts, FactsWindow } from './facts';
+import { FactsBuilder, type Facts, type FactsSink, type FactsWindow } from './facts';
 import type { DetectionSettings } from './settings';
 import type { DetectionResult } from './types';
 
@@ -70,4 +71,27 @@ export function runDetection(facts: Facts, settings: DetectionSettings, nowMs: n
     if (t !== null && t >= dayStartMs(c.finding.day)) c.finding.onsetMs = Math.min(Math.max(c.finding.onsetMs, t), nowMs);
   });
   return result;
+}
+
+/**
+ * Where a pass's facts come from: the store's DetectionFactsRepo. An interface, so detect/ names
+ * no store code and its tests need no database.
+ */
+export interface FactsSource {
+  cycles(): BillingCycle[];
+  /** The facts of window `w`, built by `into` (a FactsBuilder for w). */
+  load(w: FactsWindow, into: FactsSink): Facts;
+  crossingTimes(asks: CrossingAsk[]): (number | null)[];
+}
+
+/** A detection run at `nowMs` over the source's facts: its window loaded, alert onsets refined from the source. */
+export function detectFrom(source: FactsSource, settings: DetectionSettings, nowMs: number): DetectionResult {
+  const w = runWindow(source.cycles(), settings, nowMs);
+  return runDetection(source.load(w, new FactsBuilder(w)), settings, nowMs, (asks) => source.crossingTimes(asks));
+}
+
+/** A backtest of [fromDay, toDay] over the source's facts (the period and its lookback). */
+export function backtestFrom(source: Pick<FactsSource, 'cycles' | 'load'>, settings: DetectionSettings, fromDay: string, toDay: string): BacktestResult {
+  const w = backtestWindow(source.cycles(), settings, fromDay, toDay);
+  return backtest(source.load(w, new FactsBuilder(w)), settings, fromDay, toDay);
 }

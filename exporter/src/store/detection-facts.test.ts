@@ -1,6 +1,6 @@
 import { DAY_MS, HOUR_MS, dayStartMs } from '../domain/time';
 import { FactsBuilder, type Facts, type FactsWindow } from '../detect/facts';
-import { runDetection, runWindow } from '../detect/run';
+import { backtestFrom, detectFrom } from '../detect/run';
 import { DEFAULT_SETTINGS } from '../detect/settings';
 import type { Db } from './db';
 import { DetectionFactsRepo } from './detection-facts';
@@ -154,7 +154,7 @@ describe('DetectionFactsRepo', () => {
     ).toEqual([ms('2026-03-01T10:30:00Z'), ms('2026-03-01T10:45:00Z'), null, null]);
   });
 
-  it('feeds a detection run that dates an alert to the event that crossed its threshold', () => {
+  it('feeds detection runs and backtests, and dates an alert to the event that crossed its threshold', () => {
     const db = Store.open(':memory:');
     try {
       const day = (i: number) => new Date(C2 + i * DAY_MS).toISOString().slice(0, 10);
@@ -175,10 +175,12 @@ describe('DetectionFactsRepo', () => {
       daily.run(day(21), 10, 250 * USD);
       const now = dayStartMs(day(22)) + 6 * HOUR_MS;
       const repo = new DetectionFactsRepo(db.db);
-      const w = runWindow(repo.cycles(), DEFAULT_SETTINGS, now);
-      const result = runDetection(repo.load(w, new FactsBuilder(w)), DEFAULT_SETTINGS, now, (asks) => repo.crossingTimes(asks));
+      const result = detectFrom(repo, DEFAULT_SETTINGS, now);
       // Threshold 4 × $20 = $80, crossed by the 4th $25 event (cumulative $100) at 12:00.
       expect(result.findings.find((f) => f.key === 'spend_spike:alice@x.io')).toMatchObject({ day: day(21), notify: true, onsetMs: dayStartMs(day(21)) + 12 * HOUR_MS });
+      // The same facts replayed day by day: one alert, dated to the data day (a backtest has no raw-event onsets).
+      const replay = backtestFrom(repo, DEFAULT_SETTINGS, day(19), day(22));
+      expect(replay.alerts.filter((f) => f.key === 'spend_spike:alice@x.io')).toMatchObject([{ day: day(21), onsetMs: dayStartMs(day(21)) }]);
     } finally {
       db.close();
     }

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { backtest } from '../../detect/backtest';
-import { FactsBuilder } from '../../detect/facts';
-import { backtestWindow } from '../../detect/run';
+import { backtestFrom } from '../../detect/run';
 import { DetectionSettings, validateSettings, type SettingsError } from '../../detect/settings';
 import { col } from '../../queries/frame';
 import { dayWindow } from '../../queries/window';
@@ -77,13 +75,8 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
       const current = loadSettings(ctx.store);
       const proposed = validateSettings(req.body.settings ?? {}, current);
       if (!proposed.ok) throw settingsError(proposed.errors.map((e) => ({ ...e, field: `settings.${e.field}` })));
-      const facts = ctx.store.detectionFacts;
-      const replay = (s: DetectionSettings) => {
-        const window = backtestWindow(facts.cycles(), s, w.fromDay, w.toDay);
-        return backtest(facts.load(window, new FactsBuilder(window)), s, w.fromDay, w.toDay);
-      };
-      const now = replay(current);
-      const next = replay(proposed.value);
+      const now = backtestFrom(ctx.store.detectionFacts, current, w.fromDay, w.toDay);
+      const next = backtestFrom(ctx.store.detectionFacts, proposed.value, w.fromDay, w.toDay);
       const findings = (r: typeof next) => r.days.reduce((n, d) => n + d.findings.length, 0);
       return {
         columns: [col.time('day'), col.str('detector'), col.str('severity'), col.str('subject'), col.str('email'), col.str('group'), col.str('message'), col.num('value'), col.num('threshold'), col.str('unit')],
