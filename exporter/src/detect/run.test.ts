@@ -1,6 +1,6 @@
 import { HOUR_MS, addDays, dayStartMs } from '../domain/time';
-import { buildFacts, type UsageInput } from './facts';
-import { backtestWindow, lookbackDays, runDetection, runWindow, type CrossingAsk } from './run';
+import { buildFacts, type FactsSink, type FactsWindow, type UsageInput } from './facts';
+import { backtestFrom, lookbackDays, runDetection, runWindow, type CrossingAsk } from './run';
 import { DEFAULT_SETTINGS } from './settings';
 import { CYCLE, USD, day } from './test-fixtures';
 import type { Finding } from './types';
@@ -67,9 +67,18 @@ describe('the facts window', () => {
   });
 
   it('covers a backtest period plus its lookback, with hourly spend throughout', () => {
-    expect(backtestWindow([CYCLE], DEFAULT_SETTINGS, '2026-03-20', '2026-03-25')).toEqual({
-      fromDay: addDays('2026-03-20', -lookback), toDay: '2026-03-25', limitsFromMs: dayStartMs('2026-01-01'), hourlyWholeWindow: true,
-    });
-    expect(() => backtestWindow([CYCLE], DEFAULT_SETTINGS, '2026-03-25', '2026-03-20')).toThrow('backtest period 2026-03-25…2026-03-20 is empty');
+    const asked: FactsWindow[] = [];
+    // A source with no data: what matters here is the window the backtest asks it for.
+    const source = {
+      cycles: () => [CYCLE],
+      load: (w: FactsWindow, into: FactsSink) => {
+        asked.push(w);
+        return into.build();
+      },
+    };
+    const result = backtestFrom(source, DEFAULT_SETTINGS, '2026-03-20', '2026-03-25');
+    expect(asked).toEqual([{ fromDay: addDays('2026-03-20', -lookback), toDay: '2026-03-25', limitsFromMs: dayStartMs('2026-01-01'), hourlyWholeWindow: true }]);
+    expect(result.days.map((d) => d.day)).toEqual(['2026-03-20', '2026-03-21', '2026-03-22', '2026-03-23', '2026-03-24', '2026-03-25']);
+    expect(() => backtestFrom(source, DEFAULT_SETTINGS, '2026-03-25', '2026-03-20')).toThrow('backtest period 2026-03-25…2026-03-20 is empty');
   });
 });

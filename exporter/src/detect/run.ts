@@ -40,7 +40,7 @@ export function runWindow(cycles: BillingCycle[], settings: DetectionSettings, n
 }
 
 /** The facts a backtest of [fromDay, toDay] reads: the period plus its lookback, hourly spend throughout. */
-export function backtestWindow(cycles: BillingCycle[], settings: DetectionSettings, fromDay: string, toDay: string): FactsWindow {
+function backtestWindow(cycles: BillingCycle[], settings: DetectionSettings, fromDay: string, toDay: string): FactsWindow {
   if (fromDay > toDay) throw new Error(`backtest period ${fromDay}…${toDay} is empty`);
   return { ...factsWindow(cycles, settings, fromDay, toDay), hourlyWholeWindow: true };
 }
