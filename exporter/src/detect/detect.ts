@@ -1,5 +1,5 @@
 import { burnRates } from './burn';
-import { type Ctx, type DetectorOutput, makeContext } from './context';
+import { type Ctx, type Detector, type DetectorOutput, makeContext } from './context';
 import { budgetBurn } from './detectors/budget-burn';
 import { capRequestsDay } from './detectors/cap-requests-day';
 import { capSpendCycle } from './detectors/cap-spend-cycle';
@@ -24,7 +24,7 @@ import type { DetectionSettings } from './settings';
 import type { DetectionResult, Finding, Severity, Signal } from './types';
 
 /** The detectors a pass runs over its evaluated days, in order (exported for per-detector timings in bench/detect-speed). */
-export const DAILY_DETECTORS = [capSpendCycle, capRequestsDay, capTokensDay, zscore, spendSpike, levelShift, cycleOutlier, costPerRequest, sustainedHigh, sustainedTeam, modelShift, drift, levelDrift, planExhausted, usersLimited, teamBudget];
+export const DAILY_DETECTORS: Detector[] = [capSpendCycle, capRequestsDay, capTokensDay, zscore, spendSpike, levelShift, cycleOutlier, costPerRequest, sustainedHigh, sustainedTeam, modelShift, drift, levelDrift, planExhausted, usersLimited, teamBudget];
 
 /** Detection over facts, pure: the same facts, settings and instant always give the same result. */
 export function detect(facts: Facts, settings: DetectionSettings, nowMs: number): DetectionResult {

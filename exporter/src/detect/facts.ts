@@ -290,10 +290,6 @@ export function buildFacts(input: FactsInput): Facts {
   return b.build({ cycles: input.cycles, hourlyEndMs: input.hourlyEndMs, limitedUsers: input.limitedUsers ?? null });
 }
 
-export function cell(facts: Facts, u: number, d: number): number {
-  return u * facts.days.length + d;
-}
-
 /** The days (and hours) of facts a pass reads; store/detection-facts.ts loads them (detect/run.ts runWindow, backtestWindow). */
 export interface FactsWindow {
   fromDay: string;
