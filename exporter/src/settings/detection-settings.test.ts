@@ -1,7 +1,7 @@
 import { DEFAULT_SETTINGS } from '../detect/settings';
 import { Store } from '../store';
 import type { Db } from '../store/db';
-import { loadSettings, readSettings, replaceSettings, resetSettings, updateSettings } from './detection-settings';
+import { loadSettings, readSettings, replaceSettings, updateSettings } from './detection-settings';
 
 let store: Store;
 let db: Db;
@@ -66,11 +66,5 @@ describe('settings persistence', () => {
     expect(s.source).toBe('defaults');
     expect(s.settings).toEqual(DEFAULT_SETTINGS);
     expect(s.errors.map((e) => e.field)).toContain('zscore.multiplier');
-  });
-
-  it('reset forgets the saved settings', () => {
-    updateSettings(store, { zscore: { multiplier: 3 } }, 1);
-    resetSettings(store);
-    expect(readSettings(store).source).toBe('defaults');
   });
 });

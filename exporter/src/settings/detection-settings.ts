@@ -65,8 +65,3 @@ export function updateSettings(store: SettingsStore, patch: unknown, nowMs: numb
 export function replaceSettings(store: SettingsStore, doc: unknown, nowMs: number = Date.now()): UpdateResult {
   return save(store, validateSettings(doc, DEFAULT_SETTINGS), nowMs);
 }
-
-/** Forgets the saved settings; the defaults apply from the next run. */
-export function resetSettings(store: SettingsStore): void {
-  store.settings.delete(DETECTION_KEY);
-}

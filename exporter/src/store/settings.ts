@@ -20,8 +20,4 @@ export class SettingsRepo {
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms`,
     ).run(key, value, nowMs);
   }
-
-  delete(key: string): void {
-    this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
-  }
 }
