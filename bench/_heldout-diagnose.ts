@@ -1,5 +1,6 @@
 /**
  * Why the held-out family misses what it misses: `npx tsx bench/_heldout-diagnose.ts 301-310`
+ * (`--calendar2`, `--blind`: that block's calendar)
  * prints, for each missed anomaly and each false alarm, the person's truth entries and daily spend
  * (a week a line, Monday first, '·' = no activity), so a cause can be read off the series.
  */
@@ -7,10 +8,13 @@ import { DEFAULT_SETTINGS } from '../exporter/src/detect/settings';
 import { dayStartMs, daysBetween } from '../exporter/src/domain/time';
 import { heldoutFamily } from './_heldout-quality';
 import { parseSeeds } from './_heldout-run';
-import { heldoutTeam } from './_heldout-team';
+import { BLIND_CALENDAR, CALENDAR2, HELDOUT_CALENDAR, heldoutTeam } from './_heldout-team';
+
+const args = process.argv.slice(2);
+const calendar = args.includes('--blind') ? BLIND_CALENDAR : args.includes('--calendar2') ? CALENDAR2 : HELDOUT_CALENDAR;
 
 function series(seed: number, email: string): string {
-  const team = heldoutTeam(seed);
+  const team = heldoutTeam(seed, calendar);
   const days = daysBetween(team.startDay, team.endDay);
   const spend = new Map<string, number>();
   for (const r of team.rows) if (r.email === email) spend.set(r.day, (spend.get(r.day) ?? 0) + (r.charged_micro ?? 0) / 1e8);
@@ -22,8 +26,8 @@ function series(seed: number, email: string): string {
   return `  truth: ${truth.join('; ') || 'none'}\n${lines.join('\n')}`;
 }
 
-const seeds = parseSeeds(process.argv.slice(2));
-const r = heldoutFamily(DEFAULT_SETTINGS, seeds) as {
+const seeds = parseSeeds(args.filter((a) => !a.startsWith('--')));
+const r = heldoutFamily(DEFAULT_SETTINGS, seeds, calendar) as {
   misses: { seed: number; kind: string; tier: string; email: string | null; day: string; magnitude: number }[];
   false_alarms: { seed: number; day: string; detector: string; email: string | null; on: string; message: string }[];
 };

@@ -1,4 +1,4 @@
-import { isWeekendDay } from '../domain/time';
+import { dayStartMs, isWeekendDay } from '../domain/time';
 import { type Ctx, memo, micro } from './context';
 import { median } from './stats';
 
@@ -6,7 +6,12 @@ import { median } from './stats';
  * Each person's own weekday-aware baseline and the team's factor per day: what a person would
  * have spent on a day, for spend_spike and level_shift.
  *
- * - A person's baseline for a day class (weekday, weekend) is the median of their ACTIVE days of
+ * - A person's days fall in two classes: their working days, and their days off — Saturday and
+ *   Sunday, and the weekdays they seldom work (active under RARE_RATE of their busiest weekday's
+ *   rate over the last eight weeks: a part-timer's free days, a Sunday–Thursday worker's Friday;
+ *   judged from MIN_WEEK_DAYS active days on). The fields keep the names weekday (working days)
+ *   and weekend (days off).
+ * - A person's baseline for a day class is the median of their ACTIVE days of
  *   that class over `trends.spendSpikeLookbackDays`, ending before the last `levelShift.windowDays`
  *   days: absent days (vacations, days off) are no evidence of a level, and an ongoing shift or the
  *   days under test never raise their own baseline. The person's own quiet weeks are left out of
@@ -26,8 +31,12 @@ import { median } from './stats';
  *   that weekend. Needs zscore.minSamples such people, else 1.
  */
 export interface OwnBaselines {
-  weekday: Float64Array; // micro-cents per user; 0 = no baseline
-  weekend: Float64Array; // 0 = none (then the weekday one applies)
+  weekday: Float64Array; // the person's working days, micro-cents per user; 0 = no baseline
+  weekend: Float64Array; // their days off; 0 = none (then the working days' applies)
+  /** Whether day index d is one of user u's days off (weekends, and weekdays they seldom work). */
+  offDay(u: number, d: number): boolean;
+  /** How many days a week user u usually works (5 less the weekdays they seldom work). */
+  workDays(u: number): number;
   /** The team factor of day index d (computed on first use). */
   teamFactor(d: number): number;
   /** Expected spend of user u on day d (micro-cents): class baseline × team factor; 0 = none. */
@@ -39,6 +48,42 @@ export interface OwnBaselines {
 /** Per day index of the facts: 1 on Saturdays and Sundays. */
 export function weekendFlags(ctx: Ctx): Uint8Array {
   return memo(ctx, 'weekendFlags', () => Uint8Array.from(ctx.facts.days, (day) => (isWeekendDay(day) ? 1 : 0)));
+}
+
+/** Per day index of the facts: the day of the week, 0 = Sunday … 6 = Saturday. */
+function daysOfWeek(ctx: Ctx): Uint8Array {
+  return memo(ctx, 'daysOfWeek', () => Uint8Array.from(ctx.facts.days, (day) => new Date(dayStartMs(day)).getUTCDay()));
+}
+
+/** A weekday is a day off for a person active on it under this share of their busiest weekday's rate. */
+const RARE_RATE = 0.5;
+/** Fewer active days than this over the eight weeks: too few to tell which weekdays someone works. */
+const MIN_WEEK_DAYS = 10;
+const SAT_SUN = (1 << 0) | (1 << 6);
+
+/** Each person's days off as a bitmask of days of the week (bit 0 = Sunday), from days [from, to]. */
+function daysOff(ctx: Ctx, from: number, to: number): Uint8Array {
+  const dow = daysOfWeek(ctx);
+  const seen = new Int32Array(7);
+  for (let d = Math.max(0, from); d <= to; d++) seen[dow[d]]++;
+  const nU = ctx.facts.users.length;
+  const off = new Uint8Array(nU).fill(SAT_SUN);
+  const on = new Int32Array(7);
+  for (let u = 0; u < nU; u++) {
+    on.fill(0);
+    let total = 0;
+    const base = u * ctx.nDays;
+    for (let d = Math.max(0, from); d <= to; d++)
+      if (ctx.facts.spend[base + d] > 0) {
+        on[dow[d]]++;
+        total++;
+      }
+    if (total < MIN_WEEK_DAYS) continue;
+    let top = 0;
+    for (let k = 1; k <= 5; k++) if (seen[k] > 0) top = Math.max(top, on[k] / seen[k]);
+    for (let k = 1; k <= 5; k++) if (seen[k] > 0 && on[k] / seen[k] < RARE_RATE * top) off[u] |= 1 << k;
+  }
+  return off;
 }
 
 export function ownBaselines(ctx: Ctx): OwnBaselines {
@@ -54,6 +99,14 @@ function compute(ctx: Ctx): OwnBaselines {
   const weekend = new Float64Array(nU);
   const { spend } = ctx.facts;
   const weekendDay = weekendFlags(ctx);
+  const dow = daysOfWeek(ctx);
+  const off = daysOff(ctx, to - 55, to);
+  const offDay = (u: number, d: number): boolean => ((off[u] >> dow[d]) & 1) === 1;
+  const workDays = (u: number): number => {
+    let n = 0;
+    for (let k = 1; k <= 5; k++) if (!((off[u] >> k) & 1)) n++;
+    return n;
+  };
   const minBase = Math.max(micro(spikeMinBaselineUsd), 1);
   const wd = new Float64Array(Math.max(0, to - from + 1));
   const wdWeek = new Int32Array(wd.length); // each weekday value's week, counted back from \`to\`
@@ -73,7 +126,7 @@ function compute(ctx: Ctx): OwnBaselines {
       for (let d = from; d <= to; d++) {
         const v = spend[base + d];
         if (!(v > 0)) continue;
-        if (weekendDay[d]) we[nWe++] = v / divisor(d);
+        if (offDay(u, d)) we[nWe++] = v / divisor(d);
         else {
           wdWeek[nWd] = Math.floor((to - d) / 7);
           wd[nWd++] = v / divisor(d);
@@ -124,10 +177,10 @@ function compute(ctx: Ctx): OwnBaselines {
   // in the window is the team's, not a person's level.
   personal(teamFactor);
   const expected = (u: number, d: number): number => {
-    const b = weekendDay[d] && weekend[u] > 0 ? weekend[u] : weekday[u];
+    const b = offDay(u, d) && weekend[u] > 0 ? weekend[u] : weekday[u];
     return b > 0 ? b * teamFactor(d) : 0;
   };
-  return { weekday, weekend, teamFactor, expected, from, to };
+  return { weekday, weekend, offDay, workDays, teamFactor, expected, from, to };
 }
 
 /**

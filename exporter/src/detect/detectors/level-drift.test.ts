@@ -60,6 +60,13 @@ describe('drift of the spend level', () => {
     expect(run(withTeam(spend))).toHaveLength(1);
   });
 
+  it('finds a part-timer tripling over 4 weeks, on their three working days a week', () => {
+    // Monday, Tuesday and Thursday (i % 7 of 1, 2 and 4), and off on the last Tuesday (day 51): a
+    // week's level stands on two or three days, half their working week or more.
+    const partTime = series(growth(6, 3, 4, L - 29), 5, 0.3, 0, L).map((v, i) => ([1, 2, 4].includes(i % 7) && i !== 51 ? v : 0));
+    expect(run(withTeam(partTime))).toHaveLength(1);
+  });
+
   it.each([
     ['a light user ($0.60) at 8× for four days two weeks ago', series(() => 0.6, 21, 0.5, 0, L).map((v, i) => (i >= 43 && i <= 46 ? 4.8 : v))],
     ['a steady user back from a three-week vacation', series(() => 6, 22, 0.4, 0, L).map((v, i) => (i >= 22 && i <= 42 ? 0 : v))],

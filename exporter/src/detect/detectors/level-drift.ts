@@ -1,4 +1,4 @@
-import { ownBaselines, weekendFlags } from '../baseline';
+import { ownBaselines } from '../baseline';
 import { type Ctx, type DetectorOutput, emptyOutput, firstSpendDay, makeFinding, micro, modelsBySpend, money, pushSignal, seriesSum, teamSum, usd } from '../context';
 import { levelComparison } from '../stats';
 
@@ -7,7 +7,8 @@ import { levelComparison } from '../stats';
  * with it), which no single day spikes and $/request drift does not see. The person's own level of
  * the last two weeks (ending on the last complete day) is held against their own level 3 to
  * `levelWeeks` weeks ago (as far back as their history goes, at least two weeks; the week between
- * is skipped: a rise in progress belongs to neither). Both are read from ACTIVE WEEKDAYS only, each
+ * is skipped: a rise in progress belongs to neither). Both are read from the person's ACTIVE
+ * WORKING DAYS only (baseline.ts: weekdays, less those they seldom work), each
  * day's spend over the team's factor for the day (baseline.ts: a release day is no one's growth),
  * in logs: one day class, so the weekly rhythm, quiet weekends and days off (vacations) are no
  * evidence either way. It is drift when
@@ -37,13 +38,9 @@ export function levelDrift(ctx: Ctx): DetectorOutput {
   const { spend, tokens, users } = ctx.facts;
   const nD = ctx.nDays;
   const own = ownBaselines(ctx);
-  const weekend = weekendFlags(ctx);
-  const weekday = new Uint8Array(nD);
+  const working = new Uint8Array(nD); // the person's working days (baseline.ts), set per person
   const team = new Float64Array(nD).fill(1);
-  for (let i = oldest; i <= d; i++) {
-    weekday[i] = weekend[i] ? 0 : 1;
-    team[i] = own.teamFactor(i);
-  }
+  for (let i = oldest; i <= d; i++) team[i] = own.teamFactor(i);
   const minRise = Math.log(1 + minLevelRisePercent / 100);
   const minIncreaseDay = micro(minLevelIncreaseUsdPerWeek) / 5;
   const lastWeekTeam = teamSum(ctx, d - 6, d);
@@ -58,22 +55,25 @@ export function levelDrift(ctx: Ctx): DetectorOutput {
     const perDayE = seriesSum(s, earlyFrom, earlyTo) / (earlyTo - earlyFrom + 1);
     const perDayR = seriesSum(s, lateFrom, d) / RECENT_DAYS;
     if (!(perDayR - perDayE >= micro(minLevelIncreaseUsdPerWeek) / 7)) continue;
-    const lv = levelComparison(s, weekday, team, earlyFrom, earlyTo, lateFrom, d, minActive);
+    for (let i = earlyFrom; i <= d; i++) working[i] = own.offDay(u, i) ? 0 : 1;
+    const lv = levelComparison(s, working, team, earlyFrom, earlyTo, lateFrom, d, minActive);
     if (lv === null) continue;
     if (lv.z >= minLevelZ) pushSignal(out, ctx, 'drift', { u }, (Math.exp(lv.rise) - 1) * 100, minLevelRisePercent);
     if (!(lv.rise >= minRise && lv.z >= minLevelZ)) continue;
     const startLevel = Math.exp(lv.earlyLevel);
     const endLevel = Math.exp(lv.earlyLevel + lv.rise);
     if (endLevel - startLevel < minIncreaseDay) continue;
-    // Each recent week on its own, on a working week's days (WEEK_MIN_DAYS): a growth lifts both,
-    // the last one most; a burst of a few days lifts one, or is most of a light user's active days.
+    // Each recent week on its own, on half the person's working week or more (at least two days):
+    // a growth lifts both, the last one most; a burst of a few days lifts one, or is most of a
+    // light user's active days.
+    const weekMinDays = Math.max(2, Math.ceil(own.workDays(u) / 2));
     const held = [lateFrom, lateFrom + 7].every((w, k) => {
-      const week = levelComparison(s, weekday, team, earlyFrom, earlyTo, w, w + 6, WEEK_MIN_DAYS);
+      const week = levelComparison(s, working, team, earlyFrom, earlyTo, w, w + 6, weekMinDays);
       return week !== null && week.rise >= (k === 1 ? minRise : minRise / 2) && week.z >= minLevelZ / 2;
     });
     if (!held) continue;
     const tk = tokens.subarray(base, base + nD);
-    const tkLv = seriesSum(tk, earlyFrom, d) > 0 ? levelComparison(tk, weekday, team, earlyFrom, earlyTo, lateFrom, d, minActive) : null;
+    const tkLv = seriesSum(tk, earlyFrom, d) > 0 ? levelComparison(tk, working, team, earlyFrom, earlyTo, lateFrom, d, minActive) : null;
     if (tkLv !== null && tkLv.rise < lv.rise / 2) continue;
     const weeks = Math.round((d - earlyFrom + 1) / 7);
     const w0 = (seriesSum(s, earlyFrom, earlyTo) / (earlyTo - earlyFrom + 1)) * 7;
@@ -105,8 +105,6 @@ export function levelDrift(ctx: Ctx): DetectorOutput {
 const RECENT_DAYS = 14;
 /** The week before them belongs to neither window: a rise in progress. */
 const GAP_DAYS = 7;
-/** A recent week on its own needs this many active weekdays to show a level. */
-const WEEK_MIN_DAYS = 3;
 /** The earlier level needs two weeks of history at least. */
 const MIN_EARLY_DAYS = 14;
 

@@ -88,6 +88,17 @@ describe('spend_spike', () => {
     expect(run([alice(spend)], endOf(30))).toEqual([]);
   });
 
+  it("holds a part-timer's day off against their days off, not their working days", () => {
+    // Bob works Wednesday–Friday at $30, and now and then a day off at $8 (Saturday 6, Monday 8,
+    // Tuesday 16, Sunday 21); Tuesday day 30 at $45 is 5.6× such a day, but only 1.5× a working day.
+    const off: Record<number, number> = { 6: 8, 8: 8, 16: 8, 21: 8, 30: 45 };
+    const bob = Array.from({ length: 31 }, (_, i) => off[i] ?? (!isWeekend(i) && i % 7 >= 3 ? 30 : 0));
+    const f = run([{ email: 'bob@x.io', name: 'Bob', spend: bob }, ...colleagues()]).filter((x) => x.email === 'bob@x.io');
+    expect(f).toMatchObject([{ value: 45, baseline: 8, notify: true }]);
+    // The same day for a Monday–Friday worker at $30 is an ordinary day.
+    expect(aliceOnly(run([alice(habit(30, 0, { 30: 45 })), ...colleagues()]))).toEqual([]);
+  });
+
   it('records a small-dollar ratio jump ($1 → $12, 12×) without notifying: $11 is under the floor', () => {
     expect(run([alice(habit(1, 0, { 30: 12 }))])).toMatchObject([{ value: 12, baseline: 1, notify: false }]);
   });
