@@ -6,7 +6,7 @@
  * The team: 200 people over 60 days, each with a daily level, a personal weekday rhythm, weekends
  * mostly off, day-to-day noise (log-normal), vacations, and a team-wide daily factor. A calendar
  * (HeldoutCalendar below) sets the end day, billing day, working weeks, vacations and magnitudes:
- * HELDOUT_CALENDAR is this family, CALENDAR2 and BLIND_CALENDAR two more. Into it go
+ * HELDOUT_CALENDAR is this family, CALENDAR2, CALENDAR3 and BLIND_CALENDAR three more. Into it go
  * 18 anomalies of five kinds, about half borderline:
  * - level-shift ×4: spend steps up to 4–6× the person's own weekday level for 3–6 days, weekend
  *   included, tens of dollars a day above normal;
@@ -91,12 +91,13 @@ export const CALENDAR2: HeldoutCalendar = {
 };
 
 /**
- * The blind block (seeds 701–710, heldout_blind): a third calendar written before the final
- * detectors were frozen and run once after — winter dates, billing on the 25th, more part-timers,
- * longer and more frequent vacations, growth from 3 weeks, longer level shifts, larger clear spikes.
+ * A third calendar (seeds 701–710, heldout_calendar3): winter dates, billing on the 25th, more
+ * part-timers, longer and more frequent vacations, growth from 3 weeks, longer level shifts,
+ * larger clear spikes. First run on frozen detectors, then looked at (its misses led to each
+ * person's own working week), so no longer blind.
  */
-export const BLIND_SEEDS = [701, 702, 703, 704, 705, 706, 707, 708, 709, 710];
-export const BLIND_CALENDAR: HeldoutCalendar = {
+export const CALENDAR3_SEEDS = [701, 702, 703, 704, 705, 706, 707, 708, 709, 710];
+export const CALENDAR3: HeldoutCalendar = {
   endDay: '2027-02-14',
   cycleDay: 25,
   sunThuShare: 0.1,
@@ -107,6 +108,25 @@ export const BLIND_CALENDAR: HeldoutCalendar = {
   levelShift: { borderline: [4, 4.5], clear: [5, 6.5], borderlineDays: [3, 5], clearDays: [4, 8] },
   growth: { borderline: [2.4, 3], clear: [3, 4.5], borderlineWeeks: [3, 5], clearWeeks: [3, 4] },
   spike: { borderline: [4.4, 5], clear: [5.5, 7] },
+};
+
+/**
+ * The blind block (seeds 901–910, heldout_blind): a fourth calendar written before the final
+ * detectors were frozen and run once after — spring dates ending on a Thursday, billing on the
+ * 9th, a fifth of the team on Sunday–Thursday weeks, returns from 10–20 days away.
+ */
+export const BLIND_SEEDS = [901, 902, 903, 904, 905, 906, 907, 908, 909, 910];
+export const BLIND_CALENDAR: HeldoutCalendar = {
+  endDay: '2026-04-30',
+  cycleDay: 9,
+  sunThuShare: 0.2,
+  partTimeShare: 0.1,
+  vacation: { share: 0.25, days: [3, 15] },
+  returnDays: [10, 20],
+  busyWeek: true,
+  levelShift: { borderline: [4.2, 4.8], clear: [5, 6], borderlineDays: [3, 4], clearDays: [5, 7] },
+  growth: { borderline: [2.6, 3.2], clear: [3.2, 4], borderlineWeeks: [4, 5], clearWeeks: [3, 5] },
+  spike: { borderline: [4.5, 5.2], clear: [5.5, 6.5] },
 };
 
 export type HeldoutAnomaly = 'level-shift' | 'growth' | 'spike' | 'cycle-outlier' | 'model-switch';

@@ -3,9 +3,10 @@
  * apart: the TUNED family (below: the simulator's default scenario, which the defaults were tuned
  * on) and the HELD-OUT family (bench/_heldout-team.ts and _heldout-quality.ts: its own team model,
  * calendar and seeds, written before tuning and left unchanged after; seeds 101–110 were seen while
- * developing, 301–310 only after freezing, reported apart), and two more calendars of the same
- * generator (other working weeks, vacations, a busy week, magnitudes): 501–510, first run on frozen
- * detectors and looked at since, and the BLIND block 701–710, run once on the final ones. Each is reported per kind
+ * developing, 301–310 only after freezing, reported apart), and three more calendars of the same
+ * generator (other working weeks, vacations, a busy week, magnitudes): 501–510 and 701–710, each
+ * first run on frozen detectors and looked at since, and the BLIND block 901–910, run once on the
+ * final ones. Each is reported per kind
  * and per tier (borderline, clear), with every false alarm.
  *
  * The tuned family: for several seeds,
@@ -45,7 +46,7 @@ import { DetectionFactsRepo } from '../exporter/src/store/detection-facts';
 import { MembersRepo } from '../exporter/src/store/members';
 import { UsageEventsRepo } from '../exporter/src/store/usage-events';
 import { heldoutFamily } from './_heldout-quality';
-import { BLIND_CALENDAR, BLIND_SEEDS, CALENDAR2, CALENDAR2_SEEDS, FRESH_HELDOUT_SEEDS, HELDOUT_CALENDAR, HELDOUT_SEEDS } from './_heldout-team';
+import { BLIND_CALENDAR, BLIND_SEEDS, CALENDAR2, CALENDAR2_SEEDS, CALENDAR3, CALENDAR3_SEEDS, FRESH_HELDOUT_SEEDS, HELDOUT_CALENDAR, HELDOUT_SEEDS } from './_heldout-team';
 
 /** Ten seeds, none tuned for: the figures must hold across teams, not for one lucky draw. */
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -292,15 +293,16 @@ export function tunedFamily(settings: DetectionSettings = DEFAULT_SETTINGS, seed
 /**
  * The bench (`npm run bench` calls it without arguments): the families reported apart — tuned, the
  * held-out family on the seeds seen during development (101–110) and on seeds first run after an
- * earlier freeze (301–310, looked at since), a second calendar (CALENDAR2, 501–510: first run on
- * frozen detectors, looked at since), and the blind block (BLIND_CALENDAR, 701–710), first run on
- * the final detectors and settings.
+ * earlier freeze (301–310, looked at since), two more calendars (CALENDAR2, 501–510; CALENDAR3,
+ * 701–710: each first run on frozen detectors, looked at since), and the blind block
+ * (BLIND_CALENDAR, 901–910), first run on the final detectors and settings.
  */
 export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promise<Record<string, unknown>> {
   const tuned = tunedFamily(settings);
   const heldout = heldoutFamily(settings, HELDOUT_SEEDS, HELDOUT_CALENDAR, 'held-out family (101–110)');
   const heldoutFresh = heldoutFamily(settings, FRESH_HELDOUT_SEEDS, HELDOUT_CALENDAR, 'held-out family (301–310)');
   const heldoutCalendar2 = heldoutFamily(settings, CALENDAR2_SEEDS, CALENDAR2, 'second calendar (501–510)');
-  const heldoutBlind = heldoutFamily(settings, BLIND_SEEDS, BLIND_CALENDAR, 'blind calendar (701–710)');
-  return { tuned, heldout, heldout_fresh: heldoutFresh, heldout_calendar2: heldoutCalendar2, heldout_blind: heldoutBlind };
+  const heldoutCalendar3 = heldoutFamily(settings, CALENDAR3_SEEDS, CALENDAR3, 'third calendar (701–710)');
+  const heldoutBlind = heldoutFamily(settings, BLIND_SEEDS, BLIND_CALENDAR, 'blind calendar (901–910)');
+  return { tuned, heldout, heldout_fresh: heldoutFresh, heldout_calendar2: heldoutCalendar2, heldout_calendar3: heldoutCalendar3, heldout_blind: heldoutBlind };
 }
