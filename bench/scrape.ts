@@ -17,7 +17,6 @@ import { buildApp } from '../exporter/src/app';
 import { createMetricsService } from '../exporter/src/metrics/service';
 import { NOW, seedSyntheticTeam } from '../exporter/src/metrics/testing';
 import { Store } from '../exporter/src/store';
-import { openDb } from '../exporter/src/store/db';
 
 const USERS = 10_000;
 const MODELS_PER_USER = 3;
@@ -70,12 +69,12 @@ async function load(url: string, scrapers = SCRAPERS): Promise<LoadResult> {
 }
 
 export async function run(): Promise<Record<string, number>> {
-  const db = openDb(':memory:');
+  const store = Store.open(':memory:');
   let t = performance.now();
-  seedSyntheticTeam(db, { users: USERS, modelsPerUser: MODELS_PER_USER, days: DAYS, nowMs: NOW });
+  seedSyntheticTeam(store, { users: USERS, modelsPerUser: MODELS_PER_USER, days: DAYS, nowMs: NOW });
   console.error(`seeded ${USERS} users × ${MODELS_PER_USER} models × ${DAYS} days in ${Math.round(performance.now() - t)} ms`);
 
-  const metrics = createMetricsService(new Store(db), { now: () => NOW });
+  const metrics = createMetricsService(store, { now: () => NOW });
   await metrics.rebuild(); // first build warms statement and label caches
   t = performance.now();
   await metrics.rebuild();
@@ -131,7 +130,7 @@ export async function run(): Promise<Record<string, number>> {
     await app.close();
     await baseline.close();
     await new Promise((resolve) => floor.close(resolve));
-    db.close();
+    store.close();
   }
 }
 

@@ -6,7 +6,6 @@
 import { createMetricsService } from '../exporter/src/metrics/service';
 import { NOW, seedSyntheticTeam } from '../exporter/src/metrics/testing';
 import { SERIES_PER_PAIR } from '../exporter/src/metrics/usage';
-import { openDb, type Db } from '../exporter/src/store/db';
 import { Store } from '../exporter/src/store';
 import { addUsageDaily, type UsageDailyRow } from '../exporter/src/store/usage-daily';
 import { parseExposition, sampleValue, type Sample } from './helpers/prometheus';
@@ -20,18 +19,18 @@ function sum(samples: Sample[], name: string, pred: (s: Sample) => boolean = () 
 }
 
 describe('cardinality folding', () => {
-  let db: Db;
+  let store: Store;
   beforeEach(() => {
-    db = openDb(':memory:');
-    seedSyntheticTeam(db, { users: USERS, modelsPerUser: MODELS_PER_USER, days: 3, nowMs: NOW });
+    store = Store.open(':memory:');
+    seedSyntheticTeam(store, { users: USERS, modelsPerUser: MODELS_PER_USER, days: 3, nowMs: NOW });
   });
-  afterEach(() => db.close());
+  afterEach(() => store.close());
 
   it('keeps the biggest spenders within the budget and folds the rest into "other" exactly', async () => {
-    const unfolded = createMetricsService(new Store(db), { now: () => NOW });
+    const unfolded = createMetricsService(store, { now: () => NOW });
     await unfolded.rebuild();
     const all = parseExposition(unfolded.body().toString());
-    const folded = createMetricsService(new Store(db), { now: () => NOW, maxSeries: MAX_SERIES });
+    const folded = createMetricsService(store, { now: () => NOW, maxSeries: MAX_SERIES });
     await folded.rebuild();
     const s = parseExposition(folded.body().toString());
 
@@ -59,19 +58,19 @@ describe('cardinality folding', () => {
   });
 
   it('keeps the kept set sticky when a folded user overtakes a kept one', async () => {
-    const svc = createMetricsService(new Store(db), { now: () => NOW, maxSeries: MAX_SERIES });
+    const svc = createMetricsService(store, { now: () => NOW, maxSeries: MAX_SERIES });
     await svc.rebuild();
     const keptOf = (s: Sample[]) => new Set(s.filter((x) => x.name === 'cursor_usage_cost_usd_total' && x.labels.user !== 'other').map((x) => x.labels.user));
     const before = keptOf(parseExposition(svc.body().toString()));
     const outsider = 'user00039@acme.dev';
     expect(before.has(outsider)).toBe(false);
-    const row = db.prepare('SELECT day, email, model FROM usage_daily WHERE email = ? LIMIT 1').get(outsider) as UsageDailyRow;
-    addUsageDaily(db, [{ ...row, charged_micro: 1e12 }]);
+    const row = store.db.prepare('SELECT day, email, model FROM usage_daily WHERE email = ? LIMIT 1').get(outsider) as UsageDailyRow;
+    addUsageDaily(store.db, [{ ...row, charged_micro: 1e12 }]);
     await svc.rebuild();
     const after = parseExposition(svc.body().toString());
     expect(keptOf(after)).toEqual(before);
     // ...while a fresh process (no history) would pick the new top spender.
-    const fresh = createMetricsService(new Store(db), { now: () => NOW, maxSeries: MAX_SERIES });
+    const fresh = createMetricsService(store, { now: () => NOW, maxSeries: MAX_SERIES });
     await fresh.rebuild();
     expect(keptOf(parseExposition(fresh.body().toString())).has(outsider)).toBe(true);
   });

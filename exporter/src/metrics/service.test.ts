@@ -1,22 +1,20 @@
 import { dayStartMs } from '../domain/time';
-import { openDb, type Db } from '../store/db';
 import { Store } from '../store';
-import { SpendRepo } from '../store/spend';
 import { binaryAvailable, parseExposition, promtoolCheckMetrics, PROMTOOL_BIN, sampleValue } from '../../../test/helpers/prometheus';
 import { hashUser } from './labels';
 import { createMetricsService } from './service';
 import { CYCLE_END, CYCLE_START, NOW, seedKnownTeam, spendRow } from './testing';
 
 describe('metrics service exposition of a known team', () => {
-  let db: Db;
+  let store: Store;
   beforeEach(() => {
-    db = openDb(':memory:');
-    seedKnownTeam(db);
+    store = Store.open(':memory:');
+    seedKnownTeam(store);
   });
-  afterEach(() => db.close());
+  afterEach(() => store.close());
 
   it('exposes exact spend, usage, team and health values', async () => {
-    const svc = createMetricsService(new Store(db), { now: () => NOW });
+    const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
     const s = parseExposition(svc.body().toString());
 
@@ -58,7 +56,7 @@ describe('metrics service exposition of a known team', () => {
   });
 
   it('has no sample timestamps and no date labels', async () => {
-    const svc = createMetricsService(new Store(db), { now: () => NOW });
+    const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
     const text = svc.body().toString();
     for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) {
@@ -69,14 +67,14 @@ describe('metrics service exposition of a known team', () => {
 
   it('passes promtool check metrics', async () => {
     if (!binaryAvailable(PROMTOOL_BIN)) return;
-    const svc = createMetricsService(new Store(db), { now: () => NOW });
+    const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
     const r = await promtoolCheckMetrics(svc.body());
     expect({ code: r.code, out: r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
   });
 
   it('hashes users when asked, consistently across families', async () => {
-    const svc = createMetricsService(new Store(db), { now: () => NOW, hashUsers: true });
+    const svc = createMetricsService(store, { now: () => NOW, hashUsers: true });
     await svc.rebuild();
     const text = svc.body().toString();
     expect(text).not.toContain('@acme.dev');
@@ -88,10 +86,10 @@ describe('metrics service exposition of a known team', () => {
   });
 
   it('drops departed users on the next rebuild and keeps serving the old exposition meanwhile', async () => {
-    const svc = createMetricsService(new Store(db), { now: () => NOW });
+    const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
     const before = svc.body();
-    new SpendRepo(db).save({ cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 20000, 2000)] }, NOW);
+    store.spend.save({ cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 20000, 2000)] }, NOW);
     expect(svc.body()).toBe(before); // a scrape between rebuilds reads memory only
     await svc.rebuild();
     const s = parseExposition(svc.body().toString());
@@ -101,8 +99,8 @@ describe('metrics service exposition of a known team', () => {
 
   it('reports a failing family and still serves the others', async () => {
     const errors: string[] = [];
-    db.exec('DROP TABLE incidents');
-    const svc = createMetricsService(new Store(db), { now: () => NOW, onFamilyError: (f) => errors.push(f) });
+    store.db.exec('DROP TABLE incidents');
+    const svc = createMetricsService(store, { now: () => NOW, onFamilyError: (f) => errors.push(f) });
     await svc.rebuild();
     const s = parseExposition(svc.body().toString());
     expect(errors).toEqual(['detection', 'mttx']);
@@ -111,6 +109,6 @@ describe('metrics service exposition of a known team', () => {
   });
 
   it('rejects a nonsensical series budget', () => {
-    expect(() => createMetricsService(new Store(db), { maxSeries: 0 })).toThrow(/METRICS_MAX_SERIES/);
+    expect(() => createMetricsService(store, { maxSeries: 0 })).toThrow(/METRICS_MAX_SERIES/);
   });
 });

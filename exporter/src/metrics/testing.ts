@@ -6,13 +6,7 @@
 import { centsToMicro } from '../domain/money';
 import type { DailyUsageRow, UsageEvent } from '../domain/records';
 import { dayStartMs, DAY_MS, HOUR_MS, utcDay } from '../domain/time';
-import type { Db } from '../store/db';
-import { DailyUsageRepo } from '../store/daily-usage';
-import { GroupsRepo } from '../store/groups';
-import { MembersRepo } from '../store/members';
-import { RunsRepo } from '../store/runs';
-import { SpendRepo } from '../store/spend';
-import { UsageEventsRepo } from '../store/usage-events';
+import type { Store } from '../store';
 
 export const CYCLE_START = dayStartMs('2026-03-01');
 export const CYCLE_END = dayStartMs('2026-04-01');
@@ -43,8 +37,8 @@ export const spendRow = (email: string, totalCents: number, includedCents: numbe
 });
 
 /** A four-person team: alice (Eng, two models), bob (Sales), carol (never active), dave (removed). */
-export function seedKnownTeam(db: Db): void {
-  new MembersRepo(db).upsert(
+export function seedKnownTeam(store: Store): void {
+  store.members.upsert(
     [
       { email: 'alice@acme.dev', userId: 'user_a', name: 'Alice', role: 'owner', isRemoved: false },
       { email: 'bob@acme.dev', userId: 'user_b', name: 'Bob', role: 'member', isRemoved: false },
@@ -54,7 +48,7 @@ export function seedKnownTeam(db: Db): void {
     NOW,
   );
   const member = (email: string) => ({ userId: null, email, name: email, joinedAtMs: null, leftAtMs: null, spendMicro: 0 });
-  new GroupsRepo(db).save(
+  store.groups.save(
     {
       groups: [
         { id: 'group_eng', name: 'Eng', type: 'BILLING', directoryGroupId: null, memberCount: 1, spendMicro: centsToMicro(12345.678901), currentMembers: [member('alice@acme.dev')], formerMembers: [], dailySpend: [] },
@@ -64,11 +58,11 @@ export function seedKnownTeam(db: Db): void {
     },
     NOW,
   );
-  new SpendRepo(db).save(
+  store.spend.save(
     { cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 12345.678901, 2000, 500), spendRow('bob@acme.dev', 250, 250), spendRow('dave@acme.dev', 10, 10)] },
     NOW,
   );
-  new UsageEventsRepo(db).insert(
+  store.usageEvents.insert(
     [
       event('alice@acme.dev', 'claude-4-opus', '2026-02-20', 150, 1),
       event('alice@acme.dev', 'claude-4-opus', '2026-03-02', 150, 1),
@@ -77,8 +71,8 @@ export function seedKnownTeam(db: Db): void {
       event('bob@acme.dev', 'gpt-5', '2026-03-04', 40, 1, 500),
     ],
   );
-  new DailyUsageRepo(db).upsert([active('alice@acme.dev', '2026-03-02'), active('bob@acme.dev', '2026-02-20')]);
-  const runs = new RunsRepo(db);
+  store.dailyUsage.upsert([active('alice@acme.dev', '2026-03-02'), active('bob@acme.dev', '2026-02-20')]);
+  const { runs } = store;
   const run = runs.start('collect', NOW - 60_000);
   runs.finish(
     run,
@@ -103,34 +97,32 @@ const MODELS = ['claude-4-sonnet', 'claude-4-opus', 'gpt-5', 'gpt-5-mini', 'gemi
  * users × modelsPerUser × days usage (one event per user, model and day, costs spread over three
  * orders of magnitude so folding has clear winners), spend, groups of 50 and one finished run.
  */
-export function seedSyntheticTeam(db: Db, t: SyntheticTeam): void {
+export function seedSyntheticTeam(store: Store, t: SyntheticTeam): void {
   const email = (i: number) => `user${String(i).padStart(5, '0')}@acme.dev`;
   const cycleStart = dayStartMs(utcDay(t.nowMs - 9 * DAY_MS));
   const members = Array.from({ length: t.users }, (_, i) => ({ email: email(i), userId: `user_${i}`, name: `User ${i}`, role: i === 0 ? 'owner' : 'member', isRemoved: false }));
-  new MembersRepo(db).upsert(members, t.nowMs);
+  store.members.upsert(members, t.nowMs);
   const groups = [];
   for (let g = 0; g * 50 < t.users; g++) {
     const current = members.slice(g * 50, g * 50 + 50).map((m) => ({ userId: m.userId, email: m.email, name: m.name, joinedAtMs: null, leftAtMs: null, spendMicro: 0 }));
     groups.push({ id: `group_${g}`, name: `Team ${g}`, type: 'BILLING', directoryGroupId: null, memberCount: current.length, spendMicro: 0, currentMembers: current, formerMembers: [], dailySpend: [] });
   }
-  new GroupsRepo(db).save({ groups, cycle: { startMs: cycleStart, endMs: cycleStart + 30 * DAY_MS } }, t.nowMs);
+  store.groups.save({ groups, cycle: { startMs: cycleStart, endMs: cycleStart + 30 * DAY_MS } }, t.nowMs);
   const costCents = (i: number, m: number) => 1 + ((i * 7919 + m * 104729) % 1000) / (1 + (i % 10));
-  new SpendRepo(db).save(
+  store.spend.save(
     { cycleStartMs: cycleStart, limitedUsersCount: null, rows: members.map((m, i) => spendRow(m.email, costCents(i, 0) * 10 * t.modelsPerUser, 0)) },
     t.nowMs,
   );
-  const usageEvents = new UsageEventsRepo(db);
-  const dailyUsage = new DailyUsageRepo(db);
+  const { usageEvents, dailyUsage, runs } = store;
   for (let d = t.days - 1; d >= 0; d--) {
     const day = utcDay(t.nowMs - d * DAY_MS);
     const events: UsageEvent[] = [];
     for (let i = 0; i < t.users; i++) {
       for (let m = 0; m < t.modelsPerUser; m++) events.push(event(email(i), MODELS[(i + m) % MODELS.length], day, costCents(i, m), 1 + (m % 3)));
     }
-    db.transaction(() => usageEvents.insert(events))();
+    store.transaction(() => usageEvents.insert(events));
     dailyUsage.upsert(members.filter((_, i) => i % 5 !== 0).map((m) => active(m.email, day)));
   }
-  const runs = new RunsRepo(db);
   const run = runs.start('collect', t.nowMs - 120_000);
   runs.finish(run, { status: 'ok', apiCalls: { '/teams/spend': { '200': 1 } }, rowsWritten: {}, errors: [], rateLimitWaits: 0, rateLimitWaitMs: 0 }, t.nowMs - 60_000);
 }
