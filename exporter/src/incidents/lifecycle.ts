@@ -1,6 +1,8 @@
 import type { Store } from '../store';
 import type { Incident, IncidentStatus } from '../store/incidents';
-import { STATUS_ORDER } from './types';
+
+/** Status only moves forward: detected → alerted → acknowledged → resolved. */
+const STATUS_ORDER: Record<IncidentStatus, number> = { detected: 0, alerted: 1, acknowledged: 2, resolved: 3 };
 
 /** What the lifecycle needs of the store: the incidents and a transaction around read-then-write. */
 export type IncidentStore = Pick<Store, 'incidents' | 'transaction'>;

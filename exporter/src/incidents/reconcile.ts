@@ -1,11 +1,12 @@
-import type { Finding } from '../detect/types';
+import type { Finding, Severity } from '../detect/types';
 import type { Incident, IncidentChanges } from '../store/incidents';
-import { SEVERITY_RANK } from './types';
 
 export interface ReconcileSettings {
   /** Consecutive runs without the condition after which an open incident resolves itself (≥ 1). */
   autoResolveRuns: number;
 }
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
 /** Most severe first, then the largest value: the finding that best describes the condition. */
 function worseThan(a: Pick<Finding, 'severity' | 'value'>, b: Pick<Finding, 'severity' | 'value'>): boolean {
