@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { parseDuration } from '../domain/time';
 import { EnvSchema, type Env } from './schema';
 
-export { ENV_VARS, EnvSchema, type Env, type EnvVarDoc } from './schema';
+export { ENV_VARS, EnvSchema, type Env } from './schema';
 
 /** Every bad variable at once, one line each, so a user fixes them in one go. */
 export class ConfigError extends Error {
