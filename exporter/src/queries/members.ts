@@ -6,6 +6,7 @@ import { assignBadges } from './badges';
 import { CyclesRepo, type CycleInfo as Cycle } from '../store/cycle';
 import { CycleUsageRepo } from '../store/cycle-usage';
 import { col, frame, ratio, usd } from './frame';
+import { asOfWindow, bounds, diff, windowRows } from './as-of';
 import { peopleCond, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';
 
@@ -65,9 +66,6 @@ function rank(list: MemberStats[], value: (m: MemberStats) => number, set: (m: M
   return sorted;
 }
 
-// Every per-member aggregate walks members in email order and range-seeks the covering
-// (email, day, …) indexes of migrations 007 and 012 (active days only): each window row is read once,
-// already grouped, with no GROUP BY sort. CROSS JOIN keeps members as the outer loop.
 // A removed member still counts where they spent in the window: their money was spent, and an
 // incident about them must open a drilldown.
 const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members m
@@ -75,22 +73,47 @@ const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members
   WHERE m.is_removed = 0 OR EXISTS (SELECT 1 FROM usage_user_daily u WHERE u.email = m.email AND u.day BETWEEN ?1 AND ?2 AND u.charged_micro > 0)`;
 // usage_daily has no index by person (schema/009): for one model, its window is read by day and
 // grouped by person instead.
-const USAGE = (model: boolean) =>
-  model
-    ? `SELECT email, SUM(charged_micro), SUM(requests), SUM(events), SUM(cache_read_tokens)
-  FROM usage_daily WHERE day BETWEEN ? AND ? AND model = ? GROUP BY email`
-    : `SELECT m.email, SUM(u.charged_micro), SUM(u.requests), SUM(u.events), SUM(u.cache_read_tokens)
-  FROM members m CROSS JOIN usage_user_daily u ON u.email = m.email AND u.day BETWEEN ? AND ? GROUP BY m.email`;
-// Most used model = most agent requests on active days; ties go to the first model by name. Asked
-// per member inside the activity walk (someone without active days has none), which saves a
-// second pass over members; and only of members whose days name more than one model (MIN ≠ MAX):
-// with one model that model is the answer, without the per-member grouping walk.
-const ACTIVITY = `SELECT m.email, COUNT(*), SUM(d.agent_requests), SUM(d.lines_added), SUM(d.accepts), SUM(d.applies), MAX(d.day),
-    CASE WHEN MIN(d.most_used_model) IS NULL OR MIN(d.most_used_model) = MAX(d.most_used_model) THEN MIN(d.most_used_model) ELSE
-    (SELECT t.most_used_model FROM daily_usage t
-      WHERE t.email = m.email AND t.day BETWEEN ?1 AND ?2 AND t.is_active = 1 AND t.most_used_model IS NOT NULL
-      GROUP BY t.most_used_model ORDER BY SUM(t.agent_requests) DESC, t.most_used_model LIMIT 1) END
-  FROM members m CROSS JOIN daily_usage d ON d.email = m.email AND d.day BETWEEN ?1 AND ?2 AND d.is_active = 1 GROUP BY m.email`;
+const MODEL_USAGE = `SELECT email, SUM(charged_micro), SUM(requests), SUM(events), SUM(cache_read_tokens)
+  FROM usage_daily WHERE day BETWEEN ? AND ? AND model = ? GROUP BY email`;
+// Everyone's usage and activity: two slices of the as-of totals each (schema/013), not every person-day.
+const USAGE = windowRows('usage_user_asof', ['email'], `b.email, ${['charged_micro', 'requests', 'events', 'cache_read_tokens'].map(diff).join(', ')}`);
+// Per (person, most-used model) with an active day in the window.
+const ACTIVITY = windowRows(
+  'activity_asof',
+  ['email', 'model'],
+  `b.email, b.model, ${['active_days', 'agent_requests', 'lines_added', 'accepts', 'applies'].map(diff).join(', ')}, b.last_active`,
+  'b.active_days > COALESCE(a.active_days, 0)',
+);
+
+/**
+ * Each person's active days of the window, summed over their most-used models: [email, days,
+ * agent requests, lines added, accepts, applies, last active day, most used model]. The most used
+ * model has the most agent requests on those days (ties: first by name); '' stands for days that
+ * named none.
+ */
+function activity(db: Db, window: DayWindow): Map<string, Row> {
+  const out = new Map<string, Row>();
+  const w = asOfWindow(db, 'activity_asof_days', window);
+  if (w === null) return out;
+  const best = new Map<string, number>();
+  for (const [email, model, days, agent, lines, accepts, applies, last] of db.prepare(ACTIVITY).raw().all(...bounds(w)) as [string, string, number, number, number, number, number, string][]) {
+    let a = out.get(email);
+    if (a === undefined) out.set(email, (a = [email, 0, 0, 0, 0, 0, null, null]));
+    a[1] = (a[1] as number) + days;
+    a[2] = (a[2] as number) + agent;
+    a[3] = (a[3] as number) + lines;
+    a[4] = (a[4] as number) + accepts;
+    a[5] = (a[5] as number) + applies;
+    if (a[6] === null || last > (a[6] as string)) a[6] = last;
+    // Rows come in model order, so a tie keeps the earlier name.
+    if (model !== '' && (a[7] === null || agent > best.get(email)!)) {
+      a[7] = model;
+      best.set(email, agent);
+    }
+  }
+  return out;
+}
+
 const SPEND = `SELECT email, total_micro, included_micro, on_demand_micro, effective_limit_dollars
   FROM spend_snapshots WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots)`;
 
@@ -103,8 +126,9 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   const range = [window.fromDay, window.toDay];
   const all = (sql: string, ...params: unknown[]) => db.prepare(sql).raw().all(...params) as Row[];
   const people = all(PEOPLE, { 1: window.fromDay, 2: window.toDay });
-  const usage = byEmail(all(USAGE(model !== undefined), ...range, ...(model !== undefined ? [model] : [])));
-  const activity = byEmail(all(ACTIVITY, { 1: window.fromDay, 2: window.toDay }));
+  const usageWindow = model === undefined ? asOfWindow(db, 'usage_asof_days', window) : null;
+  const usage = byEmail(model !== undefined ? all(MODEL_USAGE, ...range, model) : usageWindow ? all(USAGE, ...bounds(usageWindow)) : []);
+  const active = activity(db, window);
   const spend = byEmail(all(SPEND));
   const cycles = new CyclesRepo(db);
   const cycle = cycles.resolve(nowMs);
@@ -114,7 +138,7 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   const members = people.map(([email, name, role, groupId, groupName]): MemberStats => {
     const e = email as string;
     const u = usage.get(e);
-    const a = activity.get(e);
+    const a = active.get(e);
     const s = spend.get(e);
     const x = exhausted.get(e);
     return {

@@ -1,6 +1,7 @@
 import type { FrameWithMeta } from '../schemas/common';
 import type { Db } from '../store/db';
 import { col, usd } from './frame';
+import { asOfWindow, bounds, diff, windowRows } from './as-of';
 import { and, peopleCond, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';
 import { median } from '../detect/stats';
@@ -12,12 +13,19 @@ interface UserModel {
   requests: number;
 }
 
+/** Each (person, model) with usage_daily rows in the window, in (email, model) order: two slices of the as-of totals (schema/013). */
 function userModels(db: Db, window: DayWindow, f: PeopleFilter): UserModel[] {
-  const where = and({ sql: 'u.day BETWEEN ? AND ?', params: [window.fromDay, window.toDay] }, peopleCond(db, f, 'u.email'));
+  const people = peopleCond(db, f, 'b.email');
+  const w = asOfWindow(db, 'usage_asof_days', window);
+  if (w === null) return [];
   // No names here: only the rows a page shows need one (see userModelCosts), not every (person, model) pair.
-  return db
-    .prepare(`SELECT u.email, u.model, SUM(u.charged_micro) AS spend, SUM(u.requests) AS requests FROM usage_daily u WHERE ${where.sql} GROUP BY u.email, u.model`)
-    .all(...where.params) as UserModel[];
+  const sql = windowRows(
+    'usage_pair_asof',
+    ['email', 'model'],
+    `b.email AS email, b.model AS model, ${diff('charged_micro')} AS spend, ${diff('requests')} AS requests`,
+    and({ sql: 'b.rows > COALESCE(a.rows, 0)', params: [] }, people).sql,
+  );
+  return db.prepare(sql).all(...bounds(w), ...people.params) as UserModel[];
 }
 
 /**

@@ -4,6 +4,7 @@ import { DAY_MS, dayStartMs } from '../domain/time';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
 import { and, hasPeopleFilter, peopleCond, TRUE, type Cond, type PeopleFilter } from './scope';
+import { asOfWindow, bounds, diff, windowRows } from './as-of';
 import { groupUsage, usageSource } from './usage-source';
 import type { DayWindow } from './window';
 
@@ -81,7 +82,7 @@ export function series(db: Db, req: SeriesRequest): Frame {
   if (req.by === 'user') {
     // Top keys first (one aggregate in SQL), then daily rows for those keys only: by=user on a large
     // team would otherwise ship every person-day to JS. "other" = the per-day total minus the top keys.
-    const ranked = db.prepare(`SELECT ${keyExpr} AS k, ${rankExpr} AS t ${from} GROUP BY k ORDER BY t DESC, k LIMIT ?`).pluck().all(...where.params, req.limit + 1) as string[];
+    const ranked = rankUsers(db, req, `SELECT ${keyExpr} AS k, ${rankExpr} AS t ${from} GROUP BY k`, where.params);
     top = ranked.slice(0, req.limit);
     rows = daily({ sql: `${keyExpr} IN (${top.map(() => '?').join(',') || "''"})`, params: top });
     if (ranked.length > top.length) {
@@ -124,6 +125,21 @@ export function series(db: Db, req: SeriesRequest): Frame {
     return row;
   });
   return frame(columns, out);
+}
+
+/**
+ * The top `limit` + 1 people of the window by the metric (ties by email). Without a model filter, from
+ * two slices of the as-of totals (schema/013) rather than every person-day; `grouped` is the SELECT
+ * over person-days that answers it otherwise (with a model filter).
+ */
+function rankUsers(db: Db, req: SeriesRequest, grouped: string, params: unknown[]): string[] {
+  if (req.model !== undefined) return db.prepare(`${grouped} ORDER BY t DESC, k LIMIT ?`).pluck().all(...params, req.limit + 1) as string[];
+  const w = asOfWindow(db, 'usage_asof_days', req.window);
+  if (w === null) return [];
+  const people = peopleCond(db, req, 'b.email');
+  const metric = diff(req.metric === 'requests' ? 'requests' : req.metric === 'tokens' ? 'tokens' : 'charged_micro');
+  const sql = windowRows('usage_user_asof', ['email'], `b.email, ${metric} AS t`, and({ sql: 'b.rows > COALESCE(a.rows, 0)', params: [] }, people).sql);
+  return db.prepare(`${sql} ORDER BY t DESC, b.email LIMIT ?`).pluck().all(...bounds(w), ...people.params, req.limit + 1) as string[];
 }
 
 function add(into: Sums, s: Sums): void {

@@ -24,5 +24,6 @@ import { dropUsageDailyEmail } from './schema/009-drop-usage-daily-email';
 import { usageDailyOverageIndex } from './schema/010-usage-daily-overage-index';
 import { usageGroupDaily } from './schema/011-usage-group-daily';
 import { dailyUsageActiveIndex } from './schema/012-daily-usage-active-index';
+import { asOfTotals } from './schema/013-as-of-totals';
 
-export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail, usageDailyOverageIndex, usageGroupDaily, dailyUsageActiveIndex];
+export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail, usageDailyOverageIndex, usageGroupDaily, dailyUsageActiveIndex, asOfTotals];

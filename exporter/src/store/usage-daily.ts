@@ -7,6 +7,8 @@ import type { Db } from './db';
  * usage_group_daily (day × billing group, schema/011; membership changes move history by trigger). Rows are added as
  * deltas: usage_daily sums per (day, email, model), and each rollup row gets the sum of that
  * window's deltas for its key in one upsert — far fewer writes than a trigger per usage_daily row.
+ * It also keeps the as-of totals usage_user_asof and usage_pair_asof (schema/013): each delta is added
+ * to its day's slice (created from the slice before it when the day is new) and to every later slice.
  * Ingest (store/usage-events.ts) feeds DailyDeltas directly; seeds, tests and benches use
  * addUsageDaily. Whoever writes usage_daily some other way leaves the rollups wrong.
  */
@@ -35,7 +37,24 @@ interface Statements {
   group: Statement;
   groupOf: Statement;
   personDay: Statement;
+  pairDay: Statement;
+  userAsOf: Statement;
+  pairAsOf: Statement;
+  asOfDayKnown: Statement;
+  asOfDayAdd: Statement;
+  asOfLaterDays: Statement;
+  copyUserSlice: Statement;
+  copyPairSlice: Statement;
 }
+
+/** usage_user_asof's and usage_pair_asof's columns: the usage_daily rows counted, then sums. */
+const USER_ASOF_SUMS = ['rows', ...ROLLUP_SUMS] as const;
+const PAIR_ASOF_SUMS = ['rows', 'requests', 'charged_micro'] as const;
+
+/** A new day's slice starts as a copy of the latest slice before it (nobody's totals changed in between). */
+const copySlice = (table: string, columns: readonly string[]) =>
+  `INSERT INTO ${table} (day, ${columns.join(', ')}) SELECT @day, ${columns.join(', ')} FROM ${table}
+  WHERE day = (SELECT MAX(day) FROM usage_asof_days WHERE day < @day)`;
 
 /** usage_group_daily's columns: the person-days summed, then the rollup sums. */
 const GROUP_SUMS = ['rows', ...ROLLUP_SUMS] as const;
@@ -53,6 +72,14 @@ function prepared(db: Db): Statements {
       group: db.prepare(upsert('usage_group_daily', ['day', 'group_id'], GROUP_SUMS)),
       groupOf: db.prepare('SELECT group_id FROM group_members WHERE email = ?').pluck(),
       personDay: db.prepare('SELECT 1 FROM usage_user_daily WHERE day = ? AND email = ?').pluck(),
+      pairDay: db.prepare('SELECT 1 FROM usage_daily WHERE day = ? AND email = ? AND model = ?').pluck(),
+      userAsOf: db.prepare(upsert('usage_user_asof', ['day', 'email'], USER_ASOF_SUMS)),
+      pairAsOf: db.prepare(upsert('usage_pair_asof', ['day', 'email', 'model'], PAIR_ASOF_SUMS)),
+      asOfDayKnown: db.prepare('SELECT 1 FROM usage_asof_days WHERE day = ?').pluck(),
+      asOfDayAdd: db.prepare('INSERT INTO usage_asof_days (day) VALUES (?)'),
+      asOfLaterDays: db.prepare('SELECT day FROM usage_asof_days WHERE day > ? ORDER BY day').pluck(),
+      copyUserSlice: db.prepare(copySlice('usage_user_asof', ['email', ...USER_ASOF_SUMS])),
+      copyPairSlice: db.prepare(copySlice('usage_pair_asof', ['email', 'model', ...PAIR_ASOF_SUMS])),
     };
     statements.set(db, s);
   }
@@ -109,17 +136,21 @@ export class DailyDeltas {
    * per (day, model) the team's. The caller provides the transaction.
    */
   write(db: Db): void {
-    const { daily, user, team, group, groupOf, personDay } = prepared(db);
+    const st = prepared(db);
+    const { daily, user, team, group, groupOf, personDay, pairDay, userAsOf, pairAsOf } = st;
     const person = new Float64Array(ROLLUP_SUMS.length);
     const groupIds = new Map<string, string>();
     for (const [day, byEmail] of [...this.days].sort(byKey)) {
       const models = new Map<string, Float64Array>();
       const groups = new Map<string, Float64Array>();
+      const slices = asOfSlices(st, day);
       for (const [email, list] of [...byEmail].sort(byKey)) {
         person.fill(0);
         for (const b of list.sort(byModel)) {
           const s = b.sums;
+          const newPair = pairDay.get(day, email, b.model) === undefined ? 1 : 0;
           daily.run(day, email, b.model, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13]);
+          for (const d of slices) pairAsOf.run(d, email, b.model, newPair, s[S.requests], s[S.charged_micro]);
           rollupOf(person, s);
           let m = models.get(b.model);
           if (m === undefined) models.set(b.model, (m = new Float64Array(ROLLUP_SUMS.length)));
@@ -127,6 +158,7 @@ export class DailyDeltas {
         }
         const isNew = personDay.get(day, email) === undefined;
         user.run(day, email, person[0], person[1], person[2], person[3], person[4]);
+        for (const d of slices) userAsOf.run(d, email, isNew ? 1 : 0, person[0], person[1], person[2], person[3], person[4]);
         let groupId = groupIds.get(email);
         if (groupId === undefined) groupIds.set(email, (groupId = (groupOf.get(email) as string | undefined) ?? UNASSIGNED));
         let g = groups.get(groupId);
@@ -138,6 +170,19 @@ export class DailyDeltas {
       for (const [groupId, g] of [...groups].sort(byKey)) group.run(day, groupId, g[0], g[1], g[2], g[3], g[4], g[5]);
     }
   }
+}
+
+/**
+ * The as-of slices a delta of `day` goes into: that day's (created now if the day is new) and every
+ * later one. Ingest moves forward in time, so this is nearly always the one day.
+ */
+function asOfSlices(st: Statements, day: string): string[] {
+  if (st.asOfDayKnown.get(day) === undefined) {
+    st.copyUserSlice.run({ day });
+    st.copyPairSlice.run({ day });
+    st.asOfDayAdd.run(day);
+  }
+  return [day, ...(st.asOfLaterDays.all(day) as string[])];
 }
 
 /** A usage_daily delta by column; absent sums are zero. */
