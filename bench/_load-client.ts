@@ -3,7 +3,7 @@
  * Open loop at fixed rates (a slow answer does not slow the next request): /metrics `scrapesPerS`
  * times a second, dashboard queries `queriesPerS` times a second, for `seconds`. argv[2] is JSON
  * {url, apiToken, metricsToken, scrapesPerS, queriesPerS, seconds, paths}; prints JSON per kind:
- * every latency, and every status that was not 200 (network errors as 0).
+ * every latency with its path, and every status that was not 200 (network errors as 0).
  */
 interface Spec {
   url: string;
@@ -17,13 +17,14 @@ interface Spec {
 
 interface Tally {
   latencies_ms: number[];
+  paths: string[]; // the path of each latency
   failures: number[];
 }
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2]) as Spec;
-  const scrapes: Tally = { latencies_ms: [], failures: [] };
-  const queries: Tally = { latencies_ms: [], failures: [] };
+  const scrapes: Tally = { latencies_ms: [], paths: [], failures: [] };
+  const queries: Tally = { latencies_ms: [], paths: [], failures: [] };
   const inflight: Promise<void>[] = [];
   const hit = (tally: Tally, path: string, token: string) => {
     const t0 = performance.now();
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
         .then(async (res) => {
           await res.arrayBuffer();
           tally.latencies_ms.push(performance.now() - t0);
+          tally.paths.push(path);
           if (res.status !== 200) tally.failures.push(res.status);
         })
         .catch(() => void tally.failures.push(0)),

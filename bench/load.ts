@@ -1,7 +1,8 @@
 /**
- * bench/load: the service under its steady load while a collection runs. `serve` against the
- * simulator (500 users, 30 days, Cursor's documented rate limits, so the first backfill lasts
- * minutes), and from a separate process Prometheus-like scrapes 10/s plus dashboard queries 20/s
+ * bench/load: the service under its steady load while a collection runs. The store is seeded with
+ * bench/api's team (10,000 users × 90 days up to today, in a separate process), then `serve` runs
+ * against the simulator (500 more users, 30 days, Cursor's documented rate limits, so the first
+ * backfill lasts minutes), and from a separate process Prometheus-like scrapes 10/s plus dashboard queries 20/s
  * over a mix of time ranges, for 60 s (BENCH_LOAD_SECONDS). Reports errors (anything but 200),
  * latency percentiles, and the server's RSS sampled every second (steady = the last half).
  */
@@ -9,12 +10,14 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DAY_MS } from '../exporter/src/domain/time';
 import { serve } from '../exporter/src/server';
 import { startSimulator } from '../exporter/src/simulator';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
-const USERS = 500;
+const USERS = 10_000; // the seeded team (bench/api's seed)
+const SIMULATED_USERS = 500;
 const API_TOKEN = 'bench-load-api-token-0123456789';
 const METRICS_TOKEN = 'bench-load-metrics-token-0123456789';
 
@@ -41,12 +44,30 @@ function dashboardPaths(nowMs: number): string[] {
   return out;
 }
 
+/** A dashboard query's route: its path, plus `by` for series (each `by` reads different tables). */
+function route(p: string): string {
+  const url = new URL(p, 'http://x');
+  const by = url.searchParams.get('by');
+  return url.pathname.replace('/api/v1', '') + (by ? `?by=${by}` : '');
+}
+
+/** p99 latency per route. */
+function p99ByRoute(t: { latencies_ms: number[]; paths: string[] }): Record<string, number> {
+  const by = new Map<string, number[]>();
+  t.paths.forEach((p, i) => (by.get(route(p)) ?? by.set(route(p), []).get(route(p))!).push(t.latencies_ms[i]));
+  return Object.fromEntries([...by].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, xs]) => [k, pct(xs, 99)]));
+}
+
 export async function run(): Promise<Record<string, unknown>> {
-  const sim = await startSimulator({ users: USERS, seed: 7, historyDays: 35, scenario: 'default' });
+  const sim = await startSimulator({ users: SIMULATED_USERS, seed: 7, historyDays: 35, scenario: 'default' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
+  const dbPath = path.join(dir, 'load.db');
+  const startMs = Date.now();
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, '_api-seed.ts'), dbPath, String(startMs)]);
+  console.error(`seeded ${USERS} users × 90 days in ${Math.round((Date.now() - startMs) / 1000)} s`);
   const handle = await serve({
     env: {
-      CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, DATABASE_PATH: path.join(dir, 'load.db'), PORT: '0', HOST: '127.0.0.1',
+      CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, DATABASE_PATH: dbPath, PORT: '0', HOST: '127.0.0.1',
       API_TOKEN, METRICS_TOKEN, INITIAL_BACKFILL_DAYS: '30', LOG_LEVEL: 'warn',
     },
   });
@@ -61,11 +82,15 @@ export async function run(): Promise<Record<string, unknown>> {
     const collecting = handle.collector.running;
     const runs = handle.store.db.prepare('SELECT COUNT(*) FROM collection_runs').pluck().get() as number;
     const events = handle.store.db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get() as number;
-    const r = JSON.parse(out) as Record<'scrapes' | 'queries', { latencies_ms: number[]; failures: number[] }>;
+    const r = JSON.parse(out) as Record<'scrapes' | 'queries', { latencies_ms: number[]; paths: string[]; failures: number[] }>;
     const steady = rss.slice(Math.floor(rss.length / 2));
+    // Growth after warm-up: the steady half's last 10 samples against its first 10.
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const growth = mean(steady.slice(-10)) - mean(steady.slice(0, 10));
     const figures = {
       seconds: SECONDS,
       users: USERS,
+      simulated_users: SIMULATED_USERS,
       collection_running_at_end: collecting,
       events_stored_at_end: events,
       collection_runs: runs,
@@ -78,14 +103,17 @@ export async function run(): Promise<Record<string, unknown>> {
       query_p50_ms: pct(r.queries.latencies_ms, 50),
       query_p95_ms: pct(r.queries.latencies_ms, 95),
       query_p99_ms: pct(r.queries.latencies_ms, 99),
+      query_p99_ms_by_route: p99ByRoute(r.queries),
       rss_steady_max_mb: Math.round(Math.max(...steady)),
+      rss_steady_growth_mb: Math.round(growth),
       rss_max_mb: Math.round(Math.max(...rss)),
       failures: [...new Set([...r.scrapes.failures, ...r.queries.failures])],
     };
     console.log(
       `load for ${SECONDS} s during a collection (${events.toLocaleString()} events stored so far, still collecting: ${collecting}): ` +
         `${figures.scrapes} scrapes (${figures.scrape_errors} errors, p99 ${figures.scrape_p99_ms} ms), ${figures.queries} dashboard queries ` +
-        `(${figures.query_errors} errors, p95 ${figures.query_p95_ms} ms, p99 ${figures.query_p99_ms} ms); RSS steady max ${figures.rss_steady_max_mb} MB, max ${figures.rss_max_mb} MB`,
+        `(${figures.query_errors} errors, p95 ${figures.query_p95_ms} ms, p99 ${figures.query_p99_ms} ms); RSS steady max ${figures.rss_steady_max_mb} MB ` +
+        `(growth ${figures.rss_steady_growth_mb} MB), max ${figures.rss_max_mb} MB; p99 by route ${JSON.stringify(figures.query_p99_ms_by_route)}`,
     );
     return figures;
   } finally {
