@@ -3,7 +3,7 @@
  * endpoints share one envelope, so they share this file: one row schema per endpoint, one
  * response schema and compiled check per endpoint in `AnalyticsResponseChecks`.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { AnalyticsEndpoint } from '../../domain/records';
 import { DayString, Id, Opt, OptNum, OptStr } from './common';
@@ -110,40 +110,6 @@ export const RawTopFileExtensionsResponseSchema = envelope(RawTopFileExtensionsR
 export const RawClientVersionsResponseSchema = envelope(RawClientVersionsRowSchema);
 export const RawCommandsResponseSchema = envelope(RawCommandsRowSchema);
 export const RawPlansResponseSchema = envelope(RawPlansRowSchema);
-
-export type RawDauRow = Static<typeof RawDauRowSchema>;
-export type RawModelsRow = Static<typeof RawModelsRowSchema>;
-export type RawAgentEditsRow = Static<typeof RawAgentEditsRowSchema>;
-export type RawTabsRow = Static<typeof RawTabsRowSchema>;
-export type RawMcpRow = Static<typeof RawMcpRowSchema>;
-export type RawTopFileExtensionsRow = Static<typeof RawTopFileExtensionsRowSchema>;
-export type RawClientVersionsRow = Static<typeof RawClientVersionsRowSchema>;
-export type RawCommandsRow = Static<typeof RawCommandsRowSchema>;
-export type RawPlansRow = Static<typeof RawPlansRowSchema>;
-export type RawAnalyticsParams = Static<typeof RawAnalyticsParamsSchema>;
-
-export type RawDauResponse = Static<typeof RawDauResponseSchema>;
-export type RawModelsResponse = Static<typeof RawModelsResponseSchema>;
-export type RawAgentEditsResponse = Static<typeof RawAgentEditsResponseSchema>;
-export type RawTabsResponse = Static<typeof RawTabsResponseSchema>;
-export type RawMcpResponse = Static<typeof RawMcpResponseSchema>;
-export type RawTopFileExtensionsResponse = Static<typeof RawTopFileExtensionsResponseSchema>;
-export type RawClientVersionsResponse = Static<typeof RawClientVersionsResponseSchema>;
-export type RawCommandsResponse = Static<typeof RawCommandsResponseSchema>;
-export type RawPlansResponse = Static<typeof RawPlansResponseSchema>;
-
-/** Response type per endpoint, e.g. `RawAnalyticsResponses['mcp']`. */
-export interface RawAnalyticsResponses {
-  dau: RawDauResponse;
-  models: RawModelsResponse;
-  'agent-edits': RawAgentEditsResponse;
-  tabs: RawTabsResponse;
-  mcp: RawMcpResponse;
-  'top-file-extensions': RawTopFileExtensionsResponse;
-  'client-versions': RawClientVersionsResponse;
-  commands: RawCommandsResponse;
-  plans: RawPlansResponse;
-}
 
 export const AnalyticsResponseChecks: { [K in AnalyticsEndpoint]: TypeCheck<TSchema> } = {
   dau: TypeCompiler.Compile(RawDauResponseSchema),

@@ -50,16 +50,6 @@ export const RawDailyUsageResponseSchema = Type.Object({
   pagination: Opt(RawPagePaginationSchema),
 });
 
-export interface RawDailyUsageRequest {
-  startDate: number;
-  endDate: number;
-  page?: number;
-  pageSize?: number;
-}
-
 export type RawDailyUsageRow = Static<typeof RawDailyUsageRowSchema>;
-export type RawPagePagination = Static<typeof RawPagePaginationSchema>;
-export type RawPeriod = Static<typeof RawPeriodSchema>;
-export type RawDailyUsageResponse = Static<typeof RawDailyUsageResponseSchema>;
 
 export const DailyUsageResponseCheck = TypeCompiler.Compile(RawDailyUsageResponseSchema);

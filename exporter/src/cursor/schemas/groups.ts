@@ -43,10 +43,7 @@ export const RawGroupsResponseSchema = Type.Object({
   billingCycle: Opt(RawBillingCycleSchema),
 });
 
-export type RawDailySpend = Static<typeof RawDailySpendSchema>;
 export type RawGroupMember = Static<typeof RawGroupMemberSchema>;
 export type RawBillingGroup = Static<typeof RawBillingGroupSchema>;
-export type RawBillingCycle = Static<typeof RawBillingCycleSchema>;
-export type RawGroupsResponse = Static<typeof RawGroupsResponseSchema>;
 
 export const GroupsResponseCheck = TypeCompiler.Compile(RawGroupsResponseSchema);

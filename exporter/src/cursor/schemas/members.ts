@@ -1,5 +1,5 @@
 /** GET /teams/members → { teamMembers: [...] } (cursor-api.md §2.1). */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Id, Opt, OptBool, OptStr } from './common';
 
@@ -14,8 +14,5 @@ export const RawTeamMemberSchema = Type.Object({
 export const RawMembersResponseSchema = Type.Object({
   teamMembers: Type.Array(RawTeamMemberSchema),
 });
-
-export type RawTeamMember = Static<typeof RawTeamMemberSchema>;
-export type RawMembersResponse = Static<typeof RawMembersResponseSchema>;
 
 export const MembersResponseCheck = TypeCompiler.Compile(RawMembersResponseSchema);

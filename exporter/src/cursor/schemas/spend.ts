@@ -29,16 +29,6 @@ export const RawSpendResponseSchema = Type.Object({
   maxUserSpendCents: OptNum,
 });
 
-/** Request body the client sends (all fields optional upstream). */
-export interface RawSpendRequest {
-  page?: number;
-  pageSize?: number;
-  searchTerm?: string;
-  sortBy?: 'amount' | 'date' | 'user';
-  sortDirection?: 'asc' | 'desc';
-}
-
 export type RawSpendRow = Static<typeof RawSpendRowSchema>;
-export type RawSpendResponse = Static<typeof RawSpendResponseSchema>;
 
 export const SpendResponseCheck = TypeCompiler.Compile(RawSpendResponseSchema);

@@ -50,18 +50,6 @@ export const RawUsageEventsResponseSchema = Type.Object({
   period: Opt(RawPeriodSchema),
 });
 
-export interface RawUsageEventsRequest {
-  startDate?: number;
-  endDate?: number; // inclusive, ms precision
-  email?: string;
-  userId?: number;
-  page?: number;
-  pageSize?: number; // max 1000
-}
-
-export type RawTokenUsage = Static<typeof RawTokenUsageSchema>;
 export type RawUsageEvent = Static<typeof RawUsageEventSchema>;
-export type RawEventsPagination = Static<typeof RawEventsPaginationSchema>;
-export type RawUsageEventsResponse = Static<typeof RawUsageEventsResponseSchema>;
 
 export const UsageEventsResponseCheck = TypeCompiler.Compile(RawUsageEventsResponseSchema);
