@@ -114,22 +114,24 @@ function compute(ctx: Ctx): OwnBaselines {
   const weeks = Math.ceil(wd.length / 7);
   const active = new Int32Array(weeks);
   const low = new Int32Array(weeks);
-  /** Each person's class medians of their active days' spend over the day's divisor. */
-  const personal = (divisor: (d: number) => number): void => {
+  /** Each person's class medians of their active days' spend over the day's divisor (index d − from). */
+  const personal = (divisor: Float64Array): void => {
     weekday.fill(0);
     weekend.fill(0);
     if (to < 0) return;
     for (let u = 0; u < nU; u++) {
       const base = u * ctx.nDays;
+      const offMask = off[u];
       let nWd = 0;
       let nWe = 0;
       for (let d = from; d <= to; d++) {
         const v = spend[base + d];
         if (!(v > 0)) continue;
-        if (offDay(u, d)) we[nWe++] = v / divisor(d);
+        const x = v / divisor[d - from];
+        if ((offMask >> dow[d]) & 1) we[nWe++] = x;
         else {
           wdWeek[nWd] = Math.floor((to - d) / 7);
-          wd[nWd++] = v / divisor(d);
+          wd[nWd++] = x;
         }
       }
       if (nWd >= minActive) {
@@ -139,7 +141,7 @@ function compute(ctx: Ctx): OwnBaselines {
       if (nWe >= minActive && weekday[u] > 0) weekend[u] = median(we.subarray(0, nWe)) as number;
     }
   };
-  personal(() => 1);
+  personal(new Float64Array(wd.length).fill(1));
   const raw = weekday.slice(); // R and the factors stay on the first pass's baselines
   // R(d): the median active person's spend on d over their weekday baseline. The factor of a day is
   // R(d) over the usual R of its class in the baseline window (a weekend is compared with weekends).
@@ -175,7 +177,7 @@ function compute(ctx: Ctx): OwnBaselines {
   };
   // The baselines again, each day's spend over its team factor: a team-wide busy (or quiet) week
   // in the window is the team's, not a person's level.
-  personal(teamFactor);
+  personal(Float64Array.from({ length: wd.length }, (_, i) => teamFactor(from + i)));
   const expected = (u: number, d: number): number => {
     const b = offDay(u, d) && weekend[u] > 0 ? weekend[u] : weekday[u];
     return b > 0 ? b * teamFactor(d) : 0;
