@@ -6,7 +6,7 @@
 import { createCollector } from '../exporter/src/collect/runner';
 import { CallTally } from '../exporter/src/collect/call-tally';
 import { createCursorClient } from '../exporter/src/cursor/client';
-import { SqliteEtagCache } from '../exporter/src/store/analytics';
+import { EtagsRepo } from '../exporter/src/store/etags';
 import { Store } from '../exporter/src/store';
 import { openDb } from '../exporter/src/store/db';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const db = openDb(env.DB_PATH!);
   const calls = new CallTally();
   const api = createCursorClient({
-    adminKey: 'key_sim_admin', baseUrl: env.SIM_URL!, userAgent: 'crash-test', etagCache: new SqliteEtagCache(db, () => nowMs),
+    adminKey: 'key_sim_admin', baseUrl: env.SIM_URL!, userAgent: 'crash-test', etagCache: new EtagsRepo(db, () => nowMs),
     onCall: calls.record, limits: { default: 100_000, usageEvents: 100_000, analyticsTeam: 100_000 },
   });
   const collector = createCollector({

@@ -11,7 +11,7 @@ import { createCollector } from '../exporter/src/collect/runner';
 import { createCursorClient } from '../exporter/src/cursor/client';
 import { HOUR_MS } from '../exporter/src/domain/time';
 import { startSimulator } from '../exporter/src/simulator/server';
-import { SqliteEtagCache } from '../exporter/src/store/analytics';
+import { EtagsRepo } from '../exporter/src/store/etags';
 import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
 import { RunsRepo } from '../exporter/src/store/runs';
@@ -42,7 +42,7 @@ describe('collector against the simulator', () => {
 
   function collector() {
     const calls = new CallTally();
-    const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST, onCall: calls.record, etagCache: new SqliteEtagCache(db) });
+    const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST, onCall: calls.record, etagCache: new EtagsRepo(db) });
     return createCollector({ store: new Store(db), api, calls, now: () => clock, options: { initialBackfillDays: DAYS } });
   }
 

@@ -9,7 +9,7 @@ import { CallTally } from '../exporter/src/collect/call-tally';
 import { createCollector, type RunResult } from '../exporter/src/collect/runner';
 import { createCursorClient } from '../exporter/src/cursor/client';
 import { startSimulator } from '../exporter/src/simulator/server';
-import { SqliteEtagCache } from '../exporter/src/store/analytics';
+import { EtagsRepo } from '../exporter/src/store/etags';
 import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
 import { dumpData } from './collector-helpers';
@@ -42,7 +42,7 @@ describe('backfill resume', () => {
 
   function collector(db: Db) {
     const calls = new CallTally();
-    const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST, onCall: calls.record, etagCache: new SqliteEtagCache(db) });
+    const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST, onCall: calls.record, etagCache: new EtagsRepo(db) });
     return createCollector({ store: new Store(db), api, calls, now: () => NOW });
   }
 

@@ -15,7 +15,7 @@ import { createCursorClient } from '../exporter/src/cursor/client';
 import { HOUR_MS } from '../exporter/src/domain/time';
 import { createLogger } from '../exporter/src/logger';
 import { startSimulator } from '../exporter/src/simulator/server';
-import { SqliteEtagCache } from '../exporter/src/store/analytics';
+import { EtagsRepo } from '../exporter/src/store/etags';
 import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
 import { dumpData } from './collector-helpers';
@@ -36,7 +36,7 @@ describe('storage trouble and kills during collection', () => {
 
   function collector(db: Db, logger?: ReturnType<typeof createLogger>) {
     const calls = new CallTally();
-    const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST, onCall: calls.record, etagCache: new SqliteEtagCache(db, () => NOW) });
+    const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST, onCall: calls.record, etagCache: new EtagsRepo(db, () => NOW) });
     return createCollector({ store: new Store(db), api, calls, now: () => NOW, logger, options: { initialBackfillDays: DAYS, windowMs: 6 * HOUR_MS } });
   }
 

@@ -1,6 +1,7 @@
 import { openDb, storageFailure, type Db, type OpenDbOptions, type StoreOpenError } from './db';
 import { migrations } from './migrations';
-import { AnalyticsRepo, SqliteEtagCache } from './analytics';
+import { AnalyticsRepo } from './analytics';
+import { EtagsRepo } from './etags';
 import { CyclesRepo } from './cycle';
 import { DailyUsageRepo } from './daily-usage';
 import { DetectionFactsRepo } from './detection-facts';
@@ -38,7 +39,7 @@ export class Store {
   readonly spend: SpendRepo;
   readonly groups: GroupsRepo;
   readonly analytics: AnalyticsRepo;
-  readonly etags: SqliteEtagCache;
+  readonly etags: EtagsRepo;
   readonly runs: RunsRepo;
   readonly watermarks: WatermarksRepo;
   readonly cycles: CyclesRepo;
@@ -59,7 +60,7 @@ export class Store {
     this.spend = new SpendRepo(db);
     this.groups = new GroupsRepo(db);
     this.analytics = new AnalyticsRepo(db);
-    this.etags = new SqliteEtagCache(db);
+    this.etags = new EtagsRepo(db);
     this.runs = new RunsRepo(db);
     this.watermarks = new WatermarksRepo(db);
     this.cycles = new CyclesRepo(db);

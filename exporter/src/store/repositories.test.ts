@@ -5,7 +5,7 @@ import { MembersRepo } from './members';
 import { SpendRepo } from './spend';
 import { UsageEventsRepo } from './usage-events';
 import { WatermarksRepo } from './watermarks';
-import { SqliteEtagCache } from './analytics';
+import { EtagsRepo } from './etags';
 
 const member = (email: string, name = email) => ({ email, userId: `user_${email}`, name, role: 'member', isRemoved: false });
 const ev = (ts: number, email: string, over: Partial<UsageEvent> = {}): UsageEvent => ({
@@ -75,7 +75,7 @@ describe('store repositories', () => {
     new WatermarksRepo(db).advance('s', 100, 1);
     new WatermarksRepo(db).advance('s', 50, 2);
     expect(new WatermarksRepo(db).get('s')).toBe(100);
-    const cache = new SqliteEtagCache(db, () => 5);
+    const cache = new EtagsRepo(db, () => 5);
     cache.set('/a', 'W/"1"', '{"data":[]}');
     cache.set('/a', 'W/"2"', '{"data":[1]}');
     expect(cache.get('/a')).toEqual({ etag: 'W/"2"', body: '{"data":[1]}' });
