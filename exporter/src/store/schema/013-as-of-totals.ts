@@ -109,8 +109,9 @@ function applyActivity(row: 'NEW' | 'OLD', sign: '' | '-'): string {
   return `
   INSERT INTO activity_asof (day, email, model, ${cols}, last_active)
     SELECT ${row}.day, email, model, ${cols}, last_active FROM activity_asof
-    WHERE day = (SELECT MAX(day) FROM activity_asof_days WHERE day < ${row}.day)
-      AND NOT EXISTS (SELECT 1 FROM activity_asof_days WHERE day = ${row}.day);
+    -- The slice to copy is NULL (nothing to copy) once the day has its own: no walk over a slice per row.
+    WHERE day = (SELECT MAX(day) FROM activity_asof_days WHERE day < ${row}.day
+      AND NOT EXISTS (SELECT 1 FROM activity_asof_days WHERE day = ${row}.day));
   INSERT INTO activity_asof_days (day) SELECT ${row}.day WHERE NOT EXISTS (SELECT 1 FROM activity_asof_days WHERE day = ${row}.day);
   INSERT INTO activity_asof (day, email, model, ${cols}, last_active)
     SELECT d.day, ${row}.email, COALESCE(${row}.most_used_model, ''), ${values}, ${sign ? 'NULL' : `${row}.day`}
