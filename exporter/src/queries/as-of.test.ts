@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { openDb, migrate, type Db } from '../store/db';
+import { CycleUsageRepo } from '../store/cycle-usage';
 import { migrations } from '../store/migrations';
 import { addUsageDaily, type UsageDailyRow } from '../store/usage-daily';
 import { DAY_MS, utcDay } from '../domain/time';
@@ -8,7 +9,7 @@ import { modelCosts, userModelCosts } from './model-costs';
 import { series } from './series';
 import { dayWindow } from './window';
 
-// The as-of totals (schema/013) against the raw tables: random stores written in random order (days
+// The as-of totals (schema/013, 014) against the raw tables: random stores written in random order (days
 // added before, after and between existing slices; daily usage inserted, changed and made inactive),
 // random windows; every answer must equal what the raw person-day rows say. Request units are
 // quarters, so sums of them are exact and "equal" means equal.
@@ -60,7 +61,9 @@ function write(db: Db, s: Store): void {
 /** The same store as an older database upgraded by migration 013 (its tables built from the raw rows). */
 function rebuilt(db: Db): void {
   db.exec(`DROP TABLE usage_asof_days; DROP TABLE usage_user_asof; DROP TABLE usage_pair_asof; DROP TABLE activity_asof_days; DROP TABLE activity_asof;
-    DROP TRIGGER activity_asof_ins; DROP TRIGGER activity_asof_upd_old; DROP TRIGGER activity_asof_upd_new; DROP TRIGGER activity_asof_del; PRAGMA user_version = 12`);
+    DROP TRIGGER activity_asof_ins; DROP TRIGGER activity_asof_upd_old; DROP TRIGGER activity_asof_upd_new; DROP TRIGGER activity_asof_del;
+    DROP TABLE daily_usage_asof_days; DROP TABLE daily_usage_asof; DROP TRIGGER daily_usage_asof_ins; DROP TRIGGER daily_usage_asof_upd; DROP TRIGGER daily_usage_asof_del;
+    PRAGMA user_version = 12`);
   migrate(db, migrations);
 }
 
@@ -125,6 +128,19 @@ function check(db: Db, s: Store): void {
     const costs = modelCosts(db, w, {}).rows.map((r) => [r.model, r.users, r.requests, r.spend_usd]);
     expect(costs.sort()).toEqual([...models].map(([model, m]) => [model, m.users, m.requests, m.spend / 1e8]).sort());
     expect(userModelCosts(db, w, {}, 1000).rows.map((r) => `${r.email}/${r.model}`).sort()).toEqual(want.pairs.map((p) => `${p.email}/${p.model}`).sort());
+    // The billing-cycle reads: every daily_usage row counts (active or not), and charged spend per person.
+    const all = db.prepare('SELECT email, is_active, agent_requests, accepts, applies FROM daily_usage WHERE day BETWEEN ? AND ? ORDER BY email').all(w.fromDay, w.toDay) as {
+      email: string; is_active: number; agent_requests: number; accepts: number; applies: number;
+    }[];
+    const people = new Map<string, { email: string; requests: number; accepts: number; applies: number; activeDays: number }>();
+    for (const r of all) {
+      const p = people.get(r.email) ?? { email: r.email, requests: 0, accepts: 0, applies: 0, activeDays: 0 };
+      people.set(r.email, { email: r.email, requests: p.requests + r.agent_requests, accepts: p.accepts + r.accepts, applies: p.applies + r.applies, activeDays: p.activeDays + r.is_active });
+    }
+    const cycle = new CycleUsageRepo(db);
+    expect(cycle.activity(w.fromDay, w.toDay)).toEqual([...people.values()]);
+    expect(cycle.activeEmails(w.fromDay, w.toDay)).toEqual([...people.values()].filter((p) => p.requests > 0).map((p) => p.email));
+    expect(cycle.chargedSpend(w.fromDay, w.toDay)).toEqual([...want.usage].sort(([e], [f]) => (e < f ? -1 : 1)).map(([e, u]) => [e, u[0]]));
     // Series by user: the top 2 people by spend, the rest as "other".
     const ranked = [...want.usage].sort(([e, x], [f, y]) => y[0] - x[0] || (e < f ? -1 : 1)).map(([e]) => e);
     const cols = series(db, { metric: 'spend', by: 'user', window: w, intervalDays: 1, limit: 2 }).columns.map((c) => c.name);

@@ -6,7 +6,7 @@ import { assignBadges } from './badges';
 import { CyclesRepo, type CycleInfo as Cycle } from '../store/cycle';
 import { CycleUsageRepo } from '../store/cycle-usage';
 import { col, frame, ratio, usd } from './frame';
-import { asOfWindow, bounds, diff, windowRows } from './as-of';
+import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
 import { peopleCond, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';
 

@@ -1,7 +1,7 @@
 import type { FrameWithMeta } from '../schemas/common';
 import type { Db } from '../store/db';
 import { col, usd } from './frame';
-import { asOfWindow, bounds, diff, windowRows } from './as-of';
+import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
 import { and, peopleCond, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';
 import { median } from '../detect/stats';

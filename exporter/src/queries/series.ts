@@ -4,7 +4,7 @@ import { DAY_MS, dayStartMs } from '../domain/time';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
 import { and, hasPeopleFilter, peopleCond, TRUE, type Cond, type PeopleFilter } from './scope';
-import { asOfWindow, bounds, diff, windowRows } from './as-of';
+import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
 import { groupUsage, usageSource } from './usage-source';
 import type { DayWindow } from './window';
 

@@ -1,5 +1,6 @@
 import { DAY_MS } from '../domain/time';
 import type { CycleInfo } from './cycle';
+import { asOfWindow, bounds, diff, windowRows } from './as-of';
 import type { Db } from './db';
 
 /** A person's usage-based (beyond the plan) requests in a period, and the first day they appear. */
@@ -43,12 +44,14 @@ export class CycleUsageRepo {
     return this.db.prepare('SELECT email, total_micro FROM spend_snapshots WHERE cycle_start_ms = ?').raw().all(cycleStartMs) as [string, number][];
   }
 
-  /** [email, charged micro] of the usage events of [fromDay, toDay]. */
+  /** [email, charged micro] of the usage events of [fromDay, toDay], by email (as-of totals, schema/013). */
   chargedSpend(fromDay: string, toDay: string): [string, number][] {
+    const w = asOfWindow(this.db, 'usage_asof_days', { fromDay, toDay });
+    if (w === null) return [];
     return this.db
-      .prepare('SELECT email, SUM(charged_micro) FROM usage_user_daily WHERE day BETWEEN ? AND ? GROUP BY email')
+      .prepare(windowRows('usage_user_asof', ['email'], `b.email, ${diff('charged_micro')}`, 'b.rows > COALESCE(a.rows, 0)'))
       .raw()
-      .all(fromDay, toDay) as [string, number][];
+      .all(...bounds(w)) as [string, number][];
   }
 
   /** On-demand spend of at least `minMicro` in a spend snapshot cycle (none when the cycle is null). */
@@ -75,22 +78,19 @@ export class CycleUsageRepo {
       .all(fromDay, toDay) as BeyondPlanRow[];
   }
 
-  /** People with agent requests in [fromDay, toDay]. */
+  /** People with agent requests in [fromDay, toDay], by email (as-of totals, schema/014). */
   activeEmails(fromDay: string, toDay: string): string[] {
-    return (this.db.prepare('SELECT DISTINCT email FROM daily_usage WHERE day BETWEEN ? AND ? AND agent_requests > 0').all(fromDay, toDay) as { email: string }[]).map(
-      (r) => r.email,
-    );
+    const w = asOfWindow(this.db, 'daily_usage_asof_days', { fromDay, toDay });
+    if (w === null) return [];
+    return this.db.prepare(windowRows('daily_usage_asof', ['email'], 'b.email', `${diff('agent_requests')} > 0`)).pluck().all(...bounds(w)) as string[];
   }
 
-  /** Requests, accepts, applies and active days per person in [fromDay, toDay]. */
+  /** Requests, accepts, applies and active days of everyone with daily usage in [fromDay, toDay], by email (as-of totals, schema/014). */
   activity(fromDay: string, toDay: string): PersonActivity[] {
-    return this.db
-      .prepare(
-        `SELECT email, SUM(agent_requests) AS requests, SUM(accepts) AS accepts, SUM(applies) AS applies,
-                SUM(CASE WHEN is_active = 1 THEN 1 ELSE 0 END) AS activeDays
-         FROM daily_usage WHERE day BETWEEN ? AND ? GROUP BY email`,
-      )
-      .all(fromDay, toDay) as PersonActivity[];
+    const w = asOfWindow(this.db, 'daily_usage_asof_days', { fromDay, toDay });
+    if (w === null) return [];
+    const sums = `b.email AS email, ${diff('agent_requests')} AS requests, ${diff('accepts')} AS accepts, ${diff('applies')} AS applies, ${diff('active_days')} AS activeDays`;
+    return this.db.prepare(windowRows('daily_usage_asof', ['email'], sums, 'b.rows > COALESCE(a.rows, 0)')).all(...bounds(w)) as PersonActivity[];
   }
 
   /** Current (not removed) members: the seats. */

@@ -25,5 +25,6 @@ import { usageDailyOverageIndex } from './schema/010-usage-daily-overage-index';
 import { usageGroupDaily } from './schema/011-usage-group-daily';
 import { dailyUsageActiveIndex } from './schema/012-daily-usage-active-index';
 import { asOfTotals } from './schema/013-as-of-totals';
+import { dailyUsageAsOf } from './schema/014-daily-usage-as-of';
 
-export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail, usageDailyOverageIndex, usageGroupDaily, dailyUsageActiveIndex, asOfTotals];
+export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail, usageDailyOverageIndex, usageGroupDaily, dailyUsageActiveIndex, asOfTotals, dailyUsageAsOf];

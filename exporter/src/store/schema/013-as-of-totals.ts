@@ -61,7 +61,7 @@ INSERT INTO activity_asof_days (day) SELECT DISTINCT day FROM daily_usage WHERE 
  * that day. `keys` lists each key with its first day; `daily` (alias x) is the key's row of a day,
  * joined by `on` (primary-key lookups); `values` are the per-day figures summed (NULL = no row).
  */
-function build(table: string, days: string, key: string[], keys: string, daily: string, on: string, values: Record<string, string>): string {
+export function build(table: string, days: string, key: string[], keys: string, daily: string, on: string, values: Record<string, string>): string {
   const k = key.map((c) => `k.${c}`).join(', ');
   const running = Object.values(values).map((v) => (v === 'x.day' ? 'MAX(x.day) OVER w' : `COALESCE(SUM(${v}) OVER w, 0)`));
   return `
@@ -102,23 +102,33 @@ const ACTIVITY_BUILD = build(
   },
 );
 
+/**
+ * Trigger SQL: makes sure day `row`.day has its slice in `table` (a copy of the slice before it, once),
+ * then adds `values` (one per column of `sums`) to the key `keyValues` in that slice and every later one;
+ * `extra` is any further SET of the upsert. `columns` are the table's columns but day.
+ */
+export function addToSlices(table: string, days: string, columns: string[], row: 'NEW' | 'OLD', key: string[], keyValues: string[], sums: string[], values: string[], extra = ''): string {
+  return `
+  INSERT INTO ${table} (day, ${columns.join(', ')})
+    SELECT ${row}.day, ${columns.join(', ')} FROM ${table}
+    -- The slice to copy is NULL (nothing to copy) once the day has its own: no walk over a slice per row.
+    WHERE day = (SELECT MAX(day) FROM ${days} WHERE day < ${row}.day
+      AND NOT EXISTS (SELECT 1 FROM ${days} WHERE day = ${row}.day));
+  INSERT INTO ${days} (day) SELECT ${row}.day WHERE NOT EXISTS (SELECT 1 FROM ${days} WHERE day = ${row}.day);
+  INSERT INTO ${table} (day, ${[...key, ...sums].join(', ')}${extra ? ', last_active' : ''})
+    SELECT d.day, ${[...keyValues, ...values].join(', ')}${extra ? `, ${row}.day` : ''}
+    FROM ${days} d WHERE d.day >= ${row}.day
+    ON CONFLICT (day, ${key.join(', ')}) DO UPDATE SET ${sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}${extra ? `, ${extra}` : ''};`;
+}
+
 /** Adds (sign '') or takes away (sign '-') the daily_usage row `row` (NEW or OLD) in every slice from its day on. */
 function applyActivity(row: 'NEW' | 'OLD', sign: '' | '-'): string {
-  const cols = ACTIVITY_SUMS.join(', ');
-  const values = [`${sign}1`, ...ACTIVITY_SUMS.slice(1).map((c) => `${sign}${row}.${c}`)].join(', ');
-  return `
-  INSERT INTO activity_asof (day, email, model, ${cols}, last_active)
-    SELECT ${row}.day, email, model, ${cols}, last_active FROM activity_asof
-    -- The slice to copy is NULL (nothing to copy) once the day has its own: no walk over a slice per row.
-    WHERE day = (SELECT MAX(day) FROM activity_asof_days WHERE day < ${row}.day
-      AND NOT EXISTS (SELECT 1 FROM activity_asof_days WHERE day = ${row}.day));
-  INSERT INTO activity_asof_days (day) SELECT ${row}.day WHERE NOT EXISTS (SELECT 1 FROM activity_asof_days WHERE day = ${row}.day);
-  INSERT INTO activity_asof (day, email, model, ${cols}, last_active)
-    SELECT d.day, ${row}.email, COALESCE(${row}.most_used_model, ''), ${values}, ${sign ? 'NULL' : `${row}.day`}
-    FROM activity_asof_days d WHERE d.day >= ${row}.day
-    ON CONFLICT (day, email, model) DO UPDATE SET ${ACTIVITY_SUMS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}${
-      sign ? '' : `, last_active = MAX(COALESCE(last_active, ''), excluded.last_active)`
-    };`;
+  const values = [`${sign}1`, ...ACTIVITY_SUMS.slice(1).map((c) => `${sign}${row}.${c}`)];
+  return addToSlices(
+    'activity_asof', 'activity_asof_days', ['email', 'model', ...ACTIVITY_SUMS, 'last_active'], row,
+    ['email', 'model'], [`${row}.email`, `COALESCE(${row}.most_used_model, '')`], [...ACTIVITY_SUMS], values,
+    sign ? '' : `last_active = MAX(COALESCE(last_active, ''), excluded.last_active)`,
+  );
 }
 
 /** After taking a row away: the latest active day of its (person, model) in every slice from its day on, from daily_usage itself. */

@@ -1,10 +1,10 @@
-import type { Db } from '../store/db';
-import type { DayWindow } from './window';
+import type { Db } from './db';
 
 /**
  * Window totals from the as-of tables (schema/013): a row's totals through the window's last day
  * minus its totals through the day before the window. Each table keeps one slice per day with data;
- * a day without one reads the slice before it.
+ * a day without one reads the slice before it. Read by the JSON API's whole-team tables (queries/)
+ * and the billing-cycle reads (cycle-usage.ts).
  */
 export interface AsOfWindow {
   /** The slice holding the totals before the window (null: nothing before it). */
@@ -13,10 +13,10 @@ export interface AsOfWindow {
   hi: string;
 }
 
-type Days = 'usage_asof_days' | 'activity_asof_days';
+type Days = 'usage_asof_days' | 'activity_asof_days' | 'daily_usage_asof_days';
 
-/** The two slices that bound `w`; null when no data falls inside the window. */
-export function asOfWindow(db: Db, days: Days, w: DayWindow): AsOfWindow | null {
+/** The two slices that bound the days `w.fromDay`…`w.toDay`; null when no data falls inside them. */
+export function asOfWindow(db: Db, days: Days, w: { fromDay: string; toDay: string }): AsOfWindow | null {
   const before = db.prepare(`SELECT MAX(day) FROM ${days} WHERE day < ?`).pluck();
   const lo = before.get(w.fromDay) as string | null;
   const hi = db.prepare(`SELECT MAX(day) FROM ${days} WHERE day <= ?`).pluck().get(w.toDay) as string | null;
