@@ -67,4 +67,13 @@ describe('settings persistence', () => {
     expect(s.settings).toEqual(DEFAULT_SETTINGS);
     expect(s.errors.map((e) => e.field)).toContain('zscore.multiplier');
   });
+
+  it('reads a document saved before the own baselines with its spike settings upgraded (detect/settings upgradeSettings)', () => {
+    const { teamFactorCap: _cap, ...trends } = DEFAULT_SETTINGS.trends;
+    const old = { ...DEFAULT_SETTINGS, trends: { ...trends, spendSpikeMultiplier: 5, spendSpikeLookbackDays: 7, spikeMinActiveDays: 3 }, drift: { ...DEFAULT_SETTINGS.drift, minLevelTStat: 4 } };
+    db.prepare(`INSERT INTO settings (key, value, updated_ms) VALUES ('detection', ?, 5)`).run(JSON.stringify(old));
+    const s = readSettings(store);
+    expect(s).toMatchObject({ source: 'stored', errors: [] });
+    expect(s.settings.trends).toMatchObject({ spendSpikeMultiplier: 4, spendSpikeLookbackDays: 28, spikeMinActiveDays: 4 });
+  });
 });

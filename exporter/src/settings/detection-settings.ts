@@ -3,6 +3,7 @@ import {
   validateSettings,
   type DetectionSettings,
   type SettingsError,
+  upgradeSettings,
 } from '../detect/settings';
 import type { Store } from '../store';
 
@@ -35,7 +36,7 @@ export function readSettings(store: SettingsStore): StoredSettings {
   } catch {
     return { settings: DEFAULT_SETTINGS, source: 'defaults', updatedMs: row.updatedMs, errors: [{ field: '', message: 'saved settings are not valid JSON' }] };
   }
-  const v = validateSettings(parsed, DEFAULT_SETTINGS);
+  const v = validateSettings(upgradeSettings(parsed), DEFAULT_SETTINGS); // documents saved by earlier versions mean today's thing
   return v.ok
     ? { settings: v.value, source: 'stored', updatedMs: row.updatedMs, errors: [] }
     : { settings: DEFAULT_SETTINGS, source: 'defaults', updatedMs: row.updatedMs, errors: v.errors };
