@@ -57,9 +57,10 @@ export function planExhaustion(store: CycleStore, nowMs: number, emails: Readonl
 
   const active = new Set(cycleUsage.activeEmails(cycle.startDay, to).filter(inScope));
   const days: number[] = [];
+  const names = cycleUsage.memberNames();
   for (const u of users.values()) {
     active.add(u.email);
-    u.name = cycleUsage.memberName(u.email);
+    u.name = names.get(u.email) ?? null;
     if (u.firstDay !== null) {
       u.dayOfCycle = dayOfCycle(cycle, u.firstDay);
       days.push(u.dayOfCycle);

@@ -98,6 +98,11 @@ export class CycleUsageRepo {
     return this.db.prepare('SELECT email FROM members WHERE is_removed = 0').pluck().all() as string[];
   }
 
+  /** Every member's name by email: one read for a list of thousands (memberName per person is a lookup each). */
+  memberNames(): Map<string, string> {
+    return new Map(this.db.prepare('SELECT email, name FROM members').raw().all() as [string, string][]);
+  }
+
   /** A member's name, or null for someone who is not a member. */
   memberName(email: string): string | null {
     this.nameStmt ??= this.db.prepare('SELECT name FROM members WHERE email = ?').pluck();
