@@ -45,7 +45,7 @@ export interface TeamStats {
   members: MemberStats[]; // every non-removed member, inactive ones too, ordered by spend rank
 }
 
-type Row = unknown[];
+export type Row = unknown[];
 
 /** Raw rows keyed by their first column (email). */
 function byEmail(rows: Row[]): Map<string, Row> {
@@ -114,6 +114,18 @@ function activity(db: Db, window: DayWindow): Map<string, Row> {
   return out;
 }
 
+/** [email, name, role, group id, group name] of everyone the window's figures are about (see PEOPLE). */
+export function windowPeople(db: Db, window: DayWindow): Row[] {
+  return db.prepare(PEOPLE).raw().all({ 1: window.fromDay, 2: window.toDay }) as Row[];
+}
+
+/** [email, spend, requests, events, cache-read tokens] per person in the window, optionally of one model only. */
+export function windowUsage(db: Db, window: DayWindow, model?: string): Map<string, Row> {
+  if (model !== undefined) return byEmail(db.prepare(MODEL_USAGE).raw().all(window.fromDay, window.toDay, model) as Row[]);
+  const w = asOfWindow(db, 'usage_asof_days', window);
+  return byEmail(w === null ? [] : (db.prepare(USAGE).raw().all(...bounds(w)) as Row[]));
+}
+
 const SPEND = `SELECT email, total_micro, included_micro, on_demand_micro, effective_limit_dollars
   FROM spend_snapshots WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots)`;
 
@@ -123,13 +135,10 @@ const SPEND = `SELECT email, total_micro, included_micro, on_demand_micro, effec
  * never usage_events. Ranks and badges are team-wide, so filters are applied after this.
  */
 export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: string): TeamStats {
-  const range = [window.fromDay, window.toDay];
-  const all = (sql: string, ...params: unknown[]) => db.prepare(sql).raw().all(...params) as Row[];
-  const people = all(PEOPLE, { 1: window.fromDay, 2: window.toDay });
-  const usageWindow = model === undefined ? asOfWindow(db, 'usage_asof_days', window) : null;
-  const usage = byEmail(model !== undefined ? all(MODEL_USAGE, ...range, model) : usageWindow ? all(USAGE, ...bounds(usageWindow)) : []);
+  const people = windowPeople(db, window);
+  const usage = windowUsage(db, window, model);
   const active = activity(db, window);
-  const spend = byEmail(all(SPEND));
+  const spend = byEmail(db.prepare(SPEND).raw().all() as Row[]);
   const cycles = new CyclesRepo(db);
   const cycle = cycles.resolve(nowMs);
   // The plan-exhaustion digest is the one definition (daily usage, usage events and on-demand spend).

@@ -8,6 +8,7 @@ import { selectedEmails, teamStats } from './members';
 import { modelCosts, userModelCosts } from './model-costs';
 import { budgets, forecasts, savings } from './outputs';
 import { series } from './series';
+import { topSpenders } from './spenders';
 import { knownEmail, userAnomalies, userFeatures, userModels, userTimeline } from './user';
 import { variables } from './variables';
 
@@ -33,6 +34,7 @@ export class ReadModel {
   analytics = (...a: Args<typeof analytics>) => analytics(this.db, ...a);
   variables = (...a: Args<typeof variables>) => variables(this.db, ...a);
   teamStats = (...a: Args<typeof teamStats>) => teamStats(this.db, ...a);
+  topSpenders = (...a: Args<typeof topSpenders>) => topSpenders(this.db, ...a);
   selectedEmails = (...a: Args<typeof selectedEmails>) => selectedEmails(this.db, ...a);
   cycleSummaryTable = (...a: Args<typeof cycleSummaryTable>) => cycleSummaryTable(this.db, ...a);
   planExhaustionTable = (...a: Args<typeof planExhaustionTable>) => planExhaustionTable(this.db, ...a);

@@ -32,7 +32,7 @@ function seeded(): Db {
 describe('topSpenders', () => {
   it('ranks the window spend and gives each a share of the total', () => {
     const db = seeded();
-    const f = topSpenders(teamStats(db, w, NOW), null, 3);
+    const f = topSpenders(db, w, null, 3);
     expect(f.rows).toEqual([
       { rank: 1, email: 'bob@x.io', name: 'Bob', group: 'Platform', spend_usd: 5, requests: 10, cost_per_request_usd: 0.5, share: 5 / 12 },
       { rank: 2, email: 'ann@x.io', name: 'Ann', group: null, spend_usd: 4, requests: 10, cost_per_request_usd: 0.4, share: 4 / 12 },
@@ -42,10 +42,21 @@ describe('topSpenders', () => {
 
   it('shares are of the selected people only, and people without spend are left out', () => {
     const db = seeded();
-    const f = topSpenders(teamStats(db, w, NOW), new Set(['bob@x.io', 'cid@x.io', 'dee@x.io']), 10);
+    const f = topSpenders(db, w, new Set(['bob@x.io', 'cid@x.io', 'dee@x.io']), 10);
     expect(f.rows.map((r) => [r.email, r.spend_usd, r.share])).toEqual([
       ['bob@x.io', 5, 5 / 6],
       ['cid@x.io', 1, 1 / 6],
     ]);
+  });
+
+  it('with a model, only spend on that model counts', () => {
+    const f = topSpenders(seeded(), w, null, 10, 'sonnet');
+    expect(f.rows).toEqual([{ rank: 1, email: 'ann@x.io', name: 'Ann', group: null, spend_usd: 1, requests: 6, cost_per_request_usd: 1 / 6, share: 1 }]);
+  });
+
+  it('names the same people with the same spend as the members table', () => {
+    const db = seeded();
+    const stats = teamStats(db, w, NOW).members.filter((m) => m.spendMicro > 0);
+    expect(topSpenders(db, w, null, 10).rows.map((r) => [r.email, r.spend_usd, r.requests])).toEqual(stats.map((m) => [m.email, m.spendMicro / 1e8, m.requests]));
   });
 });

@@ -1,12 +1,24 @@
 import type { Frame } from '../schemas/common';
+import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
-import type { TeamStats } from './members';
+import { windowPeople, windowUsage } from './members';
+import type { DayWindow } from './window';
 
-/** Top N members by spend in the window, with their share of the selected people's spend. */
-export function topSpenders(stats: TeamStats, emails: Set<string> | null, limit: number): Frame {
-  const list = stats.members.filter((m) => (emails === null || emails.has(m.email)) && m.spendMicro > 0);
+/**
+ * Top N members by spend in the window (optionally on one model), with their share of the selected
+ * people's spend. The same people and figures as the members table (queries/members.ts), without its
+ * activity, ranks and badges: spend alone needs neither.
+ */
+export function topSpenders(db: Db, window: DayWindow, emails: Set<string> | null, limit: number, model?: string): Frame {
+  const usage = windowUsage(db, window, model);
+  const list = windowPeople(db, window).flatMap(([email, name, , , group]) => {
+    const u = usage.get(email as string);
+    const spendMicro = (u?.[1] as number) ?? 0;
+    if ((emails !== null && !emails.has(email as string)) || !(spendMicro > 0)) return [];
+    return [{ email: email as string, name: name as string, groupName: group as string | null, spendMicro, requests: (u?.[2] as number) ?? 0 }];
+  });
   const total = list.reduce((s, m) => s + m.spendMicro, 0);
-  const top = [...list].sort((a, b) => b.spendMicro - a.spendMicro || (a.email < b.email ? -1 : 1)).slice(0, limit);
+  const top = list.sort((a, b) => b.spendMicro - a.spendMicro || (a.email < b.email ? -1 : 1)).slice(0, limit);
   return frame(
     [col.num('rank'), col.str('email'), col.str('name'), col.str('group'), col.usd('spend_usd'), col.num('requests'), col.usd('cost_per_request_usd'), col.num('share', 'percentunit')],
     top.map((m, i) => ({

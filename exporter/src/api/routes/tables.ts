@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { membersTable } from '../../queries/members';
-import { topSpenders } from '../../queries/spenders';
 import { ErrorResponse, Frame, FrameWithMeta, Limit } from '../../schemas/common';
 import { CycleQuery, MembersQuery, PlanExhaustionQuery, TopQuery, WindowQuery } from '../../schemas/tables';
 import type { ApiContext } from '../context';
@@ -29,8 +28,7 @@ export const tableRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     async (req) => {
       const q = req.query;
       const w = ctx.window(q.from, q.to);
-      const stats = ctx.teamStats(w, q.model);
-      return ctx.cached(['top', w, q.user, q.group, q.model, q.limit], () => topSpenders(stats, ctx.read.selectedEmails(q), q.limit ?? 10));
+      return ctx.cached(['top', w, q.user, q.group, q.model, q.limit], () => ctx.read.topSpenders(w, ctx.read.selectedEmails(q), q.limit ?? 10, q.model));
     },
   );
 
