@@ -1,19 +1,19 @@
 /**
  * bench/load: the service under its steady load while a collection runs. The store is seeded with
  * bench/api's team (10,000 users × 90 days up to today, in a separate process), then `serve` runs
- * against the simulator (500 more users, 30 days, Cursor's documented rate limits, so the first
- * backfill lasts minutes), and from a separate process Prometheus-like scrapes 10/s plus dashboard queries 20/s
+ * against the simulator (its own process: 500 more users, 30 days, Cursor's documented rate limits,
+ * so the first backfill lasts minutes), and from a separate process Prometheus-like scrapes 10/s plus dashboard queries 20/s
  * over a mix of time ranges, for 60 s (BENCH_LOAD_SECONDS). Reports errors (anything but 200),
  * latency percentiles, and the server's RSS sampled every second (steady = the last half).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { DAY_MS } from '../exporter/src/domain/time';
 import { serve } from '../exporter/src/server';
-import { startSimulator } from '../exporter/src/simulator';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
 const USERS = 10_000; // the seeded team (bench/api's seed)
@@ -44,6 +44,26 @@ function dashboardPaths(nowMs: number): string[] {
   return out;
 }
 
+/**
+ * The simulator in its own process (the CLI's `simulator` command), so the RSS sampled here is the
+ * exporter's alone.
+ */
+async function simulator(): Promise<{ url: string; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../exporter/src/main.ts'), 'simulator', '--users', String(SIMULATED_USERS), '--seed', '7', '--history-days', '35', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /simulator: (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}: ${out}`)));
+  });
+  return { url, close: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')))) };
+}
+
 /** A dashboard query's route: its path, plus `by` for series (each `by` reads different tables). */
 function route(p: string): string {
   const url = new URL(p, 'http://x');
@@ -59,7 +79,7 @@ function p99ByRoute(t: { latencies_ms: number[]; paths: string[] }): Record<stri
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const sim = await startSimulator({ users: SIMULATED_USERS, seed: 7, historyDays: 35, scenario: 'default' });
+  const sim = await simulator();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
   const dbPath = path.join(dir, 'load.db');
   const startMs = Date.now();
@@ -74,11 +94,15 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(process.memoryUsage().rss / 2 ** 20), 1000);
+    // How long the server's event loop was held at once (a synchronous step holds every request behind it).
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     const spec = { url: handle.url, apiToken: API_TOKEN, metricsToken: METRICS_TOKEN, scrapesPerS: 10, queriesPerS: 20, seconds: SECONDS, paths: dashboardPaths(Date.now()) };
     const out = await new Promise<string>((resolve, reject) =>
       execFile(process.execPath, ['--import', 'tsx', path.join(__dirname, '_load-client.ts'), JSON.stringify(spec)], { maxBuffer: 64 * 2 ** 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
     );
     clearInterval(sampler);
+    stalls.disable();
     const collecting = handle.collector.running;
     const runs = handle.store.db.prepare('SELECT COUNT(*) FROM collection_runs').pluck().get() as number;
     const events = handle.store.db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get() as number;
@@ -104,16 +128,19 @@ export async function run(): Promise<Record<string, unknown>> {
       query_p95_ms: pct(r.queries.latencies_ms, 95),
       query_p99_ms: pct(r.queries.latencies_ms, 99),
       query_p99_ms_by_route: p99ByRoute(r.queries),
+      event_loop_delay_p99_ms: Math.round(stalls.percentile(99) / 1e6),
+      event_loop_delay_max_ms: Math.round(stalls.max / 1e6),
       rss_steady_max_mb: Math.round(Math.max(...steady)),
       rss_steady_growth_mb: Math.round(growth),
       rss_max_mb: Math.round(Math.max(...rss)),
+      load_avg_at_end: os.loadavg().map((x) => Math.round(x * 100) / 100),
       failures: [...new Set([...r.scrapes.failures, ...r.queries.failures])],
     };
     console.log(
       `load for ${SECONDS} s during a collection (${events.toLocaleString()} events stored so far, still collecting: ${collecting}): ` +
         `${figures.scrapes} scrapes (${figures.scrape_errors} errors, p99 ${figures.scrape_p99_ms} ms), ${figures.queries} dashboard queries ` +
         `(${figures.query_errors} errors, p95 ${figures.query_p95_ms} ms, p99 ${figures.query_p99_ms} ms); RSS steady max ${figures.rss_steady_max_mb} MB ` +
-        `(growth ${figures.rss_steady_growth_mb} MB), max ${figures.rss_max_mb} MB; p99 by route ${JSON.stringify(figures.query_p99_ms_by_route)}`,
+        `(growth ${figures.rss_steady_growth_mb} MB), max ${figures.rss_max_mb} MB; event loop held up to ${figures.event_loop_delay_max_ms} ms; p99 by route ${JSON.stringify(figures.query_p99_ms_by_route)}`,
     );
     return figures;
   } finally {
