@@ -26,7 +26,8 @@ import { median } from './stats';
  *   their spend over their weekday baseline, divided by the same median on a usual day of its class
  *   (weekday, weekend) in the baseline window: how much busier or quieter than usual the whole team
  *   was (a release day, a quiet weekend). Clamped to [1/teamFactorCap,
- *   teamFactorCap]: a team-wide day moves every expectation by the shared part only, so a personal
+ *   teamFactorCap] (default 10: a median of the team's own ratios, which one person's spike cannot
+ *   move, so a release day inside a busy week that moved everyone 4× is read at 4×): a team-wide day moves every expectation by the shared part only, so a personal
  *   5× on a 2× day still reads 5×, and a personal shift through a quiet weekend is held against
  *   that weekend. Needs zscore.minSamples such people, else 1.
  */

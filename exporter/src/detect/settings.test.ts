@@ -62,7 +62,7 @@ describe('settings saved by an earlier version', () => {
 
   it("takes the old spike defaults (5× a 7-day average, $10 of the day's spend) to today's", () => {
     const s = load(saved({}));
-    expect(s.trends).toMatchObject({ spendSpikeMultiplier: 4, spendSpikeLookbackDays: 28, spikeMinActiveDays: 4, teamFactorCap: 3 });
+    expect(s.trends).toMatchObject({ spendSpikeMultiplier: 4, spendSpikeLookbackDays: 28, spikeMinActiveDays: 4, teamFactorCap: 10 });
     expect(s.floors.spend_spike.minUsd).toBe(15);
     expect(s.levelShift).toEqual(DEFAULT_SETTINGS.levelShift);
   });

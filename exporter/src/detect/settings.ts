@@ -53,7 +53,7 @@ export const DetectionSettings = Type.Object(
         spendSpikeLookbackDays: int(28, 1, 90, "Days of the user's own history forming their weekday-aware baseline (the median of their active days of the same class, weekday or weekend). It ends before the level-shift window, so an ongoing shift never raises its own baseline. Shared by spend_spike and level_shift."),
         spikeMinBaselineUsd: num(1, 0, USD_MAX, 'A baseline needs a median active weekday of at least this many dollars (the reference uses a $1 average).'),
         spikeMinActiveDays: int(4, 1, 90, 'A baseline needs at least this many active days of the class in the lookback: a few days are no habit to compare with (new hires). A weekend without enough weekend history uses the weekday baseline.'),
-        teamFactorCap: num(3, 1, 100, "A day on which the whole team spends more (or less) than usual — the median person's spend over their own baseline — moves every expectation by that factor, up to this cap either way: a team-wide busy day is discounted by the shared part only, so a personal 5× on it still reads 5×."),
+        teamFactorCap: num(10, 1, 100, "A day on which the whole team spends more (or less) than usual — the median person's spend over their own baseline — moves every expectation by that factor, up to this cap either way: a team-wide busy day is discounted by the shared part only, so a personal 5× on it still reads 5×. The factor is a median over the team, which no one person moves; the cap only bounds a day with very few people on it."),
         cycleOutlierMultiplier: num(10, 1.1, 10_000, "Flag a user whose cycle spend exceeds this multiple of the team median of active users' cycle spend (critical above 3×)."),
         cycleOutlierMinMedianUsd: num(10, 0, USD_MAX, 'The cycle outlier runs only when the team median cycle spend is at least this many dollars (reference: $10).'),
         cycleOutlierMinUsers: int(5, 2, 100_000, 'The cycle outlier runs only with at least this many active users (reference: 5).'),
@@ -200,7 +200,9 @@ export function validateSettings(input: unknown, base: DetectionSettings = DEFAU
  *   than today's (a week of history is too short to hold a habit);
  * - drift.minLevelGrowthPercent and drift.minLevelTStat (a weekly growth rate and a t of a fitted
  *   ramp) were replaced by minLevelRisePercent and minLevelZ, which measure something else: they are
- *   dropped, so the defaults apply; a levelWeeks below today's minimum is raised to it.
+ *   dropped, so the defaults apply; a levelWeeks below today's minimum is raised to it;
+ * - trends.teamFactorCap left at 3, its first default (which held a team-wide release day inside a
+ *   busy week at 3× and flagged ordinary people on it), becomes today's default.
  */
 export function upgradeSettings(doc: unknown): unknown {
   if (!isPlainObject(doc)) return doc;
@@ -216,6 +218,7 @@ export function upgradeSettings(doc: unknown): unknown {
     const floor = isPlainObject(out.floors) ? out.floors.spend_spike : undefined;
     if (isPlainObject(floor) && floor.minUsd === 10) floor.minUsd = DEFAULT_SETTINGS.floors.spend_spike.minUsd;
   }
+  if (isPlainObject(trends) && trends.teamFactorCap === 3) trends.teamFactorCap = DEFAULT_SETTINGS.trends.teamFactorCap;
   const drift = out.drift;
   if (isPlainObject(drift)) {
     delete drift.minLevelGrowthPercent;
