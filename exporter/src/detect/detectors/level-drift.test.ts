@@ -71,6 +71,9 @@ describe('drift of the spend level', () => {
     ['a light user ($0.60) at 8× for four days two weeks ago', series(() => 0.6, 21, 0.5, 0, L).map((v, i) => (i >= 43 && i <= 46 ? 4.8 : v))],
     ['a steady user back from a three-week vacation', series(() => 6, 22, 0.4, 0, L).map((v, i) => (i >= 22 && i <= 42 ? 0 : v))],
     ['a steady user whose quiet weeks (×0.4) were 4–5 weeks ago', series((i) => (i >= 22 && i <= 35 ? 2.4 : 6), 23, 0.35, 0, L)],
+    // A level shift's aftermath: five days at 5× (level_shift's) in the second-to-last week, the
+    // weekdays after it up (×2) — a step and its tail, not a level grown.
+    ['a 5× level shift ten days ago and a ×2 week after it', series((i) => (i >= 43 && i <= 47 ? 50 : i > 47 ? 20 : 10), 24, 0.35, 0, L)],
   ])('stays quiet over eight weeks: %s', (_l, spend) => {
     expect(run(withTeam(spend))).toEqual([]);
   });

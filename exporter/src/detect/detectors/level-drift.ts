@@ -19,6 +19,12 @@ import { levelComparison } from '../stats';
  * - it holds: each of the two recent weeks on its own stands half the required rise above the
  *   earlier level, half the z clear (a burst of a few days lifts one week, not both — that is
  *   level_shift's);
+ * - it is a level, not a step: the recent days level_shift counts as elevated (over
+ *   levelShift.multiplier × the person's weekday baseline × the day's team factor, and
+ *   minExcessUsdPerDay above it: a step, a spike, that detector's business) are left out, and the
+ *   rise holds on most of what remains — more than half
+ *   the recent active working days stand half the required rise above the earlier level, so a few
+ *   dear days cannot carry a rise the other days do not show;
  * - it matters: the typical working day rose by minLevelIncreaseUsdPerWeek ÷ 5 or more (a light
  *   user doubling $0.50 is no drift);
  * - tokens rose too, at half the rate or more (when tokens are reported): spend rising at flat
@@ -42,6 +48,8 @@ export function levelDrift(ctx: Ctx): DetectorOutput {
   const team = new Float64Array(nD).fill(1);
   for (let i = oldest; i <= d; i++) team[i] = own.teamFactor(i);
   const minRise = Math.log(1 + minLevelRisePercent / 100);
+  const { multiplier: kStep, minExcessUsdPerDay } = ctx.settings.levelShift;
+  const minStepExcess = micro(minExcessUsdPerDay);
   const minIncreaseDay = micro(minLevelIncreaseUsdPerWeek) / 5;
   const lastWeekTeam = teamSum(ctx, d - 6, d);
   for (let u = 0; u < users.length; u++) {
@@ -56,6 +64,11 @@ export function levelDrift(ctx: Ctx): DetectorOutput {
     const perDayR = seriesSum(s, lateFrom, d) / RECENT_DAYS;
     if (!(perDayR - perDayE >= micro(minLevelIncreaseUsdPerWeek) / 7)) continue;
     for (let i = earlyFrom; i <= d; i++) working[i] = own.offDay(u, i) ? 0 : 1;
+    if (own.weekday[u] > 0)
+      for (let i = lateFrom; i <= d; i++) {
+        const e = own.weekday[u] * team[i];
+        if (working[i] && s[i] > kStep * e && s[i] - e >= minStepExcess) working[i] = 0;
+      }
     const lv = levelComparison(s, working, team, earlyFrom, earlyTo, lateFrom, d, minActive);
     if (lv === null) continue;
     if (lv.z >= minLevelZ) pushSignal(out, ctx, 'drift', { u }, (Math.exp(lv.rise) - 1) * 100, minLevelRisePercent);
@@ -63,6 +76,15 @@ export function levelDrift(ctx: Ctx): DetectorOutput {
     const startLevel = Math.exp(lv.earlyLevel);
     const endLevel = Math.exp(lv.earlyLevel + lv.rise);
     if (endLevel - startLevel < minIncreaseDay) continue;
+    // Most recent working days hold the rise (half of it, as each week below).
+    let above = 0;
+    let n = 0;
+    for (let i = lateFrom; i <= d; i++)
+      if (working[i] && s[i] > 0) {
+        n++;
+        if (Math.log(s[i] / team[i]) >= lv.earlyLevel + minRise / 2) above++;
+      }
+    if (!(2 * above > n)) continue;
     // Each recent week on its own, on half the person's working week or more (at least two days):
     // a growth lifts both, the last one most; a burst of a few days lifts one, or is most of a
     // light user's active days.
