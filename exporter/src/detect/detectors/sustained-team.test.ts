@@ -17,4 +17,14 @@ describe('sustained_high (team)', () => {
     expect(f).toHaveLength(n);
     if (n) expect(f[0]).toMatchObject({ subject: 'team', key: 'sustained_high:team', threshold: 1.4, value: 1.4001, onsetMs: Date.parse('2026-03-25T00:00:00Z') });
   });
+
+  it('compares like days with like days: two quiet weekends before an ordinary one are no surge', () => {
+    // Seven weeks of $100 days; the same three weekdays one and two weeks before the last three
+    // (days 41–43) were a quiet stretch at $30. The median of those weekdays is still $100.
+    const spend = Array.from({ length: 52 }, (_, i) => ((i >= 34 && i <= 36) || (i >= 41 && i <= 43) ? 30 : 100));
+    const ordinary = sustainedTeam(makeContext(team({ days: 52, users: [{ email: 'a@x.io', spend }] }), DEFAULT_SETTINGS, at(51))).findings;
+    expect(ordinary).toEqual([]);
+    const surge = spend.map((v, i) => (i >= 48 ? 160 : v));
+    expect(sustainedTeam(makeContext(team({ days: 52, users: [{ email: 'a@x.io', spend: surge }] }), DEFAULT_SETTINGS, at(51))).findings).toHaveLength(1);
+  });
 });
