@@ -1,6 +1,6 @@
 /**
  * Why the held-out family misses what it misses: `npx tsx bench/_heldout-diagnose.ts 301-310`
- * (`--calendar2`, `--calendar3`, `--blind`: that block's calendar)
+ * (`--calendar2`, `--calendar3`, `--blind`, `--blind2`: that block's calendar)
  * prints, for each missed anomaly and each false alarm, the person's truth entries and daily spend
  * (a week a line, Monday first, '·' = no activity), so a cause can be read off the series.
  */
@@ -8,10 +8,10 @@ import { DEFAULT_SETTINGS } from '../exporter/src/detect/settings';
 import { dayStartMs, daysBetween } from '../exporter/src/domain/time';
 import { heldoutFamily } from './_heldout-quality';
 import { parseSeeds } from './_heldout-run';
-import { BLIND_CALENDAR, CALENDAR2, CALENDAR3, HELDOUT_CALENDAR, heldoutTeam } from './_heldout-team';
+import { BLIND2_CALENDAR, BLIND_CALENDAR, CALENDAR2, CALENDAR3, HELDOUT_CALENDAR, heldoutTeam } from './_heldout-team';
 
 const args = process.argv.slice(2);
-const calendar = args.includes('--blind') ? BLIND_CALENDAR : args.includes('--calendar3') ? CALENDAR3 : args.includes('--calendar2') ? CALENDAR2 : HELDOUT_CALENDAR;
+const calendar = args.includes('--blind2') ? BLIND2_CALENDAR : args.includes('--blind') ? BLIND_CALENDAR : args.includes('--calendar3') ? CALENDAR3 : args.includes('--calendar2') ? CALENDAR2 : HELDOUT_CALENDAR;
 
 function series(seed: number, email: string): string {
   const team = heldoutTeam(seed, calendar);

@@ -1,11 +1,11 @@
 /**
  * The held-out family alone, for chosen seeds: `npx tsx bench/_heldout-run.ts 301-310` (or a list,
- * `301 305`; `--calendar2`, `--calendar3` or `--blind` draws them with that block's calendar). Prints the summary and every
+ * `301 305`; `--calendar2`, `--calendar3`, `--blind` or `--blind2` draws them with that block's calendar). Prints the summary and every
  * false alarm and miss; writes nothing.
  */
 import { DEFAULT_SETTINGS } from '../exporter/src/detect/settings';
 import { heldoutFamily } from './_heldout-quality';
-import { BLIND_CALENDAR, CALENDAR2, CALENDAR3, HELDOUT_CALENDAR } from './_heldout-team';
+import { BLIND2_CALENDAR, BLIND_CALENDAR, CALENDAR2, CALENDAR3, HELDOUT_CALENDAR } from './_heldout-team';
 
 export function parseSeeds(args: string[]): number[] {
   return args.flatMap((a) => {
@@ -18,7 +18,7 @@ export function parseSeeds(args: string[]): number[] {
 if (require.main === module) {
   const args = process.argv.slice(2);
   const seeds = parseSeeds(args.filter((a) => !a.startsWith('--')));
-  const calendar = args.includes('--blind') ? BLIND_CALENDAR : args.includes('--calendar3') ? CALENDAR3 : args.includes('--calendar2') ? CALENDAR2 : HELDOUT_CALENDAR;
+  const calendar = args.includes('--blind2') ? BLIND2_CALENDAR : args.includes('--blind') ? BLIND_CALENDAR : args.includes('--calendar3') ? CALENDAR3 : args.includes('--calendar2') ? CALENDAR2 : HELDOUT_CALENDAR;
   const r = heldoutFamily(DEFAULT_SETTINGS, seeds.length > 0 ? seeds : undefined, calendar) as { false_alarms: unknown[]; misses: unknown[] };
   for (const f of r.false_alarms) console.log('false alarm', JSON.stringify(f));
   for (const m of r.misses) console.log('miss', JSON.stringify(m));

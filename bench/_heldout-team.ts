@@ -57,6 +57,12 @@ export interface HeldoutCalendar {
   levelShift: { borderline: [number, number]; clear: [number, number]; borderlineDays: [number, number]; clearDays: [number, number] };
   growth: { borderline: [number, number]; clear: [number, number]; borderlineWeeks: [number, number]; clearWeeks: [number, number] };
   spike: { borderline: [number, number]; clear: [number, number] };
+  /** The usual working week (getUTCDay()s); Monday–Friday when absent. */
+  workWeek?: readonly number[];
+  /** A team-wide holiday week inside the backtest: five weekdays on which almost nobody works. */
+  holidayWeek?: boolean;
+  /** Heavier-tailed spend: on this share of active days an extra log-normal factor of this sigma. */
+  heavyTail?: { share: number; sigma: number };
 }
 
 export const HELDOUT_CALENDAR: HeldoutCalendar = {
@@ -129,8 +135,32 @@ export const BLIND_CALENDAR: HeldoutCalendar = {
   spike: { borderline: [4.5, 5.2], clear: [5.5, 6.5] },
 };
 
+/**
+ * The second blind block (seeds 1101–1110, heldout_blind2), written before it was first run, on
+ * the detectors frozen after the look-alike fixes, and run once: a team on a four-day week
+ * (Monday–Thursday; Friday is a day off like the weekend), a holiday week for everyone inside the
+ * backtest, heavier-tailed day-to-day spend (one active day in ten carries an extra ×e^(0.6·N)),
+ * billing on the 1st, autumn dates ending on a Tuesday, vacations of 2–12 days, returns from 8–16.
+ */
+export const BLIND2_SEEDS = [1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1110];
+export const BLIND2_CALENDAR: HeldoutCalendar = {
+  endDay: '2026-11-24',
+  cycleDay: 1,
+  sunThuShare: 0.1,
+  partTimeShare: 0.1,
+  vacation: { share: 0.25, days: [2, 12] },
+  returnDays: [8, 16],
+  busyWeek: false,
+  levelShift: { borderline: [4.2, 4.8], clear: [5, 6.5], borderlineDays: [3, 4], clearDays: [4, 7] },
+  growth: { borderline: [2.5, 3], clear: [3, 4], borderlineWeeks: [4, 5], clearWeeks: [3, 4] },
+  spike: { borderline: [4.5, 5.2], clear: [5.5, 7] },
+  workWeek: [1, 2, 3, 4],
+  holidayWeek: true,
+  heavyTail: { share: 0.1, sigma: 0.6 },
+};
+
 export type HeldoutAnomaly = 'level-shift' | 'growth' | 'spike' | 'cycle-outlier' | 'model-switch';
-export type HeldoutBenign = 'weekend-lull' | 'new-hire' | 'stable-heavy' | 'vacation-return' | 'small-dollar-jump' | 'release-day' | 'busy-week';
+export type HeldoutBenign = 'weekend-lull' | 'new-hire' | 'stable-heavy' | 'vacation-return' | 'small-dollar-jump' | 'release-day' | 'busy-week' | 'holiday-week';
 
 export interface HeldoutTruth {
   kind: HeldoutAnomaly | HeldoutBenign;
@@ -242,7 +272,7 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
     const sigma = kind === 'light' ? r.u(0.45, 0.7) : r.u(0.3, 0.5);
     // The working week: Monday–Friday, or (other calendars) Sunday–Thursday or three fixed weekdays.
     const week = cal.sunThuShare > 0 || cal.partTimeShare > 0 ? r.u() : 1;
-    const workDays = week < cal.sunThuShare ? [0, 1, 2, 3, 4] : week < cal.sunThuShare + cal.partTimeShare ? [...MON_FRI].sort(() => r.u() - 0.5).slice(0, 3).sort() : MON_FRI;
+    const workDays = week < cal.sunThuShare ? [0, 1, 2, 3, 4] : week < cal.sunThuShare + cal.partTimeShare ? [...MON_FRI].sort(() => r.u() - 0.5).slice(0, 3).sort() : (cal.workWeek ?? MON_FRI);
     const shape = [1.0, 1.1, 1.1, 1.0, 0.8]; // first … last working day of the week
     const base = [0, 1, 2, 3, 4, 5, 6].map((d) => (workDays.includes(d) ? shape[Math.round((workDays.indexOf(d) * 4) / Math.max(1, workDays.length - 1))] : 0));
     const weekend = r.u(0.3, 0.7);
@@ -311,6 +341,13 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
       teamActivity[d] = 1.15;
     }
     teamEntry('busy-week', mon, mon + 4, m);
+  }
+  if (cal.holidayWeek) {
+    // A holiday week for everyone (Monday to Friday): hardly anyone works, and then all return.
+    const weeks = weekdaysIn(btFrom, nD - 10).filter((i) => dow[i] === 1 && !lulls.includes(i) && !releaseDays.some((d) => d >= i && d <= i + 4));
+    const mon = r.pick(weeks.length > 0 ? weeks : weekdaysIn(btFrom, nD - 10).filter((i) => dow[i] === 1));
+    for (let d = mon; d <= mon + 4; d++) teamActivity[d] = 0.05;
+    teamEntry('holiday-week', mon, mon + 7, 0.05);
   }
 
   // --- anomalies and personal look-alikes
@@ -473,6 +510,7 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
       const pActive = Math.min(1, (x.workDays.includes(dow[d]) ? x.pWeekday : x.pWeekend) * teamActivity[d]);
       if (!e?.forceActive && !r.chance(pActive)) continue;
       let usd = x.level * x.rhythm[dow[d]] * teamMul[d] * Math.exp(x.sigma * r.normal() - (x.sigma * x.sigma) / 2);
+      if (cal.heavyTail && r.chance(cal.heavyTail.share)) usd *= Math.exp(cal.heavyTail.sigma * r.normal());
       if (e) usd = e.replaceSpendUsd > 0 ? e.replaceSpendUsd : usd * e.levelMul;
       // Requests at the person's usual mix; a switch moves 80% of them to the dearer model.
       const usualUsd = x.primaryShare * MODELS[x.primary].usd + (1 - x.primaryShare) * MODELS[x.secondary].usd;
