@@ -7,9 +7,7 @@ import { DAY_MS, HOUR_MS, dayStartMs, daysBetween } from '../domain/time';
  * day is a zero. Plain data: the store's DetectionFactsRepo loads them, tests build them by hand.
  *
  * Spend is the charged amount over all events (included ones too): it measures what a person
- * consumes, which is what an anomaly is about, whoever pays. Requests are billable request units
- * (Σ requestsCosts, usage_daily.requests: a max-mode request counts several), the divisor of the
- * JSON API's cost per request, so a finding's $/request is the number the lead's chart shows.
+ * consumes, which is what an anomaly is about, whoever pays. Requests are usage events (one per request).
  */
 
 export interface UserFact {

@@ -40,17 +40,15 @@ function seed(db: Db): void {
     [C0, 'a@x.io', 90, 0, null], // before the window's first cycle: not loaded
   );
   ins(
-    // events (usage events) and requests (billable request units: a max-mode event costs several)
-    // differ on purpose: detection reads request units, as the API's cost per request does.
-    `INSERT INTO usage_daily (day, email, model, events, requests, charged_micro, chargeable_micro, usage_based_events, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ['2026-02-27', 'a@x.io', 'gpt-5', 1, 3, 3 * USD, USD, 1, 100, 20, 3, 4],
-    ['2026-03-01', 'a@x.io', 'gpt-5', 1, 2, 5 * USD, 0, 0, 10, 0, 0, 0],
-    ['2026-03-01', 'a@x.io', 'claude-4.5-sonnet', 2, 4, 8 * USD, 2 * USD, 2, 40, 0, 0, 0],
-    ['2026-02-28', 'r@x.io', 'claude-4.5-sonnet', 1, 1, 2 * USD, 0, 0, 5, 5, 0, 0],
-    ['2026-03-02', 'ghost@x.io', 'gpt-5', 1, 1, USD, 0, 0, 1, 0, 0, 0],
-    ['2026-02-20', 'z@x.io', 'gpt-5', 9, 9, 9 * USD, 0, 0, 9, 0, 0, 0], // outside the window
-    ['2026-03-03', 'a@x.io', 'gpt-5', 9, 9, 9 * USD, 0, 0, 9, 0, 0, 0], // outside the window
+    `INSERT INTO usage_daily (day, email, model, events, charged_micro, chargeable_micro, usage_based_events, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ['2026-02-27', 'a@x.io', 'gpt-5', 3, 3 * USD, USD, 1, 100, 20, 3, 4],
+    ['2026-03-01', 'a@x.io', 'gpt-5', 2, 5 * USD, 0, 0, 10, 0, 0, 0],
+    ['2026-03-01', 'a@x.io', 'claude-4.5-sonnet', 4, 8 * USD, 2 * USD, 2, 40, 0, 0, 0],
+    ['2026-02-28', 'r@x.io', 'claude-4.5-sonnet', 1, 2 * USD, 0, 0, 5, 5, 0, 0],
+    ['2026-03-02', 'ghost@x.io', 'gpt-5', 1, USD, 0, 0, 1, 0, 0, 0],
+    ['2026-02-20', 'z@x.io', 'gpt-5', 9, 9 * USD, 0, 0, 9, 0, 0, 0], // outside the window
+    ['2026-03-03', 'a@x.io', 'gpt-5', 9, 9 * USD, 0, 0, 9, 0, 0, 0], // outside the window
   );
   ins('INSERT INTO usage_user_daily (day, email) VALUES (?, ?)', ['2026-02-28', 'r@x.io'], ['2026-02-20', 'z@x.io']);
   ins(

@@ -8,9 +8,7 @@ import type { Db } from './db';
  * What detection reads, loaded from the store: members, groups, limits, daily usage per model,
  * hourly spend and the limited-users count become Facts (detect/facts.ts), and the raw events
  * answer when a day's spend crossed a threshold. The detectors themselves never see the database.
- * Spend is usage_daily.charged_micro; requests are usage_daily.requests, the billable request units
- * (Σ requestsCosts), the same divisor as the JSON API's cost per request, so a finding's $/request
- * and the lead's chart of it are one number (not the count of usage events, usage_daily.events).
+ * Spend is usage_daily.charged_micro, requests usage_daily.events.
  */
 export class DetectionFactsRepo {
   constructor(private readonly db: Db) {}
@@ -56,7 +54,7 @@ export class DetectionFactsRepo {
     // whole detection pass; SQLite builds the arrays in C and JSON.parse reads them natively.
     const days = db
       .prepare(
-        `SELECT day, json_group_array(email), json_group_array(model), json_group_array(charged_micro), json_group_array(requests),
+        `SELECT day, json_group_array(email), json_group_array(model), json_group_array(charged_micro), json_group_array(events),
            json_group_array(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens), json_group_array(usage_based_events), json_group_array(chargeable_micro)
          FROM usage_daily WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`,
       )
@@ -64,13 +62,13 @@ export class DetectionFactsRepo {
       .iterate(w.fromDay, w.toDay) as IterableIterator<[string, string, string, string, string, string, string, string]>;
     let first = true;
     for (const [day, ...json] of days) {
-      const [emails, models, spend, requests, tok, ub, od] = json.map((j) => JSON.parse(j) as unknown[]) as [string[], string[], number[], number[], number[], number[], number[]];
+      const [emails, models, spend, events, tok, ub, od] = json.map((j) => JSON.parse(j) as unknown[]) as [string[], string[], number[], number[], number[], number[], number[]];
       if (first) {
         // The first day's rows × the days: one growth of the columns instead of a doubling per power of two.
         b.reserve(emails.length * (daysBetween(w.fromDay, w.toDay).length + 1));
         first = false;
       }
-      for (let i = 0; i < emails.length; i++) b.usageRow(day, emails[i], models[i], spend[i], requests[i], tok[i], ub[i], od[i]);
+      for (let i = 0; i < emails.length; i++) b.usageRow(day, emails[i], models[i], spend[i], events[i], tok[i], ub[i], od[i]);
     }
     let hourlyEndMs: number | undefined;
     if (w.hourlyUntilMs !== undefined || w.hourlyWholeWindow) {
