@@ -40,15 +40,17 @@ function seed(db: Db): void {
     [C0, 'a@x.io', 90, 0, null], // before the window's first cycle: not loaded
   );
   ins(
-    `INSERT INTO usage_daily (day, email, model, events, charged_micro, chargeable_micro, usage_based_events, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ['2026-02-27', 'a@x.io', 'gpt-5', 3, 3 * USD, USD, 1, 100, 20, 3, 4],
-    ['2026-03-01', 'a@x.io', 'gpt-5', 2, 5 * USD, 0, 0, 10, 0, 0, 0],
-    ['2026-03-01', 'a@x.io', 'claude-4.5-sonnet', 4, 8 * USD, 2 * USD, 2, 40, 0, 0, 0],
-    ['2026-02-28', 'r@x.io', 'claude-4.5-sonnet', 1, 2 * USD, 0, 0, 5, 5, 0, 0],
-    ['2026-03-02', 'ghost@x.io', 'gpt-5', 1, USD, 0, 0, 1, 0, 0, 0],
-    ['2026-02-20', 'z@x.io', 'gpt-5', 9, 9 * USD, 0, 0, 9, 0, 0, 0], // outside the window
-    ['2026-03-03', 'a@x.io', 'gpt-5', 9, 9 * USD, 0, 0, 9, 0, 0, 0], // outside the window
+    // Request units (requests) differ from events on purpose: detection counts events, one a
+    // request (units are priced by the model, so $ per unit hides a switch to a dearer one).
+    `INSERT INTO usage_daily (day, email, model, events, requests, charged_micro, chargeable_micro, usage_based_events, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ['2026-02-27', 'a@x.io', 'gpt-5', 3, 7.5, 3 * USD, USD, 1, 100, 20, 3, 4],
+    ['2026-03-01', 'a@x.io', 'gpt-5', 2, 12.5, 5 * USD, 0, 0, 10, 0, 0, 0],
+    ['2026-03-01', 'a@x.io', 'claude-4.5-sonnet', 4, 20, 8 * USD, 2 * USD, 2, 40, 0, 0, 0],
+    ['2026-02-28', 'r@x.io', 'claude-4.5-sonnet', 1, 5, 2 * USD, 0, 0, 5, 5, 0, 0],
+    ['2026-03-02', 'ghost@x.io', 'gpt-5', 1, 2.5, USD, 0, 0, 1, 0, 0, 0],
+    ['2026-02-20', 'z@x.io', 'gpt-5', 9, 22.5, 9 * USD, 0, 0, 9, 0, 0, 0], // outside the window
+    ['2026-03-03', 'a@x.io', 'gpt-5', 9, 22.5, 9 * USD, 0, 0, 9, 0, 0, 0], // outside the window
   );
   ins('INSERT INTO usage_user_daily (day, email) VALUES (?, ?)', ['2026-02-28', 'r@x.io'], ['2026-02-20', 'z@x.io']);
   ins(

@@ -8,7 +8,11 @@ import type { Db } from './db';
  * What detection reads, loaded from the store: members, groups, limits, daily usage per model,
  * hourly spend and the limited-users count become Facts (detect/facts.ts), and the raw events
  * answer when a day's spend crossed a threshold. The detectors themselves never see the database.
- * Spend is usage_daily.charged_micro, requests usage_daily.events.
+ * Spend is usage_daily.charged_micro, requests usage_daily.events (usage events, one a request),
+ * not usage_daily.requests: billable request units are priced by the model (a dearer model costs
+ * more units), so spend ÷ units stays flat through a switch to a dearer model or a $/request drift,
+ * the very changes cost_per_request, drift and model_shift look for (on request units the tuned
+ * family's drift recall fell from 18/20 to 2/20 and its model switches from 20/20 to 13/20).
  */
 export class DetectionFactsRepo {
   constructor(private readonly db: Db) {}
