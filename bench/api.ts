@@ -9,6 +9,7 @@
  * without the warm-up hook). Clients run in their own process (_api-load.ts).
  */
 import { execFile } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
@@ -192,6 +193,7 @@ export async function run(): Promise<Record<string, unknown>> {
   return {
     users: USERS, days: DAYS, usage_daily_rows: rows, seed_ms: seedMs, clients: CLIENTS, requests_per_query: REQUESTS_PER_QUERY,
     uncached_requests_per_query: UNCACHED_REQUESTS_PER_QUERY, worst_p95_ms: worst, target_p95_ms: 50,
+    load_avg_at_end: os.loadavg().map((x) => round(x)),
     burst_queries: BURST.length, bursts: BURSTS, burst_p50_ms: burst.p50_ms, burst_p95_ms: burst.p95_ms, burst_target_p95_ms: BURST_TARGET_MS, queries,
   };
 }
