@@ -18,11 +18,12 @@ export interface BadgeInput {
 
 const CENTS = 1_000_000; // micro-cents per cent
 
-function pick(sorted: number[], q: number): number | undefined {
+function pick(sorted: Float64Array, q: number): number | undefined {
   return sorted[Math.floor(q * sorted.length)];
 }
 
-const asc = (xs: number[]) => [...xs].sort((a, b) => a - b);
+// A typed array sorts numerically without a comparator call per pair (10,000 people: 4 sorts a table).
+const asc = (xs: number[]) => Float64Array.from(xs).sort();
 const isMax = (model: string | null) => model !== null && model.toLowerCase().includes('-max');
 
 export function adoptionScore(u: BadgeInput, p90Intensity: number, periodDays: number): number | null {
