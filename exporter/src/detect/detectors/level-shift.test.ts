@@ -58,6 +58,12 @@ describe('level_shift', () => {
     expect(run([alice(Array.from({ length: 31 }, (_, i) => (i < 21 ? 0 : 100)))])).toEqual([]);
   });
 
+  it("stays quiet for a new hire whose first days were a ramp (×0.6 … ×1.0 of $20) and who then works at their level", () => {
+    // Joins on Monday day 15: weekdays 15–19 at $12, $14, $16, $18, $20, then $20 (and a $30 day).
+    const ramp = Array.from({ length: 31 }, (_, i) => (i < 15 || isWeekend(i) ? 0 : i <= 19 ? 12 + 2 * (i - 15) : i === 26 ? 30 : 20));
+    expect(aliceOnly(run([...colleagues(), alice(ramp)]))).toEqual([]);
+  });
+
   it("stays quiet through the team's busy week, and finds a personal 4× inside it", () => {
     // Wednesday to Tuesday (days 24–30, the weekend off): everyone at 1.6×, Alice too — a launch week.
     const week = Object.fromEntries([24, 25, 26, 29, 30].map((d) => [d, 32]));

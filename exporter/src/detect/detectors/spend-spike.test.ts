@@ -69,6 +69,20 @@ describe('spend_spike', () => {
     expect(run([...colleagues(40), alice(habit(20, 0, { 30: 40 }))])).toEqual([]);
   });
 
+  it('stays quiet on a release day on which the whole team ran at 4–6×, and still finds a personal 5× on it', () => {
+    // Day 30: ten colleagues at 4× to 6× their $20 habit (the median 5×); the factor follows the
+    // median instead of stopping at a cap, so nobody's 6× on a 5× day is a spike.
+    const release = (alice30: number) => [
+      ...Array.from({ length: 10 }, (_, i) => ({ email: `c${i}@x.io`, spend: habit(20, 0, { 30: 20 * (4 + (2 * i) / 9) }) })),
+      alice(habit(20, 0, { 30: alice30 })),
+    ];
+    expect(run(release(120))).toEqual([]); // Alice at 6× too
+    // The median of the eleven ratios (hers too) is 5.1×: she would have spent ~$102, and $500 is 4.9× that.
+    const [f] = aliceOnly(run(release(500)));
+    expect(f).toMatchObject({ notify: true });
+    expect(f.baseline).toBeCloseTo(20 * (4 + 10 / 9), 3);
+  });
+
   it("finds a personal 5× on the team's busy Monday after a weekend, and stays quiet on the team's quiet weekend", () => {
     // Day 29 is a Monday: the team works at 2× (everyone $40), Alice would have spent $40 and spends
     // $200; the weekend before it (days 27–28) the team was barely there.
@@ -101,6 +115,7 @@ describe('spend_spike', () => {
 
   it('records a small-dollar ratio jump ($1 → $12, 12×) without notifying: $11 is under the floor', () => {
     expect(run([alice(habit(1, 0, { 30: 12 }))])).toMatchObject([{ value: 12, baseline: 1, notify: false }]);
+    expect(run([alice(habit(3, 0, { 30: 15.5 }))])).toMatchObject([{ value: 15.5, baseline: 3, notify: false }]); // 5.2×, $12.50 above
   });
 
   it.each([
