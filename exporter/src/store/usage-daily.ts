@@ -37,7 +37,6 @@ interface Statements {
   group: Statement;
   groupOf: Statement;
   personDay: Statement;
-  pairDay: Statement;
   userAsOf: Statement;
   pairAsOf: Statement;
   asOfDayKnown: Statement;
@@ -66,13 +65,13 @@ function prepared(db: Db): Statements {
   let s = statements.get(db);
   if (!s) {
     s = {
-      daily: db.prepare(upsert('usage_daily', ['day', 'email', 'model'], DAILY_SUMS)),
+      // RETURNING the row's events after the delta: equal to the delta's own when the row is new.
+      daily: db.prepare(`${upsert('usage_daily', ['day', 'email', 'model'], DAILY_SUMS)} RETURNING events`).pluck(),
       user: db.prepare(upsert('usage_user_daily', ['day', 'email'], ROLLUP_SUMS)),
       team: db.prepare(upsert('usage_team_daily', ['day', 'model'], ROLLUP_SUMS)),
       group: db.prepare(upsert('usage_group_daily', ['day', 'group_id'], GROUP_SUMS)),
       groupOf: db.prepare('SELECT group_id FROM group_members WHERE email = ?').pluck(),
       personDay: db.prepare('SELECT 1 FROM usage_user_daily WHERE day = ? AND email = ?').pluck(),
-      pairDay: db.prepare('SELECT 1 FROM usage_daily WHERE day = ? AND email = ? AND model = ?').pluck(),
       userAsOf: db.prepare(upsert('usage_user_asof', ['day', 'email'], USER_ASOF_SUMS)),
       pairAsOf: db.prepare(upsert('usage_pair_asof', ['day', 'email', 'model'], PAIR_ASOF_SUMS)),
       asOfDayKnown: db.prepare('SELECT 1 FROM usage_asof_days WHERE day = ?').pluck(),
@@ -137,7 +136,7 @@ export class DailyDeltas {
    */
   write(db: Db): void {
     const st = prepared(db);
-    const { daily, user, team, group, groupOf, personDay, pairDay, userAsOf, pairAsOf } = st;
+    const { daily, user, team, group, groupOf, personDay, userAsOf, pairAsOf } = st;
     const person = new Float64Array(ROLLUP_SUMS.length);
     const groupIds = new Map<string, string>();
     for (const [day, byEmail] of [...this.days].sort(byKey)) {
@@ -148,8 +147,10 @@ export class DailyDeltas {
         person.fill(0);
         for (const b of list.sort(byModel)) {
           const s = b.sums;
-          const newPair = pairDay.get(day, email, b.model) === undefined ? 1 : 0;
-          daily.run(day, email, b.model, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13]);
+          const events = daily.get(day, email, b.model, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13]);
+          // A new row, or one whose events were all zero before: counting it again is harmless, as the
+          // as-of `rows` only tell whether a window holds rows (see schema/013).
+          const newPair = events === s[S.events] ? 1 : 0;
           for (const d of slices) pairAsOf.run(d, email, b.model, newPair, s[S.requests], s[S.charged_micro]);
           rollupOf(person, s);
           let m = models.get(b.model);

@@ -11,7 +11,8 @@ import type { Migration } from '../migrations';
  * every later slice too). Days without data have no slice: their totals are those of the day with
  * data before them (usage_asof_days / activity_asof_days list the days that have one).
  * - usage_user_asof, usage_pair_asof: usage_daily's, kept by its writer (store/usage-daily.ts);
- *   `rows` counts usage_daily rows, so a window tells someone with zero-cost rows from someone absent.
+ *   `rows` grows on each day a usage_daily row is added (by at least one per row), so a window's
+ *   difference is > 0 exactly when it holds rows: someone with zero-cost rows is told from someone absent.
  * - activity_asof: daily_usage's ACTIVE days per (person, most-used model, '' for none), kept by the
  *   triggers below whoever writes daily_usage; last_active = the latest active day on or before D.
  * Built here from the existing rows, so an existing database upgrades.
