@@ -79,6 +79,12 @@ describe('settings saved by an earlier version', () => {
     expect(load(doc).drift).toEqual({ ...DEFAULT_SETTINGS.drift, levelWeeks: 5 });
   });
 
+  it('raises a team factor cap left at its first default (3) to today\'s, and keeps another chosen one', () => {
+    const doc = (cap: number) => ({ ...structuredClone(DEFAULT_SETTINGS), trends: { ...DEFAULT_SETTINGS.trends, teamFactorCap: cap } });
+    expect(load(doc(3)).trends.teamFactorCap).toBe(DEFAULT_SETTINGS.trends.teamFactorCap);
+    expect(load(doc(5)).trends.teamFactorCap).toBe(5);
+  });
+
   it("leaves today's documents as they are, and does not modify its input", () => {
     const doc = structuredClone({ ...DEFAULT_SETTINGS, trends: { ...DEFAULT_SETTINGS.trends, spendSpikeMultiplier: 5 } });
     const copy = structuredClone(doc);
