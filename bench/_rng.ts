@@ -1,4 +1,4 @@
-import { Rng } from '../exporter/src/simulator/rng';
+import { Rng } from '../exporter/src/domain/rng';
 
 /** Deterministic PRNG (the simulator's mulberry32) for the benches' synthetic data: the same seed gives the same numbers on every run. */
 export function mulberry32(seed: number): () => number {

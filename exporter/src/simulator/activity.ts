@@ -9,7 +9,8 @@ import type { AnalyticsEndpoint } from '../domain/records';
 import { COMMANDS, MCP_TOOLS, MODEL_INDEX, MODELS } from './catalog';
 import type { TimedEvent } from './events';
 import type { Plan } from './ledger';
-import { hash32, Rng, STREAM } from './rng';
+import { hash32, Rng } from '../domain/rng';
+import { STREAM } from './streams';
 import type { RawDailyUsageRow } from './shapes';
 import { clientVersionOn, type SimMember } from './team';
 

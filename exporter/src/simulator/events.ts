@@ -5,7 +5,8 @@
 import { DAY_MS } from '../domain/time';
 import { MODELS } from './catalog';
 import { KIND_ERRORED, KIND_INCLUDED, KIND_USAGE, Plan, type Ledger } from './ledger';
-import { hash32, Rng, STREAM } from './rng';
+import { hash32, Rng } from '../domain/rng';
+import { STREAM } from './streams';
 import { microToCents, type RawUsageEvent } from './shapes';
 import type { SimMember } from './team';
 

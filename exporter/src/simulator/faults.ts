@@ -2,7 +2,7 @@
  * Fault injection for exercising clients: 5xx, latency, hung requests, malformed JSON, truncated
  * pages and 429 storms. Decisions come from a seeded RNG, so a failing test replays the same faults.
  */
-import { Rng } from './rng';
+import { Rng } from '../domain/rng';
 
 export interface FaultOptions {
   errorRate: number; // share of requests answered 500

@@ -7,7 +7,8 @@
 import {
   CURSOR_FEE_MICRO_PER_TOKEN, ERROR_RATE, INCLUDED_ALLOWANCE_CENTS, MODELS, PERSONA_MIX, PERSONAS, TOKEN_MIX,
 } from './catalog';
-import { hash32, Rng, STREAM } from './rng';
+import { hash32, Rng } from '../domain/rng';
+import { STREAM } from './streams';
 import { isWeekend, type DayEffect, type ScenarioSet } from './scenarios';
 import { canBeActive, cycleOfDay, type Cycle, type SimMember, type SimTeam } from './team';
 

@@ -5,7 +5,8 @@
  */
 import { dayStartMs, DAY_MS, isWeekend, utcDay } from '../domain/time';
 import { MODEL_INDEX, MODELS, PERSONA_MIX, PERSONAS } from './catalog';
-import { hash32, Rng, STREAM } from './rng';
+import { hash32, Rng } from '../domain/rng';
+import { STREAM } from './streams';
 import { cycleOfDay, type SimMember, type SimTeam } from './team';
 
 export type AnomalyKind = 'spend-spike' | 'model-switch' | 'drift' | 'team-surge' | 'cap-breach';

@@ -7,7 +7,8 @@ import { Faults, type FaultOptions, type FaultState } from './faults';
 import { DEFAULT_LIMITS, FixedWindowLimiter, type RateLimits } from './limits';
 import { badRequest, runPipeline } from './http';
 import { SIM_ROUTES } from './routes';
-import { hash32, Rng, STREAM } from './rng';
+import { hash32, Rng } from '../domain/rng';
+import { STREAM } from './streams';
 import { createSimulation, type Simulation, type SimulationOptions } from './simulation';
 
 export interface SimulatorServerOptions {

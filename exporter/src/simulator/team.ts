@@ -7,7 +7,8 @@ import { DAY_MS } from '../domain/time';
 import {
   CLIENT_VERSIONS, EMAIL_DOMAIN, FILE_EXTENSIONS, FIRST_NAMES, GROUP_NAMES, LAST_NAMES, PERSONAS, type PersonaName,
 } from './catalog';
-import { hash32, Rng, STREAM } from './rng';
+import { hash32, Rng } from '../domain/rng';
+import { STREAM } from './streams';
 
 export interface SimMember {
   index: number;

@@ -1,4 +1,4 @@
-import { Rng } from '../../simulator/rng';
+import { Rng } from '../../domain/rng';
 import { makeContext } from '../context';
 import { DEFAULT_SETTINGS } from '../settings';
 import { type UserSpec, endOf, team } from '../test-fixtures';

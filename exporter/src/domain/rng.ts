@@ -106,14 +106,3 @@ export class Rng {
     return Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
   }
 }
-
-/** Stream ids: one independent stream per purpose so that adding draws to one never shifts another. */
-export const STREAM = {
-  member: 1,
-  cost: 2,
-  detail: 3,
-  activity: 4,
-  scenario: 5,
-  faults: 6,
-  team: 7,
-} as const;
