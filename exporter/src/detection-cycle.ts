@@ -8,7 +8,8 @@ import type { PostOptions } from './notify/slack';
 import { loadSettings } from './settings/detection-settings';
 import type { Store } from './store';
 
-export type DetectFn = (settings: DetectionSettings, nowMs: number) => DetectionResult;
+/** A detection pass: in process (detectFrom over the store) or in a worker (detect-in-worker.ts). */
+export type DetectFn = (settings: DetectionSettings, nowMs: number) => DetectionResult | Promise<DetectionResult>;
 
 /**
  * Findings of detection runs that started more than this long before the current run are pruned:
@@ -22,7 +23,7 @@ export interface DetectionCycleOptions {
   nowMs: number;
   /** Overrides the stored settings (backtests, what-if runs); default: the saved settings. */
   settings?: DetectionSettings;
-  /** The detection pass; default: the detect module's runDetection over the store. */
+  /** The detection pass; default: detectFrom over the store, in process (the composition root may pass a worker's). */
   detect?: DetectFn;
   notify?: {
     /** SLACK_WEBHOOK_URL: plan-exhaustion and cycle-summary digests. Anomaly alerts go through Alertmanager. */
@@ -51,9 +52,9 @@ export interface DetectionCycleResult {
 }
 
 /** The detection pass, or a failed run recorded (its message only) and the error rethrown. */
-function detectOrRecordFailure(store: Store, detect: DetectFn, settings: DetectionSettings, nowMs: number, runId: number, clock: () => number): DetectionResult {
+async function detectOrRecordFailure(store: Store, detect: DetectFn, settings: DetectionSettings, nowMs: number, runId: number, clock: () => number): Promise<DetectionResult> {
   try {
-    return detect(settings, nowMs);
+    return await detect(settings, nowMs);
   } catch (err) {
     store.findings.failRun(runId, clock(), (err as Error).message ?? String(err));
     throw err;
@@ -108,7 +109,7 @@ export async function runDetectionCycle(store: Store, opts: DetectionCycleOption
   const settings = opts.settings ?? loadSettings(store);
   const runId = store.findings.startRun(nowMs, started);
 
-  const result = detectOrRecordFailure(store, opts.detect ?? ((s, n) => detectFrom(store.detectionFacts, s, n)), settings, nowMs, runId, clock);
+  const result = await detectOrRecordFailure(store, opts.detect ?? ((s, n) => detectFrom(store.detectionFacts, s, n)), settings, nowMs, runId, clock);
   // Take the write lock before reading open incidents: another process may run detect too.
   const applied = store.transaction(() => recordRun(store, runId, result, settings, nowMs, started, clock));
   const silences = await acknowledgeFromSilences(store, notify?.alertmanagerUrl, nowMs);

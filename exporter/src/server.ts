@@ -20,7 +20,8 @@ import { ApiContext } from './api/context';
 import { ReadModel } from './queries/read-model';
 import { docsPlugin } from './api/docs';
 import { warmApiCache } from './api/warm';
-import { runDetectionCycle, type DetectionCycleResult } from './detection-cycle';
+import { detectInWorker } from './detect-in-worker';
+import { runDetectionCycle, type DetectFn, type DetectionCycleResult } from './detection-cycle';
 import { createLogger, type Logger } from './logger';
 import { createMetricsService, type MetricsService } from './metrics/service';
 import { Pipeline } from './pipeline';
@@ -104,10 +105,20 @@ function listenFailure(config: Config, err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
+/**
+ * Where the detection pass runs: a worker thread over the store file, so ~2 s of facts loading and
+ * detectors (10,000 people) never hold the event loop; in process for ':memory:', which a worker
+ * cannot open (runDetectionCycle's default).
+ */
+function detectionPass(config: Config): DetectFn | undefined {
+  return config.databasePath === ':memory:' ? undefined : detectInWorker(config.databasePath);
+}
+
 /** One detection pass (findings, incidents, silences, digests) notifying where the config says: serve, collect and detect share it. */
 function detectionCycle(store: Store, config: Config, nowMs: number): Promise<DetectionCycleResult> {
   return runDetectionCycle(store, {
     nowMs,
+    detect: detectionPass(config),
     notify: { slackWebhookUrl: config.env.SLACK_WEBHOOK_URL, dashboardUrl: config.env.DASHBOARD_URL, alertmanagerUrl: config.env.ALERTMANAGER_URL },
   });
 }

@@ -1,0 +1,55 @@
+/**
+ * The detection pass off the main thread. At 10,000 people × 90 days loading the facts and running
+ * the detectors takes ~2 s of CPU; on the main thread that held every scrape and dashboard query
+ * behind it. A worker per pass (detection-worker.ts) opens the store file read-only, runs detectFrom,
+ * the same code the in-process pass runs, and posts the result back; the caller persists it as before.
+ * A worker that fails or dies rejects, so the cycle records a failed run and the process lives on.
+ */
+import path from 'node:path';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { DetectionSettings } from './detect/settings';
+import type { DetectionResult } from './detect/types';
+import type { DetectFn } from './detection-cycle';
+
+export interface DetectionJob {
+  file: string;
+  settings: DetectionSettings;
+  nowMs: number;
+}
+
+export type DetectionReply = { ok: true; result: DetectionResult } | { ok: false; message: string };
+
+/**
+ * Under tsx or jest this module is TypeScript that plain Node cannot load, so the worker
+ * registers tsx first; a compiled build loads the compiled entry directly (as cursor/page-parser.ts).
+ */
+function workerSource(): string {
+  const entry = path.join(__dirname, `detection-worker${path.extname(__filename)}`);
+  const load = `require(${JSON.stringify(entry)});`;
+  return entry.endsWith('.ts') ? `require('tsx/cjs/api').register(); ${load}` : load;
+}
+
+/**
+ * A DetectFn that runs each pass in a new worker over the store file `file` (not ':memory:', which
+ * only its own connection sees). `resourceLimits` caps the worker's heap: past it the pass fails,
+ * not the process.
+ */
+export function detectInWorker(file: string, opts: { resourceLimits?: ResourceLimits } = {}): DetectFn {
+  const absolute = path.resolve(file);
+  return (settings, nowMs) =>
+    new Promise<DetectionResult>((resolve, reject) => {
+      const job: DetectionJob = { file: absolute, settings, nowMs };
+      const worker = new Worker(workerSource(), { eval: true, workerData: job, resourceLimits: opts.resourceLimits });
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        fn();
+      };
+      worker.once('message', (reply: DetectionReply) =>
+        settle(() => (reply.ok ? resolve(reply.result) : reject(new Error(`detection worker: ${reply.message}`)))),
+      );
+      worker.once('error', (err) => settle(() => reject(new Error(`detection worker crashed: ${err.message}`))));
+      worker.once('exit', (code) => settle(() => reject(new Error(`detection worker exited (code ${code}) without a result`))));
+    });
+}
