@@ -1,6 +1,6 @@
 import { lastDataDay, type CycleInfo } from '../store/cycle';
 import { adoptionTiers, type AdoptionTiers } from './adoption';
-import { planExhaustion } from './plan-exhaustion';
+import { planExhaustion, type Memo } from './plan-exhaustion';
 import { cycleSpend, relativeChange, type CycleStore } from './spend';
 
 /** The reference sends the cycle summary when 0–3 days of the cycle remain. */
@@ -41,9 +41,10 @@ export function cycleSummaryDue(cycle: CycleInfo): boolean {
 /**
  * Everything the end-of-cycle digest and the API's cycle-summary table say, for the CURRENT cycle only
  * (the reference summed every event ever stored). Seats are current members; `emails` limits every
- * figure to those people (null = everyone). null when no cycle was ever collected.
+ * figure to those people (null = everyone). null when no cycle was ever collected. `memo` shares the
+ * plan-exhaustion digest (see planExhaustion).
  */
-export function cycleSummary(store: CycleStore, nowMs: number, emails: ReadonlySet<string> | null = null, topN = 5): CycleSummary | null {
+export function cycleSummary(store: CycleStore, nowMs: number, emails: ReadonlySet<string> | null = null, topN = 5, memo?: Memo): CycleSummary | null {
   const { cycles, cycleUsage } = store;
   const cycle = cycles.resolve(nowMs);
   if (!cycle) return null;
@@ -65,7 +66,7 @@ export function cycleSummary(store: CycleStore, nowMs: number, emails: ReadonlyS
     .slice(0, topN)
     .map(([email, spendMicro]) => ({ email, name: cycleUsage.memberName(email), spendMicro }));
 
-  const pe = planExhaustion(store, nowMs, emails);
+  const pe = planExhaustion(store, nowMs, emails, memo);
   return {
     cycle,
     spendSource: spend?.source ?? null,

@@ -24,18 +24,19 @@ export interface PlanExhaustion {
 }
 
 /**
- * Daily digest: how many active users exceeded their included plan this cycle. A user is exhausted
- * when daily usage shows usage-based requests, usage events show usage-based events, or the spend
- * snapshot shows on-demand spend in the current cycle. Active = agent requests > 0 this cycle (the
- * reference's rule), plus every exhausted user so the share never exceeds 100%. `emails` limits
- * everything to those people (the API's group filter); null = everyone.
+ * Keeps a computation's result for a key while the data stays the same (the API's read model shares
+ * one digest between the tables a dashboard asks for at once); the default computes every time.
  */
-export function planExhaustion(store: CycleStore, nowMs: number, emails: ReadonlySet<string> | null = null): PlanExhaustion | null {
-  const { cycleUsage } = store;
-  const cycle = store.cycles.resolve(nowMs);
-  if (!cycle) return null;
-  const to = lastDataDay(cycle, nowMs);
-  const inScope = (email: string) => emails === null || emails.has(email);
+export type Memo = <T>(key: string, compute: () => T) => T;
+const compute: Memo = (_key, f) => f();
+
+/** Everyone's exhaustion in a cycle up to a day: the exhausted, earliest first, and who counts as active. */
+interface Exhaustion {
+  users: ExhaustedUser[];
+  active: Set<string>;
+}
+
+function exhaustion(cycleUsage: CycleStore['cycleUsage'], cycle: CycleInfo, to: string): Exhaustion {
   const users = new Map<string, ExhaustedUser>();
   const touch = (email: string): ExhaustedUser => {
     let u = users.get(email);
@@ -45,35 +46,53 @@ export function planExhaustion(store: CycleStore, nowMs: number, emails: Readonl
 
   // Daily usage and usage events count the same usage-based requests; keep the larger rather than adding them.
   for (const source of ['daily', 'events'] as const) {
-    const rows = cycleUsage.beyondPlan(source, cycle.startDay, to);
-    for (const r of rows.filter((x) => inScope(x.email))) {
+    for (const r of cycleUsage.beyondPlan(source, cycle.startDay, to)) {
       const u = touch(r.email);
       if (u.firstDay === null || r.first < u.firstDay) u.firstDay = r.first;
       u.usageBasedRequests = Math.max(u.usageBasedRequests, r.n);
     }
   }
-  const onDemand = cycleUsage.onDemandSpend(cycleUsage.spendCycleStart(cycle), MICROCENTS_PER_CENT);
-  for (const r of onDemand.filter((x) => inScope(x.email))) touch(r.email).onDemandMicro = r.micro;
+  for (const r of cycleUsage.onDemandSpend(cycleUsage.spendCycleStart(cycle), MICROCENTS_PER_CENT)) touch(r.email).onDemandMicro = r.micro;
 
-  const active = new Set(cycleUsage.activeEmails(cycle.startDay, to).filter(inScope));
-  const days: number[] = [];
+  const active = new Set(cycleUsage.activeEmails(cycle.startDay, to));
   const names = cycleUsage.memberNames();
   for (const u of users.values()) {
     active.add(u.email);
     u.name = names.get(u.email) ?? null;
-    if (u.firstDay !== null) {
-      u.dayOfCycle = dayOfCycle(cycle, u.firstDay);
-      days.push(u.dayOfCycle);
-    }
+    if (u.firstDay !== null) u.dayOfCycle = dayOfCycle(cycle, u.firstDay);
   }
   const list = [...users.values()].sort(
     (a, b) => (a.dayOfCycle ?? Infinity) - (b.dayOfCycle ?? Infinity) || b.onDemandMicro - a.onDemandMicro || a.email.localeCompare(b.email),
   );
+  return { users: list, active };
+}
+
+/**
+ * Daily digest: how many active users exceeded their included plan this cycle. A user is exhausted
+ * when daily usage shows usage-based requests, usage events show usage-based events, or the spend
+ * snapshot shows on-demand spend in the current cycle. Active = agent requests > 0 this cycle (the
+ * reference's rule), plus every exhausted user so the share never exceeds 100%. `emails` limits
+ * everything to those people (the API's group filter); null = everyone. Each person's figures come
+ * from their own rows only, so a selection is everyone's result restricted to it (one `memo` entry
+ * serves every filter).
+ */
+export function planExhaustion(store: CycleStore, nowMs: number, emails: ReadonlySet<string> | null = null, memo: Memo = compute): PlanExhaustion | null {
+  const cycle = store.cycles.resolve(nowMs);
+  if (!cycle) return null;
+  const to = lastDataDay(cycle, nowMs);
+  const all = memo(`plan-exhaustion:${cycle.startMs}:${cycle.endMs}:${to}`, () => exhaustion(store.cycleUsage, cycle, to));
+  const list = emails === null ? all.users : all.users.filter((u) => emails.has(u.email));
+  let totalActive = all.active.size;
+  if (emails !== null) {
+    totalActive = 0;
+    for (const e of all.active) if (emails.has(e)) totalActive++;
+  }
+  const days = list.flatMap((u) => (u.dayOfCycle === null ? [] : [u.dayOfCycle]));
   return {
     cycle,
     usersExhausted: list.length,
-    totalActive: active.size,
-    pctExhausted: active.size ? Math.round((list.length / active.size) * 100) : 0,
+    totalActive,
+    pctExhausted: totalActive ? Math.round((list.length / totalActive) * 100) : 0,
     avgDays: days.length ? Math.round(mean(days) * 10) / 10 : null,
     medianDays: median(days),
     users: list,

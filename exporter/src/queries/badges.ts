@@ -13,8 +13,12 @@ export interface BadgeInput {
   mostUsedModel: string | null;
   accepts: number;
   applies: number;
-  avgCacheRead: number | null; // cache-read tokens per event, null when the person has none
+  events: number;
+  cacheReadTokens: number;
 }
+
+/** Cache-read tokens per event, null when the person has none. */
+const avgCacheRead = (u: BadgeInput) => (u.events > 0 && u.cacheReadTokens > 0 ? u.cacheReadTokens / u.events : null);
 
 const CENTS = 1_000_000; // micro-cents per cent
 
@@ -65,9 +69,10 @@ export function assignBadges(users: BadgeInput[], periodDays: number): Map<strin
     else if (isMax(u.mostUsedModel) && medianPerReq > 0 && perReq(u) > 3 * medianPerReq) b.push('premium-model');
     else if (u.agentRequests >= p80Reqs && u.agentRequests > 0 && medianPerReq > 0 && perReq(u) <= 0.5 * medianPerReq) b.push('cost-efficient');
 
-    if (u.agentRequests >= 30 && u.avgCacheRead !== null) {
-      if (u.avgCacheRead > 700_000) b.push('long-sessions');
-      else if (u.avgCacheRead > 0 && u.avgCacheRead < 300_000) b.push('short-sessions');
+    const cacheRead = avgCacheRead(u);
+    if (u.agentRequests >= 30 && cacheRead !== null) {
+      if (cacheRead > 700_000) b.push('long-sessions');
+      else if (cacheRead > 0 && cacheRead < 300_000) b.push('short-sessions');
     }
     const score = adoptionScore(u, p90Intensity, periodDays);
     if (score !== null) b.push(adoptionBadge(score));

@@ -1,3 +1,4 @@
+import type { Memo } from '../digests/plan-exhaustion';
 import type { Db } from '../store/db';
 
 /**
@@ -10,11 +11,13 @@ import type { Db } from '../store/db';
 export class QueryCache {
   private generation = '';
   private readonly entries = new Map<string, unknown>();
+  private readonly intermediates = new Map<string, unknown>();
   private readonly version;
 
   constructor(
     private readonly db: Db,
     private readonly maxEntries = 500,
+    private readonly maxShared = 16,
   ) {
     this.version = db.prepare('SELECT total_changes() AS c');
   }
@@ -25,12 +28,33 @@ export class QueryCache {
     return `${dv}:${tc}`;
   }
 
-  get<T>(key: string, compute: () => T): T {
+  /** Empties both maps when the store has changed since the last look. */
+  private sync(): void {
     const gen = this.currentGeneration();
     if (gen !== this.generation) {
       this.entries.clear();
+      this.intermediates.clear();
       this.generation = gen;
     }
+  }
+
+  /**
+   * An intermediate result several queries build on (the plan-exhaustion digest, a window's usage per
+   * person), kept for the store's current generation even when result caching is off: the different
+   * tables a dashboard asks for at once after a collection then read the store once for it. Few and
+   * small, so the oldest go beyond `maxShared`.
+   */
+  readonly share: Memo = <T>(key: string, compute: () => T): T => {
+    this.sync();
+    if (this.intermediates.has(key)) return this.intermediates.get(key) as T;
+    const v = compute();
+    this.intermediates.set(key, v);
+    if (this.intermediates.size > this.maxShared) this.intermediates.delete(this.intermediates.keys().next().value as string);
+    return v;
+  };
+
+  get<T>(key: string, compute: () => T): T {
+    this.sync();
     if (this.entries.has(key)) {
       const v = this.entries.get(key) as T;
       // Re-insert to mark as most recently used.

@@ -1,6 +1,6 @@
 import type { Frame, FrameWithMeta } from '../schemas/common';
 import { cycleSummary } from '../digests/cycle-summary';
-import { planExhaustion } from '../digests/plan-exhaustion';
+import { planExhaustion, type Memo } from '../digests/plan-exhaustion';
 import { dayStartMs } from '../domain/time';
 import { CyclesRepo } from '../store/cycle';
 import { CycleUsageRepo } from '../store/cycle-usage';
@@ -11,8 +11,8 @@ import { col, frame, usd } from './frame';
  * The API's cycle-summary table: the digest's computation (digests/cycle-summary.ts) as one row, for
  * everyone or the people `emails` selects.
  */
-export function cycleSummaryTable(db: Db, nowMs: number, emails: Set<string> | null): Frame {
-  const s = cycleSummary({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db) }, nowMs, emails);
+export function cycleSummaryTable(db: Db, nowMs: number, emails: Set<string> | null, memo?: Memo): Frame {
+  const s = cycleSummary({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db) }, nowMs, emails, undefined, memo);
   const c = s?.cycle;
   return frame(
     [
@@ -47,8 +47,8 @@ const BUCKETS: [string, number, number][] = [['Day 1-3', 1, 3], ['Day 4-7', 4, 7
  * first, the first `limit` people. meta summarises everyone: share, average, median, day buckets.
  * People who show only on-demand spend have no exhaustion day.
  */
-export function planExhaustionTable(db: Db, nowMs: number, emails: Set<string> | null, limit: number): FrameWithMeta {
-  const pe = planExhaustion({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db) }, nowMs, emails);
+export function planExhaustionTable(db: Db, nowMs: number, emails: Set<string> | null, limit: number, memo?: Memo): FrameWithMeta {
+  const pe = planExhaustion({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db) }, nowMs, emails, memo);
   const users = pe?.users ?? [];
   const days = users.flatMap((u) => (u.dayOfCycle === null ? [] : [u.dayOfCycle]));
   const meta: Record<string, number | null> = {

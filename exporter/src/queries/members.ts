@@ -1,7 +1,7 @@
 import type { Frame } from '../schemas/common';
 import type { BadgeId, MembersSort } from '../schemas/tables';
 import type { Db } from '../store/db';
-import { planExhaustion } from '../digests/plan-exhaustion';
+import { planExhaustion, type Memo } from '../digests/plan-exhaustion';
 import { assignBadges } from './badges';
 import { CyclesRepo, type CycleInfo as Cycle } from '../store/cycle';
 import { CycleUsageRepo } from '../store/cycle-usage';
@@ -114,16 +114,23 @@ function activity(db: Db, window: DayWindow): Map<string, Row> {
   return out;
 }
 
-/** [email, name, role, group id, group name] of everyone the window's figures are about (see PEOPLE). */
-export function windowPeople(db: Db, window: DayWindow): Row[] {
-  return db.prepare(PEOPLE).raw().all({ 1: window.fromDay, 2: window.toDay }) as Row[];
+const noMemo: Memo = (_key, f) => f();
+
+/**
+ * [email, name, role, group id, group name] of everyone the window's figures are about (see PEOPLE).
+ * `memo` shares it with the other whole-team tables of the window (read, never changed).
+ */
+export function windowPeople(db: Db, window: DayWindow, memo: Memo = noMemo): Row[] {
+  return memo(`people:${window.fromDay}:${window.toDay}`, () => db.prepare(PEOPLE).raw().all({ 1: window.fromDay, 2: window.toDay }) as Row[]);
 }
 
-/** [email, spend, requests, events, cache-read tokens] per person in the window, optionally of one model only. */
-export function windowUsage(db: Db, window: DayWindow, model?: string): Map<string, Row> {
-  if (model !== undefined) return byEmail(db.prepare(MODEL_USAGE).raw().all(window.fromDay, window.toDay, model) as Row[]);
-  const w = asOfWindow(db, 'usage_asof_days', window);
-  return byEmail(w === null ? [] : (db.prepare(USAGE).raw().all(...bounds(w)) as Row[]));
+/** [email, spend, requests, events, cache-read tokens] per person in the window, optionally of one model only (shared like windowPeople). */
+export function windowUsage(db: Db, window: DayWindow, model?: string, memo: Memo = noMemo): Map<string, Row> {
+  return memo(`usage:${window.fromDay}:${window.toDay}:${model ?? ''}`, () => {
+    if (model !== undefined) return byEmail(db.prepare(MODEL_USAGE).raw().all(window.fromDay, window.toDay, model) as Row[]);
+    const w = asOfWindow(db, 'usage_asof_days', window);
+    return byEmail(w === null ? [] : (db.prepare(USAGE).raw().all(...bounds(w)) as Row[]));
+  });
 }
 
 const SPEND = `SELECT email, total_micro, included_micro, on_demand_micro, effective_limit_dollars
@@ -132,17 +139,18 @@ const SPEND = `SELECT email, total_micro, included_micro, on_demand_micro, effec
 /**
  * Figures for every member over the window (removed members only where they spent in it) (optionally only spend on one model). Reads
  * the rollups, daily_usage over the window, the latest spend snapshot and the cycle's plan usage;
- * never usage_events. Ranks and badges are team-wide, so filters are applied after this.
+ * never usage_events. Ranks and badges are team-wide, so filters are applied after this. `memo`
+ * shares the window's people and usage and the plan-exhaustion digest with the other tables.
  */
-export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: string): TeamStats {
-  const people = windowPeople(db, window);
-  const usage = windowUsage(db, window, model);
+export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: string, memo: Memo = noMemo): TeamStats {
+  const people = windowPeople(db, window, memo);
+  const usage = windowUsage(db, window, model, memo);
   const active = activity(db, window);
   const spend = byEmail(db.prepare(SPEND).raw().all() as Row[]);
   const cycles = new CyclesRepo(db);
   const cycle = cycles.resolve(nowMs);
   // The plan-exhaustion digest is the one definition (daily usage, usage events and on-demand spend).
-  const exhausted = new Map((cycle ? planExhaustion({ cycles, cycleUsage: new CycleUsageRepo(db) }, nowMs)?.users ?? [] : []).map((u) => [u.email, u]));
+  const exhausted = new Map((cycle ? planExhaustion({ cycles, cycleUsage: new CycleUsageRepo(db) }, nowMs, null, memo)?.users ?? [] : []).map((u) => [u.email, u]));
 
   const members = people.map(([email, name, role, groupId, groupName]): MemberStats => {
     const e = email as string;
@@ -178,19 +186,8 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
       activityRank: 0,
     };
   });
-  const badges = assignBadges(
-    members.map((m) => ({
-      email: m.email,
-      agentRequests: m.agentRequests,
-      activeDays: m.activeDays,
-      spendMicro: m.spendMicro,
-      mostUsedModel: m.mostUsedModel,
-      accepts: m.accepts,
-      applies: m.applies,
-      avgCacheRead: m.events > 0 && m.cacheReadTokens > 0 ? m.cacheReadTokens / m.events : null,
-    })),
-    window.days,
-  );
+  // MemberStats carries every badge input: no copy per person.
+  const badges = assignBadges(members, window.days);
   for (const m of members) m.badges = badges.get(m.email) ?? [];
   rank(members, (m) => m.agentRequests, (m, r) => (m.activityRank = r));
   const ordered = rank(members, (m) => m.spendMicro, (m, r) => (m.spendRank = r));
@@ -297,10 +294,13 @@ export function membersTable(stats: TeamStats, req: MembersTableRequest): Frame 
   const sort = req.sort ?? 'spend';
   const key = SORTS[sort];
   const dir = (req.order ?? (sort === 'name' ? 'asc' : 'desc')) === 'asc' ? 1 : -1;
-  list = [...list].sort((a, b) => {
-    const [x, y] = [key(a), key(b)];
-    return (x < y ? -1 : x > y ? 1 : 0) * dir || (a.email < b.email ? -1 : 1);
-  });
+  // stats.members is already by spend descending, ties by email: the default order needs no sort.
+  if (sort !== 'spend' || dir !== -1) {
+    // Each key once per person, not twice per comparison.
+    const keyed = list.map((m) => ({ k: key(m), m }));
+    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) * dir || (a.m.email < b.m.email ? -1 : 1));
+    list = keyed.map((x) => x.m);
+  }
   const page = list.slice(req.offset, req.offset + req.limit);
   return { ...frame(MEMBER_COLUMNS, page.map(memberRow)), meta: { total: list.length } };
 }

@@ -1,4 +1,5 @@
 import type { FrameWithMeta } from '../schemas/common';
+import type { Memo } from '../digests/plan-exhaustion';
 import type { Db } from '../store/db';
 import { col, usd } from './frame';
 import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
@@ -13,8 +14,18 @@ interface UserModel {
   requests: number;
 }
 
-/** Each (person, model) with usage_daily rows in the window, in (email, model) order: two slices of the as-of totals (schema/013). */
-function userModels(db: Db, window: DayWindow, f: PeopleFilter): UserModel[] {
+/**
+ * Each (person, model) with usage_daily rows in the window, in (email, model) order: two slices of the
+ * as-of totals (schema/013), and the team median $/request over them. `memo` shares them between the model and the person × model tables (read, never changed).
+ */
+function userModels(db: Db, window: DayWindow, f: PeopleFilter, memo: Memo = (_k, c) => c()): { rows: UserModel[]; med: number } {
+  return memo(`user-models:${window.fromDay}:${window.toDay}:${JSON.stringify([f.user ?? null, f.group ?? null])}`, () => {
+    const rows = readUserModels(db, window, f);
+    return { rows, med: teamMedianPerRequest(rows) };
+  });
+}
+
+function readUserModels(db: Db, window: DayWindow, f: PeopleFilter): UserModel[] {
   const people = peopleCond(db, f, 'b.email');
   const w = asOfWindow(db, 'usage_asof_days', window);
   if (w === null) return [];
@@ -47,9 +58,8 @@ function teamMedianPerRequest(rows: UserModel[]): number {
  * Model cost comparison, one row per model: $/request, relative to the cheapest model (the
  * reference's "Relative" column) and to the team median, plus users, requests and spend.
  */
-export function modelCosts(db: Db, window: DayWindow, f: PeopleFilter): FrameWithMeta {
-  const rows = userModels(db, window, f);
-  const med = teamMedianPerRequest(rows);
+export function modelCosts(db: Db, window: DayWindow, f: PeopleFilter, memo?: Memo): FrameWithMeta {
+  const { rows, med } = userModels(db, window, f, memo);
   const models = new Map<string, { users: number; spend: number; requests: number }>();
   for (const r of rows) {
     const m = models.get(r.model) ?? { users: 0, spend: 0, requests: 0 };
@@ -84,9 +94,8 @@ export function modelCosts(db: Db, window: DayWindow, f: PeopleFilter): FrameWit
  * estimate = what they would have saved paying the median for the same requests (0 when cheaper).
  * meta.total_savings_usd sums it. Sorted by savings, largest first.
  */
-export function userModelCosts(db: Db, window: DayWindow, f: PeopleFilter, limit: number): FrameWithMeta {
-  const rows = userModels(db, window, f);
-  const med = teamMedianPerRequest(rows);
+export function userModelCosts(db: Db, window: DayWindow, f: PeopleFilter, limit: number, memo?: Memo): FrameWithMeta {
+  const { rows, med } = userModels(db, window, f, memo);
   const withSavings = rows.map((r) => ({ ...r, savings: med > 0 ? Math.max(0, r.spend - r.requests * med) : 0 }));
   withSavings.sort((a, b) => b.savings - a.savings || b.spend - a.spend || a.email.localeCompare(b.email) || a.model.localeCompare(b.model));
   const total = withSavings.reduce((s, r) => s + r.savings, 0);

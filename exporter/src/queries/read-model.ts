@@ -11,6 +11,8 @@ import { series } from './series';
 import { topSpenders } from './spenders';
 import { knownEmail, userAnomalies, userFeatures, userModels, userTimeline } from './user';
 import { variables } from './variables';
+import type { PeopleFilter } from './scope';
+import type { DayWindow } from './window';
 
 /** A query's arguments after the database. */
 type Args<F> = F extends (db: Db, ...rest: infer R) => unknown ? R : never;
@@ -33,13 +35,14 @@ export class ReadModel {
   series = (...a: Args<typeof series>) => series(this.db, ...a);
   analytics = (...a: Args<typeof analytics>) => analytics(this.db, ...a);
   variables = (...a: Args<typeof variables>) => variables(this.db, ...a);
-  teamStats = (...a: Args<typeof teamStats>) => teamStats(this.db, ...a);
-  topSpenders = (...a: Args<typeof topSpenders>) => topSpenders(this.db, ...a);
+  // The whole-team tables share intermediate results within a store generation (QueryCache.share).
+  teamStats = (w: DayWindow, nowMs: number, model?: string) => teamStats(this.db, w, nowMs, model, this.cache.share);
+  topSpenders = (w: DayWindow, emails: Set<string> | null, limit: number, model?: string) => topSpenders(this.db, w, emails, limit, model, this.cache.share);
   selectedEmails = (...a: Args<typeof selectedEmails>) => selectedEmails(this.db, ...a);
-  cycleSummaryTable = (...a: Args<typeof cycleSummaryTable>) => cycleSummaryTable(this.db, ...a);
-  planExhaustionTable = (...a: Args<typeof planExhaustionTable>) => planExhaustionTable(this.db, ...a);
-  modelCosts = (...a: Args<typeof modelCosts>) => modelCosts(this.db, ...a);
-  userModelCosts = (...a: Args<typeof userModelCosts>) => userModelCosts(this.db, ...a);
+  cycleSummaryTable = (nowMs: number, emails: Set<string> | null) => cycleSummaryTable(this.db, nowMs, emails, this.cache.share);
+  planExhaustionTable = (nowMs: number, emails: Set<string> | null, limit: number) => planExhaustionTable(this.db, nowMs, emails, limit, this.cache.share);
+  modelCosts = (w: DayWindow, f: PeopleFilter) => modelCosts(this.db, w, f, this.cache.share);
+  userModelCosts = (w: DayWindow, f: PeopleFilter, limit: number) => userModelCosts(this.db, w, f, limit, this.cache.share);
   forecasts = (...a: Args<typeof forecasts>) => forecasts(this.db, ...a);
   budgets = () => budgets(this.db);
   savings = (...a: Args<typeof savings>) => savings(this.db, ...a);

@@ -1,4 +1,5 @@
 import type { Frame } from '../schemas/common';
+import type { Memo } from '../digests/plan-exhaustion';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
 import { windowPeople, windowUsage } from './members';
@@ -9,9 +10,9 @@ import type { DayWindow } from './window';
  * people's spend. The same people and figures as the members table (queries/members.ts), without its
  * activity, ranks and badges: spend alone needs neither.
  */
-export function topSpenders(db: Db, window: DayWindow, emails: Set<string> | null, limit: number, model?: string): Frame {
-  const usage = windowUsage(db, window, model);
-  const list = windowPeople(db, window).flatMap(([email, name, , , group]) => {
+export function topSpenders(db: Db, window: DayWindow, emails: Set<string> | null, limit: number, model?: string, memo?: Memo): Frame {
+  const usage = windowUsage(db, window, model, memo);
+  const list = windowPeople(db, window, memo).flatMap(([email, name, , , group]) => {
     const u = usage.get(email as string);
     const spendMicro = (u?.[1] as number) ?? 0;
     if ((emails !== null && !emails.has(email as string)) || !(spendMicro > 0)) return [];
