@@ -1,6 +1,6 @@
 import { lastDataDay, type CycleInfo } from '../store/cycle';
 import { adoptionTiers, type AdoptionTiers } from './adoption';
-import { planExhaustion, type Memo } from './plan-exhaustion';
+import { cycleActivity, planExhaustion, type Memo } from './plan-exhaustion';
 import { cycleSpend, relativeChange, type CycleStore } from './spend';
 
 /** The reference sends the cycle summary when 0–3 days of the cycle remain. */
@@ -57,7 +57,7 @@ export function cycleSummary(store: CycleStore, nowMs: number, emails: ReadonlyS
   const change = spend ? relativeChange(totalSpendMicro, previousCycleSpendMicro) : null;
 
   const seats = new Set(cycleUsage.seats().filter(inScope));
-  const usage = cycleUsage.activity(cycle.startDay, to).filter((u) => seats.has(u.email));
+  const usage = cycleActivity(cycleUsage, cycle, to, memo).filter((u) => seats.has(u.email));
   const activeMembers = usage.filter((u) => u.activeDays > 0).length;
 
   const topSpenders = [...(spend?.byEmail ?? [])]

@@ -1,6 +1,7 @@
 import { MICROCENTS_PER_CENT } from '../domain/money';
 import { mean, median } from '../detect/stats';
 import { dayOfCycle, lastDataDay, type CycleInfo } from '../store/cycle';
+import type { PersonActivity } from '../store/cycle-usage';
 import type { CycleStore } from './spend';
 
 export interface ExhaustedUser {
@@ -36,7 +37,15 @@ interface Exhaustion {
   active: Set<string>;
 }
 
-function exhaustion(cycleUsage: CycleStore['cycleUsage'], cycle: CycleInfo, to: string): Exhaustion {
+/**
+ * Everyone's activity in the cycle up to `to` (the cycle summary's adoption figures read it too):
+ * shared through `memo`, read only.
+ */
+export function cycleActivity(cycleUsage: CycleStore['cycleUsage'], cycle: CycleInfo, to: string, memo: Memo = compute): PersonActivity[] {
+  return memo(`cycle-activity:${cycle.startDay}:${to}`, () => cycleUsage.activity(cycle.startDay, to));
+}
+
+function exhaustion(cycleUsage: CycleStore['cycleUsage'], cycle: CycleInfo, to: string, memo: Memo): Exhaustion {
   const users = new Map<string, ExhaustedUser>();
   const touch = (email: string): ExhaustedUser => {
     let u = users.get(email);
@@ -54,7 +63,9 @@ function exhaustion(cycleUsage: CycleStore['cycleUsage'], cycle: CycleInfo, to: 
   }
   for (const r of cycleUsage.onDemandSpend(cycleUsage.spendCycleStart(cycle), MICROCENTS_PER_CENT)) touch(r.email).onDemandMicro = r.micro;
 
-  const active = new Set(cycleUsage.activeEmails(cycle.startDay, to));
+  // Active = agent requests in the period (a person with some has a row in it, so the activity lists them).
+  const active = new Set<string>();
+  for (const a of cycleActivity(cycleUsage, cycle, to, memo)) if (a.requests > 0) active.add(a.email);
   const names = cycleUsage.memberNames();
   for (const u of users.values()) {
     active.add(u.email);
@@ -80,7 +91,7 @@ export function planExhaustion(store: CycleStore, nowMs: number, emails: Readonl
   const cycle = store.cycles.resolve(nowMs);
   if (!cycle) return null;
   const to = lastDataDay(cycle, nowMs);
-  const all = memo(`plan-exhaustion:${cycle.startMs}:${cycle.endMs}:${to}`, () => exhaustion(store.cycleUsage, cycle, to));
+  const all = memo(`plan-exhaustion:${cycle.startMs}:${cycle.endMs}:${to}`, () => exhaustion(store.cycleUsage, cycle, to, memo));
   const list = emails === null ? all.users : all.users.filter((u) => emails.has(u.email));
   let totalActive = all.active.size;
   if (emails !== null) {

@@ -78,13 +78,6 @@ export class CycleUsageRepo {
       .all(fromDay, toDay) as BeyondPlanRow[];
   }
 
-  /** People with agent requests in [fromDay, toDay], by email (as-of totals, schema/014). */
-  activeEmails(fromDay: string, toDay: string): string[] {
-    const w = asOfWindow(this.db, 'daily_usage_asof_days', { fromDay, toDay });
-    if (w === null) return [];
-    return this.db.prepare(windowRows('daily_usage_asof', ['email'], 'b.email', `${diff('agent_requests')} > 0`)).pluck().all(...bounds(w)) as string[];
-  }
-
   /** Requests, accepts, applies and active days of everyone with daily usage in [fromDay, toDay], by email (as-of totals, schema/014). */
   activity(fromDay: string, toDay: string): PersonActivity[] {
     const w = asOfWindow(this.db, 'daily_usage_asof_days', { fromDay, toDay });
