@@ -1,6 +1,7 @@
 import { lastDataDay, type CycleInfo } from '../store/cycle';
 import { adoptionTiers, type AdoptionTiers } from './adoption';
-import { cycleActivity, planExhaustion, type Memo } from './plan-exhaustion';
+import type { Memo } from '../store/cycle-usage';
+import { cycleActivity, planExhaustion } from './plan-exhaustion';
 import { cycleSpend, relativeChange, type CycleStore } from './spend';
 
 /** The reference sends the cycle summary when 0–3 days of the cycle remain. */

@@ -1,7 +1,7 @@
 import { MICROCENTS_PER_CENT } from '../domain/money';
 import { mean, median } from '../detect/stats';
 import { dayOfCycle, lastDataDay, type CycleInfo } from '../store/cycle';
-import type { PersonActivity } from '../store/cycle-usage';
+import type { Memo, PersonActivity } from '../store/cycle-usage';
 import type { CycleStore } from './spend';
 
 export interface ExhaustedUser {
@@ -24,11 +24,6 @@ export interface PlanExhaustion {
   users: ExhaustedUser[]; // earliest exhaustion first
 }
 
-/**
- * Keeps a computation's result for a key while the data stays the same (the API's read model shares
- * one digest between the tables a dashboard asks for at once); the default computes every time.
- */
-export type Memo = <T>(key: string, compute: () => T) => T;
 const compute: Memo = (_key, f) => f();
 
 /** Everyone's exhaustion in a cycle up to a day: the exhausted, earliest first, and who counts as active. */

@@ -1,4 +1,4 @@
-import type { Memo } from '../digests/plan-exhaustion';
+import type { Memo } from '../store/cycle-usage';
 import type { Db } from '../store/db';
 
 /**

@@ -1,9 +1,9 @@
 import type { Frame, FrameWithMeta } from '../schemas/common';
 import { cycleSummary } from '../digests/cycle-summary';
-import { planExhaustion, type Memo } from '../digests/plan-exhaustion';
+import { planExhaustion } from '../digests/plan-exhaustion';
 import { dayStartMs } from '../domain/time';
 import { CyclesRepo } from '../store/cycle';
-import { CycleUsageRepo } from '../store/cycle-usage';
+import { CycleUsageRepo, type Memo } from '../store/cycle-usage';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
 
@@ -12,7 +12,7 @@ import { col, frame, usd } from './frame';
  * everyone or the people `emails` selects.
  */
 export function cycleSummaryTable(db: Db, nowMs: number, emails: Set<string> | null, memo?: Memo): Frame {
-  const s = cycleSummary({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db) }, nowMs, emails, undefined, memo);
+  const s = cycleSummary({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db, memo) }, nowMs, emails, undefined, memo);
   const c = s?.cycle;
   return frame(
     [
@@ -48,7 +48,7 @@ const BUCKETS: [string, number, number][] = [['Day 1-3', 1, 3], ['Day 4-7', 4, 7
  * People who show only on-demand spend have no exhaustion day.
  */
 export function planExhaustionTable(db: Db, nowMs: number, emails: Set<string> | null, limit: number, memo?: Memo): FrameWithMeta {
-  const pe = planExhaustion({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db) }, nowMs, emails, memo);
+  const pe = planExhaustion({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db, memo) }, nowMs, emails, memo);
   const users = pe?.users ?? [];
   const days = users.flatMap((u) => (u.dayOfCycle === null ? [] : [u.dayOfCycle]));
   const meta: Record<string, number | null> = {

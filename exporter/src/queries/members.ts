@@ -1,10 +1,10 @@
 import type { Frame } from '../schemas/common';
 import type { BadgeId, MembersSort } from '../schemas/tables';
 import type { Db } from '../store/db';
-import { planExhaustion, type Memo } from '../digests/plan-exhaustion';
+import { planExhaustion } from '../digests/plan-exhaustion';
 import { assignBadges } from './badges';
 import { CyclesRepo, type CycleInfo as Cycle } from '../store/cycle';
-import { CycleUsageRepo } from '../store/cycle-usage';
+import { CycleUsageRepo, type Memo } from '../store/cycle-usage';
 import { col, frame, ratio, usd } from './frame';
 import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
 import { peopleCond, type PeopleFilter } from './scope';
@@ -48,7 +48,7 @@ export interface TeamStats {
 export type Row = unknown[];
 
 /** Raw rows keyed by their first column (email). */
-function byEmail(rows: Row[]): Map<string, Row> {
+function byEmail<R extends Row>(rows: R[]): Map<string, R> {
   return new Map(rows.map((r) => [r[0] as string, r]));
 }
 
@@ -133,9 +133,6 @@ export function windowUsage(db: Db, window: DayWindow, model?: string, memo: Mem
   });
 }
 
-const SPEND = `SELECT email, total_micro, included_micro, on_demand_micro, effective_limit_dollars
-  FROM spend_snapshots WHERE cycle_start_ms = (SELECT MAX(cycle_start_ms) FROM spend_snapshots)`;
-
 /**
  * Figures for every member over the window (removed members only where they spent in it) (optionally only spend on one model). Reads
  * the rollups, daily_usage over the window, the latest spend snapshot and the cycle's plan usage;
@@ -146,11 +143,14 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   const people = windowPeople(db, window, memo);
   const usage = windowUsage(db, window, model, memo);
   const active = activity(db, window);
-  const spend = byEmail(db.prepare(SPEND).raw().all() as Row[]);
+  const cycleUsage = new CycleUsageRepo(db, memo);
+  // The latest spend snapshot (the digests read the same rows for the current cycle).
+  const latest = cycleUsage.latestSpendCycleStart();
+  const spend = byEmail(latest === null ? [] : cycleUsage.snapshot(latest));
   const cycles = new CyclesRepo(db);
   const cycle = cycles.resolve(nowMs);
   // The plan-exhaustion digest is the one definition (daily usage, usage events and on-demand spend).
-  const exhausted = new Map((cycle ? planExhaustion({ cycles, cycleUsage: new CycleUsageRepo(db) }, nowMs, null, memo)?.users ?? [] : []).map((u) => [u.email, u]));
+  const exhausted = new Map((cycle ? planExhaustion({ cycles, cycleUsage }, nowMs, null, memo)?.users ?? [] : []).map((u) => [u.email, u]));
 
   const members = people.map(([email, name, role, groupId, groupName]): MemberStats => {
     const e = email as string;
@@ -175,10 +175,10 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
       applies: (a?.[5] as number) ?? 0,
       lastActiveDay: (a?.[6] as string) ?? null,
       mostUsedModel: (a?.[7] as string | null) ?? null,
-      cycleSpendMicro: (s?.[1] as number) ?? null,
-      includedMicro: (s?.[2] as number) ?? null,
-      onDemandMicro: (s?.[3] as number) ?? null,
-      limitDollars: (s?.[4] as number | null) ?? null,
+      cycleSpendMicro: s?.[1] ?? null,
+      includedMicro: s?.[3] ?? null,
+      onDemandMicro: s?.[2] ?? null,
+      limitDollars: s?.[4] ?? null,
       planExhaustedDay: x?.firstDay ?? null,
       usageBasedReqs: x?.usageBasedRequests ?? 0,
       badges: [],

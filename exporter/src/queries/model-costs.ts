@@ -1,5 +1,5 @@
 import type { FrameWithMeta } from '../schemas/common';
-import type { Memo } from '../digests/plan-exhaustion';
+import type { Memo } from '../store/cycle-usage';
 import type { Db } from '../store/db';
 import { col, usd } from './frame';
 import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';

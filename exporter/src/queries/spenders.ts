@@ -1,5 +1,5 @@
 import type { Frame } from '../schemas/common';
-import type { Memo } from '../digests/plan-exhaustion';
+import type { Memo } from '../store/cycle-usage';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
 import { windowPeople, windowUsage } from './members';

@@ -3,6 +3,16 @@ import type { CycleInfo } from './cycle';
 import { asOfWindow, bounds, diff, windowRows } from './as-of';
 import type { Db } from './db';
 
+/**
+ * Keeps a computation's result for a key while the data stays the same (the API's read model shares
+ * what its whole-team tables read in common, queries/cache.ts); the default computes every time.
+ */
+export type Memo = <T>(key: string, compute: () => T) => T;
+const compute: Memo = (_key, f) => f();
+
+/** One spend snapshot row: [email, total, on-demand, included (micro), effective limit (dollars)]. */
+export type SnapshotRow = [string, number, number, number, number | null];
+
 /** A person's usage-based (beyond the plan) requests in a period, and the first day they appear. */
 export interface BeyondPlanRow {
   email: string;
@@ -26,7 +36,11 @@ export interface PersonActivity {
 export class CycleUsageRepo {
   private nameStmt?: ReturnType<Db['prepare']>;
 
-  constructor(private readonly db: Db) {}
+  /** memo: shares a spend snapshot between the readers of one store generation (see Memo). */
+  constructor(
+    private readonly db: Db,
+    private readonly memo: Memo = compute,
+  ) {}
 
   /**
    * The spend snapshot cycle that belongs to `cycle`: snapshots are keyed by the spend endpoint's own
@@ -39,9 +53,24 @@ export class CycleUsageRepo {
       .get(cycle.startMs - DAY_MS, cycle.endMs - DAY_MS) as number | null;
   }
 
+  /** The latest spend snapshot cycle collected, null when none was. */
+  latestSpendCycleStart(): number | null {
+    return this.db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots').pluck().get() as number | null;
+  }
+
+  /** Every row of one spend snapshot cycle (billed and on-demand spend, the members table read it). */
+  snapshot(cycleStartMs: number): SnapshotRow[] {
+    return this.memo(`spend-snapshot:${cycleStartMs}`, () =>
+      this.db
+        .prepare('SELECT email, total_micro, on_demand_micro, included_micro, effective_limit_dollars FROM spend_snapshots WHERE cycle_start_ms = ?')
+        .raw()
+        .all(cycleStartMs) as SnapshotRow[],
+    );
+  }
+
   /** [email, billed micro] of one spend snapshot cycle. */
   billedSpend(cycleStartMs: number): [string, number][] {
-    return this.db.prepare('SELECT email, total_micro FROM spend_snapshots WHERE cycle_start_ms = ?').raw().all(cycleStartMs) as [string, number][];
+    return this.snapshot(cycleStartMs).map((r) => [r[0], r[1]]);
   }
 
   /** [email, charged micro] of the usage events of [fromDay, toDay], by email (as-of totals, schema/013). */
@@ -56,12 +85,8 @@ export class CycleUsageRepo {
 
   /** On-demand spend of at least `minMicro` in a spend snapshot cycle (none when the cycle is null). */
   onDemandSpend(cycleStartMs: number | null, minMicro: number): { email: string; micro: number }[] {
-    return this.db
-      .prepare(
-        `SELECT email, on_demand_micro AS micro FROM spend_snapshots
-         WHERE cycle_start_ms = ? AND on_demand_micro >= ?`,
-      )
-      .all(cycleStartMs, minMicro) as { email: string; micro: number }[];
+    if (cycleStartMs === null) return [];
+    return this.snapshot(cycleStartMs).flatMap((r) => (r[2] >= minMicro ? [{ email: r[0], micro: r[2] }] : []));
   }
 
   /**
