@@ -97,6 +97,31 @@ describe('metrics service exposition of a known team', () => {
     expect(s.some((x) => x.name === 'cursor_user_spend_limit_usd')).toBe(false);
   });
 
+  it('renders, yielding between families and metrics, the text prom-client renders at once', async () => {
+    const svc = createMetricsService(store, { now: () => NOW });
+    await svc.rebuild();
+    expect(svc.body().toString()).toBe(await svc.registry.metrics());
+  });
+
+  it('serves the previous exposition until a rebuild has finished, while the event loop turns', async () => {
+    const svc = createMetricsService(store, { now: () => NOW });
+    await svc.rebuild();
+    const before = svc.body();
+    store.spend.save({ cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 20000, 2000)] }, NOW);
+    const seen: Buffer[] = [];
+    let done = false;
+    const rebuilt = svc.rebuild().then(() => void (done = true));
+    // Each turn of the loop a scrape could arrive: it gets the old body until the new one is whole.
+    while (!done) {
+      seen.push(svc.body());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await rebuilt;
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.every((b) => b === before)).toBe(true);
+    expect(svc.body()).not.toBe(before);
+  });
+
   it('reports a failing family and still serves the others', async () => {
     const errors: string[] = [];
     store.db.exec('DROP TABLE incidents');
