@@ -4,7 +4,10 @@
  * {latencies_ms, non2xx, errors}: every response's latency, so percentiles are exact.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ non2xx: number; errors: number }> & {
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{
+  non2xx: number;
+  errors: number;
+}> & {
   on: (ev: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void) => void;
 };
 

@@ -24,14 +24,32 @@ export function lowerBoundByCollector(calls: Record<string, number>): Record<str
 
 export const sum = (xs: Record<string, number>): number => Object.values(xs).reduce((a, b) => a + b, 0);
 
-export async function hourlyCollectionCalls(users: number): Promise<{ calls: number; lowerBound: number; explain: string }> {
+export async function hourlyCollectionCalls(
+  users: number,
+): Promise<{ calls: number; lowerBound: number; explain: string }> {
   let nowMs = Date.parse(`${new Date().toISOString().slice(0, 10)}T12:00:00.000Z`);
-  const sim = await startSimulator({ users, seed: 5, historyDays: 7, scenario: 'none', now: () => nowMs, limits: { admin: FAST, usageEvents: FAST, analytics: FAST } });
+  const sim = await startSimulator({
+    users,
+    seed: 5,
+    historyDays: 7,
+    scenario: 'none',
+    now: () => nowMs,
+    limits: { admin: FAST, usageEvents: FAST, analytics: FAST },
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-calls-'));
   const db = openDb(path.join(dir, 'calls.db'));
   try {
-    const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '7' });
-    const collector = createCollectorStack({ store: new Store(db), config, now: () => nowMs, client: { limits: { default: FAST, usageEvents: FAST, analyticsTeam: FAST } } });
+    const config = loadConfig({
+      CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+      CURSOR_API_URL: sim.url,
+      INITIAL_BACKFILL_DAYS: '7',
+    });
+    const collector = createCollectorStack({
+      store: new Store(db),
+      config,
+      now: () => nowMs,
+      client: { limits: { default: FAST, usageEvents: FAST, analyticsTeam: FAST } },
+    });
     await collector.run();
     const before = sim.sim.expected.eventCount(0, nowMs, nowMs);
     nowMs += HOUR_MS;
@@ -39,7 +57,10 @@ export async function hourlyCollectionCalls(users: number): Promise<{ calls: num
     const result = await collector.run();
     const run = new RunsRepo(db).list(1)[0];
     if (run.id !== result.id) throw new Error('unexpected run order');
-    const calls = Object.values(run.apiCalls).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+    const calls = Object.values(run.apiCalls).reduce(
+      (n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0),
+      0,
+    );
     const newEvents = after - before;
     const eventPages = Math.max(1, Math.ceil(newEvents / 1000));
     const spendPages = Math.ceil(users / 100);

@@ -11,18 +11,38 @@ import { parseSeeds } from './_heldout-run';
 import { BLIND2_CALENDAR, BLIND_CALENDAR, CALENDAR2, CALENDAR3, HELDOUT_CALENDAR, heldoutTeam } from './_heldout-team';
 
 const args = process.argv.slice(2);
-const calendar = args.includes('--blind2') ? BLIND2_CALENDAR : args.includes('--blind') ? BLIND_CALENDAR : args.includes('--calendar3') ? CALENDAR3 : args.includes('--calendar2') ? CALENDAR2 : HELDOUT_CALENDAR;
+const calendar = args.includes('--blind2')
+  ? BLIND2_CALENDAR
+  : args.includes('--blind')
+    ? BLIND_CALENDAR
+    : args.includes('--calendar3')
+      ? CALENDAR3
+      : args.includes('--calendar2')
+        ? CALENDAR2
+        : HELDOUT_CALENDAR;
 
 function series(seed: number, email: string): string {
   const team = heldoutTeam(seed, calendar);
   const days = daysBetween(team.startDay, team.endDay);
   const spend = new Map<string, number>();
-  for (const r of team.rows) if (r.email === email) spend.set(r.day, (spend.get(r.day) ?? 0) + (r.charged_micro ?? 0) / 1e8);
+  for (const r of team.rows)
+    if (r.email === email) spend.set(r.day, (spend.get(r.day) ?? 0) + (r.charged_micro ?? 0) / 1e8);
   const lead = (new Date(dayStartMs(days[0])).getUTCDay() + 6) % 7; // days before the first Monday
-  const cells = [...Array<string>(lead).fill(''), ...days.map((d) => (spend.has(d) ? (spend.get(d) as number).toFixed(1) : '·'))];
+  const cells = [
+    ...Array<string>(lead).fill(''),
+    ...days.map((d) => (spend.has(d) ? (spend.get(d) as number).toFixed(1) : '·')),
+  ];
   const lines: string[] = [];
-  for (let w = 0; w < cells.length; w += 7) lines.push(`    ${days[Math.max(0, w - lead)]}  ${cells.slice(w, w + 7).map((c) => c.padStart(6)).join('')}`);
-  const truth = team.truth.filter((t) => t.email === email).map((t) => `${t.kind}/${t.tier} ${t.startDay}…${t.endDay} ×${t.magnitude}`);
+  for (let w = 0; w < cells.length; w += 7)
+    lines.push(
+      `    ${days[Math.max(0, w - lead)]}  ${cells
+        .slice(w, w + 7)
+        .map((c) => c.padStart(6))
+        .join('')}`,
+    );
+  const truth = team.truth
+    .filter((t) => t.email === email)
+    .map((t) => `${t.kind}/${t.tier} ${t.startDay}…${t.endDay} ×${t.magnitude}`);
   return `  truth: ${truth.join('; ') || 'none'}\n${lines.join('\n')}`;
 }
 
@@ -31,5 +51,11 @@ const r = heldoutFamily(DEFAULT_SETTINGS, seeds, calendar) as {
   misses: { seed: number; kind: string; tier: string; email: string | null; day: string; magnitude: number }[];
   false_alarms: { seed: number; day: string; detector: string; email: string | null; on: string; message: string }[];
 };
-for (const m of r.misses) console.log(`MISS seed ${m.seed} ${m.kind}/${m.tier} from ${m.day} ×${m.magnitude} ${m.email}\n${m.email ? series(m.seed, m.email) : ''}`);
-for (const f of r.false_alarms) console.log(`FALSE seed ${f.seed} ${f.day} ${f.detector} on ${f.on}: ${f.message}\n${f.email ? series(f.seed, f.email) : ''}`);
+for (const m of r.misses)
+  console.log(
+    `MISS seed ${m.seed} ${m.kind}/${m.tier} from ${m.day} ×${m.magnitude} ${m.email}\n${m.email ? series(m.seed, m.email) : ''}`,
+  );
+for (const f of r.false_alarms)
+  console.log(
+    `FALSE seed ${f.seed} ${f.day} ${f.detector} on ${f.on}: ${f.message}\n${f.email ? series(f.seed, f.email) : ''}`,
+  );

@@ -27,7 +27,15 @@ import { openDb, type Db } from '../exporter/src/store/db';
 import { DetectionFactsRepo } from '../exporter/src/store/detection-facts';
 import { MembersRepo } from '../exporter/src/store/members';
 import { addUsageDaily } from '../exporter/src/store/usage-daily';
-import { HELDOUT_CALENDAR, HELDOUT_SEEDS, HELDOUT_USERS, heldoutTeam, type HeldoutCalendar, type HeldoutTeam, type HeldoutTruth } from './_heldout-team';
+import {
+  HELDOUT_CALENDAR,
+  HELDOUT_SEEDS,
+  HELDOUT_USERS,
+  heldoutTeam,
+  type HeldoutCalendar,
+  type HeldoutTeam,
+  type HeldoutTruth,
+} from './_heldout-team';
 
 const BACKTEST_DAYS = 28;
 const SLACK_DAYS = 2;
@@ -36,7 +44,10 @@ const LASTING = new Set<HeldoutTruth['kind']>(['growth', 'cycle-outlier']);
 function store(team: HeldoutTeam): Db {
   const db = openDb(':memory:');
   const now = dayStartMs(team.endDay) + DAY_MS;
-  new MembersRepo(db).upsert(team.members.map((m) => ({ email: m.email, userId: null, name: m.name, role: 'member', isRemoved: false })), now);
+  new MembersRepo(db).upsert(
+    team.members.map((m) => ({ email: m.email, userId: null, name: m.name, role: 'member', isRemoved: false })),
+    now,
+  );
   const insGroup = db.prepare('INSERT INTO billing_groups (id, name, updated_ms) VALUES (?, ?, ?)');
   for (const g of team.groups) insGroup.run(g.id, g.name, now);
   const insMember = db.prepare('INSERT INTO group_members (email, group_id) VALUES (?, ?)');
@@ -66,14 +77,34 @@ function fallsOn(f: Finding, t: HeldoutTruth): boolean {
 
 const ratio = (a: number, b: number) => (b === 0 ? 1 : Math.round((a / b) * 1000) / 1000);
 
-export function heldoutFamily(settings: DetectionSettings, seeds: number[] = HELDOUT_SEEDS, calendar: HeldoutCalendar = HELDOUT_CALENDAR, label = 'held-out family'): Record<string, unknown> {
+export function heldoutFamily(
+  settings: DetectionSettings,
+  seeds: number[] = HELDOUT_SEEDS,
+  calendar: HeldoutCalendar = HELDOUT_CALENDAR,
+  label = 'held-out family',
+): Record<string, unknown> {
   const t0 = Date.now();
   const kinds: Record<string, { injected: number; caught: number }> = {};
   const benign: Record<string, { total: number; flagged: number }> = {};
   const byDetector: Record<string, { alerts: number; true_positives: number }> = {};
-  const falseAlarms: { seed: number; day: string; detector: string; email: string | null; on: string; message: string }[] = [];
-  const misses: { seed: number; kind: string; tier: string; email: string | null; day: string; magnitude: number }[] = [];
-  const perSeed: { seed: number; alerts: number; true_positives: number; anomalies: number; caught: number; benign_flagged: number }[] = [];
+  const falseAlarms: {
+    seed: number;
+    day: string;
+    detector: string;
+    email: string | null;
+    on: string;
+    message: string;
+  }[] = [];
+  const misses: { seed: number; kind: string; tier: string; email: string | null; day: string; magnitude: number }[] =
+    [];
+  const perSeed: {
+    seed: number;
+    alerts: number;
+    true_positives: number;
+    anomalies: number;
+    caught: number;
+    benign_flagged: number;
+  }[] = [];
   let alerts = 0;
   let tp = 0;
   let tpStrict = 0;
@@ -90,7 +121,14 @@ export function heldoutFamily(settings: DetectionSettings, seeds: number[] = HEL
     const found = all.filter((f) => !(f.subject === 'team' && busyWeeks.some((t) => fallsOn(f, t))));
     teamOnBusy += all.length - found.length;
     const anomalies = team.truth.filter((t) => t.tier !== 'benign');
-    const s = { seed, alerts: found.length, true_positives: 0, anomalies: anomalies.length, caught: 0, benign_flagged: 0 };
+    const s = {
+      seed,
+      alerts: found.length,
+      true_positives: 0,
+      anomalies: anomalies.length,
+      caught: 0,
+      benign_flagged: 0,
+    };
     const unmatched: Finding[] = [];
     for (const f of found) {
       const d = (byDetector[f.detector] ??= { alerts: 0, true_positives: 0 });
@@ -102,7 +140,14 @@ export function heldoutFamily(settings: DetectionSettings, seeds: number[] = HEL
       } else {
         unmatched.push(f);
         const on = team.truth.find((t) => t.tier === 'benign' && fallsOn(f, t));
-        falseAlarms.push({ seed, day: f.day, detector: f.detector, email: f.email, on: on?.kind ?? 'natural variation', message: f.message });
+        falseAlarms.push({
+          seed,
+          day: f.day,
+          detector: f.detector,
+          email: f.email,
+          on: on?.kind ?? 'natural variation',
+          message: f.message,
+        });
       }
     }
     for (const t of anomalies) {
@@ -127,7 +172,9 @@ export function heldoutFamily(settings: DetectionSettings, seeds: number[] = HEL
     injected += s.anomalies;
     caught += s.caught;
     perSeed.push(s);
-    console.error(`  ${label} seed ${seed}: ${s.alerts} alerts (${s.alerts - s.true_positives} false), ${s.caught}/${s.anomalies} anomalies, ${s.benign_flagged} look-alikes flagged`);
+    console.error(
+      `  ${label} seed ${seed}: ${s.alerts} alerts (${s.alerts - s.true_positives} false), ${s.caught}/${s.anomalies} anomalies, ${s.benign_flagged} look-alikes flagged`,
+    );
   }
   const perKind: Record<string, { injected: number; caught: number; recall: number }> = {};
   for (const [k, v] of Object.entries(kinds)) {
@@ -137,29 +184,53 @@ export function heldoutFamily(settings: DetectionSettings, seeds: number[] = HEL
     all.caught += v.caught;
   }
   for (const v of Object.values(perKind)) v.recall = ratio(v.caught, v.injected);
-  const tiers = Object.fromEntries(Object.entries(kinds).sort().map(([k, v]) => [k, { ...v, recall: ratio(v.caught, v.injected) }]));
+  const tiers = Object.fromEntries(
+    Object.entries(kinds)
+      .sort()
+      .map(([k, v]) => [k, { ...v, recall: ratio(v.caught, v.injected) }]),
+  );
   const benignTotal = Object.values(benign).reduce((a, b) => a + b.total, 0);
   const benignFlagged = Object.values(benign).reduce((a, b) => a + b.flagged, 0);
   const precision = ratio(tp, alerts);
   const precisionStrict = ratio(tpStrict, alerts);
   const recall = ratio(caught, injected);
   const seconds = (Date.now() - t0) / 1000;
-  console.log(`${label}: ${seeds.length} seeds × ${HELDOUT_USERS} users (bench/_heldout-team.ts), backtest of the last ${BACKTEST_DAYS} days (${seconds.toFixed(1)} s)`);
-  if (teamOnBusy > 0) console.log(`team alerts on the busy week (sustained_high, by design; not counted): ${teamOnBusy}`);
-  console.log(`overall: precision ${precision} (strict ${precisionStrict})  recall ${recall}  (${tp}/${alerts} alerts true, ${caught}/${injected} anomalies caught); look-alikes flagged ${benignFlagged}/${benignTotal}`);
-  for (const [k, v] of Object.entries(perKind)) console.log(`  kind ${k.padEnd(14)} caught ${v.caught}/${v.injected}  recall ${v.recall}`);
+  console.log(
+    `${label}: ${seeds.length} seeds × ${HELDOUT_USERS} users (bench/_heldout-team.ts), backtest of the last ${BACKTEST_DAYS} days (${seconds.toFixed(1)} s)`,
+  );
+  if (teamOnBusy > 0)
+    console.log(`team alerts on the busy week (sustained_high, by design; not counted): ${teamOnBusy}`);
+  console.log(
+    `overall: precision ${precision} (strict ${precisionStrict})  recall ${recall}  (${tp}/${alerts} alerts true, ${caught}/${injected} anomalies caught); look-alikes flagged ${benignFlagged}/${benignTotal}`,
+  );
+  for (const [k, v] of Object.entries(perKind))
+    console.log(`  kind ${k.padEnd(14)} caught ${v.caught}/${v.injected}  recall ${v.recall}`);
   for (const [k, v] of Object.entries(tiers)) console.log(`    ${k.padEnd(24)} ${v.caught}/${v.injected}`);
-  for (const [k, v] of Object.entries(benign)) console.log(`  look-alike ${k.padEnd(18)} flagged ${v.flagged}/${v.total}`);
-  for (const [d, v] of Object.entries(byDetector)) console.log(`  ${d.padEnd(18)} alerts ${String(v.alerts).padStart(3)}  precision ${ratio(v.true_positives, v.alerts)}`);
+  for (const [k, v] of Object.entries(benign))
+    console.log(`  look-alike ${k.padEnd(18)} flagged ${v.flagged}/${v.total}`);
+  for (const [d, v] of Object.entries(byDetector))
+    console.log(
+      `  ${d.padEnd(18)} alerts ${String(v.alerts).padStart(3)}  precision ${ratio(v.true_positives, v.alerts)}`,
+    );
   return {
     seeds,
     users: HELDOUT_USERS,
     backtest_days: BACKTEST_DAYS,
-    overall: { precision, precision_strict: precisionStrict, recall, team_alerts_on_busy_week: teamOnBusy, benign_flagged: benignFlagged, benign_total: benignTotal, benign_flagged_rate: ratio(benignFlagged, benignTotal) },
+    overall: {
+      precision,
+      precision_strict: precisionStrict,
+      recall,
+      team_alerts_on_busy_week: teamOnBusy,
+      benign_flagged: benignFlagged,
+      benign_total: benignTotal,
+      benign_flagged_rate: ratio(benignFlagged, benignTotal),
+    },
     kinds: perKind,
     tiers,
     benign,
-    detectors: Object.fromEntries(Object.entries(byDetector).map(([d, v]) => [d, { ...v, precision: ratio(v.true_positives, v.alerts) }])),
+    detectors: Object.fromEntries(
+      Object.entries(byDetector).map(([d, v]) => [d, { ...v, precision: ratio(v.true_positives, v.alerts) }]),
+    ),
     per_seed: perSeed,
     misses,
     false_alarms: falseAlarms,

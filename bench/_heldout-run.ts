@@ -18,8 +18,19 @@ export function parseSeeds(args: string[]): number[] {
 if (require.main === module) {
   const args = process.argv.slice(2);
   const seeds = parseSeeds(args.filter((a) => !a.startsWith('--')));
-  const calendar = args.includes('--blind2') ? BLIND2_CALENDAR : args.includes('--blind') ? BLIND_CALENDAR : args.includes('--calendar3') ? CALENDAR3 : args.includes('--calendar2') ? CALENDAR2 : HELDOUT_CALENDAR;
-  const r = heldoutFamily(DEFAULT_SETTINGS, seeds.length > 0 ? seeds : undefined, calendar) as { false_alarms: unknown[]; misses: unknown[] };
+  const calendar = args.includes('--blind2')
+    ? BLIND2_CALENDAR
+    : args.includes('--blind')
+      ? BLIND_CALENDAR
+      : args.includes('--calendar3')
+        ? CALENDAR3
+        : args.includes('--calendar2')
+          ? CALENDAR2
+          : HELDOUT_CALENDAR;
+  const r = heldoutFamily(DEFAULT_SETTINGS, seeds.length > 0 ? seeds : undefined, calendar) as {
+    false_alarms: unknown[];
+    misses: unknown[];
+  };
   for (const f of r.false_alarms) console.log('false alarm', JSON.stringify(f));
   for (const m of r.misses) console.log('miss', JSON.stringify(m));
 }

@@ -54,8 +54,18 @@ export interface HeldoutCalendar {
   vacation: { share: number; days: [number, number] }; // natural vacations: share of people, length range
   returnDays: [number, number]; // the vacation-return look-alikes' time away
   busyWeek: boolean; // a team-wide busy week (five working days at ×1.4–1.8) in the backtest
-  levelShift: { borderline: [number, number]; clear: [number, number]; borderlineDays: [number, number]; clearDays: [number, number] };
-  growth: { borderline: [number, number]; clear: [number, number]; borderlineWeeks: [number, number]; clearWeeks: [number, number] };
+  levelShift: {
+    borderline: [number, number];
+    clear: [number, number];
+    borderlineDays: [number, number];
+    clearDays: [number, number];
+  };
+  growth: {
+    borderline: [number, number];
+    clear: [number, number];
+    borderlineWeeks: [number, number];
+    clearWeeks: [number, number];
+  };
   spike: { borderline: [number, number]; clear: [number, number] };
   /** The usual working week (getUTCDay()s); Monday–Friday when absent. */
   workWeek?: readonly number[];
@@ -160,7 +170,15 @@ export const BLIND2_CALENDAR: HeldoutCalendar = {
 };
 
 export type HeldoutAnomaly = 'level-shift' | 'growth' | 'spike' | 'cycle-outlier' | 'model-switch';
-export type HeldoutBenign = 'weekend-lull' | 'new-hire' | 'stable-heavy' | 'vacation-return' | 'small-dollar-jump' | 'release-day' | 'busy-week' | 'holiday-week';
+export type HeldoutBenign =
+  | 'weekend-lull'
+  | 'new-hire'
+  | 'stable-heavy'
+  | 'vacation-return'
+  | 'small-dollar-jump'
+  | 'release-day'
+  | 'busy-week'
+  | 'holiday-week';
 
 export interface HeldoutTruth {
   kind: HeldoutAnomaly | HeldoutBenign;
@@ -193,7 +211,16 @@ const MODELS: readonly { name: string; usd: number }[] = [
   { name: 'claude-opus-4.1', usd: 0.32 },
   { name: 'claude-opus-4.1-max', usd: 0.7 },
 ];
-const GROUP_NAMES = ['R&D > Core', 'R&D > Apps', 'R&D > Cloud', 'R&D > QA', 'Data > Platform', 'Data > Science', 'Design > UX', 'IT > Tools'];
+const GROUP_NAMES = [
+  'R&D > Core',
+  'R&D > Apps',
+  'R&D > Cloud',
+  'R&D > QA',
+  'Data > Platform',
+  'Data > Science',
+  'Design > UX',
+  'IT > Tools',
+];
 
 class Rand {
   private readonly next: () => number;
@@ -272,21 +299,43 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
     const sigma = kind === 'light' ? r.u(0.45, 0.7) : r.u(0.3, 0.5);
     // The working week: Monday–Friday, or (other calendars) Sunday–Thursday or three fixed weekdays.
     const week = cal.sunThuShare > 0 || cal.partTimeShare > 0 ? r.u() : 1;
-    const workDays = week < cal.sunThuShare ? [0, 1, 2, 3, 4] : week < cal.sunThuShare + cal.partTimeShare ? [...MON_FRI].sort(() => r.u() - 0.5).slice(0, 3).sort() : (cal.workWeek ?? MON_FRI);
+    const workDays =
+      week < cal.sunThuShare
+        ? [0, 1, 2, 3, 4]
+        : week < cal.sunThuShare + cal.partTimeShare
+          ? [...MON_FRI]
+              .sort(() => r.u() - 0.5)
+              .slice(0, 3)
+              .sort()
+          : (cal.workWeek ?? MON_FRI);
     const shape = [1.0, 1.1, 1.1, 1.0, 0.8]; // first … last working day of the week
-    const base = [0, 1, 2, 3, 4, 5, 6].map((d) => (workDays.includes(d) ? shape[Math.round((workDays.indexOf(d) * 4) / Math.max(1, workDays.length - 1))] : 0));
+    const base = [0, 1, 2, 3, 4, 5, 6].map((d) =>
+      workDays.includes(d) ? shape[Math.round((workDays.indexOf(d) * 4) / Math.max(1, workDays.length - 1))] : 0,
+    );
     const weekend = r.u(0.3, 0.7);
     const rhythm = base.map((b, d) => (!workDays.includes(d) ? weekend * r.u(0.85, 1.15) : b * r.u(0.85, 1.15)));
     const cheap = kind === 'light' ? [0, 1, 2, 4] : kind === 'regular' ? [1, 2, 3, 4, 4] : [3, 4, 4, 5];
     const primary = r.pick(cheap);
     let secondary = r.pick([0, 1, 2, 3, 4, 5]);
     if (secondary === primary) secondary = (primary + 1) % 6;
-    const off: [number, number] | null = r.chance(cal.vacation.share) ? (() => { const a = r.int(0, nD - 6); return [a, Math.min(nD - 1, a + r.int(...cal.vacation.days))] as [number, number]; })() : null;
+    const off: [number, number] | null = r.chance(cal.vacation.share)
+      ? (() => {
+          const a = r.int(0, nD - 6);
+          return [a, Math.min(nD - 1, a + r.int(...cal.vacation.days))] as [number, number];
+        })()
+      : null;
     people.push({
       email: `p${String(i).padStart(3, '0')}.${seed}@heldout.test`,
       name: `Person ${i} (${seed})`,
       groupId: groups[i % groups.length].id,
-      level, rhythm, workDays, pWeekday, pWeekend, sigma, primary, secondary,
+      level,
+      rhythm,
+      workDays,
+      pWeekday,
+      pWeekend,
+      sigma,
+      primary,
+      secondary,
       primaryShare: r.u(0.6, 0.85),
       tokensPerRequest: r.logU(30_000, 150_000),
       joinIdx: 0,
@@ -294,7 +343,8 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
       role: 'natural',
     });
   }
-  const sumOver = (p: Person, work: boolean) => p.rhythm.reduce((a, v, d) => (p.workDays.includes(d) === work ? a + v : a), 0);
+  const sumOver = (p: Person, work: boolean) =>
+    p.rhythm.reduce((a, v, d) => (p.workDays.includes(d) === work ? a + v : a), 0);
   const expectedDaily = (p: Person) => (p.level * (p.pWeekday * sumOver(p, true) + p.pWeekend * sumOver(p, false))) / 7;
   const sorted = people.map(expectedDaily).sort((a, b) => a - b);
   const median = sorted[sorted.length >> 1];
@@ -306,8 +356,16 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
   const teamActivity = days.map(() => 1);
   const truth: HeldoutTruth[] = [];
   const teamEntry = (kind: HeldoutBenign, from: number, to: number, magnitude: number) =>
-    truth.push({ kind, tier: 'benign', email: null, startDay: days[from], endDay: days[to], magnitude: Math.round(magnitude * 100) / 100 });
-  const weekdaysIn = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k).filter((i) => !isWeekend(i));
+    truth.push({
+      kind,
+      tier: 'benign',
+      email: null,
+      startDay: days[from],
+      endDay: days[to],
+      magnitude: Math.round(magnitude * 100) / 100,
+    });
+  const weekdaysIn = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, k) => from + k).filter((i) => !isWeekend(i));
   const releaseDays: number[] = [];
   const window = weekdaysIn(btFrom + 1, nD - 2);
   while (releaseDays.length < 3) {
@@ -344,7 +402,9 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
   }
   if (cal.holidayWeek) {
     // A holiday week for everyone (Monday to Friday): hardly anyone works, and then all return.
-    const weeks = weekdaysIn(btFrom, nD - 10).filter((i) => dow[i] === 1 && !lulls.includes(i) && !releaseDays.some((d) => d >= i && d <= i + 4));
+    const weeks = weekdaysIn(btFrom, nD - 10).filter(
+      (i) => dow[i] === 1 && !lulls.includes(i) && !releaseDays.some((d) => d >= i && d <= i + 4),
+    );
     const mon = r.pick(weeks.length > 0 ? weeks : weekdaysIn(btFrom, nD - 10).filter((i) => dow[i] === 1));
     for (let d = mon; d <= mon + 4; d++) teamActivity[d] = 0.05;
     teamEntry('holiday-week', mon, mon + 7, 0.05);
@@ -365,8 +425,22 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
     taken.add(i);
     return i;
   };
-  const personEntry = (kind: HeldoutTruth['kind'], tier: HeldoutTruth['tier'], p: number, from: number, to: number, magnitude: number) =>
-    truth.push({ kind, tier, email: people[p].email, startDay: days[from], endDay: days[to], magnitude: Math.round(magnitude * 100) / 100 });
+  const personEntry = (
+    kind: HeldoutTruth['kind'],
+    tier: HeldoutTruth['tier'],
+    p: number,
+    from: number,
+    to: number,
+    magnitude: number,
+  ) =>
+    truth.push({
+      kind,
+      tier,
+      email: people[p].email,
+      startDay: days[from],
+      endDay: days[to],
+      magnitude: Math.round(magnitude * 100) / 100,
+    });
   const victim = (p: number) => {
     people[p].role = 'victim';
     people[p].off = null; // an anomaly's victim has an ordinary recent history
@@ -382,12 +456,14 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
   tiers(4).forEach((tier) => {
     const m = tier === 'borderline' ? r.u(...cal.levelShift.borderline) : r.u(...cal.levelShift.clear);
     const len = tier === 'borderline' ? intIn(cal.levelShift.borderlineDays) : intIn(cal.levelShift.clearDays);
-    const starts = Array.from({ length: nD - len - btFrom }, (_, k) => btFrom + k).filter((i) => dow[i] >= 4 && dow[i] <= 6);
+    const starts = Array.from({ length: nD - len - btFrom }, (_, k) => btFrom + k).filter(
+      (i) => dow[i] >= 4 && dow[i] <= 6,
+    );
     const from = r.pick(starts);
     const p = pickPerson((x) => x.level >= 6 && x.pWeekday > 0.85);
     victim(p);
     const wl = weekdayLevel(people[p]);
-    if ((m - 1) * wl < 25) people[p].level *= 25 / ((m - 1) * wl) * r.u(1, 1.6);
+    if ((m - 1) * wl < 25) people[p].level *= (25 / ((m - 1) * wl)) * r.u(1, 1.6);
     for (let d = from; d < from + len; d++) {
       const e = effect(p, d);
       e.forceActive = true;
@@ -400,7 +476,10 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
   tiers(3).forEach((tier) => {
     const G = tier === 'borderline' ? r.u(...cal.growth.borderline) : r.u(...cal.growth.clear);
     const W = tier === 'borderline' ? r.int(...cal.growth.borderlineWeeks) : r.int(...cal.growth.clearWeeks);
-    const p = pickPerson((x) => (tier === 'borderline' ? x.level >= 2.5 && x.level <= 4 : x.level >= 4 && x.level <= 12) && x.pWeekday > 0.8);
+    const p = pickPerson(
+      (x) =>
+        (tier === 'borderline' ? x.level >= 2.5 && x.level <= 4 : x.level >= 4 && x.level <= 12) && x.pWeekday > 0.8,
+    );
     victim(p);
     if (tier === 'borderline' && people[p].level < 2.5) people[p].level = r.u(2.5, 4);
     const from = nD - 7 * W - r.int(0, 5);
@@ -445,7 +524,11 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
     const usual = x.primaryShare * MODELS[x.primary].usd + (1 - x.primaryShare) * MODELS[x.secondary].usd;
     const want = tier === 'borderline' ? r.u(3, 3.5) : r.u(6, 10);
     let to = MODELS.length - 1;
-    for (let m = 0; m < MODELS.length; m++) if (MODELS[m].usd >= usual * want) { to = m; break; }
+    for (let m = 0; m < MODELS.length; m++)
+      if (MODELS[m].usd >= usual * want) {
+        to = m;
+        break;
+      }
     const len = r.int(5, 10);
     const from = r.int(btFrom, nD - len);
     for (let d = from; d < from + len; d++) effect(p, d).switchTo = to;
@@ -522,7 +605,8 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
         parts.push([x.primary, n - moved, (n - moved) * usualUsd]);
       } else {
         const np = Math.round(n * x.primaryShare);
-        const share = (np * MODELS[x.primary].usd) / (np * MODELS[x.primary].usd + (n - np) * MODELS[x.secondary].usd || 1);
+        const share =
+          (np * MODELS[x.primary].usd) / (np * MODELS[x.primary].usd + (n - np) * MODELS[x.secondary].usd || 1);
         parts.push([x.primary, np, usd * share]);
         parts.push([x.secondary, n - np, usd * (1 - share)]);
       }
@@ -531,8 +615,18 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
         const micro = Math.round(spend * 1e8);
         const tokens = Math.round(req * x.tokensPerRequest);
         rows.push({
-          day: days[d], email: x.email, model: MODELS[m].name, events: req, requests: req, charged_micro: micro, token_micro: micro,
-          included_events: req, input_tokens: Math.round(tokens * 0.1), output_tokens: Math.round(tokens * 0.03), cache_write_tokens: Math.round(tokens * 0.07), cache_read_tokens: Math.round(tokens * 0.8),
+          day: days[d],
+          email: x.email,
+          model: MODELS[m].name,
+          events: req,
+          requests: req,
+          charged_micro: micro,
+          token_micro: micro,
+          included_events: req,
+          input_tokens: Math.round(tokens * 0.1),
+          output_tokens: Math.round(tokens * 0.03),
+          cache_write_tokens: Math.round(tokens * 0.07),
+          cache_read_tokens: Math.round(tokens * 0.8),
         });
       }
     }
@@ -545,8 +639,13 @@ export function heldoutTeam(seed: number, cal: HeldoutCalendar = HELDOUT_CALENDA
     cycles.push({ startMs: s, endMs: Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + k + 1, cal.cycleDay) });
   }
   return {
-    seed, startDay, endDay,
+    seed,
+    startDay,
+    endDay,
     members: people.map((x) => ({ email: x.email, name: x.name, groupId: x.groupId })),
-    groups, cycles: cycles.filter((c) => c.startMs <= dayStartMs(endDay) + DAY_MS && c.endMs > dayStartMs(startDay)), rows, truth,
+    groups,
+    cycles: cycles.filter((c) => c.startMs <= dayStartMs(endDay) + DAY_MS && c.endMs > dayStartMs(startDay)),
+    rows,
+    truth,
   };
 }

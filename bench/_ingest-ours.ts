@@ -33,7 +33,13 @@ function mockCursor(pagesDir: string): MockAgent {
 }
 
 async function main(): Promise<void> {
-  const spec = JSON.parse(process.argv[2]) as { pagesDir: string; dbFile: string; firstDay: number; days: number; events: number };
+  const spec = JSON.parse(process.argv[2]) as {
+    pagesDir: string;
+    dbFile: string;
+    firstDay: number;
+    days: number;
+    events: number;
+  };
   const store = Store.open(spec.dbFile);
   const agent = mockCursor(spec.pagesDir);
   const api = createCursorClient({
@@ -62,7 +68,13 @@ async function main(): Promise<void> {
   bar.stop();
   await agent.close();
   store.close();
-  process.stdout.write(JSON.stringify({ seconds, rows: rows.usage_events, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  process.stdout.write(
+    JSON.stringify({
+      seconds,
+      rows: rows.usage_events,
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
+  );
   process.exit(0);
 }
 

@@ -22,16 +22,33 @@ const USERS = Number(process.env.BENCH_CALLS_USERS ?? 500);
 const DAYS = 30;
 const FAST = 100_000;
 
-const total = (calls: Record<string, Record<string, number>>) => Object.values(calls).reduce((n, s) => n + Object.values(s).reduce((a, b) => a + b, 0), 0);
+const total = (calls: Record<string, Record<string, number>>) =>
+  Object.values(calls).reduce((n, s) => n + Object.values(s).reduce((a, b) => a + b, 0), 0);
 
 export async function run(): Promise<Record<string, unknown>> {
   const nowMs = Date.parse(`${new Date().toISOString().slice(0, 10)}T12:00:00.000Z`);
-  const sim = await startSimulator({ users: USERS, seed: 5, historyDays: DAYS + 5, scenario: 'none', now: () => nowMs, limits: { admin: FAST, usageEvents: FAST, analytics: FAST } });
+  const sim = await startSimulator({
+    users: USERS,
+    seed: 5,
+    historyDays: DAYS + 5,
+    scenario: 'none',
+    now: () => nowMs,
+    limits: { admin: FAST, usageEvents: FAST, analytics: FAST },
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-collection-calls-'));
   const db = openDb(path.join(dir, 'calls.db'));
   try {
-    const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: String(DAYS) });
-    const collector = createCollectorStack({ store: new Store(db), config, now: () => nowMs, client: { limits: { default: FAST, usageEvents: FAST, analyticsTeam: FAST } } });
+    const config = loadConfig({
+      CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+      CURSOR_API_URL: sim.url,
+      INITIAL_BACKFILL_DAYS: String(DAYS),
+    });
+    const collector = createCollectorStack({
+      store: new Store(db),
+      config,
+      now: () => nowMs,
+      client: { limits: { default: FAST, usageEvents: FAST, analyticsTeam: FAST } },
+    });
     const result = await collector.run({ kind: 'backfill', days: DAYS });
     if (result.status !== 'ok') throw new Error(`backfill ${result.status}: ${JSON.stringify(result.errors)}`);
     const events = sim.sim.expected.eventCount(lookbackStartMs(nowMs, DAYS), nowMs, nowMs);
@@ -41,7 +58,9 @@ export async function run(): Promise<Record<string, unknown>> {
       spend: Math.ceil(USERS / 100),
       'daily-usage': chunks * Math.ceil(USERS / 500), // pages of members, each with its days
       'usage-events': Math.ceil(events / 1000),
-      ...Object.fromEntries(COLLECTORS.filter((c) => c.name.startsWith('analytics:')).map((c) => [c.name, analyticsRanges])),
+      ...Object.fromEntries(
+        COLLECTORS.filter((c) => c.name.startsWith('analytics:')).map((c) => [c.name, analyticsRanges]),
+      ),
     });
     const lowerBound = sum(bound);
     const calls = total(result.apiCalls);
@@ -65,7 +84,9 @@ export async function run(): Promise<Record<string, unknown>> {
       `backfill of ${DAYS} days, ${USERS} users, ${events.toLocaleString()} events: ${calls} API calls, lower bound ${lowerBound} ` +
         `(${JSON.stringify(bound)}) = ${figures.backfill_ratio}×; usage-event pages ${eventCalls} for a bound of ${bound['usage-events']}`,
     );
-    console.log(`hourly collection: ${hourly.calls} API calls, lower bound ${hourly.lowerBound} = ${figures.hourly_ratio}× (${hourly.explain})`);
+    console.log(
+      `hourly collection: ${hourly.calls} API calls, lower bound ${hourly.lowerBound} = ${figures.hourly_ratio}× (${hourly.explain})`,
+    );
     return figures;
   } finally {
     db.close();

@@ -46,7 +46,19 @@ import { DetectionFactsRepo } from '../exporter/src/store/detection-facts';
 import { MembersRepo } from '../exporter/src/store/members';
 import { UsageEventsRepo } from '../exporter/src/store/usage-events';
 import { heldoutFamily } from './_heldout-quality';
-import { BLIND2_CALENDAR, BLIND2_SEEDS, BLIND_CALENDAR, BLIND_SEEDS, CALENDAR2, CALENDAR2_SEEDS, CALENDAR3, CALENDAR3_SEEDS, FRESH_HELDOUT_SEEDS, HELDOUT_CALENDAR, HELDOUT_SEEDS } from './_heldout-team';
+import {
+  BLIND2_CALENDAR,
+  BLIND2_SEEDS,
+  BLIND_CALENDAR,
+  BLIND_SEEDS,
+  CALENDAR2,
+  CALENDAR2_SEEDS,
+  CALENDAR3,
+  CALENDAR3_SEEDS,
+  FRESH_HELDOUT_SEEDS,
+  HELDOUT_CALENDAR,
+  HELDOUT_SEEDS,
+} from './_heldout-team';
 
 /** Ten seeds, none tuned for: the figures must hold across teams, not for one lucky draw. */
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -105,7 +117,8 @@ function loadStore(sim: Simulation): Db {
      VALUES (?, ?, 0, 0, 0, ?, ?)`,
   );
   for (const cycleStart of cycles.keys())
-    for (const m of sim.members) if (m.monthlyLimitDollars !== null) insLimit.run(cycleStart, m.email, m.monthlyLimitDollars, now);
+    for (const m of sim.members)
+      if (m.monthlyLimitDollars !== null) insLimit.run(cycleStart, m.email, m.monthlyLimitDollars, now);
   const usageEvents = new UsageEventsRepo(db);
   for (const day of daysBetween(sim.startDay, sim.endDay)) {
     const events = sim.eventsForDay(day).map(toUsageEvent);
@@ -137,7 +150,14 @@ function limitBreaches(sim: Simulation): Truth[] {
       const day = addDays(sim.startDay, d - dayNum(sim.startDay));
       if (sim.groundTruth.some((t) => t.kind === 'cap-breach' && t.email === m.email && t.startDay === day)) continue;
       const cycleEnd = Math.min(sim.ledger.cycleOf(d).endDayNum - 1, dayNum(sim.endDay));
-      out.push({ kind: 'limit-breach', benign: false, email: m.email, startDay: day, endDay: addDays(day, cycleEnd - d), magnitude: m.monthlyLimitDollars });
+      out.push({
+        kind: 'limit-breach',
+        benign: false,
+        email: m.email,
+        startDay: day,
+        endDay: addDays(day, cycleEnd - d),
+        magnitude: m.monthlyLimitDollars,
+      });
     }
   }
   return out;
@@ -158,7 +178,11 @@ function matches(f: Finding, t: Truth, simEnd: string, groupOf: ReadonlyMap<stri
   if (t.benign) return false;
   if (ONLY[t.kind] !== undefined && f.detector !== ONLY[t.kind]) return false;
   const who =
-    t.email === null ? f.subject === 'team' : f.subject === 'group' ? f.groupId !== null && groupOf.get(t.email) === f.groupId : f.email === t.email;
+    t.email === null
+      ? f.subject === 'team'
+      : f.subject === 'group'
+        ? f.groupId !== null && groupOf.get(t.email) === f.groupId
+        : f.email === t.email;
   // Drift keeps the level it reached, so its effect (and a fair alert) lasts to the end.
   const last = t.kind === 'drift' ? simEnd : addDays(t.endDay, SLACK_DAYS);
   return who && f.day >= t.startDay && f.day <= last;
@@ -183,8 +207,13 @@ function f1(p: number, r: number): number {
 }
 
 /** The tuned family: the simulator's default scenario, the one the defaults were tuned on. */
-export function tunedFamily(settings: DetectionSettings = DEFAULT_SETTINGS, seeds: number[] = SEEDS): Record<string, unknown> {
-  const per: Record<string, Counts> = Object.fromEntries(DETECTOR_IDS.map((d) => [d, { alerts: 0, truePositives: 0, targeted: 0, caught: 0 }]));
+export function tunedFamily(
+  settings: DetectionSettings = DEFAULT_SETTINGS,
+  seeds: number[] = SEEDS,
+): Record<string, unknown> {
+  const per: Record<string, Counts> = Object.fromEntries(
+    DETECTOR_IDS.map((d) => [d, { alerts: 0, truePositives: 0, targeted: 0, caught: 0 }]),
+  );
   const byKind: Record<string, { injected: number; caught: number }> = {};
   const byTier: Record<string, { injected: number; caught: number }> = {};
   const falsePositives: Record<string, number> = {};
@@ -199,11 +228,19 @@ export function tunedFamily(settings: DetectionSettings = DEFAULT_SETTINGS, seed
   const perSeed: { seed: number; alerts: number; true_positives: number; anomalies: number; caught: number }[] = [];
   for (const seed of seeds) {
     const before = { alerts, truePositives, injected, caught };
-    const sim = createSimulation({ seed, users: USERS, historyDays: HISTORY_DAYS, endDay: END_DAY, scenario: 'default' });
+    const sim = createSimulation({
+      seed,
+      users: USERS,
+      historyDays: HISTORY_DAYS,
+      endDay: END_DAY,
+      scenario: 'default',
+    });
     const db = loadStore(sim);
     const from = addDays(sim.endDay, -(BACKTEST_DAYS - 1));
     const result = backtestFrom(new DetectionFactsRepo(db), settings, from, sim.endDay);
-    const groupOf = new Map(sim.members.filter((m) => m.groupIndex !== null).map((m) => [m.email, sim.groups[m.groupIndex as number].id]));
+    const groupOf = new Map(
+      sim.members.filter((m) => m.groupIndex !== null).map((m) => [m.email, sim.groups[m.groupIndex as number].id]),
+    );
     db.close();
     const truth: Truth[] = [...sim.groundTruth, ...limitBreaches(sim)].filter((t) => t.benign || t.endDay >= from);
     for (const f of result.alerts) {
@@ -214,11 +251,23 @@ export function tunedFamily(settings: DetectionSettings = DEFAULT_SETTINGS, seed
         truePositives++;
         per[f.detector].truePositives++;
       } else {
-        const benign = truth.find((t) => t.benign && (t.email === null || t.email === f.email) && f.day >= t.startDay && f.day <= addDays(t.endDay, SLACK_DAYS));
+        const benign = truth.find(
+          (t) =>
+            t.benign &&
+            (t.email === null || t.email === f.email) &&
+            f.day >= t.startDay &&
+            f.day <= addDays(t.endDay, SLACK_DAYS),
+        );
         const label = `${f.detector}${benign ? ` on ${benign.kind}` : ''}`;
         falsePositives[label] = (falsePositives[label] ?? 0) + 1;
         const m = f.email === null ? undefined : sim.members.find((x) => x.email === f.email);
-        falseAlarms.push({ seed, day: f.day, detector: f.detector, persona: m?.persona ?? f.subject, message: f.message });
+        falseAlarms.push({
+          seed,
+          day: f.day,
+          detector: f.detector,
+          persona: m?.persona ?? f.subject,
+          message: f.message,
+        });
       }
     }
     for (const t of truth.filter((x) => !x.benign)) {
@@ -235,14 +284,26 @@ export function tunedFamily(settings: DetectionSettings = DEFAULT_SETTINGS, seed
       }
       if (t.kind === 'spend-spike') {
         const weekday = !isWeekend(Math.round(dayStartMs(t.startDay) / DAY_MS));
-        spikes.push({ seed, magnitude: t.magnitude, detector_ratio: spikeRatio(sim, t), weekday, caught: found.length > 0 });
+        spikes.push({
+          seed,
+          magnitude: t.magnitude,
+          detector_ratio: spikeRatio(sim, t),
+          weekday,
+          caught: found.length > 0,
+        });
       }
       for (const d of TARGETS[t.kind] ?? []) {
         per[d].targeted++;
         if (found.some((f) => f.detector === d)) per[d].caught++;
       }
     }
-    perSeed.push({ seed, alerts: alerts - before.alerts, true_positives: truePositives - before.truePositives, anomalies: injected - before.injected, caught: caught - before.caught });
+    perSeed.push({
+      seed,
+      alerts: alerts - before.alerts,
+      true_positives: truePositives - before.truePositives,
+      anomalies: injected - before.injected,
+      caught: caught - before.caught,
+    });
     console.error(
       `  seed ${seed} (${done + 1}/${seeds.length}, ${((Date.now() - t0) / 1000).toFixed(1)} s): ${result.alerts.length} alerts; so far precision ${ratio(truePositives, alerts)}, recall ${ratio(caught, injected)} (${alerts - truePositives} false alarms, ${injected - caught} misses)`,
     );
@@ -256,21 +317,44 @@ export function tunedFamily(settings: DetectionSettings = DEFAULT_SETTINGS, seed
       .map(([d, c]) => {
         const p = ratio(c.truePositives, c.alerts);
         const r = c.targeted > 0 ? ratio(c.caught, c.targeted) : null;
-        return [d, { alerts: c.alerts, true_positives: c.truePositives, precision: p, recall: r, f1: r === null ? null : f1(p, r) }];
+        return [
+          d,
+          {
+            alerts: c.alerts,
+            true_positives: c.truePositives,
+            precision: p,
+            recall: r,
+            f1: r === null ? null : f1(p, r),
+          },
+        ];
       }),
   );
-  const kinds = Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, { ...v, recall: ratio(v.caught, v.injected) }]));
-  const tiers = Object.fromEntries(Object.entries(byTier).sort().map(([k, v]) => [k, { ...v, recall: ratio(v.caught, v.injected) }]));
+  const kinds = Object.fromEntries(
+    Object.entries(byKind).map(([k, v]) => [k, { ...v, recall: ratio(v.caught, v.injected) }]),
+  );
+  const tiers = Object.fromEntries(
+    Object.entries(byTier)
+      .sort()
+      .map(([k, v]) => [k, { ...v, recall: ratio(v.caught, v.injected) }]),
+  );
   const seconds = (Date.now() - t0) / 1000;
 
-  console.log(`tuned family: ${seeds.length} seeds × ${USERS} users, the simulator's default scenario, backtest of the last ${BACKTEST_DAYS} days (${seconds.toFixed(1)} s)`);
-  console.log(`overall: precision ${precision}  recall ${recall}  F1 ${f1(precision, recall)}  (${truePositives}/${alerts} alerts true, ${caught}/${injected} anomalies caught)`);
+  console.log(
+    `tuned family: ${seeds.length} seeds × ${USERS} users, the simulator's default scenario, backtest of the last ${BACKTEST_DAYS} days (${seconds.toFixed(1)} s)`,
+  );
+  console.log(
+    `overall: precision ${precision}  recall ${recall}  F1 ${f1(precision, recall)}  (${truePositives}/${alerts} alerts true, ${caught}/${injected} anomalies caught)`,
+  );
   for (const [d, v] of Object.entries(detectors))
-    console.log(`  ${d.padEnd(18)} alerts ${String(v.alerts).padStart(3)}  precision ${v.precision}  recall ${v.recall ?? '–'}`);
+    console.log(
+      `  ${d.padEnd(18)} alerts ${String(v.alerts).padStart(3)}  precision ${v.precision}  recall ${v.recall ?? '–'}`,
+    );
   for (const [k, v] of Object.entries(kinds)) console.log(`  kind ${k.padEnd(14)} caught ${v.caught}/${v.injected}`);
   for (const [k, v] of Object.entries(tiers)) console.log(`    ${k.padEnd(24)} ${v.caught}/${v.injected}`);
   if (Object.keys(falsePositives).length) console.log(`  false positives: ${JSON.stringify(falsePositives)}`);
-  console.log(`  spikes (magnitude → ratio as the detector computes it): ${spikes.map((x) => `${x.magnitude}→${x.detector_ratio}${x.caught ? '' : ' MISSED'}`).join(', ')}`);
+  console.log(
+    `  spikes (magnitude → ratio as the detector computes it): ${spikes.map((x) => `${x.magnitude}→${x.detector_ratio}${x.caught ? '' : ' MISSED'}`).join(', ')}`,
+  );
 
   return {
     seeds,

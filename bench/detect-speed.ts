@@ -41,7 +41,9 @@ function seed(file: string): number {
   db.transaction(() => {
     const group = db.prepare('INSERT INTO billing_groups (id, name, updated_ms) VALUES (?, ?, ?)');
     for (let g = 0; g < GROUPS; g++) group.run(`group_${g}`, `Team ${g}`, now);
-    const member = db.prepare('INSERT INTO members (email, user_id, name, role, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?)');
+    const member = db.prepare(
+      'INSERT INTO members (email, user_id, name, role, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     const inGroup = db.prepare('INSERT INTO group_members (email, group_id) VALUES (?, ?)');
     for (let u = 0; u < USERS; u++) {
       member.run(`user${u}@acme.dev`, `user_${u}`, `User ${u}`, 'member', now, now);
@@ -62,15 +64,26 @@ function seed(file: string): number {
           const micro = Math.round(events * scale * (2 + rand() * 8) * 1e6);
           const usageBased = d % 30 > 20 ? Math.floor(events / 3) : 0;
           usage.push({
-            day, email: `user${u}@acme.dev`, model: MODELS[(u + k) % MODELS.length], events, requests: events, charged_micro: micro,
-            chargeable_micro: usageBased ? micro : 0, token_micro: micro, included_events: events - usageBased, usage_based_events: usageBased,
-            input_tokens: events * 3000, output_tokens: events * 400, cache_read_tokens: events * 20000,
+            day,
+            email: `user${u}@acme.dev`,
+            model: MODELS[(u + k) % MODELS.length],
+            events,
+            requests: events,
+            charged_micro: micro,
+            chargeable_micro: usageBased ? micro : 0,
+            token_micro: micro,
+            included_events: events - usageBased,
+            usage_based_events: usageBased,
+            input_tokens: events * 3000,
+            output_tokens: events * 400,
+            cache_read_tokens: events * 20000,
           });
           rows++;
         }
       }
       addUsageDaily(db, usage);
-      if ((d + 1) % 15 === 0) process.stderr.write(`  seeding: ${d + 1}/${DAYS} days, ${rows.toLocaleString('en-US')} rows\n`);
+      if ((d + 1) % 15 === 0)
+        process.stderr.write(`  seeding: ${d + 1}/${DAYS} days, ${rows.toLocaleString('en-US')} rows\n`);
     }
   })();
   db.close();
@@ -101,13 +114,18 @@ export async function run(): Promise<Record<string, unknown>> {
   const file = path.join(dir, 'store.db');
   try {
     const t0 = performance.now();
-    process.stderr.write(`detect-speed: seeding a store with ${USERS} users × ${DAYS} days (load average ${os.loadavg()[0].toFixed(2)})\n`);
+    process.stderr.write(
+      `detect-speed: seeding a store with ${USERS} users × ${DAYS} days (load average ${os.loadavg()[0].toFixed(2)})\n`,
+    );
     const rows = seed(file);
     const seedSeconds = (performance.now() - t0) / 1000;
     process.stderr.write(`  seeded in ${seedSeconds.toFixed(1)} s; timing two detection passes\n`);
     // Default thresholds, plus budgets for the team and every group so burn rates are computed too.
     const settings = validateSettings({
-      budgets: { teamCycleUsd: 500_000, groupCycleUsd: Object.fromEntries(Array.from({ length: GROUPS }, (_, g) => [`group_${g}`, 10_000])) },
+      budgets: {
+        teamCycleUsd: 500_000,
+        groupCycleUsd: Object.fromEntries(Array.from({ length: GROUPS }, (_, g) => [`group_${g}`, 10_000])),
+      },
     });
     if (!settings.ok) throw new Error(JSON.stringify(settings.errors));
     const db = openDb(file);
@@ -126,13 +144,24 @@ export async function run(): Promise<Record<string, unknown>> {
     const phaseMs = phases(loader, settings.value, nowMs);
     db.close();
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    console.log(`detect-speed: ${USERS} users × ${DAYS} days (${rows.toLocaleString('en-US')} usage_daily rows, seeded in ${seedSeconds.toFixed(1)} s)`);
-    console.log(`  first pass ${passes[0].toFixed(3)} s, second ${passes[1].toFixed(3)} s, ${findings} findings, peak RSS ${peakRssMb} MB (load average ${loadAvg})`);
+    console.log(
+      `detect-speed: ${USERS} users × ${DAYS} days (${rows.toLocaleString('en-US')} usage_daily rows, seeded in ${seedSeconds.toFixed(1)} s)`,
+    );
+    console.log(
+      `  first pass ${passes[0].toFixed(3)} s, second ${passes[1].toFixed(3)} s, ${findings} findings, peak RSS ${peakRssMb} MB (load average ${loadAvg})`,
+    );
     const ranked = Object.entries(phaseMs).sort((a, b) => b[1] - a[1]);
     console.log(`  phases (ms, each timed alone): ${ranked.map(([k, v]) => `${k} ${v}`).join(', ')}`);
     return {
-      users: USERS, days: DAYS, usage_daily_rows: rows, seconds: Math.round(passes[0] * 1000) / 1000, second_pass_seconds: Math.round(passes[1] * 1000) / 1000,
-      findings, peak_rss_mb: peakRssMb, load_avg_1m: loadAvg, phases_ms: phaseMs,
+      users: USERS,
+      days: DAYS,
+      usage_daily_rows: rows,
+      seconds: Math.round(passes[0] * 1000) / 1000,
+      second_pass_seconds: Math.round(passes[1] * 1000) / 1000,
+      findings,
+      peak_rss_mb: peakRssMb,
+      load_avg_1m: loadAvg,
+      phases_ms: phaseMs,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

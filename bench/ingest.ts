@@ -53,7 +53,13 @@ function writePages(dir: string): { events: number; users: number; firstDay: num
     for (let p = 0; p < numPages; p++) {
       const body = JSON.stringify({
         totalUsageEventsCount: all.length,
-        pagination: { numPages, currentPage: p + 1, pageSize: PAGE_SIZE, hasNextPage: p + 1 < numPages, hasPreviousPage: p > 0 },
+        pagination: {
+          numPages,
+          currentPage: p + 1,
+          pageSize: PAGE_SIZE,
+          hasNextPage: p + 1 < numPages,
+          hasPreviousPage: p > 0,
+        },
         usageEvents: all.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE),
         period: { startDate: d * DAY_MS, endDate: (d + 1) * DAY_MS - 1 },
       });
@@ -66,7 +72,8 @@ function writePages(dir: string): { events: number; users: number; firstDay: num
   return { events, users, firstDay: sim.startDayNum, days: d - sim.startDayNum };
 }
 
-export const pageFile = (dir: string, startDate: number, page: number): string => path.join(dir, `${startDate}-${page}.json`);
+export const pageFile = (dir: string, startDate: number, page: number): string =>
+  path.join(dir, `${startDate}-${page}.json`);
 
 interface RawWindow {
   day: string;
@@ -83,7 +90,8 @@ function rawWindows(pagesDir: string, firstDay: number, days: number): RawWindow
   const out: RawWindow[] = [];
   for (let d = firstDay; d < firstDay + days; d++) {
     const events: UsageEvent[] = [];
-    for (let p = 1; fs.existsSync(pageFile(pagesDir, d * DAY_MS, p)); p++) events.push(...parseUsageEventsPage(fs.readFileSync(pageFile(pagesDir, d * DAY_MS, p))).events);
+    for (let p = 1; fs.existsSync(pageFile(pagesDir, d * DAY_MS, p)); p++)
+      events.push(...parseUsageEventsPage(fs.readFileSync(pageFile(pagesDir, d * DAY_MS, p))).events);
     events.reverse();
     const keys: number[] = [];
     const seen = new Map<number, number>();
@@ -111,13 +119,24 @@ export async function run(): Promise<Record<string, number>> {
     // Ours in a process of its own, so its peak RSS is the exporter's alone (not the generator's,
     // not the raw loop's parsed rows): a backfill by the collector's usage-events step.
     const ours = await new Promise<{ seconds: number; rows: number; peak_rss_mb: number }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '_ingest-ours.ts'), JSON.stringify({ pagesDir, dbFile: path.join(dir, 'ours.db'), firstDay, days, events })], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.join(__dirname, '_ingest-ours.ts'),
+          JSON.stringify({ pagesDir, dbFile: path.join(dir, 'ours.db'), firstDay, days, events }),
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`ingest child exited ${code}`))));
+      child.on('exit', (code) =>
+        code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`ingest child exited ${code}`)),
+      );
     });
     if (ours.rows !== events) throw new Error(`ingest inserted ${ours.rows} of ${events} events`);
     const oursSeconds = ours.seconds;
@@ -134,9 +153,27 @@ export async function run(): Promise<Record<string, number>> {
     const rawWrite = raw.transaction((w: RawWindow) => {
       for (let i = 0; i < w.events.length; i++) {
         const e = w.events[i];
-        insert.run(e.timestampMs, w.keys[i], w.day, e.email, e.model, e.kind, e.maxMode ? 1 : 0, e.requestsCosts,
-          e.isTokenBasedCall ? 1 : 0, e.inputTokens, e.outputTokens, e.cacheWriteTokens, e.cacheReadTokens, e.tokenMicro,
-          e.chargedMicro, e.cursorFeeMicro, e.isChargeable ? 1 : 0, e.isHeadless ? 1 : 0, e.conversationId);
+        insert.run(
+          e.timestampMs,
+          w.keys[i],
+          w.day,
+          e.email,
+          e.model,
+          e.kind,
+          e.maxMode ? 1 : 0,
+          e.requestsCosts,
+          e.isTokenBasedCall ? 1 : 0,
+          e.inputTokens,
+          e.outputTokens,
+          e.cacheWriteTokens,
+          e.cacheReadTokens,
+          e.tokenMicro,
+          e.chargedMicro,
+          e.cursorFeeMicro,
+          e.isChargeable ? 1 : 0,
+          e.isHeadless ? 1 : 0,
+          e.conversationId,
+        );
       }
     });
     const bar = progress('raw    ', events);
@@ -167,7 +204,9 @@ export async function run(): Promise<Record<string, number>> {
       `ingest: ${events.toLocaleString()} events in ${oursSeconds.toFixed(2)} s = ${figures.events_per_s.toLocaleString()} events/s ` +
         `(raw insert loop ${figures.raw_events_per_s.toLocaleString()} events/s; ratio ${figures.ratio_to_raw}); exporter peak RSS ${figures.exporter_peak_rss_mb} MB`,
     );
-    console.log(`hourly collection of a 500-user team: ${calls.calls} API calls (lower bound ${calls.lowerBound}: ${calls.explain})`);
+    console.log(
+      `hourly collection of a 500-user team: ${calls.calls} API calls (lower bound ${calls.lowerBound}: ${calls.explain})`,
+    );
     return figures;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

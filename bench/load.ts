@@ -35,9 +35,14 @@ function dashboardPaths(nowMs: number): string[] {
       const to = nowMs - k * 60_000;
       const r = `from=${to - days * DAY_MS}&to=${to}`;
       out.push(
-        `/api/v1/series?metric=spend&${r}`, `/api/v1/series?metric=spend&by=model&${r}`, `/api/v1/series?metric=spend&by=user&${r}`,
-        `/api/v1/tables/top-spenders?${r}&limit=15`, `/api/v1/tables/members?${r}&sort=spend&limit=100`, `/api/v1/tables/model-costs?${r}`,
-        `/api/v1/incidents?${r}`, '/api/v1/health',
+        `/api/v1/series?metric=spend&${r}`,
+        `/api/v1/series?metric=spend&by=model&${r}`,
+        `/api/v1/series?metric=spend&by=user&${r}`,
+        `/api/v1/tables/top-spenders?${r}&limit=15`,
+        `/api/v1/tables/members?${r}&sort=spend&limit=100`,
+        `/api/v1/tables/model-costs?${r}`,
+        `/api/v1/incidents?${r}`,
+        '/api/v1/health',
       );
     }
   }
@@ -49,9 +54,26 @@ function dashboardPaths(nowMs: number): string[] {
  * exporter's alone.
  */
 async function simulator(): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../exporter/src/main.ts'), 'simulator', '--users', String(SIMULATED_USERS), '--seed', '7', '--history-days', '35', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(__dirname, '../exporter/src/main.ts'),
+      'simulator',
+      '--users',
+      String(SIMULATED_USERS),
+      '--seed',
+      '7',
+      '--history-days',
+      '35',
+      '--port',
+      '0',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (b: Buffer) => {
@@ -61,7 +83,13 @@ async function simulator(): Promise<{ url: string; close: () => Promise<void> }>
     });
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}: ${out}`)));
   });
-  return { url, close: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')))) };
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) =>
+        child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')),
+      ),
+  };
 }
 
 /** A dashboard query's route: its path, plus `by` for series (each `by` reads different tables). */
@@ -83,12 +111,25 @@ export async function run(): Promise<Record<string, unknown>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
   const dbPath = path.join(dir, 'load.db');
   const startMs = Date.now();
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, '_api-seed.ts'), dbPath, String(startMs)]);
+  await promisify(execFile)(process.execPath, [
+    '--import',
+    'tsx',
+    path.join(__dirname, '_api-seed.ts'),
+    dbPath,
+    String(startMs),
+  ]);
   console.error(`seeded ${USERS} users × 90 days in ${Math.round((Date.now() - startMs) / 1000)} s`);
   const handle = await serve({
     env: {
-      CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, DATABASE_PATH: dbPath, PORT: '0', HOST: '127.0.0.1',
-      API_TOKEN, METRICS_TOKEN, INITIAL_BACKFILL_DAYS: '30', LOG_LEVEL: 'warn',
+      CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+      CURSOR_API_URL: sim.url,
+      DATABASE_PATH: dbPath,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      API_TOKEN,
+      METRICS_TOKEN,
+      INITIAL_BACKFILL_DAYS: '30',
+      LOG_LEVEL: 'warn',
     },
   });
   try {
@@ -97,16 +138,32 @@ export async function run(): Promise<Record<string, unknown>> {
     // How long the server's event loop was held at once (a synchronous step holds every request behind it).
     const stalls = monitorEventLoopDelay({ resolution: 10 });
     stalls.enable();
-    const spec = { url: handle.url, apiToken: API_TOKEN, metricsToken: METRICS_TOKEN, scrapesPerS: 10, queriesPerS: 20, seconds: SECONDS, paths: dashboardPaths(Date.now()) };
+    const spec = {
+      url: handle.url,
+      apiToken: API_TOKEN,
+      metricsToken: METRICS_TOKEN,
+      scrapesPerS: 10,
+      queriesPerS: 20,
+      seconds: SECONDS,
+      paths: dashboardPaths(Date.now()),
+    };
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ['--import', 'tsx', path.join(__dirname, '_load-client.ts'), JSON.stringify(spec)], { maxBuffer: 64 * 2 ** 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', path.join(__dirname, '_load-client.ts'), JSON.stringify(spec)],
+        { maxBuffer: 64 * 2 ** 20 },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      ),
     );
     clearInterval(sampler);
     stalls.disable();
     const collecting = handle.collector.running;
     const runs = handle.store.db.prepare('SELECT COUNT(*) FROM collection_runs').pluck().get() as number;
     const events = handle.store.db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get() as number;
-    const r = JSON.parse(out) as Record<'scrapes' | 'queries', { latencies_ms: number[]; paths: string[]; failures: number[] }>;
+    const r = JSON.parse(out) as Record<
+      'scrapes' | 'queries',
+      { latencies_ms: number[]; paths: string[]; failures: number[] }
+    >;
     const steady = rss.slice(Math.floor(rss.length / 2));
     // Growth after warm-up: the steady half's last 10 samples against its first 10.
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);

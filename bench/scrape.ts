@@ -49,19 +49,42 @@ end`;
 async function load(url: string, scrapers = SCRAPERS): Promise<LoadResult> {
   const script = path.join(os.tmpdir(), `scrape-report-${process.pid}.lua`);
   fs.writeFileSync(script, WRK_REPORT);
-  const args = ['-t2', `-c${scrapers}`, `-d${DURATION_S}s`, '--timeout', '30s', '-s', script, '-H', 'Accept-Encoding: gzip', url];
+  const args = [
+    '-t2',
+    `-c${scrapers}`,
+    `-d${DURATION_S}s`,
+    '--timeout',
+    '30s',
+    '-s',
+    script,
+    '-H',
+    'Accept-Encoding: gzip',
+    url,
+  ];
   const cpu = process.cpuUsage();
   try {
     const { stdout } = await promisify(execFile)('wrk', args, { maxBuffer: 16 * 1024 * 1024 });
     const { user, system } = process.cpuUsage(cpu);
-    const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+    const line = stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .pop();
     if (!line) throw new Error(`wrk printed no report:\n${stdout}`);
     const r = JSON.parse(line) as { p50_us: number; p99_us: number; requests: number; errors: number; non2xx: number };
     if (r.non2xx > 0) throw new Error(`${url}: ${r.non2xx} scrapes answered non-2xx`);
     const ms = (us: number) => Math.round(us / 10) / 100;
-    return { p50_ms: ms(r.p50_us), p99_ms: ms(r.p99_us), requests: r.requests, errors: r.errors, non2xx: r.non2xx, serverCpuUs: Math.round((user + system) / Math.max(1, r.requests)) };
+    return {
+      p50_ms: ms(r.p50_us),
+      p99_ms: ms(r.p99_us),
+      requests: r.requests,
+      errors: r.errors,
+      non2xx: r.non2xx,
+      serverCpuUs: Math.round((user + system) / Math.max(1, r.requests)),
+    };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('bench/scrape needs wrk: apt-get install --no-install-recommends wrk');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error('bench/scrape needs wrk: apt-get install --no-install-recommends wrk');
     throw err;
   } finally {
     fs.rmSync(script, { force: true });
@@ -72,7 +95,9 @@ export async function run(): Promise<Record<string, number>> {
   const store = Store.open(':memory:');
   let t = performance.now();
   seedSyntheticTeam(store, { users: USERS, modelsPerUser: MODELS_PER_USER, days: DAYS, nowMs: NOW });
-  console.error(`seeded ${USERS} users × ${MODELS_PER_USER} models × ${DAYS} days in ${Math.round(performance.now() - t)} ms`);
+  console.error(
+    `seeded ${USERS} users × ${MODELS_PER_USER} models × ${DAYS} days in ${Math.round(performance.now() - t)} ms`,
+  );
 
   const metrics = createMetricsService(store, { now: () => NOW });
   await metrics.rebuild(); // first build warms statement and label caches
@@ -86,11 +111,17 @@ export async function run(): Promise<Record<string, number>> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   // Baseline: the same registry, rendered by prom-client on every scrape (the usual way to serve it).
   const baseline = Fastify();
-  baseline.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  baseline.get('/metrics', async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
   await baseline.listen({ host: '127.0.0.1', port: 0 });
   const packed = metrics.gzipBody();
   const floor = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': metrics.contentType, 'content-encoding': 'gzip', 'content-length': packed.length });
+    res.writeHead(200, {
+      'content-type': metrics.contentType,
+      'content-encoding': 'gzip',
+      'content-length': packed.length,
+    });
     res.end(packed);
   });
   await new Promise<void>((resolve) => floor.listen(0, '127.0.0.1', resolve));

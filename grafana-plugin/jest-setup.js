@@ -18,7 +18,12 @@ if (typeof window !== 'undefined') {
   // Combobox sizes its menu from measured text and virtualises its options from element sizes;
   // jsdom has neither canvas nor layout: text is 8px a character, a box 1000×1000, an option 32px high.
   HTMLCanvasElement.prototype.getContext = () => ({ font: '', measureText: (text) => ({ width: text.length * 8 }) });
-  for (const [prop, px] of [['clientWidth', 1000], ['clientHeight', 1000], ['offsetWidth', 1000], ['offsetHeight', 32]]) {
+  for (const [prop, px] of [
+    ['clientWidth', 1000],
+    ['clientHeight', 1000],
+    ['offsetWidth', 1000],
+    ['offsetHeight', 32],
+  ]) {
     Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => px });
   }
 }

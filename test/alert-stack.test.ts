@@ -10,7 +10,13 @@ import { startSimulator } from '../exporter/src/simulator/server';
 import type { ServeHandle } from '../exporter/src/server';
 import { ALERTMANAGER_BIN, startAlertmanager, type AlertmanagerHandle } from './helpers/alertmanager';
 import { serveLoopExporter, stopAll } from './helpers/loop-exporter';
-import { binaryAvailable, freePort, PROMETHEUS_BIN, startPrometheus, type PrometheusHandle } from './helpers/prometheus';
+import {
+  binaryAvailable,
+  freePort,
+  PROMETHEUS_BIN,
+  startPrometheus,
+  type PrometheusHandle,
+} from './helpers/prometheus';
 
 const END_DAY = '2026-03-31';
 const NOW = Date.parse(`${END_DAY}T12:00:00.000Z`);
@@ -76,14 +82,26 @@ run('alert loop with the real Prometheus and Alertmanager', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({
-      users: 60, seed: 42, historyDays: 40, endDay: END_DAY, scenario: 'default', port: 0, host: '127.0.0.1', now: () => NOW,
+      users: 60,
+      seed: 42,
+      historyDays: 40,
+      endDay: END_DAY,
+      scenario: 'default',
+      port: 0,
+      host: '127.0.0.1',
+      now: () => NOW,
       limits: { admin: 100_000, usageEvents: 100_000, analytics: 100_000 },
     });
     const exporterPort = await freePort();
     am = await startAlertmanager(alertmanagerConfig(exporterPort));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alert-stack-'));
     handle = await serveLoopExporter({
-      simulatorUrl: sim.url, dir, port: exporterPort, apiToken: API_TOKEN, webhookToken: WEBHOOK_TOKEN, now: () => NOW,
+      simulatorUrl: sim.url,
+      dir,
+      port: exporterPort,
+      apiToken: API_TOKEN,
+      webhookToken: WEBHOOK_TOKEN,
+      now: () => NOW,
       env: { ALERTMANAGER_URL: am.url },
     });
     await handle.firstCycle;
@@ -110,7 +128,9 @@ run('alert loop with the real Prometheus and Alertmanager', () => {
 
     // MTTD runs from the anomaly's onset in the data to Alertmanager's notification.
     const q = `?from=${NOW - 40 * 86_400_000}&to=${NOW + 86_400_000}`;
-    const mttx = await api<{ rows: { detector: string; incidents: number; mttd_minutes: number | null }[] }>(`/incidents/mttx${q}`);
+    const mttx = await api<{ rows: { detector: string; incidents: number; mttd_minutes: number | null }[] }>(
+      `/incidents/mttx${q}`,
+    );
     const overall = mttx.rows.find((r) => r.detector === 'all');
     expect(overall?.incidents).toBe(rows.length);
     expect(overall?.mttd_minutes).toBeGreaterThan(0);

@@ -16,7 +16,11 @@ const TOKEN = 'am-test-webhook-token-0123456789';
 const ROUTING_KEY = '0123456789abcdef0123456789abcdef';
 
 /** Renders the shipped config into its own temp dir (secret files included); returns the config path. */
-function rendered(dir: string, urls: { slack: string; lead: string; pd: string; exporter: string }, fastTimers = false): string {
+function rendered(
+  dir: string,
+  urls: { slack: string; lead: string; pd: string; exporter: string },
+  fastTimers = false,
+): string {
   const file = path.join(dir, 'alertmanager.yml');
   fs.writeFileSync(
     file,
@@ -35,7 +39,13 @@ function rendered(dir: string, urls: { slack: string; lead: string; pd: string; 
 }
 
 const user = (severity: string, extra: Record<string, string> = {}) => ({
-  alertname: 'CursorUserSpendSpike', detector: 'spend_spike', severity, subject: 'user', user: 'bob@acme.dev', group: 'Sales', ...extra,
+  alertname: 'CursorUserSpendSpike',
+  detector: 'spend_spike',
+  severity,
+  subject: 'user',
+  user: 'bob@acme.dev',
+  group: 'Sales',
+  ...extra,
 });
 
 /** labels → the receivers (in order) that must get the alert. */
@@ -43,16 +53,47 @@ const ROUTES: [string, Record<string, string>, string[]][] = [
   ['the watchdog goes only to the heartbeat', { alertname: 'CursorWatchdog', severity: 'info' }, ['heartbeat']],
   ['a warning verdict: the exporter and the team channel', user('warning'), ['cursor-exporter', 'slack']],
   ['a critical verdict pages and still reaches Slack', user('critical'), ['cursor-exporter', 'pagerduty', 'slack']],
-  ['an info verdict goes to the quiet channel', user('info', { alertname: 'CursorUserPlanExhausted', detector: 'plan_exhausted' }), ['cursor-exporter', 'slack-info']],
-  ['a critical verdict in the lead\'s group reaches the lead too', user('critical', { group: 'Engineering > Mobile' }), ['cursor-exporter', 'slack-lead-mobile', 'pagerduty', 'slack']],
-  ['an info verdict in the lead\'s group', user('info', { group: 'Engineering > Mobile', detector: 'plan_exhausted' }), ['cursor-exporter', 'slack-lead-mobile', 'slack-info']],
-  ['a similarly named group is not the lead\'s', user('warning', { group: 'Engineering > Mobile Web' }), ['cursor-exporter', 'slack']],
-  ['a group budget fast burn', { alertname: 'CursorBudgetFastBurn', detector: 'budget_burn', severity: 'critical', subject: 'group', group: 'Engineering' }, ['cursor-exporter', 'pagerduty', 'slack']],
-  ['an exporter health warning is not sent to the exporter', { alertname: 'CursorExporterDown', severity: 'warning', job: 'cursor-exporter', instance: 'exporter:9464' }, ['slack']],
+  [
+    'an info verdict goes to the quiet channel',
+    user('info', { alertname: 'CursorUserPlanExhausted', detector: 'plan_exhausted' }),
+    ['cursor-exporter', 'slack-info'],
+  ],
+  [
+    "a critical verdict in the lead's group reaches the lead too",
+    user('critical', { group: 'Engineering > Mobile' }),
+    ['cursor-exporter', 'slack-lead-mobile', 'pagerduty', 'slack'],
+  ],
+  [
+    "an info verdict in the lead's group",
+    user('info', { group: 'Engineering > Mobile', detector: 'plan_exhausted' }),
+    ['cursor-exporter', 'slack-lead-mobile', 'slack-info'],
+  ],
+  [
+    "a similarly named group is not the lead's",
+    user('warning', { group: 'Engineering > Mobile Web' }),
+    ['cursor-exporter', 'slack'],
+  ],
+  [
+    'a group budget fast burn',
+    {
+      alertname: 'CursorBudgetFastBurn',
+      detector: 'budget_burn',
+      severity: 'critical',
+      subject: 'group',
+      group: 'Engineering',
+    },
+    ['cursor-exporter', 'pagerduty', 'slack'],
+  ],
+  [
+    'an exporter health warning is not sent to the exporter',
+    { alertname: 'CursorExporterDown', severity: 'warning', job: 'cursor-exporter', instance: 'exporter:9464' },
+    ['slack'],
+  ],
   ['an unknown severity still reaches the team channel', { alertname: 'SomethingElse', severity: 'page' }, ['slack']],
 ];
 
-const labelArgs = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+const labelArgs = (labels: Record<string, string>) =>
+  Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
 
 const amtool = binaryAvailable(AMTOOL_BIN) ? describe : describe.skip;
 
@@ -61,7 +102,12 @@ amtool('alertmanager.yml: amtool', () => {
   let config: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-config-'));
-    config = rendered(dir, { slack: 'http://127.0.0.1:1/slack', lead: 'http://127.0.0.1:1/lead', pd: 'http://127.0.0.1:1/v2/enqueue', exporter: 'http://127.0.0.1:1' });
+    config = rendered(dir, {
+      slack: 'http://127.0.0.1:1/slack',
+      lead: 'http://127.0.0.1:1/lead',
+      pd: 'http://127.0.0.1:1/v2/enqueue',
+      exporter: 'http://127.0.0.1:1',
+    });
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -82,12 +128,26 @@ amtool('alertmanager.yml: amtool', () => {
   });
 
   it.each(ROUTES)('routes %s', async (_name, labels, receivers) => {
-    const r = await runTool(AMTOOL_BIN, ['config', 'routes', 'test', `--config.file=${config}`, `--verify.receivers=${receivers.join(',')}`, ...labelArgs(labels)]);
+    const r = await runTool(AMTOOL_BIN, [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${config}`,
+      `--verify.receivers=${receivers.join(',')}`,
+      ...labelArgs(labels),
+    ]);
     expect({ code: r.code, receivers: r.stdout.trim() }).toEqual({ code: 0, receivers: receivers.join(',') });
   });
 
   it('fails a routing case whose receivers are wrong (the table can fail)', async () => {
-    const r = await runTool(AMTOOL_BIN, ['config', 'routes', 'test', `--config.file=${config}`, '--verify.receivers=slack', ...labelArgs(user('critical'))]);
+    const r = await runTool(AMTOOL_BIN, [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${config}`,
+      '--verify.receivers=slack',
+      ...labelArgs(user('critical')),
+    ]);
     expect(r.code).toBe(1);
   });
 });
@@ -111,8 +171,13 @@ live('alertmanager.yml: a real Alertmanager', () => {
   const inhibitedBy = async (alertname: string, userLabel?: string) => {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const all = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as { labels: Record<string, string>; status: { inhibitedBy: string[] } }[];
-      const hit = all.find((a) => a.labels.alertname === alertname && (userLabel === undefined || a.labels.user === userLabel));
+      const all = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as {
+        labels: Record<string, string>;
+        status: { inhibitedBy: string[] };
+      }[];
+      const hit = all.find(
+        (a) => a.labels.alertname === alertname && (userLabel === undefined || a.labels.user === userLabel),
+      );
       if (hit || Date.now() > deadline) return hit?.status.inhibitedBy;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -121,7 +186,21 @@ live('alertmanager.yml: a real Alertmanager', () => {
   beforeAll(async () => {
     rec = await startRecorder();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-live-'));
-    am = await startAlertmanager(fs.readFileSync(rendered(dir, { slack: `${rec.url}/slack`, lead: `${rec.url}/lead`, pd: `${rec.url}/v2/enqueue`, exporter: `${rec.url}/exporter` }, true), 'utf8'));
+    am = await startAlertmanager(
+      fs.readFileSync(
+        rendered(
+          dir,
+          {
+            slack: `${rec.url}/slack`,
+            lead: `${rec.url}/lead`,
+            pd: `${rec.url}/v2/enqueue`,
+            exporter: `${rec.url}/exporter`,
+          },
+          true,
+        ),
+        'utf8',
+      ),
+    );
   }, 30_000);
   afterAll(async () => {
     await am?.stop();
@@ -133,14 +212,30 @@ live('alertmanager.yml: a real Alertmanager', () => {
     const description = 'bob@acme.dev: cost per request $1.45, 4.3× their average of $0.34, on claude-4-opus-max.';
     await post([
       {
-        labels: { alertname: 'CursorUserCostPerRequestSpike', detector: 'cost_per_request', severity: 'critical', subject: 'user', user: 'bob@acme.dev', group: 'Engineering > Mobile', model: 'claude-4-opus-max', unit: 'usd_per_request', job: 'cursor-exporter' },
+        labels: {
+          alertname: 'CursorUserCostPerRequestSpike',
+          detector: 'cost_per_request',
+          severity: 'critical',
+          subject: 'user',
+          user: 'bob@acme.dev',
+          group: 'Engineering > Mobile',
+          model: 'claude-4-opus-max',
+          unit: 'usd_per_request',
+          job: 'cursor-exporter',
+        },
         annotations: {
-          summary: "A user's cost per request jumped far above their own history.", description, amount: '$1.45/request',
-          runbook_url: 'alerting-rules/runbook.md#cursorusercostperrequestspike', dashboard_url: '/d/cursor-user/cursor-user?var-user=bob%40acme.dev',
+          summary: "A user's cost per request jumped far above their own history.",
+          description,
+          amount: '$1.45/request',
+          runbook_url: 'alerting-rules/runbook.md#cursorusercostperrequestspike',
+          dashboard_url: '/d/cursor-user/cursor-user?var-user=bob%40acme.dev',
         },
       },
     ]);
-    const slack = (await rec.waitFor((r) => r.path === '/slack')).body as { channel: string; attachments: { title: string; title_link: string; text: string; color: string }[] };
+    const slack = (await rec.waitFor((r) => r.path === '/slack')).body as {
+      channel: string;
+      attachments: { title: string; title_link: string; text: string; color: string }[];
+    };
     const a = slack.attachments[0];
     expect(slack.channel).toBe('#cursor-spend');
     expect(a.title).toBe('[FIRING:1] CursorUserCostPerRequestSpike · bob@acme.dev');
@@ -152,21 +247,31 @@ live('alertmanager.yml: a real Alertmanager', () => {
     expect(a.text).toContain('*User:* bob@acme.dev');
     expect(a.text).toContain('*Model:* `claude-4-opus-max`');
     expect(a.text).toContain('*Amount:* $1.45/request');
-    expect(a.text).toContain('<http://localhost:3000/d/cursor-user/cursor-user?var-user=bob%40acme.dev|Open in Grafana>');
+    expect(a.text).toContain(
+      '<http://localhost:3000/d/cursor-user/cursor-user?var-user=bob%40acme.dev|Open in Grafana>',
+    );
     expect(a.text).toContain('alerting-rules/runbook.md#cursorusercostperrequestspike|Runbook>');
 
     const lead = await rec.waitFor((r) => r.path === '/lead');
     expect((lead.body as { channel: string }).channel).toBe('#eng-mobile-spend');
 
     const pd = (await rec.waitFor((r) => r.path === '/v2/enqueue')).body as {
-      routing_key: string; event_action: string; links: { href: string; text: string }[];
+      routing_key: string;
+      event_action: string;
+      links: { href: string; text: string }[];
       payload: { summary: string; severity: string; custom_details: Record<string, string> };
     };
     expect(pd.routing_key).toBe(ROUTING_KEY);
     expect(pd.event_action).toBe('trigger');
     expect(pd.payload.severity).toBe('critical');
     expect(pd.payload.summary).toBe(`CursorUserCostPerRequestSpike: ${description}`);
-    expect(pd.payload.custom_details).toMatchObject({ user: 'bob@acme.dev', group: 'Engineering > Mobile', model: 'claude-4-opus-max', amount: '$1.45/request', detector: 'cost_per_request' });
+    expect(pd.payload.custom_details).toMatchObject({
+      user: 'bob@acme.dev',
+      group: 'Engineering > Mobile',
+      model: 'claude-4-opus-max',
+      amount: '$1.45/request',
+      detector: 'cost_per_request',
+    });
     expect(pd.links.map((l) => l.href)).toEqual([
       'http://localhost:3000/d/cursor-user/cursor-user?var-user=bob%40acme.dev',
       expect.stringMatching(/\/alerting-rules\/runbook\.md#cursorusercostperrequestspike$/),
@@ -174,12 +279,21 @@ live('alertmanager.yml: a real Alertmanager', () => {
 
     const hook = await rec.waitFor((r) => r.path === '/exporter/api/v1/alertmanager');
     expect(hook.headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect((hook.body as { alerts: { labels: Record<string, string> }[] }).alerts[0].labels).toMatchObject({ detector: 'cost_per_request', user: 'bob@acme.dev' });
+    expect((hook.body as { alerts: { labels: Record<string, string> }[] }).alerts[0].labels).toMatchObject({
+      detector: 'cost_per_request',
+      user: 'bob@acme.dev',
+    });
   });
 
-  it('inhibits a user\'s warnings while a critical alert about the same user fires, not other users\'', async () => {
+  it("inhibits a user's warnings while a critical alert about the same user fires, not other users'", async () => {
     await post([
-      { labels: user('critical', { alertname: 'CursorUserCycleSpendOverCap', detector: 'cap_spend_cycle', user: 'carol@acme.dev' }) },
+      {
+        labels: user('critical', {
+          alertname: 'CursorUserCycleSpendOverCap',
+          detector: 'cap_spend_cycle',
+          user: 'carol@acme.dev',
+        }),
+      },
       { labels: user('warning', { user: 'carol@acme.dev' }) },
       { labels: user('warning', { user: 'dave@acme.dev' }) },
     ]);
@@ -190,11 +304,29 @@ live('alertmanager.yml: a real Alertmanager', () => {
 
   it('inhibits the data alerts while the exporter is down, but not the watchdog', async () => {
     await post([
-      { labels: { alertname: 'CursorForecastOverBudget', severity: 'warning', subject: 'group', group: 'Sales', job: 'cursor-exporter', instance: 'exporter:9464' } },
+      {
+        labels: {
+          alertname: 'CursorForecastOverBudget',
+          severity: 'warning',
+          subject: 'group',
+          group: 'Sales',
+          job: 'cursor-exporter',
+          instance: 'exporter:9464',
+        },
+      },
       { labels: { alertname: 'CursorWatchdog', severity: 'info' } },
     ]);
     expect(await inhibitedBy('CursorForecastOverBudget')).toEqual([]);
-    await post([{ labels: { alertname: 'CursorExporterDown', severity: 'warning', job: 'cursor-exporter', instance: 'exporter:9464' } }]);
+    await post([
+      {
+        labels: {
+          alertname: 'CursorExporterDown',
+          severity: 'warning',
+          job: 'cursor-exporter',
+          instance: 'exporter:9464',
+        },
+      },
+    ]);
     // The inhibitor learns about new source alerts from its own subscription, a moment after the POST.
     const deadline = Date.now() + 10_000;
     let by = await inhibitedBy('CursorForecastOverBudget');

@@ -9,17 +9,28 @@ const AM_TOKEN = 'am-token-xyz';
 
 beforeEach(async () => {
   db = seedTeam();
-  ({ app, base } = await buildTestApp(db, { alertmanagerToken: AM_TOKEN, rateLimit: { max: 1000, timeWindow: '1 minute' } }));
+  ({ app, base } = await buildTestApp(db, {
+    alertmanagerToken: AM_TOKEN,
+    rateLimit: { max: 1000, timeWindow: '1 minute' },
+  }));
 });
 afterEach(async () => {
   await app.close();
   db.close();
 });
 
-const req = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => call(base, method, `/api/v1${path}`, { body, headers });
+const req = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  call(base, method, `/api/v1${path}`, { body, headers });
 const groupOf = (email: string) =>
-  db.prepare('SELECT g.name FROM group_members gm JOIN billing_groups g ON g.id = gm.group_id WHERE gm.email = ?').pluck().get(email) ?? null;
-const snapshot = () => JSON.stringify([db.prepare('SELECT * FROM billing_groups ORDER BY id').all(), db.prepare('SELECT * FROM group_members ORDER BY email').all()]);
+  db
+    .prepare('SELECT g.name FROM group_members gm JOIN billing_groups g ON g.id = gm.group_id WHERE gm.email = ?')
+    .pluck()
+    .get(email) ?? null;
+const snapshot = () =>
+  JSON.stringify([
+    db.prepare('SELECT * FROM billing_groups ORDER BY id').all(),
+    db.prepare('SELECT * FROM group_members ORDER BY email').all(),
+  ]);
 
 describe('mutations need auth', () => {
   test.each([
@@ -41,8 +52,25 @@ describe('groups', () => {
   test('list with members and cycle spend', async () => {
     const r = await req('GET', '/groups');
     expect(r.body.groups).toEqual([
-      { id: 'g_api', name: 'Eng > API', source: 'cursor', member_count: 1, spend_usd: 25, members: [{ email: 'carol@acme.io', name: 'Carol' }] },
-      { id: 'g_web', name: 'Eng > Web', source: 'cursor', member_count: 2, spend_usd: 60, members: [{ email: 'alice@acme.io', name: 'Alice' }, { email: 'bob@acme.io', name: 'Bob' }] },
+      {
+        id: 'g_api',
+        name: 'Eng > API',
+        source: 'cursor',
+        member_count: 1,
+        spend_usd: 25,
+        members: [{ email: 'carol@acme.io', name: 'Carol' }],
+      },
+      {
+        id: 'g_web',
+        name: 'Eng > Web',
+        source: 'cursor',
+        member_count: 2,
+        spend_usd: 60,
+        members: [
+          { email: 'alice@acme.io', name: 'Alice' },
+          { email: 'bob@acme.io', name: 'Bob' },
+        ],
+      },
       { id: 'g_ops', name: 'Ops', source: 'cursor', member_count: 0, spend_usd: 0, members: [] },
     ]);
     expect((await req('GET', '/groups?q=carol')).body.groups.map((g: { id: string }) => g.id)).toEqual(['g_api']);
@@ -62,7 +90,10 @@ describe('groups', () => {
     expect([r.status, r.body.field]).toEqual([400, 'body.name']);
     // Fastify's AJV drops unknown body fields (removeAdditional) rather than failing; nothing else is stored.
     const extra = await req('POST', '/groups', { name: 'x', colour: 'red' });
-    expect(db.prepare('SELECT name, source FROM billing_groups WHERE id = ?').get(extra.body.id)).toEqual({ name: 'x', source: 'local' });
+    expect(db.prepare('SELECT name, source FROM billing_groups WHERE id = ?').get(extra.body.id)).toEqual({
+      name: 'x',
+      source: 'local',
+    });
     expect((await req('PATCH', '/groups/g_nope', { name: 'x' })).status).toBe(404);
     expect((await req('PUT', '/groups/g_web/members/nobody@acme.io')).status).toBe(404);
     expect((await req('PUT', '/groups/g_nope/members/alice@acme.io')).status).toBe(404);
@@ -71,13 +102,17 @@ describe('groups', () => {
     db.prepare(`UPDATE members SET name = 'Bob "B", Jr' WHERE email = 'bob@acme.io'`).run();
     const r = await req('GET', '/groups/export.csv');
     expect(r.headers.get('content-disposition')).toBe('attachment; filename="group-mapping-2026-03-10.csv"');
-    expect(r.body).toBe('email,name,group\ncarol@acme.io,Carol,Eng > API\nalice@acme.io,Alice,Eng > Web\nbob@acme.io,"Bob ""B"", Jr",Eng > Web\n');
+    expect(r.body).toBe(
+      'email,name,group\ncarol@acme.io,Carol,Eng > API\nalice@acme.io,Alice,Eng > Web\nbob@acme.io,"Bob ""B"", Jr",Eng > Web\n',
+    );
   });
   test('backup round trip: preview equals apply, export → import is a no-op', async () => {
     const csv = 'email,name,group\nalice@acme.io,Alice,Ops\nbob@acme.io,Bob,Eng > Web\ndan@acme.io,Dan,"New, Team"\n';
     const preview = await req('POST', '/groups/backup/preview', { csv });
     expect(preview.body).toEqual({
-      total_rows: 3, unchanged: 1, new_groups: ['New, Team'],
+      total_rows: 3,
+      unchanged: 1,
+      new_groups: ['New, Team'],
       changes: [
         { email: 'alice@acme.io', name: 'Alice', current_group: 'Eng > Web', new_group: 'Ops' },
         { email: 'dan@acme.io', name: 'Dan', current_group: null, new_group: 'New, Team' },
@@ -91,7 +126,8 @@ describe('groups', () => {
   });
   test('an invalid backup applies nothing and lists every bad row', async () => {
     const before = snapshot();
-    const csv = 'email,group\nalice@acme.io,Ops\nnot-an-email,Ops\nghost@acme.io,Ops\nbob@acme.io,\nalice@acme.io,Eng > Web\n';
+    const csv =
+      'email,group\nalice@acme.io,Ops\nnot-an-email,Ops\nghost@acme.io,Ops\nbob@acme.io,\nalice@acme.io,Eng > Web\n';
     const r = await req('POST', '/groups/backup/apply', { csv });
     expect(r.status).toBe(400);
     expect(r.body.field).toBe('body.csv');
@@ -103,7 +139,10 @@ describe('groups', () => {
     ]);
     expect(snapshot()).toBe(before);
     const missing = await req('POST', '/groups/backup/preview', { csv: 'mail,team\nx,y\n' });
-    expect([missing.status, missing.body.message]).toEqual([400, 'body.csv: missing required column(s): email, group; found: mail, team']);
+    expect([missing.status, missing.body.message]).toEqual([
+      400,
+      'body.csv: missing required column(s): email, group; found: mail, team',
+    ]);
   });
 });
 
@@ -125,8 +164,22 @@ describe('HiBob import', () => {
     expect(r.body.moves).toBe(2);
     expect(r.body.keeps).toBe(2);
     expect(r.body.changes).toEqual([
-      { email: 'dan@acme.io', name: 'Dan', department: 'Eng', title: 'Engineer', current_group: null, new_group: 'Eng > Web' },
-      { email: 'carol@acme.io', name: 'Carol', department: 'Eng', title: 'Lead', current_group: 'Eng > API', new_group: 'Eng > Web' },
+      {
+        email: 'dan@acme.io',
+        name: 'Dan',
+        department: 'Eng',
+        title: 'Engineer',
+        current_group: null,
+        new_group: 'Eng > Web',
+      },
+      {
+        email: 'carol@acme.io',
+        name: 'Carol',
+        department: 'Eng',
+        title: 'Lead',
+        current_group: 'Eng > API',
+        new_group: 'Eng > Web',
+      },
     ]);
     expect(r.body.groups).toEqual([{ name: 'Eng > Web', member_count: 4, is_new: false }]);
     expect(r.body.unmatched_people).toEqual([{ row: 6, email: 'stranger@acme.io', name: 'Stranger' }]);
@@ -147,14 +200,23 @@ describe('HiBob import', () => {
   test('an email that is not a planned change is refused and nothing applies', async () => {
     const before = snapshot();
     const r = await req('POST', '/groups/hibob/apply', { csv, emails: ['dan@acme.io', 'alice@acme.io'] });
-    expect([r.status, r.body.field, r.body.message]).toEqual([400, 'body.emails', 'body.emails: not a planned change: alice@acme.io']);
+    expect([r.status, r.body.field, r.body.message]).toEqual([
+      400,
+      'body.emails',
+      'body.emails: not a planned change: alice@acme.io',
+    ]);
     expect(snapshot()).toBe(before);
   });
   test('an invalid file applies nothing and lists the bad rows', async () => {
     const before = snapshot();
-    const r = await req('POST', '/groups/hibob/apply', { csv: 'email,department\nalice@acme.io,Eng\nbob@acme.io,\n,Eng\n' });
+    const r = await req('POST', '/groups/hibob/apply', {
+      csv: 'email,department\nalice@acme.io,Eng\nbob@acme.io,\n,Eng\n',
+    });
     expect(r.status).toBe(400);
-    expect(r.body.rows).toEqual([{ row: 3, reason: 'empty department' }, { row: 4, reason: "invalid email ''" }]);
+    expect(r.body.rows).toEqual([
+      { row: 3, reason: 'empty department' },
+      { row: 4, reason: "invalid email ''" },
+    ]);
     expect(snapshot()).toBe(before);
   });
 });
@@ -174,18 +236,42 @@ describe('incidents', () => {
   test('list with filters', async () => {
     const r = await req('GET', '/incidents?status=open&severity=critical');
     expect(r.body.rows).toEqual([
-      expect.objectContaining({ id, detected: NOW - 30 * 60_000, onset: NOW - 60 * 60_000, detector: 'spend_spike', severity: 'critical', status: 'detected', email: 'bob@acme.io', message: 'Bob spiked' }),
+      expect.objectContaining({
+        id,
+        detected: NOW - 30 * 60_000,
+        onset: NOW - 60 * 60_000,
+        detector: 'spend_spike',
+        severity: 'critical',
+        status: 'detected',
+        email: 'bob@acme.io',
+        message: 'Bob spiked',
+      }),
     ]);
     expect((await req('GET', '/incidents?severity=warning')).body.rows).toEqual([]);
     expect((await req('GET', '/incidents?user=alice@acme.io')).body.rows).toEqual([]);
     expect((await req('GET', '/incidents?status=bogus')).body.field).toBe('querystring.status');
   });
   test('alertmanager webhook, acknowledge, resolve and MTTx', async () => {
-    const payload = { version: '4', status: 'firing', alerts: [{ status: 'firing', labels: { alertname: 'CursorSpendSpike', detector: 'spend_spike', subject: 'user', user: 'bob@acme.io' }, startsAt: '2026-03-10T11:40:00Z' }] };
+    const payload = {
+      version: '4',
+      status: 'firing',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'CursorSpendSpike', detector: 'spend_spike', subject: 'user', user: 'bob@acme.io' },
+          startsAt: '2026-03-10T11:40:00Z',
+        },
+      ],
+    };
     expect((await req('POST', '/alertmanager', payload, { authorization: 'Bearer wrong' })).status).toBe(401);
     const hook = await req('POST', '/alertmanager', payload, { authorization: `Bearer ${AM_TOKEN}` });
     expect(hook.body).toEqual({ ok: true, alerted: [id], matched: 1, ignored: 0, resolved_alerts: 0 });
-    const bad = await req('POST', '/alertmanager', { version: '3', status: 'firing', alerts: [] }, { authorization: `Bearer ${TOKEN}` });
+    const bad = await req(
+      'POST',
+      '/alertmanager',
+      { version: '3', status: 'firing', alerts: [] },
+      { authorization: `Bearer ${TOKEN}` },
+    );
     expect([bad.status, bad.body.field]).toEqual([400, 'body.version']);
     expect((await req('POST', `/incidents/${id}/acknowledge`)).body).toEqual({ ok: true, id, status: 'acknowledged' });
     expect((await req('POST', `/incidents/${id}/resolve`)).body).toEqual({ ok: true, id, status: 'resolved' });
@@ -194,7 +280,13 @@ describe('incidents', () => {
     expect((await req('POST', '/incidents/abc/acknowledge')).body.field).toBe('params.id');
     const m = await req('GET', `/incidents/mttx?from=${NOW - 86_400_000}&to=${NOW}`);
     // onset −60 min, alerted/acknowledged/resolved at NOW: MTTD = MTTR = 60 min, MTTI = 0.
-    expect(m.body.rows[0]).toEqual({ detector: 'all', incidents: 1, mttd_minutes: 60, mtti_minutes: 0, mttr_minutes: 60 });
+    expect(m.body.rows[0]).toEqual({
+      detector: 'all',
+      incidents: 1,
+      mttd_minutes: 60,
+      mtti_minutes: 0,
+      mttr_minutes: 60,
+    });
   });
 });
 
@@ -204,7 +296,12 @@ describe('settings', () => {
     expect(r.body.source).toBe('defaults');
     expect(r.body.settings.zscore.multiplier).toBe(2.5);
     const p = await req('PATCH', '/settings', { zscore: { multiplier: 3 } });
-    expect([p.status, p.body.source, p.body.settings.zscore.multiplier, p.body.updated_ms]).toEqual([200, 'stored', 3, NOW]);
+    expect([p.status, p.body.source, p.body.settings.zscore.multiplier, p.body.updated_ms]).toEqual([
+      200,
+      'stored',
+      3,
+      NOW,
+    ]);
     const bad = await req('PATCH', '/settings', { zscore: { multiplier: -1 } });
     expect([bad.status, bad.body.field]).toEqual([400, 'body.zscore.multiplier']);
     expect((await req('GET', '/settings')).body.settings.zscore.multiplier).toBe(3);
@@ -216,13 +313,28 @@ describe('settings', () => {
 describe('backtest', () => {
   const from = Date.parse('2026-03-01T00:00:00Z');
   test('proposed settings vs current, over stored data', async () => {
-    const r = await req('POST', '/settings/backtest', { from, to: NOW, settings: { thresholds: { maxSpendUsdPerCycle: 10 } } });
+    const r = await req('POST', '/settings/backtest', {
+      from,
+      to: NOW,
+      settings: { thresholds: { maxSpendUsdPerCycle: 10 } },
+    });
     expect(r.status).toBe(200);
     // Alice's cycle spend passes $20 (2× the cap) on 2026-03-02: one critical alert; the defaults raise none.
-    expect(r.body.rows.map((x: { detector: string; email: string; day: number; severity: string }) => [x.detector, x.email, x.day, x.severity])).toEqual([
-      ['cap_spend_cycle', 'alice@acme.io', Date.parse('2026-03-02T00:00:00Z'), 'critical'],
-    ]);
-    expect(r.body.meta).toMatchObject({ from_day: '2026-03-01', to_day: '2026-03-10', days: 10, alerts: 1, current_alerts: 0 });
+    expect(
+      r.body.rows.map((x: { detector: string; email: string; day: number; severity: string }) => [
+        x.detector,
+        x.email,
+        x.day,
+        x.severity,
+      ]),
+    ).toEqual([['cap_spend_cycle', 'alice@acme.io', Date.parse('2026-03-02T00:00:00Z'), 'critical']]);
+    expect(r.body.meta).toMatchObject({
+      from_day: '2026-03-01',
+      to_day: '2026-03-10',
+      days: 10,
+      alerts: 1,
+      current_alerts: 0,
+    });
     expect(r.body.meta.findings).toBeGreaterThan(r.body.meta.current_findings);
     expect((await req('GET', '/settings')).body.source).toBe('defaults'); // nothing saved
   });
@@ -238,7 +350,8 @@ describe('rate limit', () => {
   test('mutations are limited per client, reads are not', async () => {
     const limited = await buildTestApp(db, { rateLimit: { max: 2, timeWindow: '1 minute' } });
     const codes = [];
-    for (let i = 0; i < 3; i++) codes.push((await call(limited.base, 'POST', '/api/v1/groups', { body: { name: `G${i}` } })).status);
+    for (let i = 0; i < 3; i++)
+      codes.push((await call(limited.base, 'POST', '/api/v1/groups', { body: { name: `G${i}` } })).status);
     expect(codes).toEqual([201, 201, 429]);
     for (let i = 0; i < 4; i++) expect((await call(limited.base, 'GET', '/api/v1/groups')).status).toBe(200);
     await limited.app.close();

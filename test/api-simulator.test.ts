@@ -41,11 +41,30 @@ let app: FastifyInstance;
 let base: string;
 
 beforeAll(async () => {
-  sim = await startSimulator({ users: 40, seed: 7, historyDays: 45, endDay: END_DAY, scenario: SCENARIOS, port: 0, host: '127.0.0.1', now: () => NOW, limits: FAST_SIM });
+  sim = await startSimulator({
+    users: 40,
+    seed: 7,
+    historyDays: 45,
+    endDay: END_DAY,
+    scenario: SCENARIOS,
+    port: 0,
+    host: '127.0.0.1',
+    now: () => NOW,
+    limits: FAST_SIM,
+  });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-sim-'));
   db = openDb(path.join(dir, 'api.db'));
-  const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '30' });
-  const run = await createCollectorStack({ store: new Store(db), config, now: () => NOW, client: { limits: FAST_CLIENT } }).run();
+  const config = loadConfig({
+    CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+    CURSOR_API_URL: sim.url,
+    INITIAL_BACKFILL_DAYS: '30',
+  });
+  const run = await createCollectorStack({
+    store: new Store(db),
+    config,
+    now: () => NOW,
+    client: { limits: FAST_CLIENT },
+  }).run();
   if (run.status !== 'ok') throw new Error(`collection ${run.status}: ${JSON.stringify(run.errors)}`);
   await runDetectionCycle(new Store(db), { nowMs: NOW });
   ({ app, base } = await buildTestApp(db, { nowMs: () => NOW }));
@@ -90,9 +109,17 @@ describe('tables over a simulated team', () => {
     let spenders = 0;
     for (const m of team) {
       const row = body.rows.find((r: { email: string }) => r.email === m.email);
-      expect({ email: row.email, name: row.name, role: row.role, group: row.group }).toEqual({ email: m.email, name: m.name, role: m.role, group: m.isRemoved ? null : groupName(m.groupIndex) }); // a leaver is in no group any more
+      expect({ email: row.email, name: row.name, role: row.role, group: row.group }).toEqual({
+        email: m.email,
+        name: m.name,
+        role: m.role,
+        group: m.isRemoved ? null : groupName(m.groupIndex),
+      }); // a leaver is in no group any more
       expect(row.spend_usd).toBeCloseTo(windowSpendUsd(m.email), 6);
-      expect(row.requests).toBeCloseTo(rawEvents(m.email).reduce((s, e) => s + e.requestsCosts, 0), 6);
+      expect(row.requests).toBeCloseTo(
+        rawEvents(m.email).reduce((s, e) => s + e.requestsCosts, 0),
+        6,
+      );
       const cycle = sim.sim.expected.cycleSpend(m.email, NOW);
       if (row.cycle_spend_usd !== null) {
         expect(row.cycle_spend_usd).toBeCloseTo(usd(cycle.overallCents), 6);
@@ -111,7 +138,9 @@ describe('tables over a simulated team', () => {
     const body = await get(`/tables/top-spenders?${range}&limit=5`);
     const expected = bySpend().filter((x) => x.spend > 0);
     const total = expected.reduce((s, x) => s + x.spend, 0);
-    expect(body.rows.map((r: { rank: number; email: string }) => [r.rank, r.email])).toEqual(expected.slice(0, 5).map((x, i) => [i + 1, x.email]));
+    expect(body.rows.map((r: { rank: number; email: string }) => [r.rank, r.email])).toEqual(
+      expected.slice(0, 5).map((x, i) => [i + 1, x.email]),
+    );
     body.rows.forEach((r: { spend_usd: number; share: number }, i: number) => {
       expect(r.spend_usd).toBeCloseTo(expected[i].spend, 6);
       expect(r.share).toBeCloseTo(expected[i].spend / total, 9);
@@ -134,7 +163,10 @@ describe('tables over a simulated team', () => {
 
   test("a user's model breakdown matches their raw events", async () => {
     const body = await get(`/users/${SPIKE}/models?${range}`);
-    const perModel = new Map<string, { events: number; requests: number; cents: number; usageBased: number; maxMode: number }>();
+    const perModel = new Map<
+      string,
+      { events: number; requests: number; cents: number; usageBased: number; maxMode: number }
+    >();
     for (const e of rawEvents(SPIKE)) {
       const m = perModel.get(e.model) ?? { events: 0, requests: 0, cents: 0, usageBased: 0, maxMode: 0 };
       m.events += 1;
@@ -147,7 +179,12 @@ describe('tables over a simulated team', () => {
     expect(body.rows.map((r: { model: string }) => r.model).sort()).toEqual([...perModel.keys()].sort());
     for (const r of body.rows) {
       const m = perModel.get(r.model)!;
-      expect({ model: r.model, events: r.events, usage_based: r.usage_based_events, max_mode: r.max_mode_events }).toEqual({ model: r.model, events: m.events, usage_based: m.usageBased, max_mode: m.maxMode });
+      expect({
+        model: r.model,
+        events: r.events,
+        usage_based: r.usage_based_events,
+        max_mode: r.max_mode_events,
+      }).toEqual({ model: r.model, events: m.events, usage_based: m.usageBased, max_mode: m.maxMode });
       expect(r.requests).toBeCloseTo(m.requests, 6);
       expect(r.spend_usd).toBeCloseTo(usd(m.cents), 6);
     }
@@ -172,7 +209,10 @@ describe('series over a simulated team', () => {
     body.rows.forEach((r: { time: number; team: number }, i: number) => {
       const dayFrom = FROM + i * DAY_MS;
       expect(r.time).toBe(dayFrom);
-      const cents = sim.sim.members.reduce((s, m) => s + sim.sim.expected.userSpendCents(m.email, dayFrom, Math.min(dayFrom + DAY_MS - 1, NOW), NOW), 0);
+      const cents = sim.sim.members.reduce(
+        (s, m) => s + sim.sim.expected.userSpendCents(m.email, dayFrom, Math.min(dayFrom + DAY_MS - 1, NOW), NOW),
+        0,
+      );
       expect(r.team).toBeCloseTo(usd(cents), 6);
     });
   });
@@ -180,18 +220,28 @@ describe('series over a simulated team', () => {
   test('by user: the top series are the top spenders, and everything sums to the team', async () => {
     const body = await get(`/series?metric=spend&by=user&limit=3&${range}`);
     const names = body.columns.slice(1).map((c: { name: string }) => c.name);
-    expect(names).toEqual([...bySpend().slice(0, 3).map((x) => x.email), 'other']);
+    expect(names).toEqual([
+      ...bySpend()
+        .slice(0, 3)
+        .map((x) => x.email),
+      'other',
+    ]);
     const sum = (col: string) => body.rows.reduce((s: number, r: Record<string, number>) => s + r[col], 0);
     for (const email of names.slice(0, 3)) expect(sum(email)).toBeCloseTo(windowSpendUsd(email), 6);
     const all = names.reduce((s: number, n: string) => s + sum(n), 0);
-    expect(all).toBeCloseTo(sim.sim.members.reduce((s, m) => s + windowSpendUsd(m.email), 0), 6);
+    expect(all).toBeCloseTo(
+      sim.sim.members.reduce((s, m) => s + windowSpendUsd(m.email), 0),
+      6,
+    );
   });
 
   test('requests of one user per day equal their raw events', async () => {
     const body = await get(`/series?metric=requests&user=${SPIKE}&${range}`);
     const events = rawEvents(SPIKE);
     body.rows.forEach((r: { time: number; team: number }) => {
-      const reqs = events.filter((e) => Number(e.timestamp) >= r.time && Number(e.timestamp) < r.time + DAY_MS).reduce((s, e) => s + e.requestsCosts, 0);
+      const reqs = events
+        .filter((e) => Number(e.timestamp) >= r.time && Number(e.timestamp) < r.time + DAY_MS)
+        .reduce((s, e) => s + e.requestsCosts, 0);
       expect(r.team).toBeCloseTo(reqs, 6);
     });
   });
@@ -200,11 +250,19 @@ describe('series over a simulated team', () => {
 describe('variables over a simulated team', () => {
   test('users, groups and models', async () => {
     const users = await get('/variables/users?limit=500');
-    expect(users.rows.map((r: { value: string }) => r.value).sort()).toEqual(current().map((m) => m.email).sort());
+    expect(users.rows.map((r: { value: string }) => r.value).sort()).toEqual(
+      current()
+        .map((m) => m.email)
+        .sort(),
+    );
     const groups = await get('/variables/groups');
-    expect(groups.rows.map((r: { text: string }) => r.text).sort()).toEqual([...sim.sim.groups.map((g) => g.name), 'Unassigned'].sort());
+    expect(groups.rows.map((r: { text: string }) => r.text).sort()).toEqual(
+      [...sim.sim.groups.map((g) => g.name), 'Unassigned'].sort(),
+    );
     const models = await get('/variables/models');
-    const seen = new Set(sim.sim.members.flatMap((m) => rawEvents(m.email, dayStartMs('2026-02-09')).map((e) => e.model)));
+    const seen = new Set(
+      sim.sim.members.flatMap((m) => rawEvents(m.email, dayStartMs('2026-02-09')).map((e) => e.model)),
+    );
     expect(models.rows.map((r: { value: string }) => r.value)).toEqual([...seen].sort());
     const search = await get(`/variables/users?q=${encodeURIComponent('KOFI.W')}`);
     expect(search.rows.map((r: { value: string }) => r.value)).toEqual([SPIKE]);
@@ -220,7 +278,9 @@ describe('incidents over a simulated team', () => {
     expect(pairs).toEqual(expect.arrayContaining([`spend_spike ${SPIKE}`, `cap_spend_cycle ${capUser}`]));
     const mine = await get(`/users/${SPIKE}/anomalies`);
     expect(mine.rows.map((r: { detector: string }) => r.detector)).toContain('spend_spike');
-    const spike = body.rows.find((r: { detector: string; email: string }) => r.detector === 'spend_spike' && r.email === SPIKE);
+    const spike = body.rows.find(
+      (r: { detector: string; email: string }) => r.detector === 'spend_spike' && r.email === SPIKE,
+    );
     // The incident's value is the spike day's spend, which the simulator knows independently.
     expect(spike.value).toBeCloseTo(usd(sim.sim.expected.userDayCents(SPIKE, '2026-03-09')), 2);
   });

@@ -29,16 +29,31 @@ describe('client against the simulator', () => {
   // The client's sleep moves the simulator's clock: a Retry-After wait really ends the window.
   const client = (maxRetries = 4) =>
     createCursorClient({
-      adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: CLIENT_FAST, maxRetries,
-      onCall: (c) => calls.push(c), now: () => clock,
-      sleep: async (ms) => { slept.push(ms); clock += ms; },
+      adminKey: 'key_sim_admin',
+      baseUrl: sim.url,
+      userAgent: 'test',
+      limits: CLIENT_FAST,
+      maxRetries,
+      onCall: (c) => calls.push(c),
+      now: () => clock,
+      sleep: async (ms) => {
+        slept.push(ms);
+        clock += ms;
+      },
       random: () => 0.5,
     });
 
   beforeAll(async () => {
     sim = await startSimulator({
-      users: 12, seed: 4, historyDays: 5, endDay: END_DAY, scenario: 'none', port: 0, host: '127.0.0.1',
-      now: () => clock, limits: { admin: 2, usageEvents: 100_000, analytics: 100_000 },
+      users: 12,
+      seed: 4,
+      historyDays: 5,
+      endDay: END_DAY,
+      scenario: 'none',
+      port: 0,
+      host: '127.0.0.1',
+      now: () => clock,
+      limits: { admin: 2, usageEvents: 100_000, analytics: 100_000 },
     });
   });
   afterAll(() => sim.close());
@@ -62,7 +77,9 @@ describe('client against the simulator', () => {
 
   it('retries 5xx and gives up after the retry budget with a clear error', async () => {
     sim.server.setFaults({ errorRate: 1 });
-    const err = await client(3).groups().catch((e: unknown) => e);
+    const err = await client(3)
+      .groups()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CursorError);
     expect((err as CursorError).status).toBe(500);
     // 1 try + 3 retries of the 5xx budget; the simulator counts 5xx against its 2/min limit too, so a
@@ -87,9 +104,15 @@ describe('client against the simulator', () => {
     const db = openDb(path.join(dir, 'm.db'));
     try {
       sim.server.setFaults({ malformedRate: 1 });
-      const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '2' });
+      const config = loadConfig({
+        CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+        CURSOR_API_URL: sim.url,
+        INITIAL_BACKFILL_DAYS: '2',
+      });
       const collector = createCollectorStack({
-        store: new Store(db), config, now: () => clock,
+        store: new Store(db),
+        config,
+        now: () => clock,
         client: { limits: CLIENT_FAST, maxRetries: 0, sleep: async () => undefined },
       });
       sim.server.resetRateLimits();
@@ -97,7 +120,14 @@ describe('client against the simulator', () => {
       expect(run.status).toBe('failed');
       expect(run.errors.length).toBeGreaterThan(0);
       expect(run.errors.map((e) => e.message).join('\n')).toMatch(/invalid|malformed|JSON/i);
-      for (const table of ['members', 'usage_events', 'usage_daily', 'daily_usage', 'spend_snapshots', 'analytics_rows']) {
+      for (const table of [
+        'members',
+        'usage_events',
+        'usage_daily',
+        'daily_usage',
+        'spend_snapshots',
+        'analytics_rows',
+      ]) {
         expect({ table, rows: db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() }).toEqual({ table, rows: 0 });
       }
       expect(new WatermarksRepo(db).list()).toEqual([]);

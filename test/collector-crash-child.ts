@@ -16,14 +16,23 @@ async function main(): Promise<void> {
   const db = openDb(env.DB_PATH!);
   const calls = new CallTally();
   const api = createCursorClient({
-    adminKey: 'key_sim_admin', baseUrl: env.SIM_URL!, userAgent: 'crash-test', etagCache: new EtagsRepo(db, () => nowMs),
-    onCall: calls.record, limits: { default: 100_000, usageEvents: 100_000, analyticsTeam: 100_000 },
+    adminKey: 'key_sim_admin',
+    baseUrl: env.SIM_URL!,
+    userAgent: 'crash-test',
+    etagCache: new EtagsRepo(db, () => nowMs),
+    onCall: calls.record,
+    limits: { default: 100_000, usageEvents: 100_000, analyticsTeam: 100_000 },
   });
   const collector = createCollector({
-    store: new Store(db), api, calls, now: () => nowMs,
+    store: new Store(db),
+    api,
+    calls,
+    now: () => nowMs,
     options: { initialBackfillDays: Number(env.BACKFILL_DAYS), windowMs: Number(env.WINDOW_MS) },
   });
-  const result = await collector.run({ onProgress: (p) => process.stdout.write(`page ${p.pagesDone} window ${p.window}\n`) });
+  const result = await collector.run({
+    onProgress: (p) => process.stdout.write(`page ${p.pagesDone} window ${p.window}\n`),
+  });
   process.stdout.write(`done ${result.status} ${JSON.stringify(result.errors)}\n`);
   db.close();
 }

@@ -25,7 +25,17 @@ describe('collector crash safety', () => {
   let dir: string;
 
   beforeAll(async () => {
-    sim = await startSimulator({ users: 40, seed: 5, historyDays: 12, endDay: END_DAY, scenario: 'default', port: 0, host: '127.0.0.1', now: () => NOW, limits: SIM_FAST });
+    sim = await startSimulator({
+      users: 40,
+      seed: 5,
+      historyDays: 12,
+      endDay: END_DAY,
+      scenario: 'default',
+      port: 0,
+      host: '127.0.0.1',
+      now: () => NOW,
+      limits: SIM_FAST,
+    });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collector-crash-'));
   });
   afterAll(async () => {
@@ -39,7 +49,14 @@ describe('collector crash safety', () => {
       // node --import tsx, not the tsx CLI: the CLI relays to a grandchild that SIGKILL would not reach.
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'collector-crash-child.ts')], {
         cwd: ROOT,
-        env: { ...process.env, SIM_URL: sim.url, DB_PATH: dbPath, NOW_MS: String(NOW), BACKFILL_DAYS: '10', WINDOW_MS: String(6 * HOUR_MS) },
+        env: {
+          ...process.env,
+          SIM_URL: sim.url,
+          DB_PATH: dbPath,
+          NOW_MS: String(NOW),
+          BACKFILL_DAYS: '10',
+          WINDOW_MS: String(6 * HOUR_MS),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';

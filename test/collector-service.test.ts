@@ -23,19 +23,29 @@ describe('serve', () => {
   it('refuses to serve the JSON API without API_TOKEN unless API_AUTH=off is explicit', async () => {
     const env = { CURSOR_ADMIN_API_KEY: ADMIN_KEY, DATABASE_PATH: path.join(os.tmpdir(), `never-${process.pid}.db`) };
     await expect(serve({ env })).rejects.toThrow(/API_TOKEN is not set.*API_AUTH=off/s);
-    await expect(serve({ env: { ...env, API_AUTH: 'on' }, defaultApiAuth: 'off' })).rejects.toThrow(/API_TOKEN is not set/);
+    await expect(serve({ env: { ...env, API_AUTH: 'on' }, defaultApiAuth: 'off' })).rejects.toThrow(
+      /API_TOKEN is not set/,
+    );
     expect(fs.existsSync(env.DATABASE_PATH)).toBe(false);
   });
 
   it('refuses to start without CURSOR_ADMIN_API_KEY and points to the demo', async () => {
     await expect(serve({ env: {} })).rejects.toThrow(/CURSOR_ADMIN_API_KEY is not set.*npm run demo/s);
-    const cli = run(process.execPath, ['--import', 'tsx', 'exporter/src/main.ts', 'serve'], { cwd: ROOT, env: { PATH: process.env.PATH } });
+    const cli = run(process.execPath, ['--import', 'tsx', 'exporter/src/main.ts', 'serve'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH },
+    });
     await expect(cli).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/npm run demo/) });
   });
 
   it('reports each bad variable clearly and starts nothing', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-cfg-'));
-    const env = { CURSOR_ADMIN_API_KEY: ADMIN_KEY, PORT: 'eighty', COLLECT_INTERVAL: 'often', DATABASE_PATH: path.join(dir, 'x.db') };
+    const env = {
+      CURSOR_ADMIN_API_KEY: ADMIN_KEY,
+      PORT: 'eighty',
+      COLLECT_INTERVAL: 'often',
+      DATABASE_PATH: path.join(dir, 'x.db'),
+    };
     const err = await serve({ env }).catch((e: Error) => e);
     expect(String(err)).toContain("PORT='eighty' is invalid: expected an integer from 0 to 65535");
     expect(String(err)).toContain("COLLECT_INTERVAL='often' is invalid");
@@ -52,13 +62,33 @@ describe('serve', () => {
 
     beforeAll(async () => {
       // Latency makes the first collection take a few seconds, so /readyz is observably 503 first.
-      sim = await startSimulator({ users: 15, seed: 3, historyDays: 5, scenario: 'none', port: 0, host: '127.0.0.1', keys: [ADMIN_KEY], faults: { latencyMs: 150 } });
+      sim = await startSimulator({
+        users: 15,
+        seed: 3,
+        historyDays: 5,
+        scenario: 'none',
+        port: 0,
+        host: '127.0.0.1',
+        keys: [ADMIN_KEY],
+        faults: { latencyMs: 150 },
+      });
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-sim-'));
-      const destination = new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } });
+      const destination = new Writable({
+        write(chunk, _e, cb) {
+          lines.push(String(chunk));
+          cb();
+        },
+      });
       handle = await serve({
         env: {
-          CURSOR_ADMIN_API_KEY: ADMIN_KEY, CURSOR_ANALYTICS_API_KEY: ANALYTICS_KEY, CURSOR_API_URL: sim.url,
-          DATABASE_PATH: path.join(dir, 'serve.db'), PORT: '0', HOST: '127.0.0.1', INITIAL_BACKFILL_DAYS: '3', LOG_LEVEL: 'debug',
+          CURSOR_ADMIN_API_KEY: ADMIN_KEY,
+          CURSOR_ANALYTICS_API_KEY: ANALYTICS_KEY,
+          CURSOR_API_URL: sim.url,
+          DATABASE_PATH: path.join(dir, 'serve.db'),
+          PORT: '0',
+          HOST: '127.0.0.1',
+          INITIAL_BACKFILL_DAYS: '3',
+          LOG_LEVEL: 'debug',
           API_TOKEN,
         },
         logger: createLogger({ level: 'debug', secrets: [ADMIN_KEY, ANALYTICS_KEY, API_TOKEN], destination }),

@@ -30,7 +30,17 @@ describe('collector against the simulator', () => {
   let dir: string;
 
   beforeAll(async () => {
-    sim = await startSimulator({ users: 25, seed: 11, historyDays: 20, endDay: END_DAY, scenario: 'default', port: 0, host: '127.0.0.1', now: () => clock, limits: SIM_FAST });
+    sim = await startSimulator({
+      users: 25,
+      seed: 11,
+      historyDays: 20,
+      endDay: END_DAY,
+      scenario: 'default',
+      port: 0,
+      host: '127.0.0.1',
+      now: () => clock,
+      limits: SIM_FAST,
+    });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collector-totals-'));
     db = openDb(path.join(dir, 'c.db'));
   });
@@ -42,8 +52,21 @@ describe('collector against the simulator', () => {
 
   function collector() {
     const calls = new CallTally();
-    const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST, onCall: calls.record, etagCache: new EtagsRepo(db) });
-    return createCollector({ store: new Store(db), api, calls, now: () => clock, options: { initialBackfillDays: DAYS } });
+    const api = createCursorClient({
+      adminKey: 'key_sim_admin',
+      baseUrl: sim.url,
+      userAgent: 'test',
+      limits: FAST,
+      onCall: calls.record,
+      etagCache: new EtagsRepo(db),
+    });
+    return createCollector({
+      store: new Store(db),
+      api,
+      calls,
+      now: () => clock,
+      options: { initialBackfillDays: DAYS },
+    });
   }
 
   it('two overlapping runs give exactly the simulator totals', async () => {
@@ -62,13 +85,20 @@ describe('collector against the simulator', () => {
     expect(db.prepare('SELECT SUM(events) FROM usage_daily').pluck().get()).toBe(count);
 
     const ours = new Map(
-      (db.prepare('SELECT email, SUM(charged_micro) AS micro FROM usage_daily GROUP BY email').all() as { email: string; micro: number }[])
-        .map((r) => [r.email, r.micro / 1e6]),
+      (
+        db.prepare('SELECT email, SUM(charged_micro) AS micro FROM usage_daily GROUP BY email').all() as {
+          email: string;
+          micro: number;
+        }[]
+      ).map((r) => [r.email, r.micro / 1e6]),
     );
     let checked = 0;
     for (const m of sim.sim.members) {
       const expected = sim.sim.expected.userSpendCents(m.email, fromMs, T2, T2);
-      expect({ email: m.email, cents: Math.round((ours.get(m.email) ?? 0) * 100) / 100 }).toEqual({ email: m.email, cents: Math.round(expected * 100) / 100 });
+      expect({ email: m.email, cents: Math.round((ours.get(m.email) ?? 0) * 100) / 100 }).toEqual({
+        email: m.email,
+        cents: Math.round(expected * 100) / 100,
+      });
       if (expected > 0) checked++;
     }
     expect(checked).toBeGreaterThan(10);

@@ -23,15 +23,26 @@ const PLUGIN_ID = 'cursorusagestack-cursorusage-datasource';
 const UIDS = ['cursor-anomalies', 'cursor-exporter', 'cursor-insights', 'cursor-overview', 'cursor-user'];
 
 /** The plugin's own query model: query type → the fields a target may set (those its editor knows). */
-const QUERY_FIELDS: Record<string, string[]> = Object.fromEntries(QUERY_TYPE_NAMES.map((t) => [t, Object.keys(QUERY_TYPES[t].defaults)]));
+const QUERY_FIELDS: Record<string, string[]> = Object.fromEntries(
+  QUERY_TYPE_NAMES.map((t) => [t, Object.keys(QUERY_TYPES[t].defaults)]),
+);
 /** A target's variables replaced by sample values, as Grafana would before the plugin builds the request. */
-const interpolate = (v: unknown): string => String(v).replace(/\$\{?(\w+)\}?/g, (_, name: string) => SAMPLE_VARS[name] ?? `$${name}`);
+const interpolate = (v: unknown): string =>
+  String(v).replace(/\$\{?(\w+)\}?/g, (_, name: string) => SAMPLE_VARS[name] ?? `$${name}`);
 /** The route the plugin calls for a target. */
 const route = (t: Target): string =>
-  QUERY_TYPES[t.queryType as QueryType].path(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, interpolate(v)])));
+  QUERY_TYPES[t.queryType as QueryType].path(
+    Object.fromEntries(Object.entries(t).map(([k, v]) => [k, interpolate(v)])),
+  );
 /** What Grafana would put in for each dashboard variable: a valid value of its kind. */
 const SAMPLE_VARS: Record<string, string> = {
-  user: 'someone@example.com', group: 'group_abc', model: 'claude-4-sonnet', badge: 'power-user', status: 'open', detector: 'zscore', severity: 'warning',
+  user: 'someone@example.com',
+  group: 'group_abc',
+  model: 'claude-4-sonnet',
+  badge: 'power-user',
+  status: 'open',
+  detector: 'zscore',
+  severity: 'warning',
 };
 /** Query types whose rows are members: their tables must link each row to the drilldown. */
 const MEMBER_ROWS = new Set(['members', 'topSpenders', 'userModelCosts', 'incidents', 'planExhaustion', 'forecasts']);
@@ -51,7 +62,10 @@ interface Panel {
   description?: string;
   targets?: Target[];
   options?: { legend?: { showLegend?: boolean } };
-  fieldConfig?: { defaults?: { unit?: string }; overrides?: { matcher: { id: string; options: string }; properties: { id: string; value: unknown }[] }[] };
+  fieldConfig?: {
+    defaults?: { unit?: string };
+    overrides?: { matcher: { id: string; options: string }; properties: { id: string; value: unknown }[] }[];
+  };
   panels?: Panel[];
 }
 interface Dashboard {
@@ -63,7 +77,13 @@ interface Dashboard {
 }
 
 function readDir(dir: string): Map<string, string> {
-  return new Map(fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+  return new Map(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]),
+  );
 }
 
 const committed = readDir(GENERATED);
@@ -71,13 +91,18 @@ const dashboards: Dashboard[] = [...committed.values()].map((s) => JSON.parse(s)
 const panels = (d: Dashboard): Panel[] => d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
 const everyPanel = dashboards.flatMap((d) => panels(d).map((p) => ({ d, p })));
 const everyTarget = everyPanel.flatMap(({ d, p }) => (p.targets ?? []).map((t) => ({ d, p, t })));
-const promExprs = everyTarget.filter(({ t }) => t.datasource?.uid === 'prometheus').map(({ d, p, t }) => ({ where: `${d.uid} / ${p.title}`, expr: t.expr ?? '' }));
+const promExprs = everyTarget
+  .filter(({ t }) => t.datasource?.uid === 'prometheus')
+  .map(({ d, p, t }) => ({ where: `${d.uid} / ${p.title}`, expr: t.expr ?? '' }));
 
 describe('generated dashboards', () => {
   it('are what dashboards/src generates (run `npm run dashboards` after changing the sources)', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboards-'));
     try {
-      execFileSync(path.join(BIN, 'tsx'), [path.join(ROOT, 'dashboards', 'src', 'generate.ts'), '--out', out], { cwd: ROOT, stdio: 'pipe' });
+      execFileSync(path.join(BIN, 'tsx'), [path.join(ROOT, 'dashboards', 'src', 'generate.ts'), '--out', out], {
+        cwd: ROOT,
+        stdio: 'pipe',
+      });
       const fresh = readDir(out);
       expect([...fresh.keys()]).toEqual([...committed.keys()]);
       for (const [file, text] of fresh) expect({ file, text }).toEqual({ file, text: committed.get(file) });
@@ -87,7 +112,10 @@ describe('generated dashboards', () => {
   });
 
   it('typecheck under their own tsconfig (the SDK needs moduleResolution bundler)', () => {
-    const r = spawnSync(path.join(BIN, 'tsc'), ['-p', path.join(ROOT, 'dashboards', 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(path.join(BIN, 'tsc'), ['-p', path.join(ROOT, 'dashboards', 'tsconfig.json')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -107,11 +135,15 @@ describe('generated dashboards', () => {
     for (const { d, p } of everyPanel) {
       const where = `${d.uid} / ${p.title}`;
       expect({ where, description: (p.description ?? '').length > 20 }).toEqual({ where, description: true });
-      if (p.type !== 'text' && p.type !== 'row') expect({ where, unit: typeof p.fieldConfig?.defaults?.unit }).toEqual({ where, unit: 'string' });
+      if (p.type !== 'text' && p.type !== 'row')
+        expect({ where, unit: typeof p.fieldConfig?.defaults?.unit }).toEqual({ where, unit: 'string' });
       const refIds = (p.targets ?? []).map((t) => t.refId);
       expect({ where, refIds }).toEqual({ where, refIds: refIds.map((_, i) => String.fromCharCode(65 + i)) });
       for (const t of p.targets ?? []) {
-        expect([{ type: PLUGIN_ID, uid: 'cursor-usage' }, { type: 'prometheus', uid: 'prometheus' }]).toContainEqual(t.datasource);
+        expect([
+          { type: PLUGIN_ID, uid: 'cursor-usage' },
+          { type: 'prometheus', uid: 'prometheus' },
+        ]).toContainEqual(t.datasource);
       }
     }
   });
@@ -119,12 +151,20 @@ describe('generated dashboards', () => {
   it('show the legend on every chart with series', () => {
     const charts = everyPanel.filter(({ p }) => LEGEND_PANELS.has(p.type));
     expect(charts.length).toBeGreaterThan(10);
-    for (const { d, p } of charts) expect({ where: `${d.uid} / ${p.title}`, legend: p.options?.legend?.showLegend }).toEqual({ where: `${d.uid} / ${p.title}`, legend: true });
+    for (const { d, p } of charts)
+      expect({ where: `${d.uid} / ${p.title}`, legend: p.options?.legend?.showLegend }).toEqual({
+        where: `${d.uid} / ${p.title}`,
+        legend: true,
+      });
   });
 
   it('query the plugin only with contract query types and fields, never a stored time range', () => {
-    const annotationTargets = dashboards.flatMap((d) => (d.annotations?.list ?? []).flatMap((a) => (a.target ? [a.target] : [])));
-    const pluginTargets = [...everyTarget.map(({ t }) => t), ...annotationTargets].filter((t) => t.datasource?.uid === 'cursor-usage');
+    const annotationTargets = dashboards.flatMap((d) =>
+      (d.annotations?.list ?? []).flatMap((a) => (a.target ? [a.target] : [])),
+    );
+    const pluginTargets = [...everyTarget.map(({ t }) => t), ...annotationTargets].filter(
+      (t) => t.datasource?.uid === 'cursor-usage',
+    );
     expect(new Set(pluginTargets.map((t) => t.queryType)).size).toBeGreaterThanOrEqual(12);
     for (const t of pluginTargets) {
       const allowed = QUERY_FIELDS[t.queryType ?? ''];
@@ -132,7 +172,8 @@ describe('generated dashboards', () => {
       const extra = Object.keys(t).filter((k) => !['refId', 'datasource', 'queryType', ...allowed].includes(k));
       expect({ queryType: t.queryType, extra }).toEqual({ queryType: t.queryType, extra: [] });
     }
-    for (const d of dashboards) for (const a of d.annotations?.list ?? []) expect(a.target?.queryType).toBe('incidents');
+    for (const d of dashboards)
+      for (const a of d.annotations?.list ?? []) expect(a.target?.queryType).toBe('incidents');
   });
 
   it('send the exporter only requests its routes accept (enums, limits, intervals), as the plugin would', async () => {
@@ -151,8 +192,11 @@ describe('generated dashboards', () => {
         if (t.queryType === 'user') expect(t.email).toBe('$user');
         const res = await app.inject({ url: `/api/v1${route(t)}?${query}` });
         // An empty store answers 404 for the sample member or group: the request itself was valid.
-        expect({ where, status: res.statusCode === 404 ? 200 : res.statusCode, body: res.statusCode < 300 || res.statusCode === 404 ? '' : res.body })
-          .toEqual({ where, status: 200, body: '' });
+        expect({
+          where,
+          status: res.statusCode === 404 ? 200 : res.statusCode,
+          body: res.statusCode < 300 || res.statusCode === 404 ? '' : res.body,
+        }).toEqual({ where, status: 200, body: '' });
       }
     } finally {
       await app.close();
@@ -174,11 +218,19 @@ describe('generated dashboards', () => {
 
   it('link every member table row to the user drilldown, and link only to dashboards that exist', () => {
     // On the drilldown itself every row is already that member.
-    const memberTables = everyPanel.filter(({ d, p }) => d.uid !== 'cursor-user' && p.type === 'table' && (p.targets ?? []).some((t) => MEMBER_ROWS.has(t.queryType ?? '')));
+    const memberTables = everyPanel.filter(
+      ({ d, p }) =>
+        d.uid !== 'cursor-user' &&
+        p.type === 'table' &&
+        (p.targets ?? []).some((t) => MEMBER_ROWS.has(t.queryType ?? '')),
+    );
     expect(memberTables.length).toBeGreaterThanOrEqual(5);
     for (const { d, p } of memberTables) {
       const links = (p.fieldConfig?.overrides ?? []).flatMap((o) => o.properties.filter((x) => x.id === 'links'));
-      expect({ where: `${d.uid} / ${p.title}`, drilldown: JSON.stringify(links).includes('/d/cursor-user/cursor-user?var-user=') }).toEqual({ where: `${d.uid} / ${p.title}`, drilldown: true });
+      expect({
+        where: `${d.uid} / ${p.title}`,
+        drilldown: JSON.stringify(links).includes('/d/cursor-user/cursor-user?var-user='),
+      }).toEqual({ where: `${d.uid} / ${p.title}`, drilldown: true });
     }
     const linked = [...committed.values()].join('\n').match(/\/d\/[a-z-]+\//g) ?? [];
     expect(linked.length).toBeGreaterThan(5);
@@ -199,7 +251,10 @@ describe('generated dashboards', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboards-promql-'));
     try {
       // Template variables take a sample value, as Grafana would substitute them.
-      const rules = promExprs.map(({ expr }, i) => ({ record: `dashboard:expr_${i}`, expr: expr.replace(/\$\{?user\}?/g, 'someone@example.com') }));
+      const rules = promExprs.map(({ expr }, i) => ({
+        record: `dashboard:expr_${i}`,
+        expr: expr.replace(/\$\{?user\}?/g, 'someone@example.com'),
+      }));
       const file = path.join(dir, 'rules.yml');
       fs.writeFileSync(file, JSON.stringify({ groups: [{ name: 'dashboards', rules }] }));
       const r = spawnSync(PROMTOOL_BIN, ['check', 'rules', file], { encoding: 'utf8' });

@@ -22,9 +22,19 @@ describe('API errors and request log', () => {
   const lines: LogLine[] = [];
 
   beforeAll(async () => {
-    const logger = createLogger({ level: 'info', secrets: [TOKEN], destination: new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c)) as LogLine), cb()) }) });
+    const logger = createLogger({
+      level: 'info',
+      secrets: [TOKEN],
+      destination: new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c)) as LogLine), cb()) }),
+    });
     app = Fastify({ loggerInstance: logger }) as unknown as FastifyInstance;
-    await app.register(apiPlugin, { prefix: '/api/v1', store: new Store(seedTeam()), auth: { mode: 'on', token: TOKEN }, nowMs: () => NOW, rateLimit: { max: 8, timeWindow: '1 minute' } });
+    await app.register(apiPlugin, {
+      prefix: '/api/v1',
+      store: new Store(seedTeam()),
+      auth: { mode: 'on', token: TOKEN },
+      nowMs: () => NOW,
+      rateLimit: { max: 8, timeWindow: '1 minute' },
+    });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => app.close());
@@ -37,7 +47,10 @@ describe('API errors and request log', () => {
   it('lists the accepted values of an enum', async () => {
     const r = await call(base, 'GET', `/api/v1/series?from=${NOW - 7 * 86_400_000}&to=${NOW}&metric=dollars`);
     expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ field: 'querystring.metric', message: 'querystring.metric must be one of "spend", "requests", "tokens", "cost_per_request"' });
+    expect(r.body).toMatchObject({
+      field: 'querystring.metric',
+      message: 'querystring.metric must be one of "spend", "requests", "tokens", "cost_per_request"',
+    });
   });
 
   it('refuses from > to on /incidents like every other route', async () => {
@@ -56,16 +69,28 @@ describe('API errors and request log', () => {
   });
 
   it('uses the status reason phrase for 413 and 415', async () => {
-    const big = await fetch(`${base}/api/v1/groups`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x'.repeat(1_100_000) }) });
+    const big = await fetch(`${base}/api/v1/groups`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(1_100_000) }),
+    });
     expect([big.status, ((await big.json()) as { error: string }).error]).toEqual([413, 'Payload Too Large']);
-    const xml = await fetch(`${base}/api/v1/groups`, { method: 'POST', headers: { ...auth, 'content-type': 'application/xml' }, body: '<name>x</name>' });
+    const xml = await fetch(`${base}/api/v1/groups`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/xml' },
+      body: '<name>x</name>',
+    });
     expect([xml.status, ((await xml.json()) as { error: string }).error]).toEqual([415, 'Unsupported Media Type']);
   });
 
   it('says Too Many Requests on 429', async () => {
     let last: Response | undefined;
     for (let i = 0; i < 10 && last?.status !== 429; i++) {
-      last = await fetch(`${base}/api/v1/settings`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+      last = await fetch(`${base}/api/v1/settings`, {
+        method: 'PATCH',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: '{}',
+      });
     }
     expect(last?.status).toBe(429);
     expect(((await last!.json()) as { error: string }).error).toBe('Too Many Requests');
@@ -73,7 +98,9 @@ describe('API errors and request log', () => {
 
   it('logs every request at info and every rejected credential at warn, never the token', async () => {
     const wrong = 'wrong-token-abcdefghijkl';
-    expect((await call(base, 'GET', '/api/v1/health', { headers: { authorization: `Bearer ${wrong}` } })).status).toBe(401);
+    expect((await call(base, 'GET', '/api/v1/health', { headers: { authorization: `Bearer ${wrong}` } })).status).toBe(
+      401,
+    );
     expect((await call(base, 'GET', '/api/v1/health', { headers: {} })).status).toBe(401);
     expect((await call(base, 'GET', '/api/v1/health?q=secret-looking')).status).toBe(200);
     const rejected = lines.filter((l) => l.msg === 'api request rejected: authentication failed');
@@ -83,7 +110,13 @@ describe('API errors and request log', () => {
     ]);
     const requests = lines.filter((l) => l.msg === 'api request');
     expect(requests.length).toBeGreaterThan(5);
-    expect(requests.at(-1)).toMatchObject({ level: 30, method: 'GET', path: '/api/v1/health', status: 200, route: '/api/v1/health' });
+    expect(requests.at(-1)).toMatchObject({
+      level: 30,
+      method: 'GET',
+      path: '/api/v1/health',
+      status: 200,
+      route: '/api/v1/health',
+    });
     const text = JSON.stringify(lines);
     expect(text).not.toContain(TOKEN);
     expect(text).not.toContain(wrong);

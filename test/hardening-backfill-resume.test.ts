@@ -31,7 +31,17 @@ describe('backfill resume', () => {
   const dbs: Db[] = [];
 
   beforeAll(async () => {
-    sim = await startSimulator({ users: 25, seed: 12, historyDays: 20, endDay: END_DAY, scenario: 'default', port: 0, host: '127.0.0.1', now: () => NOW, limits: SIM_FAST });
+    sim = await startSimulator({
+      users: 25,
+      seed: 12,
+      historyDays: 20,
+      endDay: END_DAY,
+      scenario: 'default',
+      port: 0,
+      host: '127.0.0.1',
+      now: () => NOW,
+      limits: SIM_FAST,
+    });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-resume-'));
   });
   afterAll(async () => {
@@ -42,7 +52,14 @@ describe('backfill resume', () => {
 
   function collector(db: Db) {
     const calls = new CallTally();
-    const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST, onCall: calls.record, etagCache: new EtagsRepo(db) });
+    const api = createCursorClient({
+      adminKey: 'key_sim_admin',
+      baseUrl: sim.url,
+      userAgent: 'test',
+      limits: FAST,
+      onCall: calls.record,
+      etagCache: new EtagsRepo(db),
+    });
     return createCollector({ store: new Store(db), api, calls, now: () => NOW });
   }
 
@@ -60,12 +77,19 @@ describe('backfill resume', () => {
     const db = open('resumed.db');
     const first = collector(db);
     // Stop (gracefully, at the next commit) once half of the day windows are in.
-    const stopped = await first.run({ kind: 'backfill', days: DAYS, onProgress: (p) => void (p.window > DAYS / 2 && first.stop()) });
+    const stopped = await first.run({
+      kind: 'backfill',
+      days: DAYS,
+      onProgress: (p) => void (p.window > DAYS / 2 && first.stop()),
+    });
     expect(stopped.status).not.toBe('ok');
     const committed = db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get() as number;
     expect(committed).toBeGreaterThan(0);
 
-    const notCommittedDays = Math.ceil((NOW - (db.prepare("SELECT value_ms FROM watermarks WHERE stream = 'usage_events'").pluck().get() as number)) / 86_400_000);
+    const notCommittedDays = Math.ceil(
+      (NOW - (db.prepare("SELECT value_ms FROM watermarks WHERE stream = 'usage_events'").pluck().get() as number)) /
+        86_400_000,
+    );
     const again = await collector(db).run({ kind: 'backfill', days: DAYS });
     expect(again.status).toBe('ok');
     // The windows already committed are not fetched again: about half of the whole backfill's calls

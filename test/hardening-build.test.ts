@@ -15,11 +15,20 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.tmp', `hardening-build-${process.pid}`);
 const SHIM = path.join(ROOT, 'exporter', 'bin', 'cursor-usage-exporter.js');
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      file,
+      args,
+      { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -29,7 +38,13 @@ describe('the built CLI', () => {
   beforeAll(async () => {
     fs.rmSync(OUT, { recursive: true, force: true });
     // The build config, with only the output directory moved (other helpers may be using exporter/dist).
-    const tsc = await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'exporter/tsconfig.build.json', '--outDir', path.join(OUT, 'dist')]);
+    const tsc = await run(process.execPath, [
+      require.resolve('typescript/bin/tsc'),
+      '-p',
+      'exporter/tsconfig.build.json',
+      '--outDir',
+      path.join(OUT, 'dist'),
+    ]);
     if (tsc.code !== 0) throw new Error(`build failed (${tsc.code}):\n${tsc.stdout}${tsc.stderr}`);
     // The shim finds dist/ beside its own bin/ directory, as in exporter/.
     fs.mkdirSync(path.join(OUT, 'bin'));
@@ -49,7 +64,9 @@ describe('the built CLI', () => {
 
   it('is an executable installed command that runs the compiled CLI', async () => {
     expect(fs.statSync(SHIM).mode & 0o111).not.toBe(0);
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'exporter', 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'exporter', 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
     expect(path.resolve(ROOT, 'exporter', pkg.bin['cursor-usage-exporter'])).toBe(SHIM);
     const help = await run(path.join(OUT, 'bin', 'cursor-usage-exporter.js'), ['--help']);
     expect(help.code).toBe(0);
@@ -70,7 +87,13 @@ describe('the built CLI', () => {
     const log: string[] = [];
     demo = spawn(process.execPath, [path.join(OUT, 'dist', 'main.js'), 'demo'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: path.join(OUT, 'demo.db'), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_PATH: path.join(OUT, 'demo.db'),
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     demo.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
@@ -78,7 +101,10 @@ describe('the built CLI', () => {
     const base = `http://127.0.0.1:${port}`;
     for (;;) {
       if (demo.exitCode !== null) throw new Error(`demo exited ${demo.exitCode}:\n${log.join('')}`);
-      const ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) break;
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -11,7 +11,8 @@ describe('group CSV hardening', () => {
   let app: FastifyInstance;
   let base: string;
   let db: Db;
-  const req = (method: string, path: string, body?: unknown) => call(base, method, `/api/v1${path}`, { headers: auth, body });
+  const req = (method: string, path: string, body?: unknown) =>
+    call(base, method, `/api/v1${path}`, { headers: auth, body });
   const mapping = () => db.prepare('SELECT email, group_id FROM group_members ORDER BY email').all();
 
   beforeAll(async () => {
@@ -27,7 +28,11 @@ describe('group CSV hardening', () => {
     db.prepare(`UPDATE billing_groups SET name = '-Ops' WHERE id = 'g_ops'`).run();
     db.prepare(`INSERT INTO group_members (email, group_id) VALUES ('dan@acme.io', 'g_ops')`).run();
     const exported = (await req('GET', '/groups/export.csv')).body as string;
-    const cells = exported.trim().split('\n').slice(1).flatMap((line) => line.match(/("([^"]|"")*"|[^,]*)/g)!.filter((c) => c !== ''));
+    const cells = exported
+      .trim()
+      .split('\n')
+      .slice(1)
+      .flatMap((line) => line.match(/("([^"]|"")*"|[^,]*)/g)!.filter((c) => c !== ''));
     for (const cell of cells) expect({ cell, formula: /^"?[=+\-@\t\r]/.test(cell) }).toEqual({ cell, formula: false });
     expect(exported).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
     expect(exported).toContain("'@SUM(A1)");
@@ -58,11 +63,18 @@ describe('group CSV hardening', () => {
   it('refuses missing columns and duplicate e-mails (in any case), listing every bad row', async () => {
     const before = mapping();
     const missing = await req('POST', '/groups/hibob/preview', { csv: 'mail,dept\nalice@acme.io,Eng\n' });
-    expect([missing.status, missing.body.message]).toEqual([400, 'body.csv: missing required column(s): email, department; found: mail, dept']);
-    const dup = await req('POST', '/groups/backup/apply', { csv: 'email,group\nalice@acme.io,Ops\nALICE@acme.io,Eng > Web\nbob@acme.io,Ops\nbob@acme.io,Ops\n' });
+    expect([missing.status, missing.body.message]).toEqual([
+      400,
+      'body.csv: missing required column(s): email, department; found: mail, dept',
+    ]);
+    const dup = await req('POST', '/groups/backup/apply', {
+      csv: 'email,group\nalice@acme.io,Ops\nALICE@acme.io,Eng > Web\nbob@acme.io,Ops\nbob@acme.io,Ops\n',
+    });
     expect([dup.status, dup.body.field]).toEqual([400, 'body.csv']);
     expect(dup.body.rows.map((r: { row: number }) => r.row)).toEqual([3, 5]);
-    const hibobDup = await req('POST', '/groups/hibob/apply', { csv: 'email,department\nalice@acme.io,Eng\nAlice@Acme.io,Ops\n' });
+    const hibobDup = await req('POST', '/groups/hibob/apply', {
+      csv: 'email,department\nalice@acme.io,Eng\nAlice@Acme.io,Ops\n',
+    });
     expect([hibobDup.status, hibobDup.body.rows?.length]).toEqual([400, 1]);
     expect(mapping()).toEqual(before);
   });

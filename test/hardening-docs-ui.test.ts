@@ -17,7 +17,8 @@ jest.setTimeout(60_000);
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const TOKEN = 'docs-ui-token-0123456789';
 const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing but CI requires it: apt-get install --no-install-recommends chromium`);
+if (!available && process.env.CI === 'true')
+  throw new Error(`${CHROMIUM} is missing but CI requires it: apt-get install --no-install-recommends chromium`);
 
 (available ? describe : describe.skip)('/docs in a browser', () => {
   let app: FastifyInstance;
@@ -26,7 +27,11 @@ if (!available && process.env.CI === 'true') throw new Error(`${CHROMIUM} is mis
     app = Fastify();
     await app.register(helmet); // as serve registers it
     await app.register(docsPlugin, { token: TOKEN });
-    await app.register(apiPlugin, { prefix: '/api/v1', store: new Store(seedTeam()), auth: { mode: 'on', token: TOKEN } });
+    await app.register(apiPlugin, {
+      prefix: '/api/v1',
+      store: new Store(seedTeam()),
+      auth: { mode: 'on', token: TOKEN },
+    });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => app.close());
@@ -39,7 +44,9 @@ if (!available && process.env.CI === 'true') throw new Error(`${CHROMIUM} is mis
       page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
       await page.goto(`${base}/docs`);
       await page.locator('.opblock').first().waitFor();
-      const paths = (await (await fetch(`${base}/docs/json`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { paths: Record<string, object> };
+      const paths = (await (
+        await fetch(`${base}/docs/json`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      ).json()) as { paths: Record<string, object> };
       const operations = Object.values(paths.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
       expect(await page.locator('.opblock').count()).toBe(operations);
       expect(errors).toEqual([]);

@@ -27,7 +27,9 @@ describe('JSON API exposure', () => {
       writes.push(String(chunk));
       return true;
     });
-    const handle = await runDemo({ PORT: '0', DATABASE_PATH: path.join(dir, 'demo.db'), LOG_LEVEL: 'silent' }).finally(() => write.mockRestore());
+    const handle = await runDemo({ PORT: '0', DATABASE_PATH: path.join(dir, 'demo.db'), LOG_LEVEL: 'silent' }).finally(
+      () => write.mockRestore(),
+    );
     try {
       const address = handle.app.server.address() as AddressInfo;
       expect(address.address).toBe('127.0.0.1');
@@ -40,21 +42,32 @@ describe('JSON API exposure', () => {
   });
 
   it('the demo refuses a network HOST without API_TOKEN, before listening', async () => {
-    await expect(runDemo({ PORT: '0', HOST: '0.0.0.0', DATABASE_PATH: path.join(dir, 'demo2.db'), LOG_LEVEL: 'silent' })).rejects.toThrow(
-      /HOST=0\.0\.0\.0 .*without auth.*API_TOKEN.*API_AUTH=off/s,
-    );
+    await expect(
+      runDemo({ PORT: '0', HOST: '0.0.0.0', DATABASE_PATH: path.join(dir, 'demo2.db'), LOG_LEVEL: 'silent' }),
+    ).rejects.toThrow(/HOST=0\.0\.0\.0 .*without auth.*API_TOKEN.*API_AUTH=off/s);
   });
 
   it('serve with an explicit API_AUTH=off on a network interface starts but warns loudly', async () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
+    const logger = createLogger({
+      level: 'info',
+      destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }),
+    });
     const handle = await serve({
-      env: { CURSOR_ADMIN_API_KEY: 'key_test_exposure', CURSOR_API_URL: 'http://127.0.0.1:9', DATABASE_PATH: path.join(dir, 'serve.db'), HOST: '0.0.0.0', API_AUTH: 'off' },
+      env: {
+        CURSOR_ADMIN_API_KEY: 'key_test_exposure',
+        CURSOR_API_URL: 'http://127.0.0.1:9',
+        DATABASE_PATH: path.join(dir, 'serve.db'),
+        HOST: '0.0.0.0',
+        API_AUTH: 'off',
+      },
       logger,
       listen: false,
     });
     await handle.close();
-    const warning = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => /API_AUTH=off on HOST=0\.0\.0\.0/.test(l.msg));
+    const warning = lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .find((l) => /API_AUTH=off on HOST=0\.0\.0\.0/.test(l.msg));
     expect(warning?.level).toBe(40);
   });
 

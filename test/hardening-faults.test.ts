@@ -33,8 +33,18 @@ const CLIENT = { limits: FAST, timeoutMs: 300, backoff: { baseMs: 5, capMs: 40 }
 function totals(db: Db) {
   return {
     events: db.prepare('SELECT COUNT(*) AS n, SUM(charged_micro) AS micro FROM usage_events').get(),
-    usageDaily: db.prepare('SELECT day, email, model, events, charged_micro, input_tokens, output_tokens FROM usage_daily ORDER BY day, email, model').raw().all(),
-    spend: db.prepare('SELECT cycle_start_ms, email, total_micro, on_demand_micro, included_micro FROM spend_snapshots ORDER BY 1, 2').raw().all(),
+    usageDaily: db
+      .prepare(
+        'SELECT day, email, model, events, charged_micro, input_tokens, output_tokens FROM usage_daily ORDER BY day, email, model',
+      )
+      .raw()
+      .all(),
+    spend: db
+      .prepare(
+        'SELECT cycle_start_ms, email, total_micro, on_demand_micro, included_micro FROM spend_snapshots ORDER BY 1, 2',
+      )
+      .raw()
+      .all(),
     members: db.prepare('SELECT email, name, role, is_removed FROM members ORDER BY email').raw().all(),
     dailyUsage: db.prepare('SELECT * FROM daily_usage ORDER BY day, email').raw().all(),
     analytics: db.prepare('SELECT * FROM analytics_rows ORDER BY endpoint, day, key').raw().all(),
@@ -50,7 +60,17 @@ describe('a 30% faulty Cursor', () => {
   let handle: ServeHandle | undefined;
 
   beforeAll(async () => {
-    const sim = { users: 30, seed: 21, historyDays: 20, endDay: END_DAY, scenario: 'default' as const, port: 0, host: '127.0.0.1', now: () => clock, limits: SIM_FAST };
+    const sim = {
+      users: 30,
+      seed: 21,
+      historyDays: 20,
+      endDay: END_DAY,
+      scenario: 'default' as const,
+      port: 0,
+      host: '127.0.0.1',
+      now: () => clock,
+      limits: SIM_FAST,
+    };
     clean = await startSimulator(sim);
     faulty = await startSimulator({ ...sim, faults: FAULTS });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-faults-'));
@@ -66,7 +86,11 @@ describe('a 30% faulty Cursor', () => {
 
   it('ends every run with the fault-free totals, and /metrics stays up and shows the trouble', async () => {
     // The reference: the same backfill and hourly runs against the same team, without faults.
-    const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: clean.url, INITIAL_BACKFILL_DAYS: String(DAYS) });
+    const config = loadConfig({
+      CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+      CURSOR_API_URL: clean.url,
+      INITIAL_BACKFILL_DAYS: String(DAYS),
+    });
     const ref = createCollectorStack({ store: new Store(reference), config, now: () => clock, client: CLIENT });
     const expected: ReturnType<typeof totals>[] = [];
     expect((await ref.run()).status).toBe('ok');
@@ -80,8 +104,15 @@ describe('a 30% faulty Cursor', () => {
     clock = T0;
     handle = await serve({
       env: {
-        CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: faulty.url, DATABASE_PATH: path.join(dir, 'faulty.db'), PORT: '0', HOST: '127.0.0.1',
-        API_AUTH: 'off', INITIAL_BACKFILL_DAYS: String(DAYS), COLLECT_INTERVAL: '1d', LOG_LEVEL: 'silent',
+        CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+        CURSOR_API_URL: faulty.url,
+        DATABASE_PATH: path.join(dir, 'faulty.db'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        API_AUTH: 'off',
+        INITIAL_BACKFILL_DAYS: String(DAYS),
+        COLLECT_INTERVAL: '1d',
+        LOG_LEVEL: 'silent',
       },
       client: CLIENT,
       now: () => clock,
@@ -92,7 +123,12 @@ describe('a 30% faulty Cursor', () => {
     let scraping = true;
     const scraper = (async () => {
       while (scraping) {
-        scrapes.push(await fetch(`${h.url}/metrics`).then((r) => r.status, () => -1));
+        scrapes.push(
+          await fetch(`${h.url}/metrics`).then(
+            (r) => r.status,
+            () => -1,
+          ),
+        );
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
@@ -100,7 +136,8 @@ describe('a 30% faulty Cursor', () => {
       await h.firstCycle;
       const statuses: string[] = [];
       const runs = [];
-      const last = () => h.store.db.prepare('SELECT status FROM collection_runs ORDER BY id DESC LIMIT 1').pluck().get() as string;
+      const last = () =>
+        h.store.db.prepare('SELECT status FROM collection_runs ORDER BY id DESC LIMIT 1').pluck().get() as string;
       statuses.push(last());
       expect(totals(h.store.db)).toEqual(expected[0]);
       for (let i = 1; i <= HOURLY_RUNS; i++) {
@@ -122,7 +159,9 @@ describe('a 30% faulty Cursor', () => {
     // The exporter's own health series record what it went through.
     const samples = parseExposition(await (await fetch(`${h.url}/metrics`)).text());
     const calls = (status: string) =>
-      samples.filter((x) => x.name === 'cursor_exporter_api_calls_total' && x.labels.status === status).reduce((n, x) => n + x.value, 0);
+      samples
+        .filter((x) => x.name === 'cursor_exporter_api_calls_total' && x.labels.status === status)
+        .reduce((n, x) => n + x.value, 0);
     expect(calls('500')).toBeGreaterThan(0);
     expect(calls('0')).toBeGreaterThan(0); // hung requests that timed out
     expect(calls('429')).toBeGreaterThan(0);

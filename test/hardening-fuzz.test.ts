@@ -27,7 +27,30 @@ const NOW = Date.parse('2026-03-10T12:00:00Z');
 
 /** Values that are almost right, plainly wrong, or hostile. */
 const scalar = fc.oneof(
-  fc.constantFrom('', ' ', 'null', 'undefined', 'NaN', '-1', '0', '1e309', '9007199254740993', '1d', '7d', '0d', '1h', 'all', '$user', 'alice@acme.io', 'g_web', "'; DROP TABLE members;--", '%00', '\u0000', '../../etc/passwd', '=cmd|"/c calc"!A1'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'null',
+    'undefined',
+    'NaN',
+    '-1',
+    '0',
+    '1e309',
+    '9007199254740993',
+    '1d',
+    '7d',
+    '0d',
+    '1h',
+    'all',
+    '$user',
+    'alice@acme.io',
+    'g_web',
+    "'; DROP TABLE members;--",
+    '%00',
+    '\u0000',
+    '../../etc/passwd',
+    '=cmd|"/c calc"!A1',
+  ),
   fc.integer({ min: NOW - 200 * 86_400_000, max: NOW + 86_400_000 }).map(String),
   fc.integer().map(String),
   fc.double({ noNaN: false }).map(String),
@@ -47,14 +70,29 @@ const paramValue = (p: Param) => {
 
 /** A JSON body: the route's own fields with odd values, anything at all, or not JSON. */
 function body(route: Route): fc.Arbitrary<{ text: string; type: string } | undefined> {
-  const fields = route.bodyProps.length > 0
-    ? fc.dictionary(fc.constantFrom(...route.bodyProps, 'extra', '__proto__', 'constructor'), fc.oneof(fc.jsonValue(), scalar, fc.integer({ min: NOW - 100 * 86_400_000, max: NOW })), { maxKeys: 6 })
-    : fc.jsonValue();
-  const csv = fc.record({ csv: fc.oneof(scalar, fc.array(fc.array(scalar, { maxLength: 5 }), { maxLength: 6 }).map((rows) => rows.map((r) => r.join(',')).join('\n'))) });
+  const fields =
+    route.bodyProps.length > 0
+      ? fc.dictionary(
+          fc.constantFrom(...route.bodyProps, 'extra', '__proto__', 'constructor'),
+          fc.oneof(fc.jsonValue(), scalar, fc.integer({ min: NOW - 100 * 86_400_000, max: NOW })),
+          { maxKeys: 6 },
+        )
+      : fc.jsonValue();
+  const csv = fc.record({
+    csv: fc.oneof(
+      scalar,
+      fc
+        .array(fc.array(scalar, { maxLength: 5 }), { maxLength: 6 })
+        .map((rows) => rows.map((r) => r.join(',')).join('\n')),
+    ),
+  });
   return fc.oneof(
     { weight: 5, arbitrary: fields.map((v) => ({ text: JSON.stringify(v), type: 'application/json' })) },
     { weight: 2, arbitrary: csv.map((v) => ({ text: JSON.stringify(v), type: 'application/json' })) },
-    { weight: 1, arbitrary: fc.jsonValue().map((v) => ({ text: JSON.stringify(v) ?? 'null', type: 'application/json' })) },
+    {
+      weight: 1,
+      arbitrary: fc.jsonValue().map((v) => ({ text: JSON.stringify(v) ?? 'null', type: 'application/json' })),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((t) => ({ text: t, type: 'application/json' })) },
     { weight: 1, arbitrary: fc.constant(undefined) },
   );
@@ -68,7 +106,16 @@ describe('fuzzing the JSON API', () => {
   beforeAll(async () => {
     ({ app, base } = await buildTestApp(seedTeam(), { rateLimit: { max: 1_000_000, timeWindow: '1 minute' } }));
     const doc = (await (await fetch(`${base}/docs/json`, { headers: auth })).json()) as {
-      paths: Record<string, Record<string, { parameters?: Param[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: Param[];
+            requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+          }
+        >
+      >;
     };
     routes = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.entries(ops).map(([method, op]) => ({
@@ -98,7 +145,12 @@ describe('fuzzing the JSON API', () => {
     const seen = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(request, async ({ route, query, extraQuery, path, body: b }) => {
-        const url = new URL(base + route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(String((path as Record<string, string>)[name]))));
+        const url = new URL(
+          base +
+            route.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+              encodeURIComponent(String((path as Record<string, string>)[name])),
+            ),
+        );
         for (const [k, v] of Object.entries(query as Record<string, string>)) url.searchParams.set(k, v);
         if (extraQuery) url.searchParams.set(extraQuery[0], extraQuery[1]);
         const headers: Record<string, string> = { ...auth };
@@ -106,11 +158,14 @@ describe('fuzzing the JSON API', () => {
         const res = await fetch(url, { method: route.method, headers, body: b?.text });
         const text = await res.text();
         seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
-        if (res.status >= 500) throw new Error(`${route.method} ${url.pathname}${url.search} ${b?.text ?? ''} → ${res.status} ${text}`);
+        if (res.status >= 500)
+          throw new Error(`${route.method} ${url.pathname}${url.search} ${b?.text ?? ''} → ${res.status} ${text}`);
         if (res.status === 400) {
           const err = JSON.parse(text) as { field?: unknown; message?: unknown };
           if (typeof err.field !== 'string' || err.field === '' || typeof err.message !== 'string') {
-            throw new Error(`400 without a field: ${route.method} ${url.pathname}${url.search} ${b?.text ?? ''} → ${text}`);
+            throw new Error(
+              `400 without a field: ${route.method} ${url.pathname}${url.search} ${b?.text ?? ''} → ${text}`,
+            );
           }
         }
       }),

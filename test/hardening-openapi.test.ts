@@ -24,8 +24,11 @@ process.stdout.write(JSON.stringify(problems.map((p) => ({ rule: p.ruleId, sever
 
 function lint(file: string): Promise<{ rule: string; severity: string; message: string; at: string }[]> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', LINT, file], { cwd: ROOT, env: { ...process.env, REDOCLY_TELEMETRY: 'off' } }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', LINT, file],
+      { cwd: ROOT, env: { ...process.env, REDOCLY_TELEMETRY: 'off' } },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
     );
   });
 }
@@ -45,7 +48,7 @@ describe('the OpenAPI document', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('has no problem under Redocly\'s recommended rules', async () => {
+  it("has no problem under Redocly's recommended rules", async () => {
     const file = path.join(dir, 'openapi.json');
     fs.writeFileSync(file, JSON.stringify(doc));
     expect(await lint(file)).toEqual([]);
@@ -57,7 +60,15 @@ describe('the OpenAPI document', () => {
   it('the linter does report what the rules forbid (so the check above can fail)', async () => {
     const file = path.join(dir, 'broken.json');
     const first = Object.values(Object.values(doc.paths)[0])[0];
-    fs.writeFileSync(file, JSON.stringify({ ...doc, info: { ...doc.info, license: undefined }, servers: undefined, paths: { ...doc.paths, [Object.keys(doc.paths)[0]]: { get: { ...first, operationId: undefined } } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        ...doc,
+        info: { ...doc.info, license: undefined },
+        servers: undefined,
+        paths: { ...doc.paths, [Object.keys(doc.paths)[0]]: { get: { ...first, operationId: undefined } } },
+      }),
+    );
     const rules = (await lint(file)).map((p) => p.rule);
     expect(rules).toEqual(expect.arrayContaining(['info-license', 'no-empty-servers', 'operation-operationId']));
   });

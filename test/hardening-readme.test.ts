@@ -22,7 +22,10 @@ describe('README matches the code', () => {
     for (const [name, schema] of Object.entries(EnvSchema.properties)) {
       const min = (schema as { minLength?: number }).minLength;
       if (!name.endsWith('_TOKEN') || min === undefined) continue;
-      expect({ name, documented: ENV_VARS.find((v) => v.name === name)?.description.includes(`at least ${min} characters`) }).toEqual({ name, documented: true });
+      expect({
+        name,
+        documented: ENV_VARS.find((v) => v.name === name)?.description.includes(`at least ${min} characters`),
+      }).toEqual({ name, documented: true });
     }
   });
 

@@ -31,23 +31,54 @@ describe('the served surface', () => {
   beforeAll(async () => {
     const END_DAY = '2026-03-10';
     const now = Date.parse(`${END_DAY}T12:00:00.000Z`);
-    sim = await startSimulator({ users: 12, seed: 9, historyDays: 10, endDay: END_DAY, scenario: 'default', port: 0, host: '127.0.0.1', now: () => now, keys: [ADMIN_KEY], limits: { admin: 100_000, usageEvents: 100_000, analytics: 100_000 } });
+    sim = await startSimulator({
+      users: 12,
+      seed: 9,
+      historyDays: 10,
+      endDay: END_DAY,
+      scenario: 'default',
+      port: 0,
+      host: '127.0.0.1',
+      now: () => now,
+      keys: [ADMIN_KEY],
+      limits: { admin: 100_000, usageEvents: 100_000, analytics: 100_000 },
+    });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-security-'));
     const closedPort = await freePort(); // Slack deliveries fail: their errors must not carry the URL
     handle = await serve({
       env: {
-        CURSOR_ADMIN_API_KEY: ADMIN_KEY, CURSOR_API_URL: sim.url, DATABASE_PATH: path.join(dir, 's.db'), PORT: '0', HOST: '127.0.0.1',
-        API_TOKEN, METRICS_TOKEN, ALERTMANAGER_WEBHOOK_TOKEN: WEBHOOK_TOKEN, INITIAL_BACKFILL_DAYS: '5', COLLECT_INTERVAL: '1d',
-        SLACK_WEBHOOK_URL: `http://127.0.0.1:${closedPort}/services/${SLACK_SECRET}`, LOG_LEVEL: 'debug',
+        CURSOR_ADMIN_API_KEY: ADMIN_KEY,
+        CURSOR_API_URL: sim.url,
+        DATABASE_PATH: path.join(dir, 's.db'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        API_TOKEN,
+        METRICS_TOKEN,
+        ALERTMANAGER_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
+        INITIAL_BACKFILL_DAYS: '5',
+        COLLECT_INTERVAL: '1d',
+        SLACK_WEBHOOK_URL: `http://127.0.0.1:${closedPort}/services/${SLACK_SECRET}`,
+        LOG_LEVEL: 'debug',
       },
-      logger: createLogger({ level: 'debug', secrets: [ADMIN_KEY, API_TOKEN, METRICS_TOKEN, WEBHOOK_TOKEN], destination: new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) }) }),
+      logger: createLogger({
+        level: 'debug',
+        secrets: [ADMIN_KEY, API_TOKEN, METRICS_TOKEN, WEBHOOK_TOKEN],
+        destination: new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) }),
+      }),
       client: { limits: { default: 100_000, usageEvents: 100_000, analyticsTeam: 100_000 } },
       now: () => now,
     });
     await handle.firstCycle;
-    const doc = (await (await fetch(`${handle.url}/docs/json`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (
+      await fetch(`${handle.url}/docs/json`, { headers: { authorization: `Bearer ${API_TOKEN}` } })
+    ).json()) as { paths: Record<string, Record<string, unknown>> };
     routes = Object.entries(doc.paths).flatMap(([p, ops]) =>
-      Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path: p.replace(/\{[^}]+\}/g, (m) => (m === '{email}' ? 'a%40b.c' : m === '{view}' ? 'dau' : m === '{kind}' ? 'users' : '1')) })),
+      Object.keys(ops).map((method) => ({
+        method: method.toUpperCase(),
+        path: p.replace(/\{[^}]+\}/g, (m) =>
+          m === '{email}' ? 'a%40b.c' : m === '{view}' ? 'dau' : m === '{kind}' ? 'users' : '1',
+        ),
+      })),
     );
   });
   afterAll(async () => {
@@ -60,8 +91,16 @@ describe('the served surface', () => {
     expect(routes.length).toBeGreaterThan(30);
     const targets = [...routes, { method: 'GET', path: '/docs' }, { method: 'GET', path: '/docs/json' }];
     for (const r of targets) {
-      for (const authorization of [undefined, 'Bearer wrong-token-0123456789', `Bearer ${METRICS_TOKEN}`, `Basic ${Buffer.from(`x:${API_TOKEN}`).toString('base64')}`]) {
-        const res = await fetch(`${handle.url}${r.path}`, { method: r.method, headers: authorization ? { authorization } : {} });
+      for (const authorization of [
+        undefined,
+        'Bearer wrong-token-0123456789',
+        `Bearer ${METRICS_TOKEN}`,
+        `Basic ${Buffer.from(`x:${API_TOKEN}`).toString('base64')}`,
+      ]) {
+        const res = await fetch(`${handle.url}${r.path}`, {
+          method: r.method,
+          headers: authorization ? { authorization } : {},
+        });
         expect({ ...r, authorization, status: res.status }).toEqual({ ...r, authorization, status: 401 });
         await res.arrayBuffer();
       }
@@ -75,9 +114,15 @@ describe('the served surface', () => {
     expect((await fetch(`${handle.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${handle.url}/readyz`)).status).toBe(200);
     expect((await fetch(`${handle.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${handle.url}/metrics`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).status).toBe(401);
-    expect((await fetch(`${handle.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(200);
-    expect((await fetch(`${handle.url}/docs/json`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).status).toBe(200);
+    expect((await fetch(`${handle.url}/metrics`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).status).toBe(
+      401,
+    );
+    expect(
+      (await fetch(`${handle.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status,
+    ).toBe(200);
+    expect((await fetch(`${handle.url}/docs/json`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).status).toBe(
+      200,
+    );
   });
 
   it('sends security headers on every kind of response', async () => {
@@ -100,10 +145,16 @@ describe('the served surface', () => {
   it('has no CORS: no preflight approval, no Access-Control-Allow-Origin', async () => {
     const preflight = await fetch(`${handle.url}/api/v1/health`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
-    const get = await fetch(`${handle.url}/api/v1/health`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${API_TOKEN}` } });
+    const get = await fetch(`${handle.url}/api/v1/health`, {
+      headers: { origin: 'https://evil.example', authorization: `Bearer ${API_TOKEN}` },
+    });
     expect(get.status).toBe(200);
     expect(get.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -122,7 +173,14 @@ describe('the served surface', () => {
     const everything = [...logs, ...bodies].join('\n');
     expect(logs.length).toBeGreaterThan(10);
     expect(bodies[3]).toMatch(/^cursor_exporter_last_collect_success 1$/m);
-    for (const secret of [ADMIN_KEY, API_TOKEN, METRICS_TOKEN, WEBHOOK_TOKEN, SLACK_SECRET, Buffer.from(`${ADMIN_KEY}:`).toString('base64')]) {
+    for (const secret of [
+      ADMIN_KEY,
+      API_TOKEN,
+      METRICS_TOKEN,
+      WEBHOOK_TOKEN,
+      SLACK_SECRET,
+      Buffer.from(`${ADMIN_KEY}:`).toString('base64'),
+    ]) {
       expect({ secret, shown: everything.includes(secret) }).toEqual({ secret, shown: false });
     }
   });

@@ -14,7 +14,13 @@ jest.setTimeout(120_000);
 const ROOT = path.resolve(__dirname, '..');
 const MAIN = path.join(ROOT, 'exporter', 'src', 'main.ts');
 // Never reached: every case fails before the first request.
-const BASE_ENV = { CURSOR_ADMIN_API_KEY: 'key_hardening_startup', CURSOR_API_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'silent', API_AUTH: 'off', HOST: '127.0.0.1' };
+const BASE_ENV = {
+  CURSOR_ADMIN_API_KEY: 'key_hardening_startup',
+  CURSOR_API_URL: 'http://127.0.0.1:9',
+  LOG_LEVEL: 'silent',
+  API_AUTH: 'off',
+  HOST: '127.0.0.1',
+};
 
 interface Result {
   code: number;
@@ -22,11 +28,20 @@ interface Result {
   stderr: string;
 }
 
-function cli(args: string[], env: Record<string, string>, spawnOpts: { uid?: number; gid?: number } = {}): Promise<Result> {
+function cli(
+  args: string[],
+  env: Record<string, string>,
+  spawnOpts: { uid?: number; gid?: number } = {},
+): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...BASE_ENV, ...env }, timeout: 60_000, ...spawnOpts }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, ...args],
+      { cwd: ROOT, env: { ...process.env, ...BASE_ENV, ...env }, timeout: 60_000, ...spawnOpts },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -69,23 +84,26 @@ describe('start-up errors', () => {
   // A checkout nobody cannot read (e.g. cloned into a mode-0700 mktemp dir) cannot host that run.
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   const canRunAs = spawnSync(process.execPath, ['--import', 'tsx', '-e', '0'], { cwd: ROOT, ...asNobody }).status === 0;
-  (canRunAs ? it : it.skip)('a read-only database is refused at start, not at the first write, and keeps its data', async () => {
-    const roDir = path.join(dir, 'ro');
-    fs.chmodSync(dir, 0o711);
-    fs.mkdirSync(roDir);
-    fs.chmodSync(roDir, 0o777);
-    const file = path.join(roDir, 'usage.db');
-    const db = openDb(file);
-    db.prepare("INSERT INTO meta (key, value, updated_ms) VALUES ('hardening', 'kept', 0)").run();
-    db.close();
-    fs.chmodSync(file, 0o444);
-    const res = await cli(['collect'], { DATABASE_PATH: file }, asNobody);
-    expectPlainDbError(res, file, /read-only/);
-    fs.chmodSync(file, 0o644);
-    const after = openDb(file);
-    expect(after.prepare("SELECT value FROM meta WHERE key = 'hardening'").pluck().get()).toBe('kept');
-    after.close();
-  });
+  (canRunAs ? it : it.skip)(
+    'a read-only database is refused at start, not at the first write, and keeps its data',
+    async () => {
+      const roDir = path.join(dir, 'ro');
+      fs.chmodSync(dir, 0o711);
+      fs.mkdirSync(roDir);
+      fs.chmodSync(roDir, 0o777);
+      const file = path.join(roDir, 'usage.db');
+      const db = openDb(file);
+      db.prepare("INSERT INTO meta (key, value, updated_ms) VALUES ('hardening', 'kept', 0)").run();
+      db.close();
+      fs.chmodSync(file, 0o444);
+      const res = await cli(['collect'], { DATABASE_PATH: file }, asNobody);
+      expectPlainDbError(res, file, /read-only/);
+      fs.chmodSync(file, 0o644);
+      const after = openDb(file);
+      expect(after.prepare("SELECT value FROM meta WHERE key = 'hardening'").pluck().get()).toBe('kept');
+      after.close();
+    },
+  );
 
   it('detect on a mistyped path fails instead of creating an empty database', async () => {
     const file = path.join(dir, 'typo', 'cursor-usgae.db');

@@ -36,12 +36,36 @@ describe('storage trouble and kills during collection', () => {
 
   function collector(db: Db, logger?: ReturnType<typeof createLogger>) {
     const calls = new CallTally();
-    const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST, onCall: calls.record, etagCache: new EtagsRepo(db, () => NOW) });
-    return createCollector({ store: new Store(db), api, calls, now: () => NOW, logger, options: { initialBackfillDays: DAYS, windowMs: 6 * HOUR_MS } });
+    const api = createCursorClient({
+      adminKey: 'key_sim_admin',
+      baseUrl: sim.url,
+      userAgent: 'test',
+      limits: FAST,
+      onCall: calls.record,
+      etagCache: new EtagsRepo(db, () => NOW),
+    });
+    return createCollector({
+      store: new Store(db),
+      api,
+      calls,
+      now: () => NOW,
+      logger,
+      options: { initialBackfillDays: DAYS, windowMs: 6 * HOUR_MS },
+    });
   }
 
   beforeAll(async () => {
-    sim = await startSimulator({ users: 40, seed: 5, historyDays: 12, endDay: END_DAY, scenario: 'default', port: 0, host: '127.0.0.1', now: () => NOW, limits: SIM_FAST });
+    sim = await startSimulator({
+      users: 40,
+      seed: 5,
+      historyDays: 12,
+      endDay: END_DAY,
+      scenario: 'default',
+      port: 0,
+      host: '127.0.0.1',
+      now: () => NOW,
+      limits: SIM_FAST,
+    });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-storage-'));
     const db = openDb(path.join(dir, 'reference.db'));
     expect((await collector(db).run()).status).toBe('ok');
@@ -57,7 +81,10 @@ describe('storage trouble and kills during collection', () => {
     const file = path.join(dir, 'full.db');
     const db = openDb(file);
     const lines: { level: number; msg: string }[] = [];
-    const logger = createLogger({ level: 'warn', destination: new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) }) });
+    const logger = createLogger({
+      level: 'warn',
+      destination: new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) }),
+    });
     // Room for the team and a few windows of events, not for the whole backfill.
     const pages = db.pragma('page_count', { simple: true }) as number;
     db.pragma(`max_page_count = ${pages + 60}`);
@@ -84,13 +111,20 @@ describe('storage trouble and kills during collection', () => {
     const file = path.join(dir, 'killed.db');
     // A seeded generator: the same kill points on every run of the test.
     let seed = 20260310;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const run = (killAfterPages: number | null) =>
       new Promise<{ killed: boolean; out: string }>((resolve, reject) => {
         // node --import tsx, not the tsx CLI: the CLI relays to a grandchild that SIGKILL would not reach.
         const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'collector-crash-child.ts')], {
           cwd: ROOT,
-          env: { ...process.env, SIM_URL: sim.url, DB_PATH: file, NOW_MS: String(NOW), BACKFILL_DAYS: String(DAYS), WINDOW_MS: String(6 * HOUR_MS) },
+          env: {
+            ...process.env,
+            SIM_URL: sim.url,
+            DB_PATH: file,
+            NOW_MS: String(NOW),
+            BACKFILL_DAYS: String(DAYS),
+            WINDOW_MS: String(6 * HOUR_MS),
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let out = '';
@@ -104,7 +138,9 @@ describe('storage trouble and kills during collection', () => {
         });
         child.stderr.on('data', (d: Buffer) => (out += d.toString()));
         child.on('error', reject);
-        child.on('exit', (code) => (!killed && code !== 0 ? reject(new Error(`child exited ${code}: ${out}`)) : resolve({ killed, out })));
+        child.on('exit', (code) =>
+          !killed && code !== 0 ? reject(new Error(`child exited ${code}: ${out}`)) : resolve({ killed, out }),
+        );
       });
     let landed = 0;
     for (let i = 0; i < 20; i++) {

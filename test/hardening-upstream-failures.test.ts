@@ -31,7 +31,10 @@ interface LogLine {
 
 function capture() {
   const lines: LogLine[] = [];
-  const logger = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c)) as LogLine), cb()) }) });
+  const logger = createLogger({
+    level: 'info',
+    destination: new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c)) as LogLine), cb()) }),
+  });
   return { lines, logger };
 }
 
@@ -44,7 +47,17 @@ describe('upstream failures', () => {
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-upstream-'));
-    sim = await startSimulator({ users: 30, seed: 8, historyDays: 12, endDay: END_DAY, scenario: 'none', port: 0, host: '127.0.0.1', now: () => NOW, limits: SIM_FAST });
+    sim = await startSimulator({
+      users: 30,
+      seed: 8,
+      historyDays: 12,
+      endDay: END_DAY,
+      scenario: 'none',
+      port: 0,
+      host: '127.0.0.1',
+      now: () => NOW,
+      limits: SIM_FAST,
+    });
   });
   beforeEach(() => {
     db = openDb(path.join(dir, `${expect.getState().currentTestName?.replace(/\W+/g, '-')}.db`));
@@ -55,12 +68,18 @@ describe('upstream failures', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('an unreachable CURSOR_API_URL fails after one step\'s retries and skips the rest', async () => {
+  it("an unreachable CURSOR_API_URL fails after one step's retries and skips the rest", async () => {
     const port = await freePort(); // nothing listens there: connection refused
     const { lines, logger } = capture();
     const slept: number[] = [];
     const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: `http://127.0.0.1:${port}` });
-    const run = await createCollectorStack({ store: new Store(db), config, logger, now: () => NOW, client: { limits: FAST, sleep: async (ms) => void slept.push(ms) } }).run();
+    const run = await createCollectorStack({
+      store: new Store(db),
+      config,
+      logger,
+      now: () => NOW,
+      client: { limits: FAST, sleep: async (ms) => void slept.push(ms) },
+    }).run();
     expect(run.status).toBe('failed');
     // The first step's 1 + 4 attempts, then nothing: before, each step retried (~130 s for 14 steps).
     expect(run.apiCalls).toEqual({ '/teams/members': { '0': 5 } });
@@ -71,13 +90,21 @@ describe('upstream failures', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0].msg).toMatch(/unreachable.*CURSOR_API_URL/);
     // The only warnings are the first step's retries.
-    expect(lines.filter((l) => l.level === 40).map((l) => `${l.msg} ${String(l.endpoint)}`)).toEqual(Array(4).fill('cursor api: retrying GET /teams/members'));
+    expect(lines.filter((l) => l.level === 40).map((l) => `${l.msg} ${String(l.endpoint)}`)).toEqual(
+      Array(4).fill('cursor api: retrying GET /teams/members'),
+    );
   });
 
   it('a rejected key is one clear error and a stop, not a warning per step', async () => {
     const { lines, logger } = capture();
     const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_wrong_0123456789', CURSOR_API_URL: sim.url });
-    const run = await createCollectorStack({ store: new Store(db), config, logger, now: () => NOW, client: { limits: FAST } }).run();
+    const run = await createCollectorStack({
+      store: new Store(db),
+      config,
+      logger,
+      now: () => NOW,
+      client: { limits: FAST },
+    }).run();
     expect(run.status).toBe('failed');
     expect(callCount(run.apiCalls)).toBe(1);
     const errors = lines.filter((l) => l.level >= 50);
@@ -89,18 +116,47 @@ describe('upstream failures', () => {
 
   it('with a separate analytics key, a rejected analytics key stops only the analytics steps', async () => {
     const { lines, logger } = capture();
-    const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_ANALYTICS_API_KEY: 'key_wrong_analytics', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '2' });
-    const run = await createCollectorStack({ store: new Store(db), config, logger, now: () => NOW, client: { limits: FAST } }).run();
+    const config = loadConfig({
+      CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+      CURSOR_ANALYTICS_API_KEY: 'key_wrong_analytics',
+      CURSOR_API_URL: sim.url,
+      INITIAL_BACKFILL_DAYS: '2',
+    });
+    const run = await createCollectorStack({
+      store: new Store(db),
+      config,
+      logger,
+      now: () => NOW,
+      client: { limits: FAST },
+    }).run();
     expect(run.status).toBe('partial');
-    expect(Object.entries(run.steps).filter(([, s]) => !s.ok).map(([name]) => name).every((n) => n.startsWith('analytics:'))).toBe(true);
+    expect(
+      Object.entries(run.steps)
+        .filter(([, s]) => !s.ok)
+        .map(([name]) => name)
+        .every((n) => n.startsWith('analytics:')),
+    ).toBe(true);
     expect(Object.keys(run.apiCalls).filter((e) => e.startsWith('/analytics/'))).toHaveLength(1);
-    expect(lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([expect.stringMatching(/rejected the API key.*CURSOR_ANALYTICS_API_KEY/)]);
+    expect(lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([
+      expect.stringMatching(/rejected the API key.*CURSOR_ANALYTICS_API_KEY/),
+    ]);
   });
 
   it('a first collection logs that it started and how the usage-event fetch progresses', async () => {
     const { lines, logger } = capture();
-    const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '10' });
-    const stack = createCollectorStack({ store: new Store(db), config, logger, now: () => NOW, client: { limits: FAST }, collect: { windowEvents: 0 } });
+    const config = loadConfig({
+      CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+      CURSOR_API_URL: sim.url,
+      INITIAL_BACKFILL_DAYS: '10',
+    });
+    const stack = createCollectorStack({
+      store: new Store(db),
+      config,
+      logger,
+      now: () => NOW,
+      client: { limits: FAST },
+      collect: { windowEvents: 0 },
+    });
     const run = await stack.run();
     expect(run.status).toBe('ok');
     expect(lines[0]).toMatchObject({ msg: 'collection started', kind: 'backfill', days: 10 });
@@ -111,12 +167,24 @@ describe('upstream failures', () => {
       const { createCollector } = await import('../exporter/src/collect/runner');
       const { createCursorClient } = await import('../exporter/src/cursor/client');
       const api = createCursorClient({ adminKey: 'key_sim_admin', baseUrl: sim.url, userAgent: 'test', limits: FAST });
-      await createCollector({ store: new Store(db2), api, now: () => NOW, logger: quick.logger, progressLogMs: 0, options: { initialBackfillDays: 10 } }).run();
+      await createCollector({
+        store: new Store(db2),
+        api,
+        now: () => NOW,
+        logger: quick.logger,
+        progressLogMs: 0,
+        options: { initialBackfillDays: 10 },
+      }).run();
     } finally {
       db2.close();
     }
     const progress = quick.lines.filter((l) => l.msg === 'usage events: fetching');
     expect(progress.length).toBeGreaterThan(5);
-    expect(progress.at(-1)).toMatchObject({ windows: 10, pages: expect.any(Number), events: expect.any(Number), eta: expect.any(String) });
+    expect(progress.at(-1)).toMatchObject({
+      windows: 10,
+      pages: expect.any(Number),
+      events: expect.any(Number),
+      eta: expect.any(String),
+    });
   });
 });

@@ -25,13 +25,32 @@ const SIM_FAST = { admin: 100_000, usageEvents: 100_000, analytics: 100_000 };
 
 describe('usage-event window sizing', () => {
   it('a 30-day backfill takes close to one call per 1,000 events', async () => {
-    const sim = await startSimulator({ users: 40, seed: 3, historyDays: 40, endDay: END_DAY, scenario: 'none', port: 0, host: '127.0.0.1', now: () => NOW, limits: SIM_FAST });
+    const sim = await startSimulator({
+      users: 40,
+      seed: 3,
+      historyDays: 40,
+      endDay: END_DAY,
+      scenario: 'none',
+      port: 0,
+      host: '127.0.0.1',
+      now: () => NOW,
+      limits: SIM_FAST,
+    });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-windows-'));
     const db = openDb(path.join(dir, 'w.db'));
     try {
-      const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: String(DAYS) });
+      const config = loadConfig({
+        CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+        CURSOR_API_URL: sim.url,
+        INITIAL_BACKFILL_DAYS: String(DAYS),
+      });
       const progress: { pagesDone: number; pagesEstimated: number; window: number; windows: number }[] = [];
-      const run = await createCollectorStack({ store: new Store(db), config, now: () => NOW, client: { limits: FAST } }).run({ kind: 'backfill', days: DAYS, onProgress: (p) => void progress.push(p) });
+      const run = await createCollectorStack({
+        store: new Store(db),
+        config,
+        now: () => NOW,
+        client: { limits: FAST },
+      }).run({ kind: 'backfill', days: DAYS, onProgress: (p) => void progress.push(p) });
       expect(run.status).toBe('ok');
       // The bar's estimate holds up although windows grow: from half way on, within 25% of the end.
       const pages = progress.at(-1)!.pagesDone;

@@ -41,15 +41,27 @@ describe('cardinality folding', () => {
 
     // Who is kept: exactly the top spenders by all-time cost, as many as fit next to "other".
     const costByUser = new Map<string, number>();
-    for (const x of all.filter((x) => x.name === 'cursor_usage_cost_usd_total')) costByUser.set(x.labels.user, (costByUser.get(x.labels.user) ?? 0) + x.value);
+    for (const x of all.filter((x) => x.name === 'cursor_usage_cost_usd_total'))
+      costByUser.set(x.labels.user, (costByUser.get(x.labels.user) ?? 0) + x.value);
     const ranked = [...costByUser.entries()].sort((a, b) => b[1] - a[1]).map(([u]) => u);
-    const kept = [...new Set(s.filter((x) => x.name === 'cursor_usage_cost_usd_total' && x.labels.user !== 'other').map((x) => x.labels.user))];
+    const kept = [
+      ...new Set(
+        s
+          .filter((x) => x.name === 'cursor_usage_cost_usd_total' && x.labels.user !== 'other')
+          .map((x) => x.labels.user),
+      ),
+    ];
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.sort()).toEqual(ranked.slice(0, kept.length).sort());
     expect(sampleValue(s, 'cursor_exporter_series_folded_users')).toBe(USERS - kept.length);
 
     // Folding moves money between series, never loses it.
-    for (const name of ['cursor_usage_cost_usd_total', 'cursor_usage_requests_total', 'cursor_usage_events_total', 'cursor_usage_tokens_total']) {
+    for (const name of [
+      'cursor_usage_cost_usd_total',
+      'cursor_usage_requests_total',
+      'cursor_usage_events_total',
+      'cursor_usage_tokens_total',
+    ]) {
       expect(sum(s, name)).toBeCloseTo(sum(all, name), 6);
     }
     expect(sum(s, 'cursor_usage_cost_usd_total', (x) => x.labels.user === 'other')).toBeGreaterThan(0);
@@ -60,11 +72,18 @@ describe('cardinality folding', () => {
   it('keeps the kept set sticky when a folded user overtakes a kept one', async () => {
     const svc = createMetricsService(store, { now: () => NOW, maxSeries: MAX_SERIES });
     await svc.rebuild();
-    const keptOf = (s: Sample[]) => new Set(s.filter((x) => x.name === 'cursor_usage_cost_usd_total' && x.labels.user !== 'other').map((x) => x.labels.user));
+    const keptOf = (s: Sample[]) =>
+      new Set(
+        s
+          .filter((x) => x.name === 'cursor_usage_cost_usd_total' && x.labels.user !== 'other')
+          .map((x) => x.labels.user),
+      );
     const before = keptOf(parseExposition(svc.body().toString()));
     const outsider = 'user00039@acme.dev';
     expect(before.has(outsider)).toBe(false);
-    const row = store.db.prepare('SELECT day, email, model FROM usage_daily WHERE email = ? LIMIT 1').get(outsider) as UsageDailyRow;
+    const row = store.db
+      .prepare('SELECT day, email, model FROM usage_daily WHERE email = ? LIMIT 1')
+      .get(outsider) as UsageDailyRow;
     addUsageDaily(store.db, [{ ...row, charged_micro: 1e12 }]);
     await svc.rebuild();
     const after = parseExposition(svc.body().toString());

@@ -33,8 +33,17 @@ function insert(db: Db, detector: string, t: Stamps): number {
            onset_ms, detected_ms, alerted_ms, acknowledged_ms, resolved_ms, first_run, last_seen_run, updated_ms)
          VALUES (?, ?, 'warning', 'user', 'alice@acme.dev', '2026-03-09', 'm', 1, 1, 'usd', ?, ?, ?, ?, ?, ?, 1, 1, ?)`,
       )
-      .run(`${detector}:${t.detected}`, detector, status, t.onset, t.detected, t.alerted ?? null, t.acked ?? null, t.resolved ?? null, NOW)
-      .lastInsertRowid,
+      .run(
+        `${detector}:${t.detected}`,
+        detector,
+        status,
+        t.onset,
+        t.detected,
+        t.alerted ?? null,
+        t.acked ?? null,
+        t.resolved ?? null,
+        NOW,
+      ).lastInsertRowid,
   );
 }
 
@@ -49,7 +58,13 @@ describe('MTTx: /metrics agrees with the JSON API', () => {
     db = openDb(':memory:');
     const h = (n: number) => NOW - n * HOUR_MS;
     // Alerted 1 h after onset, acked 10 min later, resolved 4 h after onset.
-    insert(db, 'spend_spike', { onset: h(10), detected: h(9.5), alerted: h(9), acked: h(9) + 10 * MINUTE_MS, resolved: h(6) });
+    insert(db, 'spend_spike', {
+      onset: h(10),
+      detected: h(9.5),
+      alerted: h(9),
+      acked: h(9) + 10 * MINUTE_MS,
+      resolved: h(6),
+    });
     // Alerted 2 h after onset, never acknowledged, auto-resolved 3 h after onset.
     insert(db, 'zscore', { onset: h(8), detected: h(7), alerted: h(6), resolved: h(5) });
     // Never alerted (below the notification floor): counts only for MTTR.
@@ -57,13 +72,23 @@ describe('MTTx: /metrics agrees with the JSON API', () => {
     // A silence set up ahead acknowledged it before the alert: no MTTI.
     insert(db, 'cost_per_request', { onset: h(3), detected: h(2.5), acked: h(2.4), alerted: h(2) });
     // Detected before the 30-day window: in neither figure.
-    insert(db, 'zscore', { onset: NOW - MTTX_WINDOW_MS - 2 * DAY_MS, detected: NOW - MTTX_WINDOW_MS - DAY_MS, alerted: NOW - MTTX_WINDOW_MS, resolved: NOW - MTTX_WINDOW_MS + HOUR_MS });
+    insert(db, 'zscore', {
+      onset: NOW - MTTX_WINDOW_MS - 2 * DAY_MS,
+      detected: NOW - MTTX_WINDOW_MS - DAY_MS,
+      alerted: NOW - MTTX_WINDOW_MS,
+      resolved: NOW - MTTX_WINDOW_MS + HOUR_MS,
+    });
     // Open, alerted 30 min after onset: acknowledged and resolved through the API in the test.
     openId = insert(db, 'spend_spike', { onset: h(1.5), detected: h(1.25), alerted: h(1) });
 
     metrics = createMetricsService(new Store(db), { now: () => NOW });
     const api = async (root: FastifyInstance) => {
-      await root.register(apiPlugin, { prefix: '/api/v1', store: new Store(db), nowMs: () => NOW, auth: { mode: 'on', token: TOKEN } });
+      await root.register(apiPlugin, {
+        prefix: '/api/v1',
+        store: new Store(db),
+        nowMs: () => NOW,
+        auth: { mode: 'on', token: TOKEN },
+      });
     };
     app = await buildApp({ metrics, ready: () => true, plugins: [api] });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -79,11 +104,23 @@ describe('MTTx: /metrics agrees with the JSON API', () => {
     const s = parseExposition(await (await fetch(`${base}/metrics`)).text());
     const res = await fetch(`${base}/api/v1/incidents/mttx?from=${NOW - MTTX_WINDOW_MS}&to=${NOW}`, { headers });
     expect(res.status).toBe(200);
-    const { rows } = (await res.json()) as { rows: { detector: string; incidents: number; mttd_minutes: number | null; mtti_minutes: number | null; mttr_minutes: number | null }[] };
+    const { rows } = (await res.json()) as {
+      rows: {
+        detector: string;
+        incidents: number;
+        mttd_minutes: number | null;
+        mtti_minutes: number | null;
+        mttr_minutes: number | null;
+      }[];
+    };
     const all = rows.find((r) => r.detector === 'all')!;
     const seconds = (m: number | null) => (m === null ? Number.NaN : m * 60);
     return {
-      metrics: { d: sampleValue(s, 'cursor_incident_mttd_seconds'), i: sampleValue(s, 'cursor_incident_mtti_seconds'), r: sampleValue(s, 'cursor_incident_mttr_seconds') },
+      metrics: {
+        d: sampleValue(s, 'cursor_incident_mttd_seconds'),
+        i: sampleValue(s, 'cursor_incident_mtti_seconds'),
+        r: sampleValue(s, 'cursor_incident_mttr_seconds'),
+      },
       api: { d: seconds(all.mttd_minutes), i: seconds(all.mtti_minutes), r: seconds(all.mttr_minutes) },
     };
   }
@@ -108,7 +145,9 @@ describe('MTTx: /metrics agrees with the JSON API', () => {
 
   it('still agrees after the API acknowledges and resolves an incident', async () => {
     // The API stamps NOW: acknowledged 1 h after the alert, resolved 1.5 h after onset.
-    expect((await fetch(`${base}/api/v1/incidents/${openId}/acknowledge`, { method: 'POST', headers })).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/incidents/${openId}/acknowledge`, { method: 'POST', headers })).status).toBe(
+      200,
+    );
     expect((await fetch(`${base}/api/v1/incidents/${openId}/resolve`, { method: 'POST', headers })).status).toBe(200);
     const x = await both();
     expectAgree(x);

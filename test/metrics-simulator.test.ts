@@ -15,8 +15,15 @@ import { startSimulator, type RunningSimulator } from '../exporter/src/simulator
 import type { CycleSpend } from '../exporter/src/simulator/simulation';
 import type { SimMember } from '../exporter/src/simulator/team';
 import {
-  binaryAvailable, parseExposition, PROMETHEUS_BIN, promtoolCheckMetrics, PROMTOOL_BIN, sampleValue, startPrometheus,
-  type PrometheusHandle, type Sample,
+  binaryAvailable,
+  parseExposition,
+  PROMETHEUS_BIN,
+  promtoolCheckMetrics,
+  PROMTOOL_BIN,
+  sampleValue,
+  startPrometheus,
+  type PrometheusHandle,
+  type Sample,
 } from './helpers/prometheus';
 
 jest.setTimeout(120_000);
@@ -43,7 +50,8 @@ function usageTruth(sim: RunningSimulator, email: string, fromMs: number, nowMs:
   const out = new Map<string, PairTruth>();
   for (let d = fromMs; d <= nowMs; d += DAY_MS) {
     for (const e of sim.sim.timelineForDay(utcDay(d))) {
-      if (e.event.userEmail !== email || e.timestampMs < fromMs || e.timestampMs > nowMs || e.arrivalMs > nowMs) continue;
+      if (e.event.userEmail !== email || e.timestampMs < fromMs || e.timestampMs > nowMs || e.arrivalMs > nowMs)
+        continue;
       const t = out.get(e.event.model) ?? { cost: 0, requests: 0, events: 0 };
       t.cost += e.chargedMicro / 1e8;
       t.requests += e.event.requestsCosts;
@@ -67,20 +75,38 @@ describe('the exporter serving a simulated team', () => {
   let prom: PrometheusHandle | undefined;
 
   const scrape = async () => {
-    const res = await fetch(`${handle.url}/metrics`, { headers: { 'accept-encoding': 'gzip', authorization: `Bearer ${METRICS_TOKEN}` } });
+    const res = await fetch(`${handle.url}/metrics`, {
+      headers: { 'accept-encoding': 'gzip', authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     return { status: res.status, text: await res.text() };
   };
   const active = () => sim.sim.members.filter((m) => !m.isRemoved);
 
   beforeAll(async () => {
     sim = await startSimulator({
-      users: 30, seed: 17, historyDays: 30, endDay: END_DAY, scenario: 'default', port: 0, host: '127.0.0.1', keys: [ADMIN_KEY], now: () => clock, limits: SIM_FAST,
+      users: 30,
+      seed: 17,
+      historyDays: 30,
+      endDay: END_DAY,
+      scenario: 'default',
+      port: 0,
+      host: '127.0.0.1',
+      keys: [ADMIN_KEY],
+      now: () => clock,
+      limits: SIM_FAST,
     });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-sim-'));
     handle = await serve({
       env: {
-        CURSOR_ADMIN_API_KEY: ADMIN_KEY, CURSOR_API_URL: sim.url, DATABASE_PATH: path.join(dir, 'exporter.db'), PORT: '0', HOST: '127.0.0.1',
-        INITIAL_BACKFILL_DAYS: String(BACKFILL_DAYS), API_AUTH: 'off', COLLECT_INTERVAL: '1d', METRICS_TOKEN,
+        CURSOR_ADMIN_API_KEY: ADMIN_KEY,
+        CURSOR_API_URL: sim.url,
+        DATABASE_PATH: path.join(dir, 'exporter.db'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        INITIAL_BACKFILL_DAYS: String(BACKFILL_DAYS),
+        API_AUTH: 'off',
+        COLLECT_INTERVAL: '1d',
+        METRICS_TOKEN,
       },
       logger: createLogger({ level: 'silent', secrets: [ADMIN_KEY, METRICS_TOKEN] }),
       now: () => clock,
@@ -119,23 +145,33 @@ describe('the exporter serving a simulated team', () => {
     const spend = new Map(active().map((m) => [m.email, sim.sim.expected.cycleSpend(m.email, START)]));
     teamUsd = [...spend.values()].reduce((n, x) => n + x.overallCents, 0) / 100;
     const paying = active().filter((m) => spend.get(m.email)!.overallCents > 0 && m.groupIndex !== null);
-    const by = (f: (x: CycleSpend) => number) => [...paying].sort((a, b) => f(spend.get(b.email)!) - f(spend.get(a.email)!))[0];
+    const by = (f: (x: CycleSpend) => number) =>
+      [...paying].sort((a, b) => f(spend.get(b.email)!) - f(spend.get(a.email)!))[0];
     const picks = [...new Set([by((x) => x.overallCents), by((x) => x.onDemandCents), by((x) => -x.overallCents)])];
-    chosen = picks.map((m) => ({ member: m, group: sim.sim.groups[m.groupIndex!].name, spend: spend.get(m.email)!, usage: usageTruth(sim, m.email, fromMs, START) }));
+    chosen = picks.map((m) => ({
+      member: m,
+      group: sim.sim.groups[m.groupIndex!].name,
+      spend: spend.get(m.email)!,
+      usage: usageTruth(sim, m.email, fromMs, START),
+    }));
   }
 
   it('collected successfully', () => {
     expect(sampleValue(s, 'cursor_exporter_last_collect_success')).toBe(1);
     expect(sampleValue(s, 'cursor_exporter_last_collect_timestamp_seconds')).toBe(START / 1000);
     expect(sampleValue(s, 'cursor_exporter_last_detection_success')).toBe(1);
-    for (const x of s.filter((x) => x.name === 'cursor_exporter_metrics_family_success')) expect([x.labels.family, x.value]).toEqual([x.labels.family, 1]);
+    for (const x of s.filter((x) => x.name === 'cursor_exporter_metrics_family_success'))
+      expect([x.labels.family, x.value]).toEqual([x.labels.family, 1]);
   });
 
-  it('exposes the simulator\'s cycle spend to the cent for chosen users and the team', () => {
+  it("exposes the simulator's cycle spend to the cent for chosen users and the team", () => {
     expect(chosen.some((t) => t.spend.onDemandCents > 0)).toBe(true);
     for (const { member, group, spend } of chosen) {
       const labels = { user: member.email, group };
-      expect({ user: member.email, cents: cents(sampleValue(s, 'cursor_user_cycle_spend_usd', labels)) }).toEqual({ user: member.email, cents: Math.round(spend.overallCents) });
+      expect({ user: member.email, cents: cents(sampleValue(s, 'cursor_user_cycle_spend_usd', labels)) }).toEqual({
+        user: member.email,
+        cents: Math.round(spend.overallCents),
+      });
       expect(sampleValue(s, 'cursor_user_cycle_spend_usd', labels)).toBeCloseTo(spend.overallCents / 100, 6);
       expect(sampleValue(s, 'cursor_user_cycle_on_demand_spend_usd', labels)).toBeCloseTo(spend.onDemandCents / 100, 6);
     }
@@ -150,7 +186,10 @@ describe('the exporter serving a simulated team', () => {
     let pairs = 0;
     for (const { member, usage } of chosen) {
       expect(usage.size).toBeGreaterThan(0);
-      const exposedModels = s.filter((x) => x.name === 'cursor_usage_requests_total' && x.labels.user === member.email).map((x) => x.labels.model).sort();
+      const exposedModels = s
+        .filter((x) => x.name === 'cursor_usage_requests_total' && x.labels.user === member.email)
+        .map((x) => x.labels.model)
+        .sort();
       expect(exposedModels).toEqual([...usage.keys()].sort());
       for (const [model, t] of usage) {
         const labels = { user: member.email, model };
@@ -176,7 +215,9 @@ describe('the exporter serving a simulated team', () => {
     if (!binaryAvailable(PROMETHEUS_BIN)) return;
     prom = await startPrometheus(new URL(handle.url!).host, { bearerToken: METRICS_TOKEN });
     // Gzip, the bearer token and the exposition format are all accepted.
-    const targets = (await (await fetch(`${prom.url}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string; lastError: string }[] } };
+    const targets = (await (await fetch(`${prom.url}/api/v1/targets`)).json()) as {
+      data: { activeTargets: { health: string; lastError: string }[] };
+    };
     expect(targets.data.activeTargets.map((t) => [t.health, t.lastError])).toEqual([['up', '']]);
     const team = await prom.query('sum(cursor_user_cycle_spend_usd)');
     expect(Number(team[0].value[1])).toBeCloseTo(teamUsd, 6);
@@ -186,7 +227,10 @@ describe('the exporter serving a simulated team', () => {
     expect(user[0].metric.group).toBe(top.group);
     expect(Number(user[0].value[1])).toBeCloseTo(top.spend.overallCents / 100, 6);
     const reqs = await prom.query(`sum(cursor_usage_requests_total{user="${top.member.email}"})`);
-    expect(Number(reqs[0].value[1])).toBeCloseTo([...top.usage.values()].reduce((n, t) => n + t.requests, 0), 6);
+    expect(Number(reqs[0].value[1])).toBeCloseTo(
+      [...top.usage.values()].reduce((n, t) => n + t.requests, 0),
+      6,
+    );
   });
 
   it('keeps /metrics 200 with every series while the simulator answers 500 to everything', async () => {
@@ -213,7 +257,9 @@ describe('the exporter serving a simulated team', () => {
     expect(sampleValue(after, 'cursor_exporter_last_collect_timestamp_seconds')).toBe(clock / 1000);
     expect(sampleValue(after, 'cursor_exporter_last_successful_collect_timestamp_seconds')).toBe(START / 1000);
     expect(sampleValue(after, 'cursor_exporter_collect_failed_runs_total')).toBe(1);
-    expect(sampleValue(after, 'cursor_exporter_api_calls_total', { endpoint: '/teams/members', status: '500' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sampleValue(after, 'cursor_exporter_api_calls_total', { endpoint: '/teams/members', status: '500' }),
+    ).toBeGreaterThanOrEqual(1);
     const collectors = after.filter((x) => x.name === 'cursor_exporter_collector_success');
     expect(collectors.length).toBeGreaterThan(0);
     expect(collectors.filter((x) => x.value === 0).map((x) => x.labels.collector)).toContain('members');
@@ -221,7 +267,8 @@ describe('the exporter serving a simulated team', () => {
     const now = new Map(after.map((x) => [seriesKey(x), x.value]));
     const missing = [...before.keys()].filter((k) => !now.has(k));
     expect(missing).toEqual([]);
-    for (const x of s.filter((x) => /^cursor_(user_cycle|team_cycle|usage)_/.test(x.name))) expect(now.get(seriesKey(x))).toBe(x.value);
+    for (const x of s.filter((x) => /^cursor_(user_cycle|team_cycle|usage)_/.test(x.name)))
+      expect(now.get(seriesKey(x))).toBe(x.value);
 
     if (prom) {
       await prom.waitFor('cursor_exporter_last_collect_success == 0');

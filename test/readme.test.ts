@@ -38,8 +38,12 @@ describe('README', () => {
       await root.register(docsPlugin);
       await root.register(apiPlugin, { prefix: '/api/v1', store: new Store(db), auth: { mode: 'off' } });
     });
-    const doc = JSON.parse((await app.inject({ url: '/docs/json' })).body) as { paths: Record<string, Record<string, unknown>> };
-    const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const doc = JSON.parse((await app.inject({ url: '/docs/json' })).body) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const routes = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     expect(routes.length).toBeGreaterThan(30);
     expect(routes.filter((r) => !readme.includes(`| \`${r}\` |`))).toEqual([]);
     await app.close();

@@ -17,7 +17,14 @@ import { startSimulator } from '../exporter/src/simulator/server';
 import type { ServeHandle } from '../exporter/src/server';
 import { renderAlertmanagerConfig, renderPrometheusConfig, ROOT } from './helpers/alerting';
 import { ALERTMANAGER_BIN, startAlertmanager, type AlertmanagerHandle } from './helpers/alertmanager';
-import { binaryAvailable, freePort, parseExposition, PROMETHEUS_BIN, startPrometheusWithConfig, type PrometheusHandle } from './helpers/prometheus';
+import {
+  binaryAvailable,
+  freePort,
+  parseExposition,
+  PROMETHEUS_BIN,
+  startPrometheusWithConfig,
+  type PrometheusHandle,
+} from './helpers/prometheus';
 import { serveLoopExporter, stopAll } from './helpers/loop-exporter';
 import { startRecorder, type Recorder } from './helpers/receivers';
 
@@ -65,7 +72,13 @@ run('the alerting loop with the shipped configuration', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({
-      users: 60, seed: 7, historyDays: 40, endDay: END_DAY, port: 0, host: '127.0.0.1', now: () => clock,
+      users: 60,
+      seed: 7,
+      historyDays: 40,
+      endDay: END_DAY,
+      port: 0,
+      host: '127.0.0.1',
+      now: () => clock,
       // 20× the user's usual day: past 3× the spike threshold (5×), so critical and paged.
       scenario: [{ kind: 'spend-spike', day: END_DAY, magnitude: 20 }],
       limits: { admin: 100_000, usageEvents: 100_000, analytics: 100_000 },
@@ -87,11 +100,17 @@ run('the alerting loop with the shipped configuration', () => {
       }),
     );
     handle = await serveLoopExporter({
-      simulatorUrl: sim.url, dir, port: exporterPort, apiToken: API_TOKEN, webhookToken: WEBHOOK_TOKEN, now: () => clock,
+      simulatorUrl: sim.url,
+      dir,
+      port: exporterPort,
+      apiToken: API_TOKEN,
+      webhookToken: WEBHOOK_TOKEN,
+      now: () => clock,
     });
     await handle.firstCycle;
     prom = await startPrometheusWithConfig(
-      (self) => renderPrometheusConfig({ exporter: `127.0.0.1:${exporterPort}`, alertmanager: am.hostPort, prometheus: self }),
+      (self) =>
+        renderPrometheusConfig({ exporter: `127.0.0.1:${exporterPort}`, alertmanager: am.hostPort, prometheus: self }),
       { readyExpr: 'up{job="cursor-exporter"} == 1' },
     );
     // Alerts fired before Prometheus has found the Alertmanager wait a minute for the resend (§2.5).
@@ -102,7 +121,9 @@ run('the alerting loop with the shipped configuration', () => {
 
   it('the spike is not visible before its day has arrived', async () => {
     expect(spiker).toMatch(/@/);
-    const series = (await exposition()).filter((s) => s.name === 'cursor_anomaly_value' && s.labels.user === spiker && s.labels.detector === 'spend_spike');
+    const series = (await exposition()).filter(
+      (s) => s.name === 'cursor_anomaly_value' && s.labels.user === spiker && s.labels.detector === 'spend_spike',
+    );
     expect(series).toEqual([]);
   });
 
@@ -114,7 +135,9 @@ run('the alerting loop with the shipped configuration', () => {
     let labels: Record<string, string> = {};
     const deadline = Date.now() + 60_000;
     while (!visibleAt && Date.now() < deadline) {
-      const hit = (await exposition()).find((s) => s.name === 'cursor_anomaly_value' && s.labels.user === spiker && s.labels.detector === 'spend_spike');
+      const hit = (await exposition()).find(
+        (s) => s.name === 'cursor_anomaly_value' && s.labels.user === spiker && s.labels.detector === 'spend_spike',
+      );
       if (hit) {
         visibleAt = Date.now();
         labels = hit.labels;
@@ -125,7 +148,9 @@ run('the alerting loop with the shipped configuration', () => {
 
     const isSpike = (title: string) => title.includes('CursorUserSpendSpike') && title.includes(spiker);
     const slack = await rec.waitFor((r) => r.path === '/slack' && isSpike((r.body as SlackPost).attachments[0].title));
-    console.log(`stack loop: anomaly visible in /metrics → Slack post: ${slack.at - visibleAt} ms (scrape and evaluation every 1 s, group_wait 0s)`);
+    console.log(
+      `stack loop: anomaly visible in /metrics → Slack post: ${slack.at - visibleAt} ms (scrape and evaluation every 1 s, group_wait 0s)`,
+    );
 
     const post = (slack.body as SlackPost).attachments[0];
     const link = `http://localhost:3000/d/cursor-user/cursor-user?var-user=${encodeURIComponent(spiker)}`;
@@ -133,13 +158,23 @@ run('the alerting loop with the shipped configuration', () => {
     expect(post.text).toContain(`*User:* ${spiker}`);
     expect(post.text).toContain(`*Model:* \`${labels.model}\``);
     expect(post.text).toMatch(/\*Amount:\* \$\d+\.\d\d/);
-    expect(post.text).toMatch(new RegExp(`${spiker.replace(/[.]/g, '\\.')}: daily spend \\$\\d+\\.\\d\\d, \\d+\\.\\d× their daily average of \\$\\d+\\.\\d\\d, mostly on ${labels.model}\\.`));
+    expect(post.text).toMatch(
+      new RegExp(
+        `${spiker.replace(/[.]/g, '\\.')}: daily spend \\$\\d+\\.\\d\\d, \\d+\\.\\d× their daily average of \\$\\d+\\.\\d\\d, mostly on ${labels.model}\\.`,
+      ),
+    );
     expect(post.text).toContain(`<${link}|Open in Grafana>`);
 
-    const pd = await rec.waitFor((r) => r.path === '/v2/enqueue' && ((r.body as PagerDutyEvent).payload.custom_details.user === spiker));
+    const pd = await rec.waitFor(
+      (r) => r.path === '/v2/enqueue' && (r.body as PagerDutyEvent).payload.custom_details.user === spiker,
+    );
     const event = pd.body as PagerDutyEvent;
     expect(event.payload.summary).toMatch(/^CursorUserSpendSpike: /);
-    expect(event.payload.custom_details).toMatchObject({ user: spiker, model: labels.model, amount: expect.stringMatching(/^\$\d+\.\d\d$/) });
+    expect(event.payload.custom_details).toMatchObject({
+      user: spiker,
+      model: labels.model,
+      amount: expect.stringMatching(/^\$\d+\.\d\d$/),
+    });
     expect(event.links[0].href).toBe(link);
 
     let incident: IncidentRow | undefined;
@@ -154,7 +189,12 @@ run('the alerting loop with the shipped configuration', () => {
 
   it('runs every Prometheus expression of the shipped dashboards without error and with data', async () => {
     if (!fs.existsSync(DASHBOARDS)) return; // no dashboards shipped yet: nothing to sweep
-    const exprs = dashboardExpressions(DASHBOARDS, { user: spiker, group: (await prom.query('cursor_user_cycle_spend_usd'))[0].metric.group, model: (await prom.query('cursor_model_cycle_spend_usd'))[0].metric.model, detector: 'spend_spike' });
+    const exprs = dashboardExpressions(DASHBOARDS, {
+      user: spiker,
+      group: (await prom.query('cursor_user_cycle_spend_usd'))[0].metric.group,
+      model: (await prom.query('cursor_model_cycle_spend_usd'))[0].metric.model,
+      detector: 'spend_spike',
+    });
     expect(exprs.length).toBeGreaterThan(0);
     // increase() needs two samples: the spike's detector counter appeared with the last cycle.
     await prom.waitFor('count_over_time(cursor_incidents_opened_total{detector="spend_spike"}[1h]) >= 2');
@@ -182,7 +222,8 @@ interface DashboardVariable {
 }
 
 const isPrometheus = (ds: Panel['datasource']) =>
-  ds === 'prometheus' || (typeof ds === 'object' && ds !== null && (ds.uid === 'prometheus' || ds.type === 'prometheus'));
+  ds === 'prometheus' ||
+  (typeof ds === 'object' && ds !== null && (ds.uid === 'prometheus' || ds.type === 'prometheus'));
 
 /**
  * Every Prometheus target expression of every dashboard JSON under `root`, with Grafana's variables
@@ -190,10 +231,15 @@ const isPrometheus = (ds: Panel['datasource']) =>
  * otherwise the given concrete value. Ranges become windows that hold data in a short test.
  */
 function dashboardExpressions(root: string, values: Record<string, string>): { where: string; expr: string }[] {
-  const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.json')).map((f) => path.join(root, f));
+  const files = (fs.readdirSync(root, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => path.join(root, f));
   const out: { where: string; expr: string }[] = [];
   for (const file of files) {
-    const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { panels?: Panel[]; templating?: { list?: DashboardVariable[] } };
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      panels?: Panel[];
+      templating?: { list?: DashboardVariable[] };
+    };
     const withAll = new Set((doc.templating?.list ?? []).filter((v) => v.includeAll).map((v) => v.name));
     const walk = (panels: Panel[]) => {
       for (const p of panels) {
@@ -203,7 +249,9 @@ function dashboardExpressions(root: string, values: Record<string, string>): { w
             .replace(/\$__rate_interval|\$\{__rate_interval\}/g, '1m')
             .replace(/\$__interval|\$\{__interval\}/g, '15s')
             .replace(/\$__range|\$\{__range\}/g, '1h');
-          expr = expr.replace(/=~"\$\{?(\w+)(?::\w+)?\}?"/g, (m, name: string) => (withAll.has(name) ? '=~".*"' : `=~"${values[name] ?? m}"`));
+          expr = expr.replace(/=~"\$\{?(\w+)(?::\w+)?\}?"/g, (m, name: string) =>
+            withAll.has(name) ? '=~".*"' : `=~"${values[name] ?? m}"`,
+          );
           expr = expr.replace(/\$\{?(\w+)(?::\w+)?\}?/g, (m, name: string) => values[name] ?? m);
           out.push({ where: `${path.relative(root, file)} "${p.title ?? ''}"`, expr });
         }

@@ -12,7 +12,10 @@ type CursorQueryFields = { [T in keyof QueryFields]: WithVariables<QueryFields[T
 type WithVariables<F> = { [K in keyof F]: F[K] extends string | undefined ? F[K] | `$${string}` : F[K] };
 type CursorQueryType = keyof CursorQueryFields;
 
-type CursorQuery = cog.Dataquery & { refId?: string; datasource: DataSourceRef; queryType: CursorQueryType } & Record<string, unknown>;
+type CursorQuery = cog.Dataquery & { refId?: string; datasource: DataSourceRef; queryType: CursorQueryType } & Record<
+    string,
+    unknown
+  >;
 
 /** A panel target for the Cursor usage datasource, built like the SDK's own query builders. */
 class CursorQueryBuilder<T extends CursorQueryType> implements cog.Builder<cog.Dataquery> {
@@ -27,4 +30,5 @@ class CursorQueryBuilder<T extends CursorQueryType> implements cog.Builder<cog.D
   }
 }
 
-export const cursorQuery = <T extends CursorQueryType>(queryType: T, fields?: CursorQueryFields[T]) => new CursorQueryBuilder(queryType, fields);
+export const cursorQuery = <T extends CursorQueryType>(queryType: T, fields?: CursorQueryFields[T]) =>
+  new CursorQueryBuilder(queryType, fields);

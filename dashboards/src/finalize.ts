@@ -4,7 +4,9 @@ import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk
 const DATALESS = new Set(['text', 'row']);
 
 function panelsOf(d: Dashboard): Panel[] {
-  return (d.panels ?? []).flatMap((p) => (p.type === 'row' ? [p as unknown as Panel, ...(((p as RowPanel).panels ?? []) as Panel[])] : [p as Panel]));
+  return (d.panels ?? []).flatMap((p) =>
+    p.type === 'row' ? [p as unknown as Panel, ...(((p as RowPanel).panels ?? []) as Panel[])] : [p as Panel],
+  );
 }
 
 /**

@@ -1,10 +1,19 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import { DashboardLinkBuilder, DashboardLinkType, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DashboardLinkBuilder,
+  DashboardLinkType,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import { MappingType, SpecialValueMatch } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DynamicConfigValue, ValueMap, ValueMapping } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
 import { PanelBuilder as BarChartPanel } from '@grafana/grafana-foundation-sdk/barchart';
-import { PieChartLegendOptionsBuilder, PieChartLegendValues, PanelBuilder as PieChartPanel } from '@grafana/grafana-foundation-sdk/piechart';
+import {
+  PieChartLegendOptionsBuilder,
+  PieChartLegendValues,
+  PanelBuilder as PieChartPanel,
+} from '@grafana/grafana-foundation-sdk/piechart';
 import { DataqueryBuilder as PromQuery, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
@@ -31,26 +40,38 @@ export function prom(expr: string, legendFormat = '', opts: { instant?: boolean;
   return q;
 }
 
-export const link = (title: string, url: string) => new DashboardLinkBuilder(title).type(DashboardLinkType.Link).url(url);
+export const link = (title: string, url: string) =>
+  new DashboardLinkBuilder(title).type(DashboardLinkType.Link).url(url);
 
 const legend = (placement = common.LegendPlacement.Bottom) =>
   new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(placement);
 
-const tooltip = () => new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending);
+const tooltip = () =>
+  new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending);
 
 /** Green below `warn`, orange from `warn`, red from `crit` (crit optional). */
 export function thresholds(warn: number, crit?: number) {
-  const steps = [{ value: null as unknown as number, color: 'green' }, { value: warn, color: 'orange' }];
+  const steps = [
+    { value: null as unknown as number, color: 'green' },
+    { value: warn, color: 'orange' },
+  ];
   if (crit !== undefined) steps.push({ value: crit, color: 'red' });
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
 }
 
 /** One colour for every value: Grafana's default thresholds (red from 80) would paint $80 of spend as an alarm. */
-export const neutral = () => new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null as unknown as number, color: 'blue' }]);
+export const neutral = () =>
+  new ThresholdsConfigBuilder()
+    .mode(ThresholdsMode.Absolute)
+    .steps([{ value: null as unknown as number, color: 'blue' }]);
 
 export function stat(m: Meta) {
   return new StatPanel()
-    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
+    .title(m.title)
+    .description(m.description)
+    .unit(m.unit)
+    .span(m.w)
+    .height(m.h)
     .thresholds(neutral())
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .graphMode(common.BigValueGraphMode.None)
@@ -60,29 +81,48 @@ export function stat(m: Meta) {
 
 export function timeseries(m: Meta) {
   return new TimeseriesPanel()
-    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
-    .legend(legend()).tooltip(tooltip())
-    .lineWidth(2).fillOpacity(10).spanNulls(true);
+    .title(m.title)
+    .description(m.description)
+    .unit(m.unit)
+    .span(m.w)
+    .height(m.h)
+    .legend(legend())
+    .tooltip(tooltip())
+    .lineWidth(2)
+    .fillOpacity(10)
+    .spanNulls(true);
 }
 
 /** Daily bars, stacked when several series share the panel (spend per day by user, model, group). */
 export function dailyBars(m: Meta, stacked = true) {
   return timeseries(m)
-    .drawStyle(common.GraphDrawStyle.Bars).fillOpacity(80).lineWidth(1)
+    .drawStyle(common.GraphDrawStyle.Bars)
+    .fillOpacity(80)
+    .lineWidth(1)
     .stacking(new common.StackingConfigBuilder().mode(stacked ? common.StackingMode.Normal : common.StackingMode.None));
 }
 
 /** Gauge cells scale to their own column (fieldMinMax), not to the largest number in the table. */
 export function table(m: Meta) {
   return new TablePanel()
-    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
-    .thresholds(neutral()).fieldMinMax(true)
-    .filterable(true).cellHeight(common.TableCellHeight.Sm);
+    .title(m.title)
+    .description(m.description)
+    .unit(m.unit)
+    .span(m.w)
+    .height(m.h)
+    .thresholds(neutral())
+    .fieldMinMax(true)
+    .filterable(true)
+    .cellHeight(common.TableCellHeight.Sm);
 }
 
 export function barGauge(m: Meta) {
   return new BarGaugePanel()
-    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
+    .title(m.title)
+    .description(m.description)
+    .unit(m.unit)
+    .span(m.w)
+    .height(m.h)
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Gradient)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
@@ -92,16 +132,34 @@ export function barGauge(m: Meta) {
 /** Bars per row of a table frame (top commands, file extensions…), `x` the category column. */
 export function barChart(m: Meta, x: string) {
   return new BarChartPanel()
-    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
-    .xField(x).orientation(common.VizOrientation.Horizontal).showValue(common.VisibilityMode.Auto)
-    .legend(legend()).tooltip(tooltip()).fillOpacity(80);
+    .title(m.title)
+    .description(m.description)
+    .unit(m.unit)
+    .span(m.w)
+    .height(m.h)
+    .xField(x)
+    .orientation(common.VizOrientation.Horizontal)
+    .showValue(common.VisibilityMode.Auto)
+    .legend(legend())
+    .tooltip(tooltip())
+    .fillOpacity(80);
 }
 
 export function pieChart(m: Meta) {
   return new PieChartPanel()
-    .title(m.title).description(m.description).unit(m.unit).span(m.w).height(m.h)
+    .title(m.title)
+    .description(m.description)
+    .unit(m.unit)
+    .span(m.w)
+    .height(m.h)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(true))
-    .legend(new PieChartLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Right).values([PieChartLegendValues.Percent]))
+    .legend(
+      new PieChartLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Right)
+        .values([PieChartLegendValues.Percent]),
+    )
     .tooltip(tooltip());
 }
 
@@ -128,7 +186,10 @@ export const mapping = {
     type: MappingType.ValueToText,
     options: Object.fromEntries(Object.entries(colors).map(([value, color], index) => [value, { color, index }])),
   }),
-  nan: (text: string): ValueMapping => ({ type: MappingType.SpecialValue, options: { match: SpecialValueMatch.NullAndNan, result: { text } } }),
+  nan: (text: string): ValueMapping => ({
+    type: MappingType.SpecialValue,
+    options: { match: SpecialValueMatch.NullAndNan, result: { text } },
+  }),
 };
 export const severityColors = mapping.colors({ critical: 'red', warning: 'orange', info: 'blue' });
 const outcomeColors = mapping.colors({ '0': 'red', '1': 'green' });
@@ -143,4 +204,3 @@ export function outcomeStat(m: Omit<Meta, 'unit'>, expr: string) {
 
 /** Table frames from the plugin carry their own units; the panel unit is the fallback for the rest. */
 export const TABLE_UNIT = 'none';
-

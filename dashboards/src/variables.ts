@@ -1,4 +1,9 @@
-import { CustomVariableBuilder, QueryVariableBuilder, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  CustomVariableBuilder,
+  QueryVariableBuilder,
+  VariableRefresh,
+  VariableSort,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import { CURSOR } from './refs';
 
 type Kind = 'users' | 'groups' | 'models' | 'detectors';
@@ -22,12 +27,17 @@ export function pluginVariable(name: string, label: string, kind: Kind, opts: { 
 }
 
 export const groupVariable = () =>
-  pluginVariable('group', 'Billing group', 'groups', { all: true, description: 'Narrows the usage-API panels to one billing group (Cursor groups or local ones).' });
+  pluginVariable('group', 'Billing group', 'groups', {
+    all: true,
+    description: 'Narrows the usage-API panels to one billing group (Cursor groups or local ones).',
+  });
 
 export const userVariable = (all: boolean) =>
   pluginVariable('user', 'Member', 'users', {
     all,
-    description: all ? 'Narrows the usage-API panels to one member.' : 'The member this drilldown is about (name <e-mail>).',
+    description: all
+      ? 'Narrows the usage-API panels to one member.'
+      : 'The member this drilldown is about (name <e-mail>).',
   });
 
 /** A fixed list (statuses, severities, badges) with "All", starting on `initial` (default All). */
@@ -37,6 +47,8 @@ export function listVariable(name: string, label: string, values: string[], desc
     .description(description)
     .values(values.join(','))
     .includeAll(true)
-    .current(initial ? { text: initial, value: initial, selected: true } : { text: 'All', value: '$__all', selected: true })
+    .current(
+      initial ? { text: initial, value: initial, selected: true } : { text: 'All', value: '$__all', selected: true },
+    )
     .multi(false);
 }

@@ -18,8 +18,12 @@ describe('buildApp', () => {
       ready: () => ready,
       plugins: [
         async (a) => {
-          a.get('/boom', async () => { throw new Error('SELECT secret FROM sqlite_master failed'); });
-          a.get('/bad', async () => { throw Object.assign(new Error('days must be 1..90'), { statusCode: 400 }); });
+          a.get('/boom', async () => {
+            throw new Error('SELECT secret FROM sqlite_master failed');
+          });
+          a.get('/bad', async () => {
+            throw Object.assign(new Error('days must be 1..90'), { statusCode: 400 });
+          });
         },
       ],
     });

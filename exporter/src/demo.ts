@@ -17,7 +17,13 @@ const SIMULATOR_LIMITS = { admin: 10_000, usageEvents: 10_000, analytics: 10_000
 export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<ServeHandle> {
   loadConfig(env); // fail on a bad PORT & co. before starting anything
   const sim = await startSimulator({
-    users: DEMO.users, seed: DEMO.seed, historyDays: DEMO.historyDays, scenario: 'default', port: 0, host: '127.0.0.1', limits: SIMULATOR_LIMITS,
+    users: DEMO.users,
+    seed: DEMO.seed,
+    historyDays: DEMO.historyDays,
+    scenario: 'default',
+    port: 0,
+    host: '127.0.0.1',
+    limits: SIMULATOR_LIMITS,
   });
   let handle: ServeHandle;
   try {

@@ -28,12 +28,26 @@ let store: Store;
 
 // A simulated team with injected anomalies, collected by the real collector into a store file.
 beforeAll(async () => {
-  const sim = await startSimulator({ users: 30, seed: 11, historyDays: 45, endDay: END_DAY, scenario: SCENARIOS, port: 0, host: '127.0.0.1', now: () => NOW, limits: FAST_SIM });
+  const sim = await startSimulator({
+    users: 30,
+    seed: 11,
+    historyDays: 45,
+    endDay: END_DAY,
+    scenario: SCENARIOS,
+    port: 0,
+    host: '127.0.0.1',
+    now: () => NOW,
+    limits: FAST_SIM,
+  });
   try {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'detect-worker-'));
     file = path.join(dir, 'store.db');
     store = Store.open(file);
-    const config = loadConfig({ CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url, INITIAL_BACKFILL_DAYS: '30' });
+    const config = loadConfig({
+      CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+      CURSOR_API_URL: sim.url,
+      INITIAL_BACKFILL_DAYS: '30',
+    });
     const run = await createCollectorStack({ store, config, now: () => NOW, client: { limits: FAST_CLIENT } }).run();
     if (run.status !== 'ok') throw new Error(`collection ${run.status}: ${JSON.stringify(run.errors)}`);
   } finally {
@@ -59,21 +73,35 @@ describe('detectInWorker', () => {
     const inProcess = await runDetectionCycle(store, { nowMs: NOW });
     const processFindings = store.findings.list({ runId: inProcess.runId });
     expect(viaWorker.opened.length).toBeGreaterThan(0);
-    expect(inProcess).toMatchObject({ findings: viaWorker.findings, notifiable: viaWorker.notifiable, opened: [], openIncidents: viaWorker.openIncidents });
+    expect(inProcess).toMatchObject({
+      findings: viaWorker.findings,
+      notifiable: viaWorker.notifiable,
+      opened: [],
+      openIncidents: viaWorker.openIncidents,
+    });
     const strip = (rows: typeof workerFindings) => rows.map(({ runId: _run, ...f }) => f);
     expect(strip(processFindings)).toEqual(strip(workerFindings));
   });
 
   it('records a failed run when the worker cannot read the store', async () => {
     const missing = path.join(dir, 'gone.db');
-    await expect(runDetectionCycle(store, { nowMs: NOW, detect: detectInWorker(missing) })).rejects.toThrow('detection worker: unable to open database file');
-    expect(store.findings.listRuns()[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/^detection worker: /) });
+    await expect(runDetectionCycle(store, { nowMs: NOW, detect: detectInWorker(missing) })).rejects.toThrow(
+      'detection worker: unable to open database file',
+    );
+    expect(store.findings.listRuns()[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^detection worker: /),
+    });
   });
 
   it('records a failed run, and the process lives on, when the worker dies', async () => {
     // A heap cap far below what loading the detectors needs: the worker is killed out of memory.
-    const starved = detectInWorker(file, { resourceLimits: { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 } });
-    await expect(runDetectionCycle(store, { nowMs: NOW, detect: starved })).rejects.toThrow(/detection worker crashed: .*memory/i);
+    const starved = detectInWorker(file, {
+      resourceLimits: { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 },
+    });
+    await expect(runDetectionCycle(store, { nowMs: NOW, detect: starved })).rejects.toThrow(
+      /detection worker crashed: .*memory/i,
+    );
     expect(store.findings.listRuns()[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/memory/i) });
     expect((await runDetectionCycle(store, { nowMs: NOW, detect: detectInWorker(file) })).findings).toBeGreaterThan(0);
   });

@@ -50,6 +50,8 @@ export function detectInWorker(file: string, opts: { resourceLimits?: ResourceLi
         settle(() => (reply.ok ? resolve(reply.result) : reject(new Error(`detection worker: ${reply.message}`)))),
       );
       worker.once('error', (err) => settle(() => reject(new Error(`detection worker crashed: ${err.message}`))));
-      worker.once('exit', (code) => settle(() => reject(new Error(`detection worker exited (code ${code}) without a result`))));
+      worker.once('exit', (code) =>
+        settle(() => reject(new Error(`detection worker exited (code ${code}) without a result`))),
+      );
     });
 }

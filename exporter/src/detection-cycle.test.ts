@@ -24,10 +24,22 @@ afterEach(() => store.close());
 function result(findings: Finding[]): DetectionResult {
   return {
     findings,
-    signals: findings.map((f) => ({ detector: f.detector, email: f.email, groupId: f.groupId, value: f.value, threshold: f.threshold })),
+    signals: findings.map((f) => ({
+      detector: f.detector,
+      email: f.email,
+      groupId: f.groupId,
+      value: f.value,
+      threshold: f.threshold,
+    })),
     forecasts: [],
     burn: [],
-    savings: { cycleStartDay: '2026-03-01', teamMedianPerRequestMicro: 1, teamP90PerRequestMicro: 2, totalMicro: 0, users: [] },
+    savings: {
+      cycleStartDay: '2026-03-01',
+      teamMedianPerRequestMicro: 1,
+      teamP90PerRequestMicro: 2,
+      totalMicro: 0,
+      users: [],
+    },
   };
 }
 /** A scripted detection pass: run i returns script[i]. */
@@ -39,11 +51,23 @@ function scripted(script: Finding[][]): DetectFn {
 describe('runDetectionCycle', () => {
   it('persists every finding, keeps incidents for notifiable ones, and auto-resolves with the saved setting', async () => {
     updateSettings(store, { autoResolveAfterRuns: 2 });
-    const quiet = finding({ key: 'zscore:bob@example.com', detector: 'zscore', email: 'bob@example.com', notify: false, unit: 'sigma' });
+    const quiet = finding({
+      key: 'zscore:bob@example.com',
+      detector: 'zscore',
+      email: 'bob@example.com',
+      notify: false,
+      unit: 'sigma',
+    });
     const detect = scripted([[finding(), quiet], [], [], [finding()]]);
 
     const r1 = await runDetectionCycle(store, { nowMs: T0, detect });
-    expect(r1).toMatchObject({ findings: 2, notifiable: 1, openIncidents: 1, silences: null, digests: { planExhaustion: 'disabled' } });
+    expect(r1).toMatchObject({
+      findings: 2,
+      notifiable: 1,
+      openIncidents: 1,
+      silences: null,
+      digests: { planExhaustion: 'disabled' },
+    });
     expect(r1.opened).toHaveLength(1);
     const stored = store.findings.list();
     expect(stored.map((f) => [f.key, f.notify, f.incidentId])).toEqual([
@@ -90,7 +114,11 @@ describe('runDetectionCycle', () => {
     updateSettings(store, { autoResolveAfterRuns: 5 });
     const detect = scripted([[finding()], []]);
     await runDetectionCycle(store, { nowMs: T0, detect });
-    const r = await runDetectionCycle(store, { nowMs: T0 + H, detect, settings: { ...DEFAULT_SETTINGS, autoResolveAfterRuns: 1 } });
+    const r = await runDetectionCycle(store, {
+      nowMs: T0 + H,
+      detect,
+      settings: { ...DEFAULT_SETTINGS, autoResolveAfterRuns: 1 },
+    });
     expect(r.resolved).toHaveLength(1);
   });
 
@@ -99,12 +127,18 @@ describe('runDetectionCycle', () => {
       throw new Error('facts unavailable');
     };
     await expect(runDetectionCycle(store, { nowMs: T0, detect: boom })).rejects.toThrow('facts unavailable');
-    expect(store.findings.listRuns()).toEqual([expect.objectContaining({ status: 'failed', error: 'facts unavailable' })]);
+    expect(store.findings.listRuns()).toEqual([
+      expect.objectContaining({ status: 'failed', error: 'facts unavailable' }),
+    ]);
     expect(store.incidents.list()).toEqual([]);
   });
 
   it('reports an unreachable Alertmanager without failing the cycle', async () => {
-    const r = await runDetectionCycle(store, { nowMs: T0, detect: scripted([[finding()]]), notify: { alertmanagerUrl: 'http://127.0.0.1:1' } });
+    const r = await runDetectionCycle(store, {
+      nowMs: T0,
+      detect: scripted([[finding()]]),
+      notify: { alertmanagerUrl: 'http://127.0.0.1:1' },
+    });
     expect(r.silences).toEqual({ error: expect.stringMatching(/^Alertmanager silences request failed/) });
     expect(r.openIncidents).toBe(1);
   });
@@ -117,7 +151,17 @@ describe('runDetectionCycle', () => {
       req.on('end', () => {
         if (req.url === '/api/v2/silences') {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify([{ id: 's1', status: { state: 'active' }, matchers: [{ name: 'user', value: 'alice@example.com', isRegex: false }], startsAt: '2026-03-10T12:30:00Z', endsAt: '2026-03-11T00:00:00Z' }]));
+          res.end(
+            JSON.stringify([
+              {
+                id: 's1',
+                status: { state: 'active' },
+                matchers: [{ name: 'user', value: 'alice@example.com', isRegex: false }],
+                startsAt: '2026-03-10T12:30:00Z',
+                endsAt: '2026-03-11T00:00:00Z',
+              },
+            ]),
+          );
         } else {
           posts.push(JSON.parse(body).text);
           res.end('ok');
@@ -127,7 +171,10 @@ describe('runDetectionCycle', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-12T00:00:00Z'));
+      db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(
+        Date.parse('2026-03-01T00:00:00Z'),
+        Date.parse('2026-03-12T00:00:00Z'),
+      );
       const r = await runDetectionCycle(store, {
         nowMs: T0 + H,
         detect: scripted([[finding()]]),
@@ -144,10 +191,23 @@ describe('runDetectionCycle', () => {
   });
 
   it('runs the real detection pass over the store and opens an incident for a spike', async () => {
-    db.prepare('INSERT INTO members (email, name, role, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, 0, 0)').run('alice@example.com', 'Alice', 'member');
-    db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-04-01T00:00:00Z'));
-    const usage = (day: string, model: string, events: number, usd: number) =>
-      ({ day, email: 'alice@example.com', model, events, requests: events, charged_micro: usdToMicro(usd) });
+    db.prepare('INSERT INTO members (email, name, role, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, 0, 0)').run(
+      'alice@example.com',
+      'Alice',
+      'member',
+    );
+    db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(
+      Date.parse('2026-03-01T00:00:00Z'),
+      Date.parse('2026-04-01T00:00:00Z'),
+    );
+    const usage = (day: string, model: string, events: number, usd: number) => ({
+      day,
+      email: 'alice@example.com',
+      model,
+      events,
+      requests: events,
+      charged_micro: usdToMicro(usd),
+    });
     addUsageDaily(db, [
       ...Array.from({ length: 14 }, (_, d) => usage(addDays('2026-03-01', d), 'gpt-5', 20, 8)),
       usage('2026-03-15', 'claude-4-opus-max', 60, 400),
@@ -157,6 +217,8 @@ describe('runDetectionCycle', () => {
     expect(spike).toHaveLength(1);
     expect(spike[0]).toMatchObject({ email: 'alice@example.com', notify: true, day: '2026-03-15' });
     expect(r.opened.length).toBeGreaterThanOrEqual(1);
-    expect(store.incidents.list({ detector: 'spend_spike' })).toEqual([expect.objectContaining({ status: 'detected', email: 'alice@example.com' })]);
+    expect(store.incidents.list({ detector: 'spend_spike' })).toEqual([
+      expect.objectContaining({ status: 'detected', email: 'alice@example.com' }),
+    ]);
   });
 });

@@ -52,7 +52,14 @@ export interface DetectionCycleResult {
 }
 
 /** The detection pass, or a failed run recorded (its message only) and the error rethrown. */
-async function detectOrRecordFailure(store: Store, detect: DetectFn, settings: DetectionSettings, nowMs: number, runId: number, clock: () => number): Promise<DetectionResult> {
+async function detectOrRecordFailure(
+  store: Store,
+  detect: DetectFn,
+  settings: DetectionSettings,
+  nowMs: number,
+  runId: number,
+  clock: () => number,
+): Promise<DetectionResult> {
   try {
     return await detect(settings, nowMs);
   } catch (err) {
@@ -65,9 +72,22 @@ async function detectOrRecordFailure(store: Store, detect: DetectFn, settings: D
  * Reconciles the open incidents with the run's findings and records the run: incidents, findings,
  * signals and outputs, the run's counts. The caller holds the write transaction.
  */
-function recordRun(store: Store, runId: number, result: DetectionResult, settings: DetectionSettings, nowMs: number, startedMs: number, clock: () => number) {
+function recordRun(
+  store: Store,
+  runId: number,
+  result: DetectionResult,
+  settings: DetectionSettings,
+  nowMs: number,
+  startedMs: number,
+  clock: () => number,
+) {
   const { findings, incidents } = store;
-  const changes = reconcile(incidents.listOpen(), result.findings, { autoResolveRuns: settings.autoResolveAfterRuns }, nowMs);
+  const changes = reconcile(
+    incidents.listOpen(),
+    result.findings,
+    { autoResolveRuns: settings.autoResolveAfterRuns },
+    nowMs,
+  );
   const a = incidents.applyChanges(changes, runId);
   findings.save(runId, result.findings, a.incidentByKey);
   findings.prune(startedMs - FINDINGS_RETENTION_MS);
@@ -86,7 +106,11 @@ function recordRun(store: Store, runId: number, result: DetectionResult, setting
 }
 
 /** Acknowledgements from Alertmanager's silences; null without ALERTMANAGER_URL, the error when it fails. */
-async function acknowledgeFromSilences(store: Store, alertmanagerUrl: string | undefined, nowMs: number): Promise<DetectionCycleResult['silences']> {
+async function acknowledgeFromSilences(
+  store: Store,
+  alertmanagerUrl: string | undefined,
+  nowMs: number,
+): Promise<DetectionCycleResult['silences']> {
   if (!alertmanagerUrl) return null;
   try {
     return await pollSilences(store, alertmanagerUrl, nowMs);
@@ -109,11 +133,23 @@ export async function runDetectionCycle(store: Store, opts: DetectionCycleOption
   const settings = opts.settings ?? loadSettings(store);
   const runId = store.findings.startRun(nowMs, started);
 
-  const result = await detectOrRecordFailure(store, opts.detect ?? ((s, n) => detectFrom(store.detectionFacts, s, n)), settings, nowMs, runId, clock);
+  const result = await detectOrRecordFailure(
+    store,
+    opts.detect ?? ((s, n) => detectFrom(store.detectionFacts, s, n)),
+    settings,
+    nowMs,
+    runId,
+    clock,
+  );
   // Take the write lock before reading open incidents: another process may run detect too.
   const applied = store.transaction(() => recordRun(store, runId, result, settings, nowMs, started, clock));
   const silences = await acknowledgeFromSilences(store, notify?.alertmanagerUrl, nowMs);
-  const digests = await deliverDigests(store, { nowMs, webhookUrl: notify?.slackWebhookUrl, dashboardUrl: notify?.dashboardUrl, post: notify?.post });
+  const digests = await deliverDigests(store, {
+    nowMs,
+    webhookUrl: notify?.slackWebhookUrl,
+    dashboardUrl: notify?.dashboardUrl,
+    post: notify?.post,
+  });
 
   return {
     runId,

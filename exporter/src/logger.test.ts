@@ -5,7 +5,12 @@ const KEY = 'key_' + 'a1B2'.repeat(16);
 
 function capture() {
   const lines: string[] = [];
-  const destination = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   return { lines, destination };
 }
 

@@ -47,16 +47,30 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       level: opts.level ?? 'info',
       redact: {
         paths: [
-          'req.headers.authorization', 'headers.authorization', '*.headers.authorization', 'authorization',
-          'apiKey', '*.apiKey', 'adminApiKey', '*.adminApiKey', 'analyticsApiKey', '*.analyticsApiKey',
-          'env.CURSOR_ADMIN_API_KEY', 'env.CURSOR_ANALYTICS_API_KEY', '*.env.CURSOR_ADMIN_API_KEY', '*.env.CURSOR_ANALYTICS_API_KEY',
+          'req.headers.authorization',
+          'headers.authorization',
+          '*.headers.authorization',
+          'authorization',
+          'apiKey',
+          '*.apiKey',
+          'adminApiKey',
+          '*.adminApiKey',
+          'analyticsApiKey',
+          '*.analyticsApiKey',
+          'env.CURSOR_ADMIN_API_KEY',
+          'env.CURSOR_ANALYTICS_API_KEY',
+          '*.env.CURSOR_ADMIN_API_KEY',
+          '*.env.CURSOR_ANALYTICS_API_KEY',
         ],
         censor: '[REDACTED]',
       },
       formatters: { log: (obj) => scrubDeep(obj, secrets) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a, secrets) : a)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? scrub(a, secrets) : a)) as Parameters<typeof method>,
+          );
         },
       },
     },

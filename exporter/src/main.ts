@@ -16,7 +16,8 @@ import { StoreOpenError } from './store/db';
 function intOption(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
     return n;
   };
 }
@@ -28,22 +29,38 @@ export function closeOnSignals(handle: { close(): Promise<void> }): void {
     if (closing) process.exit(130);
     closing = true;
     process.stderr.write(`\n${signal}: shutting down…\n`);
-    handle.close().then(() => process.exit(0), () => process.exit(1));
+    handle.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 }
 
 function detectionSummary(r: DetectionCycleResult) {
-  return { detectionRun: r.runId, findings: r.findings, notifiable: r.notifiable, opened: r.opened.length, resolved: r.resolved.length, openIncidents: r.openIncidents };
+  return {
+    detectionRun: r.runId,
+    findings: r.findings,
+    notifiable: r.notifiable,
+    opened: r.opened.length,
+    resolved: r.resolved.length,
+    openIncidents: r.openIncidents,
+  };
 }
 
 /** One collection (or backfill) outside the server, then detection; exit 0 ok, 2 partial, 1 failed. */
 async function collectCommand(kind: 'collect' | 'backfill', days?: number): Promise<number> {
-  const bar = kind === 'backfill' && process.stderr.isTTY ? createBackfillBar(DOCUMENTED_LIMITS.usageEvents) : undefined;
+  const bar =
+    kind === 'backfill' && process.stderr.isTTY ? createBackfillBar(DOCUMENTED_LIMITS.usageEvents) : undefined;
   try {
-    const { run, detection } = await collectOnce({ kind, days, onProgress: bar && ((p) => bar.update(p)) }, { onCollected: () => bar?.stop() });
-    process.stdout.write(`${JSON.stringify({ run: run.id, status: run.status, rowsWritten: run.rowsWritten, errors: run.errors, ...detectionSummary(detection) })}\n`);
+    const { run, detection } = await collectOnce(
+      { kind, days, onProgress: bar && ((p) => bar.update(p)) },
+      { onCollected: () => bar?.stop() },
+    );
+    process.stdout.write(
+      `${JSON.stringify({ run: run.id, status: run.status, rowsWritten: run.rowsWritten, errors: run.errors, ...detectionSummary(detection) })}\n`,
+    );
     return run.status === 'ok' ? 0 : run.status === 'partial' ? 2 : 1;
   } finally {
     bar?.stop();
@@ -72,7 +89,9 @@ export function buildCli(): Command {
 
   program
     .command('backfill')
-    .description(`fetch up to ${MAX_BACKFILL_DAYS} days of history (progress bar with a rate-limit-aware ETA on stderr)`)
+    .description(
+      `fetch up to ${MAX_BACKFILL_DAYS} days of history (progress bar with a rate-limit-aware ETA on stderr)`,
+    )
     .requiredOption('--days <n>', `days of history, 1 to ${MAX_BACKFILL_DAYS}`, intOption(1, MAX_BACKFILL_DAYS))
     .action(async (opts: { days: number }) => {
       process.exitCode = await collectCommand('backfill', opts.days);
@@ -101,17 +120,40 @@ export function buildCli(): Command {
     .option('--port <n>', 'port to listen on (0 = any free port)', intOption(0, 65535), 8787)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--history-days <n>', 'days of usage history', intOption(1, 365), 60)
-    .option('--scenario <name>', 'default (a few injected anomalies) or none', (v: string) => {
-      if (v !== 'default' && v !== 'none') throw new InvalidArgumentError('expected default or none');
-      return v;
-    }, 'default')
-    .action(async (opts: { users: number; seed: number; port: number; host: string; historyDays: number; scenario: 'default' | 'none' }) => {
-      const { startSimulator } = await import('./simulator');
-      const sim = await startSimulator({ users: opts.users, seed: opts.seed, port: opts.port, host: opts.host, historyDays: opts.historyDays, scenario: opts.scenario });
-      process.stdout.write(`Cursor API simulator: ${sim.url} (${opts.users} users, seed ${opts.seed}, scenario ${opts.scenario})\n` +
-        `API key: key_sim_admin   e.g. curl -u key_sim_admin: ${sim.url}/teams/members\n`);
-      closeOnSignals(sim);
-    });
+    .option(
+      '--scenario <name>',
+      'default (a few injected anomalies) or none',
+      (v: string) => {
+        if (v !== 'default' && v !== 'none') throw new InvalidArgumentError('expected default or none');
+        return v;
+      },
+      'default',
+    )
+    .action(
+      async (opts: {
+        users: number;
+        seed: number;
+        port: number;
+        host: string;
+        historyDays: number;
+        scenario: 'default' | 'none';
+      }) => {
+        const { startSimulator } = await import('./simulator');
+        const sim = await startSimulator({
+          users: opts.users,
+          seed: opts.seed,
+          port: opts.port,
+          host: opts.host,
+          historyDays: opts.historyDays,
+          scenario: opts.scenario,
+        });
+        process.stdout.write(
+          `Cursor API simulator: ${sim.url} (${opts.users} users, seed ${opts.seed}, scenario ${opts.scenario})\n` +
+            `API key: key_sim_admin   e.g. curl -u key_sim_admin: ${sim.url}/teams/members\n`,
+        );
+        closeOnSignals(sim);
+      },
+    );
 
   return program;
 }
@@ -122,8 +164,14 @@ export function runCli(argv: string[] = process.argv): void {
     .parseAsync(argv)
     .catch((err: unknown) => {
       // Errors a user can act on are printed plainly; anything else with its stack.
-      const plain = err instanceof ConfigError || err instanceof CollectorBusyError || err instanceof StoreOpenError || err instanceof RangeError;
-      process.stderr.write(`${plain ? (err as Error).message : err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      const plain =
+        err instanceof ConfigError ||
+        err instanceof CollectorBusyError ||
+        err instanceof StoreOpenError ||
+        err instanceof RangeError;
+      process.stderr.write(
+        `${plain ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       process.exit(1);
     });
 }

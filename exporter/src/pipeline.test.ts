@@ -8,18 +8,41 @@ describe('Pipeline', () => {
   it('runs every hook after the collection, isolating a failing one', async () => {
     const order: string[] = [];
     const p = new Pipeline(collector, undefined, [
-      { name: 'detect', run: () => { order.push('detect'); throw new Error('detector broke'); } },
-      { name: 'metrics', run: async (r) => { order.push(`metrics:${r.id}`); } },
+      {
+        name: 'detect',
+        run: () => {
+          order.push('detect');
+          throw new Error('detector broke');
+        },
+      },
+      {
+        name: 'metrics',
+        run: async (r) => {
+          order.push(`metrics:${r.id}`);
+        },
+      },
     ]);
     expect(p.cyclesCompleted).toBe(0);
     const cycle = await p.runCycle();
     expect(order).toEqual(['detect', 'metrics:1']);
-    expect(cycle.hooks).toEqual([{ name: 'detect', ok: false, error: 'detector broke' }, { name: 'metrics', ok: true }]);
+    expect(cycle.hooks).toEqual([
+      { name: 'detect', ok: false, error: 'detector broke' },
+      { name: 'metrics', ok: true },
+    ]);
     expect(p.cyclesCompleted).toBe(1);
   });
 
   it('does not count a cycle whose collection could not start', async () => {
-    const busy = new Pipeline({ ...collector, run: async () => { throw new Error('busy'); } }, undefined, []);
+    const busy = new Pipeline(
+      {
+        ...collector,
+        run: async () => {
+          throw new Error('busy');
+        },
+      },
+      undefined,
+      [],
+    );
     await expect(busy.runCycle()).rejects.toThrow('busy');
     expect(busy.cyclesCompleted).toBe(0);
   });

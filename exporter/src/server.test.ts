@@ -19,8 +19,11 @@ beforeAll(async () => {
   sim = await startSimulator({ users: 12, seed: 5, historyDays: 5, scenario: 'none', port: 0, host: '127.0.0.1' });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'commands-'));
   env = {
-    CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_ANALYTICS_API_KEY: 'key_sim_admin', CURSOR_API_URL: sim.url,
-    DATABASE_PATH: path.join(dir, 'exporter.db'), LOG_LEVEL: 'silent',
+    CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+    CURSOR_ANALYTICS_API_KEY: 'key_sim_admin',
+    CURSOR_API_URL: sim.url,
+    DATABASE_PATH: path.join(dir, 'exporter.db'),
+    LOG_LEVEL: 'silent',
   };
 });
 afterAll(async () => {

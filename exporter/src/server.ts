@@ -68,14 +68,19 @@ function apiAuthMode(config: Config, env: NodeJS.ProcessEnv, fallback: 'on' | 'o
   const explicit = env.API_AUTH?.trim();
   const mode = explicit ? config.env.API_AUTH : config.env.API_TOKEN ? 'on' : fallback;
   if (mode === 'on' && !config.env.API_TOKEN) {
-    throw new ConfigError(['API_TOKEN is not set: the JSON API requires a bearer token. Set API_TOKEN (e.g. `openssl rand -hex 32`), or API_AUTH=off to serve it without auth behind a trusted proxy.']);
+    throw new ConfigError([
+      'API_TOKEN is not set: the JSON API requires a bearer token. Set API_TOKEN (e.g. `openssl rand -hex 32`), or API_AUTH=off to serve it without auth behind a trusted proxy.',
+    ]);
   }
   return mode;
 }
 
 /** Whether HOST only accepts connections from this machine (127.0.0.0/8, ::1, localhost). */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
 }
 
@@ -99,9 +104,16 @@ export function checkApiExposure(host: string, authMode: 'on' | 'off', env: Node
 function listenFailure(config: Config, err: unknown): Error {
   const code = (err as NodeJS.ErrnoException)?.code;
   const at = `PORT=${config.port} on HOST=${config.host}`;
-  if (code === 'EADDRINUSE') return new ConfigError([`${at} is already in use (another exporter or \`npm run demo\` still running?): stop it or set PORT to a free port`]);
-  if (code === 'EACCES') return new ConfigError([`${at}: permission denied (ports below 1024 need privileges): set PORT to 1024 or above`]);
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new ConfigError([`HOST=${config.host} is not an address of this machine: use 0.0.0.0 (every interface) or 127.0.0.1`]);
+  if (code === 'EADDRINUSE')
+    return new ConfigError([
+      `${at} is already in use (another exporter or \`npm run demo\` still running?): stop it or set PORT to a free port`,
+    ]);
+  if (code === 'EACCES')
+    return new ConfigError([`${at}: permission denied (ports below 1024 need privileges): set PORT to 1024 or above`]);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new ConfigError([
+      `HOST=${config.host} is not an address of this machine: use 0.0.0.0 (every interface) or 127.0.0.1`,
+    ]);
   return err instanceof Error ? err : new Error(String(err));
 }
 
@@ -119,7 +131,11 @@ function detectionCycle(store: Store, config: Config, nowMs: number): Promise<De
   return runDetectionCycle(store, {
     nowMs,
     detect: detectionPass(config),
-    notify: { slackWebhookUrl: config.env.SLACK_WEBHOOK_URL, dashboardUrl: config.env.DASHBOARD_URL, alertmanagerUrl: config.env.ALERTMANAGER_URL },
+    notify: {
+      slackWebhookUrl: config.env.SLACK_WEBHOOK_URL,
+      dashboardUrl: config.env.DASHBOARD_URL,
+      alertmanagerUrl: config.env.ALERTMANAGER_URL,
+    },
   });
 }
 
@@ -186,9 +202,18 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const exposure = checkApiExposure(config.host, authMode, env);
   if (exposure) logger.warn(exposure);
   const store = Store.open(config.databasePath);
-  const collector = createCollectorStack({ store, config, logger, now: opts.now, client: opts.client, collect: opts.collect });
+  const collector = createCollectorStack({
+    store,
+    config,
+    logger,
+    now: opts.now,
+    client: opts.client,
+    collect: opts.collect,
+  });
   const metrics = createMetricsService(store, {
-    now: opts.now, maxSeries: config.env.METRICS_MAX_SERIES, hashUsers: config.env.METRICS_HASH_USERS === 'true',
+    now: opts.now,
+    maxSeries: config.env.METRICS_MAX_SERIES,
+    hashUsers: config.env.METRICS_HASH_USERS === 'true',
   });
   const apiContext = new ApiContext(store, new ReadModel(store), now);
   const pipeline = cyclePipeline({ store, config, collector, metrics, api: apiContext }, logger, now);
@@ -210,12 +235,19 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const api: FastifyPluginAsync = async (root) => {
     await root.register(docsPlugin, { token: authMode === 'on' ? config.env.API_TOKEN : undefined });
     await root.register(apiPlugin, {
-      prefix: '/api/v1', store, nowMs: now, context: apiContext,
-      auth: { mode: authMode, token: config.env.API_TOKEN }, alertmanagerToken: config.env.ALERTMANAGER_WEBHOOK_TOKEN,
+      prefix: '/api/v1',
+      store,
+      nowMs: now,
+      context: apiContext,
+      auth: { mode: authMode, token: config.env.API_TOKEN },
+      alertmanagerToken: config.env.ALERTMANAGER_WEBHOOK_TOKEN,
     });
   };
   const app = await buildApp({
-    metrics, metricsToken: config.env.METRICS_TOKEN, logger, ready: () => pipeline.cyclesCompleted > 0,
+    metrics,
+    metricsToken: config.env.METRICS_TOKEN,
+    logger,
+    ready: () => pipeline.cyclesCompleted > 0,
     // helmet first: security headers on every response (CSP, nosniff, no framing…); it is not
     // encapsulated, so it covers the core routes and the API registered after it. No CORS plugin:
     // browsers reach the API through Grafana's proxy, never cross-origin.
@@ -243,7 +275,14 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
 
   let closing: Promise<void> | undefined;
   return {
-    app, store, config, collector, pipeline, metrics, firstCycle, url,
+    app,
+    store,
+    config,
+    collector,
+    pipeline,
+    metrics,
+    firstCycle,
+    url,
     close() {
       closing ??= (async () => {
         // The current run stops at its next commit boundary; its hooks finish before the store closes.

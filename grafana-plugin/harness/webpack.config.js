@@ -18,7 +18,16 @@ module.exports = (env = {}) => ({
       {
         test: /\.tsx?$/,
         exclude: /node_modules/,
-        use: { loader: 'swc-loader', options: { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'classic' } }, target: 'es2020' } } },
+        use: {
+          loader: 'swc-loader',
+          options: {
+            jsc: {
+              parser: { syntax: 'typescript', tsx: true },
+              transform: { react: { runtime: 'classic' } },
+              target: 'es2020',
+            },
+          },
+        },
       },
       { test: /\.css$/, use: ['style-loader', 'css-loader'] },
       { test: /\.(svg|png|woff2?|ttf|eot)$/, type: 'asset/resource' },

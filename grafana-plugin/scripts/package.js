@@ -10,7 +10,9 @@ const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
 const plugin = JSON.parse(fs.readFileSync(path.join(dist, 'plugin.json'), 'utf8'));
 if (!plugin.id || !plugin.info || !plugin.info.version || plugin.info.version.includes('%')) {
-  throw new Error(`dist/plugin.json has no real id/version (${plugin.id}@${plugin.info && plugin.info.version}): run webpack first`);
+  throw new Error(
+    `dist/plugin.json has no real id/version (${plugin.id}@${plugin.info && plugin.info.version}): run webpack first`
+  );
 }
 const out = path.join(root, 'artifacts', `${plugin.id}-${plugin.info.version}.zip`);
 fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -66,19 +66,27 @@ export class DataSource extends DataSourceApi<CursorQuery, CursorDataSourceOptio
   }
 
   /** The frames of one target: one request per combination of multi-value variable values. */
-  async runTarget(target: CursorQuery, range: { from: number; to: number } | undefined, scopedVars: ScopedVars): Promise<DataFrame[]> {
+  async runTarget(
+    target: CursorQuery,
+    range: { from: number; to: number } | undefined,
+    scopedVars: ScopedVars
+  ): Promise<DataFrame[]> {
     const query = withDefaults(target);
     const spec = QUERY_TYPES[query.queryType];
     const fields = Object.fromEntries(fieldsOf(query.queryType).map((f) => [f, query[f]]));
     const sets = expandParams(fields, scopedVars);
     for (const field of spec.pathFields) {
       if (sets.some((s) => s[field] === undefined)) {
-        throw new Error(`the ${spec.label} query needs a value for "${field}" (a variable set to All or empty gives none)`);
+        throw new Error(
+          `the ${spec.label} query needs a value for "${field}" (a variable set to All or empty gives none)`
+        );
       }
     }
     const answers = await Promise.all(
       sets.map(async (set) => {
-        const qs: Params = Object.fromEntries(Object.entries(set).filter(([k]) => !spec.pathFields.includes(k as never)));
+        const qs: Params = Object.fromEntries(
+          Object.entries(set).filter(([k]) => !spec.pathFields.includes(k as never))
+        );
         if (spec.timeRange && range) {
           Object.assign(qs, range);
         }
@@ -138,7 +146,10 @@ export class DataSource extends DataSourceApi<CursorQuery, CursorDataSourceOptio
       return { status: 'error', message: message ?? `Exporter check failed: ${e.message}.` };
     }
     if (health.status === 'empty') {
-      return { status: 'warning', message: "Connected, but the exporter has collected no data yet: check its Cursor API key and its logs." };
+      return {
+        status: 'warning',
+        message: 'Connected, but the exporter has collected no data yet: check its Cursor API key and its logs.',
+      };
     }
     const ageMin = Math.round((health.data.age_ms ?? 0) / 60_000);
     if (health.status === 'stale') {
@@ -154,6 +165,9 @@ export class DataSource extends DataSourceApi<CursorQuery, CursorDataSourceOptio
     } catch {
       // The health answer already proved the connection; the team size is a courtesy.
     }
-    return { status: 'success', message: `Connected to the exporter: data is fresh (last collection ${ageMin} min ago)${team}.` };
+    return {
+      status: 'success',
+      message: `Connected to the exporter: data is fresh (last collection ${ageMin} min ago)${team}.`,
+    };
   }
 }

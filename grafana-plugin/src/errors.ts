@@ -25,13 +25,25 @@ export function explainError(err: unknown): ExplainedError {
     const status = err.status;
     const said = exporterMessage(err.data);
     if (status === 401 || status === 403) {
-      return { kind: 'auth', status, message: `the exporter rejected the API token (${status}${said ? `: ${said}` : ''}); check the token in the data source settings` };
+      return {
+        kind: 'auth',
+        status,
+        message: `the exporter rejected the API token (${status}${said ? `: ${said}` : ''}); check the token in the data source settings`,
+      };
     }
     if (status === 504 || status === 408) {
-      return { kind: 'timeout', status, message: `the exporter did not answer in time (${status} ${err.statusText ?? 'Gateway Timeout'})` };
+      return {
+        kind: 'timeout',
+        status,
+        message: `the exporter did not answer in time (${status} ${err.statusText ?? 'Gateway Timeout'})`,
+      };
     }
     if ((status === 502 || status <= 0) && !said) {
-      return { kind: 'unreachable', status, message: `cannot reach the exporter (${status > 0 ? `${status} ${err.statusText ?? 'Bad Gateway'}` : 'network error'}); check the exporter URL and that it is running` };
+      return {
+        kind: 'unreachable',
+        status,
+        message: `cannot reach the exporter (${status > 0 ? `${status} ${err.statusText ?? 'Bad Gateway'}` : 'network error'}); check the exporter URL and that it is running`,
+      };
     }
     if (status >= 400 && status < 500) {
       return { kind: 'input', status, message: `exporter: ${said ?? err.statusText ?? 'bad request'} (${status})` };

@@ -65,12 +65,22 @@ export function incidentAnnotations(frames: DataFrame[]): AnnotationEvent[] {
   return frames.flatMap((f) => {
     const col = (name: string) => f.fields.find((x) => x.name === name)?.values ?? [];
     const [detected, onset, resolved, detector, severity, email, group, message, status] = [
-      'detected', 'onset', 'resolved', 'detector', 'severity', 'email', 'group', 'message', 'status',
+      'detected',
+      'onset',
+      'resolved',
+      'detector',
+      'severity',
+      'email',
+      'group',
+      'message',
+      'status',
     ].map(col);
     return Array.from({ length: f.length }, (_, i): AnnotationEvent => {
       const time = (onset[i] ?? detected[i]) as number;
       const end = resolved[i] as number | null;
-      const tags = [detector[i], severity[i], email[i], group[i]].filter((t): t is string => typeof t === 'string' && t !== '');
+      const tags = [detector[i], severity[i], email[i], group[i]].filter(
+        (t): t is string => typeof t === 'string' && t !== ''
+      );
       return {
         time,
         timeEnd: end ?? undefined,

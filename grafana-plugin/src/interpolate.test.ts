@@ -55,7 +55,10 @@ describe('expandParams', () => {
   });
 
   test('several multi-value fields give every combination', () => {
-    withVariables(['user', people, ['ada@x.io', 'bo@x.io'], { multi: true }], ['group', groups, ['g_eng', 'g_ops'], { multi: true }]);
+    withVariables(
+      ['user', people, ['ada@x.io', 'bo@x.io'], { multi: true }],
+      ['group', groups, ['g_eng', 'g_ops'], { multi: true }]
+    );
     expect(expandParams({ user: '$user', group: '$group', limit: 3 })).toEqual([
       { user: 'ada@x.io', group: 'g_eng', limit: 3 },
       { user: 'ada@x.io', group: 'g_ops', limit: 3 },
@@ -67,7 +70,10 @@ describe('expandParams', () => {
   test(`more than ${MAX_FANOUT} requests is refused`, () => {
     const many = Array.from({ length: 5 }, (_, i) => ({ text: `u${i}`, value: `u${i}@x.io` }));
     const gs = Array.from({ length: 5 }, (_, i) => ({ text: `g${i}`, value: `g${i}` }));
-    withVariables(['user', many, many.map((m) => m.value), { multi: true }], ['group', gs, gs.map((g) => g.value), { multi: true }]);
+    withVariables(
+      ['user', many, many.map((m) => m.value), { multi: true }],
+      ['group', gs, gs.map((g) => g.value), { multi: true }]
+    );
     expect(() => expandParams({ user: '$user', group: '$group' })).toThrow(/more than 20 requests/);
   });
 });

@@ -4,6 +4,8 @@ import { QueryEditor } from './components/QueryEditor';
 import { DataSource } from './datasource';
 import type { CursorDataSourceOptions, CursorQuery, CursorSecureJsonData } from './types';
 
-export const plugin = new DataSourcePlugin<DataSource, CursorQuery, CursorDataSourceOptions, CursorSecureJsonData>(DataSource)
+export const plugin = new DataSourcePlugin<DataSource, CursorQuery, CursorDataSourceOptions, CursorSecureJsonData>(
+  DataSource
+)
   .setConfigEditor(ConfigEditor)
   .setQueryEditor(QueryEditor);

@@ -5,13 +5,24 @@
  */
 import { Kind, type TSchema } from '@sinclair/typebox';
 import { SeriesQuery, MembersQuery, IncidentsQuery, AnalyticsView } from '../../exporter/src/schemas';
-import { QUERY_TYPE_NAMES, QUERY_TYPES, defaultQuery, enumValues, fieldOptions, fieldsOf, withDefaults } from './query-types';
+import {
+  QUERY_TYPE_NAMES,
+  QUERY_TYPES,
+  defaultQuery,
+  enumValues,
+  fieldOptions,
+  fieldsOf,
+  withDefaults,
+} from './query-types';
 
 describe('query model', () => {
   test.each(QUERY_TYPE_NAMES)('%s: every querystring field is a property of the route schema', (type) => {
     const spec = QUERY_TYPES[type];
     for (const field of fieldsOf(type).filter((f) => !spec.pathFields.includes(f))) {
-      expect({ field, known: spec.querystring !== undefined && field in spec.querystring.properties }).toEqual({ field, known: true });
+      expect({ field, known: spec.querystring !== undefined && field in spec.querystring.properties }).toEqual({
+        field,
+        known: true,
+      });
     }
   });
 
@@ -37,9 +48,21 @@ describe('query model', () => {
   });
 
   test('defaults of the contract', () => {
-    expect(defaultQuery('series')).toEqual({ refId: 'A', queryType: 'series', metric: 'spend', by: 'team', interval: '1d', limit: 10 });
+    expect(defaultQuery('series')).toEqual({
+      refId: 'A',
+      queryType: 'series',
+      metric: 'spend',
+      by: 'team',
+      interval: '1d',
+      limit: 10,
+    });
     expect(defaultQuery('user')).toEqual({ refId: 'A', queryType: 'user', email: '$user', view: 'summary' });
     expect(defaultQuery('analytics')).toEqual({ refId: 'A', queryType: 'analytics', view: 'dau', limit: 20 });
-    expect(withDefaults({ refId: 'B', queryType: 'topSpenders', user: '$user' })).toEqual({ refId: 'B', queryType: 'topSpenders', limit: 10, user: '$user' });
+    expect(withDefaults({ refId: 'B', queryType: 'topSpenders', user: '$user' })).toEqual({
+      refId: 'B',
+      queryType: 'topSpenders',
+      limit: 10,
+      user: '$user',
+    });
   });
 });

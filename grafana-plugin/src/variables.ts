@@ -27,12 +27,13 @@ export class CursorVariableSupport extends CustomVariableSupport<DataSource, Var
     const kind = target?.kind ?? 'users';
     const q = target?.q ? expandField(target.q, request.scopedVars)[0] : undefined;
     return from(
-      this.datasource
-        .get<Frame>(`/variables/${kind}`, { limit: VARIABLE_LIMIT, ...(q ? { q } : {}) })
-        .then(
-          (frame): DataQueryResponse => ({ data: [toDataFrame(frame, target?.refId ?? 'variable')] }),
-          (err): DataQueryResponse => ({ data: [], errors: [{ refId: target?.refId, message: explainError(err).message }] })
-        )
+      this.datasource.get<Frame>(`/variables/${kind}`, { limit: VARIABLE_LIMIT, ...(q ? { q } : {}) }).then(
+        (frame): DataQueryResponse => ({ data: [toDataFrame(frame, target?.refId ?? 'variable')] }),
+        (err): DataQueryResponse => ({
+          data: [],
+          errors: [{ refId: target?.refId, message: explainError(err).message }],
+        })
+      )
     );
   }
 }

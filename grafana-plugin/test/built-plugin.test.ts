@@ -23,7 +23,21 @@ jest.setTimeout(180_000);
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 // What Grafana provides to plugins at run time (.config/bundler/externals.ts, plus webpack's `module`).
-const GRAFANA_EXTERNALS = ['@grafana/data', '@grafana/runtime', '@grafana/ui', '@grafana/schema', '@emotion/css', '@emotion/react', 'react', 'react-dom', 'react/jsx-runtime', 'rxjs', 'lodash', 'moment', 'module'];
+const GRAFANA_EXTERNALS = [
+  '@grafana/data',
+  '@grafana/runtime',
+  '@grafana/ui',
+  '@grafana/schema',
+  '@emotion/css',
+  '@emotion/react',
+  'react',
+  'react-dom',
+  'react/jsx-runtime',
+  'rxjs',
+  'lodash',
+  'moment',
+  'module',
+];
 
 const npm = (args: string[]) => execFileSync('npm', args, { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
 
@@ -37,13 +51,22 @@ describe('dist/ as Grafana validates it', () => {
   test('plugin.json: id, type, a real version and date, the proxy route with the bearer token', () => {
     const p = distJson();
     const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
-    expect(p).toMatchObject({ id: 'cursorusagestack-cursorusage-datasource', type: 'datasource', annotations: true, metrics: true });
+    expect(p).toMatchObject({
+      id: 'cursorusagestack-cursorusage-datasource',
+      type: 'datasource',
+      annotations: true,
+      metrics: true,
+    });
     expect(p.info.version).toBe(version);
     expect(p.info.updated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(JSON.stringify(p)).not.toMatch(/%[A-Z_]+%/);
     expect(p.dependencies.grafanaDependency).toBe('>=12.3.0');
     expect(p.routes).toEqual([
-      { path: 'api', url: '{{ .JsonData.url }}/api', headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.apiToken }}' }] },
+      {
+        path: 'api',
+        url: '{{ .JsonData.url }}/api',
+        headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.apiToken }}' }],
+      },
     ]);
   });
 
@@ -60,19 +83,35 @@ describe('dist/ as Grafana validates it', () => {
 
   test('logos, screenshots, README, CHANGELOG and LICENSE are in dist', () => {
     const p = distJson();
-    const files = [p.info.logos.small, p.info.logos.large, ...p.info.screenshots.map((s: { path: string }) => s.path), 'README.md', 'CHANGELOG.md', 'LICENSE', 'module.js'];
+    const files = [
+      p.info.logos.small,
+      p.info.logos.large,
+      ...p.info.screenshots.map((s: { path: string }) => s.path),
+      'README.md',
+      'CHANGELOG.md',
+      'LICENSE',
+      'module.js',
+    ];
     expect(p.info.screenshots.length).toBeGreaterThanOrEqual(2);
     for (const f of files) {
-      expect({ f, exists: fs.existsSync(path.join(DIST, f)) && fs.statSync(path.join(DIST, f)).size > 0 }).toEqual({ f, exists: true });
+      expect({ f, exists: fs.existsSync(path.join(DIST, f)) && fs.statSync(path.join(DIST, f)).size > 0 }).toEqual({
+        f,
+        exists: true,
+      });
     }
   });
 
   test('the archive is artifacts/<id>-<version>.zip laid out as <id>/...', () => {
     const p = distJson();
     const zip = new AdmZip(path.join(ROOT, 'artifacts', `${p.id}-${p.info.version}.zip`));
-    const names = zip.getEntries().filter((e) => !e.isDirectory).map((e) => e.entryName);
+    const names = zip
+      .getEntries()
+      .filter((e) => !e.isDirectory)
+      .map((e) => e.entryName);
     expect(names.every((n) => n.startsWith(`${p.id}/`))).toBe(true);
-    expect(names).toEqual(expect.arrayContaining([`${p.id}/plugin.json`, `${p.id}/module.js`, `${p.id}/README.md`, `${p.id}/img/logo.svg`]));
+    expect(names).toEqual(
+      expect.arrayContaining([`${p.id}/plugin.json`, `${p.id}/module.js`, `${p.id}/README.md`, `${p.id}/img/logo.svg`])
+    );
     expect(JSON.parse(zip.getEntry(`${p.id}/plugin.json`)!.getData().toString('utf8'))).toEqual(p);
   });
 });
@@ -92,28 +131,43 @@ browserDescribe('the built editors in headless Chromium', () => {
     server?.close();
   });
 
-  test.each(['dark', 'light'])('%s theme: pick a query type, edit a field, the emitted query follows; screenshot', async (theme) => {
-    const { page, errors } = await openPage(browser.context, server.base);
-    await page.goto(`${server.base}/?theme=${theme}`);
-    await page.waitForSelector('#editors');
-    const emitted = async () => JSON.parse((await page.textContent('#emitted')) ?? '{}');
-    expect(await emitted()).toEqual({ refId: 'A', queryType: 'series', metric: 'spend', by: 'team', interval: '1d', limit: 10 });
+  test.each(['dark', 'light'])(
+    '%s theme: pick a query type, edit a field, the emitted query follows; screenshot',
+    async (theme) => {
+      const { page, errors } = await openPage(browser.context, server.base);
+      await page.goto(`${server.base}/?theme=${theme}`);
+      await page.waitForSelector('#editors');
+      const emitted = async () => JSON.parse((await page.textContent('#emitted')) ?? '{}');
+      expect(await emitted()).toEqual({
+        refId: 'A',
+        queryType: 'series',
+        metric: 'spend',
+        by: 'team',
+        interval: '1d',
+        limit: 10,
+      });
 
-    await page.click('#cursor-A-queryType');
-    await page.getByText('Top spenders', { exact: true }).click();
-    expect(await emitted()).toEqual({ refId: 'A', queryType: 'topSpenders', limit: 10 });
+      await page.click('#cursor-A-queryType');
+      await page.getByText('Top spenders', { exact: true }).click();
+      expect(await emitted()).toEqual({ refId: 'A', queryType: 'topSpenders', limit: 10 });
 
-    await page.fill('#cursor-A-limit', '25');
-    await page.fill('#cursor-A-user', '$user');
-    await page.locator('#cursor-A-user').blur();
-    expect(await emitted()).toEqual({ refId: 'A', queryType: 'topSpenders', limit: 25, user: '$user' });
-    // only this type's fields are on screen
-    expect(await page.locator('#cursor-A-metric').count()).toBe(0);
+      await page.fill('#cursor-A-limit', '25');
+      await page.fill('#cursor-A-user', '$user');
+      await page.locator('#cursor-A-user').blur();
+      expect(await emitted()).toEqual({ refId: 'A', queryType: 'topSpenders', limit: 25, user: '$user' });
+      // only this type's fields are on screen
+      expect(await page.locator('#cursor-A-metric').count()).toBe(0);
 
-    const background = await page.evaluate(() => getComputedStyle(document.getElementById('editors')!).backgroundColor);
-    expect(background).toBe(theme === 'dark' ? 'rgb(24, 27, 31)' : 'rgb(255, 255, 255)');
-    expect(errors).toEqual([]);
-    saveScreenshot(path.join(ROOT, 'src/img/screenshots', `query-editor-${theme}.png`), await page.locator('#editors').screenshot());
-    await page.close();
-  });
+      const background = await page.evaluate(
+        () => getComputedStyle(document.getElementById('editors')!).backgroundColor
+      );
+      expect(background).toBe(theme === 'dark' ? 'rgb(24, 27, 31)' : 'rgb(255, 255, 255)');
+      expect(errors).toEqual([]);
+      saveScreenshot(
+        path.join(ROOT, 'src/img/screenshots', `query-editor-${theme}.png`),
+        await page.locator('#editors').screenshot()
+      );
+      await page.close();
+    }
+  );
 });

@@ -57,7 +57,10 @@ const dashboards: Array<[string, Dashboard]> = fs.existsSync(DIR)
 const ours = (t: { datasource?: { type?: string } }) => t.datasource?.type === ID;
 
 function targets(panels: Panel[]): Array<{ title: string; target: Target }> {
-  return panels.flatMap((p) => [...(p.targets ?? []).filter(ours).map((target) => ({ title: p.title ?? '?', target })), ...targets(p.panels ?? [])]);
+  return panels.flatMap((p) => [
+    ...(p.targets ?? []).filter(ours).map((target) => ({ title: p.title ?? '?', target })),
+    ...targets(p.panels ?? []),
+  ]);
 }
 
 let exporter: Exporter;
@@ -95,11 +98,18 @@ async function variablesOf(d: Dashboard, pick: 'all' | 'member'): Promise<TypedV
       options = res.options;
       expect({ variable: v.name, options: options.length > 0 }).toEqual({ variable: v.name, options: true });
     } else if (v.type === 'custom') {
-      options = String(v.query).split(',').map((x) => ({ text: x.trim(), value: x.trim() }));
+      options = String(v.query)
+        .split(',')
+        .map((x) => ({ text: x.trim(), value: x.trim() }));
     } else {
       continue;
     }
-    const chosen = v.name === 'user' && (pick === 'member' || !v.includeAll) ? member : v.includeAll ? (v.current?.value ?? '$__all') : options[0].value;
+    const chosen =
+      v.name === 'user' && (pick === 'member' || !v.includeAll)
+        ? member
+        : v.includeAll
+          ? (v.current?.value ?? '$__all')
+          : options[0].value;
     out.push(variable(v.name, options, chosen, { includeAll: v.includeAll }));
   }
   return out;
@@ -108,7 +118,9 @@ async function variablesOf(d: Dashboard, pick: 'all' | 'member'): Promise<TypedV
 const describeIf = dashboards.length > 0 ? describe : describe.skip;
 
 describeIf.each(dashboards)('%s', (_file, d) => {
-  const passes = d.templating?.list?.some((v) => v.name === 'user' && v.includeAll) ? (['all', 'member'] as const) : (['all'] as const);
+  const passes = d.templating?.list?.some((v) => v.name === 'user' && v.includeAll)
+    ? (['all', 'member'] as const)
+    : (['all'] as const);
 
   test.each(passes)('every panel query returns data (variables: %s)', async (pick) => {
     const list = targets(d.panels);
@@ -134,7 +146,9 @@ describeIf.each(dashboards)('%s', (_file, d) => {
     for (const a of annos) {
       const anno = a as unknown as AnnotationQuery<CursorQuery>;
       const query = ds.annotations!.prepareQuery!(anno)!;
-      const res = await ds.query(request([query], dateMath.parse(d.time.from)!.valueOf(), dateMath.parse(d.time.to, true)!.valueOf()));
+      const res = await ds.query(
+        request([query], dateMath.parse(d.time.from)!.valueOf(), dateMath.parse(d.time.to, true)!.valueOf())
+      );
       expect(res.errors).toBeUndefined();
       const events = await lastValueFrom(ds.annotations!.processEvents!(anno, res.data));
       expect({ annotation: a.name, events: (events ?? []).length > 0 }).toEqual({ annotation: a.name, events: true });

@@ -17,7 +17,6 @@ const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 export const TOKEN = 'plugin-test-token-0123456789abcdef';
 
-
 /** HTTP status of a GET, 0 when nothing answers (jsdom's environment has no fetch). */
 function status(url: string): Promise<number> {
   return new Promise((resolve) => {
@@ -51,12 +50,26 @@ export interface Exporter {
   stop(): Promise<void>;
 }
 
-async function start(args: string[], env: Record<string, string>, readyPath: string, dir: string, dbPath: string): Promise<Exporter> {
+async function start(
+  args: string[],
+  env: Record<string, string>,
+  readyPath: string,
+  dir: string,
+  dbPath: string
+): Promise<Exporter> {
   const port = await freePort();
   let log = '';
   const child = spawn(TSX, ['exporter/src/main.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', API_TOKEN: TOKEN, LOG_LEVEL: 'warn', DATABASE_PATH: dbPath, ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      API_TOKEN: TOKEN,
+      LOG_LEVEL: 'warn',
+      DATABASE_PATH: dbPath,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (c) => (log += c));
@@ -89,18 +102,33 @@ export async function startStaleExporter(from: Exporter, ageHours = 6): Promise<
     const db = new Database(process.argv[2]);
     db.prepare('UPDATE collection_runs SET started_ms = started_ms - ?, ended_ms = ended_ms - ?').run(Number(process.argv[3]), Number(process.argv[3]));
     db.close();`;
-  const r = spawnSync(process.execPath, ['-e', script, from.dbPath, dbPath, String(ageHours * 3_600_000)], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-e', script, from.dbPath, dbPath, String(ageHours * 3_600_000)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) {
     throw new Error(`could not age the database copy: ${r.stderr}`);
   }
   const nowhere = await freePort(); // closed again: collections fail, the data stays as old as it is
-  return start(['serve'], { CURSOR_API_URL: `http://127.0.0.1:${nowhere}`, CURSOR_ADMIN_API_KEY: 'key_sim_admin', COLLECT_INTERVAL: '24h' }, '/healthz', from.dir, dbPath);
+  return start(
+    ['serve'],
+    { CURSOR_API_URL: `http://127.0.0.1:${nowhere}`, CURSOR_ADMIN_API_KEY: 'key_sim_admin', COLLECT_INTERVAL: '24h' },
+    '/healthz',
+    from.dir,
+    dbPath
+  );
 }
 
 /** An exporter that has collected nothing yet: a fresh database, collecting from an address where nothing listens. */
 export async function startEmptyExporter(from: Exporter): Promise<Exporter> {
   const nowhere = await freePort();
-  return start(['serve'], { CURSOR_API_URL: `http://127.0.0.1:${nowhere}`, CURSOR_ADMIN_API_KEY: 'key_sim_admin', COLLECT_INTERVAL: '24h' }, '/healthz', from.dir, path.join(from.dir, 'empty.db'));
+  return start(
+    ['serve'],
+    { CURSOR_API_URL: `http://127.0.0.1:${nowhere}`, CURSOR_ADMIN_API_KEY: 'key_sim_admin', COLLECT_INTERVAL: '24h' },
+    '/healthz',
+    from.dir,
+    path.join(from.dir, 'empty.db')
+  );
 }
 
 export function removeDir(dir: string | undefined): void {
@@ -112,10 +140,14 @@ export function removeDir(dir: string | undefined): void {
 /** A JSON request with the token to the exporter directly (settings changes in test setup). */
 export function sendJson(method: string, url: string, body: unknown, token = TOKEN): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      url,
+      { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      }
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -123,7 +155,11 @@ export function sendJson(method: string, url: string, body: unknown, token = TOK
 
 /** Runs `cursor-usage-exporter detect` over an exporter's database (what every collection does). */
 export function runDetection(exporter: Exporter): void {
-  const r = spawnSync(TSX, ['exporter/src/main.ts', 'detect'], { cwd: ROOT, env: { ...process.env, DATABASE_PATH: exporter.dbPath, LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+  const r = spawnSync(TSX, ['exporter/src/main.ts', 'detect'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_PATH: exporter.dbPath, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+  });
   if (r.status !== 0) {
     throw new Error(`detect failed: ${r.stderr}`);
   }
@@ -137,7 +173,9 @@ export function getJson<T = any>(url: string, token = TOKEN): Promise<T> {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (body += c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`${url}: ${res.statusCode} ${body}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`${url}: ${res.statusCode} ${body}`))
+        );
       })
       .on('error', reject);
   });

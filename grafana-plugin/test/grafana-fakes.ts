@@ -48,7 +48,11 @@ export function routeRequest(url: string, s: ProxySettings): { target: string; h
   return { target: template(route.url, s) + rest.slice(route.path.length), headers };
 }
 
-function httpGet(target: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; statusText: string; body: string; error?: 'connect' | 'timeout' }> {
+function httpGet(
+  target: string,
+  headers: Record<string, string>,
+  timeoutMs: number
+): Promise<{ status: number; statusText: string; body: string; error?: 'connect' | 'timeout' }> {
   return new Promise((resolve) => {
     const req = http.get(target, { headers, timeout: timeoutMs }, (res) => {
       let body = '';
@@ -89,7 +93,17 @@ export function proxyBackendSrv(settings: ProxySettings, seen: SeenRequest[] = [
       httpGet(full, headers, settings.timeoutMs ?? 10_000).then((r) => {
         const data = parse(r.body) as T;
         if (r.status >= 200 && r.status < 300) {
-          subscriber.next({ data, status: r.status, statusText: r.statusText, ok: true, headers: {} as unknown as Headers, redirected: false, type: 'basic', url: options.url, config: options });
+          subscriber.next({
+            data,
+            status: r.status,
+            statusText: r.statusText,
+            ok: true,
+            headers: {} as unknown as Headers,
+            redirected: false,
+            type: 'basic',
+            url: options.url,
+            config: options,
+          });
           subscriber.complete();
         } else {
           const err: FetchError = { status: r.status, statusText: r.statusText, data, config: options };
@@ -101,7 +115,12 @@ export function proxyBackendSrv(settings: ProxySettings, seen: SeenRequest[] = [
 }
 
 /** A dashboard variable as Grafana's legacy model describes it (what getVariables() returns). */
-export function variable(name: string, options: Array<{ text: string; value: string }>, current: string | string[], extra: { multi?: boolean; includeAll?: boolean } = {}): TypedVariableModel {
+export function variable(
+  name: string,
+  options: Array<{ text: string; value: string }>,
+  current: string | string[],
+  extra: { multi?: boolean; includeAll?: boolean } = {}
+): TypedVariableModel {
   const values = Array.isArray(current) ? current : [current];
   return {
     name,
@@ -109,7 +128,10 @@ export function variable(name: string, options: Array<{ text: string; value: str
     multi: extra.multi ?? false,
     includeAll: extra.includeAll ?? true,
     options: options.map((o) => ({ ...o, selected: values.includes(o.value) })),
-    current: { value: current, text: values.map((v) => (v === '$__all' ? 'All' : options.find((o) => o.value === v)?.text ?? v)) },
+    current: {
+      value: current,
+      text: values.map((v) => (v === '$__all' ? 'All' : (options.find((o) => o.value === v)?.text ?? v))),
+    },
   } as unknown as TypedVariableModel;
 }
 
@@ -123,14 +145,23 @@ export class FakeTemplateSrv implements TemplateSrv {
   }
 
   containsTemplate(target?: string): boolean {
-    return Boolean(target && target.match(VAR)?.some((m) => this.find(m.replace(/[${}[\]]/g, '').split(':')[0]) !== undefined));
+    return Boolean(
+      target && target.match(VAR)?.some((m) => this.find(m.replace(/[${}[\]]/g, '').split(':')[0]) !== undefined)
+    );
   }
 
   updateTimeRange(): void {}
 
   private find(name: string) {
     return this.variables.find((v) => v.name === name) as unknown as
-      | { name: string; type: string; multi: boolean; includeAll: boolean; options: Array<{ value: string }>; current: { value: string | string[] } }
+      | {
+          name: string;
+          type: string;
+          multi: boolean;
+          includeAll: boolean;
+          options: Array<{ value: string }>;
+          current: { value: string | string[] };
+        }
       | undefined;
   }
 

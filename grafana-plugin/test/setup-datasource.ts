@@ -1,5 +1,12 @@
 /** A DataSource wired to a real exporter through the fake data proxy, as Grafana would construct it. */
-import { dateTime, type DataFrame, type DataQuery, type DataQueryRequest, type DataSourceInstanceSettings, type TypedVariableModel } from '@grafana/data';
+import {
+  dateTime,
+  type DataFrame,
+  type DataQuery,
+  type DataQueryRequest,
+  type DataSourceInstanceSettings,
+  type TypedVariableModel,
+} from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
 import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
 import { DataSource } from '../src/datasource';
@@ -10,8 +17,17 @@ import { FakeTemplateSrv, PROXY_URL, proxyBackendSrv, type SeenRequest } from '.
 
 export const DAY = 86_400_000;
 
-export function makeDataSource(exporterUrl: string, token: string, opts: { variables?: TypedVariableModel[]; seen?: SeenRequest[]; timeoutMs?: number } = {}) {
-  setBackendSrv(proxyBackendSrv({ jsonData: { url: exporterUrl }, secureJsonData: { apiToken: token }, timeoutMs: opts.timeoutMs }, opts.seen));
+export function makeDataSource(
+  exporterUrl: string,
+  token: string,
+  opts: { variables?: TypedVariableModel[]; seen?: SeenRequest[]; timeoutMs?: number } = {}
+) {
+  setBackendSrv(
+    proxyBackendSrv(
+      { jsonData: { url: exporterUrl }, secureJsonData: { apiToken: token }, timeoutMs: opts.timeoutMs },
+      opts.seen
+    )
+  );
   const templateSrv = new FakeTemplateSrv(opts.variables ?? []);
   setTemplateSrv(templateSrv);
   const settings = {
@@ -23,13 +39,24 @@ export function makeDataSource(exporterUrl: string, token: string, opts: { varia
     url: PROXY_URL,
     jsonData: { url: exporterUrl },
     readOnly: false,
-    meta: { id: pluginJson.id, name: pluginJson.name, type: 'datasource', info: pluginJson.info, module: '', baseUrl: '' },
+    meta: {
+      id: pluginJson.id,
+      name: pluginJson.name,
+      type: 'datasource',
+      info: pluginJson.info,
+      module: '',
+      baseUrl: '',
+    },
   } as unknown as DataSourceInstanceSettings<CursorDataSourceOptions>;
   return { ds: new DataSource(settings), templateSrv };
 }
 
 /** A panel request over [from, to] as Grafana sends it. */
-export function request<Q extends DataQuery>(targets: Q[], from = Date.now() - 30 * DAY, to = Date.now()): DataQueryRequest<Q> {
+export function request<Q extends DataQuery>(
+  targets: Q[],
+  from = Date.now() - 30 * DAY,
+  to = Date.now()
+): DataQueryRequest<Q> {
   const range = { from: dateTime(from), to: dateTime(to), raw: { from: 'now-30d', to: 'now' } };
   return {
     requestId: 'test',

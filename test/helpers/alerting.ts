@@ -21,7 +21,11 @@ export const PROMETHEUS_CONFIG = path.join(ROOT, 'provisioning', 'prometheus', '
 export const AMTOOL_BIN = process.env.AMTOOL_BIN ?? '/usr/bin/amtool';
 
 export const listYaml = (dir: string, suffix = '.yml'): string[] =>
-  fs.readdirSync(dir).filter((f) => f.endsWith(suffix)).sort().map((f) => path.join(dir, f));
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(suffix))
+    .sort()
+    .map((f) => path.join(dir, f));
 
 /** Runs a tool and resolves with its exit code and output (a non-zero exit is a result, not an error). */
 export function runTool(bin: string, args: string[], cwd = ROOT): Promise<ExecResult> {
@@ -69,9 +73,18 @@ export function renderPrometheusConfig(to: Loopback): string {
     global: Record<string, string>;
     rule_files: string[];
     alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
-    scrape_configs: { job_name: string; scrape_interval?: string; scrape_timeout?: string; static_configs: { targets: string[] }[] }[];
+    scrape_configs: {
+      job_name: string;
+      scrape_interval?: string;
+      scrape_timeout?: string;
+      static_configs: { targets: string[] }[];
+    }[];
   };
-  const hosts: Record<string, string> = { 'exporter:9464': to.exporter, 'alertmanager:9093': to.alertmanager, 'localhost:9090': to.prometheus };
+  const hosts: Record<string, string> = {
+    'exporter:9464': to.exporter,
+    'alertmanager:9093': to.alertmanager,
+    'localhost:9090': to.prometheus,
+  };
   const swap = (t: string) => {
     if (!hosts[t]) throw new Error(`prometheus.yml has a target the loopback stack does not know: ${t}`);
     return hosts[t];
@@ -121,7 +134,8 @@ export function renderAlertmanagerConfig(e: AlertmanagerEndpoints): string {
     used.add(name);
     return path.join(e.secretsDir, name);
   });
-  for (const name of Object.keys(secrets)) if (!used.has(name)) throw new Error(`alertmanager.yml no longer reads /run/secrets/${name}`);
+  for (const name of Object.keys(secrets))
+    if (!used.has(name)) throw new Error(`alertmanager.yml no longer reads /run/secrets/${name}`);
   const cfg = YAML.parse(text) as {
     global: Record<string, unknown>;
     templates: string[];
@@ -130,7 +144,8 @@ export function renderAlertmanagerConfig(e: AlertmanagerEndpoints): string {
   };
   cfg.global.pagerduty_url = e.pagerdutyUrl;
   cfg.templates = [path.join(ALERTMANAGER_TEMPLATES, '*.tmpl')];
-  for (const r of cfg.receivers) for (const w of r.webhook_configs ?? []) w.url = w.url.replace('http://exporter:9464', e.exporterWebhookUrl);
+  for (const r of cfg.receivers)
+    for (const w of r.webhook_configs ?? []) w.url = w.url.replace('http://exporter:9464', e.exporterWebhookUrl);
   if (e.fastTimers) Object.assign(cfg.route, { group_wait: '0s', group_interval: '1s' });
   return YAML.stringify(cfg);
 }

@@ -33,7 +33,8 @@ export async function startAlertmanager(configYaml: string): Promise<Alertmanage
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`alertmanager exited early: ${fs.readFileSync(path.join(dir, 'alertmanager.log'), 'utf8')}`);
+    if (child.exitCode !== null)
+      throw new Error(`alertmanager exited early: ${fs.readFileSync(path.join(dir, 'alertmanager.log'), 'utf8')}`);
     try {
       if ((await fetch(`${url}/-/ready`)).ok) break;
     } catch {

@@ -24,9 +24,16 @@ export interface LoopExporterOptions {
 export function serveLoopExporter(o: LoopExporterOptions): Promise<ServeHandle> {
   return serve({
     env: {
-      CURSOR_ADMIN_API_KEY: 'key_sim_admin', CURSOR_API_URL: o.simulatorUrl, DATABASE_PATH: path.join(o.dir, 'e.db'),
-      PORT: String(o.port), HOST: '127.0.0.1', INITIAL_BACKFILL_DAYS: '35', LOG_LEVEL: 'silent',
-      API_TOKEN: o.apiToken, ALERTMANAGER_WEBHOOK_TOKEN: o.webhookToken, ...o.env,
+      CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+      CURSOR_API_URL: o.simulatorUrl,
+      DATABASE_PATH: path.join(o.dir, 'e.db'),
+      PORT: String(o.port),
+      HOST: '127.0.0.1',
+      INITIAL_BACKFILL_DAYS: '35',
+      LOG_LEVEL: 'silent',
+      API_TOKEN: o.apiToken,
+      ALERTMANAGER_WEBHOOK_TOKEN: o.webhookToken,
+      ...o.env,
     },
     now: o.now,
     client: { limits: NO_RATE_LIMITS },

@@ -18,7 +18,9 @@ export const PROMTOOL_BIN = process.env.PROMTOOL_BIN ?? '/usr/bin/promtool';
 export function binaryAvailable(bin: string): boolean {
   if (fs.existsSync(bin)) return true;
   if (process.env.CI === 'true' || process.env.REQUIRE_PROM_STACK === '1') {
-    throw new Error(`${bin} is missing but CI/REQUIRE_PROM_STACK requires it: apt-get install --no-install-recommends prometheus`);
+    throw new Error(
+      `${bin} is missing but CI/REQUIRE_PROM_STACK requires it: apt-get install --no-install-recommends prometheus`,
+    );
   }
   console.warn(`skipping: ${bin} not installed (apt-get install --no-install-recommends prometheus)`);
   return false;
@@ -33,10 +35,15 @@ export interface ExecResult {
 /** `promtool check metrics` on an exposition: exit 0 and no output means clean. */
 export function promtoolCheckMetrics(exposition: string | Buffer): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(PROMTOOL_BIN, ['check', 'metrics'], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(err);
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      PROMTOOL_BIN,
+      ['check', 'metrics'],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') return reject(err);
+        resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
+      },
+    );
     child.stdin?.end(exposition);
   });
 }
@@ -103,7 +110,11 @@ export interface PrometheusHandle {
   /** Instant PromQL query through the HTTP API; returns the result vector. */
   query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
   /** Polls `expr` until it returns a non-empty vector satisfying `ok`, or throws after timeoutMs. */
-  waitFor(expr: string, ok?: (v: { metric: Record<string, string>; value: [number, string] }[]) => boolean, timeoutMs?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  waitFor(
+    expr: string,
+    ok?: (v: { metric: Record<string, string>; value: [number, string] }[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
   stop(): Promise<void>;
 }
 
@@ -120,7 +131,9 @@ export interface PrometheusOptions {
 export async function startPrometheus(target: string, opts: PrometheusOptions = {}): Promise<PrometheusHandle> {
   const auth = opts.bearerToken ? `    authorization:\n      credentials: '${opts.bearerToken}'\n` : '';
   const rules = opts.rules ? 'rule_files: [rules.yml]\n' : '';
-  const alerting = opts.alertmanager ? `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['${opts.alertmanager}']\n` : '';
+  const alerting = opts.alertmanager
+    ? `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['${opts.alertmanager}']\n`
+    : '';
   return startPrometheusWithConfig(
     () =>
       `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n${rules}${alerting}scrape_configs:\n  - job_name: exporter\n    metrics_path: ${opts.metricsPath ?? '/metrics'}\n${auth}    static_configs:\n      - targets: ['${target}']\n`,
@@ -139,7 +152,10 @@ export interface PrometheusConfigOptions {
  * Starts Prometheus with a whole configuration, rendered once its own loopback address (host:port) is
  * known, so a config may scrape Prometheus itself.
  */
-export async function startPrometheusWithConfig(render: (self: string) => string, opts: PrometheusConfigOptions = {}): Promise<PrometheusHandle> {
+export async function startPrometheusWithConfig(
+  render: (self: string) => string,
+  opts: PrometheusConfigOptions = {},
+): Promise<PrometheusHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cus-prom-'));
   const port = await freePort();
   for (const [name, text] of Object.entries(opts.files ?? {})) fs.writeFileSync(path.join(dir, name), text);
@@ -156,7 +172,11 @@ export async function startPrometheusWithConfig(render: (self: string) => string
 
   const query: PrometheusHandle['query'] = async (expr) => {
     const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-    const json = (await res.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const json = (await res.json()) as {
+      status: string;
+      error?: string;
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
     if (json.status !== 'success') throw new Error(`PromQL ${expr}: ${json.error ?? res.status}`);
     return json.data.result;
   };
@@ -165,7 +185,8 @@ export async function startPrometheusWithConfig(render: (self: string) => string
     const deadline = Date.now() + timeoutMs;
     let last: Awaited<ReturnType<PrometheusHandle['query']>> = [];
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`prometheus exited early: ${fs.readFileSync(path.join(dir, 'prometheus.log'), 'utf8')}`);
+      if (child.exitCode !== null)
+        throw new Error(`prometheus exited early: ${fs.readFileSync(path.join(dir, 'prometheus.log'), 'utf8')}`);
       try {
         last = await query(expr);
         if (last.length > 0 && ok(last)) return last;
@@ -203,7 +224,8 @@ export function parseExposition(text: string): Sample[] {
     const m = line.exec(raw);
     if (!m) throw new Error(`unparsable exposition line: ${raw}`);
     const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(label)) labels[l[1]] = l[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    for (const l of (m[2] ?? '').matchAll(label))
+      labels[l[1]] = l[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     out.push({ name: m[1], labels, value: Number(m[3]) });
   }
   return out;

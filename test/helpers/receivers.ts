@@ -61,7 +61,11 @@ export async function startRecorder(): Promise<Recorder> {
       };
       const timer = setTimeout(() => {
         waiters.delete(check);
-        reject(new Error(`no matching request within ${timeoutMs} ms; got ${received.map((r) => r.path).join(', ') || 'nothing'}`));
+        reject(
+          new Error(
+            `no matching request within ${timeoutMs} ms; got ${received.map((r) => r.path).join(', ') || 'nothing'}`,
+          ),
+        );
       }, timeoutMs);
       if (!check()) waiters.add(check);
     });

@@ -23,14 +23,27 @@ export const pathOf = (url: string): string => url.split('?')[0];
  * Refuses a request without one of `tokens` as its bearer: 401 with WWW-Authenticate, and a warning
  * saying who tried and how (never what they presented).
  */
-export async function refuseUnlessBearer(req: FastifyRequest, reply: FastifyReply, tokens: readonly string[]): Promise<void> {
+export async function refuseUnlessBearer(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  tokens: readonly string[],
+): Promise<void> {
   if (bearerMatches(req.headers.authorization, tokens)) return;
   req.log.warn(
-    { method: req.method, path: pathOf(req.url), ip: req.ip, reason: req.headers.authorization ? 'invalid bearer token' : 'no bearer token' },
+    {
+      method: req.method,
+      path: pathOf(req.url),
+      ip: req.ip,
+      reason: req.headers.authorization ? 'invalid bearer token' : 'no bearer token',
+    },
     'api request rejected: authentication failed',
   );
   await reply
     .code(401)
     .header('www-authenticate', 'Bearer realm="cursor-usage-exporter"')
-    .send({ statusCode: 401, error: 'Unauthorized', message: req.headers.authorization ? 'invalid bearer token' : 'missing Authorization: Bearer <API_TOKEN>' });
+    .send({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: req.headers.authorization ? 'invalid bearer token' : 'missing Authorization: Bearer <API_TOKEN>',
+    });
 }

@@ -29,12 +29,16 @@ export class ApiContext {
   /** Team-wide member figures for a window (ranks and badges need everyone), cached per window. */
   teamStats(w: DayWindow, model?: string): TeamStats {
     // The cycle (plan exhaustion, cycle day) depends on today, so the UTC day is part of the key.
-    return this.read.cache.get(`team:${w.fromDay}:${w.toDay}:${model ?? ''}:${this.today()}`, () => this.read.teamStats(w, this.now(), model));
+    return this.read.cache.get(`team:${w.fromDay}:${w.toDay}:${model ?? ''}:${this.today()}`, () =>
+      this.read.teamStats(w, this.now(), model),
+    );
   }
 
   /** The cycle summary row for everyone or one group, cached for the day. */
   cycleSummary(f: PeopleFilter) {
-    return this.cached(['cycle-summary', this.today(), f.group ?? null], () => this.read.cycleSummaryTable(this.now(), this.read.selectedEmails(f)));
+    return this.cached(['cycle-summary', this.today(), f.group ?? null], () =>
+      this.read.cycleSummaryTable(this.now(), this.read.selectedEmails(f)),
+    );
   }
 
   /** The model cost comparison for a window and people filter, cached. */

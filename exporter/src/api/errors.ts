@@ -43,14 +43,25 @@ function allowedValues(errors: AjvError[], instancePath: string): unknown[] {
 const reasonPhrase = (status: number): string => STATUS_CODES[status] ?? 'Error';
 
 /** Maps every error to the API's error shape; 5xx never leak a message or stack. */
-export function errorHandler(this: unknown, err: FastifyError & { validation?: AjvError[]; validationContext?: string }, req: FastifyRequest, reply: FastifyReply): void {
+export function errorHandler(
+  this: unknown,
+  err: FastifyError & { validation?: AjvError[]; validationContext?: string },
+  req: FastifyRequest,
+  reply: FastifyReply,
+): void {
   if (err.validation) {
     const { field, reason } = describeValidation(err.validation, err.validationContext ?? 'request');
     void reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${field} ${reason}`, field });
     return;
   }
   if (err instanceof BadInput) {
-    void reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: err.message, field: err.field, ...(err.rows ? { rows: err.rows } : {}) });
+    void reply.code(400).send({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: err.message,
+      field: err.field,
+      ...(err.rows ? { rows: err.rows } : {}),
+    });
     return;
   }
   if (err instanceof NotFound) {
@@ -60,7 +71,9 @@ export function errorHandler(this: unknown, err: FastifyError & { validation?: A
   const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
   if (status >= 500) {
     req.log.error({ err, url: req.url, method: req.method }, 'api request failed');
-    void reply.code(status).send({ statusCode: status, error: 'Internal Server Error', message: 'internal error (see the exporter log)' });
+    void reply
+      .code(status)
+      .send({ statusCode: status, error: 'Internal Server Error', message: 'internal error (see the exporter log)' });
     return;
   }
   // 4xx from Fastify itself (bad JSON, body too large, unsupported media type, rate limit).

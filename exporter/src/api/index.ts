@@ -45,7 +45,9 @@ function operationId(method: string | string[], path: string): string {
   const words = path
     .split('/')
     .filter(Boolean)
-    .flatMap((seg) => (seg.startsWith(':') ? ['by', ...seg.slice(1).split(/[^A-Za-z0-9]+/)] : seg.split(/[^A-Za-z0-9]+/)))
+    .flatMap((seg) =>
+      seg.startsWith(':') ? ['by', ...seg.slice(1).split(/[^A-Za-z0-9]+/)] : seg.split(/[^A-Za-z0-9]+/),
+    )
     .filter(Boolean);
   return verb + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 }
@@ -66,7 +68,8 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (root, opts) => {
     schema.operationId ??= operationId(route.method, route.url.slice(route.prefix.length));
     schema.response = { 401: ErrorResponse, ...schema.response };
   });
-  const ctx = opts.context ?? new ApiContext(opts.store, new ReadModel(opts.store), opts.nowMs ?? Date.now, opts.rateLimit);
+  const ctx =
+    opts.context ?? new ApiContext(opts.store, new ReadModel(opts.store), opts.nowMs ?? Date.now, opts.rateLimit);
   const apiTokens = opts.auth.token ? [opts.auth.token] : [];
   const webhookTokens = [...apiTokens, ...(opts.alertmanagerToken ? [opts.alertmanagerToken] : [])];
 
@@ -78,17 +81,32 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (root, opts) => {
   });
   // AJV's coercion turns '1e309' into Infinity and lets it through integer and maximum checks.
   app.addHook('preHandler', async (req) => {
-    for (const [where, values] of [['querystring', req.query], ['body', req.body], ['params', req.params]] as const) {
+    for (const [where, values] of [
+      ['querystring', req.query],
+      ['body', req.body],
+      ['params', req.params],
+    ] as const) {
       if (values === null || typeof values !== 'object') continue;
       for (const [k, v] of Object.entries(values)) {
-        if (typeof v === 'number' && !Number.isFinite(v)) throw new BadInput(`${where}.${k}`, 'must be a finite number');
+        if (typeof v === 'number' && !Number.isFinite(v))
+          throw new BadInput(`${where}.${k}`, 'must be a finite number');
       }
     }
   });
   // The request log (the app logs no requests itself: /metrics is scraped every few seconds). The
   // path only: query strings are not logged, headers never.
   app.addHook('onResponse', async (req, reply) => {
-    req.log.info({ method: req.method, route: req.routeOptions.url, path: pathOf(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip }, 'api request');
+    req.log.info(
+      {
+        method: req.method,
+        route: req.routeOptions.url,
+        path: pathOf(req.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        ip: req.ip,
+      },
+      'api request',
+    );
   });
   app.setSchemaErrorFormatter((errors, dataVar) => {
     const { field, reason } = describeValidation(errors as never, dataVar);

@@ -19,13 +19,16 @@ export function seedTeam(db: Db = openDb(':memory:')): Db {
     const st = db.prepare(sql);
     for (const r of rows) st.run(...r);
   };
-  ins('INSERT INTO members (email, user_id, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, 0, 0)', [
-    ['alice@acme.io', 'u1', 'Alice', 'member', 0],
-    ['bob@acme.io', 'u2', 'Bob', 'member', 0],
-    ['carol@acme.io', 'u3', 'Carol', 'owner', 0],
-    ['dan@acme.io', 'u4', 'Dan', 'member', 0],
-    ['gone@acme.io', 'u5', 'Gone', 'member', 1],
-  ]);
+  ins(
+    'INSERT INTO members (email, user_id, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, 0, 0)',
+    [
+      ['alice@acme.io', 'u1', 'Alice', 'member', 0],
+      ['bob@acme.io', 'u2', 'Bob', 'member', 0],
+      ['carol@acme.io', 'u3', 'Carol', 'owner', 0],
+      ['dan@acme.io', 'u4', 'Dan', 'member', 0],
+      ['gone@acme.io', 'u5', 'Gone', 'member', 1],
+    ],
+  );
   ins(`INSERT INTO billing_groups (id, name, source, updated_ms) VALUES (?, ?, 'cursor', 0)`, [
     ['g_web', 'Eng > Web'],
     ['g_api', 'Eng > API'],
@@ -36,7 +39,9 @@ export function seedTeam(db: Db = openDb(':memory:')): Db {
     ['bob@acme.io', 'g_web'],
     ['carol@acme.io', 'g_api'],
   ]);
-  ins('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)', [[CYCLE_START, Date.parse('2026-04-01T00:00:00Z')]]);
+  ins('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)', [
+    [CYCLE_START, Date.parse('2026-04-01T00:00:00Z')],
+  ]);
   ins(
     `INSERT INTO spend_snapshots (cycle_start_ms, email, total_micro, on_demand_micro, included_micro, effective_limit_dollars, collected_ms)
      VALUES (?, ?, ?, ?, ?, ?, 0)`,
@@ -49,12 +54,33 @@ export function seedTeam(db: Db = openDb(':memory:')): Db {
   );
   // usage_daily and its rollups: (day, email, model, events, requests, charged_micro, input, output, cache_write, cache_read, included, usage_based, errored)
   const usage = (
-    day: string, email: string, model: string, events: number, requests: number, charged_micro: number, input_tokens: number,
-    output_tokens: number, cache_write_tokens: number, cache_read_tokens: number, included_events: number, usage_based_events: number,
+    day: string,
+    email: string,
+    model: string,
+    events: number,
+    requests: number,
+    charged_micro: number,
+    input_tokens: number,
+    output_tokens: number,
+    cache_write_tokens: number,
+    cache_read_tokens: number,
+    included_events: number,
+    usage_based_events: number,
     errored_events: number,
   ): UsageDailyRow => ({
-    day, email, model, events, requests, charged_micro, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens,
-    included_events, usage_based_events, errored_events,
+    day,
+    email,
+    model,
+    events,
+    requests,
+    charged_micro,
+    input_tokens,
+    output_tokens,
+    cache_write_tokens,
+    cache_read_tokens,
+    included_events,
+    usage_based_events,
+    errored_events,
   });
   addUsageDaily(db, [
     usage('2026-03-02', 'alice@acme.io', 'claude-4-opus-max', 10, 20, 2000 * M, 100, 50, 0, 1000, 4, 6, 0),
@@ -91,9 +117,10 @@ export function seedTeam(db: Db = openDb(':memory:')): Db {
     ['client-versions', '2026-03-03', '1.10.0', JSON.stringify({ user_count: 1, percentage: 0.25 })],
     ['client-versions', '2026-03-03', '1.9.3', JSON.stringify({ user_count: 3, percentage: 0.75 })],
   ]);
-  db.prepare(
-    `INSERT INTO collection_runs (kind, started_ms, ended_ms, status) VALUES ('collect', ?, ?, 'ok')`,
-  ).run(NOW - 30 * 60_000, NOW - 20 * 60_000);
+  db.prepare(`INSERT INTO collection_runs (kind, started_ms, ended_ms, status) VALUES ('collect', ?, ?, 'ok')`).run(
+    NOW - 30 * 60_000,
+    NOW - 20 * 60_000,
+  );
   return db;
 }
 
@@ -101,10 +128,19 @@ export function seedTeam(db: Db = openDb(':memory:')): Db {
  * An app with docs + the API at /api/v1, as the lead mounts them, listening on a free loopback port
  * (jest cannot load light-my-request's ESM-only dependency, so tests use real HTTP). Caller closes it.
  */
-export async function buildTestApp(db: Db, opts: Partial<ApiOptions> = {}): Promise<{ app: FastifyInstance; base: string }> {
+export async function buildTestApp(
+  db: Db,
+  opts: Partial<ApiOptions> = {},
+): Promise<{ app: FastifyInstance; base: string }> {
   const app = Fastify({ logger: false });
   await app.register(docsPlugin);
-  await app.register(apiPlugin, { prefix: '/api/v1', store: new Store(db), auth: { mode: 'on', token: TOKEN }, nowMs: () => NOW, ...opts });
+  await app.register(apiPlugin, {
+    prefix: '/api/v1',
+    store: new Store(db),
+    auth: { mode: 'on', token: TOKEN },
+    nowMs: () => NOW,
+    ...opts,
+  });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, base };
 }
@@ -117,10 +153,19 @@ export interface Reply {
 }
 
 /** One HTTP exchange; JSON bodies are parsed, others returned as text. */
-export async function call(base: string, method: string, path: string, opts: { headers?: Record<string, string>; body?: unknown } = {}): Promise<Reply> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: unknown } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...(opts.headers ?? auth) };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${base}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const text = await res.text();
   const isJson = res.headers.get('content-type')?.includes('json') ?? false;
   return { status: res.status, headers: res.headers, body: isJson ? JSON.parse(text) : text };

@@ -35,7 +35,12 @@ export function createCollectorStack(opts: CollectorStackOptions): Collector {
     ...opts.client,
   });
   return createCollector({
-    store, api, calls, now: opts.now, logger: opts.logger, secrets: configSecrets(config),
+    store,
+    api,
+    calls,
+    now: opts.now,
+    logger: opts.logger,
+    secrets: configSecrets(config),
     sharedKey: (config.analyticsApiKey ?? config.adminApiKey) === config.adminApiKey,
     options: { initialBackfillDays: config.initialBackfillDays, windowEvents: SERVICE_WINDOW_EVENTS, ...opts.collect },
   });

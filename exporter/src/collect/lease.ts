@@ -38,7 +38,10 @@ function processAlive(pid: number): boolean {
 export class CollectorLease {
   private readonly owner = randomUUID();
 
-  constructor(private readonly store: Pick<Store, 'meta' | 'transaction'>, private readonly wallClock: () => number = Date.now) {}
+  constructor(
+    private readonly store: Pick<Store, 'meta' | 'transaction'>,
+    private readonly wallClock: () => number = Date.now,
+  ) {}
 
   acquire(): void {
     this.store.transaction(() => {
@@ -64,7 +67,12 @@ export class CollectorLease {
   }
 
   private write(): void {
-    const value: LeaseValue = { owner: this.owner, host: os.hostname(), pid: process.pid, expiresMs: this.wallClock() + LEASE_TTL_MS };
+    const value: LeaseValue = {
+      owner: this.owner,
+      host: os.hostname(),
+      pid: process.pid,
+      expiresMs: this.wallClock() + LEASE_TTL_MS,
+    };
     this.store.meta.set(LEASE_KEY, JSON.stringify(value), this.wallClock());
   }
 }

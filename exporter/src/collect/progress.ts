@@ -15,7 +15,9 @@ export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${String(s % 60).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** A progress bar on stderr fed by the usage-events step's onProgress. */
@@ -30,7 +32,12 @@ export function createBackfillBar(pagesPerMinute: number, stream: NodeJS.Writabl
   let shown = false;
   return {
     update(p: BackfillProgress): void {
-      const payload = { window: p.window, windows: p.windows, events: p.events, eta_rl: formatDuration(backfillEtaMs(p, Date.now() - started, pagesPerMinute)) };
+      const payload = {
+        window: p.window,
+        windows: p.windows,
+        events: p.events,
+        eta_rl: formatDuration(backfillEtaMs(p, Date.now() - started, pagesPerMinute)),
+      };
       if (!shown) {
         bar.start(p.pagesEstimated, p.pagesDone, payload);
         shown = true;

@@ -14,9 +14,23 @@ const NOW = Date.parse('2026-03-10T12:00:00.000Z');
 
 function event(ts: number, email: string, charged: number, model = 'gpt-5'): UsageEvent {
   return {
-    timestampMs: ts, email, model, kind: 'Usage-based', maxMode: false, requestsCosts: 1, isTokenBasedCall: true,
-    inputTokens: 10, outputTokens: 5, cacheWriteTokens: 0, cacheReadTokens: 0, tokenMicro: charged, chargedMicro: charged,
-    cursorFeeMicro: 0, isChargeable: true, isHeadless: false, conversationId: null,
+    timestampMs: ts,
+    email,
+    model,
+    kind: 'Usage-based',
+    maxMode: false,
+    requestsCosts: 1,
+    isTokenBasedCall: true,
+    inputTokens: 10,
+    outputTokens: 5,
+    cacheWriteTokens: 0,
+    cacheReadTokens: 0,
+    tokenMicro: charged,
+    chargedMicro: charged,
+    cursorFeeMicro: 0,
+    isChargeable: true,
+    isHeadless: false,
+    conversationId: null,
   };
 }
 
@@ -39,12 +53,18 @@ class FakeApi implements CursorApi {
     this.calls?.({ endpoint: `/${name}`, status: fail ? 500 : 200, durationMs: 1, attempt: 1, rateLimitWaitMs: 0 });
     if (fail) throw new Error(`${name} failed for key_secretsecret123 on purpose`);
   }
-  async members() { this.check('members'); return this.members_; }
+  async members() {
+    this.check('members');
+    return this.members_;
+  }
   async spend() {
     this.check('spend');
     return { cycleStartMs: NOW - 5 * DAY_MS, limitedUsersCount: null, rows: [] };
   }
-  async groups() { this.check('groups'); return { groups: [], cycle: null }; }
+  async groups() {
+    this.check('groups');
+    return { groups: [], cycle: null };
+  }
   async *dailyUsage(fromMs: number, toMs: number): AsyncIterable<DailyUsageChunk> {
     this.check('daily');
     yield { fromMs, toMs, rows: [] };
@@ -60,8 +80,13 @@ class FakeApi implements CursorApi {
         const pages = Math.ceil(inWindow.length / this.pageSize);
         for (let p = 1; p <= pages; p++) {
           yield {
-            windowStartMs: start, windowEndMs: end, page: p, totalPages: pages, lastPage: p === pages,
-            totalEvents: inWindow.length - (p === 1 ? 1 : 0), events: toEventBatch(inWindow.slice((p - 1) * this.pageSize, p * this.pageSize)),
+            windowStartMs: start,
+            windowEndMs: end,
+            page: p,
+            totalPages: pages,
+            lastPage: p === pages,
+            totalEvents: inWindow.length - (p === 1 ? 1 : 0),
+            events: toEventBatch(inWindow.slice((p - 1) * this.pageSize, p * this.pageSize)),
           };
         }
         continue;
@@ -71,8 +96,13 @@ class FakeApi implements CursorApi {
         this.check('events');
         if (pages++ >= this.failAfterPages) throw new Error('connection reset');
         yield {
-          windowStartMs: start, windowEndMs: end, page: p, totalPages, lastPage: p === totalPages,
-          totalEvents: inWindow.length, events: toEventBatch(inWindow.slice((p - 1) * this.pageSize, p * this.pageSize)),
+          windowStartMs: start,
+          windowEndMs: end,
+          page: p,
+          totalPages,
+          lastPage: p === totalPages,
+          totalEvents: inWindow.length,
+          events: toEventBatch(inWindow.slice((p - 1) * this.pageSize, p * this.pageSize)),
         };
       }
     }
@@ -91,7 +121,9 @@ class FakeApi implements CursorApi {
 }
 
 function spendByUser(db: Db): Record<string, number> {
-  const rows = db.prepare('SELECT email, SUM(charged_micro) AS m, SUM(events) AS n FROM usage_daily GROUP BY email').all() as { email: string; m: number; n: number }[];
+  const rows = db
+    .prepare('SELECT email, SUM(charged_micro) AS m, SUM(events) AS n FROM usage_daily GROUP BY email')
+    .all() as { email: string; m: number; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.email, r.m]));
 }
 
@@ -103,14 +135,21 @@ describe('collector runner', () => {
     store = Store.open(':memory:');
     db = store.db;
     api = new FakeApi();
-    for (let i = 0; i < 20; i++) api.events.push(event(NOW - i * 3 * HOUR_MS, i % 2 ? 'a@x.io' : 'b@x.io', 1_000_000 + i));
+    for (let i = 0; i < 20; i++)
+      api.events.push(event(NOW - i * 3 * HOUR_MS, i % 2 ? 'a@x.io' : 'b@x.io', 1_000_000 + i));
   });
   afterEach(() => store.close());
 
   it('collects every step, records the run and advances the watermarks', async () => {
     const calls = new CallTally();
     api.calls = calls.record;
-    const result = await createCollector({ store, api, calls, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
+    const result = await createCollector({
+      store,
+      api,
+      calls,
+      now: () => NOW,
+      options: { initialBackfillDays: 5 },
+    }).run();
     expect(result.status).toBe('ok');
     expect(result.errors).toEqual([]);
     expect(result.rowsWritten.usage_events).toBe(20);
@@ -122,7 +161,9 @@ describe('collector runner', () => {
     const next = await createCollector({ store, api, now: () => NOW }).run();
     expect(next.kind).toBe('collect');
     expect(run.rowsWritten.usage_events).toBe(20);
-    expect(spendByUser(db)['a@x.io']).toBe(api.events.filter((e) => e.email === 'a@x.io').reduce((s, e) => s + e.chargedMicro, 0));
+    expect(spendByUser(db)['a@x.io']).toBe(
+      api.events.filter((e) => e.email === 'a@x.io').reduce((s, e) => s + e.chargedMicro, 0),
+    );
   });
 
   it('a second overlapping run adds late events once and never double-counts', async () => {
@@ -130,7 +171,12 @@ describe('collector runner', () => {
     const before = spendByUser(db);
     api.events.push(event(NOW - 30 * 60_000, 'a@x.io', 7_000_000)); // arrived late, inside the overlap
     api.events.push(event(NOW + HOUR_MS - 1, 'b@x.io', 5_000_000)); // new, after the watermark
-    const second = await createCollector({ store, api, now: () => NOW + HOUR_MS, options: { initialBackfillDays: 5 } }).run();
+    const second = await createCollector({
+      store,
+      api,
+      now: () => NOW + HOUR_MS,
+      options: { initialBackfillDays: 5 },
+    }).run();
     expect(second.rowsWritten.usage_events).toBe(2);
     expect(spendByUser(db)).toEqual({ 'a@x.io': before['a@x.io'] + 7_000_000, 'b@x.io': before['b@x.io'] + 5_000_000 });
     expect(db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get()).toBe(22);
@@ -160,11 +206,18 @@ describe('collector runner', () => {
     expect(r.status).toBe('ok');
     expect(db.prepare('SELECT SUM(events) FROM usage_daily').pluck().get()).toBe(20);
     api.shiftedFetches = 100; // never settles: the step fails and commits nothing of that window
-    db.exec('DELETE FROM usage_events; DELETE FROM usage_daily; DELETE FROM usage_user_daily; DELETE FROM usage_team_daily; DELETE FROM watermarks');
+    db.exec(
+      'DELETE FROM usage_events; DELETE FROM usage_daily; DELETE FROM usage_user_daily; DELETE FROM usage_team_daily; DELETE FROM watermarks',
+    );
     const bad = await createCollector({ store, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
-    expect(bad.errors[0]).toMatchObject({ step: 'usage-events', message: expect.stringMatching(/kept changing while paging/) });
+    expect(bad.errors[0]).toMatchObject({
+      step: 'usage-events',
+      message: expect.stringMatching(/kept changing while paging/),
+    });
     const wm = store.watermarks.get(USAGE_EVENTS_STREAM) ?? 0;
-    expect(db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get()).toBe(api.events.filter((e) => e.timestampMs <= wm).length);
+    expect(db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get()).toBe(
+      api.events.filter((e) => e.timestampMs <= wm).length,
+    );
   });
 
   it('isolates failing steps (partial), fails when all fail, and scrubs keys from errors', async () => {
@@ -184,7 +237,13 @@ describe('collector runner', () => {
   it('refuses a second concurrent run in-process and from another collector on the same database', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = { ...api, members: async () => { await gate; return api.members_; } } as unknown as CursorApi;
+    const slow = {
+      ...api,
+      members: async () => {
+        await gate;
+        return api.members_;
+      },
+    } as unknown as CursorApi;
     Object.setPrototypeOf(slow, FakeApi.prototype);
     const first = createCollector({ store, api: slow, now: () => NOW });
     const running = first.run();
@@ -208,7 +267,10 @@ describe('collector runner', () => {
     const things: CollectStep = {
       name: 'things',
       async run(ctx) {
-        const rows = await ctx.api.request({ method: 'GET', path: '/teams/things' }, (b) => (JSON.parse(String(b)) as { things: unknown[] }).things);
+        const rows = await ctx.api.request(
+          { method: 'GET', path: '/teams/things' },
+          (b) => (JSON.parse(String(b)) as { things: unknown[] }).things,
+        );
         return { things: rows.length };
       },
     };

@@ -8,8 +8,13 @@ import { backfillEtaMs, formatDuration } from './progress';
 import { DOCUMENTED_LIMITS } from '../cursor/rate-limiter';
 import { CallTally } from './call-tally';
 import {
-  DEFAULT_COLLECT_OPTIONS, MAX_BACKFILL_DAYS, StopRequested,
-  type BackfillProgress, type CollectOptions, type CollectStep, type StepContext,
+  DEFAULT_COLLECT_OPTIONS,
+  MAX_BACKFILL_DAYS,
+  StopRequested,
+  type BackfillProgress,
+  type CollectOptions,
+  type CollectStep,
+  type StepContext,
 } from './context';
 import { CollectorBusyError, CollectorLease } from './lease';
 import { COLLECTORS } from './registry';
@@ -68,9 +73,18 @@ const keyOf = (step: string): 'analytics' | 'admin' => (step.startsWith('analyti
  * every step on that key fails the same way) or Cursor unreachable after the retries (each step would
  * retry for a minute too). Returns what to record for the steps it skips, and which steps it covers.
  */
-function runStopper(store: Store, err: unknown, step: string, sharedKey: boolean): { reason: string; covers: (step: string) => boolean } | undefined {
+function runStopper(
+  store: Store,
+  err: unknown,
+  step: string,
+  sharedKey: boolean,
+): { reason: string; covers: (step: string) => boolean } | undefined {
   const storage = store.storageFailure(err);
-  if (storage) return { reason: `${storage.message}; the remaining steps are skipped (what was committed is kept)`, covers: () => true };
+  if (storage)
+    return {
+      reason: `${storage.message}; the remaining steps are skipped (what was committed is kept)`,
+      covers: () => true,
+    };
   if (!(err instanceof CursorError)) return undefined;
   if (err.status === 401 || err.status === 403) {
     const key = keyOf(step);
@@ -82,13 +96,20 @@ function runStopper(store: Store, err: unknown, step: string, sharedKey: boolean
     };
   }
   if (err.kind === 'network' || err.kind === 'timeout') {
-    return { reason: `Cursor API unreachable (${err.reason}): check CURSOR_API_URL and the network; the remaining steps are skipped`, covers: () => true };
+    return {
+      reason: `Cursor API unreachable (${err.reason}): check CURSOR_API_URL and the network; the remaining steps are skipped`,
+      covers: () => true,
+    };
   }
   return undefined;
 }
 
 /** Wraps the caller's onProgress with a log line every PROGRESS_LOG_MS. */
-function loggedProgress(logger: Logger | undefined, everyMs: number, onProgress: RunRequest['onProgress']): RunRequest['onProgress'] {
+function loggedProgress(
+  logger: Logger | undefined,
+  everyMs: number,
+  onProgress: RunRequest['onProgress'],
+): RunRequest['onProgress'] {
   if (!logger) return onProgress;
   const started = Date.now();
   let lastLog = started;
@@ -98,7 +119,17 @@ function loggedProgress(logger: Logger | undefined, everyMs: number, onProgress:
     if (t - lastLog < everyMs) return;
     lastLog = t;
     const eta = formatDuration(backfillEtaMs(p, t - started, DOCUMENTED_LIMITS.usageEvents));
-    logger.info({ window: p.window, windows: p.windows, pages: p.pagesDone, pagesEstimated: p.pagesEstimated, events: p.events, eta }, 'usage events: fetching');
+    logger.info(
+      {
+        window: p.window,
+        windows: p.windows,
+        pages: p.pagesDone,
+        pagesEstimated: p.pagesEstimated,
+        events: p.events,
+        eta,
+      },
+      'usage events: fetching',
+    );
   };
 }
 
@@ -126,14 +157,26 @@ export function createCollector(deps: CollectorDeps): Collector {
     lease.acquire();
     try {
       const interrupted = store.runs.markInterrupted(now());
-      if (interrupted > 0) deps.logger?.warn({ interrupted }, 'previous collection runs were interrupted; resuming from their last commit');
+      if (interrupted > 0)
+        deps.logger?.warn(
+          { interrupted },
+          'previous collection runs were interrupted; resuming from their last commit',
+        );
       const startedMs = now();
       const id = store.runs.start(kind, startedMs);
       calls.take(); // calls made outside a run (none expected) must not count towards this one
       const backfillDays = req.kind === 'backfill' ? (req.days ?? options.initialBackfillDays) : undefined;
-      deps.logger?.info({ run: id, kind, days: kind === 'backfill' ? (backfillDays ?? options.initialBackfillDays) : undefined }, 'collection started');
+      deps.logger?.info(
+        { run: id, kind, days: kind === 'backfill' ? (backfillDays ?? options.initialBackfillDays) : undefined },
+        'collection started',
+      );
       const ctx: StepContext = {
-        store, api: deps.api, nowMs: startedMs, options, logger: deps.logger, onProgress: loggedProgress(deps.logger, deps.progressLogMs ?? PROGRESS_LOG_MS, req.onProgress),
+        store,
+        api: deps.api,
+        nowMs: startedMs,
+        options,
+        logger: deps.logger,
+        onProgress: loggedProgress(deps.logger, deps.progressLogMs ?? PROGRESS_LOG_MS, req.onProgress),
         backfillDays,
         heartbeat: () => lease.renew(),
         stopping: () => stopping,
@@ -175,7 +218,8 @@ export function createCollector(deps: CollectorDeps): Collector {
         lease.renew();
       }
       const failedSteps = new Set(errors.map((e) => e.step)).size;
-      const status: RunOutcome['status'] = failedSteps === 0 ? 'ok' : failedSteps === steps.length ? 'failed' : 'partial';
+      const status: RunOutcome['status'] =
+        failedSteps === 0 ? 'ok' : failedSteps === steps.length ? 'failed' : 'partial';
       const outcome: RunOutcome = { status, rowsWritten, errors, ...calls.take() };
       const endedMs = now();
       try {
@@ -186,7 +230,10 @@ export function createCollector(deps: CollectorDeps): Collector {
         if (!storage) throw err;
         deps.logger?.error({ run: id }, storage.message);
       }
-      deps.logger?.info({ run: id, kind, status, rowsWritten, errors: errors.length, ms: endedMs - startedMs }, 'collection finished');
+      deps.logger?.info(
+        { run: id, kind, status, rowsWritten, errors: errors.length, ms: endedMs - startedMs },
+        'collection finished',
+      );
       return { id, kind, startedMs, endedMs, steps: stepOutcomes, ...outcome };
     } finally {
       releaseLease();
@@ -210,11 +257,13 @@ export function createCollector(deps: CollectorDeps): Collector {
       if (current) return Promise.reject(new CollectorBusyError('in this process'));
       stopping = false;
       // A store that cannot be written (full disk, read-only) is reported naming its path.
-      current = execute(req).catch((err: unknown) => {
-        throw deps.store.storageFailure(err) ?? err;
-      }).finally(() => {
-        current = undefined;
-      });
+      current = execute(req)
+        .catch((err: unknown) => {
+          throw deps.store.storageFailure(err) ?? err;
+        })
+        .finally(() => {
+          current = undefined;
+        });
       return current;
     },
     async stop() {

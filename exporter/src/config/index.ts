@@ -71,5 +71,7 @@ export function configSecrets(config: Config): string[] {
   const values = Object.keys(props)
     .filter((name) => props[name].secret === true)
     .map((name) => (config.env as Record<string, unknown>)[name]);
-  return [config.adminApiKey, config.analyticsApiKey, ...values].filter((k): k is string => typeof k === 'string' && k.length > 0);
+  return [config.adminApiKey, config.analyticsApiKey, ...values].filter(
+    (k): k is string => typeof k === 'string' && k.length > 0,
+  );
 }

@@ -11,12 +11,15 @@ export interface MsWindow {
 
 /** [fromMs, toMs] cut into windows of `windowMs` (capped at 30 days); each starts at the previous end + 1. */
 export function msWindows(fromMs: number, toMs: number, windowMs: number): MsWindow[] {
-  if (!Number.isSafeInteger(fromMs) || !Number.isSafeInteger(toMs)) throw new RangeError(`range bounds must be integer epoch ms, got ${fromMs}..${toMs}`);
+  if (!Number.isSafeInteger(fromMs) || !Number.isSafeInteger(toMs))
+    throw new RangeError(`range bounds must be integer epoch ms, got ${fromMs}..${toMs}`);
   if (fromMs > toMs) throw new RangeError(`range start ${fromMs} is after its end ${toMs}`);
-  if (!Number.isSafeInteger(windowMs) || windowMs < 1) throw new RangeError(`window must be a positive integer of ms, got ${windowMs}`);
+  if (!Number.isSafeInteger(windowMs) || windowMs < 1)
+    throw new RangeError(`window must be a positive integer of ms, got ${windowMs}`);
   const size = Math.min(windowMs, MAX_RANGE_MS);
   const out: MsWindow[] = [];
-  for (let start = fromMs; start <= toMs; start += size) out.push({ startMs: start, endMs: Math.min(start + size - 1, toMs) });
+  for (let start = fromMs; start <= toMs; start += size)
+    out.push({ startMs: start, endMs: Math.min(start + size - 1, toMs) });
   return out;
 }
 

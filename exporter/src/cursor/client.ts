@@ -4,13 +4,30 @@
  * in normalize.ts. Each method returns complete normalised data or throws a CursorError.
  */
 import type { Dispatcher } from 'undici';
-import { ANALYTICS_ENDPOINTS, type AnalyticsEndpoint, type AnalyticsRow, type GroupsSnapshot, type Member, type SpendRow, type SpendSnapshot } from '../domain/records';
+import {
+  ANALYTICS_ENDPOINTS,
+  type AnalyticsEndpoint,
+  type AnalyticsRow,
+  type GroupsSnapshot,
+  type Member,
+  type SpendRow,
+  type SpendSnapshot,
+} from '../domain/records';
 import type { EtagCache } from '../domain/etag-cache';
 import type { AnalyticsResult, ApiCallInfo, CursorApi, CursorRequest, DailyUsageChunk, UsageEventPage } from './api';
 import { dayWindows, MAX_RANGE_MS, msWindows, type MsWindow } from './chunks';
 import { readEventPages } from './event-pages';
 import { CursorError } from './errors';
-import { checkPageBudget, ENDPOINTS, hasMorePages, parseAnalytics, parseDailyUsagePage, parseGroups, parseMembers, parseSpendPage } from './normalize';
+import {
+  checkPageBudget,
+  ENDPOINTS,
+  hasMorePages,
+  parseAnalytics,
+  parseDailyUsagePage,
+  parseGroups,
+  parseMembers,
+  parseSpendPage,
+} from './normalize';
 import { sharedPageParser, type ParsedEventsPage } from './page-parser';
 import { defaultSleep, type RateLimits, type Sleep } from './rate-limiter';
 import type { BackoffPolicy } from './retry';
@@ -46,7 +63,8 @@ export interface CursorClientOptions {
 }
 
 export function createCursorClient(opts: CursorClientOptions): CursorApi {
-  if (typeof opts.adminKey !== 'string' || opts.adminKey.trim() === '') throw new TypeError('createCursorClient: adminKey is required');
+  if (typeof opts.adminKey !== 'string' || opts.adminKey.trim() === '')
+    throw new TypeError('createCursorClient: adminKey is required');
   const adminKey = opts.adminKey;
   const analyticsKey = opts.analyticsKey !== undefined && opts.analyticsKey !== '' ? opts.analyticsKey : adminKey;
   const baseUrl = checkBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL);
@@ -56,7 +74,10 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
     secrets: [adminKey, analyticsKey],
     timeoutMs: positive('timeoutMs', opts.timeoutMs ?? DEFAULT_TRANSPORT.timeoutMs),
     maxRetries: nonNegative('maxRetries', opts.maxRetries ?? DEFAULT_TRANSPORT.maxRetries),
-    maxRateLimitRetries: nonNegative('maxRateLimitRetries', opts.maxRateLimitRetries ?? DEFAULT_TRANSPORT.maxRateLimitRetries),
+    maxRateLimitRetries: nonNegative(
+      'maxRateLimitRetries',
+      opts.maxRateLimitRetries ?? DEFAULT_TRANSPORT.maxRateLimitRetries,
+    ),
     maxRetryAfterMs: nonNegative('maxRetryAfterMs', opts.maxRetryAfterMs ?? DEFAULT_TRANSPORT.maxRetryAfterMs),
     backoff: { ...DEFAULT_TRANSPORT.backoff, ...opts.backoff },
     limits: opts.limits,
@@ -73,7 +94,13 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
     return transport.fetch(req, (res) => parseBody(res.body, res.status, res.attempts, req, parse));
   }
 
-  function parseBody<T>(body: Buffer | string, status: number, attempts: number, req: TransportRequest, parse: (body: Buffer | string) => T): T {
+  function parseBody<T>(
+    body: Buffer | string,
+    status: number,
+    attempts: number,
+    req: TransportRequest,
+    parse: (body: Buffer | string) => T,
+  ): T {
     try {
       return parse(body);
     } catch (err) {
@@ -99,7 +126,13 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
     return transport.fetch(req, async (res) => {
       try {
         const parsed = checkPageClaims(ENDPOINTS.usageEvents, page, await sharedPageParser().parse(res.body));
-        checkPageFull(ENDPOINTS.usageEvents, page, parsed.pagination.pageSize ?? USAGE_EVENTS_PAGE_SIZE, parsed.batch.n, parsed.total);
+        checkPageFull(
+          ENDPOINTS.usageEvents,
+          page,
+          parsed.pagination.pageSize ?? USAGE_EVENTS_PAGE_SIZE,
+          parsed.batch.n,
+          parsed.total,
+        );
         return parsed;
       } catch (err) {
         throw parseFailure(err, res.status, res.attempts, req);
@@ -127,7 +160,13 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
           // /teams/spend does not echo its page size; whatever it is, a page before the last holds
           // at least totalMembers / totalPages rows.
           if (page < parsed.totalPages && parsed.totalRows !== null) {
-            checkPageFull(ENDPOINTS.spend, 1, Math.ceil(parsed.totalRows / parsed.totalPages), parsed.rows.length, parsed.totalRows);
+            checkPageFull(
+              ENDPOINTS.spend,
+              1,
+              Math.ceil(parsed.totalRows / parsed.totalPages),
+              parsed.rows.length,
+              parsed.totalRows,
+            );
           }
           return parsed;
         });
@@ -158,7 +197,9 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
         const rows = [];
         for (let page = 1; ; page++) {
           const body = { startDate: w.startMs, endDate: w.endMs, page, pageSize: DAILY_USAGE_PAGE_SIZE };
-          const p = await call(admin('POST', '/teams/daily-usage-data', body), (b) => checkPageClaims(ENDPOINTS.dailyUsage, page, parseDailyUsagePage(b)));
+          const p = await call(admin('POST', '/teams/daily-usage-data', body), (b) =>
+            checkPageClaims(ENDPOINTS.dailyUsage, page, parseDailyUsagePage(b)),
+          );
           rows.push(...p.rows);
           if (!hasMorePages(p.pagination, page)) break;
           checkPageBudget('POST /teams/daily-usage-data', page);
@@ -172,7 +213,8 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
     },
 
     async analytics(endpoint: AnalyticsEndpoint, fromDay: string, toDay: string): Promise<AnalyticsResult> {
-      if (!ANALYTICS_ENDPOINTS.includes(endpoint)) throw new RangeError(`unknown analytics endpoint '${String(endpoint)}'`);
+      if (!ANALYTICS_ENDPOINTS.includes(endpoint))
+        throw new RangeError(`unknown analytics endpoint '${String(endpoint)}'`);
       const template = `/analytics/team/${endpoint}`;
       const parse = (body: Buffer | string) => parseAnalytics(endpoint, body);
       const rows: AnalyticsRow[] = [];
@@ -181,11 +223,21 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
         const path = `${template}?startDate=${w.fromDay}&endDate=${w.toDay}`;
         const cacheKey = baseUrl + path;
         const cached = opts.etagCache?.get(cacheKey);
-        const req: TransportRequest = { method: 'GET', endpoint: template, path, key: analyticsKey, etag: cached?.etag };
+        const req: TransportRequest = {
+          method: 'GET',
+          endpoint: template,
+          path,
+          key: analyticsKey,
+          etag: cached?.etag,
+        };
         const got = await transport.fetch(req, (res) => {
           if (res.status === 304) {
             if (cached === undefined) {
-              throw new CursorError('304 Not Modified for a request sent without If-None-Match', { kind: 'invalid-response', endpoint: `GET ${template}`, status: 304 });
+              throw new CursorError('304 Not Modified for a request sent without If-None-Match', {
+                kind: 'invalid-response',
+                endpoint: `GET ${template}`,
+                status: 304,
+              });
             }
             return { rows: parseBody(cached.body, 304, res.attempts, req, parse), res };
           }
@@ -202,7 +254,10 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
 
     async request<T>(r: CursorRequest, parse: (body: Buffer | string) => T): Promise<T> {
       const path = r.query ? `${r.path}?${r.query}` : r.path;
-      return call({ method: r.method, endpoint: r.path, path, key: r.analytics ? analyticsKey : adminKey, body: r.body }, parse);
+      return call(
+        { method: r.method, endpoint: r.path, path, key: r.analytics ? analyticsKey : adminKey, body: r.body },
+        parse,
+      );
     },
   };
 }
@@ -214,15 +269,27 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
 function checkPageFull(endpoint: string, page: number, pageSize: number, got: number, total: number): void {
   const expected = Math.min(pageSize, Math.max(0, total - (page - 1) * pageSize));
   if (got < expected) {
-    throw new CursorError(`page ${page} holds ${got} items where ${expected} were due (short page)`, { kind: 'invalid-response', endpoint, status: 200 });
+    throw new CursorError(`page ${page} holds ${got} items where ${expected} were due (short page)`, {
+      kind: 'invalid-response',
+      endpoint,
+      status: 200,
+    });
   }
 }
 
 /** "There is a next page" on the page the count says is the last: a damaged response, fetched again. */
-function checkPageClaims<P extends { pagination: { hasNextPage: boolean | null; totalPages: number | null } }>(endpoint: string, page: number, parsed: P): P {
+function checkPageClaims<P extends { pagination: { hasNextPage: boolean | null; totalPages: number | null } }>(
+  endpoint: string,
+  page: number,
+  parsed: P,
+): P {
   const { hasNextPage, totalPages } = parsed.pagination;
   if (hasNextPage === true && totalPages !== null && page >= totalPages) {
-    throw new CursorError(`page ${page} of ${totalPages} says a next page exists`, { kind: 'invalid-response', endpoint, status: 200 });
+    throw new CursorError(`page ${page} of ${totalPages} says a next page exists`, {
+      kind: 'invalid-response',
+      endpoint,
+      status: 200,
+    });
   }
   return parsed;
 }
@@ -234,17 +301,21 @@ function checkBaseUrl(text: string): string {
   } catch {
     throw new TypeError('invalid Cursor API base URL (expected e.g. https://api.cursor.com)');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`Cursor API base URL must be http(s), got '${url.protocol}'`);
-  if (url.username !== '' || url.password !== '') throw new TypeError('Cursor API base URL must not contain credentials; pass the key as adminKey');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TypeError(`Cursor API base URL must be http(s), got '${url.protocol}'`);
+  if (url.username !== '' || url.password !== '')
+    throw new TypeError('Cursor API base URL must not contain credentials; pass the key as adminKey');
   return text.replace(/\/+$/, '');
 }
 
 function positive(name: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`createCursorClient: ${name} must be > 0, got ${value}`);
+  if (!(Number.isFinite(value) && value > 0))
+    throw new RangeError(`createCursorClient: ${name} must be > 0, got ${value}`);
   return value;
 }
 
 function nonNegative(name: string, value: number): number {
-  if (!(Number.isInteger(value) && value >= 0)) throw new RangeError(`createCursorClient: ${name} must be an integer ≥ 0, got ${value}`);
+  if (!(Number.isInteger(value) && value >= 0))
+    throw new RangeError(`createCursorClient: ${name} must be an integer ≥ 0, got ${value}`);
   return value;
 }

@@ -22,7 +22,10 @@ function fakeCursor(pages: number[], opts: { numPages?: boolean; failAt?: string
     if (signal.aborted) aborted.push(key);
     if (key === opts.failAt) throw new Error(`page ${key} failed`);
     const total = pages[w.startMs / 100];
-    const pagination = opts.numPages === false ? { page, totalPages: null, hasNextPage: page < total } : { page, totalPages: total, hasNextPage: null };
+    const pagination =
+      opts.numPages === false
+        ? { page, totalPages: null, hasNextPage: page < total }
+        : { page, totalPages: total, hasNextPage: null };
     return { batch, pagination, total: total * 10 } satisfies ParsedEventsPage;
   };
   return { fetch, asked, aborted, maxInFlight: () => maxInFlight };
@@ -46,7 +49,15 @@ describe('readEventPages', () => {
 
   it('with only hasNextPage, still reads every page once and in order', async () => {
     const cursor = fakeCursor([2, 3, 1, 1], { numPages: false });
-    expect(await consume(readEventPages(windows, cursor.fetch, 4))).toEqual(['0:1', '0:2!', '1:1', '1:2', '1:3!', '2:1!', '3:1!']);
+    expect(await consume(readEventPages(windows, cursor.fetch, 4))).toEqual([
+      '0:1',
+      '0:2!',
+      '1:1',
+      '1:2',
+      '1:3!',
+      '2:1!',
+      '3:1!',
+    ]);
     expect(cursor.asked).toHaveLength(7);
   });
 
@@ -62,7 +73,8 @@ describe('readEventPages', () => {
     const seen: string[] = [];
     await expect(
       (async () => {
-        for await (const p of readEventPages(windows, cursor.fetch, 16)) seen.push(`${p.windowStartMs / 100}:${p.page}`);
+        for await (const p of readEventPages(windows, cursor.fetch, 16))
+          seen.push(`${p.windowStartMs / 100}:${p.page}`);
       })(),
     ).rejects.toThrow('page 1:2 failed');
     expect(seen).toEqual(['0:1', '0:2', '1:1']);

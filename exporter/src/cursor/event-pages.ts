@@ -34,7 +34,11 @@ interface Slot {
   result: Promise<ParsedEventsPage>;
 }
 
-export async function* readEventPages(windows: readonly MsWindow[], fetchPage: FetchEventPage, depth: number): AsyncGenerator<UsageEventPage> {
+export async function* readEventPages(
+  windows: readonly MsWindow[],
+  fetchPage: FetchEventPage,
+  depth: number,
+): AsyncGenerator<UsageEventPage> {
   if (!(depth >= 1)) throw new RangeError(`read-ahead depth must be at least 1, got ${depth}`);
   const states: WindowState[] = windows.map(() => ({ learned: false, known: 1, endsAt: null, requested: 0 }));
   const slots: Slot[] = [];

@@ -49,7 +49,11 @@ export const MAX_PAGES = 10_000;
 
 export function checkPageBudget(endpoint: string, page: number): void {
   if (page >= MAX_PAGES) {
-    throw new CursorError(`pagination did not end after ${MAX_PAGES} pages`, { kind: 'invalid-response', endpoint, status: 200 });
+    throw new CursorError(`pagination did not end after ${MAX_PAGES} pages`, {
+      kind: 'invalid-response',
+      endpoint,
+      status: 200,
+    });
   }
 }
 
@@ -212,7 +216,12 @@ export function parseUsageEventsPage(body: unknown): UsageEventsPageResult {
   const p = raw.pagination;
   return {
     events,
-    pagination: { page: p?.currentPage ?? null, totalPages: p?.numPages ?? null, hasNextPage: p?.hasNextPage ?? null, pageSize: p?.pageSize ?? null },
+    pagination: {
+      page: p?.currentPage ?? null,
+      totalPages: p?.numPages ?? null,
+      hasNextPage: p?.hasNextPage ?? null,
+      pageSize: p?.pageSize ?? null,
+    },
     total: raw.totalUsageEventsCount ?? n,
   };
 }
@@ -255,7 +264,13 @@ export function parseGroups(body: unknown): GroupsSnapshot {
   const c = raw.billingCycle;
   return {
     groups,
-    cycle: c == null ? null : { startMs: isoMs(c.cycleStart, '/billingCycle/cycleStart'), endMs: isoMs(c.cycleEnd, '/billingCycle/cycleEnd') },
+    cycle:
+      c == null
+        ? null
+        : {
+            startMs: isoMs(c.cycleStart, '/billingCycle/cycleStart'),
+            endMs: isoMs(c.cycleEnd, '/billingCycle/cycleEnd'),
+          },
   };
 }
 
@@ -270,7 +285,10 @@ function toGroup(g: RawBillingGroup, path: string): BillingGroup {
     spendMicro: centsToMicro(g.spendCents ?? 0),
     currentMembers: current,
     formerMembers: (g.formerMembers ?? []).map((m, i) => toGroupMember(m, `${path}/formerMembers/${i}`)),
-    dailySpend: (g.dailySpend ?? []).map((d) => ({ day: d.date.slice(0, 10), spendMicro: centsToMicro(d.spendCents ?? 0) })),
+    dailySpend: (g.dailySpend ?? []).map((d) => ({
+      day: d.date.slice(0, 10),
+      spendMicro: centsToMicro(d.spendCents ?? 0),
+    })),
   };
 }
 
@@ -325,7 +343,8 @@ export function parseAnalytics(endpoint: AnalyticsEndpoint, body: unknown): Anal
     const day = dayText.slice(0, 10);
     if (endpoint === 'models') {
       const breakdown = (row.model_breakdown ?? {}) as Record<string, Record<string, unknown>>;
-      for (const [model, entry] of Object.entries(breakdown)) out.push({ endpoint, day, key: model, values: numericFields(entry) });
+      for (const [model, entry] of Object.entries(breakdown))
+        out.push({ endpoint, day, key: model, values: numericFields(entry) });
     } else {
       out.push({ endpoint, day, key: ROW_KEY[endpoint](row), values: numericFields(row) });
     }

@@ -27,8 +27,14 @@ describe('EventPageParser', () => {
   });
   afterAll(() => parser.close());
 
-  it('returns pagination and totals, and rejects a malformed page with the synchronous parser\'s error', async () => {
-    const parsed = await parser.parse(JSON.stringify({ totalUsageEventsCount: 7, pagination: { numPages: 3, currentPage: 2, hasNextPage: true }, usageEvents: [event(1)] }));
+  it("returns pagination and totals, and rejects a malformed page with the synchronous parser's error", async () => {
+    const parsed = await parser.parse(
+      JSON.stringify({
+        totalUsageEventsCount: 7,
+        pagination: { numPages: 3, currentPage: 2, hasNextPage: true },
+        usageEvents: [event(1)],
+      }),
+    );
     expect(parsed).toMatchObject({ total: 7, pagination: { page: 2, totalPages: 3, hasNextPage: true } });
     expect(parsed.batch.n).toBe(1);
     const bad = page([event(1), { ...event(2), chargedCents: '3' }]);

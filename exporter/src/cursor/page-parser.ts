@@ -19,7 +19,8 @@ export interface ParsedEventsPage {
 }
 
 /** A CursorError's fields, or the message of anything else thrown, as plain data. */
-export type PageFailure = { reason: string; kind: CursorErrorKind; endpoint: string; path?: string } | { message: string };
+export type PageFailure =
+  { reason: string; kind: CursorErrorKind; endpoint: string; path?: string } | { message: string };
 
 /** A parsed page, a failed one, or (once, first) the worker's word that its code is loaded. */
 export type PageReply = ({ ok: true } & ParsedEventsPage) | { ok: false; error: PageFailure } | { ready: true };
@@ -80,7 +81,8 @@ export class EventPageParser {
       this.waiting.push({ resolve, reject });
       this.worker.ref();
       if (typeof body === 'string') return this.worker.postMessage(body);
-      const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+      const owned =
+        body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
       if (owned) this.worker.postMessage(body.buffer, [body.buffer as ArrayBuffer]);
       else this.worker.postMessage(body.slice().buffer);
     });

@@ -42,7 +42,8 @@ describe('RateLimiter', () => {
     for (let i = 0; i < 3; i++) expect(await limiter.acquire('/teams/filtered-usage-events')).toBe(0); // burst 3
     expect(await limiter.acquire('/teams/filtered-usage-events')).toBe(Math.ceil(60_000 / 57));
     // 5 burst tokens shared by all analytics endpoints: the 6th request waits whatever its endpoint.
-    for (const e of ['dau', 'models', 'tabs', 'mcp', 'plans']) expect(await limiter.acquire(`/analytics/team/${e}`)).toBe(0);
+    for (const e of ['dau', 'models', 'tabs', 'mcp', 'plans'])
+      expect(await limiter.acquire(`/analytics/team/${e}`)).toBe(0);
     expect(await limiter.acquire('/analytics/team/commands')).toBeGreaterThan(0);
     // Budgets are independent: spend has not been touched.
     expect(await limiter.acquire('/teams/spend')).toBe(0);
@@ -50,7 +51,11 @@ describe('RateLimiter', () => {
 
   it('queues concurrent callers fairly, each waiting one interval longer than the last', async () => {
     const t = fakeTime();
-    const limiter = new RateLimiter({ now: t.now, sleep: async (ms) => void t.slept.push(ms), limits: { default: 61 } });
+    const limiter = new RateLimiter({
+      now: t.now,
+      sleep: async (ms) => void t.slept.push(ms),
+      limits: { default: 61 },
+    });
     const waits = await Promise.all([1, 2, 3, 4].map(() => limiter.acquire('/teams/spend')));
     // 61/min: burst 3, refill 58/min ≈ one per 1034.5 ms.
     expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
@@ -68,7 +73,10 @@ describe('RateLimiter', () => {
   });
 
   it('accepts method-prefixed endpoints and rejects nonsense limits', () => {
-    expect(budgetOf('POST /teams/filtered-usage-events')).toEqual({ name: '/teams/filtered-usage-events', limit: 'usageEvents' });
+    expect(budgetOf('POST /teams/filtered-usage-events')).toEqual({
+      name: '/teams/filtered-usage-events',
+      limit: 'usageEvents',
+    });
     expect(budgetOf('/analytics/team/dau').name).toBe('/analytics/team/*');
     expect(() => new RateLimiter({ limits: { default: 0 } })).toThrow(/default.*≥ 1/);
   });

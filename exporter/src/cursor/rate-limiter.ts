@@ -59,7 +59,8 @@ export class RateLimiter {
   constructor(opts: RateLimiterOptions = {}) {
     this.limits = { ...DOCUMENTED_LIMITS, ...opts.limits };
     for (const [name, value] of Object.entries(this.limits)) {
-      if (!(Number.isFinite(value) && value >= 1)) throw new RangeError(`rate limit '${name}' must be ≥ 1 request per minute, got ${value}`);
+      if (!(Number.isFinite(value) && value >= 1))
+        throw new RangeError(`rate limit '${name}' must be ≥ 1 request per minute, got ${value}`);
     }
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? defaultSleep;

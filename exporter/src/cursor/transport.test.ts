@@ -30,7 +30,10 @@ function script(statuses: number[], retryAfter?: string) {
     const status = statuses[n - 1];
     if (status === undefined) return MEMBERS;
     if (status === 429 && retryAfter !== undefined) reply.header('retry-after', retryAfter);
-    const body = status === 429 ? { code: 'error', message: 'Rate limit exceeded' } : { error: 'Internal Server Error', message: 'An unexpected error occurred' };
+    const body =
+      status === 429
+        ? { code: 'error', message: 'Rate limit exceeded' }
+        : { error: 'Internal Server Error', message: 'An unexpected error occurred' };
     return reply.code(status).send(body);
   });
 }
@@ -40,7 +43,10 @@ describe('429', () => {
     script([429], '7');
     await expect(client().members()).resolves.toHaveLength(1);
     expect(sleeps).toEqual([7000]);
-    expect(calls.map((c) => [c.status, c.attempt])).toEqual([[429, 1], [200, 2]]);
+    expect(calls.map((c) => [c.status, c.attempt])).toEqual([
+      [429, 1],
+      [200, 2],
+    ]);
   });
 
   it('honours Retry-After as an HTTP-date', async () => {
@@ -57,8 +63,15 @@ describe('429', () => {
 
   it('gives up as rate-limited after the bounded number of retries', async () => {
     script([429, 429, 429, 429], '1');
-    const err: CursorError = await client({ maxRateLimitRetries: 2 }).members().catch((e) => e);
-    expect(err).toMatchObject({ kind: 'rate-limited', status: 429, attempts: 3, upstreamMessage: 'Rate limit exceeded' });
+    const err: CursorError = await client({ maxRateLimitRetries: 2 })
+      .members()
+      .catch((e) => e);
+    expect(err).toMatchObject({
+      kind: 'rate-limited',
+      status: 429,
+      attempts: 3,
+      upstreamMessage: 'Rate limit exceeded',
+    });
     expect(sleeps).toEqual([1000, 1000]);
     expect(stub.requests).toHaveLength(3);
   });
@@ -75,15 +88,27 @@ describe('5xx, network errors and timeouts', () => {
     script([503, 500]);
     await expect(client().members()).resolves.toHaveLength(1);
     expect(sleeps).toEqual([500, 1000]);
-    expect(calls.map((c) => [c.status, c.attempt])).toEqual([[503, 1], [500, 2], [200, 3]]);
+    expect(calls.map((c) => [c.status, c.attempt])).toEqual([
+      [503, 1],
+      [500, 2],
+      [200, 3],
+    ]);
     expect(logs).toHaveLength(2);
   });
 
   it('gives up after maxRetries with the upstream message', async () => {
     script([502, 502, 502, 502]);
-    const err: CursorError = await client({ maxRetries: 2 }).members().catch((e) => e);
+    const err: CursorError = await client({ maxRetries: 2 })
+      .members()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(CursorError);
-    expect(err).toMatchObject({ kind: 'http', status: 502, attempts: 3, upstreamMessage: 'An unexpected error occurred', endpoint: 'GET /teams/members' });
+    expect(err).toMatchObject({
+      kind: 'http',
+      status: 502,
+      attempts: 3,
+      upstreamMessage: 'An unexpected error occurred',
+      endpoint: 'GET /teams/members',
+    });
     expect(err.message).toBe('GET /teams/members: HTTP 502 after 3 attempts: An unexpected error occurred');
   });
 
@@ -94,7 +119,10 @@ describe('5xx, network errors and timeouts', () => {
     });
     // Generous for the fast second answer on a loaded machine; the first attempt costs exactly this.
     await expect(client({ timeoutMs: 250 }).members()).resolves.toHaveLength(1);
-    expect(calls.map((c) => [c.status, c.attempt])).toEqual([[0, 1], [200, 2]]);
+    expect(calls.map((c) => [c.status, c.attempt])).toEqual([
+      [0, 1],
+      [200, 2],
+    ]);
     expect(sleeps).toEqual([500]);
   });
 
@@ -103,7 +131,9 @@ describe('5xx, network errors and timeouts', () => {
       await hang(req);
       return MEMBERS;
     });
-    const err: CursorError = await client({ timeoutMs: 20, maxRetries: 1 }).members().catch((e) => e);
+    const err: CursorError = await client({ timeoutMs: 20, maxRetries: 1 })
+      .members()
+      .catch((e) => e);
     expect(err).toMatchObject({ kind: 'timeout', status: 0, attempts: 2 });
     expect(err.message).toBe('GET /teams/members: timed out after 20 ms');
   });
@@ -113,7 +143,9 @@ describe('5xx, network errors and timeouts', () => {
     await dead.listen({ host: '127.0.0.1', port: 0 });
     const { port } = dead.server.address() as { port: number };
     await dead.close();
-    const err: CursorError = await client({ baseUrl: `http://127.0.0.1:${port}`, maxRetries: 1 }).members().catch((e) => e);
+    const err: CursorError = await client({ baseUrl: `http://127.0.0.1:${port}`, maxRetries: 1 })
+      .members()
+      .catch((e) => e);
     expect(err).toMatchObject({ kind: 'network', attempts: 2 });
     expect(err.message).toMatch(/ECONNREFUSED/);
     expect(calls.map((c) => c.status)).toEqual([0, 0]);
@@ -122,10 +154,17 @@ describe('5xx, network errors and timeouts', () => {
 
 describe('other 4xx', () => {
   it('fails immediately with the upstream message', async () => {
-    stub.on('POST /teams/daily-usage-data', (_req, reply) => reply.code(400).send({ error: 'Bad Request', message: 'Date range cannot exceed 30 days' }));
+    stub.on('POST /teams/daily-usage-data', (_req, reply) =>
+      reply.code(400).send({ error: 'Bad Request', message: 'Date range cannot exceed 30 days' }),
+    );
     const it = client().dailyUsage(0, 1000)[Symbol.asyncIterator]();
     const err: CursorError = await it.next().catch((e) => e);
-    expect(err).toMatchObject({ kind: 'http', status: 400, attempts: 1, upstreamMessage: 'Date range cannot exceed 30 days' });
+    expect(err).toMatchObject({
+      kind: 'http',
+      status: 400,
+      attempts: 1,
+      upstreamMessage: 'Date range cannot exceed 30 days',
+    });
     expect(err.message).toBe('POST /teams/daily-usage-data: HTTP 400: Date range cannot exceed 30 days');
     expect(sleeps).toEqual([]);
     expect(stub.requests).toHaveLength(1);
@@ -141,12 +180,21 @@ describe('secrecy', () => {
   }
 
   it('never puts the key in errors, logs or call reports, even when upstream echoes it', async () => {
-    stub.on('GET /teams/members', (_req, reply) => reply.code(401).send({ error: 'Unauthorized', message: `Invalid API key ${KEY} (${KEY_B64})` }));
+    stub.on('GET /teams/members', (_req, reply) =>
+      reply.code(401).send({ error: 'Unauthorized', message: `Invalid API key ${KEY} (${KEY_B64})` }),
+    );
     stub.on('POST /teams/spend', (_req, reply, n) =>
-      n === 1 ? reply.code(500).send({ message: `boom ${KEY}` }) : reply.header('content-type', 'application/json').send(`{"oops": "${KEY}`));
+      n === 1
+        ? reply.code(500).send({ message: `boom ${KEY}` })
+        : reply.header('content-type', 'application/json').send(`{"oops": "${KEY}`),
+    );
     const api = client();
     const unauthorized: CursorError = await api.members().catch((e) => e);
-    expect(unauthorized).toMatchObject({ kind: 'http', status: 401, upstreamMessage: 'Invalid API key [REDACTED] ([REDACTED])' });
+    expect(unauthorized).toMatchObject({
+      kind: 'http',
+      status: 401,
+      upstreamMessage: 'Invalid API key [REDACTED] ([REDACTED])',
+    });
     const malformed: CursorError = await api.spend().catch((e) => e);
     expect(malformed.kind).toBe('invalid-response');
     for (const err of [unauthorized, malformed]) {
@@ -161,7 +209,9 @@ describe('secrecy', () => {
   });
 
   it('network errors carry no key either', async () => {
-    const err: CursorError = await client({ baseUrl: 'http://127.0.0.1:1', maxRetries: 0 }).members().catch((e) => e);
+    const err: CursorError = await client({ baseUrl: 'http://127.0.0.1:1', maxRetries: 0 })
+      .members()
+      .catch((e) => e);
     expect(err.kind).toBe('network');
     assertNoKey(err.message);
     assertNoKey(err.stack);

@@ -98,7 +98,13 @@ export class Transport {
       } catch (err) {
         const retryable = err instanceof CursorError && err.kind === 'invalid-response' && res.status !== 304;
         if (!retryable || budget.transient >= this.opts.maxRetries) throw err;
-        await this.backOff(label, `invalid ${res.status} response: ${err.reason}`, ++budget.transient, res.attempts, req.signal);
+        await this.backOff(
+          label,
+          `invalid ${res.status} response: ${err.reason}`,
+          ++budget.transient,
+          res.attempts,
+          req.signal,
+        );
       }
     }
   }
@@ -117,8 +123,12 @@ export class Transport {
         if (req.signal?.aborted) throw err; // abandoned by the caller: not a failure to retry
         const kind: CursorErrorKind = err instanceof TimeoutError ? 'timeout' : 'network';
         this.report(req, 0, started, attempt, rateLimitWaitMs);
-        const reason = kind === 'timeout' ? `timed out after ${this.opts.timeoutMs} ms` : `network error: ${describeNetworkError(err)}`;
-        if (budget.transient >= this.opts.maxRetries) throw this.fail(reason, { kind, endpoint: label, attempts: attempt });
+        const reason =
+          kind === 'timeout'
+            ? `timed out after ${this.opts.timeoutMs} ms`
+            : `network error: ${describeNetworkError(err)}`;
+        if (budget.transient >= this.opts.maxRetries)
+          throw this.fail(reason, { kind, endpoint: label, attempts: attempt });
         await this.backOff(label, reason, ++budget.transient, attempt, req.signal);
         continue;
       }
@@ -135,25 +145,35 @@ export class Transport {
           throw this.fail(`rate limited (429) after ${attempt} attempts`, { kind: 'rate-limited', ...details });
         }
         if (retryAfterMs !== undefined && retryAfterMs > this.opts.maxRetryAfterMs) {
-          throw this.fail(`rate limited (429) with Retry-After ${retryAfterMs} ms, above the ${this.opts.maxRetryAfterMs} ms the client waits`, {
-            kind: 'rate-limited',
-            ...details,
-          });
+          throw this.fail(
+            `rate limited (429) with Retry-After ${retryAfterMs} ms, above the ${this.opts.maxRetryAfterMs} ms the client waits`,
+            {
+              kind: 'rate-limited',
+              ...details,
+            },
+          );
         }
         rateLimitRetries++;
-        if (retryAfterMs !== undefined) await this.wait(label, 'HTTP 429 (Retry-After)', retryAfterMs, attempt, req.signal);
+        if (retryAfterMs !== undefined)
+          await this.wait(label, 'HTTP 429 (Retry-After)', retryAfterMs, attempt, req.signal);
         else await this.backOff(label, 'HTTP 429', rateLimitRetries, attempt, req.signal);
         continue;
       }
       if (res.status >= 500) {
         if (budget.transient >= this.opts.maxRetries) {
-          throw this.fail(`HTTP ${res.status} after ${attempt} attempts${upstreamMessage ? `: ${upstreamMessage}` : ''}`, { kind: 'http', ...details });
+          throw this.fail(
+            `HTTP ${res.status} after ${attempt} attempts${upstreamMessage ? `: ${upstreamMessage}` : ''}`,
+            { kind: 'http', ...details },
+          );
         }
         await this.backOff(label, `HTTP ${res.status}`, ++budget.transient, attempt, req.signal);
         continue;
       }
       // Any other status (400, 401, 403, 404, unexpected 1xx/3xx): retrying cannot help.
-      throw this.fail(`HTTP ${res.status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`, { kind: 'http', ...details });
+      throw this.fail(`HTTP ${res.status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`, {
+        kind: 'http',
+        ...details,
+      });
     }
   }
 
@@ -191,17 +211,41 @@ export class Transport {
     }
   }
 
-  private async backOff(label: string, reason: string, retry: number, attempt: number, signal?: AbortSignal): Promise<void> {
+  private async backOff(
+    label: string,
+    reason: string,
+    retry: number,
+    attempt: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
     await this.wait(label, reason, backoffDelay(retry, this.opts.backoff, this.opts.random), attempt, signal);
   }
 
-  private async wait(label: string, reason: string, delayMs: number, attempt: number, signal?: AbortSignal): Promise<void> {
+  private async wait(
+    label: string,
+    reason: string,
+    delayMs: number,
+    attempt: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
     this.opts.logger?.warn({ endpoint: label, attempt, delayMs, reason: this.redact(reason) }, 'cursor api: retrying');
     await this.opts.sleep(delayMs, signal);
   }
 
-  private report(req: TransportRequest, status: number, started: number, attempt: number, rateLimitWaitMs: number): void {
-    this.opts.onCall?.({ endpoint: req.endpoint, status, durationMs: this.opts.now() - started, attempt, rateLimitWaitMs });
+  private report(
+    req: TransportRequest,
+    status: number,
+    started: number,
+    attempt: number,
+    rateLimitWaitMs: number,
+  ): void {
+    this.opts.onCall?.({
+      endpoint: req.endpoint,
+      status,
+      durationMs: this.opts.now() - started,
+      attempt,
+      rateLimitWaitMs,
+    });
   }
 
   private fail(message: string, details: ConstructorParameters<typeof CursorError>[1]): CursorError {

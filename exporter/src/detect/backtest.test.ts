@@ -38,9 +38,14 @@ describe('backtest', () => {
 
   it('re-alerts only after the key was clear for autoResolveAfterRuns runs', () => {
     // A second spike on day 33: the key is clear on days 27–32 (6 runs).
-    const again = team({ days: 40, users: users.map((u, i) => (i === 0 ? { ...u, spend: u.spend.map((v, d) => (d === 33 ? 400 : v)) } : u)) });
+    const again = team({
+      days: 40,
+      users: users.map((u, i) => (i === 0 ? { ...u, spend: u.spend.map((v, d) => (d === 33 ? 400 : v)) } : u)),
+    });
     const alerted = (n: number) =>
-      backtest(again, settingsWith({ autoResolveAfterRuns: n }), day(20), day(39)).alerts.filter((f) => f.key === 'spend_spike:u0@x.io').map((f) => f.day);
+      backtest(again, settingsWith({ autoResolveAfterRuns: n }), day(20), day(39))
+        .alerts.filter((f) => f.key === 'spend_spike:u0@x.io')
+        .map((f) => f.day);
     expect(alerted(6)).toEqual([day(25), day(33)]);
     expect(alerted(7)).toEqual([day(25)]);
   });
@@ -48,9 +53,14 @@ describe('backtest', () => {
 
 describe('backtest of a level shift', () => {
   // u2 runs at $60 (about 4× her $10–20 days) on days 30–33: the third such day opens an incident.
-  const shifted = team({ days: 40, users: users.map((u, i) => (i === 2 ? { ...u, spend: u.spend.map((v, d) => (d >= 30 && d <= 33 ? 60 : v)) } : u)) });
+  const shifted = team({
+    days: 40,
+    users: users.map((u, i) => (i === 2 ? { ...u, spend: u.spend.map((v, d) => (d >= 30 && d <= 33 ? 60 : v)) } : u)),
+  });
   const alerted = (multiplier: number) =>
-    backtest(shifted, settingsWith({ levelShift: { multiplier } }), day(20), day(39)).alerts.filter((f) => f.detector === 'level_shift').map((f) => [f.email, f.day]);
+    backtest(shifted, settingsWith({ levelShift: { multiplier } }), day(20), day(39))
+      .alerts.filter((f) => f.detector === 'level_shift')
+      .map((f) => [f.email, f.day]);
 
   it('shows what the level_shift settings would have alerted, with the same code as detection', () => {
     expect(alerted(3)).toEqual([['u2@x.io', day(32)]]);

@@ -8,13 +8,22 @@ import { type UserSpec, endOf, settingsWith, team } from './test-fixtures';
 const isWeekend = (i: number) => i % 7 === 0 || i % 7 === 6;
 const habit = (weekday: (i: number) => number, weekend: (i: number) => number = () => 0): number[] =>
   Array.from({ length: 31 }, (_, i) => (isWeekend(i) ? weekend(i) : weekday(i)));
-const baselines = (users: UserSpec[], settings = DEFAULT_SETTINGS) => ownBaselines(makeContext(team({ days: 31, users }), settings, endOf(30)));
+const baselines = (users: UserSpec[], settings = DEFAULT_SETTINGS) =>
+  ownBaselines(makeContext(team({ days: 31, users }), settings, endOf(30)));
 const USD = 1e8;
 
 describe('own baselines', () => {
   it('is the median of the active days of each class before the recent window', () => {
     // Weekdays cycle $10, $20, $30 (median $20); days 24–30 (the window) at $500 do not count.
-    const b = baselines([{ email: 'a@x.io', spend: habit((i) => (i >= 24 ? 500 : [10, 20, 30][i % 3]), (i) => (i >= 24 ? 500 : 4)) }]);
+    const b = baselines([
+      {
+        email: 'a@x.io',
+        spend: habit(
+          (i) => (i >= 24 ? 500 : [10, 20, 30][i % 3]),
+          (i) => (i >= 24 ? 500 : 4),
+        ),
+      },
+    ]);
     expect([b.from, b.to]).toEqual([0, 23]);
     expect(b.weekday[0] / USD).toBe(20);
     expect(b.weekend[0] / USD).toBe(4);
@@ -25,7 +34,7 @@ describe('own baselines', () => {
     expect(b.weekday[0] / USD).toBe(12);
   });
 
-  it('leaves out the person\'s own quiet weeks, not their ordinary scatter', () => {
+  it("leaves out the person's own quiet weeks, not their ordinary scatter", () => {
     // Active from day 10: the week of days 10–16 at $3 on its weekdays, then $12 (the median of all
     // ten would be $7.50).
     const quiet = baselines([{ email: 'a@x.io', spend: habit((i) => (i < 10 ? 0 : i <= 16 ? 3 : 12)) }]);
@@ -33,7 +42,9 @@ describe('own baselines', () => {
     // Two low days in a week of five are scatter: every active weekday counts.
     const level = (i: number) => (i === 11 || i === 12 ? 3 : 8 + ((i * 5) % 9));
     const scatter = baselines([{ email: 'a@x.io', spend: habit(level) }]);
-    const weekdays = Array.from({ length: 24 }, (_, i) => i).filter((i) => !isWeekend(i)).map(level);
+    const weekdays = Array.from({ length: 24 }, (_, i) => i)
+      .filter((i) => !isWeekend(i))
+      .map(level);
     expect(scatter.weekday[0] / USD).toBe(median(weekdays));
   });
 
@@ -41,7 +52,10 @@ describe('own baselines', () => {
     // Days 9–16 (six working days) the whole team works at 2×; Alice's ordinary days are $8–12.
     const busy = (i: number) => (i >= 9 && i <= 16 ? 2 : 1);
     const own = (i: number) => 8 + ((i * 7) % 5);
-    const people = Array.from({ length: 6 }, (_, k) => ({ email: `p${k}@x.io`, spend: habit((i) => 10 * (1 + k / 10) * busy(i)) }));
+    const people = Array.from({ length: 6 }, (_, k) => ({
+      email: `p${k}@x.io`,
+      spend: habit((i) => 10 * (1 + k / 10) * busy(i)),
+    }));
     const b = baselines([...people, { email: 'alice@x.io', spend: habit((i) => own(i) * busy(i)) }]);
     expect(b.teamFactor(10)).toBeCloseTo(2);
     const days = Array.from({ length: 24 }, (_, i) => i).filter((i) => !isWeekend(i));
@@ -63,7 +77,11 @@ describe('own baselines', () => {
   });
 
   it("sets a day's team factor to how much busier the median person was, capped either way", () => {
-    const people = (day30: number) => Array.from({ length: 6 }, (_, k) => ({ email: `p${k}@x.io`, spend: habit((i) => (i === 30 ? day30 * (k + 1) : 10 * (k + 1))) }));
+    const people = (day30: number) =>
+      Array.from({ length: 6 }, (_, k) => ({
+        email: `p${k}@x.io`,
+        spend: habit((i) => (i === 30 ? day30 * (k + 1) : 10 * (k + 1))),
+      }));
     expect(baselines(people(10)).teamFactor(30)).toBe(1);
     expect(baselines(people(20)).teamFactor(30)).toBe(2);
     // A release day on which the whole team ran at 5×: the median moved, so the factor follows it.
@@ -75,13 +93,19 @@ describe('own baselines', () => {
 
   it('takes the median of a large team exactly (even and odd counts, shuffled)', () => {
     const team = (n: number) =>
-      Array.from({ length: n }, (_, k) => ({ email: `p${k}@x.io`, spend: habit((i) => (i === 30 ? 10 * (1 + ((k * 37) % n) / 50) : 10)) }));
+      Array.from({ length: n }, (_, k) => ({
+        email: `p${k}@x.io`,
+        spend: habit((i) => (i === 30 ? 10 * (1 + ((k * 37) % n) / 50) : 10)),
+      }));
     expect(baselines(team(100)).teamFactor(30)).toBeCloseTo(1.99); // ratios 1.00…2.98: (1.98 + 2.00) / 2
     expect(baselines(team(101)).teamFactor(30)).toBeCloseTo(2); // the 51st of 1.00…3.00
   });
 
   it('needs zscore.minSamples active people for a team factor', () => {
-    const few = Array.from({ length: 4 }, (_, k) => ({ email: `p${k}@x.io`, spend: habit((i) => (i === 30 ? 40 : 10)) }));
+    const few = Array.from({ length: 4 }, (_, k) => ({
+      email: `p${k}@x.io`,
+      spend: habit((i) => (i === 30 ? 40 : 10)),
+    }));
     expect(baselines(few).teamFactor(30)).toBe(1);
   });
 });

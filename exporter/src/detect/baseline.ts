@@ -92,7 +92,12 @@ export function ownBaselines(ctx: Ctx): OwnBaselines {
 }
 
 function compute(ctx: Ctx): OwnBaselines {
-  const { spendSpikeLookbackDays: lb, spikeMinActiveDays: minActive, spikeMinBaselineUsd, teamFactorCap } = ctx.settings.trends;
+  const {
+    spendSpikeLookbackDays: lb,
+    spikeMinActiveDays: minActive,
+    spikeMinBaselineUsd,
+    teamFactorCap,
+  } = ctx.settings.trends;
   const to = ctx.today - ctx.settings.levelShift.windowDays;
   const from = Math.max(0, to - lb + 1);
   const nU = ctx.facts.users.length;
@@ -191,7 +196,14 @@ function compute(ctx: Ctx): OwnBaselines {
  * more than half of them under half the overall median) when minActive values remain.
  * `active` and `low` are scratch counters per week.
  */
-function withoutQuietWeeks(xs: Float64Array, week: Int32Array, n: number, minActive: number, active: Int32Array, low: Int32Array): number {
+function withoutQuietWeeks(
+  xs: Float64Array,
+  week: Int32Array,
+  n: number,
+  minActive: number,
+  active: Int32Array,
+  low: Int32Array,
+): number {
   const m = median(xs.subarray(0, n)) as number;
   active.fill(0);
   low.fill(0);

@@ -15,7 +15,8 @@ export function budgetSubjects(ctx: Ctx): BudgetSubject[] {
   if (teamCycleUsd > 0) out.push({ g: -1, budgetMicro: micro(teamCycleUsd), daily: ctx.teamDaily });
   ctx.facts.groups.forEach((group, g) => {
     const usdBudget = groupCycleUsd[group.id];
-    if (usdBudget !== undefined && usdBudget > 0) out.push({ g, budgetMicro: micro(usdBudget), daily: ctx.groupDaily[g] });
+    if (usdBudget !== undefined && usdBudget > 0)
+      out.push({ g, budgetMicro: micro(usdBudget), daily: ctx.groupDaily[g] });
   });
   return out;
 }

@@ -3,7 +3,12 @@ import { type Ctx, cycleSpan, seriesSum } from './context';
 import { type BudgetSubject, budgetSubjects } from './budgets';
 import { BURN_WINDOWS, type BurnRate, type BurnWindow } from './types';
 
-export const WINDOW_MS: Record<BurnWindow, number> = { '1h': HOUR_MS, '6h': 6 * HOUR_MS, '1d': DAY_MS, '3d': 3 * DAY_MS };
+export const WINDOW_MS: Record<BurnWindow, number> = {
+  '1h': HOUR_MS,
+  '6h': 6 * HOUR_MS,
+  '1d': DAY_MS,
+  '3d': 3 * DAY_MS,
+};
 
 /**
  * SLO-style budget burn rates for the team and each budgeted group: for each window, the share of
@@ -18,7 +23,11 @@ export function burnRates(ctx: Ctx): BurnRate[] {
   return budgetSubjects(ctx).map((s) => {
     const windows = BURN_WINDOWS.map((window) => {
       const spendMicro = windowSpend(ctx, s, WINDOW_MS[window]);
-      return { window, spendMicro: Math.round(spendMicro), rate: round(spendMicro / s.budgetMicro / (WINDOW_MS[window] / cycleMs)) };
+      return {
+        window,
+        spendMicro: Math.round(spendMicro),
+        rate: round(spendMicro / s.budgetMicro / (WINDOW_MS[window] / cycleMs)),
+      };
     });
     const rate = (w: BurnWindow) => windows[BURN_WINDOWS.indexOf(w)].rate;
     const cycleToDateMicro = seriesSum(s.daily, span.startIdx, ctx.today);

@@ -49,7 +49,17 @@ export function makeContext(facts: Facts, settings: DetectionSettings, nowMs: nu
       if (g >= 0) groupDaily[g][d] += v;
     }
   }
-  return { facts, settings, nowMs, nDays, today, evalDays: today > 0 ? [today - 1, today] : [today], teamDaily, groupDaily, memo: new Map() };
+  return {
+    facts,
+    settings,
+    nowMs,
+    nDays,
+    today,
+    evalDays: today > 0 ? [today - 1, today] : [today],
+    teamDaily,
+    groupDaily,
+    memo: new Map(),
+  };
 }
 
 /** A per-run computation shared by the detectors: computed on first use, then read from ctx.memo. */
@@ -70,7 +80,9 @@ export function money(microAmount: number): string {
   const v = usd(microAmount);
   // Not toLocaleString: Intl formatting was a fifth of a 10,000-user run.
   if (Math.abs(v) < 100) return `$${v.toFixed(2)}`;
-  return `$${Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+  return `$${Math.round(v)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
 }
 
 export function fixed1(x: number): string {
@@ -103,7 +115,13 @@ export function cycleAt(cycles: BillingCycle[], dayMs: number): BillingCycle {
   const at = new Date(dayMs);
   let months = (at.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + at.getUTCMonth() - anchor.getUTCMonth();
   const startOf = (k: number) =>
-    Date.UTC(anchor.getUTCFullYear(), anchor.getUTCMonth() + k, anchor.getUTCDate(), anchor.getUTCHours(), anchor.getUTCMinutes());
+    Date.UTC(
+      anchor.getUTCFullYear(),
+      anchor.getUTCMonth() + k,
+      anchor.getUTCDate(),
+      anchor.getUTCHours(),
+      anchor.getUTCMinutes(),
+    );
   if (startOf(months) > dayMs) months -= 1;
   return { startMs: startOf(months), endMs: startOf(months + 1) };
 }
@@ -187,7 +205,8 @@ export function makeFinding(ctx: Ctx, s: FindingSpec): Finding {
   const user = s.u !== undefined ? ctx.facts.users[s.u] : undefined;
   const gIdx = s.g ?? (user ? user.groupIdx : -1);
   const group = gIdx >= 0 ? ctx.facts.groups[gIdx] : undefined;
-  const subjectKey = s.subject === 'user' ? (user as { email: string }).email : s.subject === 'group' ? `group:${group?.id}` : 'team';
+  const subjectKey =
+    s.subject === 'user' ? (user as { email: string }).email : s.subject === 'group' ? `group:${group?.id}` : 'team';
   const floor = ctx.settings.floors[s.detector];
   const aboveFloors =
     s.amountMicro >= micro(floor.minUsd) &&
@@ -229,7 +248,13 @@ export function pushSignal(
   if (!(threshold > 0) || value < threshold / 2) return;
   const user = who.u !== undefined ? ctx.facts.users[who.u] : undefined;
   const g = who.g ?? (user ? user.groupIdx : -1);
-  out.signals.push({ detector, email: user ? user.email : null, groupId: g >= 0 ? ctx.facts.groups[g].id : null, value: round(value), threshold: round(threshold) });
+  out.signals.push({
+    detector,
+    email: user ? user.email : null,
+    groupId: g >= 0 ? ctx.facts.groups[g].id : null,
+    value: round(value),
+    threshold: round(threshold),
+  });
 }
 
 /**

@@ -24,7 +24,24 @@ import type { DetectionSettings } from './settings';
 import type { DetectionResult, Finding, Severity, Signal } from './types';
 
 /** The detectors a pass runs over its evaluated days, in order (exported for per-detector timings in bench/detect-speed). */
-export const DAILY_DETECTORS: Detector[] = [capSpendCycle, capRequestsDay, capTokensDay, zscore, spendSpike, levelShift, cycleOutlier, costPerRequest, sustainedHigh, sustainedTeam, modelShift, drift, levelDrift, planExhausted, usersLimited, teamBudget];
+export const DAILY_DETECTORS: Detector[] = [
+  capSpendCycle,
+  capRequestsDay,
+  capTokensDay,
+  zscore,
+  spendSpike,
+  levelShift,
+  cycleOutlier,
+  costPerRequest,
+  sustainedHigh,
+  sustainedTeam,
+  modelShift,
+  drift,
+  levelDrift,
+  planExhausted,
+  usersLimited,
+  teamBudget,
+];
 
 /** Detection over facts, pure: the same facts, settings and instant always give the same result. */
 export function detect(facts: Facts, settings: DetectionSettings, nowMs: number): DetectionResult {
@@ -43,7 +60,13 @@ export function detectWithCrossings(
   const findings = mergeByKey(outputs.flatMap((o) => o.findings));
   const kept = new Set(findings);
   return {
-    result: { findings, signals: mergeSignals(outputs.flatMap((o) => o.signals)), forecasts: forecasts(ctx), burn, savings: savings(ctx) },
+    result: {
+      findings,
+      signals: mergeSignals(outputs.flatMap((o) => o.signals)),
+      forecasts: forecasts(ctx),
+      burn,
+      savings: savings(ctx),
+    },
     crossings: outputs.flatMap((o) => o.crossings).filter((c) => kept.has(c.finding)),
   };
 }
@@ -62,7 +85,8 @@ function mergeByKey(all: Finding[]): Finding[] {
       byKey.set(f.key, f);
       continue;
     }
-    const better = RANK[f.severity] > RANK[cur.severity] || (RANK[f.severity] === RANK[cur.severity] && f.day > cur.day) ? f : cur;
+    const better =
+      RANK[f.severity] > RANK[cur.severity] || (RANK[f.severity] === RANK[cur.severity] && f.day > cur.day) ? f : cur;
     better.onsetMs = Math.min(f.onsetMs, cur.onsetMs);
     better.notify = f.notify || cur.notify;
     byKey.set(f.key, better);

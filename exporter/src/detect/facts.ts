@@ -102,8 +102,14 @@ export class FactsBuilder {
   // Usage rows in columns (growable typed arrays): ~300k rows per run, no object per row.
   private n = 0;
   private cols = {
-    u: new Int32Array(1024), d: new Int32Array(1024), m: new Int32Array(1024),
-    spend: new Float64Array(1024), req: new Float64Array(1024), tok: new Float64Array(1024), ub: new Float64Array(1024), od: new Float64Array(1024),
+    u: new Int32Array(1024),
+    d: new Int32Array(1024),
+    m: new Int32Array(1024),
+    spend: new Float64Array(1024),
+    req: new Float64Array(1024),
+    tok: new Float64Array(1024),
+    ub: new Float64Array(1024),
+    od: new Float64Array(1024),
   };
   private lastDay = '';
   private lastDayIdx = -1;
@@ -152,7 +158,16 @@ export class FactsBuilder {
   }
 
   /** Rows outside the window are ignored (callers may over-select). */
-  usageRow(day: string, email: string, model: string, spendMicro: number, requests: number, tokens = 0, usageBased = 0, onDemandMicro = 0): void {
+  usageRow(
+    day: string,
+    email: string,
+    model: string,
+    spendMicro: number,
+    requests: number,
+    tokens = 0,
+    usageBased = 0,
+    onDemandMicro = 0,
+  ): void {
     // Rows arrive ordered by day from the loader: one map lookup per day, not per row.
     if (day !== this.lastDay) {
       this.lastDay = day;
@@ -186,14 +201,30 @@ export class FactsBuilder {
       b.set(a);
       return b;
     };
-    this.cols = { u: more(c.u), d: more(c.d), m: more(c.m), spend: more(c.spend), req: more(c.req), tok: more(c.tok), ub: more(c.ub), od: more(c.od) };
+    this.cols = {
+      u: more(c.u),
+      d: more(c.d),
+      m: more(c.m),
+      spend: more(c.spend),
+      req: more(c.req),
+      tok: more(c.tok),
+      ub: more(c.ub),
+      od: more(c.od),
+    };
   }
 
   hourRow(email: string, hourMs: number, spendMicro: number): void {
     this.hourRows.push({ u: this.user(email), hourMs, spend: spendMicro });
   }
 
-  build(extra: { cycles?: BillingCycle[]; hourlyEndMs?: number; limitedUsers?: Facts['limitedUsers']; limitsCycleStartMs?: number | null } = {}): Facts {
+  build(
+    extra: {
+      cycles?: BillingCycle[];
+      hourlyEndMs?: number;
+      limitedUsers?: Facts['limitedUsers'];
+      limitsCycleStartMs?: number | null;
+    } = {},
+  ): Facts {
     const nD = this.days.length;
     const nU = this.users.length;
     const spend = new Float64Array(nU * nD);
@@ -243,7 +274,13 @@ export class FactsBuilder {
     for (let r = 0; r < n; r++) start[c.u[r] + 1]++;
     for (let u = 0; u < nU; u++) start[u + 1] += start[u];
     const next = start.slice(0, nU);
-    const out: ModelUse = { start, d: new Int32Array(n), m: new Int32Array(n), spendMicro: new Float64Array(n), requests: new Float64Array(n) };
+    const out: ModelUse = {
+      start,
+      d: new Int32Array(n),
+      m: new Int32Array(n),
+      spendMicro: new Float64Array(n),
+      requests: new Float64Array(n),
+    };
     for (let j = 0; j < n; j++) {
       const r = byDay[j];
       const k = next[c.u[r]]++;
@@ -285,7 +322,17 @@ export function buildFacts(input: FactsInput): Facts {
     b.user(m.email, m.name, m.groupId ?? null);
     if (m.limitUsd != null) b.limit(m.email, m.limitUsd);
   }
-  for (const r of input.usage) b.usageRow(r.day, r.email, r.model, r.spendMicro, r.requests, r.tokens ?? 0, r.usageBased ?? 0, r.onDemandMicro ?? 0);
+  for (const r of input.usage)
+    b.usageRow(
+      r.day,
+      r.email,
+      r.model,
+      r.spendMicro,
+      r.requests,
+      r.tokens ?? 0,
+      r.usageBased ?? 0,
+      r.onDemandMicro ?? 0,
+    );
   for (const h of input.hourly ?? []) b.hourRow(h.email, h.hourMs, h.spendMicro);
   return b.build({ cycles: input.cycles, hourlyEndMs: input.hourlyEndMs, limitedUsers: input.limitedUsers ?? null });
 }
@@ -303,4 +350,7 @@ export interface FactsWindow {
 }
 
 /** What a loader fills row by row: a FactsBuilder for the window, whose build() gives the facts. */
-export type FactsSink = Pick<FactsBuilder, 'group' | 'user' | 'limit' | 'pastLimit' | 'reserve' | 'usageRow' | 'hourRow' | 'build'>;
+export type FactsSink = Pick<
+  FactsBuilder,
+  'group' | 'user' | 'limit' | 'pastLimit' | 'reserve' | 'usageRow' | 'hourRow' | 'build'
+>;

@@ -8,7 +8,9 @@ const trend = Array.from({ length: 10 }, (_, t) => 10 + 2 * t);
 
 describe('forecast', () => {
   it('extrapolates a known linear trend exactly, with a zero-width range', () => {
-    const f = forecasts(makeContext(team({ days: 11, users: [{ email: 'a@x.io', spend: [...trend, 5] }] }), DEFAULT_SETTINGS, at(10)));
+    const f = forecasts(
+      makeContext(team({ days: 11, users: [{ email: 'a@x.io', spend: [...trend, 5] }] }), DEFAULT_SETTINGS, at(10)),
+    );
     const user = f.find((x) => x.subject === 'user');
     // Complete days: Σ(10 + 2t, t = 0…9) = 190; days 10…29: Σ(10 + 2t) = 980.
     expect(user).toMatchObject({
@@ -30,7 +32,9 @@ describe('forecast', () => {
 
   it('gives a range around a noisy series that contains the point', () => {
     const noisy = trend.map((x, i) => x + (i % 2 ? 3 : -3));
-    const [u] = forecasts(makeContext(team({ days: 11, users: [{ email: 'a@x.io', spend: [...noisy, 5] }] }), DEFAULT_SETTINGS, at(10)));
+    const [u] = forecasts(
+      makeContext(team({ days: 11, users: [{ email: 'a@x.io', spend: [...noisy, 5] }] }), DEFAULT_SETTINGS, at(10)),
+    );
     expect(u.lowMicro).toBeLessThan(u.forecastMicro);
     expect(u.highMicro).toBeGreaterThan(u.forecastMicro);
     expect(u.lowMicro).toBeGreaterThanOrEqual(u.toDateMicro);
@@ -38,13 +42,19 @@ describe('forecast', () => {
 
   it('projects the day the included plan runs out', () => {
     const s = settingsWith({ forecast: { includedUsdPerUser: 500 } });
-    const [u] = forecasts(makeContext(team({ days: 11, users: [{ email: 'a@x.io', spend: [...trend, 5] }] }), s, at(10)));
+    const [u] = forecasts(
+      makeContext(team({ days: 11, users: [{ email: 'a@x.io', spend: [...trend, 5] }] }), s, at(10)),
+    );
     // 190 + 30 + 32 + … reaches $500 on day 18 (cumulative $532).
     expect(u).toMatchObject({ includedMicro: 500 * USD, exhaustionDay: '2026-03-19', exhausted: false });
   });
 
   it('reports an observed exhaustion day and infers the allowance from three exhausted people', () => {
-    const users = ['a', 'b', 'c'].map((n) => ({ email: `${n}@x.io`, spend: [20, 20, 20, 20], usageBased: [0, 0, 1, 1] }));
+    const users = ['a', 'b', 'c'].map((n) => ({
+      email: `${n}@x.io`,
+      spend: [20, 20, 20, 20],
+      usageBased: [0, 0, 1, 1],
+    }));
     const f = forecasts(makeContext(team({ days: 4, users }), DEFAULT_SETTINGS, at(3)));
     expect(f.filter((x) => x.subject === 'user').map((x) => [x.exhaustionDay, x.exhausted, x.includedMicro])).toEqual([
       ['2026-03-03', true, 50 * USD],

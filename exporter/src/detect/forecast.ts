@@ -11,11 +11,21 @@ import type { Forecast, SubjectKind } from './types';
  */
 export function forecasts(ctx: Ctx): Forecast[] {
   const span = cycleSpan(ctx, ctx.today);
-  const allowance = ctx.settings.forecast.includedUsdPerUser > 0 ? micro(ctx.settings.forecast.includedUsdPerUser) : inferAllowance(ctx, span.startIdx);
+  const allowance =
+    ctx.settings.forecast.includedUsdPerUser > 0
+      ? micro(ctx.settings.forecast.includedUsdPerUser)
+      : inferAllowance(ctx, span.startIdx);
   const out: Forecast[] = [];
   const { users, groups, spend, usageBased } = ctx.facts;
   for (let u = 0; u < users.length; u++) {
-    const p = project(ctx, spend.subarray(u * ctx.nDays, (u + 1) * ctx.nDays), span, 'user', users[u].email, users[u].groupIdx);
+    const p = project(
+      ctx,
+      spend.subarray(u * ctx.nDays, (u + 1) * ctx.nDays),
+      span,
+      'user',
+      users[u].email,
+      users[u].groupIdx,
+    );
     if (p.toDateMicro <= 0 && p.forecastMicro <= 0) continue;
     const f = p.forecast;
     f.includedMicro = allowance;
@@ -49,7 +59,14 @@ function predicted(p: Pick<Projection, 'fit' | 'from' | 'n'>, d: number): number
   return p.n === 0 ? 0 : Math.max(0, p.fit.intercept + p.fit.slope * (d - p.from));
 }
 
-function project(ctx: Ctx, series: Float64Array, span: ReturnType<typeof cycleSpan>, subject: SubjectKind, email: string | null, g: number): Projection {
+function project(
+  ctx: Ctx,
+  series: Float64Array,
+  span: ReturnType<typeof cycleSpan>,
+  subject: SubjectKind,
+  email: string | null,
+  g: number,
+): Projection {
   const { lookbackDays, rangeZ } = ctx.settings.forecast;
   const lastComplete = ctx.today - 1;
   const from = Math.max(0, lastComplete - lookbackDays + 1);
@@ -69,7 +86,8 @@ function project(ctx: Ctx, series: Float64Array, span: ReturnType<typeof cycleSp
   }
   let sxx = 0;
   for (let i = 0; i < n; i++) sxx += (i - (n - 1) / 2) ** 2;
-  const se = fit.residualSd * Math.sqrt(remaining + (n > 0 ? remaining ** 2 / n : 0) + (sxx > 0 ? offsets ** 2 / sxx : 0));
+  const se =
+    fit.residualSd * Math.sqrt(remaining + (n > 0 ? remaining ** 2 / n : 0) + (sxx > 0 ? offsets ** 2 / sxx : 0));
   const forecastMicro = Math.max(toDateMicro, completeToDate + future);
   // One literal with every field (no spreads): 10,000 of these a pass.
   const group = g >= 0 ? ctx.facts.groups[g] : null;

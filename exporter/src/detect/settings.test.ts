@@ -7,7 +7,11 @@ describe('detection settings', () => {
     // The spike is judged against the user's median working day (not a 7-day average with days off
     // as zeros, which the reference's 5× multiplied): 4× of it is about the reference's 5× for a
     // person working five days a week, and catches the 4–5× spikes the reference missed.
-    expect(DEFAULT_SETTINGS.trends).toMatchObject({ spendSpikeMultiplier: 4, spendSpikeLookbackDays: 28, cycleOutlierMultiplier: 10 });
+    expect(DEFAULT_SETTINGS.trends).toMatchObject({
+      spendSpikeMultiplier: 4,
+      spendSpikeLookbackDays: 28,
+      cycleOutlierMultiplier: 10,
+    });
     expect(DEFAULT_SETTINGS.levelShift).toEqual({ multiplier: 3, windowDays: 7, minDays: 3, minExcessUsdPerDay: 15 });
     expect(DEFAULT_SETTINGS.costPerRequest).toMatchObject({ multiplier: 3, minDailySpendUsd: 20 });
     expect(DEFAULT_SETTINGS.budgets.teamCycleUsd).toBe(0);
@@ -25,7 +29,12 @@ describe('detection settings', () => {
   });
 
   it('names every bad field with a clear message', () => {
-    const r = validateSettings({ zscore: { multiplier: -1, windowDays: 2.5 }, trends: { spendSpikeMultiplier: 'five' }, bogus: 1, budgets: { groupCycleUsd: { g: -5 } } });
+    const r = validateSettings({
+      zscore: { multiplier: -1, windowDays: 2.5 },
+      trends: { spendSpikeMultiplier: 'five' },
+      bogus: 1,
+      budgets: { groupCycleUsd: { g: -5 } },
+    });
     expect(r).toEqual({
       ok: false,
       errors: expect.arrayContaining([
@@ -40,7 +49,10 @@ describe('detection settings', () => {
   });
 
   it.each([null, [], 'x', 3])('rejects a non-object (%p)', (input) => {
-    expect(validateSettings(input)).toEqual({ ok: false, errors: [{ field: '', message: 'settings must be a JSON object' }] });
+    expect(validateSettings(input)).toEqual({
+      ok: false,
+      errors: [{ field: '', message: 'settings must be a JSON object' }],
+    });
   });
 });
 
@@ -62,7 +74,12 @@ describe('settings saved by an earlier version', () => {
 
   it("takes the old spike defaults (5× a 7-day average, $10 of the day's spend) to today's", () => {
     const s = load(saved({}));
-    expect(s.trends).toMatchObject({ spendSpikeMultiplier: 4, spendSpikeLookbackDays: 28, spikeMinActiveDays: 4, teamFactorCap: 10 });
+    expect(s.trends).toMatchObject({
+      spendSpikeMultiplier: 4,
+      spendSpikeLookbackDays: 28,
+      spikeMinActiveDays: 4,
+      teamFactorCap: 10,
+    });
     expect(s.floors.spend_spike.minUsd).toBe(15);
     expect(s.levelShift).toEqual(DEFAULT_SETTINGS.levelShift);
   });
@@ -74,19 +91,28 @@ describe('settings saved by an earlier version', () => {
   });
 
   it('drops the renamed level-drift settings and raises a too-short levelWeeks', () => {
-    const doc = { ...structuredClone(DEFAULT_SETTINGS), drift: { ...DEFAULT_SETTINGS.drift, levelWeeks: 3, minLevelGrowthPercent: 15, minLevelTStat: 4 } };
+    const doc = {
+      ...structuredClone(DEFAULT_SETTINGS),
+      drift: { ...DEFAULT_SETTINGS.drift, levelWeeks: 3, minLevelGrowthPercent: 15, minLevelTStat: 4 },
+    };
     expect(validateSettings(doc).ok).toBe(false); // what loading did before: the whole document ignored
     expect(load(doc).drift).toEqual({ ...DEFAULT_SETTINGS.drift, levelWeeks: 5 });
   });
 
-  it('raises a team factor cap left at its first default (3) to today\'s, and keeps another chosen one', () => {
-    const doc = (cap: number) => ({ ...structuredClone(DEFAULT_SETTINGS), trends: { ...DEFAULT_SETTINGS.trends, teamFactorCap: cap } });
+  it("raises a team factor cap left at its first default (3) to today's, and keeps another chosen one", () => {
+    const doc = (cap: number) => ({
+      ...structuredClone(DEFAULT_SETTINGS),
+      trends: { ...DEFAULT_SETTINGS.trends, teamFactorCap: cap },
+    });
     expect(load(doc(3)).trends.teamFactorCap).toBe(DEFAULT_SETTINGS.trends.teamFactorCap);
     expect(load(doc(5)).trends.teamFactorCap).toBe(5);
   });
 
   it("leaves today's documents as they are, and does not modify its input", () => {
-    const doc = structuredClone({ ...DEFAULT_SETTINGS, trends: { ...DEFAULT_SETTINGS.trends, spendSpikeMultiplier: 5 } });
+    const doc = structuredClone({
+      ...DEFAULT_SETTINGS,
+      trends: { ...DEFAULT_SETTINGS.trends, spendSpikeMultiplier: 5 },
+    });
     const copy = structuredClone(doc);
     expect(upgradeSettings(doc)).toEqual(doc);
     expect(doc).toEqual(copy);

@@ -8,14 +8,17 @@ describe('median', () => {
     expect(median([10, 2, 4, 30])).toBe(7); // numeric order, not string order (10 < 2 as text)
   });
 
-  it.each([65, 66, 1001, 10_000])('selects the same median as a full sort from %d values (ties, typed input), leaving the input as it was', (n) => {
-    const xs = Float64Array.from({ length: n }, (_, i) => ((i * 7919) % 613) / 7 + (i % 3 === 0 ? 0 : 0.5));
-    const before = xs.slice();
-    const sorted = xs.slice().sort();
-    const mid = n >> 1;
-    expect(median(xs)).toBe(n % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2);
-    expect(xs).toEqual(before);
-  });
+  it.each([65, 66, 1001, 10_000])(
+    'selects the same median as a full sort from %d values (ties, typed input), leaving the input as it was',
+    (n) => {
+      const xs = Float64Array.from({ length: n }, (_, i) => ((i * 7919) % 613) / 7 + (i % 3 === 0 ? 0 : 0.5));
+      const before = xs.slice();
+      const sorted = xs.slice().sort();
+      const mid = n >> 1;
+      expect(median(xs)).toBe(n % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2);
+      expect(xs).toEqual(before);
+    },
+  );
 });
 
 describe('binomialUpperTail', () => {
@@ -61,7 +64,8 @@ describe('weightedLogTrend', () => {
 describe('levelComparison', () => {
   const ones = new Float64Array(28).fill(1);
   /** Two weeks at `a`, then two at `b`, with a fixed ±20% scatter. */
-  const twoLevels = (a: number, b: number) => Array.from({ length: 28 }, (_, i) => (i < 14 ? a : b) * (1 + 0.2 * Math.sin(i * 2.3)));
+  const twoLevels = (a: number, b: number) =>
+    Array.from({ length: 28 }, (_, i) => (i < 14 ? a : b) * (1 + 0.2 * Math.sin(i * 2.3)));
 
   it('measures the shift in logs and its z from the day-to-day scatter', () => {
     const c = levelComparison(twoLevels(10, 20), ones, ones, 0, 13, 14, 27, 4)!;
@@ -75,7 +79,10 @@ describe('levelComparison', () => {
     const spiky = twoLevels(10, 10).map((v, i) => (i === 20 ? 500 : v));
     expect(levelComparison(spiky, ones, ones, 0, 13, 14, 27, 4)!.z).toBeLessThan(1);
     const marked = ones.map((_, i) => (i === 20 ? 0 : 1));
-    expect(levelComparison(spiky, marked, ones, 0, 13, 14, 27, 4)!.rise).toBeCloseTo(levelComparison(twoLevels(10, 10), marked, ones, 0, 13, 14, 27, 4)!.rise, 6);
+    expect(levelComparison(spiky, marked, ones, 0, 13, 14, 27, 4)!.rise).toBeCloseTo(
+      levelComparison(twoLevels(10, 10), marked, ones, 0, 13, 14, 27, 4)!.rise,
+      6,
+    );
   });
 
   it('divides by per (the team factor)', () => {

@@ -172,7 +172,8 @@ export function levelComparison(
 ): LevelComparison | null {
   const pick = (a: number, b: number): number[] => {
     const xs: number[] = [];
-    for (let i = Math.max(0, a); i <= b; i++) if (days[i] && values[i] > 0 && per[i] > 0) xs.push(Math.log(values[i] / per[i]));
+    for (let i = Math.max(0, a); i <= b; i++)
+      if (days[i] && values[i] > 0 && per[i] > 0) xs.push(Math.log(values[i] / per[i]));
     return xs;
   };
   const e = pick(earlyFrom, earlyTo);
@@ -219,11 +220,17 @@ export function mannKendall(xs: readonly number[]): { s: number; z: number } {
 export function theilSenSlope(xs: readonly number[]): number {
   const slopes: number[] = [];
   for (let i = 0; i < xs.length; i++)
-    for (let j = i + 1; j < xs.length; j++) if (!Number.isNaN(xs[i]) && !Number.isNaN(xs[j])) slopes.push((xs[j] - xs[i]) / (j - i));
+    for (let j = i + 1; j < xs.length; j++)
+      if (!Number.isNaN(xs[i]) && !Number.isNaN(xs[j])) slopes.push((xs[j] - xs[i]) / (j - i));
   return median(slopes) ?? 0;
 }
 
-function weightedLine(xs: number[], ys: number[], ws: number[], keep: boolean[] | null): { a: number; b: number; s: number; se: number; n: number } | null {
+function weightedLine(
+  xs: number[],
+  ys: number[],
+  ws: number[],
+  keep: boolean[] | null,
+): { a: number; b: number; s: number; se: number; n: number } | null {
   let W = 0;
   let sx = 0;
   let sy = 0;

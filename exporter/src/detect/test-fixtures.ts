@@ -47,16 +47,37 @@ export function team(spec: TeamSpec): Facts {
     (u.spend ?? []).forEach((usd, i) => {
       const requests = u.requests?.[i] ?? (usd > 0 ? 10 : 0);
       if (usd > 0 || requests > 0 || (u.usageBased?.[i] ?? 0) > 0)
-        usage.push({ day: day(i), email: u.email, model: u.model ?? 'claude-4.5-sonnet', spendMicro: Math.round(usd * USD), requests, tokens: u.tokens?.[i] ?? 0, usageBased: u.usageBased?.[i] ?? 0, onDemandMicro: Math.round((u.onDemand?.[i] ?? 0) * USD) });
+        usage.push({
+          day: day(i),
+          email: u.email,
+          model: u.model ?? 'claude-4.5-sonnet',
+          spendMicro: Math.round(usd * USD),
+          requests,
+          tokens: u.tokens?.[i] ?? 0,
+          usageBased: u.usageBased?.[i] ?? 0,
+          onDemandMicro: Math.round((u.onDemand?.[i] ?? 0) * USD),
+        });
     });
-    for (const r of u.rows ?? []) usage.push({ day: day(r.day), email: u.email, model: r.model, spendMicro: Math.round(r.usd * USD), requests: r.requests });
+    for (const r of u.rows ?? [])
+      usage.push({
+        day: day(r.day),
+        email: u.email,
+        model: r.model,
+        spendMicro: Math.round(r.usd * USD),
+        requests: r.requests,
+      });
   }
   return buildFacts({
     fromDay: DAY0,
     toDay: day(spec.days - 1),
     usage,
     groups: spec.groups,
-    members: spec.users.map((u) => ({ email: u.email, name: u.name ?? u.email.split('@')[0], groupId: u.group ?? null, limitUsd: u.limitUsd ?? null })),
+    members: spec.users.map((u) => ({
+      email: u.email,
+      name: u.name ?? u.email.split('@')[0],
+      groupId: u.group ?? null,
+      limitUsd: u.limitUsd ?? null,
+    })),
     cycles: spec.cycles ?? [CYCLE],
     hourly: spec.hourly?.map((h) => ({ email: h.email, hourMs: h.hourMs, spendMicro: Math.round(h.usd * USD) })),
     hourlyEndMs: spec.hourlyEndMs,
@@ -67,12 +88,15 @@ export function team(spec: TeamSpec): Facts {
 export const flat = (usd: number, n: number): number[] => Array.from({ length: n }, () => usd);
 
 /** DEFAULT_SETTINGS with some sections overridden (deep, one level). */
-export function settingsWith(patch: { [K in keyof DetectionSettings]?: Partial<DetectionSettings[K]> | DetectionSettings[K] }): DetectionSettings {
+export function settingsWith(patch: {
+  [K in keyof DetectionSettings]?: Partial<DetectionSettings[K]> | DetectionSettings[K];
+}): DetectionSettings {
   const s = structuredClone(DEFAULT_SETTINGS) as DetectionSettings;
   for (const [k, v] of Object.entries(patch)) {
     const key = k as keyof DetectionSettings;
     const cur = s[key];
-    (s as Record<string, unknown>)[key] = typeof cur === 'object' && cur !== null && typeof v === 'object' ? { ...cur, ...v } : v;
+    (s as Record<string, unknown>)[key] =
+      typeof cur === 'object' && cur !== null && typeof v === 'object' ? { ...cur, ...v } : v;
   }
   return s;
 }

@@ -37,7 +37,9 @@ export function tierOf(score: number): AdoptionTier {
 export function adoptionScores(users: readonly AdoptionInput[], periodDays: number): Map<string, number> {
   const scored = users.filter((u) => u.requests >= MIN_SCORED_REQUESTS && u.activeDays > 0);
   const intensities = scored.map((u) => u.requests / u.activeDays).sort((a, b) => a - b);
-  const p90 = intensities.length ? intensities[Math.min(intensities.length - 1, Math.floor(0.9 * intensities.length))] : 50;
+  const p90 = intensities.length
+    ? intensities[Math.min(intensities.length - 1, Math.floor(0.9 * intensities.length))]
+    : 50;
   const out = new Map<string, number>();
   for (const u of scored) {
     const acceptRate = u.applies > 0 ? Math.min(1, u.accepts / u.applies) : 0;
@@ -50,7 +52,14 @@ export function adoptionScores(users: readonly AdoptionInput[], periodDays: numb
 
 export function adoptionTiers(users: readonly AdoptionInput[], periodDays: number): AdoptionTiers {
   const scores = adoptionScores(users, periodDays);
-  const t: AdoptionTiers = { aiNative: 0, high: 0, moderate: 0, low: 0, manual: 0, unscored: users.length - scores.size };
+  const t: AdoptionTiers = {
+    aiNative: 0,
+    high: 0,
+    moderate: 0,
+    low: 0,
+    manual: 0,
+    unscored: users.length - scores.size,
+  };
   const field: Record<AdoptionTier, keyof AdoptionTiers> = {
     'ai-native': 'aiNative',
     'high-adoption': 'high',

@@ -45,7 +45,13 @@ export function cycleSummaryDue(cycle: CycleInfo): boolean {
  * figure to those people (null = everyone). null when no cycle was ever collected. `memo` shares the
  * plan-exhaustion digest (see planExhaustion).
  */
-export function cycleSummary(store: CycleStore, nowMs: number, emails: ReadonlySet<string> | null = null, topN = 5, memo?: Memo): CycleSummary | null {
+export function cycleSummary(
+  store: CycleStore,
+  nowMs: number,
+  emails: ReadonlySet<string> | null = null,
+  topN = 5,
+  memo?: Memo,
+): CycleSummary | null {
   const { cycles, cycleUsage } = store;
   const cycle = cycles.resolve(nowMs);
   if (!cycle) return null;

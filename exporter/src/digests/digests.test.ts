@@ -18,10 +18,30 @@ describe('plan exhaustion digest', () => {
     const pe = planExhaustion(store, NOW);
     expect(pe).not.toBeNull();
     if (!pe) return;
-    expect(pe.cycle).toMatchObject({ startDay: '2026-03-01', lastDay: '2026-03-31', daysLeft: 3, lengthDays: 31, endKnown: true });
+    expect(pe.cycle).toMatchObject({
+      startDay: '2026-03-01',
+      lastDay: '2026-03-31',
+      daysLeft: 3,
+      lengthDays: 31,
+      endKnown: true,
+    });
     expect(pe.users).toEqual([
-      { email: 'alice@example.com', name: 'Alice <Ops> & Co', firstDay: '2026-03-05', dayOfCycle: 5, usageBasedRequests: 18, onDemandMicro: usdToMicro(40) },
-      { email: 'carol@example.com', name: 'Carol', firstDay: null, dayOfCycle: null, usageBasedRequests: 0, onDemandMicro: usdToMicro(5) },
+      {
+        email: 'alice@example.com',
+        name: 'Alice <Ops> & Co',
+        firstDay: '2026-03-05',
+        dayOfCycle: 5,
+        usageBasedRequests: 18,
+        onDemandMicro: usdToMicro(40),
+      },
+      {
+        email: 'carol@example.com',
+        name: 'Carol',
+        firstDay: null,
+        dayOfCycle: null,
+        usageBasedRequests: 0,
+        onDemandMicro: usdToMicro(5),
+      },
     ]);
     // active: alice and bob by requests, carol because she is exhausted; dave's February usage does not count
     expect(pe).toMatchObject({ usersExhausted: 2, totalActive: 3, pctExhausted: 67, avgDays: 5, medianDays: 5 });
@@ -31,7 +51,10 @@ describe('plan exhaustion digest', () => {
     expect(planExhaustion(Store.open(':memory:'), NOW)).toBeNull();
     const early = planExhaustion(store, Date.parse('2026-03-04T12:00:00Z'));
     // No usage-based requests yet, but the spend snapshot (always the latest) shows on-demand spend.
-    expect(early?.users.map((u) => [u.email, u.dayOfCycle])).toEqual([['alice@example.com', null], ['carol@example.com', null]]);
+    expect(early?.users.map((u) => [u.email, u.dayOfCycle])).toEqual([
+      ['alice@example.com', null],
+      ['carol@example.com', null],
+    ]);
   });
 });
 
@@ -48,7 +71,12 @@ describe('cycle summary digest', () => {
     expect(s.previousCycleSpendMicro).toBe(usdToMicro(60));
     expect(s.changePct).toBe(158.3);
     expect(s.change).toBeCloseTo(95 / 60, 12);
-    expect(s).toMatchObject({ totalMembers: 4, activeMembers: 2, unusedSeats: 2, planExhausted: { exhausted: 2, totalActive: 3 } });
+    expect(s).toMatchObject({
+      totalMembers: 4,
+      activeMembers: 2,
+      unusedSeats: 2,
+      planExhausted: { exhausted: 2, totalActive: 3 },
+    });
     expect(s.topSpenders).toEqual([
       { email: 'alice@example.com', name: 'Alice <Ops> & Co', spendMicro: usdToMicro(120) },
       { email: 'carol@example.com', name: 'Carol', spendMicro: usdToMicro(25) },
@@ -67,20 +95,39 @@ describe('cycle summary digest', () => {
   it("counts charged usage events before the cycle's first spend snapshot", () => {
     store.db.prepare('DELETE FROM spend_snapshots').run();
     const s = cycleSummary(store, NOW);
-    expect(s).toMatchObject({ spendSource: 'events', totalSpendMicro: usdToMicro(130), previousCycleSpendMicro: usdToMicro(60), changePct: 116.7 });
-    expect(s?.topSpenders.map((t) => [t.email, t.spendMicro])).toEqual([['alice@example.com', usdToMicro(120)], ['bob@example.com', usdToMicro(10)]]);
+    expect(s).toMatchObject({
+      spendSource: 'events',
+      totalSpendMicro: usdToMicro(130),
+      previousCycleSpendMicro: usdToMicro(60),
+      changePct: 116.7,
+    });
+    expect(s?.topSpenders.map((t) => [t.email, t.spendMicro])).toEqual([
+      ['alice@example.com', usdToMicro(120)],
+      ['bob@example.com', usdToMicro(10)],
+    ]);
   });
 
   it('limits every figure to the people selected', () => {
     const s = cycleSummary(store, NOW, new Set(['carol@example.com', 'dave@example.com', 'erin@example.com']));
     // erin is removed: in scope but no seat; dave has a daily row but no active day; carol only on-demand spend.
-    expect(s).toMatchObject({ totalSpendMicro: usdToMicro(25), previousCycleSpendMicro: 0, change: null, totalMembers: 2, activeMembers: 0, unusedSeats: 2 });
+    expect(s).toMatchObject({
+      totalSpendMicro: usdToMicro(25),
+      previousCycleSpendMicro: 0,
+      change: null,
+      totalMembers: 2,
+      activeMembers: 0,
+      unusedSeats: 2,
+    });
     expect(s?.planExhausted).toEqual({ exhausted: 1, totalActive: 1 });
     expect(s?.topSpenders.map((t) => t.email)).toEqual(['carol@example.com']);
   });
 
   it('counts only current members as active seats', () => {
-    store.db.prepare(`INSERT INTO daily_usage (day, email, is_active, agent_requests, accepts, applies, usage_based_reqs) VALUES ('2026-03-06', 'erin@example.com', 1, 30, 0, 0, 0)`).run();
+    store.db
+      .prepare(
+        `INSERT INTO daily_usage (day, email, is_active, agent_requests, accepts, applies, usage_based_reqs) VALUES ('2026-03-06', 'erin@example.com', 1, 30, 0, 0, 0)`,
+      )
+      .run();
     expect(cycleSummary(store, NOW)).toMatchObject({ totalMembers: 4, activeMembers: 2, unusedSeats: 2 });
   });
 
@@ -105,7 +152,16 @@ describe('adoption score', () => {
     expect(scores.get('a')).toBe(100);
     expect(scores.get('b')).toBeCloseTo(24);
     expect(scores.has('c')).toBe(false);
-    expect([80, 79.9, 55, 30, 10, 9.9].map(tierOf)).toEqual(['ai-native', 'high-adoption', 'high-adoption', 'moderate-adoption', 'low-adoption', 'manual-coder']);
-    expect(adoptionTiers([{ email: 'a', requests: 100, accepts: 10, applies: 10, activeDays: 10 }], 10).aiNative).toBe(1);
+    expect([80, 79.9, 55, 30, 10, 9.9].map(tierOf)).toEqual([
+      'ai-native',
+      'high-adoption',
+      'high-adoption',
+      'moderate-adoption',
+      'low-adoption',
+      'manual-coder',
+    ]);
+    expect(adoptionTiers([{ email: 'a', requests: 100, accepts: 10, applies: 10, activeDays: 10 }], 10).aiNative).toBe(
+      1,
+    );
   });
 });

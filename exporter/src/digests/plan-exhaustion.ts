@@ -36,7 +36,12 @@ interface Exhaustion {
  * Everyone's activity in the cycle up to `to` (the cycle summary's adoption figures read it too):
  * shared through `memo`, read only.
  */
-export function cycleActivity(cycleUsage: CycleStore['cycleUsage'], cycle: CycleInfo, to: string, memo: Memo = compute): PersonActivity[] {
+export function cycleActivity(
+  cycleUsage: CycleStore['cycleUsage'],
+  cycle: CycleInfo,
+  to: string,
+  memo: Memo = compute,
+): PersonActivity[] {
   return memo(`cycle-activity:${cycle.startDay}:${to}`, () => cycleUsage.activity(cycle.startDay, to));
 }
 
@@ -44,7 +49,11 @@ function exhaustion(cycleUsage: CycleStore['cycleUsage'], cycle: CycleInfo, to: 
   const users = new Map<string, ExhaustedUser>();
   const touch = (email: string): ExhaustedUser => {
     let u = users.get(email);
-    if (!u) users.set(email, (u = { email, name: null, firstDay: null, dayOfCycle: null, usageBasedRequests: 0, onDemandMicro: 0 }));
+    if (!u)
+      users.set(
+        email,
+        (u = { email, name: null, firstDay: null, dayOfCycle: null, usageBasedRequests: 0, onDemandMicro: 0 }),
+      );
     return u;
   };
 
@@ -56,7 +65,8 @@ function exhaustion(cycleUsage: CycleStore['cycleUsage'], cycle: CycleInfo, to: 
       u.usageBasedRequests = Math.max(u.usageBasedRequests, r.n);
     }
   }
-  for (const r of cycleUsage.onDemandSpend(cycleUsage.spendCycleStart(cycle), MICROCENTS_PER_CENT)) touch(r.email).onDemandMicro = r.micro;
+  for (const r of cycleUsage.onDemandSpend(cycleUsage.spendCycleStart(cycle), MICROCENTS_PER_CENT))
+    touch(r.email).onDemandMicro = r.micro;
 
   // Active = agent requests in the period (a person with some has a row in it, so the activity lists them).
   const active = new Set<string>();
@@ -68,7 +78,10 @@ function exhaustion(cycleUsage: CycleStore['cycleUsage'], cycle: CycleInfo, to: 
     if (u.firstDay !== null) u.dayOfCycle = dayOfCycle(cycle, u.firstDay);
   }
   const list = [...users.values()].sort(
-    (a, b) => (a.dayOfCycle ?? Infinity) - (b.dayOfCycle ?? Infinity) || b.onDemandMicro - a.onDemandMicro || a.email.localeCompare(b.email),
+    (a, b) =>
+      (a.dayOfCycle ?? Infinity) - (b.dayOfCycle ?? Infinity) ||
+      b.onDemandMicro - a.onDemandMicro ||
+      a.email.localeCompare(b.email),
   );
   return { users: list, active };
 }
@@ -82,11 +95,18 @@ function exhaustion(cycleUsage: CycleStore['cycleUsage'], cycle: CycleInfo, to: 
  * from their own rows only, so a selection is everyone's result restricted to it (one `memo` entry
  * serves every filter).
  */
-export function planExhaustion(store: CycleStore, nowMs: number, emails: ReadonlySet<string> | null = null, memo: Memo = compute): PlanExhaustion | null {
+export function planExhaustion(
+  store: CycleStore,
+  nowMs: number,
+  emails: ReadonlySet<string> | null = null,
+  memo: Memo = compute,
+): PlanExhaustion | null {
   const cycle = store.cycles.resolve(nowMs);
   if (!cycle) return null;
   const to = lastDataDay(cycle, nowMs);
-  const all = memo(`plan-exhaustion:${cycle.startMs}:${cycle.endMs}:${to}`, () => exhaustion(store.cycleUsage, cycle, to, memo));
+  const all = memo(`plan-exhaustion:${cycle.startMs}:${cycle.endMs}:${to}`, () =>
+    exhaustion(store.cycleUsage, cycle, to, memo),
+  );
   const list = emails === null ? all.users : all.users.filter((u) => emails.has(u.email));
   let totalActive = all.active.size;
   if (emails !== null) {

@@ -17,7 +17,12 @@ export interface CycleSpend {
  * usage events from its start to `toDay` (the two reconcile, per Cursor's docs); null when neither was
  * collected. `emails` limits it to those people; null = everyone.
  */
-export function cycleSpend(usage: CycleUsageRepo, cycle: CycleInfo, toDay: string, emails: ReadonlySet<string> | null): CycleSpend | null {
+export function cycleSpend(
+  usage: CycleUsageRepo,
+  cycle: CycleInfo,
+  toDay: string,
+  emails: ReadonlySet<string> | null,
+): CycleSpend | null {
   const snapshot = usage.spendCycleStart(cycle);
   const rows = snapshot !== null ? usage.billedSpend(snapshot) : usage.chargedSpend(cycle.startDay, toDay);
   if (snapshot === null && rows.length === 0) return null;

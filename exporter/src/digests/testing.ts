@@ -7,7 +7,9 @@ export const MARCH = { startMs: Date.parse('2026-03-01T00:00:00Z'), endMs: Date.
 export const FEB = { startMs: Date.parse('2026-02-01T00:00:00Z'), endMs: MARCH.startMs };
 
 export function seedTeam(db: Db): void {
-  const member = db.prepare('INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, 0, 0)');
+  const member = db.prepare(
+    'INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, 0, 0)',
+  );
   member.run('alice@example.com', 'Alice <Ops> & Co', 'member', 0);
   member.run('bob@example.com', 'Bob', 'member', 0);
   member.run('carol@example.com', 'Carol', 'member', 0);
@@ -30,8 +32,14 @@ export function seedTeam(db: Db): void {
   daily.run('2026-03-04', 'dave@example.com', 0, 0, 0, 0, 0);
   daily.run('2026-02-20', 'dave@example.com', 1, 50, 0, 0, 9); // last cycle: not this cycle's exhaustion
 
-  const usage = (day: string, email: string, model: string, usd: number, usageBased: number) =>
-    ({ day, email, model, events: 1, charged_micro: usdToMicro(usd), usage_based_events: usageBased });
+  const usage = (day: string, email: string, model: string, usd: number, usageBased: number) => ({
+    day,
+    email,
+    model,
+    events: 1,
+    charged_micro: usdToMicro(usd),
+    usage_based_events: usageBased,
+  });
   addUsageDaily(db, [
     usage('2026-03-05', 'alice@example.com', 'claude-4-opus', 100, 3),
     usage('2026-03-06', 'alice@example.com', 'gpt-5', 20, 0),

@@ -82,8 +82,11 @@ export function toEventBatch(events: readonly UsageEvent[]): EventBatch {
     nums[o + COL.CHARGED] = e.chargedMicro;
     nums[o + COL.FEE] = e.cursorFeeMicro;
     nums[o + COL.FLAGS] =
-      (e.maxMode ? FLAG.MAX_MODE : 0) | (e.isTokenBasedCall ? FLAG.TOKEN_BASED : 0) | (e.isChargeable ? FLAG.CHARGEABLE : 0) |
-      (e.isHeadless ? FLAG.HEADLESS : 0) | kindFlags(e.kind);
+      (e.maxMode ? FLAG.MAX_MODE : 0) |
+      (e.isTokenBasedCall ? FLAG.TOKEN_BASED : 0) |
+      (e.isChargeable ? FLAG.CHARGEABLE : 0) |
+      (e.isHeadless ? FLAG.HEADLESS : 0) |
+      kindFlags(e.kind);
     nums[o + COL.EMAIL] = intern(e.email);
     nums[o + COL.MODEL] = intern(e.model);
     nums[o + COL.KIND] = intern(e.kind);

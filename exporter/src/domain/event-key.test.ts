@@ -2,9 +2,23 @@ import type { UsageEvent } from './records';
 import { eventHash, repeatKey } from './event-key';
 
 const base: UsageEvent = {
-  timestampMs: 1_773_156_549_886, email: 'a@x.io', model: 'gpt-5', kind: 'Usage-based', maxMode: false, requestsCosts: 1.5,
-  isTokenBasedCall: true, inputTokens: 10, outputTokens: 5, cacheWriteTokens: 1, cacheReadTokens: 2, tokenMicro: 900,
-  chargedMicro: 1000, cursorFeeMicro: 100, isChargeable: true, isHeadless: false, conversationId: 'c-1',
+  timestampMs: 1_773_156_549_886,
+  email: 'a@x.io',
+  model: 'gpt-5',
+  kind: 'Usage-based',
+  maxMode: false,
+  requestsCosts: 1.5,
+  isTokenBasedCall: true,
+  inputTokens: 10,
+  outputTokens: 5,
+  cacheWriteTokens: 1,
+  cacheReadTokens: 2,
+  tokenMicro: 900,
+  chargedMicro: 1000,
+  cursorFeeMicro: 100,
+  isChargeable: true,
+  isHeadless: false,
+  conversationId: 'c-1',
 };
 
 describe('eventHash', () => {

@@ -63,7 +63,10 @@ export function eventHash(e: UsageEvent): number {
   num(e.cursorFeeMicro);
   // Flags in one word; bit 5 tells a missing conversation id from an empty one.
   word(
-    (e.maxMode ? 1 : 0) | (e.isTokenBasedCall ? 2 : 0) | (e.isChargeable ? 4 : 0) | (e.isHeadless ? 8 : 0) |
+    (e.maxMode ? 1 : 0) |
+      (e.isTokenBasedCall ? 2 : 0) |
+      (e.isChargeable ? 4 : 0) |
+      (e.isHeadless ? 8 : 0) |
       (e.conversationId === null ? 16 : 0),
   );
   str(e.conversationId ?? '');

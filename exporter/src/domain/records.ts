@@ -114,15 +114,7 @@ export interface GroupsSnapshot {
 
 /** Analytics team endpoints, flattened: one row per (endpoint, day, key) with numeric fields. */
 export type AnalyticsEndpoint =
-  | 'dau'
-  | 'models'
-  | 'agent-edits'
-  | 'tabs'
-  | 'mcp'
-  | 'top-file-extensions'
-  | 'client-versions'
-  | 'commands'
-  | 'plans';
+  'dau' | 'models' | 'agent-edits' | 'tabs' | 'mcp' | 'top-file-extensions' | 'client-versions' | 'commands' | 'plans';
 
 export const ANALYTICS_ENDPOINTS: readonly AnalyticsEndpoint[] = [
   'dau',

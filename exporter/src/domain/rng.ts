@@ -103,6 +103,8 @@ export class Rng {
   }
 
   private hex8(): string {
-    return Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
+    return Math.floor(this.next() * 4294967296)
+      .toString(16)
+      .padStart(8, '0');
   }
 }

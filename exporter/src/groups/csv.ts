@@ -14,7 +14,12 @@ export interface CsvRow {
 export function parseCsv(text: string): { headers: string[]; rows: CsvRow[] } {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as typeof records;
+    records = parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+    }) as typeof records;
   } catch (err) {
     throw new BadInput('body.csv', `not a valid CSV file: ${(err as Error).message}`);
   }
@@ -29,7 +34,11 @@ export function parseCsv(text: string): { headers: string[]; rows: CsvRow[] } {
 
 export function requireColumns(headers: string[], required: string[]): void {
   const missing = required.filter((c) => !headers.includes(c));
-  if (missing.length > 0) throw new BadInput('body.csv', `missing required column(s): ${missing.join(', ')}; found: ${headers.join(', ') || 'none'}`);
+  if (missing.length > 0)
+    throw new BadInput(
+      'body.csv',
+      `missing required column(s): ${missing.join(', ')}; found: ${headers.join(', ') || 'none'}`,
+    );
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

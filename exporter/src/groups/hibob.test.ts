@@ -14,21 +14,53 @@ describe('groupKey', () => {
 
 describe('consolidate', () => {
   test('teams of at least 3 stay', () => {
-    expect(plan([['a', 'E > X'], ['b', 'E > X'], ['c', 'E > X']])).toEqual({ a: 'E > X', b: 'E > X', c: 'E > X' });
+    expect(
+      plan([
+        ['a', 'E > X'],
+        ['b', 'E > X'],
+        ['c', 'E > X'],
+      ]),
+    ).toEqual({ a: 'E > X', b: 'E > X', c: 'E > X' });
   });
-  test('a small pool joins the parent\'s only big sibling', () => {
-    expect(plan([['a', 'E > X'], ['b', 'E > X'], ['c', 'E > X'], ['d', 'E > Y']])).toEqual({ a: 'E > X', b: 'E > X', c: 'E > X', d: 'E > X' });
+  test("a small pool joins the parent's only big sibling", () => {
+    expect(
+      plan([
+        ['a', 'E > X'],
+        ['b', 'E > X'],
+        ['c', 'E > X'],
+        ['d', 'E > Y'],
+      ]),
+    ).toEqual({ a: 'E > X', b: 'E > X', c: 'E > X', d: 'E > X' });
   });
   test('a pool of 3+ small-team members becomes Parent > General', () => {
-    expect(plan([['a', 'E > X'], ['b', 'E > Y'], ['c', 'E > Z']])).toEqual({ a: 'E > General', b: 'E > General', c: 'E > General' });
+    expect(
+      plan([
+        ['a', 'E > X'],
+        ['b', 'E > Y'],
+        ['c', 'E > Z'],
+      ]),
+    ).toEqual({ a: 'E > General', b: 'E > General', c: 'E > General' });
   });
   test('with two big siblings the pool goes to Parent > General, then to the largest sibling if still small', () => {
-    const six = [['a', 'E > X'], ['b', 'E > X'], ['c', 'E > X'], ['d', 'E > Y'], ['e', 'E > Y'], ['f', 'E > Y'], ['g', 'E > Y']] as [string, string][];
+    const six = [
+      ['a', 'E > X'],
+      ['b', 'E > X'],
+      ['c', 'E > X'],
+      ['d', 'E > Y'],
+      ['e', 'E > Y'],
+      ['f', 'E > Y'],
+      ['g', 'E > Y'],
+    ] as [string, string][];
     expect(plan([...six, ['z', 'E > Q']]).z).toBe('E > Y');
   });
   test('tiny departments end in General > General, which is kept even when it stays small (reference bug)', () => {
     // The reference deleted a General > General under 3 members and silently dropped these people.
-    expect(plan([['a', 'S > X'], ['b', 'M > Y']])).toEqual({ a: 'General > General', b: 'General > General' });
+    expect(
+      plan([
+        ['a', 'S > X'],
+        ['b', 'M > Y'],
+      ]),
+    ).toEqual({ a: 'General > General', b: 'General > General' });
   });
   test('nobody is ever dropped', () => {
     const input: [string, string][] = Array.from({ length: 23 }, (_, i) => [`u${i}`, `D${i % 5} > T${i % 7}`]);

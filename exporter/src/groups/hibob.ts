@@ -49,17 +49,23 @@ export function consolidate(assign: Map<string, string>): Map<string, string> {
 
   let groups = sizes();
   const pools = new Map<string, string[]>();
-  for (const [g, emails] of groups) if (emails.length < MIN_TEAM_SIZE) pools.set(parentOf(g), [...(pools.get(parentOf(g)) ?? []), ...emails]);
+  for (const [g, emails] of groups)
+    if (emails.length < MIN_TEAM_SIZE) pools.set(parentOf(g), [...(pools.get(parentOf(g)) ?? []), ...emails]);
   for (const [parent, pool] of [...pools].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const siblings = [...groups].filter(([g, es]) => parentOf(g) === parent && es.length >= MIN_TEAM_SIZE).map(([g]) => g);
+    const siblings = [...groups]
+      .filter(([g, es]) => parentOf(g) === parent && es.length >= MIN_TEAM_SIZE)
+      .map(([g]) => g);
     const general = `${parent}${SEP}${GENERAL}`;
     if (siblings.length === 1 && pool.length < MIN_TEAM_SIZE) move(pool, siblings[0]);
     else move(pool, general);
   }
   groups = sizes();
   for (const [g, emails] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
-    if (!g.endsWith(`${SEP}${GENERAL}`) || emails.length >= MIN_TEAM_SIZE || g === `${GENERAL}${SEP}${GENERAL}`) continue;
-    const siblings = [...sizes()].filter(([s]) => s !== g && parentOf(s) === parentOf(g)).sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+    if (!g.endsWith(`${SEP}${GENERAL}`) || emails.length >= MIN_TEAM_SIZE || g === `${GENERAL}${SEP}${GENERAL}`)
+      continue;
+    const siblings = [...sizes()]
+      .filter(([s]) => s !== g && parentOf(s) === parentOf(g))
+      .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
     if (siblings.length > 0) move(emails, siblings[0][0]);
   }
   for (const [g, emails] of [...sizes()].sort((a, b) => a[0].localeCompare(b[0]))) {
@@ -114,7 +120,15 @@ export function planHibob(csv: string, members: Map<string, MemberGroup>, existi
   for (const p of matched) {
     const m = members.get(p.email)!;
     const target = plan.get(p.email)!;
-    if (m.group !== target) changes.push({ email: p.email, name: m.name || p.name, department: p.department, title: p.title, current_group: m.group, new_group: target });
+    if (m.group !== target)
+      changes.push({
+        email: p.email,
+        name: m.name || p.name,
+        department: p.department,
+        title: p.title,
+        current_group: m.group,
+        new_group: target,
+      });
   }
   const counts = new Map<string, number>();
   for (const g of plan.values()) counts.set(g, (counts.get(g) ?? 0) + 1);
@@ -126,8 +140,15 @@ export function planHibob(csv: string, members: Map<string, MemberGroup>, existi
     moves: changes.length,
     keeps: matched.length - changes.length,
     changes,
-    groups: [...counts].sort((a, b) => a[0].localeCompare(b[0])).map(([name, n]) => ({ name, member_count: n, is_new: !existingGroups.has(name) })),
-    unmatched_people: people.filter((p) => !members.has(p.email)).map((p) => ({ row: p.row, email: p.email, name: p.name })),
-    unmatched_members: [...members].filter(([e]) => !inFile.has(e)).map(([email, m]) => ({ email, name: m.name, current_group: m.group })).sort((a, b) => a.email.localeCompare(b.email)),
+    groups: [...counts]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([name, n]) => ({ name, member_count: n, is_new: !existingGroups.has(name) })),
+    unmatched_people: people
+      .filter((p) => !members.has(p.email))
+      .map((p) => ({ row: p.row, email: p.email, name: p.name })),
+    unmatched_members: [...members]
+      .filter(([e]) => !inFile.has(e))
+      .map(([email, m]) => ({ email, name: m.name, current_group: m.group }))
+      .sort((a, b) => a.email.localeCompare(b.email)),
   };
 }

@@ -17,11 +17,18 @@ export function previewHibob(store: GroupStore, csv: string): HibobPreview {
 }
 
 /** The chosen subset of a plan's changes; an email that is not a planned change is a 400. */
-function chosen<C extends { email: string; new_group: string }>(changes: C[], emails: string[] | undefined): { email: string; group: string }[] {
+function chosen<C extends { email: string; new_group: string }>(
+  changes: C[],
+  emails: string[] | undefined,
+): { email: string; group: string }[] {
   if (emails === undefined) return changes.map((c) => ({ email: c.email, group: c.new_group }));
   const byEmail = new Map(changes.map((c) => [c.email, c]));
   const unknown = emails.filter((e) => !byEmail.has(e.toLowerCase()));
-  if (unknown.length > 0) throw new BadInput('body.emails', `not a planned change: ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ', …' : ''}`);
+  if (unknown.length > 0)
+    throw new BadInput(
+      'body.emails',
+      `not a planned change: ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ', …' : ''}`,
+    );
   return [...new Set(emails.map((e) => e.toLowerCase()))].map((e) => ({ email: e, group: byEmail.get(e)!.new_group }));
 }
 

@@ -36,7 +36,10 @@ export function listGroups(store: GroupStore, q?: string): GroupView[] {
       };
     })
     .filter(
-      (g) => !needle || g.name.toLowerCase().includes(needle) || g.members.some((m) => m.email.includes(needle) || m.name.toLowerCase().includes(needle)),
+      (g) =>
+        !needle ||
+        g.name.toLowerCase().includes(needle) ||
+        g.members.some((m) => m.email.includes(needle) || m.name.toLowerCase().includes(needle)),
     );
 }
 
@@ -81,7 +84,11 @@ export function currentGroups(store: GroupStore): Map<string, { name: string; gr
  * Applies planned moves (email → group NAME) in one transaction: a name that matches an existing
  * group reuses it (the oldest id), any other name becomes a new local group.
  */
-export function applyMoves(store: GroupStore, moves: { email: string; group: string }[], nowMs: number): { applied: number; created: string[] } {
+export function applyMoves(
+  store: GroupStore,
+  moves: { email: string; group: string }[],
+  nowMs: number,
+): { applied: number; created: string[] } {
   const created: string[] = [];
   store.transaction(() => {
     const byName = new Map<string, string>();
@@ -101,5 +108,8 @@ export function applyMoves(store: GroupStore, moves: { email: string; group: str
 
 /** Backup export: `email,name,group`, one row per current membership. */
 export function exportCsv(store: GroupStore): string {
-  return toCsv(['email', 'name', 'group'], store.teamGroups.mapping().map((r) => [r.email, r.name, r.g]));
+  return toCsv(
+    ['email', 'name', 'group'],
+    store.teamGroups.mapping().map((r) => [r.email, r.name, r.g]),
+  );
 }

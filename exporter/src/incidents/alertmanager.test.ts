@@ -16,8 +16,22 @@ beforeEach(() => {
   store = Store.open(':memory:');
   const findings = [
     finding(),
-    finding({ detector: 'team_budget', subject: 'team', email: null, groupId: null, groupName: null, key: 'team_budget:team' }),
-    finding({ detector: 'drift', subject: 'group', email: null, groupId: 'group_eng', groupName: 'Eng', key: 'drift:group_eng' }),
+    finding({
+      detector: 'team_budget',
+      subject: 'team',
+      email: null,
+      groupId: null,
+      groupName: null,
+      key: 'team_budget:team',
+    }),
+    finding({
+      detector: 'drift',
+      subject: 'group',
+      email: null,
+      groupId: 'group_eng',
+      groupName: 'Eng',
+      key: 'drift:group_eng',
+    }),
   ];
   const applied = store.incidents.applyChanges(reconcile([], findings, { autoResolveRuns: 3 }, T0), 1);
   [alice, team, group] = applied.opened;
@@ -25,15 +39,46 @@ beforeEach(() => {
 afterEach(() => store.close());
 
 function alert(labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing') {
-  return { status, labels: { alertname: 'CursorAnomaly', ...labels }, annotations: {}, startsAt: '2026-03-10T10:05:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://x', fingerprint: 'abc' };
+  return {
+    status,
+    labels: { alertname: 'CursorAnomaly', ...labels },
+    annotations: {},
+    startsAt: '2026-03-10T10:05:00Z',
+    endsAt: '0001-01-01T00:00:00Z',
+    generatorURL: 'http://x',
+    fingerprint: 'abc',
+  };
 }
 function payload(alerts: unknown[]) {
-  return { version: '4', status: 'firing', receiver: 'exporter', groupKey: '{}', alerts, groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://127.0.0.1', truncatedAlerts: 0 };
+  return {
+    version: '4',
+    status: 'firing',
+    receiver: 'exporter',
+    groupKey: '{}',
+    alerts,
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://127.0.0.1',
+    truncatedAlerts: 0,
+  };
 }
 
 describe('Alertmanager webhook', () => {
   it('firing alert stamps alerted on the matching user incident only', () => {
-    const r = applyAlertmanagerWebhook(store, payload([alert({ detector: 'spend_spike', severity: 'warning', subject: 'user', user: 'alice@example.com', group: 'Eng' })]), T0 + 60_000);
+    const r = applyAlertmanagerWebhook(
+      store,
+      payload([
+        alert({
+          detector: 'spend_spike',
+          severity: 'warning',
+          subject: 'user',
+          user: 'alice@example.com',
+          group: 'Eng',
+        }),
+      ]),
+      T0 + 60_000,
+    );
     expect(r).toEqual({ ok: true, alerted: [alice], matched: 1, ignored: 0, resolvedAlerts: 0 });
     expect(store.incidents.get(alice)).toMatchObject({ status: 'alerted', alertedMs: T0 + 60_000 });
     expect(store.incidents.get(team)?.status).toBe('detected');
@@ -70,9 +115,16 @@ describe('Alertmanager webhook', () => {
   });
 
   it('rejects an invalid payload with named fields and changes nothing', () => {
-    const bad = applyAlertmanagerWebhook(store, { version: '3', status: 'firing', alerts: [{ status: 'firing', labels: { detector: 5 } }] }, T0);
+    const bad = applyAlertmanagerWebhook(
+      store,
+      { version: '3', status: 'firing', alerts: [{ status: 'firing', labels: { detector: 5 } }] },
+      T0,
+    );
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.errors.map((e) => e.field)).toEqual(expect.arrayContaining(['version', 'alerts.0.labels.detector', 'alerts.0.startsAt']));
+    if (!bad.ok)
+      expect(bad.errors.map((e) => e.field)).toEqual(
+        expect.arrayContaining(['version', 'alerts.0.labels.detector', 'alerts.0.startsAt']),
+      );
     expect(applyAlertmanagerWebhook(store, 'nope', T0)).toMatchObject({ ok: false });
     expect(store.incidents.listOpen().every((i) => i.alertedMs === null)).toBe(true);
   });
@@ -124,16 +176,38 @@ describe('Alertmanager silences', () => {
     const r = await pollSilences(store, url, T0 + 3_600_000);
     expect(requests).toEqual(['GET /api/v2/silences']);
     expect(r).toEqual({ activeSilences: 2, acknowledged: [alice] });
-    expect(store.incidents.get(alice)).toMatchObject({ status: 'acknowledged', acknowledgedMs: Date.parse('2026-03-10T10:30:00Z'), acknowledgedBy: 'silence:s1' });
+    expect(store.incidents.get(alice)).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedMs: Date.parse('2026-03-10T10:30:00Z'),
+      acknowledgedBy: 'silence:s1',
+    });
     expect(store.incidents.get(team)?.status).toBe('detected');
     expect(store.incidents.get(group)?.status).toBe('detected');
   });
 
   it('after an alert, matches with Alertmanager semantics on the alert labels', async () => {
-    applyAlertmanagerWebhook(store, payload([alert({ alertname: 'CursorSpendSpike', detector: 'spend_spike', subject: 'user', user: 'alice@example.com' })]), T0 + 60_000);
-    silences = [silence('other', 'active', [{ name: 'alertname', value: 'CursorZscore', isRegex: false }, { name: 'user', value: 'alice@example.com', isRegex: false }])];
+    applyAlertmanagerWebhook(
+      store,
+      payload([
+        alert({ alertname: 'CursorSpendSpike', detector: 'spend_spike', subject: 'user', user: 'alice@example.com' }),
+      ]),
+      T0 + 60_000,
+    );
+    silences = [
+      silence('other', 'active', [
+        { name: 'alertname', value: 'CursorZscore', isRegex: false },
+        { name: 'user', value: 'alice@example.com', isRegex: false },
+      ]),
+    ];
     expect((await pollSilences(store, url, T0 + 3_600_000)).acknowledged).toEqual([]);
-    silences = [silence('mine', 'active', [{ name: 'alertname', value: 'CursorSpendSpike', isRegex: false }], '2026-03-09T00:00:00Z')];
+    silences = [
+      silence(
+        'mine',
+        'active',
+        [{ name: 'alertname', value: 'CursorSpendSpike', isRegex: false }],
+        '2026-03-09T00:00:00Z',
+      ),
+    ];
     expect((await pollSilences(store, url, T0 + 3_600_000)).acknowledged).toEqual([alice]);
     // A silence older than the alert acknowledges at the alert time, never before it.
     expect(store.incidents.get(alice)?.acknowledgedMs).toBe(T0 + 60_000);
@@ -152,7 +226,9 @@ describe('Alertmanager silences', () => {
     silences = { not: 'a list' };
     await expect(pollSilences(store, url, T0)).rejects.toThrow(/not a list of silences/);
     const closed = `http://user:secret@127.0.0.1:1`;
-    await expect(pollSilences(store, closed, T0)).rejects.toThrow(/^Alertmanager silences request failed: (?!.*secret)/);
+    await expect(pollSilences(store, closed, T0)).rejects.toThrow(
+      /^Alertmanager silences request failed: (?!.*secret)/,
+    );
     expect(store.incidents.listOpen().every((i) => i.acknowledgedMs === null)).toBe(true);
   });
 });

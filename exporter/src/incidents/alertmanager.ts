@@ -47,7 +47,9 @@ export type WebhookResult =
     }
   | { ok: false; errors: PayloadError[] };
 
-function validateWebhook(payload: unknown): { ok: true; value: AlertmanagerWebhook } | { ok: false; errors: PayloadError[] } {
+function validateWebhook(
+  payload: unknown,
+): { ok: true; value: AlertmanagerWebhook } | { ok: false; errors: PayloadError[] } {
   if (Value.Check(AlertmanagerWebhook, payload)) return { ok: true, value: payload };
   const seen = new Set<string>();
   const errors: PayloadError[] = [];
@@ -85,7 +87,11 @@ export function applyAlertmanagerWebhook(store: IncidentStore, payload: unknown,
       }
       matched++;
       for (const inc of hits) {
-        const detail = { fingerprint: alert.fingerprint ?? null, receiver: v.value.receiver ?? null, startsAt: alert.startsAt };
+        const detail = {
+          fingerprint: alert.fingerprint ?? null,
+          receiver: v.value.receiver ?? null,
+          startsAt: alert.startsAt,
+        };
         if (markAlerted(store, inc.id, nowMs, alert.labels, detail)) alerted.push(inc.id);
       }
     }
@@ -97,7 +103,12 @@ const Silence = Type.Object({
   id: Type.String(),
   status: Type.Object({ state: Type.String() }),
   matchers: Type.Array(
-    Type.Object({ name: Type.String(), value: Type.String(), isRegex: Type.Boolean(), isEqual: Type.Optional(Type.Boolean()) }),
+    Type.Object({
+      name: Type.String(),
+      value: Type.String(),
+      isRegex: Type.Boolean(),
+      isEqual: Type.Optional(Type.Boolean()),
+    }),
   ),
   startsAt: Type.String(),
   endsAt: Type.String(),
@@ -121,11 +132,21 @@ export class AlertmanagerError extends Error {
  * detected (a silence set up in advance acknowledges at detection, so MTTI is not negative).
  * Errors never include the URL, which may carry credentials.
  */
-export async function pollSilences(store: IncidentStore, amUrl: string, nowMs: number, timeoutMs = 10_000): Promise<SilencePollResult> {
+export async function pollSilences(
+  store: IncidentStore,
+  amUrl: string,
+  nowMs: number,
+  timeoutMs = 10_000,
+): Promise<SilencePollResult> {
   const url = new URL('api/v2/silences', amUrl.endsWith('/') ? amUrl : `${amUrl}/`);
   let body: unknown;
   try {
-    const res = await request(url, { method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs, headers: { accept: 'application/json' } });
+    const res = await request(url, {
+      method: 'GET',
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      headers: { accept: 'application/json' },
+    });
     if (res.statusCode !== 200) {
       await res.body.dump();
       throw new AlertmanagerError(`Alertmanager silences request failed: HTTP ${res.statusCode}`);
@@ -133,9 +154,12 @@ export async function pollSilences(store: IncidentStore, amUrl: string, nowMs: n
     body = await res.body.json();
   } catch (err) {
     if (err instanceof AlertmanagerError) throw err;
-    throw new AlertmanagerError(`Alertmanager silences request failed: ${(err as Error).name}${(err as { code?: string }).code ? ` (${(err as { code?: string }).code})` : ''}`);
+    throw new AlertmanagerError(
+      `Alertmanager silences request failed: ${(err as Error).name}${(err as { code?: string }).code ? ` (${(err as { code?: string }).code})` : ''}`,
+    );
   }
-  if (!Value.Check(Silences, body)) throw new AlertmanagerError('Alertmanager silences response is not a list of silences');
+  if (!Value.Check(Silences, body))
+    throw new AlertmanagerError('Alertmanager silences response is not a list of silences');
 
   const active = body.filter((s) => s.status.state === 'active');
   const acknowledged: number[] = [];

@@ -58,7 +58,10 @@ function equalsOrMatches(m: SilenceMatcher, value: string): boolean {
  * incident's own labels: matchers on other labels (alertname, job…) are then ignored, but at least one
  * matcher must name an identifying label, so a silence for some unrelated alert acknowledges nothing.
  */
-export function silenceMatchesIncident(matchers: readonly SilenceMatcher[], inc: MatchFields & Pick<Incident, 'alertLabels'>): boolean {
+export function silenceMatchesIncident(
+  matchers: readonly SilenceMatcher[],
+  inc: MatchFields & Pick<Incident, 'alertLabels'>,
+): boolean {
   if (matchers.length === 0) return false;
   if (inc.alertLabels) return matchers.every((m) => matcherTest(m, inc.alertLabels?.[m.name] ?? ''));
   const values = incidentLabelValues(inc);
@@ -67,7 +70,8 @@ export function silenceMatchesIncident(matchers: readonly SilenceMatcher[], inc:
     const candidates = values[m.name];
     if (!candidates) continue;
     identifying = true;
-    const ok = m.isEqual === false ? candidates.every((v) => matcherTest(m, v)) : candidates.some((v) => matcherTest(m, v));
+    const ok =
+      m.isEqual === false ? candidates.every((v) => matcherTest(m, v)) : candidates.some((v) => matcherTest(m, v));
     if (!ok) return false;
   }
   return identifying;

@@ -26,7 +26,13 @@ describe('incident lifecycle', () => {
     const r = runAt(T0, [finding({ value: 100 }), finding({ severity: 'critical', value: 90 })]);
     expect(r.opened).toHaveLength(1);
     const [inc] = store.incidents.list();
-    expect(inc).toMatchObject({ severity: 'critical', status: 'detected', detectedMs: T0, onsetMs: finding().onsetMs, firstRun: 1 });
+    expect(inc).toMatchObject({
+      severity: 'critical',
+      status: 'detected',
+      detectedMs: T0,
+      onsetMs: finding().onsetMs,
+      firstRun: 1,
+    });
   });
 
   it('keeps one incident across runs and walks the lifecycle with timestamps', () => {
@@ -37,8 +43,14 @@ describe('incident lifecycle', () => {
 
     expect(markAlerted(store, id, T0 + 2 * H, { alertname: 'CursorSpendSpike' }, {})).toBe(true);
     expect(markAlerted(store, id, T0 + 3 * H, {}, {})).toBe(false); // repeated notification keeps the first stamp
-    expect(acknowledgeIncident(store, id, T0 + 4 * H)).toMatchObject({ ok: true, incident: { status: 'acknowledged', acknowledgedMs: T0 + 4 * H, acknowledgedBy: 'api' } });
-    expect(resolveIncident(store, id, T0 + 5 * H)).toMatchObject({ ok: true, incident: { status: 'resolved', resolvedMs: T0 + 5 * H, resolvedBy: 'api' } });
+    expect(acknowledgeIncident(store, id, T0 + 4 * H)).toMatchObject({
+      ok: true,
+      incident: { status: 'acknowledged', acknowledgedMs: T0 + 4 * H, acknowledgedBy: 'api' },
+    });
+    expect(resolveIncident(store, id, T0 + 5 * H)).toMatchObject({
+      ok: true,
+      incident: { status: 'resolved', resolvedMs: T0 + 5 * H, resolvedBy: 'api' },
+    });
     expect(resolveIncident(store, id, T0 + 6 * H)).toEqual({ ok: false, reason: 'already_resolved' });
     expect(acknowledgeIncident(store, 999, T0)).toEqual({ ok: false, reason: 'not_found' });
 
@@ -68,7 +80,12 @@ describe('incident lifecycle', () => {
     runAt(T0 + 3 * H, []);
     const r = runAt(T0 + 4 * H, []);
     expect(r.resolved).toEqual([first]);
-    expect(store.incidents.get(first)).toMatchObject({ status: 'resolved', resolvedMs: T0 + 4 * H, resolvedBy: 'auto', clearRuns: 2 });
+    expect(store.incidents.get(first)).toMatchObject({
+      status: 'resolved',
+      resolvedMs: T0 + 4 * H,
+      resolvedBy: 'auto',
+      clearRuns: 2,
+    });
 
     const [second] = runAt(T0 + 5 * H, [finding()]).opened;
     expect(second).not.toBe(first);
@@ -77,15 +94,27 @@ describe('incident lifecycle', () => {
 
   it('escalation updates severity and evidence and is logged', () => {
     const [id] = runAt(T0, [finding({ value: 214 })]).opened;
-    const r = runAt(T0 + H, [finding({ severity: 'critical', value: 900, message: 'Alice: daily spend spiked to $900', day: '2026-03-11' })]);
+    const r = runAt(T0 + H, [
+      finding({ severity: 'critical', value: 900, message: 'Alice: daily spend spiked to $900', day: '2026-03-11' }),
+    ]);
     expect(r.escalated).toEqual([id]);
-    expect(store.incidents.get(id)).toMatchObject({ severity: 'critical', value: 900, message: 'Alice: daily spend spiked to $900', day: '2026-03-11' });
-    expect(store.incidents.events(id).at(-1)).toMatchObject({ kind: 'escalated', detail: { from: 'warning', to: 'critical' } });
+    expect(store.incidents.get(id)).toMatchObject({
+      severity: 'critical',
+      value: 900,
+      message: 'Alice: daily spend spiked to $900',
+      day: '2026-03-11',
+    });
+    expect(store.incidents.events(id).at(-1)).toMatchObject({
+      kind: 'escalated',
+      detail: { from: 'warning', to: 'critical' },
+    });
   });
 
   it('the store refuses a second open incident for one key even outside reconcile', () => {
     runAt(T0, [finding()]);
-    expect(() => store.incidents.applyChanges({ nowMs: T0, open: [finding()], update: [], clear: [], resolve: [] }, 9)).toThrow(/UNIQUE/);
+    expect(() =>
+      store.incidents.applyChanges({ nowMs: T0, open: [finding()], update: [], clear: [], resolve: [] }, 9),
+    ).toThrow(/UNIQUE/);
     expect(store.incidents.list()).toHaveLength(1);
   });
 

@@ -7,7 +7,8 @@ const STATUS_ORDER: Record<IncidentStatus, number> = { detected: 0, alerted: 1, 
 /** What the lifecycle needs of the store: the incidents and a transaction around read-then-write. */
 export type IncidentStore = Pick<Store, 'incidents' | 'transaction'>;
 
-export type TransitionResult = { ok: true; incident: Incident } | { ok: false; reason: 'not_found' | 'already_resolved' };
+export type TransitionResult =
+  { ok: true; incident: Incident } | { ok: false; reason: 'not_found' | 'already_resolved' };
 
 /**
  * Moves an incident forward to `to` (acknowledged or resolved) on behalf of `actor`. Status never moves
@@ -47,13 +48,27 @@ export function resolveIncident(store: IncidentStore, id: number, atMs: number, 
  * Stamps the first Alertmanager notification. Returns false when it was already stamped or the incident
  * is resolved. An acknowledged incident keeps its status (status never moves backwards).
  */
-export function markAlerted(store: IncidentStore, id: number, atMs: number, labels: Record<string, string>, detail: unknown): boolean {
+export function markAlerted(
+  store: IncidentStore,
+  id: number,
+  atMs: number,
+  labels: Record<string, string>,
+  detail: unknown,
+): boolean {
   return store.transaction(() => {
     const inc = store.incidents.get(id);
     if (!inc || inc.status === 'resolved' || inc.alertedMs !== null) return false;
     const status: IncidentStatus = STATUS_ORDER[inc.status] < STATUS_ORDER.alerted ? 'alerted' : inc.status;
     store.incidents.setAlerted(id, status, atMs, labels);
-    store.incidents.logEvent({ incidentId: id, atMs, kind: 'alerted', fromStatus: inc.status, toStatus: status, actor: 'alertmanager', detail });
+    store.incidents.logEvent({
+      incidentId: id,
+      atMs,
+      kind: 'alerted',
+      fromStatus: inc.status,
+      toStatus: status,
+      actor: 'alertmanager',
+      detail,
+    });
     return true;
   });
 }

@@ -43,7 +43,8 @@ describe('MTTx', () => {
 
   it('reads incidents detected inside the window from the store', () => {
     const db = openDb(':memory:');
-    const ins = db.prepare(`INSERT INTO incidents (key, detector, severity, subject, day, message, value, threshold, unit, status,
+    const ins =
+      db.prepare(`INSERT INTO incidents (key, detector, severity, subject, day, message, value, threshold, unit, status,
       onset_ms, detected_ms, alerted_ms, first_run, last_seen_run, updated_ms)
       VALUES (?, 'spend_spike', 'warning', 'user', '2026-03-10', 'm', 1, 1, 'usd', 'alerted', ?, ?, ?, 1, 1, ?)`);
     ins.run('a', min(0), min(5), min(30), min(30));

@@ -77,14 +77,30 @@ describe('reconcile', () => {
   });
 
   it('counts clear runs and auto-resolves after autoResolveRuns', () => {
-    expect(reconcile([open({ clearRuns: 0 })], [], settings, NOW)).toMatchObject({ clear: [{ id: 1, clearRuns: 1 }], resolve: [] });
-    expect(reconcile([open({ clearRuns: 1 })], [], settings, NOW)).toMatchObject({ clear: [{ id: 1, clearRuns: 2 }], resolve: [] });
-    expect(reconcile([open({ clearRuns: 2 })], [], settings, NOW)).toMatchObject({ clear: [], resolve: [{ id: 1, clearRuns: 3 }] });
-    expect(reconcile([open({ clearRuns: 0 })], [], { autoResolveRuns: 1 }, NOW).resolve).toEqual([{ id: 1, clearRuns: 1 }]);
+    expect(reconcile([open({ clearRuns: 0 })], [], settings, NOW)).toMatchObject({
+      clear: [{ id: 1, clearRuns: 1 }],
+      resolve: [],
+    });
+    expect(reconcile([open({ clearRuns: 1 })], [], settings, NOW)).toMatchObject({
+      clear: [{ id: 1, clearRuns: 2 }],
+      resolve: [],
+    });
+    expect(reconcile([open({ clearRuns: 2 })], [], settings, NOW)).toMatchObject({
+      clear: [],
+      resolve: [{ id: 1, clearRuns: 3 }],
+    });
+    expect(reconcile([open({ clearRuns: 0 })], [], { autoResolveRuns: 1 }, NOW).resolve).toEqual([
+      { id: 1, clearRuns: 1 },
+    ]);
   });
 
   it('a finding for another key does not keep an incident alive', () => {
-    const c = reconcile([open({ clearRuns: 2 })], [finding({ key: 'spend_spike:bob@example.com', email: 'bob@example.com' })], settings, NOW);
+    const c = reconcile(
+      [open({ clearRuns: 2 })],
+      [finding({ key: 'spend_spike:bob@example.com', email: 'bob@example.com' })],
+      settings,
+      NOW,
+    );
     expect(c.resolve).toEqual([{ id: 1, clearRuns: 3 }]);
     expect(c.open).toHaveLength(1);
   });

@@ -3,7 +3,14 @@ import { dayStartMs, HOUR_MS } from '../domain/time';
 import { openDb, type Db } from '../store/db';
 import { Store } from '../store';
 import { GroupsRepo } from '../store/groups';
-import { binaryAvailable, parseExposition, promtoolCheckMetrics, PROMTOOL_BIN, sampleValue, type Sample } from '../../../test/helpers/prometheus';
+import {
+  binaryAvailable,
+  parseExposition,
+  promtoolCheckMetrics,
+  PROMTOOL_BIN,
+  sampleValue,
+  type Sample,
+} from '../../../test/helpers/prometheus';
 import { createMetricsService } from './service';
 
 const NOW = dayStartMs('2026-03-10');
@@ -11,13 +18,33 @@ const NOW = dayStartMs('2026-03-10');
 function seed(db: Db): void {
   new GroupsRepo(db).save(
     {
-      groups: [{ id: 'group_eng', name: 'Eng', type: 'BILLING', directoryGroupId: null, memberCount: 1, spendMicro: 0, currentMembers: [{ userId: null, email: 'alice@acme.dev', name: 'A', joinedAtMs: null, leftAtMs: null, spendMicro: 0 }], formerMembers: [], dailySpend: [] }],
+      groups: [
+        {
+          id: 'group_eng',
+          name: 'Eng',
+          type: 'BILLING',
+          directoryGroupId: null,
+          memberCount: 1,
+          spendMicro: 0,
+          currentMembers: [
+            { userId: null, email: 'alice@acme.dev', name: 'A', joinedAtMs: null, leftAtMs: null, spendMicro: 0 },
+          ],
+          formerMembers: [],
+          dailySpend: [],
+        },
+      ],
       cycle: { startMs: dayStartMs('2026-03-01'), endMs: dayStartMs('2026-04-01') },
     },
     NOW,
   );
-  db.prepare("INSERT INTO detection_runs (as_of_ms, started_ms, ended_ms, status) VALUES (?, ?, ?, 'ok')").run(NOW, NOW - 2500, NOW);
-  const sig = db.prepare('INSERT INTO signals (detector, subject_key, email, group_id, value, threshold, run_id) VALUES (?, ?, ?, ?, ?, ?, 1)');
+  db.prepare("INSERT INTO detection_runs (as_of_ms, started_ms, ended_ms, status) VALUES (?, ?, ?, 'ok')").run(
+    NOW,
+    NOW - 2500,
+    NOW,
+  );
+  const sig = db.prepare(
+    'INSERT INTO signals (detector, subject_key, email, group_id, value, threshold, run_id) VALUES (?, ?, ?, ?, ?, ?, 1)',
+  );
   sig.run('zscore', 'alice@acme.dev', 'alice@acme.dev', null, 3.1, 2.5);
   sig.run('spend_spike', 'alice@acme.dev', 'alice@acme.dev', null, 4.2, 5);
   sig.run('budget_burn', 'group_eng', null, 'group_eng', 2, 1);
@@ -27,19 +54,135 @@ function seed(db: Db): void {
      VALUES (?, ?, ?, ?, ?, ?, ?, '2026-03-09', 'm', 1, 1, 'usd', ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
   );
   // open, alerted: onset 1 h before detection
-  inc.run('zscore:alice', 'zscore', 'warning', 'user', 'alice@acme.dev', null, null, 'alerted', NOW - 2 * HOUR_MS, NOW - HOUR_MS, NOW - HOUR_MS + 60_000, null, null, 1, NOW);
+  inc.run(
+    'zscore:alice',
+    'zscore',
+    'warning',
+    'user',
+    'alice@acme.dev',
+    null,
+    null,
+    'alerted',
+    NOW - 2 * HOUR_MS,
+    NOW - HOUR_MS,
+    NOW - HOUR_MS + 60_000,
+    null,
+    null,
+    1,
+    NOW,
+  );
   // resolved: onset 3 h before detection, acked 10 min after alert, resolved 2 h after detection
-  inc.run('spike:alice', 'spend_spike', 'critical', 'user', 'alice@acme.dev', null, null, 'resolved', NOW - 8 * HOUR_MS, NOW - 5 * HOUR_MS, NOW - 5 * HOUR_MS, NOW - 5 * HOUR_MS + 600_000, NOW - 3 * HOUR_MS, 1, NOW);
-  inc.run('budget:eng', 'team_budget', 'critical', 'group', null, 'group_eng', 'Eng', 'detected', NOW - 2 * HOUR_MS, NOW - HOUR_MS, null, null, null, 1, NOW);
+  inc.run(
+    'spike:alice',
+    'spend_spike',
+    'critical',
+    'user',
+    'alice@acme.dev',
+    null,
+    null,
+    'resolved',
+    NOW - 8 * HOUR_MS,
+    NOW - 5 * HOUR_MS,
+    NOW - 5 * HOUR_MS,
+    NOW - 5 * HOUR_MS + 600_000,
+    NOW - 3 * HOUR_MS,
+    1,
+    NOW,
+  );
+  inc.run(
+    'budget:eng',
+    'team_budget',
+    'critical',
+    'group',
+    null,
+    'group_eng',
+    'Eng',
+    'detected',
+    NOW - 2 * HOUR_MS,
+    NOW - HOUR_MS,
+    null,
+    null,
+    null,
+    1,
+    NOW,
+  );
 
   const forecasts: Forecast[] = [
-    { subject: 'user', email: 'alice@acme.dev', groupId: 'group_eng', groupName: 'Eng', cycleStartDay: '2026-03-01', cycleEndDay: '2026-03-31', asOfDay: '2026-03-09', daysElapsed: 9, daysTotal: 31, toDateMicro: 9e8, forecastMicro: 31e8, lowMicro: 25e8, highMicro: 40e8, dailyRateMicro: 1e8, includedMicro: 2e9, exhaustionDay: '2026-03-20', exhausted: false },
-    { subject: 'team', email: null, groupId: null, groupName: null, cycleStartDay: '2026-03-01', cycleEndDay: '2026-03-31', asOfDay: '2026-03-09', daysElapsed: 9, daysTotal: 31, toDateMicro: 9e9, forecastMicro: 31e9, lowMicro: 25e9, highMicro: 40e9, dailyRateMicro: 1e9, includedMicro: null, exhaustionDay: null, exhausted: false },
+    {
+      subject: 'user',
+      email: 'alice@acme.dev',
+      groupId: 'group_eng',
+      groupName: 'Eng',
+      cycleStartDay: '2026-03-01',
+      cycleEndDay: '2026-03-31',
+      asOfDay: '2026-03-09',
+      daysElapsed: 9,
+      daysTotal: 31,
+      toDateMicro: 9e8,
+      forecastMicro: 31e8,
+      lowMicro: 25e8,
+      highMicro: 40e8,
+      dailyRateMicro: 1e8,
+      includedMicro: 2e9,
+      exhaustionDay: '2026-03-20',
+      exhausted: false,
+    },
+    {
+      subject: 'team',
+      email: null,
+      groupId: null,
+      groupName: null,
+      cycleStartDay: '2026-03-01',
+      cycleEndDay: '2026-03-31',
+      asOfDay: '2026-03-09',
+      daysElapsed: 9,
+      daysTotal: 31,
+      toDateMicro: 9e9,
+      forecastMicro: 31e9,
+      lowMicro: 25e9,
+      highMicro: 40e9,
+      dailyRateMicro: 1e9,
+      includedMicro: null,
+      exhaustionDay: null,
+      exhausted: false,
+    },
   ];
   const burn: BurnRate[] = [
-    { subject: 'group', groupId: 'group_eng', groupName: 'Eng', budgetMicro: 1e11, cycleToDateMicro: 5e10, budgetUsedRatio: 0.5, cycleElapsedRatio: 0.29, windows: [{ window: '1h', spendMicro: 1, rate: 14.4 }, { window: '6h', spendMicro: 1, rate: 6 }, { window: '1d', spendMicro: 1, rate: 1.2 }, { window: '3d', spendMicro: 1, rate: 0.9 }], fastBurn: true, slowBurn: false },
+    {
+      subject: 'group',
+      groupId: 'group_eng',
+      groupName: 'Eng',
+      budgetMicro: 1e11,
+      cycleToDateMicro: 5e10,
+      budgetUsedRatio: 0.5,
+      cycleElapsedRatio: 0.29,
+      windows: [
+        { window: '1h', spendMicro: 1, rate: 14.4 },
+        { window: '6h', spendMicro: 1, rate: 6 },
+        { window: '1d', spendMicro: 1, rate: 1.2 },
+        { window: '3d', spendMicro: 1, rate: 0.9 },
+      ],
+      fastBurn: true,
+      slowBurn: false,
+    },
   ];
-  const savings: Savings = { cycleStartDay: '2026-03-01', teamMedianPerRequestMicro: 4e6, teamP90PerRequestMicro: 2e7, totalMicro: 12_345e6, users: [{ email: 'alice@acme.dev', groupId: null, requests: 10, spendMicro: 1e9, costPerRequestMicro: 1e8, models: ['claude-4-opus'], savingsMicro: 12_345e6 }] };
+  const savings: Savings = {
+    cycleStartDay: '2026-03-01',
+    teamMedianPerRequestMicro: 4e6,
+    teamP90PerRequestMicro: 2e7,
+    totalMicro: 12_345e6,
+    users: [
+      {
+        email: 'alice@acme.dev',
+        groupId: null,
+        requests: 10,
+        spendMicro: 1e9,
+        costPerRequestMicro: 1e8,
+        models: ['claude-4-opus'],
+        savingsMicro: 12_345e6,
+      },
+    ],
+  };
   const out = db.prepare('INSERT INTO detection_outputs (kind, run_id, value, updated_ms) VALUES (?, 1, ?, ?)');
   out.run('forecasts', JSON.stringify(forecasts), NOW);
   out.run('burn', JSON.stringify(burn), NOW);
@@ -60,11 +203,13 @@ describe('detection, forecast and MTTx families', () => {
   });
   afterAll(() => db.close());
 
-  it('exposes each signal next to its threshold, with the user\'s group', () => {
+  it("exposes each signal next to its threshold, with the user's group", () => {
     const alice = { detector: 'zscore', subject: 'user', user: 'alice@acme.dev', group: 'Eng' };
     expect(sampleValue(s, 'cursor_detector_signal', alice)).toBe(3.1);
     expect(sampleValue(s, 'cursor_detector_threshold', alice)).toBe(2.5);
-    expect(sampleValue(s, 'cursor_detector_signal', { detector: 'budget_burn', subject: 'group', group: 'Eng' })).toBe(2);
+    expect(sampleValue(s, 'cursor_detector_signal', { detector: 'budget_burn', subject: 'group', group: 'Eng' })).toBe(
+      2,
+    );
   });
 
   it('has one cursor_anomaly_open series per open incident and none for resolved ones', () => {
@@ -78,12 +223,25 @@ describe('detection, forecast and MTTx families', () => {
   });
 
   it("carries each open incident's evidence (value, baseline, threshold, model, unit) for alert descriptions", () => {
-    const zscore = { detector: 'zscore', severity: 'warning', subject: 'user', user: 'alice@acme.dev', group: 'Eng', model: '', unit: 'usd' };
+    const zscore = {
+      detector: 'zscore',
+      severity: 'warning',
+      subject: 'user',
+      user: 'alice@acme.dev',
+      group: 'Eng',
+      model: '',
+      unit: 'usd',
+    };
     expect(sampleValue(s, 'cursor_anomaly_value', zscore)).toBe(1);
     expect(sampleValue(s, 'cursor_anomaly_threshold', zscore)).toBe(1);
     // No baseline recorded: no series rather than a made-up 0; resolved incidents have no evidence at all.
     expect(s.filter((x) => x.name === 'cursor_anomaly_baseline')).toEqual([]);
-    expect(s.filter((x) => x.name === 'cursor_anomaly_value').map((x) => x.labels.detector).sort()).toEqual(['team_budget', 'zscore']);
+    expect(
+      s
+        .filter((x) => x.name === 'cursor_anomaly_value')
+        .map((x) => x.labels.detector)
+        .sort(),
+    ).toEqual(['team_budget', 'zscore']);
   });
 
   it('names the model that drove an incident and keeps the largest of incidents that share labels', async () => {
@@ -100,7 +258,15 @@ describe('detection, forecast and MTTx families', () => {
     await svc.rebuild();
     const s2 = parseExposition(svc.body().toString());
     db2.close();
-    const bob = { detector: 'cost_per_request', severity: 'warning', subject: 'user', user: 'bob@acme.dev', group: 'unassigned', model: 'claude-4-opus-max', unit: 'usd_per_request' };
+    const bob = {
+      detector: 'cost_per_request',
+      severity: 'warning',
+      subject: 'user',
+      user: 'bob@acme.dev',
+      group: 'unassigned',
+      model: 'claude-4-opus-max',
+      unit: 'usd_per_request',
+    };
     expect(sampleValue(s2, 'cursor_anomaly_value', bob)).toBe(1.45);
     expect(sampleValue(s2, 'cursor_anomaly_baseline', bob)).toBe(0.34);
     expect(sampleValue(s2, 'cursor_anomaly_threshold', bob)).toBe(1.02);
@@ -122,7 +288,9 @@ describe('detection, forecast and MTTx families', () => {
     expect(sampleValue(s, 'cursor_forecast_cycle_spend_low_usd', alice)).toBe(25);
     expect(sampleValue(s, 'cursor_forecast_cycle_spend_high_usd', alice)).toBe(40);
     expect(sampleValue(s, 'cursor_forecast_cycle_spend_usd', { subject: 'team' })).toBe(310);
-    expect(sampleValue(s, 'cursor_forecast_plan_exhaustion_timestamp_seconds', { user: 'alice@acme.dev' })).toBe(dayStartMs('2026-03-20') / 1000);
+    expect(sampleValue(s, 'cursor_forecast_plan_exhaustion_timestamp_seconds', { user: 'alice@acme.dev' })).toBe(
+      dayStartMs('2026-03-20') / 1000,
+    );
     expect(sampleValue(s, 'cursor_budget_usd', { subject: 'group', group: 'Eng' })).toBe(1000);
     expect(sampleValue(s, 'cursor_budget_burn_rate', { group: 'Eng', window: '1h' })).toBe(14.4);
     expect(sampleValue(s, 'cursor_budget_fast_burn', { group: 'Eng' })).toBe(1);

@@ -16,7 +16,11 @@ export const detectionFamily: FamilyFactory = ({ store: { findings, incidents },
     "Latest reading of each detector per subject, in the detector's unit (z-score in sigma, spike and outlier ratios, USD, requests, tokens); only subjects at >= 50% of their threshold.",
     labelNames,
   );
-  const threshold = gauge('cursor_detector_threshold', 'Threshold in force for each detector and subject, in the same unit as cursor_detector_signal.', labelNames);
+  const threshold = gauge(
+    'cursor_detector_threshold',
+    'Threshold in force for each detector and subject, in the same unit as cursor_detector_signal.',
+    labelNames,
+  );
   const open = gauge(
     'cursor_anomaly_open',
     'Open (unresolved) incidents by subject, detector and severity: 1 per open incident (more if several share these labels, e.g. per-model incidents).',
@@ -57,7 +61,11 @@ export const detectionFamily: FamilyFactory = ({ store: { findings, incidents },
       baseline.reset();
       limit.reset();
       for (const r of incidents.openEvidence()) {
-        const labels = { detector: r.detector, severity: r.severity, ...subjectLabels(r.subject, r.email, r.groupName) };
+        const labels = {
+          detector: r.detector,
+          severity: r.severity,
+          ...subjectLabels(r.subject, r.email, r.groupName),
+        };
         open.inc(labels);
         // Ordered by value: when incidents share every label, the largest one's evidence is what remains.
         const withModel = { ...labels, model: (JSON.parse(r.models) as string[])[0] ?? '', unit: r.unit };

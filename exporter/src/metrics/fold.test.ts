@@ -27,7 +27,10 @@ describe('planFold', () => {
     const second = planFold([u('a', 10), u('b', 5), u('c', 100), u('d', 0.5)], 3, 1, first.kept);
     expect([...second.kept].sort()).toEqual(['a', 'b']);
     // without history (a restart) the biggest spenders win
-    expect([...planFold([u('a', 10), u('b', 5), u('c', 100), u('d', 0.5)], 3, 1, new Set()).kept].sort()).toEqual(['a', 'c']);
+    expect([...planFold([u('a', 10), u('b', 5), u('c', 100), u('d', 0.5)], 3, 1, new Set()).kept].sort()).toEqual([
+      'a',
+      'c',
+    ]);
   });
 
   it('evicts kept users only when the budget squeezes, biggest spenders re-admitted first', () => {

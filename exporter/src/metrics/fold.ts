@@ -27,12 +27,20 @@ export interface FoldPlan {
  *   which is reserved before anyone is admitted (so "other" itself can exceed a budget smaller than
  *   the model count; the model list is small and bounded by Cursor).
  */
-export function planFold(users: UserWeight[], budgetPairs: number, modelCount: number, previous: ReadonlySet<string>): FoldPlan {
+export function planFold(
+  users: UserWeight[],
+  budgetPairs: number,
+  modelCount: number,
+  previous: ReadonlySet<string>,
+): FoldPlan {
   const all = users.reduce((n, u) => n + u.models, 0);
   if (all <= budgetPairs) return { kept: new Set(users.map((u) => u.user)), folded: 0 };
 
   const byCost = (a: UserWeight, b: UserWeight) => b.cost - a.cost || (a.user < b.user ? -1 : 1);
-  const order = [...users.filter((u) => previous.has(u.user)).sort(byCost), ...users.filter((u) => !previous.has(u.user)).sort(byCost)];
+  const order = [
+    ...users.filter((u) => previous.has(u.user)).sort(byCost),
+    ...users.filter((u) => !previous.has(u.user)).sort(byCost),
+  ];
   let room = budgetPairs - modelCount;
   const kept = new Set<string>();
   for (const u of order) {

@@ -5,24 +5,80 @@ import type { FamilyFactory } from './types';
  * calls and rows written (summed from the runs table, so they survive restarts), data freshness and
  * detection timing. An upstream outage shows here while every other series keeps its last value.
  */
-export const healthFamily: FamilyFactory = ({ store: { runs: collections, usageEvents, findings }, gauge: g, counter: c }) => {
-  const success = g('cursor_exporter_last_collect_success', 'Whether the last finished collection run succeeded completely (1) or failed or was partial (0).');
-  const lastTs = g('cursor_exporter_last_collect_timestamp_seconds', 'When the last collection run finished (Unix seconds; 0 before the first run).');
-  const lastOkTs = g('cursor_exporter_last_successful_collect_timestamp_seconds', 'When the last fully successful collection run finished (Unix seconds; 0 if none).');
-  const duration = g('cursor_exporter_last_collect_duration_seconds', 'Wall time of the last finished collection run, in seconds.');
+export const healthFamily: FamilyFactory = ({
+  store: { runs: collections, usageEvents, findings },
+  gauge: g,
+  counter: c,
+}) => {
+  const success = g(
+    'cursor_exporter_last_collect_success',
+    'Whether the last finished collection run succeeded completely (1) or failed or was partial (0).',
+  );
+  const lastTs = g(
+    'cursor_exporter_last_collect_timestamp_seconds',
+    'When the last collection run finished (Unix seconds; 0 before the first run).',
+  );
+  const lastOkTs = g(
+    'cursor_exporter_last_successful_collect_timestamp_seconds',
+    'When the last fully successful collection run finished (Unix seconds; 0 if none).',
+  );
+  const duration = g(
+    'cursor_exporter_last_collect_duration_seconds',
+    'Wall time of the last finished collection run, in seconds.',
+  );
   const runs = c('cursor_exporter_collect_runs_total', 'Finished collection runs.');
-  const failedRuns = c('cursor_exporter_collect_failed_runs_total', 'Finished collection runs that failed or were partial.');
-  const apiCalls = c('cursor_exporter_api_calls_total', 'HTTP calls to the Cursor API by endpoint and status (0 = network error or timeout).', ['endpoint', 'status']);
-  const rowsWritten = c('cursor_exporter_rows_written_total', 'Rows written to the store by collection runs, by table.', ['table']);
-  const collectorOk = g('cursor_exporter_collector_success', 'Whether each collector succeeded in the last run of this process (1/0).', ['collector']);
-  const collectorDuration = g('cursor_exporter_collector_duration_seconds', 'Wall time of each collector in the last run of this process, in seconds.', ['collector']);
-  const rateWaits = c('cursor_exporter_rate_limit_waits_total', 'Times the Cursor client had to wait for its rate limiter or a Retry-After.');
-  const rateWaitSeconds = c('cursor_exporter_rate_limit_wait_seconds_total', 'Time the Cursor client spent waiting for its rate limiter or a Retry-After, in seconds.');
-  const newestEvent = g('cursor_exporter_newest_usage_event_timestamp_seconds', 'Timestamp of the newest stored usage event (Unix seconds; 0 if none).');
-  const eventAge = g('cursor_exporter_newest_usage_event_age_seconds', 'Age of the newest stored usage event when the metrics were last rebuilt, in seconds (data freshness; NaN if none).');
-  const detectOk = g('cursor_exporter_last_detection_success', 'Whether the last finished detection run succeeded (1/0).');
-  const detectTs = g('cursor_exporter_last_detection_timestamp_seconds', 'When the last detection run finished (Unix seconds; 0 before the first).');
-  const detectDuration = g('cursor_exporter_last_detection_duration_seconds', 'Wall time of the last finished detection run, in seconds.');
+  const failedRuns = c(
+    'cursor_exporter_collect_failed_runs_total',
+    'Finished collection runs that failed or were partial.',
+  );
+  const apiCalls = c(
+    'cursor_exporter_api_calls_total',
+    'HTTP calls to the Cursor API by endpoint and status (0 = network error or timeout).',
+    ['endpoint', 'status'],
+  );
+  const rowsWritten = c(
+    'cursor_exporter_rows_written_total',
+    'Rows written to the store by collection runs, by table.',
+    ['table'],
+  );
+  const collectorOk = g(
+    'cursor_exporter_collector_success',
+    'Whether each collector succeeded in the last run of this process (1/0).',
+    ['collector'],
+  );
+  const collectorDuration = g(
+    'cursor_exporter_collector_duration_seconds',
+    'Wall time of each collector in the last run of this process, in seconds.',
+    ['collector'],
+  );
+  const rateWaits = c(
+    'cursor_exporter_rate_limit_waits_total',
+    'Times the Cursor client had to wait for its rate limiter or a Retry-After.',
+  );
+  const rateWaitSeconds = c(
+    'cursor_exporter_rate_limit_wait_seconds_total',
+    'Time the Cursor client spent waiting for its rate limiter or a Retry-After, in seconds.',
+  );
+  const newestEvent = g(
+    'cursor_exporter_newest_usage_event_timestamp_seconds',
+    'Timestamp of the newest stored usage event (Unix seconds; 0 if none).',
+  );
+  const eventAge = g(
+    'cursor_exporter_newest_usage_event_age_seconds',
+    'Age of the newest stored usage event when the metrics were last rebuilt, in seconds (data freshness; NaN if none).',
+  );
+  const detectOk = g(
+    'cursor_exporter_last_detection_success',
+    'Whether the last finished detection run succeeded (1/0).',
+  );
+  const detectTs = g(
+    'cursor_exporter_last_detection_timestamp_seconds',
+    'When the last detection run finished (Unix seconds; 0 before the first).',
+  );
+  const detectDuration = g(
+    'cursor_exporter_last_detection_duration_seconds',
+    'Wall time of the last finished detection run, in seconds.',
+  );
   return {
     name: 'health',
     refill({ nowMs, collectors }) {

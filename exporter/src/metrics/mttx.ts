@@ -12,9 +12,18 @@ export const MTTX_WINDOW_MS = 30 * DAY_MS;
  * MTTI = alerted → acknowledged, MTTR = onset → resolved.
  */
 export const mttxFamily: FamilyFactory = ({ store: { incidents }, gauge: g }) => {
-  const mttd = g('cursor_incident_mttd_seconds', 'Mean time to detect: onset in the data to alert sent, over incidents detected in the last 30 days, in seconds.');
-  const mtti = g('cursor_incident_mtti_seconds', 'Mean time to acknowledge: alert sent to acknowledged, over incidents detected in the last 30 days, in seconds.');
-  const mttr = g('cursor_incident_mttr_seconds', 'Mean time to resolve: onset in the data to resolved, over incidents detected in the last 30 days, in seconds.');
+  const mttd = g(
+    'cursor_incident_mttd_seconds',
+    'Mean time to detect: onset in the data to alert sent, over incidents detected in the last 30 days, in seconds.',
+  );
+  const mtti = g(
+    'cursor_incident_mtti_seconds',
+    'Mean time to acknowledge: alert sent to acknowledged, over incidents detected in the last 30 days, in seconds.',
+  );
+  const mttr = g(
+    'cursor_incident_mttr_seconds',
+    'Mean time to resolve: onset in the data to resolved, over incidents detected in the last 30 days, in seconds.',
+  );
   const seconds = (m: Mttx) => (m.meanMs === null ? Number.NaN : m.meanMs / 1000);
 
   return {

@@ -30,10 +30,17 @@ export const metricsRoute: FastifyPluginAsync<MetricsRouteOptions> = async (app,
     if (expected) {
       const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
       if (!m || !timingSafeEqual(digest(m[1].trim()), expected)) {
-        return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').type('text/plain').send('missing or invalid bearer token\n');
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="metrics"')
+          .type('text/plain')
+          .send('missing or invalid bearer token\n');
       }
     }
-    reply.header('content-type', opts.source.contentType).header('cache-control', 'no-store').header('vary', 'accept-encoding');
+    reply
+      .header('content-type', opts.source.contentType)
+      .header('cache-control', 'no-store')
+      .header('vary', 'accept-encoding');
     const packed = opts.source.gzipBody?.();
     if (packed && packed.length > 0 && /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''))) {
       return reply.header('content-encoding', 'gzip').send(packed);

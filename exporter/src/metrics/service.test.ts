@@ -1,6 +1,12 @@
 import { dayStartMs } from '../domain/time';
 import { Store } from '../store';
-import { binaryAvailable, parseExposition, promtoolCheckMetrics, PROMTOOL_BIN, sampleValue } from '../../../test/helpers/prometheus';
+import {
+  binaryAvailable,
+  parseExposition,
+  promtoolCheckMetrics,
+  PROMTOOL_BIN,
+  sampleValue,
+} from '../../../test/helpers/prometheus';
 import { hashUser } from './labels';
 import { createMetricsService } from './service';
 import { CYCLE_END, CYCLE_START, NOW, seedKnownTeam, spendRow } from './testing';
@@ -18,8 +24,14 @@ describe('metrics service exposition of a known team', () => {
     await svc.rebuild();
     const s = parseExposition(svc.body().toString());
 
-    expect(sampleValue(s, 'cursor_user_cycle_spend_usd', { user: 'alice@acme.dev', group: 'Eng' })).toBeCloseTo(123.45678901, 10);
-    expect(sampleValue(s, 'cursor_user_cycle_on_demand_spend_usd', { user: 'alice@acme.dev' })).toBeCloseTo(103.45678901, 10);
+    expect(sampleValue(s, 'cursor_user_cycle_spend_usd', { user: 'alice@acme.dev', group: 'Eng' })).toBeCloseTo(
+      123.45678901,
+      10,
+    );
+    expect(sampleValue(s, 'cursor_user_cycle_on_demand_spend_usd', { user: 'alice@acme.dev' })).toBeCloseTo(
+      103.45678901,
+      10,
+    );
     expect(sampleValue(s, 'cursor_user_spend_limit_usd', { user: 'alice@acme.dev' })).toBe(500);
     expect(sampleValue(s, 'cursor_user_cycle_spend_usd', { user: 'bob@acme.dev', group: 'Sales' })).toBe(2.5);
     expect(sampleValue(s, 'cursor_user_cycle_spend_usd', { user: 'dave@acme.dev', group: 'unassigned' })).toBe(0.1);
@@ -28,11 +40,15 @@ describe('metrics service exposition of a known team', () => {
     expect(sampleValue(s, 'cursor_group_cycle_spend_usd', { group: 'Eng' })).toBeCloseTo(123.45678901, 10);
 
     // Counters span all time (the February event included); the gauge per model only this cycle.
-    expect(sampleValue(s, 'cursor_usage_cost_usd_total', { user: 'alice@acme.dev', model: 'claude-4-opus' })).toBeCloseTo(4.5025, 10);
+    expect(
+      sampleValue(s, 'cursor_usage_cost_usd_total', { user: 'alice@acme.dev', model: 'claude-4-opus' }),
+    ).toBeCloseTo(4.5025, 10);
     expect(sampleValue(s, 'cursor_usage_requests_total', { user: 'alice@acme.dev', model: 'claude-4-opus' })).toBe(4);
     expect(sampleValue(s, 'cursor_usage_requests_total', { user: 'alice@acme.dev', model: 'gpt-5' })).toBe(0.5);
     expect(sampleValue(s, 'cursor_usage_events_total', { user: 'alice@acme.dev', model: 'claude-4-opus' })).toBe(3);
-    expect(sampleValue(s, 'cursor_usage_tokens_total', { user: 'bob@acme.dev', model: 'gpt-5', kind: 'cache_read' })).toBe(1000);
+    expect(
+      sampleValue(s, 'cursor_usage_tokens_total', { user: 'bob@acme.dev', model: 'gpt-5', kind: 'cache_read' }),
+    ).toBe(1000);
     expect(sampleValue(s, 'cursor_model_cycle_spend_usd', { model: 'claude-4-opus' })).toBeCloseTo(3.0025, 10);
 
     expect(sampleValue(s, 'cursor_team_members', { role: 'owner' })).toBe(1);
@@ -48,7 +64,9 @@ describe('metrics service exposition of a known team', () => {
     expect(sampleValue(s, 'cursor_exporter_api_calls_total', { endpoint: '/teams/members', status: '429' })).toBe(1);
     expect(sampleValue(s, 'cursor_exporter_rate_limit_wait_seconds_total')).toBe(4.5);
     expect(sampleValue(s, 'cursor_exporter_rows_written_total', { table: 'usage_events' })).toBe(5);
-    expect(sampleValue(s, 'cursor_exporter_newest_usage_event_age_seconds')).toBe((NOW - (dayStartMs('2026-03-04') + 3_600_000)) / 1000);
+    expect(sampleValue(s, 'cursor_exporter_newest_usage_event_age_seconds')).toBe(
+      (NOW - (dayStartMs('2026-03-04') + 3_600_000)) / 1000,
+    );
     expect(sampleValue(s, 'cursor_exporter_series_folded_users')).toBe(0);
     for (const f of ['health', 'team', 'spend', 'usage', 'detection', 'forecasts', 'mttx']) {
       expect(sampleValue(s, 'cursor_exporter_metrics_family_success', { family: f })).toBe(1);
@@ -89,11 +107,16 @@ describe('metrics service exposition of a known team', () => {
     const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
     const before = svc.body();
-    store.spend.save({ cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 20000, 2000)] }, NOW);
+    store.spend.save(
+      { cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 20000, 2000)] },
+      NOW,
+    );
     expect(svc.body()).toBe(before); // a scrape between rebuilds reads memory only
     await svc.rebuild();
     const s = parseExposition(svc.body().toString());
-    expect(s.filter((x) => x.name === 'cursor_user_cycle_spend_usd').map((x) => x.labels.user)).toEqual(['alice@acme.dev']);
+    expect(s.filter((x) => x.name === 'cursor_user_cycle_spend_usd').map((x) => x.labels.user)).toEqual([
+      'alice@acme.dev',
+    ]);
     expect(s.some((x) => x.name === 'cursor_user_spend_limit_usd')).toBe(false);
   });
 
@@ -107,7 +130,10 @@ describe('metrics service exposition of a known team', () => {
     const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
     const before = svc.body();
-    store.spend.save({ cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 20000, 2000)] }, NOW);
+    store.spend.save(
+      { cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 20000, 2000)] },
+      NOW,
+    );
     const seen: Buffer[] = [];
     let done = false;
     const rebuilt = svc.rebuild().then(() => void (done = true));

@@ -51,7 +51,8 @@ function factories(maxSeries: number): FamilyFactory[] {
 
 export function createMetricsService(store: MetricsStore, opts: MetricsOptions = {}): MetricsService {
   const maxSeries = opts.maxSeries ?? DEFAULT_MAX_SERIES;
-  if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new Error(`METRICS_MAX_SERIES must be a positive integer, got ${String(opts.maxSeries)}`);
+  if (!Number.isInteger(maxSeries) || maxSeries < 1)
+    throw new Error(`METRICS_MAX_SERIES must be a positive integer, got ${String(opts.maxSeries)}`);
   const now = opts.now ?? Date.now;
   // Our own registry, without prom-client's default Node metrics: those fail `promtool check metrics`.
   const registry = new Registry();
@@ -64,10 +65,21 @@ export function createMetricsService(store: MetricsStore, opts: MetricsOptions =
   const families: MetricFamily[] = factories(maxSeries).map((f) => f(deps));
 
   const g = deps.gauge;
-  const buildInfo = g('cursor_exporter_build_info', 'Always 1; labels carry the exporter and Node.js versions.', ['version', 'nodejs_version']);
+  const buildInfo = g('cursor_exporter_build_info', 'Always 1; labels carry the exporter and Node.js versions.', [
+    'version',
+    'nodejs_version',
+  ]);
   buildInfo.set({ version: opts.version ?? 'unknown', nodejs_version: process.version }, 1);
-  const familyOk = g('cursor_exporter_metrics_family_success', 'Whether each metric family group refilled from the store at the last rebuild (1/0).', ['family']);
-  const familySeconds = g('cursor_exporter_metrics_refill_duration_seconds', 'Time each metric family group took to refill from the store at the last rebuild, in seconds.', ['family']);
+  const familyOk = g(
+    'cursor_exporter_metrics_family_success',
+    'Whether each metric family group refilled from the store at the last rebuild (1/0).',
+    ['family'],
+  );
+  const familySeconds = g(
+    'cursor_exporter_metrics_refill_duration_seconds',
+    'Time each metric family group took to refill from the store at the last rebuild, in seconds.',
+    ['family'],
+  );
   const rebuiltAt = g(
     'cursor_exporter_metrics_last_rebuild_timestamp_seconds',
     'When this exposition was built. Values are cached between collections because the Cursor API allows 20 requests/min.',

@@ -8,13 +8,37 @@ import type { FamilyFactory } from './types';
  * billing cycle, so use them for "where do we stand"; use the *_total counters for rate()/increase().
  */
 export const spendFamily: FamilyFactory = ({ store: { spend, groups, usageTotals, cycles }, userLabel, gauge: g }) => {
-  const userSpend = g('cursor_user_cycle_spend_usd', 'Spend this billing cycle per user, included plus on-demand, in USD.', ['user', 'group']);
-  const userIncluded = g('cursor_user_cycle_included_spend_usd', 'Spend covered by included plan usage this billing cycle per user, in USD.', ['user', 'group']);
-  const userOnDemand = g('cursor_user_cycle_on_demand_spend_usd', 'On-demand spend this billing cycle per user, in USD.', ['user', 'group']);
-  const userLimit = g('cursor_user_spend_limit_usd', 'Effective on-demand spend limit per user, in USD (only users with a limit).', ['user', 'group']);
-  const groupSpend = g('cursor_group_cycle_spend_usd', 'Spend this billing cycle per billing group as reported by Cursor, in USD.', ['group']);
+  const userSpend = g(
+    'cursor_user_cycle_spend_usd',
+    'Spend this billing cycle per user, included plus on-demand, in USD.',
+    ['user', 'group'],
+  );
+  const userIncluded = g(
+    'cursor_user_cycle_included_spend_usd',
+    'Spend covered by included plan usage this billing cycle per user, in USD.',
+    ['user', 'group'],
+  );
+  const userOnDemand = g(
+    'cursor_user_cycle_on_demand_spend_usd',
+    'On-demand spend this billing cycle per user, in USD.',
+    ['user', 'group'],
+  );
+  const userLimit = g(
+    'cursor_user_spend_limit_usd',
+    'Effective on-demand spend limit per user, in USD (only users with a limit).',
+    ['user', 'group'],
+  );
+  const groupSpend = g(
+    'cursor_group_cycle_spend_usd',
+    'Spend this billing cycle per billing group as reported by Cursor, in USD.',
+    ['group'],
+  );
   const groupMembers = g('cursor_group_members', 'Current members per billing group.', ['group']);
-  const modelSpend = g('cursor_model_cycle_spend_usd', 'Charged spend this billing cycle per model, summed from usage events, in USD.', ['model']);
+  const modelSpend = g(
+    'cursor_model_cycle_spend_usd',
+    'Charged spend this billing cycle per model, summed from usage events, in USD.',
+    ['model'],
+  );
 
   return {
     name: 'spend',

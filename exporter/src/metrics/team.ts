@@ -11,10 +11,22 @@ export const teamFamily: FamilyFactory = ({ store: { members: team, spend: snaps
     ['state'],
   );
   const spend = g('cursor_team_cycle_spend_usd', 'Team spend this billing cycle, included plus on-demand, in USD.');
-  const included = g('cursor_team_cycle_included_spend_usd', 'Team spend covered by included plan usage this billing cycle, in USD.');
-  const onDemand = g('cursor_team_cycle_on_demand_spend_usd', 'Team on-demand (billed beyond the plan) spend this billing cycle, in USD.');
-  const start = g('cursor_billing_cycle_start_timestamp_seconds', 'Start of the current billing cycle (Unix seconds; 0 until known).');
-  const end = g('cursor_billing_cycle_end_timestamp_seconds', 'End of the current billing cycle (Unix seconds; 0 until the groups endpoint reported it).');
+  const included = g(
+    'cursor_team_cycle_included_spend_usd',
+    'Team spend covered by included plan usage this billing cycle, in USD.',
+  );
+  const onDemand = g(
+    'cursor_team_cycle_on_demand_spend_usd',
+    'Team on-demand (billed beyond the plan) spend this billing cycle, in USD.',
+  );
+  const start = g(
+    'cursor_billing_cycle_start_timestamp_seconds',
+    'Start of the current billing cycle (Unix seconds; 0 until known).',
+  );
+  const end = g(
+    'cursor_billing_cycle_end_timestamp_seconds',
+    'End of the current billing cycle (Unix seconds; 0 until the groups endpoint reported it).',
+  );
 
   return {
     name: 'team',

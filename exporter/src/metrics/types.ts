@@ -15,7 +15,10 @@ export interface RebuildInput {
 }
 
 /** The repositories the families read; the metrics never see the database itself. */
-export type MetricsStore = Pick<Store, 'runs' | 'usageEvents' | 'usageTotals' | 'members' | 'spend' | 'groups' | 'cycles' | 'findings' | 'incidents'>;
+export type MetricsStore = Pick<
+  Store,
+  'runs' | 'usageEvents' | 'usageTotals' | 'members' | 'spend' | 'groups' | 'cycles' | 'findings' | 'incidents'
+>;
 
 /** What every family needs. */
 export interface FamilyDeps {

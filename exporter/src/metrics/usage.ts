@@ -21,13 +21,33 @@ export const SERIES_PER_PAIR = 3 + TOKEN_KINDS.length;
  */
 export function usageFamily(maxSeries: number): FamilyFactory {
   return ({ store: { usageTotals }, userLabel, gauge: g, counter: c }) => {
-    const cost = c('cursor_usage_cost_usd_total', 'Charged cost of usage events per user and model, in USD.', ['user', 'model']);
-    const requests = c('cursor_usage_requests_total', 'Billable request units of usage events per user and model (fractional).', ['user', 'model']);
+    const cost = c('cursor_usage_cost_usd_total', 'Charged cost of usage events per user and model, in USD.', [
+      'user',
+      'model',
+    ]);
+    const requests = c(
+      'cursor_usage_requests_total',
+      'Billable request units of usage events per user and model (fractional).',
+      ['user', 'model'],
+    );
     const events = c('cursor_usage_events_total', 'Usage events per user and model.', ['user', 'model']);
-    const tokens = c('cursor_usage_tokens_total', 'Tokens of usage events per user, model and kind (input, output, cache_write, cache_read).', ['user', 'model', 'kind']);
-    const budget = g('cursor_exporter_series_budget', 'Series budget for the per-user-per-model families (METRICS_MAX_SERIES).');
-    const exposed = g('cursor_exporter_user_model_series', 'Series currently exposed by the per-user-per-model families, the "other" user included.');
-    const foldedUsers = g('cursor_exporter_series_folded_users', 'Users whose per-model usage is summed into user="other" to stay within the series budget.');
+    const tokens = c(
+      'cursor_usage_tokens_total',
+      'Tokens of usage events per user, model and kind (input, output, cache_write, cache_read).',
+      ['user', 'model', 'kind'],
+    );
+    const budget = g(
+      'cursor_exporter_series_budget',
+      'Series budget for the per-user-per-model families (METRICS_MAX_SERIES).',
+    );
+    const exposed = g(
+      'cursor_exporter_user_model_series',
+      'Series currently exposed by the per-user-per-model families, the "other" user included.',
+    );
+    const foldedUsers = g(
+      'cursor_exporter_series_folded_users',
+      'Users whose per-model usage is summed into user="other" to stay within the series budget.',
+    );
     budget.set(maxSeries);
     let previous = new Set<string>();
 
@@ -64,7 +84,17 @@ export function usageFamily(maxSeries: number): FamilyFactory {
             emit(userLabel(r.email), r);
             continue;
           }
-          const o = other.get(r.model) ?? { email: OTHER_USER, model: r.model, costMicro: 0, requests: 0, events: 0, input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+          const o = other.get(r.model) ?? {
+            email: OTHER_USER,
+            model: r.model,
+            costMicro: 0,
+            requests: 0,
+            events: 0,
+            input: 0,
+            output: 0,
+            cacheWrite: 0,
+            cacheRead: 0,
+          };
           o.costMicro += r.costMicro;
           o.requests += r.requests;
           o.events += r.events;

@@ -7,8 +7,10 @@ import { cycleSummaryMessage, planExhaustionMessage } from './digest-messages';
 import { postSlackWebhook, type PostOptions, type SlackMessage } from './slack';
 
 /** Outcome names follow the reference's /api/cron response where it had them. */
-export type PlanExhaustionOutcome = 'sent' | 'failed' | 'none_exhausted' | 'already_sent_today' | 'no_cycle_data' | 'disabled';
-export type CycleSummaryOutcome = 'sent' | 'failed' | 'not_due' | 'already_sent_this_cycle' | 'no_cycle_data' | 'disabled';
+export type PlanExhaustionOutcome =
+  'sent' | 'failed' | 'none_exhausted' | 'already_sent_today' | 'no_cycle_data' | 'disabled';
+export type CycleSummaryOutcome =
+  'sent' | 'failed' | 'not_due' | 'already_sent_this_cycle' | 'no_cycle_data' | 'disabled';
 
 export interface DigestDelivery {
   planExhaustion: PlanExhaustionOutcome;
@@ -32,7 +34,14 @@ const CHANNEL = 'slack';
 export type DigestStore = CycleStore & Pick<Store, 'notifications'>;
 
 /** Posts, and records the period only when the post succeeded, so a failure is retried next cycle run. */
-async function send(store: DigestStore, kind: Kind, period: string, message: SlackMessage, o: DeliverOptions & { webhookUrl: string }, errors: string[]) {
+async function send(
+  store: DigestStore,
+  kind: Kind,
+  period: string,
+  message: SlackMessage,
+  o: DeliverOptions & { webhookUrl: string },
+  errors: string[],
+) {
   const r = await postSlackWebhook(o.webhookUrl, message, o.post);
   if (!r.ok) {
     errors.push(`${kind}: ${r.error}`);
@@ -59,12 +68,29 @@ export async function deliverDigests(store: DigestStore, o: DeliverOptions): Pro
   if (!pe) out.planExhaustion = 'no_cycle_data';
   else if (pe.usersExhausted === 0) out.planExhaustion = 'none_exhausted';
   else if (store.notifications.wasSent('plan_exhaustion', today, CHANNEL)) out.planExhaustion = 'already_sent_today';
-  else out.planExhaustion = await send(store, 'plan_exhaustion', today, planExhaustionMessage(pe, today, msgOpts), opts, out.errors);
+  else
+    out.planExhaustion = await send(
+      store,
+      'plan_exhaustion',
+      today,
+      planExhaustionMessage(pe, today, msgOpts),
+      opts,
+      out.errors,
+    );
 
   const cs = cycleSummary(store, o.nowMs);
   if (!cs) out.cycleSummary = 'no_cycle_data';
   else if (!cycleSummaryDue(cs.cycle)) out.cycleSummary = 'not_due';
-  else if (store.notifications.wasSent('cycle_summary', cs.cycle.startDay, CHANNEL)) out.cycleSummary = 'already_sent_this_cycle';
-  else out.cycleSummary = await send(store, 'cycle_summary', cs.cycle.startDay, cycleSummaryMessage(cs, msgOpts), opts, out.errors);
+  else if (store.notifications.wasSent('cycle_summary', cs.cycle.startDay, CHANNEL))
+    out.cycleSummary = 'already_sent_this_cycle';
+  else
+    out.cycleSummary = await send(
+      store,
+      'cycle_summary',
+      cs.cycle.startDay,
+      cycleSummaryMessage(cs, msgOpts),
+      opts,
+      out.errors,
+    );
   return out;
 }

@@ -12,7 +12,10 @@ export interface MessageOptions {
 }
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const header = (text: string) => ({ type: 'header', text: { type: 'plain_text', text: text.slice(0, 150), emoji: true } });
+const header = (text: string) => ({
+  type: 'header',
+  text: { type: 'plain_text', text: text.slice(0, 150), emoji: true },
+});
 const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 const link = (url: string, label: string) => `<${esc(url)}|${esc(label)}>`;
 
@@ -36,7 +39,10 @@ export function planExhaustionMessage(pe: PlanExhaustion, asOfDay: string, opts:
   if (lines.length) blocks.push(section(lines.join('\n')));
   if (opts.dashboardUrl) blocks.push(section(link(opts.dashboardUrl, 'View dashboard')));
   blocks.push(context(`${esc(asOfDay)} · cursor-usage-exporter`));
-  return { text: `Cursor: ${pe.usersExhausted}/${pe.totalActive} active users have exceeded their included plan this cycle`, blocks };
+  return {
+    text: `Cursor: ${pe.usersExhausted}/${pe.totalActive} active users have exceeded their included plan this cycle`,
+    blocks,
+  };
 }
 
 function changeLine(s: CycleSummary): string {
@@ -61,7 +67,10 @@ export function cycleSummaryMessage(s: CycleSummary, opts: MessageOptions = {}):
       : ['none yet']),
     `*Adoption:* AI-Native ${s.adoption.aiNative} · High ${s.adoption.high} · Moderate ${s.adoption.moderate} · Low ${s.adoption.low}`,
   ];
-  const blocks: Record<string, unknown>[] = [header(`:bar_chart: Cursor Cycle Summary — Ending ${s.cycle.lastDay}`), section(lines.join('\n'))];
+  const blocks: Record<string, unknown>[] = [
+    header(`:bar_chart: Cursor Cycle Summary — Ending ${s.cycle.lastDay}`),
+    section(lines.join('\n')),
+  ];
   if (opts.dashboardUrl) blocks.push(section(link(opts.dashboardUrl, 'View dashboard')));
   blocks.push(context(`${s.cycle.startDay} – ${s.cycle.lastDay} · ${s.cycle.daysLeft} days remaining`));
   return { text: `Cursor cycle summary: ${formatUsd(s.totalSpendMicro)} spent, cycle ends ${s.cycle.lastDay}`, blocks };

@@ -49,20 +49,40 @@ describe('escapeMrkdwn', () => {
 
 describe('postSlackWebhook', () => {
   it('retries 5xx and 429 a bounded number of times', async () => {
-    replies = [{ status: 500, body: 'oops' }, { status: 429, body: 'slow down', headers: { 'retry-after': '1' } }, { status: 200, body: 'ok' }];
+    replies = [
+      { status: 500, body: 'oops' },
+      { status: 429, body: 'slow down', headers: { 'retry-after': '1' } },
+      { status: 200, body: 'ok' },
+    ];
     const waits: number[] = [];
-    const r = await postSlackWebhook(base + HOOK, { text: 't', blocks: [] }, { sleep: async (ms) => void waits.push(ms), backoffMs: 10 });
+    const r = await postSlackWebhook(
+      base + HOOK,
+      { text: 't', blocks: [] },
+      { sleep: async (ms) => void waits.push(ms), backoffMs: 10 },
+    );
     expect(r).toEqual({ ok: true, attempts: 3 });
     expect(waits).toEqual([10, 1000]); // backoff, then the server's Retry-After
-    replies = [{ status: 503, body: '' }, { status: 503, body: '' }, { status: 503, body: '' }, { status: 200, body: 'ok' }];
-    expect(await postSlackWebhook(base + HOOK, { text: 't', blocks: [] }, noSleep)).toMatchObject({ ok: false, attempts: 3 });
+    replies = [
+      { status: 503, body: '' },
+      { status: 503, body: '' },
+      { status: 503, body: '' },
+      { status: 200, body: 'ok' },
+    ];
+    expect(await postSlackWebhook(base + HOOK, { text: 't', blocks: [] }, noSleep)).toMatchObject({
+      ok: false,
+      attempts: 3,
+    });
   });
 
   it('does not retry a 4xx and never reports the webhook URL', async () => {
     replies = [{ status: 400, body: 'invalid_payload' }];
     const r = await postSlackWebhook(base + HOOK, { text: 't', blocks: [] }, noSleep);
     expect(r).toEqual({ ok: false, attempts: 1, error: 'Slack webhook answered HTTP 400 (invalid_payload)' });
-    const down = await postSlackWebhook('http://127.0.0.1:1/services/T/B/SECRETTOKEN', { text: 't', blocks: [] }, { ...noSleep, attempts: 2 });
+    const down = await postSlackWebhook(
+      'http://127.0.0.1:1/services/T/B/SECRETTOKEN',
+      { text: 't', blocks: [] },
+      { ...noSleep, attempts: 2 },
+    );
     expect(down.ok).toBe(false);
     expect(JSON.stringify(down)).not.toContain('SECRETTOKEN');
   });
@@ -80,7 +100,12 @@ describe('digest delivery to Slack', () => {
   afterEach(() => store.close());
 
   it('posts both digests as Block Kit with escaped names, once per day and once per cycle', async () => {
-    const r = await deliverDigests(store, { nowMs: NOW, webhookUrl: base + HOOK, dashboardUrl: 'https://grafana.example/d/cursor?a=1&b=2', post: noSleep });
+    const r = await deliverDigests(store, {
+      nowMs: NOW,
+      webhookUrl: base + HOOK,
+      dashboardUrl: 'https://grafana.example/d/cursor?a=1&b=2',
+      post: noSleep,
+    });
     expect(r).toEqual({ planExhaustion: 'sent', cycleSummary: 'sent', errors: [] });
     expect(received).toHaveLength(2);
     const [pe, cs] = received;
@@ -90,7 +115,9 @@ describe('digest delivery to Slack', () => {
     expect(pe.body.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section', 'context']);
     expect(pe.body.blocks[0].text?.text).toBe(':zap: Cursor — Plan Exhaustion Alert');
     expect(pe.body.blocks[1].text?.text).toBe('*2/3* active users have exceeded their included plan this cycle');
-    expect(pe.body.blocks[2].text?.text).toContain('• Alice &lt;Ops&gt; &amp; Co (alice@example.com): day 5 of cycle (2026-03-05) · 18 extra requests, $40.00 on-demand');
+    expect(pe.body.blocks[2].text?.text).toContain(
+      '• Alice &lt;Ops&gt; &amp; Co (alice@example.com): day 5 of cycle (2026-03-05) · 18 extra requests, $40.00 on-demand',
+    );
     expect(pe.body.blocks[3].text?.text).toBe('<https://grafana.example/d/cursor?a=1&amp;b=2|View dashboard>');
     expect(text(pe)).not.toContain('<Ops>');
 
@@ -111,12 +138,16 @@ describe('digest delivery to Slack', () => {
     expect(cs.body.blocks.at(-1)?.elements?.[0].text).toBe('2026-03-01 – 2026-03-31 · 3 days remaining');
 
     // Same day again: nothing is posted.
-    expect(await deliverDigests(store, { nowMs: NOW + 3_600_000, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({
+    expect(
+      await deliverDigests(store, { nowMs: NOW + 3_600_000, webhookUrl: base + HOOK, post: noSleep }),
+    ).toMatchObject({
       planExhaustion: 'already_sent_today',
       cycleSummary: 'already_sent_this_cycle',
     });
     // Next day: the daily digest goes again, the cycle summary does not.
-    expect(await deliverDigests(store, { nowMs: NOW + 86_400_000, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({
+    expect(
+      await deliverDigests(store, { nowMs: NOW + 86_400_000, webhookUrl: base + HOOK, post: noSleep }),
+    ).toMatchObject({
       planExhaustion: 'sent',
       cycleSummary: 'already_sent_this_cycle',
     });
@@ -124,22 +155,36 @@ describe('digest delivery to Slack', () => {
   });
 
   it('records nothing when the post fails, so the next run tries again', async () => {
-    replies = [{ status: 500, body: '' }, { status: 500, body: '' }, { status: 404, body: 'no_service' }];
+    replies = [
+      { status: 500, body: '' },
+      { status: 500, body: '' },
+      { status: 404, body: 'no_service' },
+    ];
     const r = await deliverDigests(store, { nowMs: NOW, webhookUrl: base + HOOK, post: { ...noSleep, attempts: 2 } });
     expect(r.planExhaustion).toBe('failed');
     expect(r.cycleSummary).toBe('failed');
     expect(r.errors.join(' ')).not.toContain('SECRETTOKEN');
     expect((db.prepare('SELECT COUNT(*) AS n FROM notifications').get() as { n: number }).n).toBe(0);
-    expect(await deliverDigests(store, { nowMs: NOW, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({ planExhaustion: 'sent', cycleSummary: 'sent' });
+    expect(await deliverDigests(store, { nowMs: NOW, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({
+      planExhaustion: 'sent',
+      cycleSummary: 'sent',
+    });
   });
 
   it('posts nothing without a webhook URL, nothing when no one ran out, and no summary before it is due', async () => {
-    expect(await deliverDigests(store, { nowMs: NOW })).toEqual({ planExhaustion: 'disabled', cycleSummary: 'disabled', errors: [] });
+    expect(await deliverDigests(store, { nowMs: NOW })).toEqual({
+      planExhaustion: 'disabled',
+      cycleSummary: 'disabled',
+      errors: [],
+    });
     db.prepare('UPDATE daily_usage SET usage_based_reqs = 0').run();
     db.prepare('UPDATE usage_daily SET usage_based_events = 0').run();
     db.prepare('UPDATE spend_snapshots SET on_demand_micro = 0').run();
     const early = Date.parse('2026-03-15T00:00:00Z');
-    expect(await deliverDigests(store, { nowMs: early, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({ planExhaustion: 'none_exhausted', cycleSummary: 'not_due' });
+    expect(await deliverDigests(store, { nowMs: early, webhookUrl: base + HOOK, post: noSleep })).toMatchObject({
+      planExhaustion: 'none_exhausted',
+      cycleSummary: 'not_due',
+    });
     expect(received).toHaveLength(0);
   });
 });

@@ -30,7 +30,11 @@ export function escapeMrkdwn(text: string): string {
  * of times; any other status is final (400 invalid_payload, 403, 404 no_service will not get better).
  * The webhook URL is a secret: it never appears in the result or in thrown errors.
  */
-export async function postSlackWebhook(webhookUrl: string, message: SlackMessage, opts: PostOptions = {}): Promise<PostResult> {
+export async function postSlackWebhook(
+  webhookUrl: string,
+  message: SlackMessage,
+  opts: PostOptions = {},
+): Promise<PostResult> {
   const attempts = Math.max(1, opts.attempts ?? 3);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const backoffMs = opts.backoffMs ?? 1_000;

@@ -10,7 +10,8 @@ const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
 function seeded(): Db {
   const db = openDb(':memory:');
   const row = db.prepare('INSERT INTO analytics_rows (endpoint, day, key, data) VALUES (?, ?, ?, ?)');
-  const put = (endpoint: string, d: string, key: string, data: object) => row.run(endpoint, d, key, JSON.stringify(data));
+  const put = (endpoint: string, d: string, key: string, data: object) =>
+    row.run(endpoint, d, key, JSON.stringify(data));
   put('dau', '2026-05-10', '', { dau: 10, cli_dau: 2 });
   put('dau', '2026-05-11', '', { dau: 12, cli_dau: 3, cloud_agent_dau: 1, bugbot_dau: 'x' });
   put('dau', '2026-05-12', '', { dau: 99 }); // after the window

@@ -16,9 +16,11 @@ interface Row {
 }
 
 function rows(db: Db, endpoint: string, w: DayWindow): { day: string; key: string; v: Record<string, number> }[] {
-  return (db.prepare('SELECT day, key, data FROM analytics_rows WHERE endpoint = ? AND day BETWEEN ? AND ? ORDER BY day, key').all(endpoint, w.fromDay, w.toDay) as Row[]).map(
-    (r) => ({ day: r.day, key: r.key, v: JSON.parse(r.data) as Record<string, number> }),
-  );
+  return (
+    db
+      .prepare('SELECT day, key, data FROM analytics_rows WHERE endpoint = ? AND day BETWEEN ? AND ? ORDER BY day, key')
+      .all(endpoint, w.fromDay, w.toDay) as Row[]
+  ).map((r) => ({ day: r.day, key: r.key, v: JSON.parse(r.data) as Record<string, number> }));
 }
 
 const n = (x: number | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
@@ -26,12 +28,21 @@ const n = (x: number | undefined) => (typeof x === 'number' && Number.isFinite(x
 function timeSeries(db: Db, endpoint: string, w: DayWindow, fields: string[]): Frame {
   return frame(
     [col.time(), ...fields.map((f) => col.num(f))],
-    rows(db, endpoint, w).map((r) => ({ time: dayStartMs(r.day), ...Object.fromEntries(fields.map((f) => [f, n(r.v[f])])) })),
+    rows(db, endpoint, w).map((r) => ({
+      time: dayStartMs(r.day),
+      ...Object.fromEntries(fields.map((f) => [f, n(r.v[f])])),
+    })),
   );
 }
 
 /** Sums one field per key over the window, largest first. */
-function totals(db: Db, endpoint: string, w: DayWindow, field: string, mergeKey: (k: string) => string = (k) => k): [string, number][] {
+function totals(
+  db: Db,
+  endpoint: string,
+  w: DayWindow,
+  field: string,
+  mergeKey: (k: string) => string = (k) => k,
+): [string, number][] {
   const m = new Map<string, number>();
   for (const r of rows(db, endpoint, w)) m.set(mergeKey(r.key), (m.get(mergeKey(r.key)) ?? 0) + n(r.v[field]));
   return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -53,9 +64,21 @@ export function analytics(db: Db, view: AnalyticsView, w: DayWindow, limit: numb
     case 'dau':
       return timeSeries(db, 'dau', w, ['dau', 'cli_dau', 'cloud_agent_dau', 'bugbot_dau']);
     case 'agent-edits':
-      return timeSeries(db, 'agent-edits', w, ['total_suggested_diffs', 'total_accepted_diffs', 'total_rejected_diffs', 'total_lines_suggested', 'total_lines_accepted']);
+      return timeSeries(db, 'agent-edits', w, [
+        'total_suggested_diffs',
+        'total_accepted_diffs',
+        'total_rejected_diffs',
+        'total_lines_suggested',
+        'total_lines_accepted',
+      ]);
     case 'tabs':
-      return timeSeries(db, 'tabs', w, ['total_suggestions', 'total_accepts', 'total_rejects', 'total_lines_suggested', 'total_lines_accepted']);
+      return timeSeries(db, 'tabs', w, [
+        'total_suggestions',
+        'total_accepts',
+        'total_rejects',
+        'total_lines_suggested',
+        'total_lines_accepted',
+      ]);
     case 'models': {
       const all = rows(db, 'models', w);
       const per = new Map<string, { messages: number; users: number }>();
@@ -66,13 +89,25 @@ export function analytics(db: Db, view: AnalyticsView, w: DayWindow, limit: numb
         per.set(r.key, m);
       }
       const total = [...per.values()].reduce((s, m) => s + m.messages, 0);
-      const list = [...per.entries()].sort((a, b) => b[1].messages - a[1].messages || a[0].localeCompare(b[0])).slice(0, limit);
-      return frame([col.str('model'), col.num('messages'), col.num('users'), col.num('share', 'percentunit')], list.map(([model, m]) => ({ model, messages: m.messages, users: m.users, share: total > 0 ? m.messages / total : null })));
+      const list = [...per.entries()]
+        .sort((a, b) => b[1].messages - a[1].messages || a[0].localeCompare(b[0]))
+        .slice(0, limit);
+      return frame(
+        [col.str('model'), col.num('messages'), col.num('users'), col.num('share', 'percentunit')],
+        list.map(([model, m]) => ({
+          model,
+          messages: m.messages,
+          users: m.users,
+          share: total > 0 ? m.messages / total : null,
+        })),
+      );
     }
     case 'model-adoption': {
       // Share of messages per day for the top 5 models of the window plus "other" (wide frame).
       const all = rows(db, 'models', w);
-      const top = totals(db, 'models', w, 'messages').slice(0, 5).map(([k]) => k);
+      const top = totals(db, 'models', w, 'messages')
+        .slice(0, 5)
+        .map(([k]) => k);
       const days = new Map<string, Record<string, number>>();
       for (const r of all) {
         const d = days.get(r.day) ?? {};
@@ -85,26 +120,42 @@ export function analytics(db: Db, view: AnalyticsView, w: DayWindow, limit: numb
         [col.time(), ...names.map((k) => col.num(k, 'percentunit'))],
         [...days.entries()].map(([day, d]) => {
           const sum = names.reduce((s, k) => s + (d[k] ?? 0), 0);
-          return { time: dayStartMs(day), ...Object.fromEntries(names.map((k) => [k, sum > 0 ? (d[k] ?? 0) / sum : 0])) };
+          return {
+            time: dayStartMs(day),
+            ...Object.fromEntries(names.map((k) => [k, sum > 0 ? (d[k] ?? 0) / sum : 0])),
+          };
         }),
       );
     }
     case 'mcp':
       return frame(
         [col.str('server'), col.str('tool'), col.num('calls')],
-        totals(db, 'mcp', w, 'usage').slice(0, limit).map(([key, calls]) => {
-          const slash = key.indexOf('/');
-          return { server: slash < 0 ? '' : key.slice(0, slash), tool: slash < 0 ? key : key.slice(slash + 1), calls };
-        }),
+        totals(db, 'mcp', w, 'usage')
+          .slice(0, limit)
+          .map(([key, calls]) => {
+            const slash = key.indexOf('/');
+            return {
+              server: slash < 0 ? '' : key.slice(0, slash),
+              tool: slash < 0 ? key : key.slice(slash + 1),
+              calls,
+            };
+          }),
       );
     case 'commands':
       // The reference merges "foo.md" with "foo" (the same command invoked from a rules file).
-      return frame([col.str('command'), col.num('usage')], totals(db, 'commands', w, 'usage', (k) => k.replace(/\.md$/, '')).slice(0, limit).map(([command, usage]) => ({ command, usage })));
+      return frame(
+        [col.str('command'), col.num('usage')],
+        totals(db, 'commands', w, 'usage', (k) => k.replace(/\.md$/, ''))
+          .slice(0, limit)
+          .map(([command, usage]) => ({ command, usage })),
+      );
     case 'file-extensions': {
       const files = new Map(totals(db, 'top-file-extensions', w, 'total_files'));
       return frame(
         [col.str('extension'), col.num('lines_accepted'), col.num('files')],
-        totals(db, 'top-file-extensions', w, 'total_lines_accepted').slice(0, limit).map(([extension, lines]) => ({ extension, lines_accepted: lines, files: files.get(extension) ?? 0 })),
+        totals(db, 'top-file-extensions', w, 'total_lines_accepted')
+          .slice(0, limit)
+          .map(([extension, lines]) => ({ extension, lines_accepted: lines, files: files.get(extension) ?? 0 })),
       );
     }
     case 'client-versions': {
@@ -112,11 +163,21 @@ export function analytics(db: Db, view: AnalyticsView, w: DayWindow, limit: numb
       const all = rows(db, 'client-versions', w);
       const last = all.length ? all[all.length - 1].day : null;
       const today = all.filter((r) => r.day === last);
-      const newest = today.map((r) => r.key).sort(compareVersions).pop();
-      const list = today.sort((a, b) => n(b.v.user_count) - n(a.v.user_count) || compareVersions(b.key, a.key)).slice(0, limit);
+      const newest = today
+        .map((r) => r.key)
+        .sort(compareVersions)
+        .pop();
+      const list = today
+        .sort((a, b) => n(b.v.user_count) - n(a.v.user_count) || compareVersions(b.key, a.key))
+        .slice(0, limit);
       return frame(
         [col.str('version'), col.num('users'), col.num('share', 'percentunit'), col.bool('latest')],
-        list.map((r) => ({ version: r.key, users: n(r.v.user_count), share: n(r.v.percentage), latest: r.key === newest })),
+        list.map((r) => ({
+          version: r.key,
+          users: n(r.v.user_count),
+          share: n(r.v.percentage),
+          latest: r.key === newest,
+        })),
       );
     }
     default:

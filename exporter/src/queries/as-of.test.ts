@@ -39,23 +39,48 @@ const activity = fc.record({
 const store = fc.record({
   batches: fc.array(fc.array(usage, { maxLength: 8 }), { maxLength: 6 }),
   activity: fc.array(activity, { maxLength: 40 }),
-  windows: fc.array(fc.tuple(fc.integer({ min: -2, max: 21 }), fc.integer({ min: 0, max: 10 })), { minLength: 1, maxLength: 4 }),
+  windows: fc.array(fc.tuple(fc.integer({ min: -2, max: 21 }), fc.integer({ min: 0, max: 10 })), {
+    minLength: 1,
+    maxLength: 4,
+  }),
 });
 type Store = typeof store extends fc.Arbitrary<infer T> ? T : never;
 
 function write(db: Db, s: Store): void {
-  for (const e of EMAILS) db.prepare(`INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', 0, 0, 0)`).run(e, e);
+  for (const e of EMAILS)
+    db.prepare(
+      `INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', 0, 0, 0)`,
+    ).run(e, e);
   for (const batch of s.batches) {
     addUsageDaily(
       db,
-      batch.map((u): UsageDailyRow => ({ day: day(u.d), email: EMAILS[u.e], model: MODELS[u.m], events: u.events, requests: u.quarters / 4, charged_micro: u.micro, cache_read_tokens: u.cacheRead })),
+      batch.map((u): UsageDailyRow => ({
+        day: day(u.d),
+        email: EMAILS[u.e],
+        model: MODELS[u.m],
+        events: u.events,
+        requests: u.quarters / 4,
+        charged_micro: u.micro,
+        cache_read_tokens: u.cacheRead,
+      })),
     );
   }
   // Later answers for a day replace earlier ones, as collection upserts them.
-  const upsert = db.prepare(`INSERT INTO daily_usage (day, email, is_active, agent_requests, lines_added, accepts, applies, most_used_model)
+  const upsert =
+    db.prepare(`INSERT INTO daily_usage (day, email, is_active, agent_requests, lines_added, accepts, applies, most_used_model)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, email) DO UPDATE SET is_active = excluded.is_active, agent_requests = excluded.agent_requests,
     lines_added = excluded.lines_added, accepts = excluded.accepts, applies = excluded.applies, most_used_model = excluded.most_used_model`);
-  for (const a of s.activity) upsert.run(day(a.d), EMAILS[a.e], a.active ? 1 : 0, a.agent, a.lines, a.agent >> 1, a.agent, a.model === null ? null : MODELS[a.model]);
+  for (const a of s.activity)
+    upsert.run(
+      day(a.d),
+      EMAILS[a.e],
+      a.active ? 1 : 0,
+      a.agent,
+      a.lines,
+      a.agent >> 1,
+      a.agent,
+      a.model === null ? null : MODELS[a.model],
+    );
 }
 
 /** The same store as an older database upgraded by migration 013 (its tables built from the raw rows). */
@@ -75,8 +100,17 @@ interface Expected {
 
 /** The window's figures straight from usage_daily and daily_usage, computed here in JS. */
 function expected(db: Db, from: string, to: string): Expected {
-  const rows = db.prepare('SELECT day, email, model, charged_micro, requests, events, cache_read_tokens FROM usage_daily WHERE day BETWEEN ? AND ?').all(from, to) as {
-    email: string; model: string; charged_micro: number; requests: number; events: number; cache_read_tokens: number;
+  const rows = db
+    .prepare(
+      'SELECT day, email, model, charged_micro, requests, events, cache_read_tokens FROM usage_daily WHERE day BETWEEN ? AND ?',
+    )
+    .all(from, to) as {
+    email: string;
+    model: string;
+    charged_micro: number;
+    requests: number;
+    events: number;
+    cache_read_tokens: number;
   }[];
   const usage = new Map<string, [number, number, number, number]>();
   const pairs = new Map<string, { email: string; model: string; spend: number; requests: number }>();
@@ -89,23 +123,39 @@ function expected(db: Db, from: string, to: string): Expected {
     p.requests += r.requests;
     pairs.set(key, p);
   }
-  const days = db.prepare('SELECT day, email, agent_requests, lines_added, most_used_model FROM daily_usage WHERE is_active = 1 AND day BETWEEN ? AND ?').all(from, to) as {
-    day: string; email: string; agent_requests: number; lines_added: number; most_used_model: string | null;
+  const days = db
+    .prepare(
+      'SELECT day, email, agent_requests, lines_added, most_used_model FROM daily_usage WHERE is_active = 1 AND day BETWEEN ? AND ?',
+    )
+    .all(from, to) as {
+    day: string;
+    email: string;
+    agent_requests: number;
+    lines_added: number;
+    most_used_model: string | null;
   }[];
-  const activity = new Map<string, { days: number; agent: number; lines: number; last: string; model: string | null; byModel: Map<string, number> }>();
+  const activity = new Map<
+    string,
+    { days: number; agent: number; lines: number; last: string; model: string | null; byModel: Map<string, number> }
+  >();
   for (const d of days) {
     const a = activity.get(d.email) ?? { days: 0, agent: 0, lines: 0, last: '', model: null, byModel: new Map() };
     a.days++;
     a.agent += d.agent_requests;
     a.lines += d.lines_added;
     if (d.day > a.last) a.last = d.day;
-    if (d.most_used_model !== null) a.byModel.set(d.most_used_model, (a.byModel.get(d.most_used_model) ?? 0) + d.agent_requests);
+    if (d.most_used_model !== null)
+      a.byModel.set(d.most_used_model, (a.byModel.get(d.most_used_model) ?? 0) + d.agent_requests);
     activity.set(d.email, a);
   }
   for (const a of activity.values()) {
     a.model = [...a.byModel].sort(([m, x], [n, y]) => y - x || (m < n ? -1 : 1))[0]?.[0] ?? null;
   }
-  return { usage, activity, pairs: [...pairs.values()].sort((p, q) => (p.email + '\u0000' + p.model < q.email + '\u0000' + q.model ? -1 : 1)) };
+  return {
+    usage,
+    activity,
+    pairs: [...pairs.values()].sort((p, q) => (p.email + '\u0000' + p.model < q.email + '\u0000' + q.model ? -1 : 1)),
+  };
 }
 
 function check(db: Db, s: Store): void {
@@ -116,8 +166,21 @@ function check(db: Db, s: Store): void {
     for (const m of stats.members) {
       const [spend, requests, events, cacheRead] = want.usage.get(m.email) ?? [0, 0, 0, 0];
       const a = want.activity.get(m.email);
-      expect([m.email, m.spendMicro, m.requests, m.events, m.cacheReadTokens]).toEqual([m.email, spend, requests, events, cacheRead]);
-      expect([m.email, m.activeDays, m.agentRequests, m.linesAdded, m.lastActiveDay, m.mostUsedModel]).toEqual([m.email, a?.days ?? 0, a?.agent ?? 0, a?.lines ?? 0, a?.last ?? null, a?.model ?? null]);
+      expect([m.email, m.spendMicro, m.requests, m.events, m.cacheReadTokens]).toEqual([
+        m.email,
+        spend,
+        requests,
+        events,
+        cacheRead,
+      ]);
+      expect([m.email, m.activeDays, m.agentRequests, m.linesAdded, m.lastActiveDay, m.mostUsedModel]).toEqual([
+        m.email,
+        a?.days ?? 0,
+        a?.agent ?? 0,
+        a?.lines ?? 0,
+        a?.last ?? null,
+        a?.model ?? null,
+      ]);
     }
     // Model costs: one row per model over the same (person, model) pairs.
     const models = new Map<string, { users: number; requests: number; spend: number }>();
@@ -127,22 +190,47 @@ function check(db: Db, s: Store): void {
     }
     const costs = modelCosts(db, w, {}).rows.map((r) => [r.model, r.users, r.requests, r.spend_usd]);
     expect(costs.sort()).toEqual([...models].map(([model, m]) => [model, m.users, m.requests, m.spend / 1e8]).sort());
-    expect(userModelCosts(db, w, {}, 1000).rows.map((r) => `${r.email}/${r.model}`).sort()).toEqual(want.pairs.map((p) => `${p.email}/${p.model}`).sort());
+    expect(
+      userModelCosts(db, w, {}, 1000)
+        .rows.map((r) => `${r.email}/${r.model}`)
+        .sort(),
+    ).toEqual(want.pairs.map((p) => `${p.email}/${p.model}`).sort());
     // The billing-cycle reads: every daily_usage row counts (active or not), and charged spend per person.
-    const all = db.prepare('SELECT email, is_active, agent_requests, accepts, applies FROM daily_usage WHERE day BETWEEN ? AND ? ORDER BY email').all(w.fromDay, w.toDay) as {
-      email: string; is_active: number; agent_requests: number; accepts: number; applies: number;
+    const all = db
+      .prepare(
+        'SELECT email, is_active, agent_requests, accepts, applies FROM daily_usage WHERE day BETWEEN ? AND ? ORDER BY email',
+      )
+      .all(w.fromDay, w.toDay) as {
+      email: string;
+      is_active: number;
+      agent_requests: number;
+      accepts: number;
+      applies: number;
     }[];
-    const people = new Map<string, { email: string; requests: number; accepts: number; applies: number; activeDays: number }>();
+    const people = new Map<
+      string,
+      { email: string; requests: number; accepts: number; applies: number; activeDays: number }
+    >();
     for (const r of all) {
       const p = people.get(r.email) ?? { email: r.email, requests: 0, accepts: 0, applies: 0, activeDays: 0 };
-      people.set(r.email, { email: r.email, requests: p.requests + r.agent_requests, accepts: p.accepts + r.accepts, applies: p.applies + r.applies, activeDays: p.activeDays + r.is_active });
+      people.set(r.email, {
+        email: r.email,
+        requests: p.requests + r.agent_requests,
+        accepts: p.accepts + r.accepts,
+        applies: p.applies + r.applies,
+        activeDays: p.activeDays + r.is_active,
+      });
     }
     const cycle = new CycleUsageRepo(db);
     expect(cycle.activity(w.fromDay, w.toDay)).toEqual([...people.values()]);
-    expect(cycle.chargedSpend(w.fromDay, w.toDay)).toEqual([...want.usage].sort(([e], [f]) => (e < f ? -1 : 1)).map(([e, u]) => [e, u[0]]));
+    expect(cycle.chargedSpend(w.fromDay, w.toDay)).toEqual(
+      [...want.usage].sort(([e], [f]) => (e < f ? -1 : 1)).map(([e, u]) => [e, u[0]]),
+    );
     // Series by user: the top 2 people by spend, the rest as "other".
     const ranked = [...want.usage].sort(([e, x], [f, y]) => y[0] - x[0] || (e < f ? -1 : 1)).map(([e]) => e);
-    const cols = series(db, { metric: 'spend', by: 'user', window: w, intervalDays: 1, limit: 2 }).columns.map((c) => c.name);
+    const cols = series(db, { metric: 'spend', by: 'user', window: w, intervalDays: 1, limit: 2 }).columns.map(
+      (c) => c.name,
+    );
     expect(cols).toEqual(['time', ...ranked.slice(0, 2), ...(ranked.length > 2 ? ['other'] : [])]);
   }
 }

@@ -53,7 +53,9 @@ export function assignBadges(users: BadgeInput[], periodDays: number): Map<strin
   const perReq = (u: BadgeInput) => (u.agentRequests > 0 ? u.spendMicro / u.agentRequests : 0);
   const medianPerReq = pick(asc(spenders.map(perReq)), 0.5) ?? 0;
   const p80Reqs = pick(asc(users.filter((u) => u.agentRequests > 0).map((u) => u.agentRequests)), 0.8) ?? Infinity;
-  const intensities = users.filter((u) => u.agentRequests >= 10 && u.activeDays > 0).map((u) => u.agentRequests / u.activeDays);
+  const intensities = users
+    .filter((u) => u.agentRequests >= 10 && u.activeDays > 0)
+    .map((u) => u.agentRequests / u.activeDays);
   const p90Intensity = pick(asc(intensities), 0.9) ?? 50;
 
   const out = new Map<string, BadgeId[]>();
@@ -64,10 +66,12 @@ export function assignBadges(users: BadgeInput[], periodDays: number): Map<strin
     else if (u.activeDays > 0 && u.agentRequests / u.activeDays >= 80) b.push('power-user');
     else b.push('balanced');
 
-    const overBudget = u.agentRequests >= 30 && u.spendMicro > 0 && u.spendMicro > 5 * medianSpend && u.spendMicro > 10_000 * CENTS;
+    const overBudget =
+      u.agentRequests >= 30 && u.spendMicro > 0 && u.spendMicro > 5 * medianSpend && u.spendMicro > 10_000 * CENTS;
     if (overBudget) b.push('over-budget');
     else if (isMax(u.mostUsedModel) && medianPerReq > 0 && perReq(u) > 3 * medianPerReq) b.push('premium-model');
-    else if (u.agentRequests >= p80Reqs && u.agentRequests > 0 && medianPerReq > 0 && perReq(u) <= 0.5 * medianPerReq) b.push('cost-efficient');
+    else if (u.agentRequests >= p80Reqs && u.agentRequests > 0 && medianPerReq > 0 && perReq(u) <= 0.5 * medianPerReq)
+      b.push('cost-efficient');
 
     const cacheRead = avgCacheRead(u);
     if (u.agentRequests >= 30 && cacheRead !== null) {

@@ -49,7 +49,8 @@ export class QueryCache {
     if (this.intermediates.has(key)) return this.intermediates.get(key) as T;
     const v = compute();
     this.intermediates.set(key, v);
-    if (this.intermediates.size > this.maxShared) this.intermediates.delete(this.intermediates.keys().next().value as string);
+    if (this.intermediates.size > this.maxShared)
+      this.intermediates.delete(this.intermediates.keys().next().value as string);
     return v;
   };
 

@@ -12,13 +12,29 @@ import { col, frame, usd } from './frame';
  * everyone or the people `emails` selects.
  */
 export function cycleSummaryTable(db: Db, nowMs: number, emails: Set<string> | null, memo?: Memo): Frame {
-  const s = cycleSummary({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db, memo) }, nowMs, emails, undefined, memo);
+  const s = cycleSummary(
+    { cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db, memo) },
+    nowMs,
+    emails,
+    undefined,
+    memo,
+  );
   const c = s?.cycle;
   return frame(
     [
-      col.time('cycle_start'), col.time('cycle_end'), col.num('cycle_day'), col.num('cycle_days'), col.num('days_left'),
-      col.usd('spend_usd'), col.usd('previous_spend_usd'), col.num('change', 'percentunit'), col.num('members'), col.num('active_members'),
-      col.num('unused_seats'), col.num('plan_exhausted'), col.str('top_spenders'),
+      col.time('cycle_start'),
+      col.time('cycle_end'),
+      col.num('cycle_day'),
+      col.num('cycle_days'),
+      col.num('days_left'),
+      col.usd('spend_usd'),
+      col.usd('previous_spend_usd'),
+      col.num('change', 'percentunit'),
+      col.num('members'),
+      col.num('active_members'),
+      col.num('unused_seats'),
+      col.num('plan_exhausted'),
+      col.str('top_spenders'),
     ],
     [
       {
@@ -34,21 +50,39 @@ export function cycleSummaryTable(db: Db, nowMs: number, emails: Set<string> | n
         active_members: s?.activeMembers ?? 0,
         unused_seats: s?.unusedSeats ?? 0,
         plan_exhausted: s?.planExhausted.exhausted ?? 0,
-        top_spenders: (s?.topSpenders ?? []).map((t) => `${t.name ?? t.email} ($${usd(t.spendMicro).toFixed(2)})`).join(', '),
+        top_spenders: (s?.topSpenders ?? [])
+          .map((t) => `${t.name ?? t.email} ($${usd(t.spendMicro).toFixed(2)})`)
+          .join(', '),
       },
     ],
   );
 }
 
-const BUCKETS: [string, number, number][] = [['Day 1-3', 1, 3], ['Day 4-7', 4, 7], ['Day 8-14', 8, 14], ['Day 15+', 15, Infinity]];
+const BUCKETS: [string, number, number][] = [
+  ['Day 1-3', 1, 3],
+  ['Day 4-7', 4, 7],
+  ['Day 8-14', 8, 14],
+  ['Day 15+', 15, Infinity],
+];
 
 /**
  * The API's plan-exhaustion table: the digest's computation (digests/plan-exhaustion.ts), earliest
  * first, the first `limit` people. meta summarises everyone: share, average, median, day buckets.
  * People who show only on-demand spend have no exhaustion day.
  */
-export function planExhaustionTable(db: Db, nowMs: number, emails: Set<string> | null, limit: number, memo?: Memo): FrameWithMeta {
-  const pe = planExhaustion({ cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db, memo) }, nowMs, emails, memo);
+export function planExhaustionTable(
+  db: Db,
+  nowMs: number,
+  emails: Set<string> | null,
+  limit: number,
+  memo?: Memo,
+): FrameWithMeta {
+  const pe = planExhaustion(
+    { cycles: new CyclesRepo(db), cycleUsage: new CycleUsageRepo(db, memo) },
+    nowMs,
+    emails,
+    memo,
+  );
   const users = pe?.users ?? [];
   const days = users.flatMap((u) => (u.dayOfCycle === null ? [] : [u.dayOfCycle]));
   const meta: Record<string, number | null> = {
@@ -60,7 +94,13 @@ export function planExhaustionTable(db: Db, nowMs: number, emails: Set<string> |
   };
   for (const [label, lo, hi] of BUCKETS) meta[label] = days.filter((d) => d >= lo && d <= hi).length;
   return {
-    columns: [col.str('email'), col.str('name'), col.time('exhausted'), col.num('cycle_day'), col.num('usage_based_requests')],
+    columns: [
+      col.str('email'),
+      col.str('name'),
+      col.time('exhausted'),
+      col.num('cycle_day'),
+      col.num('usage_based_requests'),
+    ],
     rows: users.slice(0, limit).map((u) => ({
       email: u.email,
       name: u.name ?? u.email,

@@ -8,7 +8,12 @@ import { dataAgeMs, freshness } from './health';
 describe('freshness', () => {
   it('is empty on a new store', () => {
     const f = freshness(openDb(':memory:'));
-    expect(f).toEqual({ schemaVersion: Math.max(...migrations.map((m) => m.version)), lastCollectionMs: null, lastCollectionStatus: null, latestUsageDay: null });
+    expect(f).toEqual({
+      schemaVersion: Math.max(...migrations.map((m) => m.version)),
+      lastCollectionMs: null,
+      lastCollectionStatus: null,
+      latestUsageDay: null,
+    });
     expect(dataAgeMs(f, 1_000)).toBeNull();
   });
 
@@ -19,7 +24,10 @@ describe('freshness', () => {
     run.run('collect', 300, 400, 'partial');
     run.run('collect', 500, 600, 'failed'); // failed runs do not make data fresh
     run.run('collect', 700, null, 'running');
-    addUsageDaily(db, [{ day: '2026-05-10', email: 'a@x.io', model: 'm', events: 1 }, { day: '2026-05-12', email: 'a@x.io', model: 'm', events: 1 }]);
+    addUsageDaily(db, [
+      { day: '2026-05-10', email: 'a@x.io', model: 'm', events: 1 },
+      { day: '2026-05-12', email: 'a@x.io', model: 'm', events: 1 },
+    ]);
     const f = freshness(db);
     expect(f).toMatchObject({ lastCollectionMs: 400, lastCollectionStatus: 'partial', latestUsageDay: '2026-05-12' });
     expect(dataAgeMs(f, 1_400)).toBe(1_000);

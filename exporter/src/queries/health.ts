@@ -11,7 +11,9 @@ export interface Freshness {
 /** What "Save & test" needs: the store answers, and how old the newest collected data is. */
 export function freshness(db: Db): Freshness {
   const run = db
-    .prepare(`SELECT ended_ms, status FROM collection_runs WHERE ended_ms IS NOT NULL AND status IN ('ok', 'partial') ORDER BY ended_ms DESC LIMIT 1`)
+    .prepare(
+      `SELECT ended_ms, status FROM collection_runs WHERE ended_ms IS NOT NULL AND status IN ('ok', 'partial') ORDER BY ended_ms DESC LIMIT 1`,
+    )
     .get() as { ended_ms: number; status: string } | undefined;
   const day = db.prepare('SELECT MAX(day) FROM usage_team_daily').pluck().get() as string | null;
   return {

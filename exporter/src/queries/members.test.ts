@@ -7,9 +7,23 @@ import { dayWindow } from './window';
 
 const member = (email: string) => ({ email, userId: `user_${email}`, name: email, role: 'member', isRemoved: false });
 const ev = (ts: number, email: string, chargedMicro: number): UsageEvent => ({
-  timestampMs: ts, email, model: 'gpt-5', kind: 'Usage-based', maxMode: false, requestsCosts: 1, isTokenBasedCall: true,
-  inputTokens: 10, outputTokens: 5, cacheWriteTokens: 0, cacheReadTokens: 0, tokenMicro: chargedMicro, chargedMicro,
-  cursorFeeMicro: 0, isChargeable: true, isHeadless: false, conversationId: null,
+  timestampMs: ts,
+  email,
+  model: 'gpt-5',
+  kind: 'Usage-based',
+  maxMode: false,
+  requestsCosts: 1,
+  isTokenBasedCall: true,
+  inputTokens: 10,
+  outputTokens: 5,
+  cacheWriteTokens: 0,
+  cacheReadTokens: 0,
+  tokenMicro: chargedMicro,
+  chargedMicro,
+  cursorFeeMicro: 0,
+  isChargeable: true,
+  isHeadless: false,
+  conversationId: null,
 });
 
 describe('teamStats', () => {
@@ -24,17 +38,30 @@ describe('teamStats', () => {
     new UsageEventsRepo(db).insert([ev(day1, 'stays@x.io', 5_000_000), ev(day1, 'left@x.io', 80_000_000)]);
     new MembersRepo(db).upsert([member('stays@x.io')], day20); // left@ and idle@ are marked removed
 
-    const march = teamStats(db, dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day20);
-    expect(march.members.map((m) => [m.email, m.spendRank])).toEqual([['left@x.io', 1], ['stays@x.io', 2]]);
+    const march = teamStats(
+      db,
+      dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')),
+      day20,
+    );
+    expect(march.members.map((m) => [m.email, m.spendRank])).toEqual([
+      ['left@x.io', 1],
+      ['stays@x.io', 2],
+    ]);
 
-    const late = teamStats(db, dayWindow(Date.parse('2026-03-10T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day20);
+    const late = teamStats(
+      db,
+      dayWindow(Date.parse('2026-03-10T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')),
+      day20,
+    );
     expect(late.members.map((m) => m.email)).toEqual(['stays@x.io']);
   });
 
   it('names the model with the most agent requests on active days, ties to the first by name', () => {
     const day = Date.parse('2026-03-02T10:00:00Z');
     new MembersRepo(db).upsert(['one@x.io', 'two@x.io', 'tie@x.io', 'none@x.io'].map(member), day);
-    const du = db.prepare('INSERT INTO daily_usage (day, email, is_active, agent_requests, most_used_model) VALUES (?, ?, ?, ?, ?)');
+    const du = db.prepare(
+      'INSERT INTO daily_usage (day, email, is_active, agent_requests, most_used_model) VALUES (?, ?, ?, ?, ?)',
+    );
     du.run('2026-03-02', 'one@x.io', 1, 4, 'gpt-5');
     du.run('2026-03-03', 'one@x.io', 1, 1, null);
     du.run('2026-03-02', 'two@x.io', 1, 3, 'gpt-5');

@@ -56,7 +56,11 @@ function byEmail<R extends Row>(rows: R[]): Map<string, R> {
  * SQL RANK() over `list` by `value` descending (ties share a rank, the next rank skips), written
  * with `set`. Returns the list in that order, ties by email.
  */
-function rank(list: MemberStats[], value: (m: MemberStats) => number, set: (m: MemberStats, r: number) => void): MemberStats[] {
+function rank(
+  list: MemberStats[],
+  value: (m: MemberStats) => number,
+  set: (m: MemberStats, r: number) => void,
+): MemberStats[] {
   const sorted = [...list].sort((a, b) => value(b) - value(a) || (a.email < b.email ? -1 : 1));
   let r = 0;
   sorted.forEach((m, i) => {
@@ -76,7 +80,11 @@ const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members
 const MODEL_USAGE = `SELECT email, SUM(charged_micro), SUM(requests), SUM(events), SUM(cache_read_tokens)
   FROM usage_daily WHERE day BETWEEN ? AND ? AND model = ? GROUP BY email`;
 // Everyone's usage and activity: two slices of the as-of totals each (schema/013), not every person-day.
-const USAGE = windowRows('usage_user_asof', ['email'], `b.email, ${['charged_micro', 'requests', 'events', 'cache_read_tokens'].map(diff).join(', ')}`);
+const USAGE = windowRows(
+  'usage_user_asof',
+  ['email'],
+  `b.email, ${['charged_micro', 'requests', 'events', 'cache_read_tokens'].map(diff).join(', ')}`,
+);
 // Per (person, most-used model) with an active day in the window.
 const ACTIVITY = windowRows(
   'activity_asof',
@@ -96,7 +104,10 @@ function activity(db: Db, window: DayWindow): Map<string, Row> {
   const w = asOfWindow(db, 'activity_asof_days', window);
   if (w === null) return out;
   const best = new Map<string, number>();
-  for (const [email, model, days, agent, lines, accepts, applies, last] of db.prepare(ACTIVITY).raw().all(...bounds(w)) as [string, string, number, number, number, number, number, string][]) {
+  for (const [email, model, days, agent, lines, accepts, applies, last] of db
+    .prepare(ACTIVITY)
+    .raw()
+    .all(...bounds(w)) as [string, string, number, number, number, number, number, string][]) {
     let a = out.get(email);
     if (a === undefined) out.set(email, (a = [email, 0, 0, 0, 0, 0, null, null]));
     a[1] = (a[1] as number) + days;
@@ -121,15 +132,26 @@ const noMemo: Memo = (_key, f) => f();
  * `memo` shares it with the other whole-team tables of the window (read, never changed).
  */
 export function windowPeople(db: Db, window: DayWindow, memo: Memo = noMemo): Row[] {
-  return memo(`people:${window.fromDay}:${window.toDay}`, () => db.prepare(PEOPLE).raw().all({ 1: window.fromDay, 2: window.toDay }) as Row[]);
+  return memo(
+    `people:${window.fromDay}:${window.toDay}`,
+    () => db.prepare(PEOPLE).raw().all({ 1: window.fromDay, 2: window.toDay }) as Row[],
+  );
 }
 
 /** [email, spend, requests, events, cache-read tokens] per person in the window, optionally of one model only (shared like windowPeople). */
 export function windowUsage(db: Db, window: DayWindow, model?: string, memo: Memo = noMemo): Map<string, Row> {
   return memo(`usage:${window.fromDay}:${window.toDay}:${model ?? ''}`, () => {
-    if (model !== undefined) return byEmail(db.prepare(MODEL_USAGE).raw().all(window.fromDay, window.toDay, model) as Row[]);
+    if (model !== undefined)
+      return byEmail(db.prepare(MODEL_USAGE).raw().all(window.fromDay, window.toDay, model) as Row[]);
     const w = asOfWindow(db, 'usage_asof_days', window);
-    return byEmail(w === null ? [] : (db.prepare(USAGE).raw().all(...bounds(w)) as Row[]));
+    return byEmail(
+      w === null
+        ? []
+        : (db
+            .prepare(USAGE)
+            .raw()
+            .all(...bounds(w)) as Row[]),
+    );
   });
 }
 
@@ -150,7 +172,9 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   const cycles = new CyclesRepo(db);
   const cycle = cycles.resolve(nowMs);
   // The plan-exhaustion digest is the one definition (daily usage, usage events and on-demand spend).
-  const exhausted = new Map((cycle ? planExhaustion({ cycles, cycleUsage }, nowMs, null, memo)?.users ?? [] : []).map((u) => [u.email, u]));
+  const exhausted = new Map(
+    (cycle ? (planExhaustion({ cycles, cycleUsage }, nowMs, null, memo)?.users ?? []) : []).map((u) => [u.email, u]),
+  );
 
   const members = people.map(([email, name, role, groupId, groupName]): MemberStats => {
     const e = email as string;
@@ -189,8 +213,16 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   // MemberStats carries every badge input: no copy per person.
   const badges = assignBadges(members, window.days);
   for (const m of members) m.badges = badges.get(m.email) ?? [];
-  rank(members, (m) => m.agentRequests, (m, r) => (m.activityRank = r));
-  const ordered = rank(members, (m) => m.spendMicro, (m, r) => (m.spendRank = r));
+  rank(
+    members,
+    (m) => m.agentRequests,
+    (m, r) => (m.activityRank = r),
+  );
+  const ordered = rank(
+    members,
+    (m) => m.spendMicro,
+    (m, r) => (m.spendRank = r),
+  );
   return { window, cycle, members: ordered };
 }
 
@@ -198,7 +230,12 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
 export function selectedEmails(db: Db, f: PeopleFilter): Set<string> | null {
   const c = peopleCond(db, f, 'email');
   if (c.sql === '1') return null;
-  return new Set(db.prepare(`SELECT email FROM members WHERE ${c.sql}`).pluck().all(...c.params) as string[]);
+  return new Set(
+    db
+      .prepare(`SELECT email FROM members WHERE ${c.sql}`)
+      .pluck()
+      .all(...c.params) as string[],
+  );
 }
 
 const SORTS: Record<MembersSort, (m: MemberStats) => number | string> = {

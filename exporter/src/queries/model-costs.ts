@@ -18,11 +18,19 @@ interface UserModel {
  * Each (person, model) with usage_daily rows in the window, in (email, model) order: two slices of the
  * as-of totals (schema/013), and the team median $/request over them. `memo` shares them between the model and the person × model tables (read, never changed).
  */
-function userModels(db: Db, window: DayWindow, f: PeopleFilter, memo: Memo = (_k, c) => c()): { rows: UserModel[]; med: number } {
-  return memo(`user-models:${window.fromDay}:${window.toDay}:${JSON.stringify([f.user ?? null, f.group ?? null])}`, () => {
-    const rows = readUserModels(db, window, f);
-    return { rows, med: teamMedianPerRequest(rows) };
-  });
+function userModels(
+  db: Db,
+  window: DayWindow,
+  f: PeopleFilter,
+  memo: Memo = (_k, c) => c(),
+): { rows: UserModel[]; med: number } {
+  return memo(
+    `user-models:${window.fromDay}:${window.toDay}:${JSON.stringify([f.user ?? null, f.group ?? null])}`,
+    () => {
+      const rows = readUserModels(db, window, f);
+      return { rows, med: teamMedianPerRequest(rows) };
+    },
+  );
 }
 
 function readUserModels(db: Db, window: DayWindow, f: PeopleFilter): UserModel[] {
@@ -72,7 +80,15 @@ export function modelCosts(db: Db, window: DayWindow, f: PeopleFilter, memo?: Me
   const cheapest = perReq.length ? Math.min(...perReq) : 0;
   const list = [...models.entries()].sort((a, b) => b[1].spend - a[1].spend || a[0].localeCompare(b[0]));
   return {
-    columns: [col.str('model'), col.num('users'), col.num('requests'), col.usd('spend_usd'), col.usd('cost_per_request_usd'), col.num('relative'), col.num('vs_team_median')],
+    columns: [
+      col.str('model'),
+      col.num('users'),
+      col.num('requests'),
+      col.usd('spend_usd'),
+      col.usd('cost_per_request_usd'),
+      col.num('relative'),
+      col.num('vs_team_median'),
+    ],
     rows: list.map(([model, m]) => {
       const pr = m.requests > 0 ? m.spend / m.requests : null;
       return {
@@ -97,11 +113,23 @@ export function modelCosts(db: Db, window: DayWindow, f: PeopleFilter, memo?: Me
 export function userModelCosts(db: Db, window: DayWindow, f: PeopleFilter, limit: number, memo?: Memo): FrameWithMeta {
   const { rows, med } = userModels(db, window, f, memo);
   const withSavings = rows.map((r) => ({ ...r, savings: med > 0 ? Math.max(0, r.spend - r.requests * med) : 0 }));
-  withSavings.sort((a, b) => b.savings - a.savings || b.spend - a.spend || a.email.localeCompare(b.email) || a.model.localeCompare(b.model));
+  withSavings.sort(
+    (a, b) =>
+      b.savings - a.savings || b.spend - a.spend || a.email.localeCompare(b.email) || a.model.localeCompare(b.model),
+  );
   const total = withSavings.reduce((s, r) => s + r.savings, 0);
   const name = db.prepare('SELECT name FROM members WHERE email = ?').pluck();
   return {
-    columns: [col.str('email'), col.str('name'), col.str('model'), col.num('requests'), col.usd('spend_usd'), col.usd('cost_per_request_usd'), col.num('vs_team_median'), col.usd('savings_usd')],
+    columns: [
+      col.str('email'),
+      col.str('name'),
+      col.str('model'),
+      col.num('requests'),
+      col.usd('spend_usd'),
+      col.usd('cost_per_request_usd'),
+      col.num('vs_team_median'),
+      col.usd('savings_usd'),
+    ],
     rows: withSavings.slice(0, limit).map((r) => ({
       email: r.email,
       name: (name.get(r.email) as string | undefined) ?? r.email,

@@ -6,21 +6,43 @@ import { col, usd } from './frame';
 
 /** The latest detection run's forecasts, burn rates or savings (detection_outputs), or null before the first run. */
 function output<T>(db: Db, kind: 'forecasts' | 'burn' | 'savings'): { value: T; updatedMs: number } | null {
-  const r = db.prepare('SELECT value, updated_ms FROM detection_outputs WHERE kind = ?').get(kind) as { value: string; updated_ms: number } | undefined;
+  const r = db.prepare('SELECT value, updated_ms FROM detection_outputs WHERE kind = ?').get(kind) as
+    { value: string; updated_ms: number } | undefined;
   return r ? { value: JSON.parse(r.value) as T, updatedMs: r.updated_ms } : null;
 }
 
 /** Cycle-end spend forecasts (team, groups, users), as computed by the last detection run. */
-export function forecasts(db: Db, subject: 'team' | 'group' | 'user' | undefined, emails: Set<string> | null, limit: number): FrameWithMeta {
+export function forecasts(
+  db: Db,
+  subject: 'team' | 'group' | 'user' | undefined,
+  emails: Set<string> | null,
+  limit: number,
+): FrameWithMeta {
   const out = output<Forecast[]>(db, 'forecasts');
   const list = (out?.value ?? [])
-    .filter((f) => (subject === undefined || f.subject === subject) && (emails === null || f.subject !== 'user' || (f.email !== null && emails.has(f.email))))
+    .filter(
+      (f) =>
+        (subject === undefined || f.subject === subject) &&
+        (emails === null || f.subject !== 'user' || (f.email !== null && emails.has(f.email))),
+    )
     .sort((a, b) => b.forecastMicro - a.forecastMicro)
     .slice(0, limit);
   return {
     columns: [
-      col.str('subject'), col.str('email'), col.str('group_id'), col.str('group'), col.usd('to_date_usd'), col.usd('forecast_usd'), col.usd('low_usd'),
-      col.usd('high_usd'), col.usd('daily_rate_usd'), col.usd('included_usd'), col.time('exhaustion'), col.bool('exhausted'), col.num('days_elapsed'), col.num('days_total'),
+      col.str('subject'),
+      col.str('email'),
+      col.str('group_id'),
+      col.str('group'),
+      col.usd('to_date_usd'),
+      col.usd('forecast_usd'),
+      col.usd('low_usd'),
+      col.usd('high_usd'),
+      col.usd('daily_rate_usd'),
+      col.usd('included_usd'),
+      col.time('exhaustion'),
+      col.bool('exhausted'),
+      col.num('days_elapsed'),
+      col.num('days_total'),
     ],
     rows: list.map((f) => ({
       subject: f.subject,
@@ -48,8 +70,16 @@ export function budgets(db: Db): FrameWithMeta {
   const windows = ['1h', '6h', '1d', '3d'];
   return {
     columns: [
-      col.str('subject'), col.str('group_id'), col.str('group'), col.usd('budget_usd'), col.usd('cycle_to_date_usd'), col.num('budget_used', 'percentunit'),
-      col.num('cycle_elapsed', 'percentunit'), ...windows.map((w) => col.num(`burn_${w}`)), col.bool('fast_burn'), col.bool('slow_burn'),
+      col.str('subject'),
+      col.str('group_id'),
+      col.str('group'),
+      col.usd('budget_usd'),
+      col.usd('cycle_to_date_usd'),
+      col.num('budget_used', 'percentunit'),
+      col.num('cycle_elapsed', 'percentunit'),
+      ...windows.map((w) => col.num(`burn_${w}`)),
+      col.bool('fast_burn'),
+      col.bool('slow_burn'),
     ],
     rows: (out?.value ?? []).map((b) => ({
       subject: b.subject,
@@ -72,7 +102,15 @@ export function savings(db: Db, limit: number): FrameWithMeta {
   const out = output<Savings>(db, 'savings');
   const s = out?.value;
   return {
-    columns: [col.str('email'), col.str('group_id'), col.num('requests'), col.usd('spend_usd'), col.usd('cost_per_request_usd'), col.str('models'), col.usd('savings_usd')],
+    columns: [
+      col.str('email'),
+      col.str('group_id'),
+      col.num('requests'),
+      col.usd('spend_usd'),
+      col.usd('cost_per_request_usd'),
+      col.str('models'),
+      col.usd('savings_usd'),
+    ],
     rows: (s?.users ?? []).slice(0, limit).map((u) => ({
       email: u.email,
       group_id: u.groupId,
@@ -90,4 +128,3 @@ export function savings(db: Db, limit: number): FrameWithMeta {
     },
   };
 }
-

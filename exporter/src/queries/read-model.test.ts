@@ -16,14 +16,26 @@ const $ = (dollars: number) => dollars * 1e8;
 function seeded(): Store {
   const store = Store.open(':memory:');
   const db = store.db;
-  const member = db.prepare(`INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', 0, 0, 0)`);
-  for (const [email, name] of [['ann@x.io', 'Ann'], ['bob@x.io', 'Bob'], ['cid@x.io', 'Cid'], ['dee@x.io', 'Dee']]) member.run(email, name);
+  const member = db.prepare(
+    `INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', 0, 0, 0)`,
+  );
+  for (const [email, name] of [
+    ['ann@x.io', 'Ann'],
+    ['bob@x.io', 'Bob'],
+    ['cid@x.io', 'Cid'],
+    ['dee@x.io', 'Dee'],
+  ])
+    member.run(email, name);
   db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(MAY, JUNE);
-  const snap = db.prepare(`INSERT INTO spend_snapshots (cycle_start_ms, email, total_micro, on_demand_micro, included_micro, collected_ms) VALUES (${MAY}, ?, ?, ?, ?, 0)`);
+  const snap = db.prepare(
+    `INSERT INTO spend_snapshots (cycle_start_ms, email, total_micro, on_demand_micro, included_micro, collected_ms) VALUES (${MAY}, ?, ?, ?, ?, 0)`,
+  );
   snap.run('ann@x.io', $(30), $(10), $(20));
   snap.run('bob@x.io', $(5), 0, $(5));
   snap.run('cid@x.io', $(2), $(2), 0);
-  const du = db.prepare('INSERT INTO daily_usage (day, email, is_active, agent_requests, usage_based_reqs) VALUES (?, ?, 1, ?, ?)');
+  const du = db.prepare(
+    'INSERT INTO daily_usage (day, email, is_active, agent_requests, usage_based_reqs) VALUES (?, ?, 1, ?, ?)',
+  );
   du.run('2026-05-04', 'ann@x.io', 20, 3);
   du.run('2026-05-07', 'bob@x.io', 4, 0);
   du.run('2026-05-09', 'dee@x.io', 7, 0);
@@ -46,9 +58,20 @@ describe('ReadModel shared intermediates', () => {
     expect(read.modelCosts(W, {}).rows).toMatchObject([{ model: 'gpt-5', users: 2 }]);
 
     // Bob goes beyond his plan and spends on a second model; Dee spends for the first time.
-    store.db.prepare('INSERT INTO daily_usage (day, email, is_active, agent_requests, usage_based_reqs) VALUES (?, ?, 1, ?, ?)').run('2026-05-10', 'bob@x.io', 9, 5);
+    store.db
+      .prepare(
+        'INSERT INTO daily_usage (day, email, is_active, agent_requests, usage_based_reqs) VALUES (?, ?, 1, ?, ?)',
+      )
+      .run('2026-05-10', 'bob@x.io', 9, 5);
     addUsageDaily(store.db, [
-      { day: '2026-05-10', email: 'bob@x.io', model: 'claude-4.5-sonnet', charged_micro: $(40), requests: 9, events: 9 },
+      {
+        day: '2026-05-10',
+        email: 'bob@x.io',
+        model: 'claude-4.5-sonnet',
+        charged_micro: $(40),
+        requests: 9,
+        events: 9,
+      },
       { day: '2026-05-09', email: 'dee@x.io', model: 'gpt-5', charged_micro: $(1), requests: 7, events: 7 },
     ]);
 
@@ -70,7 +93,12 @@ describe('ReadModel shared intermediates', () => {
       const alone = planExhaustion(store, NOW, emails)!;
       const table = read.planExhaustionTable(NOW, emails, 100);
       expect(table.rows.map((r) => r.email)).toEqual(alone.users.map((u) => u.email));
-      expect(table.meta).toMatchObject({ users_exhausted: alone.usersExhausted, total_active: alone.totalActive, avg_days: alone.avgDays, median_days: alone.medianDays });
+      expect(table.meta).toMatchObject({
+        users_exhausted: alone.usersExhausted,
+        total_active: alone.totalActive,
+        avg_days: alone.avgDays,
+        median_days: alone.medianDays,
+      });
       expect(read.cycleSummaryTable(NOW, emails).rows[0]).toMatchObject({ plan_exhausted: alone.usersExhausted });
     }
   });

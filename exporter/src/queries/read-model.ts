@@ -37,12 +37,16 @@ export class ReadModel {
   variables = (...a: Args<typeof variables>) => variables(this.db, ...a);
   // The whole-team tables share intermediate results within a store generation (QueryCache.share).
   teamStats = (w: DayWindow, nowMs: number, model?: string) => teamStats(this.db, w, nowMs, model, this.cache.share);
-  topSpenders = (w: DayWindow, emails: Set<string> | null, limit: number, model?: string) => topSpenders(this.db, w, emails, limit, model, this.cache.share);
+  topSpenders = (w: DayWindow, emails: Set<string> | null, limit: number, model?: string) =>
+    topSpenders(this.db, w, emails, limit, model, this.cache.share);
   selectedEmails = (...a: Args<typeof selectedEmails>) => selectedEmails(this.db, ...a);
-  cycleSummaryTable = (nowMs: number, emails: Set<string> | null) => cycleSummaryTable(this.db, nowMs, emails, this.cache.share);
-  planExhaustionTable = (nowMs: number, emails: Set<string> | null, limit: number) => planExhaustionTable(this.db, nowMs, emails, limit, this.cache.share);
+  cycleSummaryTable = (nowMs: number, emails: Set<string> | null) =>
+    cycleSummaryTable(this.db, nowMs, emails, this.cache.share);
+  planExhaustionTable = (nowMs: number, emails: Set<string> | null, limit: number) =>
+    planExhaustionTable(this.db, nowMs, emails, limit, this.cache.share);
   modelCosts = (w: DayWindow, f: PeopleFilter) => modelCosts(this.db, w, f, this.cache.share);
-  userModelCosts = (w: DayWindow, f: PeopleFilter, limit: number) => userModelCosts(this.db, w, f, limit, this.cache.share);
+  userModelCosts = (w: DayWindow, f: PeopleFilter, limit: number) =>
+    userModelCosts(this.db, w, f, limit, this.cache.share);
   forecasts = (...a: Args<typeof forecasts>) => forecasts(this.db, ...a);
   budgets = () => budgets(this.db);
   savings = (...a: Args<typeof savings>) => savings(this.db, ...a);

@@ -6,20 +6,27 @@ import { and, groupIds, hasPeopleFilter, peopleCond, TRUE } from './scope';
 function seeded(): Db {
   const db = openDb(':memory:');
   for (const e of ['ann@x.io', 'bob@x.io', 'cid@x.io', 'dee@x.io']) {
-    db.prepare(`INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', 0, 0, 0)`).run(e, e);
+    db.prepare(
+      `INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', 0, 0, 0)`,
+    ).run(e, e);
   }
   const group = db.prepare(`INSERT INTO billing_groups (id, name, updated_ms) VALUES (?, ?, 0)`);
   group.run('g1', 'Eng > Web');
   group.run('g2', 'Eng > Data');
   group.run('g3', 'Engineering'); // shares the prefix "Eng" but is not under "Eng >"
   group.run('g4', 'Eng');
-  db.prepare(`INSERT INTO group_members (email, group_id) VALUES ('ann@x.io', 'g1'), ('bob@x.io', 'g2'), ('cid@x.io', 'g3')`).run();
+  db.prepare(
+    `INSERT INTO group_members (email, group_id) VALUES ('ann@x.io', 'g1'), ('bob@x.io', 'g2'), ('cid@x.io', 'g3')`,
+  ).run();
   return db;
 }
 
 const selected = (db: Db, f: Parameters<typeof peopleCond>[1]) => {
   const c = peopleCond(db, f);
-  return db.prepare(`SELECT email FROM members WHERE ${c.sql} ORDER BY email`).pluck().all(...c.params);
+  return db
+    .prepare(`SELECT email FROM members WHERE ${c.sql} ORDER BY email`)
+    .pluck()
+    .all(...c.params);
 };
 
 describe('scope', () => {
@@ -42,7 +49,14 @@ describe('scope', () => {
 
   it('and() drops always-true parts and keeps parameters in order', () => {
     expect(and(TRUE, TRUE)).toBe(TRUE);
-    expect(and({ sql: 'a = ?', params: [1] }, TRUE, { sql: 'b = ?', params: [2] })).toEqual({ sql: '(a = ?) AND (b = ?)', params: [1, 2] });
-    expect([hasPeopleFilter({}), hasPeopleFilter({ group: 'g1' }), hasPeopleFilter({ user: 'a' })]).toEqual([false, true, true]);
+    expect(and({ sql: 'a = ?', params: [1] }, TRUE, { sql: 'b = ?', params: [2] })).toEqual({
+      sql: '(a = ?) AND (b = ?)',
+      params: [1, 2],
+    });
+    expect([hasPeopleFilter({}), hasPeopleFilter({ group: 'g1' }), hasPeopleFilter({ user: 'a' })]).toEqual([
+      false,
+      true,
+      true,
+    ]);
   });
 });

@@ -5,7 +5,14 @@ import { dayWindow } from './window';
 
 const day = (d: number) => `2026-03-0${d}`;
 const window = dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-04T12:00:00Z'));
-const request = (r: Partial<SeriesRequest>): SeriesRequest => ({ metric: 'spend', by: 'group', window, intervalDays: 1, limit: 10, ...r });
+const request = (r: Partial<SeriesRequest>): SeriesRequest => ({
+  metric: 'spend',
+  by: 'group',
+  window,
+  intervalDays: 1,
+  limit: 10,
+  ...r,
+});
 
 describe('series by group (the group rollup)', () => {
   let db: Db;
@@ -36,13 +43,21 @@ describe('series by group (the group rollup)', () => {
   it('sums people by the group they are in now, and leaves out groups no one with usage is in', () => {
     const f = series(db, request({}));
     expect(f.columns.map((c) => c.name)).toEqual(['time', 'One', 'Two', 'Unassigned']);
-    expect(f.rows.map((r) => [r.One, r.Two, r.Unassigned])).toEqual([[3, 0, 0], [5, 7, 0], [0, 0, 0], [0, 0, 1]]);
+    expect(f.rows.map((r) => [r.One, r.Two, r.Unassigned])).toEqual([
+      [3, 0, 0],
+      [5, 7, 0],
+      [0, 0, 0],
+      [0, 0, 1],
+    ]);
   });
 
   it('equals each group read through the people filter (every person-day joined to its group)', () => {
     for (const metric of ['spend', 'requests', 'tokens', 'cost_per_request'] as const) {
       const f = series(db, request({ metric }));
-      for (const [id, name] of [['g1', 'One'], ['g2', 'Two']]) {
+      for (const [id, name] of [
+        ['g1', 'One'],
+        ['g2', 'Two'],
+      ]) {
         const one = series(db, request({ metric, by: 'team', group: id }));
         expect(f.rows.map((r) => r[name])).toEqual(one.rows.map((r) => r.team));
       }
@@ -64,13 +79,28 @@ describe('series by user', () => {
       ]);
       const f = series(db, request({ by: 'user', metric: 'tokens', limit: 1 }));
       expect(f.columns.map((c) => c.name)).toEqual(['time', 'c@x.io', 'other']);
-      expect(f.rows.map((r) => [r['c@x.io'], r.other])).toEqual([[0, 17], [100, 5], [0, 0], [0, 0]]);
+      expect(f.rows.map((r) => [r['c@x.io'], r.other])).toEqual([
+        [0, 17],
+        [100, 5],
+        [0, 0],
+        [0, 0],
+      ]);
       const gpt = series(db, request({ by: 'user', model: 'gpt-5', limit: 1 }));
       expect(gpt.columns.map((c) => c.name)).toEqual(['time', 'a@x.io', 'other']);
-      expect(gpt.rows.map((r) => [r['a@x.io'], r.other])).toEqual([[9, 4], [0, 5], [0, 0], [0, 0]]);
+      expect(gpt.rows.map((r) => [r['a@x.io'], r.other])).toEqual([
+        [9, 4],
+        [0, 5],
+        [0, 0],
+        [0, 0],
+      ]);
       const group = series(db, request({ by: 'user', group: 'g1', limit: 1 }));
       expect(group.columns.map((c) => c.name)).toEqual(['time', 'a@x.io', 'other']);
-      expect(group.rows.map((r) => [r['a@x.io'], r.other])).toEqual([[9, 4], [0, 2], [0, 0], [0, 0]]);
+      expect(group.rows.map((r) => [r['a@x.io'], r.other])).toEqual([
+        [9, 4],
+        [0, 2],
+        [0, 0],
+        [0, 0],
+      ]);
     } finally {
       db.close();
     }

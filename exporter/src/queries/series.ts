@@ -38,7 +38,12 @@ function value(metric: SeriesMetric, s: Sums): number | null {
   }
 }
 
-const UNITS: Record<SeriesMetric, string> = { spend: 'currencyUSD', requests: 'short', tokens: 'short', cost_per_request: 'currencyUSD' };
+const UNITS: Record<SeriesMetric, string> = {
+  spend: 'currencyUSD',
+  requests: 'short',
+  tokens: 'short',
+  cost_per_request: 'currencyUSD',
+};
 
 /**
  * Wide time series: one `time` column (bucket start, epoch ms) and one column per series. Buckets
@@ -58,7 +63,12 @@ export function series(db: Db, req: SeriesRequest): Frame {
         model: req.by === 'model' || req.model !== undefined,
         email: req.by === 'user' || req.by === 'group' || hasPeopleFilter(req),
       });
-  const keyExpr = { team: `'team'`, user: 'u.email', model: 'u.model', group: grouped ? 'u.group_id' : `COALESCE(gm.group_id, 'group_unassigned')` }[req.by];
+  const keyExpr = {
+    team: `'team'`,
+    user: 'u.email',
+    model: 'u.model',
+    group: grouped ? 'u.group_id' : `COALESCE(gm.group_id, 'group_unassigned')`,
+  }[req.by];
   const join = req.by === 'group' && !grouped ? 'LEFT JOIN group_members gm ON gm.email = u.email' : '';
   const where = and(
     { sql: 'u.day BETWEEN ? AND ?', params: [window.fromDay, window.toDay] },
@@ -73,7 +83,9 @@ export function series(db: Db, req: SeriesRequest): Frame {
   const bucketOf = (day: string) => Math.floor((dayStartMs(day) - startMs) / DAY_MS / req.intervalDays);
   const daily = (extra: Cond) =>
     db
-      .prepare(`SELECT ${keyExpr} AS k, u.day AS day, ${src.spend} AS spend, ${src.requests} AS requests, ${src.tokens} AS tokens ${from} AND ${extra.sql} GROUP BY k, u.day`)
+      .prepare(
+        `SELECT ${keyExpr} AS k, u.day AS day, ${src.spend} AS spend, ${src.requests} AS requests, ${src.tokens} AS tokens ${from} AND ${extra.sql} GROUP BY k, u.day`,
+      )
       .all(...where.params, ...extra.params) as ({ k: string; day: string } & Sums)[];
   const rankOf = (s: Sums) => (req.metric === 'requests' ? s.requests : req.metric === 'tokens' ? s.tokens : s.spend);
   let top: string[];
@@ -90,7 +102,9 @@ export function series(db: Db, req: SeriesRequest): Frame {
       // Per-day totals need no person unless people are filtered: the smallest rollup answers them.
       const t = usageSource({ model: req.model !== undefined, email: hasPeopleFilter(req) });
       const totals = db
-        .prepare(`SELECT u.day AS day, ${t.spend} AS spend, ${t.requests} AS requests, ${t.tokens} AS tokens FROM ${t.table} u WHERE ${where.sql} GROUP BY u.day`)
+        .prepare(
+          `SELECT u.day AS day, ${t.spend} AS spend, ${t.requests} AS requests, ${t.tokens} AS tokens FROM ${t.table} u WHERE ${where.sql} GROUP BY u.day`,
+        )
         .all(...where.params) as ({ day: string } & Sums)[];
       for (const t of totals) add(rest[bucketOf(t.day)], t);
     }
@@ -115,7 +129,8 @@ export function series(db: Db, req: SeriesRequest): Frame {
   const names = labels(db, req.by, top);
   const shown: [string, Sums[]][] = top.map((k) => [names.get(k) ?? k, perKey.get(k)!]);
   if (rest) {
-    for (const [, sums] of shown) sums.forEach((x, i) => add(rest[i], { spend: -x.spend, requests: -x.requests, tokens: -x.tokens }));
+    for (const [, sums] of shown)
+      sums.forEach((x, i) => add(rest[i], { spend: -x.spend, requests: -x.requests, tokens: -x.tokens }));
     shown.push([OTHER, rest]);
   }
   const columns = [col.time(), ...shown.map(([name]) => col.num(name, UNITS[req.metric]))];
@@ -133,13 +148,25 @@ export function series(db: Db, req: SeriesRequest): Frame {
  * over person-days that answers it otherwise (with a model filter).
  */
 function rankUsers(db: Db, req: SeriesRequest, grouped: string, params: unknown[]): string[] {
-  if (req.model !== undefined) return db.prepare(`${grouped} ORDER BY t DESC, k LIMIT ?`).pluck().all(...params, req.limit + 1) as string[];
+  if (req.model !== undefined)
+    return db
+      .prepare(`${grouped} ORDER BY t DESC, k LIMIT ?`)
+      .pluck()
+      .all(...params, req.limit + 1) as string[];
   const w = asOfWindow(db, 'usage_asof_days', req.window);
   if (w === null) return [];
   const people = peopleCond(db, req, 'b.email');
   const metric = diff(req.metric === 'requests' ? 'requests' : req.metric === 'tokens' ? 'tokens' : 'charged_micro');
-  const sql = windowRows('usage_user_asof', ['email'], `b.email, ${metric} AS t`, and({ sql: 'b.rows > COALESCE(a.rows, 0)', params: [] }, people).sql);
-  return db.prepare(`${sql} ORDER BY t DESC, b.email LIMIT ?`).pluck().all(...bounds(w), ...people.params, req.limit + 1) as string[];
+  const sql = windowRows(
+    'usage_user_asof',
+    ['email'],
+    `b.email, ${metric} AS t`,
+    and({ sql: 'b.rows > COALESCE(a.rows, 0)', params: [] }, people).sql,
+  );
+  return db
+    .prepare(`${sql} ORDER BY t DESC, b.email LIMIT ?`)
+    .pluck()
+    .all(...bounds(w), ...people.params, req.limit + 1) as string[];
 }
 
 function add(into: Sums, s: Sums): void {

@@ -10,7 +10,9 @@ const w = dayWindow(Date.parse('2026-05-10T00:00:00Z'), NOW);
 
 function seeded(): Db {
   const db = openDb(':memory:');
-  const member = db.prepare(`INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', ?, 0, 0)`);
+  const member = db.prepare(
+    `INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', ?, 0, 0)`,
+  );
   member.run('ann@x.io', 'Ann', 0);
   member.run('bob@x.io', 'Bob', 0);
   member.run('cid@x.io', 'Cid', 0);
@@ -34,9 +36,36 @@ describe('topSpenders', () => {
     const db = seeded();
     const f = topSpenders(db, w, null, 3);
     expect(f.rows).toEqual([
-      { rank: 1, email: 'bob@x.io', name: 'Bob', group: 'Platform', spend_usd: 5, requests: 10, cost_per_request_usd: 0.5, share: 5 / 12 },
-      { rank: 2, email: 'ann@x.io', name: 'Ann', group: null, spend_usd: 4, requests: 10, cost_per_request_usd: 0.4, share: 4 / 12 },
-      { rank: 3, email: 'eve@x.io', name: 'Eve', group: null, spend_usd: 2, requests: 5, cost_per_request_usd: 0.4, share: 2 / 12 },
+      {
+        rank: 1,
+        email: 'bob@x.io',
+        name: 'Bob',
+        group: 'Platform',
+        spend_usd: 5,
+        requests: 10,
+        cost_per_request_usd: 0.5,
+        share: 5 / 12,
+      },
+      {
+        rank: 2,
+        email: 'ann@x.io',
+        name: 'Ann',
+        group: null,
+        spend_usd: 4,
+        requests: 10,
+        cost_per_request_usd: 0.4,
+        share: 4 / 12,
+      },
+      {
+        rank: 3,
+        email: 'eve@x.io',
+        name: 'Eve',
+        group: null,
+        spend_usd: 2,
+        requests: 5,
+        cost_per_request_usd: 0.4,
+        share: 2 / 12,
+      },
     ]);
   });
 
@@ -51,12 +80,25 @@ describe('topSpenders', () => {
 
   it('with a model, only spend on that model counts', () => {
     const f = topSpenders(seeded(), w, null, 10, 'sonnet');
-    expect(f.rows).toEqual([{ rank: 1, email: 'ann@x.io', name: 'Ann', group: null, spend_usd: 1, requests: 6, cost_per_request_usd: 1 / 6, share: 1 }]);
+    expect(f.rows).toEqual([
+      {
+        rank: 1,
+        email: 'ann@x.io',
+        name: 'Ann',
+        group: null,
+        spend_usd: 1,
+        requests: 6,
+        cost_per_request_usd: 1 / 6,
+        share: 1,
+      },
+    ]);
   });
 
   it('names the same people with the same spend as the members table', () => {
     const db = seeded();
     const stats = teamStats(db, w, NOW).members.filter((m) => m.spendMicro > 0);
-    expect(topSpenders(db, w, null, 10).rows.map((r) => [r.email, r.spend_usd, r.requests])).toEqual(stats.map((m) => [m.email, m.spendMicro / 1e8, m.requests]));
+    expect(topSpenders(db, w, null, 10).rows.map((r) => [r.email, r.spend_usd, r.requests])).toEqual(
+      stats.map((m) => [m.email, m.spendMicro / 1e8, m.requests]),
+    );
   });
 });

@@ -10,18 +10,42 @@ import type { DayWindow } from './window';
  * people's spend. The same people and figures as the members table (queries/members.ts), without its
  * activity, ranks and badges: spend alone needs neither.
  */
-export function topSpenders(db: Db, window: DayWindow, emails: Set<string> | null, limit: number, model?: string, memo?: Memo): Frame {
+export function topSpenders(
+  db: Db,
+  window: DayWindow,
+  emails: Set<string> | null,
+  limit: number,
+  model?: string,
+  memo?: Memo,
+): Frame {
   const usage = windowUsage(db, window, model, memo);
   const list = windowPeople(db, window, memo).flatMap(([email, name, , , group]) => {
     const u = usage.get(email as string);
     const spendMicro = (u?.[1] as number) ?? 0;
     if ((emails !== null && !emails.has(email as string)) || !(spendMicro > 0)) return [];
-    return [{ email: email as string, name: name as string, groupName: group as string | null, spendMicro, requests: (u?.[2] as number) ?? 0 }];
+    return [
+      {
+        email: email as string,
+        name: name as string,
+        groupName: group as string | null,
+        spendMicro,
+        requests: (u?.[2] as number) ?? 0,
+      },
+    ];
   });
   const total = list.reduce((s, m) => s + m.spendMicro, 0);
   const top = list.sort((a, b) => b.spendMicro - a.spendMicro || (a.email < b.email ? -1 : 1)).slice(0, limit);
   return frame(
-    [col.num('rank'), col.str('email'), col.str('name'), col.str('group'), col.usd('spend_usd'), col.num('requests'), col.usd('cost_per_request_usd'), col.num('share', 'percentunit')],
+    [
+      col.num('rank'),
+      col.str('email'),
+      col.str('name'),
+      col.str('group'),
+      col.usd('spend_usd'),
+      col.num('requests'),
+      col.usd('cost_per_request_usd'),
+      col.num('share', 'percentunit'),
+    ],
     top.map((m, i) => ({
       rank: i + 1,
       email: m.email,

@@ -27,7 +27,15 @@ export function userSummary(stats: TeamStats, email: string): Frame {
       col.str('group_id'),
       col.num('cycle_day'),
     ],
-    [{ ...base, total_ranked: stats.members.length, accept_rate: m.applies > 0 ? m.accepts / m.applies : null, group_id: m.groupId, cycle_day: stats.cycle?.dayOfCycle ?? null }],
+    [
+      {
+        ...base,
+        total_ranked: stats.members.length,
+        accept_rate: m.applies > 0 ? m.accepts / m.applies : null,
+        group_id: m.groupId,
+        cycle_day: stats.cycle?.dayOfCycle ?? null,
+      },
+    ],
   );
 }
 
@@ -55,9 +63,20 @@ export function userTimeline(db: Db, email: string, w: DayWindow): Frame {
     .all({ email, from: w.fromDay, to: w.toDay }) as Record<string, number | string | null>[];
   return frame(
     [
-      col.time(), col.usd('spend_usd'), col.num('requests'), col.num('input_tokens'), col.num('output_tokens'), col.num('cache_write_tokens'),
-      col.num('cache_read_tokens'), col.num('agent_requests'), col.num('lines_added'), col.num('lines_deleted'), col.num('accepts'),
-      col.num('tabs_accepted'), col.str('model'), col.str('client_version'),
+      col.time(),
+      col.usd('spend_usd'),
+      col.num('requests'),
+      col.num('input_tokens'),
+      col.num('output_tokens'),
+      col.num('cache_write_tokens'),
+      col.num('cache_read_tokens'),
+      col.num('agent_requests'),
+      col.num('lines_added'),
+      col.num('lines_deleted'),
+      col.num('accepts'),
+      col.num('tabs_accepted'),
+      col.str('model'),
+      col.str('client_version'),
     ],
     rows.map((r) => ({
       time: dayStartMs(r.day as string),
@@ -88,9 +107,30 @@ export function userModels(db: Db, email: string, w: DayWindow): Frame {
          SUM(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens) AS tokens
        FROM days CROSS JOIN usage_daily u ON u.day = days.day AND u.email = @email GROUP BY model ORDER BY spend DESC, model`,
     )
-    .all({ email, from: w.fromDay, to: w.toDay }) as { model: string; requests: number; spend: number; events: number; included: number; usage_based: number; errored: number; max_mode: number; tokens: number }[];
+    .all({ email, from: w.fromDay, to: w.toDay }) as {
+    model: string;
+    requests: number;
+    spend: number;
+    events: number;
+    included: number;
+    usage_based: number;
+    errored: number;
+    max_mode: number;
+    tokens: number;
+  }[];
   return frame(
-    [col.str('model'), col.num('requests'), col.usd('spend_usd'), col.usd('cost_per_request_usd'), col.num('events'), col.num('included_events'), col.num('usage_based_events'), col.num('errored_events'), col.num('max_mode_events'), col.num('tokens')],
+    [
+      col.str('model'),
+      col.num('requests'),
+      col.usd('spend_usd'),
+      col.usd('cost_per_request_usd'),
+      col.num('events'),
+      col.num('included_events'),
+      col.num('usage_based_events'),
+      col.num('errored_events'),
+      col.num('max_mode_events'),
+      col.num('tokens'),
+    ],
     rows.map((r) => ({
       model: r.model,
       requests: r.requests,
@@ -107,18 +147,32 @@ export function userModels(db: Db, email: string, w: DayWindow): Frame {
 }
 
 const FEATURES: [string, string][] = [
-  ['agent', 'agent_requests'], ['composer', 'composer_requests'], ['chat', 'chat_requests'], ['cmd_k', 'cmdk_usages'],
-  ['tab_shown', 'tabs_shown'], ['tab_accepted', 'tabs_accepted'], ['applies', 'applies'], ['accepts', 'accepts'],
-  ['rejects', 'rejects'], ['bugbot', 'bugbot_usages'], ['included_requests', 'subscription_included_reqs'],
-  ['usage_based_requests', 'usage_based_reqs'], ['api_key_requests', 'api_key_reqs'],
+  ['agent', 'agent_requests'],
+  ['composer', 'composer_requests'],
+  ['chat', 'chat_requests'],
+  ['cmd_k', 'cmdk_usages'],
+  ['tab_shown', 'tabs_shown'],
+  ['tab_accepted', 'tabs_accepted'],
+  ['applies', 'applies'],
+  ['accepts', 'accepts'],
+  ['rejects', 'rejects'],
+  ['bugbot', 'bugbot_usages'],
+  ['included_requests', 'subscription_included_reqs'],
+  ['usage_based_requests', 'usage_based_reqs'],
+  ['api_key_requests', 'api_key_reqs'],
 ];
 
 /** Feature usage totals over the window, one row per feature (daily_usage counters). */
 export function userFeatures(db: Db, email: string, w: DayWindow): Frame {
   const sums = db
-    .prepare(`SELECT ${FEATURES.map(([n, c]) => `COALESCE(SUM(${c}), 0) AS ${n}`).join(', ')} FROM daily_usage WHERE email = ? AND day BETWEEN ? AND ?`)
+    .prepare(
+      `SELECT ${FEATURES.map(([n, c]) => `COALESCE(SUM(${c}), 0) AS ${n}`).join(', ')} FROM daily_usage WHERE email = ? AND day BETWEEN ? AND ?`,
+    )
     .get(email, w.fromDay, w.toDay) as Record<string, number>;
-  return frame([col.str('feature'), col.num('count')], FEATURES.map(([n]) => ({ feature: n, count: sums[n] })));
+  return frame(
+    [col.str('feature'), col.num('count')],
+    FEATURES.map(([n]) => ({ feature: n, count: sums[n] })),
+  );
 }
 
 /** The member's incidents, newest first (the reference shows the last 20). */
@@ -130,7 +184,18 @@ export function userAnomalies(db: Db, email: string, limit: number): Frame {
     )
     .all(email, limit) as Record<string, string | number | null>[];
   return frame(
-    [col.num('id'), col.time('detected'), col.str('detector'), col.str('severity'), col.str('status'), col.str('message'), col.num('value'), col.num('threshold'), col.str('unit'), col.time('resolved')],
+    [
+      col.num('id'),
+      col.time('detected'),
+      col.str('detector'),
+      col.str('severity'),
+      col.str('status'),
+      col.str('message'),
+      col.num('value'),
+      col.num('threshold'),
+      col.str('unit'),
+      col.time('resolved'),
+    ],
     rows,
   );
 }

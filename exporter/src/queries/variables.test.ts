@@ -6,7 +6,9 @@ import { variables } from './variables';
 // Grafana template variables over a seeded store: text shown, value sent, substring search.
 function seeded(): Db {
   const db = openDb(':memory:');
-  const member = db.prepare(`INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', ?, 0, 0)`);
+  const member = db.prepare(
+    `INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', ?, 0, 0)`,
+  );
   member.run('zoe@x.io', 'zoe', 0);
   member.run('ann@x.io', 'Ann 100%', 0);
   member.run('bob@x.io', 'Bob', 0);

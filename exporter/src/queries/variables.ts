@@ -17,7 +17,12 @@ export function variables(db: Db, kind: VariableKind, q: string | undefined, lim
   // Detectors are a fixed list in code, not rows: every one is offered, whether it has fired yet or not.
   if (kind === 'detectors') {
     const needle = (q ?? '').toLowerCase();
-    return frame([col.str('text'), col.str('value')], DETECTOR_IDS.filter((d) => d.includes(needle)).slice(0, limit).map((d) => ({ text: d, value: d })));
+    return frame(
+      [col.str('text'), col.str('value')],
+      DETECTOR_IDS.filter((d) => d.includes(needle))
+        .slice(0, limit)
+        .map((d) => ({ text: d, value: d })),
+    );
   }
   const like = contains(q);
   const sql = {
@@ -29,5 +34,8 @@ export function variables(db: Db, kind: VariableKind, q: string | undefined, lim
     models: `SELECT model AS text, model AS value FROM (SELECT DISTINCT model FROM usage_team_daily)
              WHERE lower(model) LIKE @like ESCAPE '\\' ORDER BY model LIMIT @limit`,
   }[kind];
-  return frame([col.str('text'), col.str('value')], db.prepare(sql).all({ like, limit }) as { text: string; value: string }[]);
+  return frame(
+    [col.str('text'), col.str('value')],
+    db.prepare(sql).all({ like, limit }) as { text: string; value: string }[],
+  );
 }

@@ -19,7 +19,8 @@ export function dayWindow(fromMs: number, toMs: number, where: 'querystring' | '
   const fromDay = utcDay(fromMs);
   const toDay = utcDay(toMs);
   const days = (dayStartMs(toDay) - dayStartMs(fromDay)) / DAY_MS + 1;
-  if (days > MAX_RANGE_DAYS) throw new BadInput(`${where}.from`, `range is ${days} days, at most ${MAX_RANGE_DAYS} allowed`);
+  if (days > MAX_RANGE_DAYS)
+    throw new BadInput(`${where}.from`, `range is ${days} days, at most ${MAX_RANGE_DAYS} allowed`);
   return { fromDay, toDay, days };
 }
 

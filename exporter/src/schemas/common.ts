@@ -34,7 +34,9 @@ export type Cell = Static<typeof Cell>;
  */
 /** Rows are declared as open records: an `anyOf` per cell would make every response serialise
  *  value by value through schema checks (5× slower on a 100-row page); `columns` carries the types. */
-const Row = Type.Record(Type.String(), Type.Unknown(), { description: 'one flat object per row: string | number | boolean | null per column' });
+const Row = Type.Record(Type.String(), Type.Unknown(), {
+  description: 'one flat object per row: string | number | boolean | null per column',
+});
 
 export const Frame = Type.Object(
   {
@@ -65,7 +67,12 @@ export const ErrorResponse = Type.Object(
     message: Type.String(),
     field: Type.Optional(Type.String({ description: 'the offending input, e.g. querystring.from or body.name' })),
     rows: Type.Optional(
-      Type.Array(Type.Object({ row: Type.Integer({ description: '1-based line of the CSV, header = 1' }), reason: Type.String() })),
+      Type.Array(
+        Type.Object({
+          row: Type.Integer({ description: '1-based line of the CSV, header = 1' }),
+          reason: Type.String(),
+        }),
+      ),
     ),
   },
   { $id: 'ErrorResponse' },

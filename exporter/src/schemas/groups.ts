@@ -23,7 +23,9 @@ export type Group = Static<typeof Group>;
 export const GroupList = Type.Object({ groups: Type.Array(Group) });
 
 export const CsvBody = Type.Object(
-  { csv: Type.String({ minLength: 1, maxLength: 5_000_000, description: 'the CSV file content (UTF-8, BOM allowed)' }) },
+  {
+    csv: Type.String({ minLength: 1, maxLength: 5_000_000, description: 'the CSV file content (UTF-8, BOM allowed)' }),
+  },
   { additionalProperties: false },
 );
 export type CsvBody = Static<typeof CsvBody>;
@@ -32,7 +34,10 @@ export const ApplyCsvBody = Type.Object(
   {
     csv: CsvBody.properties.csv,
     emails: Type.Optional(
-      Type.Array(Type.String({ minLength: 3, maxLength: 320 }), { maxItems: 100_000, description: 'apply only these changes (default: all)' }),
+      Type.Array(Type.String({ minLength: 3, maxLength: 320 }), {
+        maxItems: 100_000,
+        description: 'apply only these changes (default: all)',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -74,7 +79,9 @@ export const HibobPreview = Type.Object({
   changes: Type.Array(HibobChange),
   groups: Type.Array(Type.Object({ name: Type.String(), member_count: Type.Integer(), is_new: Type.Boolean() })),
   unmatched_people: Type.Array(Type.Object({ row: Type.Integer(), email: Type.String(), name: Type.String() })),
-  unmatched_members: Type.Array(Type.Object({ email: Type.String(), name: Type.String(), current_group: Type.Union([Type.String(), Type.Null()]) })),
+  unmatched_members: Type.Array(
+    Type.Object({ email: Type.String(), name: Type.String(), current_group: Type.Union([Type.String(), Type.Null()]) }),
+  ),
 });
 export type HibobPreview = Static<typeof HibobPreview>;
 

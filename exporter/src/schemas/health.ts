@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('stale'), Type.Literal('empty')], {
-    description: "ok: data fresher than max_age; stale: older; empty: nothing collected yet",
+    description: 'ok: data fresher than max_age; stale: older; empty: nothing collected yet',
   }),
   auth: Type.Union([Type.Literal('on'), Type.Literal('off')]),
   store: Type.Object({ ok: Type.Boolean(), schema_version: Type.Integer() }),

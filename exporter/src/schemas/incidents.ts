@@ -1,10 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EpochMs, Limit, StringEnum } from './common';
 
-export const IncidentStatusFilter = StringEnum(
-  ['open', 'detected', 'alerted', 'acknowledged', 'resolved'],
-  { description: "'open' = every status but resolved" },
-);
+export const IncidentStatusFilter = StringEnum(['open', 'detected', 'alerted', 'acknowledged', 'resolved'], {
+  description: "'open' = every status but resolved",
+});
 export const IncidentsQuery = Type.Object({
   from: Type.Optional(EpochMs),
   to: Type.Optional(EpochMs),

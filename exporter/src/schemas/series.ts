@@ -7,7 +7,12 @@ export const SeriesMetric = Type.Union(
 );
 export type SeriesMetric = Static<typeof SeriesMetric>;
 
-export const SeriesBy = Type.Union([Type.Literal('team'), Type.Literal('user'), Type.Literal('group'), Type.Literal('model')]);
+export const SeriesBy = Type.Union([
+  Type.Literal('team'),
+  Type.Literal('user'),
+  Type.Literal('group'),
+  Type.Literal('model'),
+]);
 export type SeriesBy = Static<typeof SeriesBy>;
 
 export const SeriesQuery = Type.Object({
@@ -21,7 +26,11 @@ export const SeriesQuery = Type.Object({
       description: "bucket width, at least 1d (the data is daily), a whole number of days, e.g. '1d', '7d'. Default 1d",
     }),
   ),
-  limit: Type.Optional({ ...Limit, maximum: 50, description: 'top N series by total (user/group/model); the rest are summed into "other". Default 10' }),
+  limit: Type.Optional({
+    ...Limit,
+    maximum: 50,
+    description: 'top N series by total (user/group/model); the rest are summed into "other". Default 10',
+  }),
   ...Filters,
 });
 export type SeriesQuery = Static<typeof SeriesQuery>;

@@ -2,12 +2,34 @@ import { Type, type Static } from '@sinclair/typebox';
 import { EpochMs, Filters, Limit, StringEnum } from './common';
 
 export const BadgeId = StringEnum([
-    'light-user', 'deep-thinker', 'power-user', 'balanced', 'over-budget', 'premium-model', 'cost-efficient',
-    'long-sessions', 'short-sessions', 'ai-native', 'high-adoption', 'moderate-adoption', 'low-adoption', 'manual-coder',
-  ]);
+  'light-user',
+  'deep-thinker',
+  'power-user',
+  'balanced',
+  'over-budget',
+  'premium-model',
+  'cost-efficient',
+  'long-sessions',
+  'short-sessions',
+  'ai-native',
+  'high-adoption',
+  'moderate-adoption',
+  'low-adoption',
+  'manual-coder',
+]);
 export type BadgeId = Static<typeof BadgeId>;
 
-export const MembersSort = StringEnum(['spend', 'activity', 'requests', 'lines', 'cost_per_request', 'context', 'name', 'cycle_spend', 'plan_usage']);
+export const MembersSort = StringEnum([
+  'spend',
+  'activity',
+  'requests',
+  'lines',
+  'cost_per_request',
+  'context',
+  'name',
+  'cycle_spend',
+  'plan_usage',
+]);
 export type MembersSort = Static<typeof MembersSort>;
 
 export const Order = Type.Union([Type.Literal('asc'), Type.Literal('desc')]);
@@ -36,19 +58,38 @@ export const CycleQuery = Type.Object({ group: Filters.group });
 export type CycleQuery = Static<typeof CycleQuery>;
 export const PlanExhaustionQuery = Type.Object({ group: Filters.group, limit: Type.Optional(Limit) });
 export const ForecastSubject = Type.Union([Type.Literal('team'), Type.Literal('group'), Type.Literal('user')]);
-export const ForecastsQuery = Type.Object({ subject: Type.Optional(ForecastSubject), group: Filters.group, limit: Type.Optional(Limit) });
+export const ForecastsQuery = Type.Object({
+  subject: Type.Optional(ForecastSubject),
+  group: Filters.group,
+  limit: Type.Optional(Limit),
+});
 export const SavingsQuery = Type.Object({ limit: Type.Optional(Limit) });
 
 export const UserParams = Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) });
 export type UserParams = Static<typeof UserParams>;
 
-export const AnalyticsView = StringEnum(['dau', 'models', 'model-adoption', 'mcp', 'file-extensions', 'client-versions', 'commands', 'agent-edits', 'tabs']);
+export const AnalyticsView = StringEnum([
+  'dau',
+  'models',
+  'model-adoption',
+  'mcp',
+  'file-extensions',
+  'client-versions',
+  'commands',
+  'agent-edits',
+  'tabs',
+]);
 export type AnalyticsView = Static<typeof AnalyticsView>;
 export const AnalyticsParams = Type.Object({ view: AnalyticsView });
 export const AnalyticsQuery = Type.Object({ from: EpochMs, to: EpochMs, limit: Type.Optional(Limit) });
 export type AnalyticsQuery = Static<typeof AnalyticsQuery>;
 
-export const VariableKind = Type.Union([Type.Literal('users'), Type.Literal('groups'), Type.Literal('models'), Type.Literal('detectors')]);
+export const VariableKind = Type.Union([
+  Type.Literal('users'),
+  Type.Literal('groups'),
+  Type.Literal('models'),
+  Type.Literal('detectors'),
+]);
 export type VariableKind = Static<typeof VariableKind>;
 export const VariableParams = Type.Object({ kind: VariableKind });
 export const VariableQuery = Type.Object({

@@ -39,10 +39,19 @@ describe('settings persistence', () => {
   it('names every bad field and writes nothing', () => {
     updateSettings(store, { zscore: { multiplier: 3 } }, 1000);
     const before = db.prepare('SELECT value, updated_ms FROM settings').get();
-    const r = updateSettings(store, { zscore: { multiplier: -1, windowDays: 'seven' }, trends: { spendSpikeMultiplier: 0 }, bogus: 1 }, 2000);
+    const r = updateSettings(
+      store,
+      { zscore: { multiplier: -1, windowDays: 'seven' }, trends: { spendSpikeMultiplier: 0 }, bogus: 1 },
+      2000,
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.map((e) => e.field).sort()).toEqual(['bogus', 'trends.spendSpikeMultiplier', 'zscore.multiplier', 'zscore.windowDays']);
+    expect(r.errors.map((e) => e.field).sort()).toEqual([
+      'bogus',
+      'trends.spendSpikeMultiplier',
+      'zscore.multiplier',
+      'zscore.windowDays',
+    ]);
     expect(db.prepare('SELECT value, updated_ms FROM settings').get()).toEqual(before);
   });
 
@@ -61,7 +70,9 @@ describe('settings persistence', () => {
   });
 
   it('ignores a saved document that no longer validates, and says why', () => {
-    db.prepare(`INSERT INTO settings (key, value, updated_ms) VALUES ('detection', ?, 5)`).run(JSON.stringify({ zscore: { multiplier: 'x' } }));
+    db.prepare(`INSERT INTO settings (key, value, updated_ms) VALUES ('detection', ?, 5)`).run(
+      JSON.stringify({ zscore: { multiplier: 'x' } }),
+    );
     const s = readSettings(store);
     expect(s.source).toBe('defaults');
     expect(s.settings).toEqual(DEFAULT_SETTINGS);
@@ -70,10 +81,18 @@ describe('settings persistence', () => {
 
   it('reads a document saved before the own baselines with its spike settings upgraded (detect/settings upgradeSettings)', () => {
     const { teamFactorCap: _cap, ...trends } = DEFAULT_SETTINGS.trends;
-    const old = { ...DEFAULT_SETTINGS, trends: { ...trends, spendSpikeMultiplier: 5, spendSpikeLookbackDays: 7, spikeMinActiveDays: 3 }, drift: { ...DEFAULT_SETTINGS.drift, minLevelTStat: 4 } };
+    const old = {
+      ...DEFAULT_SETTINGS,
+      trends: { ...trends, spendSpikeMultiplier: 5, spendSpikeLookbackDays: 7, spikeMinActiveDays: 3 },
+      drift: { ...DEFAULT_SETTINGS.drift, minLevelTStat: 4 },
+    };
     db.prepare(`INSERT INTO settings (key, value, updated_ms) VALUES ('detection', ?, 5)`).run(JSON.stringify(old));
     const s = readSettings(store);
     expect(s).toMatchObject({ source: 'stored', errors: [] });
-    expect(s.settings.trends).toMatchObject({ spendSpikeMultiplier: 4, spendSpikeLookbackDays: 28, spikeMinActiveDays: 4 });
+    expect(s.settings.trends).toMatchObject({
+      spendSpikeMultiplier: 4,
+      spendSpikeLookbackDays: 28,
+      spikeMinActiveDays: 4,
+    });
   });
 });

@@ -34,7 +34,12 @@ export function readSettings(store: SettingsStore): StoredSettings {
   try {
     parsed = JSON.parse(row.value);
   } catch {
-    return { settings: DEFAULT_SETTINGS, source: 'defaults', updatedMs: row.updatedMs, errors: [{ field: '', message: 'saved settings are not valid JSON' }] };
+    return {
+      settings: DEFAULT_SETTINGS,
+      source: 'defaults',
+      updatedMs: row.updatedMs,
+      errors: [{ field: '', message: 'saved settings are not valid JSON' }],
+    };
   }
   const v = validateSettings(upgradeSettings(parsed), DEFAULT_SETTINGS); // documents saved by earlier versions mean today's thing
   return v.ok

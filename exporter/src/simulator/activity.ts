@@ -75,12 +75,40 @@ export function usageRow(seed: number, m: SimMember, dayNum: number, s: UserDayS
   if (s.n === 0) {
     return {
       row: {
-        ...base, isActive: false, totalLinesAdded: 0, totalLinesDeleted: 0, acceptedLinesAdded: 0, acceptedLinesDeleted: 0,
-        totalApplies: 0, totalAccepts: 0, totalRejects: 0, totalTabsShown: 0, totalTabsAccepted: 0, composerRequests: 0,
-        chatRequests: 0, agentRequests: 0, cmdkUsages: 0, subscriptionIncludedReqs: 0, apiKeyReqs: 0, usageBasedReqs: 0,
-        bugbotUsages: 0, mostUsedModel: null, applyMostUsedExtension: null, tabMostUsedExtension: null, clientVersion: null,
+        ...base,
+        isActive: false,
+        totalLinesAdded: 0,
+        totalLinesDeleted: 0,
+        acceptedLinesAdded: 0,
+        acceptedLinesDeleted: 0,
+        totalApplies: 0,
+        totalAccepts: 0,
+        totalRejects: 0,
+        totalTabsShown: 0,
+        totalTabsAccepted: 0,
+        composerRequests: 0,
+        chatRequests: 0,
+        agentRequests: 0,
+        cmdkUsages: 0,
+        subscriptionIncludedReqs: 0,
+        apiKeyReqs: 0,
+        usageBasedReqs: 0,
+        bugbotUsages: 0,
+        mostUsedModel: null,
+        applyMostUsedExtension: null,
+        tabMostUsedExtension: null,
+        clientVersion: null,
       },
-      extras: { rejectedLinesAdded: 0, rejectedLinesDeleted: 0, tabLinesSuggested: 0, tabLinesAccepted: 0, mcpCalls: 0, commandCalls: 0, planCalls: 0, topModel: null },
+      extras: {
+        rejectedLinesAdded: 0,
+        rejectedLinesDeleted: 0,
+        tabLinesSuggested: 0,
+        tabLinesAccepted: 0,
+        mcpCalls: 0,
+        commandCalls: 0,
+        planCalls: 0,
+        topModel: null,
+      },
     };
   }
   // Rates come from the activity stream; counts scale with the requests seen so far.
@@ -104,22 +132,35 @@ export function usageRow(seed: number, m: SimMember, dayNum: number, s: UserDayS
   const topModel = MODELS[top].name;
   return {
     row: {
-      ...base, isActive: true,
+      ...base,
+      isActive: true,
       totalLinesAdded: acceptedAdded + tabLinesAccepted + manualAdded,
       totalLinesDeleted: acceptedDeleted + Math.round(manualAdded * 0.4),
-      acceptedLinesAdded: acceptedAdded, acceptedLinesDeleted: acceptedDeleted,
-      totalApplies: applies, totalAccepts: accepts, totalRejects: rejects,
-      totalTabsShown: tabsShown, totalTabsAccepted: tabsAccepted,
-      composerRequests: composer, chatRequests: chat, agentRequests: agent, cmdkUsages: cmdk,
-      subscriptionIncludedReqs: s.included, apiKeyReqs: 0, usageBasedReqs: s.usage,
+      acceptedLinesAdded: acceptedAdded,
+      acceptedLinesDeleted: acceptedDeleted,
+      totalApplies: applies,
+      totalAccepts: accepts,
+      totalRejects: rejects,
+      totalTabsShown: tabsShown,
+      totalTabsAccepted: tabsAccepted,
+      composerRequests: composer,
+      chatRequests: chat,
+      agentRequests: agent,
+      cmdkUsages: cmdk,
+      subscriptionIncludedReqs: s.included,
+      apiKeyReqs: 0,
+      usageBasedReqs: s.usage,
       bugbotUsages: rng.chance(0.1) ? 1 + Math.floor(rng.next() * 3) : 0,
       mostUsedModel: topModel,
-      applyMostUsedExtension: `.${m.primaryExtension}`, tabMostUsedExtension: `.${m.primaryExtension}`,
+      applyMostUsedExtension: `.${m.primaryExtension}`,
+      tabMostUsedExtension: `.${m.primaryExtension}`,
       clientVersion: clientVersionOn(m, dayNum),
     },
     extras: {
-      rejectedLinesAdded: rejects * 12, rejectedLinesDeleted: rejects * 3,
-      tabLinesSuggested: tabsShown * 2, tabLinesAccepted,
+      rejectedLinesAdded: rejects * 12,
+      rejectedLinesDeleted: rejects * 3,
+      tabLinesSuggested: tabsShown * 2,
+      tabLinesAccepted,
       mcpCalls: m.usesMcp ? Math.round(agent * 0.2) : 0,
       commandCalls: Math.round(chat * 0.3),
       planCalls: Math.round(agent * 0.08),
@@ -128,8 +169,22 @@ export function usageRow(seed: number, m: SimMember, dayNum: number, s: UserDayS
   };
 }
 
-interface LineSums { greenAcc: number; redAcc: number; greenRej: number; redRej: number; greenSug: number; redSug: number }
-interface ExtensionSums { files: number; accepts: number; rejects: number; suggested: number; accepted: number; rejected: number }
+interface LineSums {
+  greenAcc: number;
+  redAcc: number;
+  greenRej: number;
+  redRej: number;
+  greenSug: number;
+  redSug: number;
+}
+interface ExtensionSums {
+  files: number;
+  accepts: number;
+  rejects: number;
+  suggested: number;
+  accepted: number;
+  rejected: number;
+}
 
 const zeroLines = (): LineSums => ({ greenAcc: 0, redAcc: 0, greenRej: 0, redRej: 0, greenSug: 0, redSug: 0 });
 
@@ -162,7 +217,13 @@ export class DayAnalytics {
     this.diffs.suggested += row.totalApplies;
     this.diffs.accepted += row.totalAccepts;
     this.diffs.rejected += row.totalRejects;
-    addLines(this.editLines, row.acceptedLinesAdded, row.acceptedLinesDeleted, extras.rejectedLinesAdded, extras.rejectedLinesDeleted);
+    addLines(
+      this.editLines,
+      row.acceptedLinesAdded,
+      row.acceptedLinesDeleted,
+      extras.rejectedLinesAdded,
+      extras.rejectedLinesDeleted,
+    );
     this.tabCounts.suggestions += row.totalTabsShown;
     this.tabCounts.accepts += row.totalTabsAccepted;
     this.tabCounts.rejects += row.totalTabsShown - row.totalTabsAccepted;
@@ -176,8 +237,18 @@ export class DayAnalytics {
       this.models.set(MODELS[i].name, entry);
     }
     // 70 % of a user's edits are in their main language, the rest in their second one.
-    for (const [ext, share] of [[m.primaryExtension, 0.7], [m.secondaryExtension, 0.3]] as const) {
-      const e = this.extensions.get(ext) ?? { files: 0, accepts: 0, rejects: 0, suggested: 0, accepted: 0, rejected: 0 };
+    for (const [ext, share] of [
+      [m.primaryExtension, 0.7],
+      [m.secondaryExtension, 0.3],
+    ] as const) {
+      const e = this.extensions.get(ext) ?? {
+        files: 0,
+        accepts: 0,
+        rejects: 0,
+        suggested: 0,
+        accepted: 0,
+        rejected: 0,
+      };
       const accepted = Math.round((row.acceptedLinesAdded + extras.tabLinesAccepted) * share);
       const rejected = Math.round((extras.rejectedLinesAdded + tabRejected) * share);
       e.files += Math.max(1, Math.round((row.totalAccepts * share) / 3));
@@ -200,31 +271,74 @@ export class DayAnalytics {
     const event_date = this.day;
     switch (endpoint) {
       case 'dau':
-        return [{ date: this.day, dau: this.dau, cli_dau: this.cliDau, cloud_agent_dau: this.cloudDau, bugbot_dau: this.bugbotDau }];
+        return [
+          {
+            date: this.day,
+            dau: this.dau,
+            cli_dau: this.cliDau,
+            cloud_agent_dau: this.cloudDau,
+            bugbot_dau: this.bugbotDau,
+          },
+        ];
       case 'models':
-        return this.models.size === 0 ? [] : [{ date: this.day, model_breakdown: Object.fromEntries([...this.models].sort(byKey)) }];
+        return this.models.size === 0
+          ? []
+          : [{ date: this.day, model_breakdown: Object.fromEntries([...this.models].sort(byKey)) }];
       case 'agent-edits':
-        return [{ event_date, total_suggested_diffs: this.diffs.suggested, total_accepted_diffs: this.diffs.accepted, total_rejected_diffs: this.diffs.rejected, ...lineFields(this.editLines) }];
+        return [
+          {
+            event_date,
+            total_suggested_diffs: this.diffs.suggested,
+            total_accepted_diffs: this.diffs.accepted,
+            total_rejected_diffs: this.diffs.rejected,
+            ...lineFields(this.editLines),
+          },
+        ];
       case 'tabs':
-        return [{ event_date, total_suggestions: this.tabCounts.suggestions, total_accepts: this.tabCounts.accepts, total_rejects: this.tabCounts.rejects, ...lineFields(this.tabLines) }];
+        return [
+          {
+            event_date,
+            total_suggestions: this.tabCounts.suggestions,
+            total_accepts: this.tabCounts.accepts,
+            total_rejects: this.tabCounts.rejects,
+            ...lineFields(this.tabLines),
+          },
+        ];
       case 'top-file-extensions':
         return [...this.extensions]
           .sort((a, b) => b[1].accepted - a[1].accepted || a[0].localeCompare(b[0]))
           .slice(0, 5)
           .map(([ext, e]) => ({
-            event_date, file_extension: ext, total_files: e.files, total_accepts: e.accepts, total_rejects: e.rejects,
-            total_lines_suggested: e.suggested, total_lines_accepted: e.accepted, total_lines_rejected: e.rejected,
+            event_date,
+            file_extension: ext,
+            total_files: e.files,
+            total_accepts: e.accepts,
+            total_rejects: e.rejects,
+            total_lines_suggested: e.suggested,
+            total_lines_accepted: e.accepted,
+            total_lines_rejected: e.rejected,
           }));
       case 'client-versions':
         return [...this.versions].sort(byKey).map(([client_version, user_count]) => ({
-          event_date, client_version, user_count, percentage: Math.round((user_count / this.dau) * 10000) / 10000,
+          event_date,
+          client_version,
+          user_count,
+          percentage: Math.round((user_count / this.dau) * 10000) / 10000,
         }));
       case 'mcp':
-        return split(this.mcp, MCP_TOOLS).map(([t, usage]) => ({ event_date, tool_name: t.tool, mcp_server_name: t.server, usage }));
+        return split(this.mcp, MCP_TOOLS).map(([t, usage]) => ({
+          event_date,
+          tool_name: t.tool,
+          mcp_server_name: t.server,
+          usage,
+        }));
       case 'commands':
         return split(this.commands, COMMANDS).map(([c, usage]) => ({ event_date, command_name: c.name, usage }));
       case 'plans':
-        return [...this.plans].filter(([, n]) => n > 0).sort(byKey).map(([model, usage]) => ({ event_date, model, usage }));
+        return [...this.plans]
+          .filter(([, n]) => n > 0)
+          .sort(byKey)
+          .map(([model, usage]) => ({ event_date, model, usage }));
     }
   }
 }
@@ -244,10 +358,14 @@ function addLines(l: LineSums, accAdded: number, accDeleted: number, rejAdded: n
 
 function lineFields(l: LineSums): Record<string, number> {
   return {
-    total_green_lines_accepted: l.greenAcc, total_red_lines_accepted: l.redAcc,
-    total_green_lines_rejected: l.greenRej, total_red_lines_rejected: l.redRej,
-    total_green_lines_suggested: l.greenSug, total_red_lines_suggested: l.redSug,
-    total_lines_suggested: l.greenSug + l.redSug, total_lines_accepted: l.greenAcc + l.redAcc,
+    total_green_lines_accepted: l.greenAcc,
+    total_red_lines_accepted: l.redAcc,
+    total_green_lines_rejected: l.greenRej,
+    total_red_lines_rejected: l.redRej,
+    total_green_lines_suggested: l.greenSug,
+    total_red_lines_suggested: l.redSug,
+    total_lines_suggested: l.greenSug + l.redSug,
+    total_lines_accepted: l.greenAcc + l.redAcc,
   };
 }
 

@@ -25,7 +25,14 @@ export interface TimedEvent {
 const KIND_NAMES = [KIND_INCLUDED, KIND_USAGE, KIND_ERRORED];
 
 /** Events of a user-day in time order (oldest first). */
-export function buildUserDayEvents(ledger: Ledger, seed: number, m: SimMember, dayNum: number, lateMaxMs: number, plan: Plan): TimedEvent[] {
+export function buildUserDayEvents(
+  ledger: Ledger,
+  seed: number,
+  m: SimMember,
+  dayNum: number,
+  lateMaxMs: number,
+  plan: Plan,
+): TimedEvent[] {
   const p = ledger.plan(m.index, dayNum, plan);
   if (p.n === 0) return [];
   const rng = new Rng(hash32(seed, STREAM.detail, m.index, dayNum));
@@ -59,10 +66,15 @@ export function buildUserDayEvents(ledger: Ledger, seed: number, m: SimMember, d
       maxMode: spec.maxMode,
       requestsCosts: errored ? 0 : Math.max(0.1, Math.round(p.modelMicro[i] / 40_000) / 100), // legacy units: ~4 cents a request
       isTokenBasedCall: !errored,
-      tokenUsage: errored ? undefined : {
-        inputTokens: p.tokens[t], outputTokens: p.tokens[t + 1], cacheWriteTokens: p.tokens[t + 2], cacheReadTokens: p.tokens[t + 3],
-        totalCents: microToCents(p.modelMicro[i]),
-      },
+      tokenUsage: errored
+        ? undefined
+        : {
+            inputTokens: p.tokens[t],
+            outputTokens: p.tokens[t + 1],
+            cacheWriteTokens: p.tokens[t + 2],
+            cacheReadTokens: p.tokens[t + 3],
+            totalCents: microToCents(p.modelMicro[i]),
+          },
       isChargeable: p.kind[i] === 1,
       isHeadless: p.headless[i] === 1,
       chargedCents: microToCents(charged),
@@ -71,7 +83,13 @@ export function buildUserDayEvents(ledger: Ledger, seed: number, m: SimMember, d
     };
     const delay = Math.floor(rng.next() * lateMaxMs);
     out[i] = {
-      event, timestampMs: times[i], arrivalMs: times[i] + delay, userIndex: m.index, seq: i, chargedMicro: charged, usageBased: p.kind[i] === 1,
+      event,
+      timestampMs: times[i],
+      arrivalMs: times[i] + delay,
+      userIndex: m.index,
+      seq: i,
+      chargedMicro: charged,
+      usageBased: p.kind[i] === 1,
     };
   }
   return out;

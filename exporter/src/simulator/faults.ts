@@ -21,17 +21,29 @@ export interface FaultState extends Omit<FaultOptions, 'storm429Ms'> {
 /** Fields by which a list response says how much there is (usage events, spend, paged endpoints). */
 const COUNT_CLAIMS = ['pagination', 'totalUsageEventsCount', 'totalMembers', 'totalPages'];
 
-export const NO_FAULTS: FaultState = { errorRate: 0, latencyMs: 0, timeoutRate: 0, malformedRate: 0, truncateRate: 0, storm429UntilMs: 0 };
+export const NO_FAULTS: FaultState = {
+  errorRate: 0,
+  latencyMs: 0,
+  timeoutRate: 0,
+  malformedRate: 0,
+  truncateRate: 0,
+  storm429UntilMs: 0,
+};
 
 export class Faults {
   readonly state: FaultState = { ...NO_FAULTS };
 
-  constructor(private readonly rng: Rng, private readonly now: () => number) {}
+  constructor(
+    private readonly rng: Rng,
+    private readonly now: () => number,
+  ) {}
 
   set(f: Partial<FaultOptions>): void {
     for (const [k, v] of Object.entries(f)) {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`fault ${k} must be a non-negative number`);
-      if (k !== 'latencyMs' && k !== 'storm429Ms' && v > 1) throw new Error(`fault ${k} is a share and must be within 0..1`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw new Error(`fault ${k} must be a non-negative number`);
+      if (k !== 'latencyMs' && k !== 'storm429Ms' && v > 1)
+        throw new Error(`fault ${k} is a share and must be within 0..1`);
     }
     const { storm429Ms, ...rest } = f;
     Object.assign(this.state, rest);

@@ -13,7 +13,11 @@ export type RouteKind = keyof RateLimits;
 
 /** A 4xx from a handler: status and the documented `{error, message}` body. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly error: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -49,9 +53,14 @@ export function apiKeyOf(req: FastifyRequest): string | null {
 function tooMany(reply: FastifyReply, kind: RouteKind, retryAfterS: number): FastifyReply {
   if (kind === 'analytics') {
     // Analytics documents only the body; no Retry-After, so clients must fall back to backoff.
-    return reply.code(429).send({ error: 'Too Many Requests', message: 'Rate limit exceeded. Please try again later.' });
+    return reply
+      .code(429)
+      .send({ error: 'Too Many Requests', message: 'Rate limit exceeded. Please try again later.' });
   }
-  return reply.code(429).header('retry-after', String(retryAfterS)).send({ code: 'error', message: 'Rate limit exceeded' });
+  return reply
+    .code(429)
+    .header('retry-after', String(retryAfterS))
+    .send({ code: 'error', message: 'Rate limit exceeded' });
 }
 
 export async function runPipeline(
@@ -65,7 +74,8 @@ export async function runPipeline(
   const f = ctx.faults.state;
   if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
   const key = apiKeyOf(req);
-  if (key === null || !ctx.keys.has(key)) return reply.code(401).send({ error: 'Unauthorized', message: 'Invalid API key' });
+  if (key === null || !ctx.keys.has(key))
+    return reply.code(401).send({ error: 'Unauthorized', message: 'Invalid API key' });
   const storm = ctx.faults.stormRemainingMs();
   if (storm > 0) return tooMany(reply, kind, Math.ceil(storm / 1000));
   // Analytics: a 304 is free, so the ETag is checked before the request is counted.
@@ -79,7 +89,8 @@ export async function runPipeline(
     }
     if (built) {
       etag = `"${createHash('sha1').update(JSON.stringify(built.body)).digest('base64url')}"`;
-      if (req.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).header('cache-control', 'public, max-age=900').send();
+      if (req.headers['if-none-match'] === etag)
+        return reply.code(304).header('etag', etag).header('cache-control', 'public, max-age=900').send();
     }
   }
   const verdict = ctx.limiter.take(key, endpoint, ctx.limits[kind]);
@@ -101,8 +112,12 @@ export async function runPipeline(
   if (etag) reply.header('etag', etag).header('cache-control', 'public, max-age=900');
   if (ctx.faults.roll(f.malformedRate)) {
     const json = JSON.stringify(built.body);
-    return reply.code(200).type('application/json').send(json.slice(0, Math.max(1, Math.floor(json.length / 2))));
+    return reply
+      .code(200)
+      .type('application/json')
+      .send(json.slice(0, Math.max(1, Math.floor(json.length / 2))));
   }
-  const body = built.listKey && ctx.faults.roll(f.truncateRate) ? ctx.faults.truncate(built.body, built.listKey) : built.body;
+  const body =
+    built.listKey && ctx.faults.roll(f.truncateRate) ? ctx.faults.truncate(built.body, built.listKey) : built.body;
   return reply.code(200).send(body);
 }

@@ -5,7 +5,13 @@
  * whole day for 10,000 users can be produced without generating the history in full.
  */
 import {
-  CURSOR_FEE_MICRO_PER_TOKEN, ERROR_RATE, INCLUDED_ALLOWANCE_CENTS, MODELS, PERSONA_MIX, PERSONAS, TOKEN_MIX,
+  CURSOR_FEE_MICRO_PER_TOKEN,
+  ERROR_RATE,
+  INCLUDED_ALLOWANCE_CENTS,
+  MODELS,
+  PERSONA_MIX,
+  PERSONAS,
+  TOKEN_MIX,
 } from './catalog';
 import { hash32, Rng } from '../domain/rng';
 import { STREAM } from './streams';
@@ -170,13 +176,15 @@ export class Ledger {
    */
   cycleTotalBefore(userIndex: number, dayNum: number, stopAbove = Infinity): number {
     let sum = 0;
-    for (let d = Math.max(this.cycleOf(dayNum).startDayNum, this.startDayNum); d < dayNum && sum <= stopAbove; d++) sum += this.dayTotal(userIndex, d);
+    for (let d = Math.max(this.cycleOf(dayNum).startDayNum, this.startDayNum); d < dayNum && sum <= stopAbove; d++)
+      sum += this.dayTotal(userIndex, d);
     return sum;
   }
 
   onDemandBefore(userIndex: number, dayNum: number): number {
     let sum = 0;
-    for (let d = Math.max(this.cycleOf(dayNum).startDayNum, this.startDayNum); d < dayNum; d++) sum += this.summary(userIndex, d).onDemandMicro;
+    for (let d = Math.max(this.cycleOf(dayNum).startDayNum, this.startDayNum); d < dayNum; d++)
+      sum += this.summary(userIndex, d).onDemandMicro;
     return sum;
   }
 
@@ -193,7 +201,13 @@ export class Ledger {
     return values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
   }
 
-  private targetMicro(userIndex: number, dayNum: number, e: DayEffect, cumBefore: number, onDemandBefore: number): number {
+  private targetMicro(
+    userIndex: number,
+    dayNum: number,
+    e: DayEffect,
+    cumBefore: number,
+    onDemandBefore: number,
+  ): number {
     if (e.spikeMagnitude > 0) return e.spikeMagnitude * this.baselineMicro(userIndex, dayNum);
     if (e.capCents > 0) {
       const includedLeft = Math.max(0, ALLOWANCE_MICRO - cumBefore);
@@ -222,7 +236,13 @@ export class Ledger {
     const cloudDay = rng.chance(0.08);
     if (!active) return;
     const spikeVolume = e && e.spikeMagnitude > 0 ? Math.sqrt(e.spikeMagnitude) : e && e.capCents > 0 ? 2 : 1;
-    const volume = persona.meanRequests * m.scale * volumeNoise * (weekend ? persona.weekendVolume : 1) * (e?.volumeMul ?? 1) * spikeVolume;
+    const volume =
+      persona.meanRequests *
+      m.scale *
+      volumeNoise *
+      (weekend ? persona.weekendVolume : 1) *
+      (e?.volumeMul ?? 1) *
+      spikeVolume;
     const n = Math.max(1, Math.round(volume));
     out.reserve(n);
     out.n = n;
@@ -300,7 +320,15 @@ function planOnDemand(p: Plan): number {
 }
 
 function summarize(p: Plan): DaySummary {
-  const s: DaySummary = { count: p.n, totalMicro: 0, onDemandMicro: 0, includedCount: 0, usageCount: 0, erroredCount: 0, headlessCount: 0 };
+  const s: DaySummary = {
+    count: p.n,
+    totalMicro: 0,
+    onDemandMicro: 0,
+    includedCount: 0,
+    usageCount: 0,
+    erroredCount: 0,
+    headlessCount: 0,
+  };
   for (let i = 0; i < p.n; i++) {
     const c = p.charged(i);
     s.totalMicro += c;

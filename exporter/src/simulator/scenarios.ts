@@ -48,8 +48,18 @@ export interface GroundTruthEntry {
   baselineCents?: number;
 }
 
-export const ANOMALY_KINDS: readonly AnomalyKind[] = ['spend-spike', 'model-switch', 'drift', 'team-surge', 'cap-breach'];
-export const BENIGN_KINDS: readonly BenignKind[] = ['monday-after-quiet-weekend', 'new-hire-first-week', 'one-day-team-surge'];
+export const ANOMALY_KINDS: readonly AnomalyKind[] = [
+  'spend-spike',
+  'model-switch',
+  'drift',
+  'team-surge',
+  'cap-breach',
+];
+export const BENIGN_KINDS: readonly BenignKind[] = [
+  'monday-after-quiet-weekend',
+  'new-hire-first-week',
+  'one-day-team-surge',
+];
 
 /** The cycle outlier's documented default: a heavy spender is at least this multiple of the team median. */
 export const HEAVY_SPENDER_MULTIPLE = 10;
@@ -67,7 +77,14 @@ export interface DayEffect {
 }
 
 export const NEUTRAL_EFFECT: Readonly<DayEffect> = {
-  volumeMul: 1, costMul: 1, activityMul: 1, forceActive: false, switchModel: -1, switchShare: 0, spikeMagnitude: 0, capCents: 0,
+  volumeMul: 1,
+  costMul: 1,
+  activityMul: 1,
+  forceActive: false,
+  switchModel: -1,
+  switchShare: 0,
+  spikeMagnitude: 0,
+  capCents: 0,
 };
 
 interface Window {
@@ -137,7 +154,13 @@ export class ScenarioSet {
    * Entries whose numbers depend on the generated spend before their start day (a spike's
    * baseline, a default cap); the simulation completes them once its ledger exists.
    */
-  readonly pending: { kind: 'spike' | 'cap'; memberIndex: number; dayNum: number; entry: GroundTruthEntry; setCap?(cents: number): void }[] = [];
+  readonly pending: {
+    kind: 'spike' | 'cap';
+    memberIndex: number;
+    dayNum: number;
+    entry: GroundTruthEntry;
+    setCap?(cents: number): void;
+  }[] = [];
 
   effectFor(userIndex: number, dayNum: number): DayEffect | null {
     const own = this.perUser.get(userIndex);
@@ -177,7 +200,8 @@ export function resolveScenarios(scenario: 'default' | 'none' | ScenarioSpec[], 
     validateSpec(spec, ctx);
     const implicit = scenario === 'default';
     const applied = applySpec(spec, ctx, set, rng, used);
-    if (!applied && !implicit) throw new Error(`scenario ${spec.kind}: no eligible user (team too small or all users taken)`);
+    if (!applied && !implicit)
+      throw new Error(`scenario ${spec.kind}: no eligible user (team too small or all users taken)`);
   }
   if (scenario === 'default') listHeavySpenders(ctx, set);
   return set;
@@ -208,11 +232,18 @@ function listHeavySpenders(ctx: ResolveContext, set: ScenarioSet): void {
   for (const m of ctx.team.members) {
     const expected = expectedDailyCents(m);
     if (m.neverActive || expected < HEAVY_SPENDER_MULTIPLE * median) continue;
-    const last = m.lastActiveDayNum === null ? ctx.endDayNum : Math.min(ctx.endDayNum, cycleOfDay(ctx.team.cycleAnchorDay, m.lastActiveDayNum).endDayNum - 1);
+    const last =
+      m.lastActiveDayNum === null
+        ? ctx.endDayNum
+        : Math.min(ctx.endDayNum, cycleOfDay(ctx.team.cycleAnchorDay, m.lastActiveDayNum).endDayNum - 1);
     const first = Math.max(ctx.startDayNum, m.joinDayNum);
     if (last < first) continue;
     set.groundTruth.push({
-      kind: 'heavy-spender', benign: false, email: m.email, startDay: dayOf(first), endDay: dayOf(last),
+      kind: 'heavy-spender',
+      benign: false,
+      email: m.email,
+      startDay: dayOf(first),
+      endDay: dayOf(last),
       magnitude: Math.round((expected / median) * 10) / 10,
     });
   }
@@ -220,16 +251,23 @@ function listHeavySpenders(ctx: ResolveContext, set: ScenarioSet): void {
 
 function validateSpec(spec: ScenarioSpec, ctx: ResolveContext): void {
   const kinds: readonly string[] = [...ANOMALY_KINDS, ...BENIGN_KINDS];
-  if (!kinds.includes(spec.kind)) throw new Error(`unknown scenario kind '${String(spec.kind)}'; expected one of ${kinds.join(', ')}`);
+  if (!kinds.includes(spec.kind))
+    throw new Error(`unknown scenario kind '${String(spec.kind)}'; expected one of ${kinds.join(', ')}`);
   if (spec.day !== undefined) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(spec.day)) throw new Error(`scenario ${spec.kind}: invalid day '${spec.day}', expected YYYY-MM-DD`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(spec.day))
+      throw new Error(`scenario ${spec.kind}: invalid day '${spec.day}', expected YYYY-MM-DD`);
     const n = dayNumOf(spec.day);
-    if (n < ctx.startDayNum || n > ctx.endDayNum) throw new Error(`scenario ${spec.kind}: day ${spec.day} is outside the simulated history`);
+    if (n < ctx.startDayNum || n > ctx.endDayNum)
+      throw new Error(`scenario ${spec.kind}: day ${spec.day} is outside the simulated history`);
   }
-  if (spec.days !== undefined && (!Number.isInteger(spec.days) || spec.days < 1)) throw new Error(`scenario ${spec.kind}: days must be a positive integer`);
-  if (spec.magnitude !== undefined && !(spec.magnitude > 0 && Number.isFinite(spec.magnitude))) throw new Error(`scenario ${spec.kind}: magnitude must be a positive number`);
-  if (spec.model !== undefined && !MODEL_INDEX.has(spec.model)) throw new Error(`scenario ${spec.kind}: unknown model '${spec.model}'`);
-  if (spec.email !== undefined && !ctx.team.members.some((m) => m.email === spec.email!.toLowerCase())) throw new Error(`scenario ${spec.kind}: no member with email '${spec.email}'`);
+  if (spec.days !== undefined && (!Number.isInteger(spec.days) || spec.days < 1))
+    throw new Error(`scenario ${spec.kind}: days must be a positive integer`);
+  if (spec.magnitude !== undefined && !(spec.magnitude > 0 && Number.isFinite(spec.magnitude)))
+    throw new Error(`scenario ${spec.kind}: magnitude must be a positive number`);
+  if (spec.model !== undefined && !MODEL_INDEX.has(spec.model))
+    throw new Error(`scenario ${spec.kind}: unknown model '${spec.model}'`);
+  if (spec.email !== undefined && !ctx.team.members.some((m) => m.email === spec.email!.toLowerCase()))
+    throw new Error(`scenario ${spec.kind}: no member with email '${spec.email}'`);
 }
 
 /**
@@ -241,11 +279,22 @@ function validateSpec(spec: ScenarioSpec, ctx: ResolveContext): void {
 const MIN_SPIKE_BASELINE_CENTS = 200;
 
 function isSteadyUser(m: SimMember, ctx: ResolveContext): boolean {
-  return !m.isRemoved && !m.neverActive && m.lastActiveDayNum === null && m.joinDayNum <= ctx.startDayNum - 14
-    && (m.persona === 'regular' || m.persona === 'power');
+  return (
+    !m.isRemoved &&
+    !m.neverActive &&
+    m.lastActiveDayNum === null &&
+    m.joinDayNum <= ctx.startDayNum - 14 &&
+    (m.persona === 'regular' || m.persona === 'power')
+  );
 }
 
-function pickMember(spec: ScenarioSpec, ctx: ResolveContext, rng: Rng, used: Set<number>, eligible: (m: SimMember) => boolean): SimMember | null {
+function pickMember(
+  spec: ScenarioSpec,
+  ctx: ResolveContext,
+  rng: Rng,
+  used: Set<number>,
+  eligible: (m: SimMember) => boolean,
+): SimMember | null {
   if (spec.email) return ctx.team.members.find((m) => m.email === spec.email!.toLowerCase())!;
   const pool = ctx.team.members.filter((m) => !used.has(m.index) && eligible(m));
   return pool.length === 0 ? null : rng.pick(pool);
@@ -264,14 +313,33 @@ function pickStart(spec: ScenarioSpec, ctx: ResolveContext, rng: Rng, days: numb
 }
 
 function applySpec(spec: ScenarioSpec, ctx: ResolveContext, set: ScenarioSet, rng: Rng, used: Set<number>): boolean {
-  const entry = (email: string | null, from: number, days: number, magnitude: number, benign: boolean): GroundTruthEntry => {
-    const e: GroundTruthEntry = { kind: spec.kind, benign, email, startDay: dayOf(from), endDay: dayOf(from + days - 1), magnitude };
+  const entry = (
+    email: string | null,
+    from: number,
+    days: number,
+    magnitude: number,
+    benign: boolean,
+  ): GroundTruthEntry => {
+    const e: GroundTruthEntry = {
+      kind: spec.kind,
+      benign,
+      email,
+      startDay: dayOf(from),
+      endDay: dayOf(from + days - 1),
+      magnitude,
+    };
     set.groundTruth.push(e);
     return e;
   };
   switch (spec.kind) {
     case 'spend-spike': {
-      const m = pickMember(spec, ctx, rng, used, (x) => isSteadyUser(x, ctx) && expectedDailyCents(x) >= MIN_SPIKE_BASELINE_CENTS);
+      const m = pickMember(
+        spec,
+        ctx,
+        rng,
+        used,
+        (x) => isSteadyUser(x, ctx) && expectedDailyCents(x) >= MIN_SPIKE_BASELINE_CENTS,
+      );
       if (!m) return false;
       used.add(m.index);
       const days = spec.days ?? 1;
@@ -280,11 +348,29 @@ function applySpec(spec: ScenarioSpec, ctx: ResolveContext, set: ScenarioSet, rn
       // The week before is an ordinary working week (every weekday worked, weekends as the persona
       // has them), so the detector's 7-day average and the ledger's median baseline describe the
       // same habit and the magnitude reads the same on both scales, give or take daily noise.
-      set.addUser(m.index, { fromDayNum: from - 7, toDayNum: from - 1, apply: (e, d) => { e.forceActive ||= !isWeekend(d); } });
+      set.addUser(m.index, {
+        fromDayNum: from - 7,
+        toDayNum: from - 1,
+        apply: (e, d) => {
+          e.forceActive ||= !isWeekend(d);
+        },
+      });
       // Team-wide windows apply first: on a day the whole team surges, the spike is magnitude × what
       // the person would have spent that day (magnitude × baseline alone would be a smaller anomaly).
-      set.addUser(m.index, { fromDayNum: from, toDayNum: from + days - 1, apply: (e) => { e.spikeMagnitude = magnitude * e.volumeMul; e.forceActive = true; } });
-      set.pending.push({ kind: 'spike', memberIndex: m.index, dayNum: from, entry: entry(m.email, from, days, magnitude, false) });
+      set.addUser(m.index, {
+        fromDayNum: from,
+        toDayNum: from + days - 1,
+        apply: (e) => {
+          e.spikeMagnitude = magnitude * e.volumeMul;
+          e.forceActive = true;
+        },
+      });
+      set.pending.push({
+        kind: 'spike',
+        memberIndex: m.index,
+        dayNum: from,
+        entry: entry(m.email, from, days, magnitude, false),
+      });
       return true;
     }
     case 'model-switch': {
@@ -297,23 +383,41 @@ function applySpec(spec: ScenarioSpec, ctx: ResolveContext, set: ScenarioSet, rn
       const usual = PERSONA_MIX.get(m.persona)!.meanCents;
       const ratio = (SWITCH_SHARE * MODELS[modelIndex].meanCents + (1 - SWITCH_SHARE) * usual) / usual;
       const from = pickStart(spec, ctx, rng, days, false);
-      set.addUser(m.index, { fromDayNum: from, toDayNum: from + days - 1, apply: (e) => { e.switchModel = modelIndex; e.switchShare = SWITCH_SHARE; } });
+      set.addUser(m.index, {
+        fromDayNum: from,
+        toDayNum: from + days - 1,
+        apply: (e) => {
+          e.switchModel = modelIndex;
+          e.switchShare = SWITCH_SHARE;
+        },
+      });
       entry(m.email, from, days, Math.round(ratio * 100) / 100, false).model = model;
       return true;
     }
     case 'drift': {
       // Like a spike, drift needs spend to drift from: a user at ~$6 a week is below drift's $10/week
       // minimum (growth from nothing is not drift), so victims have the same material baseline.
-      const m = pickMember(spec, ctx, rng, used, (x) => isSteadyUser(x, ctx) && expectedDailyCents(x) >= MIN_SPIKE_BASELINE_CENTS);
+      const m = pickMember(
+        spec,
+        ctx,
+        rng,
+        used,
+        (x) => isSteadyUser(x, ctx) && expectedDailyCents(x) >= MIN_SPIKE_BASELINE_CENTS,
+      );
       if (!m) return false;
       used.add(m.index);
       const days = spec.days ?? rng.int(21, 28);
       const weekly = spec.magnitude ?? 0.1 + rng.next() * 0.1;
-      const from = spec.day ? dayNumOf(spec.day) : Math.max(ctx.startDayNum + 14, ctx.endDayNum - days + 1 - rng.int(0, 3));
+      const from = spec.day
+        ? dayNumOf(spec.day)
+        : Math.max(ctx.startDayNum + 14, ctx.endDayNum - days + 1 - rng.int(0, 3));
       // Growth compounds daily (no step on any single day) and the level reached is kept afterwards.
       set.addUser(m.index, {
-        fromDayNum: from, toDayNum: Infinity,
-        apply: (e, d) => { e.costMul *= Math.pow(1 + weekly, Math.min(d - from, days - 1) / 7); },
+        fromDayNum: from,
+        toDayNum: Infinity,
+        apply: (e, d) => {
+          e.costMul *= Math.pow(1 + weekly, Math.min(d - from, days - 1) / 7);
+        },
       });
       entry(m.email, from, days, Math.round(weekly * 1000) / 1000, false);
       return true;
@@ -325,21 +429,43 @@ function applySpec(spec: ScenarioSpec, ctx: ResolveContext, set: ScenarioSet, rn
       const from = pickStart(spec, ctx, rng, 1, true);
       const days = 1; // the breach happens on one day
       let capCents = spec.magnitude !== undefined ? spec.magnitude * 100 : 0;
-      set.addUser(m.index, { fromDayNum: from, toDayNum: from, apply: (e) => { e.capCents = capCents; e.forceActive = true; } });
+      set.addUser(m.index, {
+        fromDayNum: from,
+        toDayNum: from,
+        apply: (e) => {
+          e.capCents = capCents;
+          e.forceActive = true;
+        },
+      });
       const e = entry(m.email, from, days, capCents / 100, false);
       m.monthlyLimitDollars = spec.magnitude ?? null;
       if (spec.magnitude === undefined) {
-        set.pending.push({ kind: 'cap', memberIndex: m.index, dayNum: from, entry: e, setCap: (c) => { capCents = c; m.monthlyLimitDollars = c / 100; } });
+        set.pending.push({
+          kind: 'cap',
+          memberIndex: m.index,
+          dayNum: from,
+          entry: e,
+          setCap: (c) => {
+            capCents = c;
+            m.monthlyLimitDollars = c / 100;
+          },
+        });
       }
       return true;
     }
     case 'team-surge':
     case 'one-day-team-surge': {
       const oneDay = spec.kind === 'one-day-team-surge';
-      const days = oneDay ? 1 : spec.days ?? rng.int(3, 5);
+      const days = oneDay ? 1 : (spec.days ?? rng.int(3, 5));
       const magnitude = spec.magnitude ?? Math.round((1.5 + rng.next() * 0.5) * 100) / 100;
       const from = pickStart(spec, ctx, rng, days, true);
-      set.addTeam({ fromDayNum: from, toDayNum: from + days - 1, apply: (e) => { e.volumeMul *= magnitude; } });
+      set.addTeam({
+        fromDayNum: from,
+        toDayNum: from + days - 1,
+        apply: (e) => {
+          e.volumeMul *= magnitude;
+        },
+      });
       entry(null, from, days, magnitude, oneDay);
       return true;
     }
@@ -350,8 +476,20 @@ function applySpec(spec: ScenarioSpec, ctx: ResolveContext, set: ScenarioSet, rn
       // A quiet weekend inside a team-wide surge would cancel the surge it is listed next to (the
       // ground truth would claim a surge the data does not have): take the weekend before it.
       const overlaps = (d: number) => set.teamWindows().some((w) => d >= w.fromDayNum && d <= w.toDayNum);
-      while (!spec.day && (overlaps(monday - 2) || overlaps(monday - 1) || overlaps(monday)) && monday - 7 > ctx.startDayNum + 14) monday -= 7;
-      set.addTeam({ fromDayNum: monday - 2, toDayNum: monday - 1, apply: (e) => { e.activityMul *= 0.25; e.volumeMul *= 0.3; } });
+      while (
+        !spec.day &&
+        (overlaps(monday - 2) || overlaps(monday - 1) || overlaps(monday)) &&
+        monday - 7 > ctx.startDayNum + 14
+      )
+        monday -= 7;
+      set.addTeam({
+        fromDayNum: monday - 2,
+        toDayNum: monday - 1,
+        apply: (e) => {
+          e.activityMul *= 0.25;
+          e.volumeMul *= 0.3;
+        },
+      });
       entry(null, monday, 1, 1, true);
       return true;
     }
@@ -359,13 +497,26 @@ function applySpec(spec: ScenarioSpec, ctx: ResolveContext, set: ScenarioSet, rn
       // Not a max-mode user: their first partial cycle can pass the cycle outlier's 10× line within
       // days (a heavy spender from the start, rightly reported), which is not the ramp-up this
       // benign pattern is about — whether a member with no history trips the personal detectors.
-      const m = pickMember(spec, ctx, rng, used, (x) => x.role !== 'owner' && x.persona !== 'max' && !x.isRemoved && !x.neverActive && x.lastActiveDayNum === null);
+      const m = pickMember(
+        spec,
+        ctx,
+        rng,
+        used,
+        (x) =>
+          x.role !== 'owner' && x.persona !== 'max' && !x.isRemoved && !x.neverActive && x.lastActiveDayNum === null,
+      );
       if (!m) return false;
       used.add(m.index);
       const days = spec.days ?? 7;
       const from = pickStart(spec, ctx, rng, days, true);
       m.joinDayNum = from; // the member's history starts here
-      set.addUser(m.index, { fromDayNum: from, toDayNum: from + days - 1, apply: (e, d) => { e.forceActive = !isWeekend(d); } });
+      set.addUser(m.index, {
+        fromDayNum: from,
+        toDayNum: from + days - 1,
+        apply: (e, d) => {
+          e.forceActive = !isWeekend(d);
+        },
+      });
       entry(m.email, from, days, 1, true);
       return true;
     }

@@ -14,12 +14,16 @@ function setup(opts: { users?: number; limits?: object; lateMaxMs?: number } = {
   const clock = { now: dayStartMs(END) + 15 * HOUR_MS };
   const sim = createSimulation({ seed: 21, users: opts.users ?? 25, endDay: END, lateMaxMs: opts.lateMaxMs });
   const server = createSimulatorServer(sim, { now: () => clock.now, limits: opts.limits ?? UNLIMITED });
-  const post = (url: string, payload: object, headers: Record<string, string> = AUTH) => server.inject({ method: 'POST', url, payload, headers });
+  const post = (url: string, payload: object, headers: Record<string, string> = AUTH) =>
+    server.inject({ method: 'POST', url, payload, headers });
   const get = (url: string, headers: Record<string, string> = AUTH) => server.inject({ method: 'GET', url, headers });
   return { clock, sim, server, post, get };
 }
 
-async function allEvents(post: ReturnType<typeof setup>['post'], body: object): Promise<{ events: RawUsageEvent[]; total: number; pages: number }> {
+async function allEvents(
+  post: ReturnType<typeof setup>['post'],
+  body: object,
+): Promise<{ events: RawUsageEvent[]; total: number; pages: number }> {
   const events: RawUsageEvent[] = [];
   let page = 1;
   let total = -1;
@@ -39,7 +43,11 @@ describe('auth', () => {
   afterAll(() => server.close());
 
   it('401 without a key and with a wrong key, in the documented body', async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: basic('key_wrong') }, { authorization: 'Basic !!!' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: basic('key_wrong') },
+      { authorization: 'Basic !!!' },
+    ];
     for (const headers of attempts) {
       const res = await get('/teams/members', headers);
       expect(res.statusCode).toBe(401);
@@ -75,9 +83,16 @@ describe('range limits and bad input', () => {
 
   it('400 with a clear message on missing or mistyped fields, 404 on unknown routes', async () => {
     expect((await post('/teams/daily-usage-data', {})).json().message).toMatch(/startDate and endDate are required/);
-    expect((await post('/teams/filtered-usage-events', { startDate: 'yesterday' })).json().message).toMatch(/startDate must be epoch milliseconds/);
+    expect((await post('/teams/filtered-usage-events', { startDate: 'yesterday' })).json().message).toMatch(
+      /startDate must be epoch milliseconds/,
+    );
     expect((await get('/analytics/team/dau?startDate=soon')).json().message).toMatch(/Invalid date 'soon'/);
-    const bad = await server.inject({ method: 'POST', url: '/teams/spend', payload: '{oops', headers: { ...AUTH, 'content-type': 'application/json' } });
+    const bad = await server.inject({
+      method: 'POST',
+      url: '/teams/spend',
+      payload: '{oops',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+    });
     expect(bad.statusCode).toBe(400);
     expect((await get('/analytics/team/nope')).statusCode).toBe(404);
     expect((await get('/teams/unknown')).json()).toEqual({ error: 'Not Found', message: 'Resource not found' });
@@ -106,14 +121,21 @@ describe('rate limits', () => {
     const first = await get('/analytics/team/models?startDate=7d&endDate=yesterday');
     const etag = first.headers.etag as string;
     for (let i = 0; i < 150; i++) {
-      const res = await get('/analytics/team/models?startDate=7d&endDate=yesterday', { ...AUTH, 'if-none-match': etag });
+      const res = await get('/analytics/team/models?startDate=7d&endDate=yesterday', {
+        ...AUTH,
+        'if-none-match': etag,
+      });
       expect(res.statusCode).toBe(304);
     }
     // The first request counted, the 304s did not: 99 more fit in the minute.
-    for (let i = 1; i < 100; i++) expect((await get('/analytics/team/models?startDate=7d&endDate=yesterday')).statusCode).toBe(200);
+    for (let i = 1; i < 100; i++)
+      expect((await get('/analytics/team/models?startDate=7d&endDate=yesterday')).statusCode).toBe(200);
     const limited = await get('/analytics/team/models?startDate=7d&endDate=yesterday');
     expect(limited.statusCode).toBe(429);
-    expect(limited.json()).toEqual({ error: 'Too Many Requests', message: 'Rate limit exceeded. Please try again later.' });
+    expect(limited.json()).toEqual({
+      error: 'Too Many Requests',
+      message: 'Rate limit exceeded. Please try again later.',
+    });
     await server.close();
   });
 
@@ -142,15 +164,25 @@ describe('usage events', () => {
     // Same multiset as the timeline filtered by range and arrival.
     const expected: string[] = [];
     for (const day of ['2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10']) {
-      for (const t of sim.timelineForDay(day)) if (t.timestampMs >= from && t.timestampMs <= to && t.arrivalMs <= clock.now) expected.push(JSON.stringify(t.event));
+      for (const t of sim.timelineForDay(day))
+        if (t.timestampMs >= from && t.timestampMs <= to && t.arrivalMs <= clock.now)
+          expected.push(JSON.stringify(t.event));
     }
     expect(events.map((e) => JSON.stringify(e)).sort()).toEqual(expected.sort());
-    for (let i = 1; i < events.length; i++) expect(Number(events[i - 1].timestamp)).toBeGreaterThanOrEqual(Number(events[i].timestamp));
+    for (let i = 1; i < events.length; i++)
+      expect(Number(events[i - 1].timestamp)).toBeGreaterThanOrEqual(Number(events[i].timestamp));
   });
 
   it('the same query twice gives the same pages (stable order)', async () => {
-    const body = { startDate: dayStartMs('2026-03-09'), endDate: dayStartMs('2026-03-09') + DAY_MS - 1, page: 2, pageSize: 100 };
-    expect((await post('/teams/filtered-usage-events', body)).body).toBe((await post('/teams/filtered-usage-events', body)).body);
+    const body = {
+      startDate: dayStartMs('2026-03-09'),
+      endDate: dayStartMs('2026-03-09') + DAY_MS - 1,
+      page: 2,
+      pageSize: 100,
+    };
+    expect((await post('/teams/filtered-usage-events', body)).body).toBe(
+      (await post('/teams/filtered-usage-events', body)).body,
+    );
   });
 
   it('the email filter returns just that user, with their expected spend', async () => {
@@ -166,7 +198,10 @@ describe('usage events', () => {
     const late = sim.timelineForDay(END).find((t) => t.arrivalMs > clock.now && t.timestampMs <= clock.now);
     expect(late).toBeDefined();
     const body = { startDate: late!.timestampMs, endDate: late!.timestampMs, email: late!.event.userEmail };
-    const has = async () => ((await post('/teams/filtered-usage-events', body)).json().usageEvents as RawUsageEvent[]).some((e) => JSON.stringify(e) === JSON.stringify(late!.event));
+    const has = async () =>
+      ((await post('/teams/filtered-usage-events', body)).json().usageEvents as RawUsageEvent[]).some(
+        (e) => JSON.stringify(e) === JSON.stringify(late!.event),
+      );
     const saved = clock.now;
     expect(await has()).toBe(false);
     clock.now = late!.arrivalMs;
@@ -212,9 +247,15 @@ describe('spend, daily usage and groups', () => {
     const active = paged.data.filter((r: { isActive: boolean }) => r.isActive);
     expect(active).toEqual(unpaged.data);
     const row = active[0];
-    expect(row).toMatchObject({ userId: expect.any(Number), day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), date: dayStartMs(row.day) });
+    expect(row).toMatchObject({
+      userId: expect.any(Number),
+      day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      date: dayStartMs(row.day),
+    });
     const events = sim.eventsForUserDay(row.email, row.day);
-    expect(row.subscriptionIncludedReqs + row.usageBasedReqs).toBe(events.filter((e) => e.kind !== 'Errored, Not Charged').length);
+    expect(row.subscriptionIncludedReqs + row.usageBasedReqs).toBe(
+      events.filter((e) => e.kind !== 'Errored, Not Charged').length,
+    );
     expect(row.usageBasedReqs).toBe(events.filter((e) => e.kind === 'Usage-based').length);
   });
 
@@ -224,7 +265,12 @@ describe('spend, daily usage and groups', () => {
     expect(json.billingCycle.cycleStart).toBe(new Date(sim.cycleAt(clock.now).startMs).toISOString());
     const all = [...json.groups, json.unassignedGroup];
     const current = all.flatMap((g: { currentMembers: { email: string }[] }) => g.currentMembers.map((m) => m.email));
-    expect(current.sort()).toEqual(sim.members.filter((m) => !m.isRemoved).map((m) => m.email).sort());
+    expect(current.sort()).toEqual(
+      sim.members
+        .filter((m) => !m.isRemoved)
+        .map((m) => m.email)
+        .sort(),
+    );
     expect(json.groups.every((g: { name: string }) => / > /.test(g.name))).toBe(true);
     for (const g of all) expect(g.dailySpend.length).toBeLessThanOrEqual(2);
   });
@@ -234,9 +280,13 @@ describe('spend, daily usage and groups', () => {
     const res = await get(`/analytics/team/dau?startDate=${day}&endDate=${day}`);
     expect(res.headers['cache-control']).toBe('public, max-age=900');
     const events = sim.eventsForDay(day);
-    expect(res.json().data).toEqual([expect.objectContaining({ date: day, dau: new Set(events.map((e) => e.userEmail)).size })]);
+    expect(res.json().data).toEqual([
+      expect.objectContaining({ date: day, dau: new Set(events.map((e) => e.userEmail)).size }),
+    ]);
     const models = (await get(`/analytics/team/models?startDate=${day}&endDate=${day}`)).json();
-    expect(models.data[0].model_breakdown['claude-4.5-sonnet'].messages).toBe(events.filter((e) => e.model === 'claude-4.5-sonnet').length);
+    expect(models.data[0].model_breakdown['claude-4.5-sonnet'].messages).toBe(
+      events.filter((e) => e.model === 'claude-4.5-sonnet').length,
+    );
     expect(models.params).toMatchObject({ metric: 'models', startDate: day, endDate: day, teamId: sim.team.teamId });
   });
 
@@ -269,7 +319,8 @@ describe('faults', () => {
     const body = { startDate: dayStartMs('2026-03-09'), endDate: dayStartMs('2026-03-09') + DAY_MS - 1, pageSize: 100 };
     for (let i = 0; i < 5; i++) {
       const json = (await post('/teams/filtered-usage-events', body)).json();
-      const short = Array.isArray(json.usageEvents) && json.usageEvents.length < 100 && json.pagination?.hasNextPage === true;
+      const short =
+        Array.isArray(json.usageEvents) && json.usageEvents.length < 100 && json.pagination?.hasNextPage === true;
       const missing = ['totalUsageEventsCount', 'pagination', 'usageEvents', 'period'].some((k) => !(k in json));
       expect(short || missing).toBe(true);
     }
@@ -286,12 +337,14 @@ describe('faults', () => {
   it('timeoutRate 1 hangs the request until the client gives up (real socket); close() still returns', async () => {
     const running = await startSimulator({ users: 10, seed: 2, endDay: END, faults: { timeoutRate: 1 } });
     expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    await expect(request(`${running.url}/teams/members`, { headers: AUTH, headersTimeout: 300 })).rejects.toThrow(/timeout/i);
+    await expect(request(`${running.url}/teams/members`, { headers: AUTH, headersTimeout: 300 })).rejects.toThrow(
+      /timeout/i,
+    );
     running.server.setFaults({ timeoutRate: 0, latencyMs: 50 });
     const started = Date.now();
     const ok = await request(`${running.url}/teams/members`, { headers: AUTH });
     expect(ok.statusCode).toBe(200);
-    expect((await ok.body.json() as { teamMembers: unknown[] }).teamMembers).toHaveLength(10);
+    expect(((await ok.body.json()) as { teamMembers: unknown[] }).teamMembers).toHaveLength(10);
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
     await running.close();
   });

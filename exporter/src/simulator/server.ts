@@ -41,7 +41,12 @@ export function createSimulatorServer(sim: Simulation, opts: SimulatorServerOpti
   const faults = new Faults(new Rng(hash32(sim.seed, STREAM.faults)), Date.now);
   if (opts.faults) faults.set(opts.faults);
   const limiter = new FixedWindowLimiter(now);
-  const ctx = { keys: new Set(opts.keys ?? [DEFAULT_SIMULATOR_KEY]), limits: { ...DEFAULT_LIMITS, ...opts.limits }, limiter, faults };
+  const ctx = {
+    keys: new Set(opts.keys ?? [DEFAULT_SIMULATOR_KEY]),
+    limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    limiter,
+    faults,
+  };
 
   // Cursor clients may POST with an empty body; bad JSON is a 400 in the documented error shape.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
@@ -55,13 +60,19 @@ export function createSimulatorServer(sim: Simulation, opts: SimulatorServerOpti
   });
   app.setErrorHandler((err: Error & { status?: number; statusCode?: number; error?: string }, _req, reply) => {
     const status = err.status ?? err.statusCode ?? 500;
-    if (status >= 500) return reply.code(500).send({ error: 'Internal Server Error', message: 'An unexpected error occurred' });
+    if (status >= 500)
+      return reply.code(500).send({ error: 'Internal Server Error', message: 'An unexpected error occurred' });
     return reply.code(status).send({ error: err.error ?? 'Bad Request', message: err.message });
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'Not Found', message: 'Resource not found' }));
 
   for (const r of SIM_ROUTES) {
-    app.route({ method: r.method, url: r.url, handler: (req, reply) => runPipeline(ctx, req, reply, r.kind, r.limitKey?.(req) ?? r.url, () => r.build(req, sim, now())) });
+    app.route({
+      method: r.method,
+      url: r.url,
+      handler: (req, reply) =>
+        runPipeline(ctx, req, reply, r.kind, r.limitKey?.(req) ?? r.url, () => r.build(req, sim, now())),
+    });
   }
 
   return Object.assign(app, {
@@ -101,6 +112,6 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   const host = opts.host ?? '127.0.0.1';
   await server.listen({ port: opts.port ?? 0, host });
   const addr = server.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : opts.port ?? 0;
+  const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
   return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, sim, server, close: () => server.close() };
 }

@@ -64,13 +64,20 @@ function dayNumOfMs(ms: number): number {
 }
 
 function validate(o: SimulationOptions): void {
-  const fail = (msg: string) => { throw new Error(`invalid simulation options: ${msg}`); };
+  const fail = (msg: string) => {
+    throw new Error(`invalid simulation options: ${msg}`);
+  };
   if (!Number.isSafeInteger(o.seed)) fail(`seed must be an integer, got ${String(o.seed)}`);
-  if (!Number.isInteger(o.users) || o.users < 10 || o.users > 10_000) fail(`users must be an integer from 10 to 10000, got ${String(o.users)}`);
-  if (o.historyDays !== undefined && (!Number.isInteger(o.historyDays) || o.historyDays < 1 || o.historyDays > 730)) fail(`historyDays must be an integer from 1 to 730`);
-  if (o.endDay !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(o.endDay) || Number.isNaN(Date.parse(o.endDay)))) fail(`endDay must be YYYY-MM-DD, got '${o.endDay}'`);
-  if (o.lateMaxMs !== undefined && !(o.lateMaxMs >= 0 && Number.isFinite(o.lateMaxMs))) fail('lateMaxMs must be a non-negative number');
-  if (o.retentionDays !== undefined && (!Number.isInteger(o.retentionDays) || o.retentionDays < 1)) fail('retentionDays must be a positive integer');
+  if (!Number.isInteger(o.users) || o.users < 10 || o.users > 10_000)
+    fail(`users must be an integer from 10 to 10000, got ${String(o.users)}`);
+  if (o.historyDays !== undefined && (!Number.isInteger(o.historyDays) || o.historyDays < 1 || o.historyDays > 730))
+    fail(`historyDays must be an integer from 1 to 730`);
+  if (o.endDay !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(o.endDay) || Number.isNaN(Date.parse(o.endDay))))
+    fail(`endDay must be YYYY-MM-DD, got '${o.endDay}'`);
+  if (o.lateMaxMs !== undefined && !(o.lateMaxMs >= 0 && Number.isFinite(o.lateMaxMs)))
+    fail('lateMaxMs must be a non-negative number');
+  if (o.retentionDays !== undefined && (!Number.isInteger(o.retentionDays) || o.retentionDays < 1))
+    fail('retentionDays must be a positive integer');
 }
 
 export class Simulation {
@@ -107,7 +114,12 @@ export class Simulation {
     this.retentionDays = opts.retentionDays ?? null;
     this.team = buildTeam(opts.seed, opts.users, this.startDayNum, this.endDayNum);
     for (const m of this.team.members) this.byEmail.set(m.email, m);
-    const scenarios = resolveScenarios(opts.scenario ?? 'default', { seed: opts.seed, team: this.team, startDayNum: this.startDayNum, endDayNum: this.endDayNum });
+    const scenarios = resolveScenarios(opts.scenario ?? 'default', {
+      seed: opts.seed,
+      team: this.team,
+      startDayNum: this.startDayNum,
+      endDayNum: this.endDayNum,
+    });
     this.ledger = new Ledger(opts.seed, this.team, scenarios, this.startDayNum, this.endDayNum);
     // Complete the entries whose numbers depend on spend before their start (only earlier days are read).
     for (const p of scenarios.pending) {
@@ -158,7 +170,11 @@ export class Simulation {
   /** One user's events of the day (arrived or not), newest first; [] for an unknown email. */
   eventsForUserDay(email: string, day: string): RawUsageEvent[] {
     const m = this.member(email);
-    return m ? this.userDayEvents(m, dayNumOfMs(Date.parse(`${day}T00:00:00Z`))).reverse().map((t) => t.event) : [];
+    return m
+      ? this.userDayEvents(m, dayNumOfMs(Date.parse(`${day}T00:00:00Z`)))
+          .reverse()
+          .map((t) => t.event)
+      : [];
   }
 
   /** A day is complete at nowMs once its last possible event has arrived. */
@@ -222,7 +238,9 @@ export class Simulation {
       let list: TimedEvent[] | null = null;
       if (whole) count = m ? this.ledger.dayCount(m.index, d) : this.dayCountAll(d);
       else {
-        list = this.eventsOf(m, d).filter((e) => e.timestampMs >= fromMs && e.timestampMs <= toMs && e.arrivalMs <= q.nowMs);
+        list = this.eventsOf(m, d).filter(
+          (e) => e.timestampMs >= fromMs && e.timestampMs <= toMs && e.arrivalMs <= q.nowMs,
+        );
         count = list.length;
       }
       segments.push({ dayNum: d, count, list });
@@ -253,7 +271,11 @@ export class Simulation {
     if (this.arrivedCache.nowMs !== nowMs) this.arrivedCache = { nowMs, days: new Map() };
     const hit = this.arrivedCache.days.get(dayNum);
     if (hit) return hit;
-    const a: ArrivedDay = { totalMicro: new Float64Array(this.users), onDemandMicro: new Float64Array(this.users), usageCount: new Int32Array(this.users) };
+    const a: ArrivedDay = {
+      totalMicro: new Float64Array(this.users),
+      onDemandMicro: new Float64Array(this.users),
+      usageCount: new Int32Array(this.users),
+    };
     if (this.complete(dayNum, nowMs)) {
       for (let u = 0; u < this.users; u++) {
         const s = this.ledger.summary(u, dayNum);
@@ -278,12 +300,20 @@ export class Simulation {
   /** Days of a cycle that can hold events visible at nowMs. */
   private cycleDays(c: Cycle, nowMs: number): number[] {
     const out: number[] = [];
-    for (let d = Math.max(c.startDayNum, this.startDayNum); d < c.endDayNum && d <= Math.min(this.endDayNum, dayNumOfMs(nowMs)); d++) out.push(d);
+    for (
+      let d = Math.max(c.startDayNum, this.startDayNum);
+      d < c.endDayNum && d <= Math.min(this.endDayNum, dayNumOfMs(nowMs));
+      d++
+    )
+      out.push(d);
     return out;
   }
 
   /** Cycle-to-date arrived spend of every user (micro-cents) for the cycle containing `cycleDayNum`. */
-  cycleSpendTable(nowMs: number, cycleDayNum = dayNumOfMs(nowMs)): { cycle: Cycle; overall: Float64Array; onDemand: Float64Array; usageCount: Int32Array } {
+  cycleSpendTable(
+    nowMs: number,
+    cycleDayNum = dayNumOfMs(nowMs),
+  ): { cycle: Cycle; overall: Float64Array; onDemand: Float64Array; usageCount: Int32Array } {
     const cycle = this.ledger.cycleOf(cycleDayNum);
     const overall = new Float64Array(this.users);
     const onDemand = new Float64Array(this.users);
@@ -329,11 +359,18 @@ export class Simulation {
     if (days.length === 0) return [];
     const first = days[0];
     const last = days[days.length - 1];
-    return this.team.members.filter((m) => m.joinDayNum <= last && !(m.isRemoved && m.lastActiveDayNum !== null && m.lastActiveDayNum < first));
+    return this.team.members.filter(
+      (m) => m.joinDayNum <= last && !(m.isRemoved && m.lastActiveDayNum !== null && m.lastActiveDayNum < first),
+    );
   }
 
   /** Daily-usage rows of the members over the days; inactive rows only if `includeInactive`. */
-  dailyUsageRows(members: readonly SimMember[], days: number[], nowMs: number, includeInactive: boolean): RawDailyUsageRow[] {
+  dailyUsageRows(
+    members: readonly SimMember[],
+    days: number[],
+    nowMs: number,
+    includeInactive: boolean,
+  ): RawDailyUsageRow[] {
     const rows: RawDailyUsageRow[] = [];
     for (const m of members) {
       for (const d of days) {
@@ -369,7 +406,8 @@ export class Simulation {
   private makeExpectations(): SimulationExpectations {
     const daysOf = (fromMs: number, toMs: number) => {
       const out: number[] = [];
-      for (let d = Math.max(dayNumOfMs(fromMs), this.startDayNum); d <= Math.min(dayNumOfMs(toMs), this.endDayNum); d++) out.push(d);
+      for (let d = Math.max(dayNumOfMs(fromMs), this.startDayNum); d <= Math.min(dayNumOfMs(toMs), this.endDayNum); d++)
+        out.push(d);
       return out;
     };
     const mustMember = (email: string) => {
@@ -382,14 +420,16 @@ export class Simulation {
         const m = mustMember(email);
         let micro = 0;
         for (const d of daysOf(fromMs, toMs)) {
-          for (const e of this.userDayEvents(m, d)) if (e.timestampMs >= fromMs && e.timestampMs <= toMs && e.arrivalMs <= nowMs) micro += e.chargedMicro;
+          for (const e of this.userDayEvents(m, d))
+            if (e.timestampMs >= fromMs && e.timestampMs <= toMs && e.arrivalMs <= nowMs) micro += e.chargedMicro;
         }
         return micro / 1e6;
       },
       eventCount: (fromMs, toMs, nowMs) => {
         let n = 0;
         for (const d of daysOf(fromMs, toMs)) {
-          for (const e of this.dayEvents(d)) if (e.timestampMs >= fromMs && e.timestampMs <= toMs && e.arrivalMs <= nowMs) n++;
+          for (const e of this.dayEvents(d))
+            if (e.timestampMs >= fromMs && e.timestampMs <= toMs && e.arrivalMs <= nowMs) n++;
         }
         return n;
       },

@@ -5,7 +5,14 @@
  */
 import { DAY_MS } from '../domain/time';
 import {
-  CLIENT_VERSIONS, EMAIL_DOMAIN, FILE_EXTENSIONS, FIRST_NAMES, GROUP_NAMES, LAST_NAMES, PERSONAS, type PersonaName,
+  CLIENT_VERSIONS,
+  EMAIL_DOMAIN,
+  FILE_EXTENSIONS,
+  FIRST_NAMES,
+  GROUP_NAMES,
+  LAST_NAMES,
+  PERSONAS,
+  type PersonaName,
 } from './catalog';
 import { hash32, Rng } from '../domain/rng';
 import { STREAM } from './streams';
@@ -88,11 +95,7 @@ export function buildTeam(seed: number, users: number, startDayNum: number, endD
     const neverActive = !owner && roll < 0.03;
     const inactive = !owner && roll >= 0.03 && roll < 0.08;
     const removed = !owner && roll >= 0.08 && roll < 0.11;
-    const lastActiveDayNum = inactive
-      ? endDayNum - rng.int(30, 50)
-      : removed
-        ? endDayNum - rng.int(3, 40)
-        : null;
+    const lastActiveDayNum = inactive ? endDayNum - rng.int(30, 50) : removed ? endDayNum - rng.int(3, 40) : null;
     const limitRoll = rng.next();
     const ext = rng.int(0, FILE_EXTENSIONS.length - 1);
     members.push({

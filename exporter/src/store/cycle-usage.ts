@@ -60,11 +60,15 @@ export class CycleUsageRepo {
 
   /** Every row of one spend snapshot cycle (billed and on-demand spend, the members table read it). */
   snapshot(cycleStartMs: number): SnapshotRow[] {
-    return this.memo(`spend-snapshot:${cycleStartMs}`, () =>
-      this.db
-        .prepare('SELECT email, total_micro, on_demand_micro, included_micro, effective_limit_dollars FROM spend_snapshots WHERE cycle_start_ms = ?')
-        .raw()
-        .all(cycleStartMs) as SnapshotRow[],
+    return this.memo(
+      `spend-snapshot:${cycleStartMs}`,
+      () =>
+        this.db
+          .prepare(
+            'SELECT email, total_micro, on_demand_micro, included_micro, effective_limit_dollars FROM spend_snapshots WHERE cycle_start_ms = ?',
+          )
+          .raw()
+          .all(cycleStartMs) as SnapshotRow[],
     );
   }
 
@@ -78,7 +82,9 @@ export class CycleUsageRepo {
     const w = asOfWindow(this.db, 'usage_asof_days', { fromDay, toDay });
     if (w === null) return [];
     return this.db
-      .prepare(windowRows('usage_user_asof', ['email'], `b.email, ${diff('charged_micro')}`, 'b.rows > COALESCE(a.rows, 0)'))
+      .prepare(
+        windowRows('usage_user_asof', ['email'], `b.email, ${diff('charged_micro')}`, 'b.rows > COALESCE(a.rows, 0)'),
+      )
       .raw()
       .all(...bounds(w)) as [string, number][];
   }
@@ -94,7 +100,8 @@ export class CycleUsageRepo {
    * usage events count them ('events').
    */
   beyondPlan(source: 'daily' | 'events', fromDay: string, toDay: string): BeyondPlanRow[] {
-    const [table, column] = source === 'daily' ? ['daily_usage', 'usage_based_reqs'] : ['usage_daily', 'usage_based_events'];
+    const [table, column] =
+      source === 'daily' ? ['daily_usage', 'usage_based_reqs'] : ['usage_daily', 'usage_based_events'];
     return this.db
       .prepare(
         `SELECT email, MIN(day) AS first, SUM(${column}) AS n FROM ${table}
@@ -108,7 +115,9 @@ export class CycleUsageRepo {
     const w = asOfWindow(this.db, 'daily_usage_asof_days', { fromDay, toDay });
     if (w === null) return [];
     const sums = `b.email AS email, ${diff('agent_requests')} AS requests, ${diff('accepts')} AS accepts, ${diff('applies')} AS applies, ${diff('active_days')} AS activeDays`;
-    return this.db.prepare(windowRows('daily_usage_asof', ['email'], sums, 'b.rows > COALESCE(a.rows, 0)')).all(...bounds(w)) as PersonActivity[];
+    return this.db
+      .prepare(windowRows('daily_usage_asof', ['email'], sums, 'b.rows > COALESCE(a.rows, 0)'))
+      .all(...bounds(w)) as PersonActivity[];
   }
 
   /** Current (not removed) members: the seats. */

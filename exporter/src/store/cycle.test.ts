@@ -10,9 +10,14 @@ let db: Db;
 beforeEach(() => (db = openDb(':memory:')));
 afterEach(() => db.close());
 
-const cycleRow = (start: number, end: number) => db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(start, end);
+const cycleRow = (start: number, end: number) =>
+  db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(start, end);
 const spendStart = (start: number) =>
-  db.prepare(`INSERT INTO spend_snapshots (cycle_start_ms, email, total_micro, on_demand_micro, included_micro, collected_ms) VALUES (?, 'a@x.io', 0, 0, 0, 0)`).run(start);
+  db
+    .prepare(
+      `INSERT INTO spend_snapshots (cycle_start_ms, email, total_micro, on_demand_micro, included_micro, collected_ms) VALUES (?, 'a@x.io', 0, 0, 0, 0)`,
+    )
+    .run(start);
 
 describe('CyclesRepo.resolve', () => {
   it('is null before anything was collected', () => {
@@ -24,7 +29,14 @@ describe('CyclesRepo.resolve', () => {
     cycleRow(MAR, APR);
     cycleRow(APR, ms('2026-05-01T00:00:00Z'));
     expect(new CyclesRepo(db).resolve(NOW)).toEqual({
-      startMs: MAR, endMs: APR, endKnown: true, startDay: '2026-03-01', lastDay: '2026-03-31', lengthDays: 31, dayOfCycle: 10, daysLeft: 22,
+      startMs: MAR,
+      endMs: APR,
+      endKnown: true,
+      startDay: '2026-03-01',
+      lastDay: '2026-03-31',
+      lengthDays: 31,
+      dayOfCycle: 10,
+      daysLeft: 22,
     });
   });
 
@@ -38,7 +50,12 @@ describe('CyclesRepo.resolve', () => {
   it('follows a newer spend start, with end = start + 1 month not known', () => {
     cycleRow(ms('2026-02-01T00:00:00Z'), ms('2026-03-11T00:00:00Z'));
     spendStart(ms('2026-03-05T00:00:00Z'));
-    expect(new CyclesRepo(db).resolve(NOW)).toMatchObject({ startDay: '2026-03-05', endMs: ms('2026-04-05T00:00:00Z'), endKnown: false, dayOfCycle: 6 });
+    expect(new CyclesRepo(db).resolve(NOW)).toMatchObject({
+      startDay: '2026-03-05',
+      endMs: ms('2026-04-05T00:00:00Z'),
+      endKnown: false,
+      dayOfCycle: 6,
+    });
   });
 
   it('without a row containing now, uses the latest spend start (not a future one) + 1 calendar month', () => {
@@ -46,7 +63,12 @@ describe('CyclesRepo.resolve', () => {
     spendStart(ms('2026-02-15T00:00:00Z'));
     spendStart(ms('2026-03-05T00:00:00Z'));
     spendStart(ms('2026-04-05T00:00:00Z'));
-    expect(new CyclesRepo(db).resolve(NOW)).toMatchObject({ startDay: '2026-03-05', lastDay: '2026-04-04', lengthDays: 31, endKnown: false });
+    expect(new CyclesRepo(db).resolve(NOW)).toMatchObject({
+      startDay: '2026-03-05',
+      lastDay: '2026-04-04',
+      lengthDays: 31,
+      endKnown: false,
+    });
   });
 
   it('is null with only a stale groups cycle and no spend', () => {
@@ -66,9 +88,19 @@ describe('describeCycle', () => {
 describe('CyclesRepo.previous', () => {
   it('is the stored one before, else one of the same length ending at the start', () => {
     const march = describeCycle(MAR, APR, NOW, true);
-    expect(new CyclesRepo(db).previous(march)).toMatchObject({ startMs: MAR - 31 * 86_400_000, endMs: MAR, endKnown: false, lengthDays: 31 });
+    expect(new CyclesRepo(db).previous(march)).toMatchObject({
+      startMs: MAR - 31 * 86_400_000,
+      endMs: MAR,
+      endKnown: false,
+      lengthDays: 31,
+    });
     cycleRow(ms('2026-02-01T00:00:00Z'), MAR);
-    expect(new CyclesRepo(db).previous(march)).toMatchObject({ startDay: '2026-02-01', lastDay: '2026-02-28', lengthDays: 28, endKnown: true });
+    expect(new CyclesRepo(db).previous(march)).toMatchObject({
+      startDay: '2026-02-01',
+      lastDay: '2026-02-28',
+      lengthDays: 28,
+      endKnown: true,
+    });
   });
 });
 

@@ -56,18 +56,32 @@ export class CyclesRepo {
 
   /** The billing cycle in force at `nowMs` (rule above), or null when no cycle was ever collected. */
   resolve(nowMs: number): CycleInfo | null {
-    const row = this.db.prepare('SELECT start_ms AS startMs, end_ms AS endMs FROM billing_cycles WHERE start_ms <= ? AND ? < end_ms ORDER BY start_ms DESC LIMIT 1').get(nowMs, nowMs) as
-      | { startMs: number; endMs: number }
-      | undefined;
-    const spendStart = this.db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots WHERE cycle_start_ms <= ?').pluck().get(nowMs) as number | null;
-    if (row && (spendStart === null || spendStart <= row.startMs)) return describeCycle(row.startMs, row.endMs, nowMs, true);
+    const row = this.db
+      .prepare(
+        'SELECT start_ms AS startMs, end_ms AS endMs FROM billing_cycles WHERE start_ms <= ? AND ? < end_ms ORDER BY start_ms DESC LIMIT 1',
+      )
+      .get(nowMs, nowMs) as { startMs: number; endMs: number } | undefined;
+    const spendStart = this.db
+      .prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots WHERE cycle_start_ms <= ?')
+      .pluck()
+      .get(nowMs) as number | null;
+    if (row && (spendStart === null || spendStart <= row.startMs))
+      return describeCycle(row.startMs, row.endMs, nowMs, true);
     return spendStart === null ? null : describeCycle(spendStart, addMonthUtc(spendStart), nowMs, false);
   }
 
   /** The cycle before `cycle`: the stored one if known, else one of the same length ending at its start. */
   previous(cycle: CycleInfo): CycleInfo {
-    const startMs = this.db.prepare('SELECT MAX(start_ms) FROM billing_cycles WHERE start_ms < ?').pluck().get(cycle.startMs) as number | null;
-    return describeCycle(startMs ?? cycle.startMs - (cycle.endMs - cycle.startMs), cycle.startMs, cycle.startMs, startMs !== null);
+    const startMs = this.db
+      .prepare('SELECT MAX(start_ms) FROM billing_cycles WHERE start_ms < ?')
+      .pluck()
+      .get(cycle.startMs) as number | null;
+    return describeCycle(
+      startMs ?? cycle.startMs - (cycle.endMs - cycle.startMs),
+      cycle.startMs,
+      cycle.startMs,
+      startMs !== null,
+    );
   }
 }
 

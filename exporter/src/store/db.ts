@@ -10,7 +10,11 @@ export type Db = Database.Database;
  * so the CLI prints it without a stack trace.
  */
 export class StoreOpenError extends Error {
-  constructor(readonly file: string, reason: string, readonly code?: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+    readonly code?: string,
+  ) {
     super(`cannot use the database DATABASE_PATH=${file} (${path.resolve(file)}): ${reason}`);
     this.name = 'StoreOpenError';
   }
@@ -33,11 +37,14 @@ function openFailure(file: string, err: unknown): StoreOpenError {
     EROFS: 'it is on a read-only file system',
     ENOSPC: 'the disk is full',
     SQLITE_CANTOPEN: 'SQLite cannot open it (is its directory writable, and is it a file?)',
-    SQLITE_NOTADB: 'the file is not a SQLite database (corrupt, or another file): move it aside to start over, or restore a backup',
+    SQLITE_NOTADB:
+      'the file is not a SQLite database (corrupt, or another file): move it aside to start over, or restore a backup',
     SQLITE_CORRUPT: 'the database file is corrupt: move it aside to start over, or restore a backup',
     SQLITE_FULL: 'the disk is full',
   };
-  const readonly = code?.startsWith('SQLITE_READONLY') ? 'it is read-only: the process cannot write the file, or its directory (SQLite needs the directory for the -wal file)' : undefined;
+  const readonly = code?.startsWith('SQLITE_READONLY')
+    ? 'it is read-only: the process cannot write the file, or its directory (SQLite needs the directory for the -wal file)'
+    : undefined;
   const reason = (code && reasons[code]) ?? readonly ?? `${e instanceof Error ? e.message : String(err)}`;
   return new StoreOpenError(file, `${reason}${code ? ` [${code}]` : ''}`, code);
 }
@@ -68,8 +75,13 @@ export function openDb(file: string, list: Migration[] = migrations, opts: OpenD
   } catch (err) {
     throw openFailure(file, err);
   }
-  if (stat?.isDirectory()) throw new StoreOpenError(file, 'it is a directory: DATABASE_PATH names the database file, e.g. ./data/cursor-usage.db');
-  if (!stat && opts.mustExist) throw new StoreOpenError(file, 'no such file: check the path (collect, backfill and serve create it)', 'ENOENT');
+  if (stat?.isDirectory())
+    throw new StoreOpenError(
+      file,
+      'it is a directory: DATABASE_PATH names the database file, e.g. ./data/cursor-usage.db',
+    );
+  if (!stat && opts.mustExist)
+    throw new StoreOpenError(file, 'no such file: check the path (collect, backfill and serve create it)', 'ENOENT');
   let db: Db | undefined;
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

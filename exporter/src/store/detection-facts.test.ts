@@ -81,7 +81,10 @@ describe('DetectionFactsRepo', () => {
   it('loads members, groups, limits, daily usage, cycles and the limited count as facts, field by field', () => {
     const f = load({ ...window, hourlyUntilMs: RUN });
     expect(f.days).toEqual(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);
-    expect(f.groups).toEqual([{ id: 'g1', name: 'Alpha' }, { id: 'g2', name: 'Beta' }]);
+    expect(f.groups).toEqual([
+      { id: 'g1', name: 'Alpha' },
+      { id: 'g2', name: 'Beta' },
+    ]);
     expect(f.users).toEqual([
       { email: 'a@x.io', name: 'Ann', groupIdx: 0, limitUsd: 100 },
       { email: 'b@x.io', name: 'Bob', groupIdx: -1, limitUsd: 50 },
@@ -103,7 +106,10 @@ describe('DetectionFactsRepo', () => {
       ['2026-02-28 claude-4.5-sonnet 200000000 1'],
       ['2026-03-02 gpt-5 100000000 1'],
     ]);
-    expect(f.cycles).toEqual([{ startMs: C1, endMs: C2 }, { startMs: C2, endMs: C3 }]);
+    expect(f.cycles).toEqual([
+      { startMs: C1, endMs: C2 },
+      { startMs: C2, endMs: C3 },
+    ]);
     expect(f.limitedUsers).toEqual({ count: 7, asOfMs: 123 });
   });
 
@@ -120,7 +126,9 @@ describe('DetectionFactsRepo', () => {
   });
 
   it('loads the hourly spend of the whole window for backtests, and none unless asked', () => {
-    const { startMs, endMs, team } = load({ ...window, hourlyWholeWindow: true }).hourly as NonNullable<Facts['hourly']>;
+    const { startMs, endMs, team } = load({ ...window, hourlyWholeWindow: true }).hourly as NonNullable<
+      Facts['hourly']
+    >;
     // From the earliest hour with spend (or 3 days before the end) to the end of the window.
     expect([startMs, endMs]).toEqual([ms('2026-02-27T12:00:00Z'), ms('2026-03-03T00:00:00Z')]);
     const at = (iso: string) => (ms(iso) - startMs) / HOUR_MS;
@@ -161,13 +169,19 @@ describe('DetectionFactsRepo', () => {
     try {
       const day = (i: number) => new Date(C2 + i * DAY_MS).toISOString().slice(0, 10);
       db.db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(C2, C2 + 30 * DAY_MS);
-      db.db.prepare("INSERT INTO members (email, user_id, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES ('alice@x.io', NULL, 'Alice', 'member', 0, 0, 0)").run();
+      db.db
+        .prepare(
+          "INSERT INTO members (email, user_id, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES ('alice@x.io', NULL, 'Alice', 'member', 0, 0, 0)",
+        )
+        .run();
       const event = db.db.prepare(
         `INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs, is_token_based, input_tokens, output_tokens,
            cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro, is_chargeable, is_headless)
          VALUES (?, 1, ?, 'alice@x.io', 'claude-4.5-sonnet', 'Included in Business', 0, 1, 1, 0, 0, 0, 0, ?, ?, 0, 0, 0)`,
       );
-      const daily = db.db.prepare("INSERT INTO usage_daily (day, email, model, events, charged_micro) VALUES (?, 'alice@x.io', 'claude-4.5-sonnet', ?, ?)");
+      const daily = db.db.prepare(
+        "INSERT INTO usage_daily (day, email, model, events, charged_micro) VALUES (?, 'alice@x.io', 'claude-4.5-sonnet', ?, ?)",
+      );
       // $20 a day (two $10 events) on days 0–20; on day 21 ten $25 events, one an hour from 09:00.
       for (let d = 0; d < 21; d++) {
         for (const h of [10, 15]) event.run(dayStartMs(day(d)) + h * HOUR_MS, day(d), 10 * USD, 10 * USD);
@@ -179,10 +193,16 @@ describe('DetectionFactsRepo', () => {
       const repo = new DetectionFactsRepo(db.db);
       const result = detectFrom(repo, DEFAULT_SETTINGS, now);
       // Threshold 4 × $20 = $80, crossed by the 4th $25 event (cumulative $100) at 12:00.
-      expect(result.findings.find((f) => f.key === 'spend_spike:alice@x.io')).toMatchObject({ day: day(21), notify: true, onsetMs: dayStartMs(day(21)) + 12 * HOUR_MS });
+      expect(result.findings.find((f) => f.key === 'spend_spike:alice@x.io')).toMatchObject({
+        day: day(21),
+        notify: true,
+        onsetMs: dayStartMs(day(21)) + 12 * HOUR_MS,
+      });
       // The same facts replayed day by day: one alert, dated to the data day (a backtest has no raw-event onsets).
       const replay = backtestFrom(repo, DEFAULT_SETTINGS, day(19), day(22));
-      expect(replay.alerts.filter((f) => f.key === 'spend_spike:alice@x.io')).toMatchObject([{ day: day(21), onsetMs: dayStartMs(day(21)) }]);
+      expect(replay.alerts.filter((f) => f.key === 'spend_spike:alice@x.io')).toMatchObject([
+        { day: day(21), onsetMs: dayStartMs(day(21)) },
+      ]);
     } finally {
       db.close();
     }
@@ -191,8 +211,19 @@ describe('DetectionFactsRepo', () => {
   it('loads empty facts from an empty store', () => {
     const empty = Store.open(':memory:');
     try {
-      const f = load({ fromDay: '2026-03-01', toDay: '2026-03-02', limitsFromMs: C2, hourlyUntilMs: ms('2026-03-02T12:00:00Z') }, empty);
-      expect([f.users, f.groups, f.models, f.cycles, Array.from(f.spend), f.limitedUsers, f.limitsCycleStartMs]).toEqual([[], [], [], [], [], null, null]);
+      const f = load(
+        { fromDay: '2026-03-01', toDay: '2026-03-02', limitsFromMs: C2, hourlyUntilMs: ms('2026-03-02T12:00:00Z') },
+        empty,
+      );
+      expect([
+        f.users,
+        f.groups,
+        f.models,
+        f.cycles,
+        Array.from(f.spend),
+        f.limitedUsers,
+        f.limitsCycleStartMs,
+      ]).toEqual([[], [], [], [], [], null, null]);
       expect(Array.from(f.hourly?.team ?? [1])).toEqual(new Array(72).fill(0));
     } finally {
       empty.close();
@@ -205,7 +236,8 @@ function modelRows(f: Facts): string[][] {
   const mu = f.modelUse;
   return f.users.map((_, u) => {
     const out: string[] = [];
-    for (let k = mu.start[u]; k < mu.start[u + 1]; k++) out.push(`${f.days[mu.d[k]]} ${f.models[mu.m[k]]} ${mu.spendMicro[k]} ${mu.requests[k]}`);
+    for (let k = mu.start[u]; k < mu.start[u + 1]; k++)
+      out.push(`${f.days[mu.d[k]]} ${f.models[mu.m[k]]} ${mu.spendMicro[k]} ${mu.requests[k]}`);
     return out;
   });
 }

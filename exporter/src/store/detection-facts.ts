@@ -18,7 +18,9 @@ export class DetectionFactsRepo {
   constructor(private readonly db: Db) {}
 
   cycles(): BillingCycle[] {
-    return this.db.prepare('SELECT start_ms AS startMs, end_ms AS endMs FROM billing_cycles ORDER BY start_ms').all() as BillingCycle[];
+    return this.db
+      .prepare('SELECT start_ms AS startMs, end_ms AS endMs FROM billing_cycles ORDER BY start_ms')
+      .all() as BillingCycle[];
   }
 
   /** The facts of window `w`, built by `b` (a FactsBuilder for w: detect/ owns how facts are laid out). */
@@ -35,11 +37,16 @@ export class DetectionFactsRepo {
       .all(w.fromDay, w.toDay) as [string, string, string | null][];
     for (const [email, name, groupId] of members) b.user(email, name, groupId);
     // Group members without a member row (removed before the first sync) still belong to their group.
-    for (const [email, groupId] of db.prepare('SELECT email, group_id FROM group_members').raw().all() as [string, string][])
+    for (const [email, groupId] of db.prepare('SELECT email, group_id FROM group_members').raw().all() as [
+      string,
+      string,
+    ][])
       b.user(email, undefined, groupId);
     // Each person's own limit per cycle snapshot (an override beats the monthly limit): the latest
     // for the current cycle, earlier ones (back to the window's first cycle) for backtests.
-    const limitsCycle = (db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots').raw().get() as [number | null])[0];
+    const limitsCycle = (
+      db.prepare('SELECT MAX(cycle_start_ms) FROM spend_snapshots').raw().get() as [number | null]
+    )[0];
     const limits = db
       .prepare(
         `SELECT cycle_start_ms, email, COALESCE(effective_limit_dollars, NULLIF(hard_limit_override_dollars, 0), monthly_limit_dollars)
@@ -63,16 +70,27 @@ export class DetectionFactsRepo {
          FROM usage_daily WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`,
       )
       .raw()
-      .iterate(w.fromDay, w.toDay) as IterableIterator<[string, string, string, string, string, string, string, string]>;
+      .iterate(w.fromDay, w.toDay) as IterableIterator<
+      [string, string, string, string, string, string, string, string]
+    >;
     let first = true;
     for (const [day, ...json] of days) {
-      const [emails, models, spend, events, tok, ub, od] = json.map((j) => JSON.parse(j) as unknown[]) as [string[], string[], number[], number[], number[], number[], number[]];
+      const [emails, models, spend, events, tok, ub, od] = json.map((j) => JSON.parse(j) as unknown[]) as [
+        string[],
+        string[],
+        number[],
+        number[],
+        number[],
+        number[],
+        number[],
+      ];
       if (first) {
         // The first day's rows × the days: one growth of the columns instead of a doubling per power of two.
         b.reserve(emails.length * (daysBetween(w.fromDay, w.toDay).length + 1));
         first = false;
       }
-      for (let i = 0; i < emails.length; i++) b.usageRow(day, emails[i], models[i], spend[i], events[i], tok[i], ub[i], od[i]);
+      for (let i = 0; i < emails.length; i++)
+        b.usageRow(day, emails[i], models[i], spend[i], events[i], tok[i], ub[i], od[i]);
     }
     let hourlyEndMs: number | undefined;
     if (w.hourlyUntilMs !== undefined || w.hourlyWholeWindow) {
@@ -89,8 +107,7 @@ export class DetectionFactsRepo {
       hourlyEndMs = until;
     }
     const limited = db.prepare("SELECT value, updated_ms FROM meta WHERE key = 'limited_users_count'").raw().get() as
-      | [string, number]
-      | undefined;
+      [string, number] | undefined;
     const count = limited ? Number(limited[0]) : NaN;
     return b.build({
       cycles: this.cycles(),
@@ -105,7 +122,9 @@ export class DetectionFactsRepo {
    * onset of a finding in the data, so MTTD measures data → alert rather than detection → incident.
    */
   crossingTimes(asks: CrossingAsk[]): (number | null)[] {
-    const stmt = this.db.prepare('SELECT ts_ms, charged_micro FROM usage_events WHERE email = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms');
+    const stmt = this.db.prepare(
+      'SELECT ts_ms, charged_micro FROM usage_events WHERE email = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms',
+    );
     return asks.map(({ email, day, micro }) => {
       const start = dayStartMs(day);
       let sum = 0;

@@ -6,7 +6,10 @@ export class EtagsRepo implements EtagCache {
   private readonly getStmt;
   private readonly setStmt;
 
-  constructor(db: Db, private readonly now: () => number = Date.now) {
+  constructor(
+    db: Db,
+    private readonly now: () => number = Date.now,
+  ) {
     this.getStmt = db.prepare('SELECT etag, body FROM http_etags WHERE url = ?');
     this.setStmt = db.prepare(
       `INSERT INTO http_etags (url, etag, body, updated_ms) VALUES (?, ?, ?, ?)

@@ -54,19 +54,26 @@ export class FindingsRepo {
   constructor(private readonly db: Db) {}
 
   startRun(asOfMs: number, startedMs: number): number {
-    return Number(this.db.prepare('INSERT INTO detection_runs (as_of_ms, started_ms) VALUES (?, ?)').run(asOfMs, startedMs).lastInsertRowid);
+    return Number(
+      this.db.prepare('INSERT INTO detection_runs (as_of_ms, started_ms) VALUES (?, ?)').run(asOfMs, startedMs)
+        .lastInsertRowid,
+    );
   }
 
   finishRun(id: number, endedMs: number, c: RunCounts): void {
-    this.db.prepare(
-      `UPDATE detection_runs SET ended_ms = ?, status = 'ok', findings = ?, notifiable = ?, opened = ?, escalated = ?, resolved = ?,
+    this.db
+      .prepare(
+        `UPDATE detection_runs SET ended_ms = ?, status = 'ok', findings = ?, notifiable = ?, opened = ?, escalated = ?, resolved = ?,
          open_after = ? WHERE id = ?`,
-    ).run(endedMs, c.findings, c.notifiable, c.opened, c.escalated, c.resolved, c.openAfter, id);
+      )
+      .run(endedMs, c.findings, c.notifiable, c.opened, c.escalated, c.resolved, c.openAfter, id);
   }
 
   /** Errors are stored as their message only; callers must not pass messages that carry secrets. */
   failRun(id: number, endedMs: number, error: string): void {
-    this.db.prepare(`UPDATE detection_runs SET ended_ms = ?, status = 'failed', error = ? WHERE id = ?`).run(endedMs, error.slice(0, 1000), id);
+    this.db
+      .prepare(`UPDATE detection_runs SET ended_ms = ?, status = 'failed', error = ? WHERE id = ?`)
+      .run(endedMs, error.slice(0, 1000), id);
   }
 
   listRuns(limit = 50): DetectionRun[] {
@@ -86,13 +93,22 @@ export class FindingsRepo {
       VALUES (@runId, @seq, @key, @detector, @severity, @subject, @email, @groupId, @groupName, @models, @day, @value, @baseline,
         @threshold, @unit, @notify, @onsetMs, @message, @incidentId)`);
     findings.forEach((f, seq) =>
-      ins.run({ ...f, runId, seq, models: JSON.stringify(f.models), notify: f.notify ? 1 : 0, incidentId: incidentByKey.get(f.key) ?? null }),
+      ins.run({
+        ...f,
+        runId,
+        seq,
+        models: JSON.stringify(f.models),
+        notify: f.notify ? 1 : 0,
+        incidentId: incidentByKey.get(f.key) ?? null,
+      }),
     );
   }
 
   /** Deletes the findings of runs that started before `beforeMs`; returns how many rows went. */
   prune(beforeMs: number): number {
-    return this.db.prepare('DELETE FROM findings WHERE run_id IN (SELECT id FROM detection_runs WHERE started_ms < ?)').run(beforeMs).changes;
+    return this.db
+      .prepare('DELETE FROM findings WHERE run_id IN (SELECT id FROM detection_runs WHERE started_ms < ?)')
+      .run(beforeMs).changes;
   }
 
   /** Replaces the latest signals with this run's. */
@@ -101,7 +117,8 @@ export class FindingsRepo {
     const ins = this.db.prepare(
       `INSERT OR REPLACE INTO signals (detector, subject_key, email, group_id, value, threshold, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    for (const s of signals) ins.run(s.detector, s.email ?? s.groupId ?? 'team', s.email, s.groupId, s.value, s.threshold, runId);
+    for (const s of signals)
+      ins.run(s.detector, s.email ?? s.groupId ?? 'team', s.email, s.groupId, s.value, s.threshold, runId);
   }
 
   /** Keeps the latest forecasts, burn rates and savings so the API and metrics need not recompute them. */
@@ -110,19 +127,23 @@ export class FindingsRepo {
       `INSERT INTO detection_outputs (kind, run_id, value, updated_ms) VALUES (?, ?, ?, ?)
        ON CONFLICT (kind) DO UPDATE SET run_id = excluded.run_id, value = excluded.value, updated_ms = excluded.updated_ms`,
     );
-    for (const kind of ['forecasts', 'burn', 'savings'] as const) up.run(kind, runId, JSON.stringify(result[kind]), nowMs);
+    for (const kind of ['forecasts', 'burn', 'savings'] as const)
+      up.run(kind, runId, JSON.stringify(result[kind]), nowMs);
   }
 
   latestOutput<K extends OutputKind>(kind: K): { runId: number; updatedMs: number; value: DetectionResult[K] } | null {
     const row = this.db.prepare('SELECT run_id, value, updated_ms FROM detection_outputs WHERE kind = ?').get(kind) as
-      | { run_id: number; value: string; updated_ms: number }
-      | undefined;
-    return row ? { runId: row.run_id, updatedMs: row.updated_ms, value: JSON.parse(row.value) as DetectionResult[K] } : null;
+      { run_id: number; value: string; updated_ms: number } | undefined;
+    return row
+      ? { runId: row.run_id, updatedMs: row.updated_ms, value: JSON.parse(row.value) as DetectionResult[K] }
+      : null;
   }
 
   list(q: FindingQuery = {}): StoredFinding[] {
     const runId =
-      q.runId ?? (this.db.prepare(`SELECT MAX(id) AS id FROM detection_runs WHERE status = 'ok'`).get() as { id: number | null }).id;
+      q.runId ??
+      (this.db.prepare(`SELECT MAX(id) AS id FROM detection_runs WHERE status = 'ok'`).get() as { id: number | null })
+        .id;
     if (runId === null) return [];
     const where = ['run_id = ?'];
     const args: (string | number)[] = [runId];

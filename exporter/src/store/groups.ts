@@ -42,16 +42,25 @@ export class GroupsRepo {
 
   /** Group id → name. */
   names(): Map<string, string> {
-    return new Map((this.db.prepare('SELECT id, name FROM billing_groups').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+    return new Map(
+      (this.db.prepare('SELECT id, name FROM billing_groups').all() as { id: string; name: string }[]).map((r) => [
+        r.id,
+        r.name,
+      ]),
+    );
   }
 
   /** Member e-mail → the name of their group (people in no group are absent). */
   memberGroupNames(): Map<string, string> {
     return new Map(
-      (this.db.prepare('SELECT gm.email, g.name FROM group_members gm JOIN billing_groups g ON g.id = gm.group_id').all() as {
-        email: string;
-        name: string;
-      }[]).map((r) => [r.email, r.name]),
+      (
+        this.db
+          .prepare('SELECT gm.email, g.name FROM group_members gm JOIN billing_groups g ON g.id = gm.group_id')
+          .all() as {
+          email: string;
+          name: string;
+        }[]
+      ).map((r) => [r.email, r.name]),
     );
   }
 

@@ -8,8 +8,24 @@ import type { Db } from './db';
 export type IncidentStatus = 'detected' | 'alerted' | 'acknowledged' | 'resolved';
 
 /** An incident carries the evidence of the latest finding that opened or escalated it. */
-export interface Incident
-  extends Pick<Finding, 'key' | 'detector' | 'severity' | 'subject' | 'email' | 'groupId' | 'groupName' | 'models' | 'day' | 'message' | 'value' | 'baseline' | 'threshold' | 'unit' | 'onsetMs'> {
+export interface Incident extends Pick<
+  Finding,
+  | 'key'
+  | 'detector'
+  | 'severity'
+  | 'subject'
+  | 'email'
+  | 'groupId'
+  | 'groupName'
+  | 'models'
+  | 'day'
+  | 'message'
+  | 'value'
+  | 'baseline'
+  | 'threshold'
+  | 'unit'
+  | 'onsetMs'
+> {
   id: number;
   status: IncidentStatus;
   detectedMs: number;
@@ -163,7 +179,9 @@ export class IncidentsRepo {
   constructor(private readonly db: Db) {}
 
   listOpen(): Incident[] {
-    return (this.db.prepare(`SELECT * FROM incidents WHERE status <> 'resolved' ORDER BY id`).all() as IncidentRow[]).map(toIncident);
+    return (
+      this.db.prepare(`SELECT * FROM incidents WHERE status <> 'resolved' ORDER BY id`).all() as IncidentRow[]
+    ).map(toIncident);
   }
 
   countOpen(): number {
@@ -214,7 +232,9 @@ export class IncidentsRepo {
   }
 
   events(incidentId: number): IncidentEvent[] {
-    const rows = this.db.prepare('SELECT * FROM incident_events WHERE incident_id = ? ORDER BY at_ms, id').all(incidentId) as {
+    const rows = this.db
+      .prepare('SELECT * FROM incident_events WHERE incident_id = ? ORDER BY at_ms, id')
+      .all(incidentId) as {
       id: number;
       incident_id: number;
       at_ms: number;
@@ -237,9 +257,19 @@ export class IncidentsRepo {
   }
 
   logEvent(e: NewIncidentEvent): void {
-    this.db.prepare(
-      'INSERT INTO incident_events (incident_id, at_ms, kind, from_status, to_status, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(e.incidentId, e.atMs, e.kind, e.fromStatus, e.toStatus, e.actor, e.detail === undefined ? null : JSON.stringify(e.detail));
+    this.db
+      .prepare(
+        'INSERT INTO incident_events (incident_id, at_ms, kind, from_status, to_status, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        e.incidentId,
+        e.atMs,
+        e.kind,
+        e.fromStatus,
+        e.toStatus,
+        e.actor,
+        e.detail === undefined ? null : JSON.stringify(e.detail),
+      );
   }
 
   /** Applies one run's reconcile() output in a single transaction. */
@@ -255,7 +285,9 @@ export class IncidentsRepo {
       UPDATE incidents SET severity = @severity, models = @models, message = @message, value = @value, baseline = @baseline,
         threshold = @threshold, unit = @unit, group_name = @groupName
       WHERE id = @id`);
-    const seen = db.prepare('UPDATE incidents SET day = ?, clear_runs = 0, last_seen_run = ?, updated_ms = ? WHERE id = ?');
+    const seen = db.prepare(
+      'UPDATE incidents SET day = ?, clear_runs = 0, last_seen_run = ?, updated_ms = ? WHERE id = ?',
+    );
     const clear = db.prepare('UPDATE incidents SET clear_runs = ?, updated_ms = ? WHERE id = ?');
     const resolve = db.prepare(
       `UPDATE incidents SET status = 'resolved', resolved_ms = ?, resolved_by = 'auto', clear_runs = ?, updated_ms = ? WHERE id = ?`,
@@ -266,11 +298,20 @@ export class IncidentsRepo {
     db.transaction(() => {
       for (const f of changes.open) {
         const id = Number(
-          insert.run({ ...f, models: JSON.stringify(f.models), onsetMs: Math.min(f.onsetMs, now), now, runId }).lastInsertRowid,
+          insert.run({ ...f, models: JSON.stringify(f.models), onsetMs: Math.min(f.onsetMs, now), now, runId })
+            .lastInsertRowid,
         );
         out.opened.push(id);
         out.incidentByKey.set(f.key, id);
-        this.logEvent({ incidentId: id, atMs: now, kind: 'opened', fromStatus: null, toStatus: 'detected', actor: 'detection', detail: { runId, severity: f.severity, value: f.value } });
+        this.logEvent({
+          incidentId: id,
+          atMs: now,
+          kind: 'opened',
+          fromStatus: null,
+          toStatus: 'detected',
+          actor: 'detection',
+          detail: { runId, severity: f.severity, value: f.value },
+        });
       }
       for (const u of changes.update) {
         const before = keyOf.get(u.id) as { key: string; severity: string; status: IncidentStatus };
@@ -279,7 +320,15 @@ export class IncidentsRepo {
         out.incidentByKey.set(before.key, u.id);
         if (u.escalated) {
           out.escalated.push(u.id);
-          this.logEvent({ incidentId: u.id, atMs: now, kind: 'escalated', fromStatus: before.status, toStatus: before.status, actor: 'detection', detail: { runId, from: before.severity, to: u.finding.severity, value: u.finding.value } });
+          this.logEvent({
+            incidentId: u.id,
+            atMs: now,
+            kind: 'escalated',
+            fromStatus: before.status,
+            toStatus: before.status,
+            actor: 'detection',
+            detail: { runId, from: before.severity, to: u.finding.severity, value: u.finding.value },
+          });
         }
       }
       for (const c of changes.clear) clear.run(c.clearRuns, now, c.id);
@@ -287,28 +336,40 @@ export class IncidentsRepo {
         const before = keyOf.get(r.id) as { status: IncidentStatus };
         resolve.run(now, r.clearRuns, now, r.id);
         out.resolved.push(r.id);
-        this.logEvent({ incidentId: r.id, atMs: now, kind: 'resolved', fromStatus: before.status, toStatus: 'resolved', actor: 'detection', detail: { runId, clearRuns: r.clearRuns } });
+        this.logEvent({
+          incidentId: r.id,
+          atMs: now,
+          kind: 'resolved',
+          fromStatus: before.status,
+          toStatus: 'resolved',
+          actor: 'detection',
+          detail: { runId, clearRuns: r.clearRuns },
+        });
       }
     })();
     return out;
   }
 
   setAcknowledged(id: number, atMs: number, actor: string): void {
-    this.db.prepare(`UPDATE incidents SET status = 'acknowledged', acknowledged_ms = ?, acknowledged_by = ?, updated_ms = ? WHERE id = ?`).run(atMs, actor, atMs, id);
+    this.db
+      .prepare(
+        `UPDATE incidents SET status = 'acknowledged', acknowledged_ms = ?, acknowledged_by = ?, updated_ms = ? WHERE id = ?`,
+      )
+      .run(atMs, actor, atMs, id);
   }
 
   setResolved(id: number, atMs: number, actor: string): void {
-    this.db.prepare(`UPDATE incidents SET status = 'resolved', resolved_ms = ?, resolved_by = ?, updated_ms = ? WHERE id = ?`).run(atMs, actor, atMs, id);
+    this.db
+      .prepare(
+        `UPDATE incidents SET status = 'resolved', resolved_ms = ?, resolved_by = ?, updated_ms = ? WHERE id = ?`,
+      )
+      .run(atMs, actor, atMs, id);
   }
 
   setAlerted(id: number, status: IncidentStatus, atMs: number, labels: Record<string, string>): void {
-    this.db.prepare('UPDATE incidents SET status = ?, alerted_ms = ?, alert_labels = ?, updated_ms = ? WHERE id = ?').run(
-      status,
-      atMs,
-      JSON.stringify(labels),
-      atMs,
-      id,
-    );
+    this.db
+      .prepare('UPDATE incidents SET status = ?, alerted_ms = ?, alert_labels = ?, updated_ms = ? WHERE id = ?')
+      .run(status, atMs, JSON.stringify(labels), atMs, id);
   }
 
   /** Every open incident's evidence, by ascending value. */
@@ -328,6 +389,9 @@ export class IncidentsRepo {
 
   /** Incidents ever opened, per detector. */
   countByDetector(): { detector: string; n: number }[] {
-    return this.db.prepare('SELECT detector, COUNT(*) AS n FROM incidents GROUP BY detector').all() as { detector: string; n: number }[];
+    return this.db.prepare('SELECT detector, COUNT(*) AS n FROM incidents GROUP BY detector').all() as {
+      detector: string;
+      n: number;
+    }[];
   }
 }

@@ -52,7 +52,10 @@ export class MembersRepo {
 
   /** Current (not removed) members per role. */
   countByRole(): { role: string; n: number }[] {
-    return this.db.prepare('SELECT role, COUNT(*) AS n FROM members WHERE is_removed = 0 GROUP BY role').all() as { role: string; n: number }[];
+    return this.db.prepare('SELECT role, COUNT(*) AS n FROM members WHERE is_removed = 0 GROUP BY role').all() as {
+      role: string;
+      n: number;
+    }[];
   }
 
   /**

@@ -10,10 +10,12 @@ export class MetaRepo {
   }
 
   set(key: string, value: string, nowMs: number = Date.now()): void {
-    this.db.prepare(
-      `INSERT INTO meta (key, value, updated_ms) VALUES (?, ?, ?)
+    this.db
+      .prepare(
+        `INSERT INTO meta (key, value, updated_ms) VALUES (?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms`,
-    ).run(key, value, nowMs);
+      )
+      .run(key, value, nowMs);
   }
 
   delete(key: string): void {

@@ -10,18 +10,56 @@ const MAR = Date.parse('2026-03-01T00:00:00Z');
 const FEB = Date.parse('2026-02-01T00:00:00Z');
 const USD = 100_000_000; // micro-cents
 
-const outcome = (status: RunOutcome['status'], apiCalls: RunOutcome['apiCalls'], rowsWritten: Record<string, number>, waits = 0): RunOutcome => ({
-  status, apiCalls, rowsWritten, errors: [], rateLimitWaits: waits, rateLimitWaitMs: waits * 1500,
+const outcome = (
+  status: RunOutcome['status'],
+  apiCalls: RunOutcome['apiCalls'],
+  rowsWritten: Record<string, number>,
+  waits = 0,
+): RunOutcome => ({
+  status,
+  apiCalls,
+  rowsWritten,
+  errors: [],
+  rateLimitWaits: waits,
+  rateLimitWaitMs: waits * 1500,
 });
 
-const spendRow = (email: string, total: number, included: number, limits: { monthly?: number | null; effective?: number | null } = {}) => ({
-  email, userId: null, name: email, role: 'member', totalMicro: total * USD, onDemandMicro: (total - included) * USD, includedMicro: included * USD,
-  fastPremiumRequests: 0, monthlyLimitDollars: limits.monthly ?? null, hardLimitOverrideDollars: 0, effectiveLimitDollars: limits.effective ?? null,
+const spendRow = (
+  email: string,
+  total: number,
+  included: number,
+  limits: { monthly?: number | null; effective?: number | null } = {},
+) => ({
+  email,
+  userId: null,
+  name: email,
+  role: 'member',
+  totalMicro: total * USD,
+  onDemandMicro: (total - included) * USD,
+  includedMicro: included * USD,
+  fastPremiumRequests: 0,
+  monthlyLimitDollars: limits.monthly ?? null,
+  hardLimitOverrideDollars: 0,
+  effectiveLimitDollars: limits.effective ?? null,
 });
 
 const group = (id: string, name: string, spendUsd: number, members: string[]) => ({
-  id, name, type: 'BILLING', directoryGroupId: null, memberCount: members.length, spendMicro: spendUsd * USD,
-  currentMembers: members.map((email) => ({ userId: null, email, name: email, joinedAtMs: 0, leftAtMs: null, spendMicro: 0 })), formerMembers: [], dailySpend: [],
+  id,
+  name,
+  type: 'BILLING',
+  directoryGroupId: null,
+  memberCount: members.length,
+  spendMicro: spendUsd * USD,
+  currentMembers: members.map((email) => ({
+    userId: null,
+    email,
+    name: email,
+    joinedAtMs: 0,
+    leftAtMs: null,
+    spendMicro: 0,
+  })),
+  formerMembers: [],
+  dailySpend: [],
 });
 
 describe('the reads behind /metrics', () => {
@@ -36,9 +74,24 @@ describe('the reads behind /metrics', () => {
   it('RunsRepo: the last finished run, the last ok one and what every run added up to', () => {
     const { runs } = store;
     expect([runs.lastFinished(), runs.lastOkEndedMs()]).toEqual([undefined, null]);
-    expect(runs.totals()).toEqual({ runs: 0, failed: 0, apiCalls: [], rowsWritten: [], rateLimitWaits: 0, rateLimitWaitMs: 0 });
-    runs.finish(runs.start('backfill', 1000), outcome('ok', { members: { 200: 1 }, usage: { 200: 3, 429: 1 } }, { members: 5, usage_events: 40 }, 1), 2000);
-    runs.finish(runs.start('collect', 3000), outcome('partial', { members: { 200: 1, 0: 2 } }, { members: 1 }, 2), 3500);
+    expect(runs.totals()).toEqual({
+      runs: 0,
+      failed: 0,
+      apiCalls: [],
+      rowsWritten: [],
+      rateLimitWaits: 0,
+      rateLimitWaitMs: 0,
+    });
+    runs.finish(
+      runs.start('backfill', 1000),
+      outcome('ok', { members: { 200: 1 }, usage: { 200: 3, 429: 1 } }, { members: 5, usage_events: 40 }, 1),
+      2000,
+    );
+    runs.finish(
+      runs.start('collect', 3000),
+      outcome('partial', { members: { 200: 1, 0: 2 } }, { members: 1 }, 2),
+      3500,
+    );
     runs.start('collect', 4000);
     runs.markInterrupted(4100); // cut short: it ended, but its outcome says nothing about Cursor
     expect(runs.lastFinished()).toEqual({ status: 'partial', startedMs: 3000, endedMs: 3500 });
@@ -53,7 +106,10 @@ describe('the reads behind /metrics', () => {
         { endpoint: 'usage', status: '200', n: 3 },
         { endpoint: 'usage', status: '429', n: 1 },
       ]),
-      rowsWritten: sortBy([{ table: 'members', n: 6 }, { table: 'usage_events', n: 40 }]),
+      rowsWritten: sortBy([
+        { table: 'members', n: 6 },
+        { table: 'usage_events', n: 40 },
+      ]),
       rateLimitWaits: 3,
       rateLimitWaitMs: 4500,
     });
@@ -79,11 +135,44 @@ describe('the reads behind /metrics', () => {
     daily.run('2026-03-02', 'a@x.io', 'o3', 4, 4, USD, 1, 1, 1, 1);
     daily.run('2026-03-03', 'b@x.io', 'gpt-5', 1, 0.5, 7 * USD, 0, 0, 0, 0);
     expect(sortBy(store.usageTotals.byUserModel(), 'email', 'model')).toEqual([
-      { email: 'a@x.io', model: 'gpt-5', costMicro: 5 * USD, requests: 3.5, events: 3, input: 15, output: 2, cacheWrite: 2, cacheRead: 40 },
-      { email: 'a@x.io', model: 'o3', costMicro: USD, requests: 4, events: 4, input: 1, output: 1, cacheWrite: 1, cacheRead: 1 },
-      { email: 'b@x.io', model: 'gpt-5', costMicro: 7 * USD, requests: 0.5, events: 1, input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
+      {
+        email: 'a@x.io',
+        model: 'gpt-5',
+        costMicro: 5 * USD,
+        requests: 3.5,
+        events: 3,
+        input: 15,
+        output: 2,
+        cacheWrite: 2,
+        cacheRead: 40,
+      },
+      {
+        email: 'a@x.io',
+        model: 'o3',
+        costMicro: USD,
+        requests: 4,
+        events: 4,
+        input: 1,
+        output: 1,
+        cacheWrite: 1,
+        cacheRead: 1,
+      },
+      {
+        email: 'b@x.io',
+        model: 'gpt-5',
+        costMicro: 7 * USD,
+        requests: 0.5,
+        events: 1,
+        input: 0,
+        output: 0,
+        cacheWrite: 0,
+        cacheRead: 0,
+      },
     ]);
-    expect(sortBy(store.usageTotals.spendByModelSince('2026-03-01'), 'model')).toEqual([{ model: 'gpt-5', micro: 9 * USD }, { model: 'o3', micro: USD }]);
+    expect(sortBy(store.usageTotals.spendByModelSince('2026-03-01'), 'model')).toEqual([
+      { model: 'gpt-5', micro: 9 * USD },
+      { model: 'o3', micro: USD },
+    ]);
     expect(store.usageTotals.spendByModelSince('2026-04-01')).toEqual([]);
   });
 
@@ -102,24 +191,68 @@ describe('the reads behind /metrics', () => {
     active.run('2026-02-10', 'b@x.io', 1); // only before
     active.run('2026-03-02', 'c@x.io', 0); // a row, but not active: never
     active.run('2026-03-02', 'gone@x.io', 1); // removed: not counted
-    expect(sortBy(store.members.countByRole(), 'role')).toEqual([{ role: 'member', n: 2 }, { role: 'owner', n: 1 }]);
+    expect(sortBy(store.members.countByRole(), 'role')).toEqual([
+      { role: 'member', n: 2 },
+      { role: 'owner', n: 1 },
+    ]);
     expect(store.members.seats('2026-03-01')).toEqual({ active: 1, inactive: 1, never: 1 });
     expect(store.members.seats('2026-02-01')).toEqual({ active: 2, inactive: 0, never: 1 });
   });
 
   it('SpendRepo and GroupsRepo: the latest snapshot per person with group names, its totals, the groups with spend and size', () => {
     expect(store.spend.latestTotals()).toEqual({ totalMicro: 0, includedMicro: 0, onDemandMicro: 0 });
-    store.groups.save({ groups: [group('g1', 'Eng', 120, ['a@x.io', 'b@x.io']), group('g2', 'Ops', 0, [])], cycle: null }, 0);
+    store.groups.save(
+      { groups: [group('g1', 'Eng', 120, ['a@x.io', 'b@x.io']), group('g2', 'Ops', 0, [])], cycle: null },
+      0,
+    );
     store.spend.save({ cycleStartMs: FEB, limitedUsersCount: null, rows: [spendRow('a@x.io', 999, 1)] }, 0);
-    store.spend.save({ cycleStartMs: MAR, limitedUsersCount: null, rows: [spendRow('a@x.io', 50, 20, { effective: 100 }), spendRow('z@x.io', 5, 5, { monthly: 30 })] }, 0);
+    store.spend.save(
+      {
+        cycleStartMs: MAR,
+        limitedUsersCount: null,
+        rows: [spendRow('a@x.io', 50, 20, { effective: 100 }), spendRow('z@x.io', 5, 5, { monthly: 30 })],
+      },
+      0,
+    );
     expect(sortBy(store.spend.latestByUser(), 'email')).toEqual([
-      { email: 'a@x.io', totalMicro: 50 * USD, includedMicro: 20 * USD, onDemandMicro: 30 * USD, limitDollars: 100, groupName: 'Eng' },
-      { email: 'z@x.io', totalMicro: 5 * USD, includedMicro: 5 * USD, onDemandMicro: 0, limitDollars: null, groupName: null }, // the effective limit only
+      {
+        email: 'a@x.io',
+        totalMicro: 50 * USD,
+        includedMicro: 20 * USD,
+        onDemandMicro: 30 * USD,
+        limitDollars: 100,
+        groupName: 'Eng',
+      },
+      {
+        email: 'z@x.io',
+        totalMicro: 5 * USD,
+        includedMicro: 5 * USD,
+        onDemandMicro: 0,
+        limitDollars: null,
+        groupName: null,
+      }, // the effective limit only
     ]);
-    expect(store.spend.latestTotals()).toEqual({ totalMicro: 55 * USD, includedMicro: 25 * USD, onDemandMicro: 30 * USD });
-    expect(store.groups.names()).toEqual(new Map([['g1', 'Eng'], ['g2', 'Ops']]));
-    expect(store.groups.memberGroupNames()).toEqual(new Map([['a@x.io', 'Eng'], ['b@x.io', 'Eng']]));
-    expect(sortBy(store.groups.listWithSpend(), 'name')).toEqual([{ name: 'Eng', spendMicro: 120 * USD, members: 2 }, { name: 'Ops', spendMicro: 0, members: 0 }]);
+    expect(store.spend.latestTotals()).toEqual({
+      totalMicro: 55 * USD,
+      includedMicro: 25 * USD,
+      onDemandMicro: 30 * USD,
+    });
+    expect(store.groups.names()).toEqual(
+      new Map([
+        ['g1', 'Eng'],
+        ['g2', 'Ops'],
+      ]),
+    );
+    expect(store.groups.memberGroupNames()).toEqual(
+      new Map([
+        ['a@x.io', 'Eng'],
+        ['b@x.io', 'Eng'],
+      ]),
+    );
+    expect(sortBy(store.groups.listWithSpend(), 'name')).toEqual([
+      { name: 'Eng', spendMicro: 120 * USD, members: 2 },
+      { name: 'Ops', spendMicro: 0, members: 0 },
+    ]);
   });
 
   it('FindingsRepo and IncidentsRepo: the last finished detection run, signals and open evidence with group names, incidents per detector', () => {
@@ -130,7 +263,9 @@ describe('the reads behind /metrics', () => {
     run.run(500, null, 'running');
     expect(store.findings.lastFinishedRun()).toEqual({ status: 'failed', startedMs: 100, endedMs: 400 });
 
-    const signal = db.prepare('INSERT INTO signals (detector, subject_key, email, group_id, value, threshold, run_id) VALUES (?, ?, ?, ?, ?, ?, 1)');
+    const signal = db.prepare(
+      'INSERT INTO signals (detector, subject_key, email, group_id, value, threshold, run_id) VALUES (?, ?, ?, ?, ?, ?, 1)',
+    );
     signal.run('zscore', 'a@x.io', 'a@x.io', null, 2.5, 3); // the person's group
     signal.run('zscore', 'nobody@x.io', 'nobody@x.io', null, 2, 3); // in no group
     signal.run('team_budget', 'g2', null, 'g2', 0.8, 1); // the signal's own group
@@ -157,10 +292,35 @@ describe('the reads behind /metrics', () => {
     incident.run('k2', 'spend_spike', 'warning', 'user', 'a@x.io', 'g2', 'Ops (then)', '[]', 100, null, 80, 'detected');
     incident.run('k3', 'zscore', 'warning', 'user', 'nobody@x.io', null, null, '[]', 4, 1, 3, 'resolved');
     expect(store.incidents.openEvidence()).toEqual([
-      { detector: 'spend_spike', severity: 'warning', subject: 'user', email: 'a@x.io', groupName: 'Ops (then)', models: '[]', value: 100, baseline: null, threshold: 80, unit: 'usd' },
-      { detector: 'spend_spike', severity: 'critical', subject: 'user', email: 'a@x.io', groupName: 'Eng', models: '["gpt-5"]', value: 300, baseline: 20, threshold: 80, unit: 'usd' },
+      {
+        detector: 'spend_spike',
+        severity: 'warning',
+        subject: 'user',
+        email: 'a@x.io',
+        groupName: 'Ops (then)',
+        models: '[]',
+        value: 100,
+        baseline: null,
+        threshold: 80,
+        unit: 'usd',
+      },
+      {
+        detector: 'spend_spike',
+        severity: 'critical',
+        subject: 'user',
+        email: 'a@x.io',
+        groupName: 'Eng',
+        models: '["gpt-5"]',
+        value: 300,
+        baseline: 20,
+        threshold: 80,
+        unit: 'usd',
+      },
     ]);
-    expect(sortBy(store.incidents.countByDetector(), 'detector')).toEqual([{ detector: 'spend_spike', n: 2 }, { detector: 'zscore', n: 1 }]);
+    expect(sortBy(store.incidents.countByDetector(), 'detector')).toEqual([
+      { detector: 'spend_spike', n: 2 },
+      { detector: 'zscore', n: 1 },
+    ]);
   });
 });
 

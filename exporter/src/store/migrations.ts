@@ -27,4 +27,18 @@ import { dailyUsageActiveIndex } from './schema/012-daily-usage-active-index';
 import { asOfTotals } from './schema/013-as-of-totals';
 import { dailyUsageAsOf } from './schema/014-daily-usage-as-of';
 
-export const migrations: Migration[] = [foundation, apiRollups, runWaits, detection, apiActivityIndex, apiMemberIndexes, rollupsFromIngest, dropUsageDailyEmail, usageDailyOverageIndex, usageGroupDaily, dailyUsageActiveIndex, asOfTotals, dailyUsageAsOf];
+export const migrations: Migration[] = [
+  foundation,
+  apiRollups,
+  runWaits,
+  detection,
+  apiActivityIndex,
+  apiMemberIndexes,
+  rollupsFromIngest,
+  dropUsageDailyEmail,
+  usageDailyOverageIndex,
+  usageGroupDaily,
+  dailyUsageActiveIndex,
+  asOfTotals,
+  dailyUsageAsOf,
+];

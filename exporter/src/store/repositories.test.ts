@@ -7,11 +7,32 @@ import { UsageEventsRepo } from './usage-events';
 import { WatermarksRepo } from './watermarks';
 import { EtagsRepo } from './etags';
 
-const member = (email: string, name = email) => ({ email, userId: `user_${email}`, name, role: 'member', isRemoved: false });
+const member = (email: string, name = email) => ({
+  email,
+  userId: `user_${email}`,
+  name,
+  role: 'member',
+  isRemoved: false,
+});
 const ev = (ts: number, email: string, over: Partial<UsageEvent> = {}): UsageEvent => ({
-  timestampMs: ts, email, model: 'gpt-5', kind: 'Usage-based', maxMode: false, requestsCosts: 1.5, isTokenBasedCall: true,
-  inputTokens: 10, outputTokens: 5, cacheWriteTokens: 1, cacheReadTokens: 2, tokenMicro: 900, chargedMicro: 1000,
-  cursorFeeMicro: 100, isChargeable: true, isHeadless: false, conversationId: null, ...over,
+  timestampMs: ts,
+  email,
+  model: 'gpt-5',
+  kind: 'Usage-based',
+  maxMode: false,
+  requestsCosts: 1.5,
+  isTokenBasedCall: true,
+  inputTokens: 10,
+  outputTokens: 5,
+  cacheWriteTokens: 1,
+  cacheReadTokens: 2,
+  tokenMicro: 900,
+  chargedMicro: 1000,
+  cursorFeeMicro: 100,
+  isChargeable: true,
+  isHeadless: false,
+  conversationId: null,
+  ...over,
 });
 
 describe('store repositories', () => {
@@ -24,50 +45,130 @@ describe('store repositories', () => {
     const r = new MembersRepo(db).upsert([member('a@x.io', 'Renamed')], 2000);
     expect(r).toEqual({ written: 1, removed: 1 });
     expect(new MembersRepo(db).list()).toEqual([
-      { email: 'a@x.io', userId: 'user_a@x.io', name: 'Renamed', role: 'member', isRemoved: false, firstSeenMs: 1000, lastSeenMs: 2000 },
-      { email: 'b@x.io', userId: 'user_b@x.io', name: 'b@x.io', role: 'member', isRemoved: true, firstSeenMs: 1000, lastSeenMs: 1000 },
+      {
+        email: 'a@x.io',
+        userId: 'user_a@x.io',
+        name: 'Renamed',
+        role: 'member',
+        isRemoved: false,
+        firstSeenMs: 1000,
+        lastSeenMs: 2000,
+      },
+      {
+        email: 'b@x.io',
+        userId: 'user_b@x.io',
+        name: 'b@x.io',
+        role: 'member',
+        isRemoved: true,
+        firstSeenMs: 1000,
+        lastSeenMs: 1000,
+      },
     ]);
     expect(new MembersRepo(db).upsert([], 3000).removed).toBe(0); // an empty answer is a glitch, not a mass exit
   });
 
   it('groups: never overwrites local groups or local memberships; one group per person', () => {
-    db.prepare("INSERT INTO billing_groups (id, name, source, updated_ms) VALUES ('g_local', 'Mine', 'local', 1)").run();
-    db.prepare("INSERT INTO billing_groups (id, name, source, updated_ms) VALUES ('g_other', 'Other', 'local', 1)").run();
+    db.prepare(
+      "INSERT INTO billing_groups (id, name, source, updated_ms) VALUES ('g_local', 'Mine', 'local', 1)",
+    ).run();
+    db.prepare(
+      "INSERT INTO billing_groups (id, name, source, updated_ms) VALUES ('g_other', 'Other', 'local', 1)",
+    ).run();
     db.prepare("INSERT INTO group_members (email, group_id, source) VALUES ('c@x.io', 'g_other', 'local')").run();
     const gm = (email: string) => ({ userId: null, email, name: email, joinedAtMs: 5, leftAtMs: null, spendMicro: 0 });
     const group = (id: string, name: string, emails: string[]) => ({
-      id, name, type: 'BILLING', directoryGroupId: null, memberCount: emails.length, spendMicro: 42, currentMembers: emails.map(gm), formerMembers: [], dailySpend: [],
+      id,
+      name,
+      type: 'BILLING',
+      directoryGroupId: null,
+      memberCount: emails.length,
+      spendMicro: 42,
+      currentMembers: emails.map(gm),
+      formerMembers: [],
+      dailySpend: [],
     });
-    new GroupsRepo(db).save({ groups: [group('g_local', 'Renamed upstream', []), group('g_eng', 'Eng > Web', ['a@x.io', 'c@x.io'])], cycle: { startMs: 10, endMs: 20 } }, 7);
+    new GroupsRepo(db).save(
+      {
+        groups: [group('g_local', 'Renamed upstream', []), group('g_eng', 'Eng > Web', ['a@x.io', 'c@x.io'])],
+        cycle: { startMs: 10, endMs: 20 },
+      },
+      7,
+    );
     new GroupsRepo(db).save({ groups: [group('g_ops', 'Ops', ['a@x.io'])], cycle: { startMs: 10, endMs: 20 } }, 8);
-    expect(db.prepare("SELECT name, source FROM billing_groups WHERE id = 'g_local'").get()).toEqual({ name: 'Mine', source: 'local' });
+    expect(db.prepare("SELECT name, source FROM billing_groups WHERE id = 'g_local'").get()).toEqual({
+      name: 'Mine',
+      source: 'local',
+    });
     expect(db.prepare('SELECT email, group_id AS g FROM group_members ORDER BY email').all()).toEqual([
-      { email: 'a@x.io', g: 'g_ops' }, { email: 'c@x.io', g: 'g_other' },
+      { email: 'a@x.io', g: 'g_ops' },
+      { email: 'c@x.io', g: 'g_other' },
     ]);
     expect(db.prepare('SELECT * FROM billing_cycles').all()).toEqual([{ start_ms: 10, end_ms: 20 }]);
   });
 
   it('spend: a new snapshot replaces the cycle as a whole', () => {
     const row = (email: string, total: number) => ({
-      email, userId: null, name: email, role: 'member', totalMicro: total, onDemandMicro: 0, includedMicro: total,
-      fastPremiumRequests: 0, monthlyLimitDollars: null, hardLimitOverrideDollars: 0, effectiveLimitDollars: null,
+      email,
+      userId: null,
+      name: email,
+      role: 'member',
+      totalMicro: total,
+      onDemandMicro: 0,
+      includedMicro: total,
+      fastPremiumRequests: 0,
+      monthlyLimitDollars: null,
+      hardLimitOverrideDollars: 0,
+      effectiveLimitDollars: null,
     });
-    new SpendRepo(db).save({ cycleStartMs: 1, rows: [row('a@x.io', 5), row('b@x.io', 6)], limitedUsersCount: null }, 100);
+    new SpendRepo(db).save(
+      { cycleStartMs: 1, rows: [row('a@x.io', 5), row('b@x.io', 6)], limitedUsersCount: null },
+      100,
+    );
     new SpendRepo(db).save({ cycleStartMs: 1, rows: [row('a@x.io', 9)], limitedUsersCount: 3 }, 200);
-    expect(db.prepare('SELECT email, total_micro AS t FROM spend_snapshots').all()).toEqual([{ email: 'a@x.io', t: 9 }]);
+    expect(db.prepare('SELECT email, total_micro AS t FROM spend_snapshots').all()).toEqual([
+      { email: 'a@x.io', t: 9 },
+    ]);
     expect(db.prepare("SELECT value FROM meta WHERE key = 'limited_users_count'").pluck().get()).toBe('3');
   });
 
   it('usage events: duplicates are ignored and only new rows reach usage_daily', () => {
     const day = Date.parse('2026-03-02T10:00:00Z');
-    const batch = [ev(day, 'a@x.io'), ev(day, 'a@x.io'), ev(day + 1, 'a@x.io', { kind: 'Included in Business', isChargeable: false, maxMode: true }), ev(day - 11 * 3_600_000, 'a@x.io', { kind: 'Errored, Not Charged', isHeadless: true })];
+    const batch = [
+      ev(day, 'a@x.io'),
+      ev(day, 'a@x.io'),
+      ev(day + 1, 'a@x.io', { kind: 'Included in Business', isChargeable: false, maxMode: true }),
+      ev(day - 11 * 3_600_000, 'a@x.io', { kind: 'Errored, Not Charged', isHeadless: true }),
+    ];
     expect(db.transaction(() => new UsageEventsRepo(db).insert(batch))()).toBe(4); // two identical events are two events
     expect(db.transaction(() => new UsageEventsRepo(db).insert(batch))()).toBe(0);
     const rows = db.prepare('SELECT * FROM usage_daily ORDER BY day').all();
     expect(rows).toEqual([
-      expect.objectContaining({ day: '2026-03-01', events: 1, errored_events: 1, headless_events: 1, charged_micro: 1000, chargeable_micro: 1000 }),
-      expect.objectContaining({ day: '2026-03-02', email: 'a@x.io', model: 'gpt-5', events: 3, requests: 4.5, charged_micro: 3000, chargeable_micro: 2000,
-        token_micro: 2700, included_events: 1, usage_based_events: 2, errored_events: 0, max_mode_events: 1, input_tokens: 30, output_tokens: 15, cache_write_tokens: 3, cache_read_tokens: 6 }),
+      expect.objectContaining({
+        day: '2026-03-01',
+        events: 1,
+        errored_events: 1,
+        headless_events: 1,
+        charged_micro: 1000,
+        chargeable_micro: 1000,
+      }),
+      expect.objectContaining({
+        day: '2026-03-02',
+        email: 'a@x.io',
+        model: 'gpt-5',
+        events: 3,
+        requests: 4.5,
+        charged_micro: 3000,
+        chargeable_micro: 2000,
+        token_micro: 2700,
+        included_events: 1,
+        usage_based_events: 2,
+        errored_events: 0,
+        max_mode_events: 1,
+        input_tokens: 30,
+        output_tokens: 15,
+        cache_write_tokens: 3,
+        cache_read_tokens: 6,
+      }),
     ]);
   });
 

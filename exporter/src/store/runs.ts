@@ -42,9 +42,16 @@ interface RawRun {
 
 function toRecord(r: RawRun): RunRecord {
   return {
-    id: r.id, kind: r.kind, status: r.status, startedMs: r.started_ms, endedMs: r.ended_ms,
-    apiCalls: JSON.parse(r.api_calls) as ApiCallCounts, rowsWritten: JSON.parse(r.rows_written) as Record<string, number>,
-    errors: JSON.parse(r.errors) as RunError[], rateLimitWaits: r.rate_limit_waits, rateLimitWaitMs: r.rate_limit_wait_ms,
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    startedMs: r.started_ms,
+    endedMs: r.ended_ms,
+    apiCalls: JSON.parse(r.api_calls) as ApiCallCounts,
+    rowsWritten: JSON.parse(r.rows_written) as Record<string, number>,
+    errors: JSON.parse(r.errors) as RunError[],
+    rateLimitWaits: r.rate_limit_waits,
+    rateLimitWaitMs: r.rate_limit_wait_ms,
   };
 }
 
@@ -70,17 +77,29 @@ export class RunsRepo {
   constructor(private readonly db: Db) {}
 
   start(kind: RunKind, nowMs: number): number {
-    return Number(this.db.prepare("INSERT INTO collection_runs (kind, started_ms, status) VALUES (?, ?, 'running')").run(kind, nowMs).lastInsertRowid);
+    return Number(
+      this.db
+        .prepare("INSERT INTO collection_runs (kind, started_ms, status) VALUES (?, ?, 'running')")
+        .run(kind, nowMs).lastInsertRowid,
+    );
   }
 
   finish(id: number, outcome: RunOutcome, nowMs: number): void {
-    this.db.prepare(
-      `UPDATE collection_runs SET ended_ms = ?, status = ?, api_calls = ?, rows_written = ?, errors = ?,
+    this.db
+      .prepare(
+        `UPDATE collection_runs SET ended_ms = ?, status = ?, api_calls = ?, rows_written = ?, errors = ?,
          rate_limit_waits = ?, rate_limit_wait_ms = ? WHERE id = ?`,
-    ).run(
-      nowMs, outcome.status, JSON.stringify(outcome.apiCalls), JSON.stringify(outcome.rowsWritten),
-      JSON.stringify(outcome.errors), outcome.rateLimitWaits, outcome.rateLimitWaitMs, id,
-    );
+      )
+      .run(
+        nowMs,
+        outcome.status,
+        JSON.stringify(outcome.apiCalls),
+        JSON.stringify(outcome.rowsWritten),
+        JSON.stringify(outcome.errors),
+        outcome.rateLimitWaits,
+        outcome.rateLimitWaitMs,
+        id,
+      );
   }
 
   /**
@@ -88,12 +107,16 @@ export class RunsRepo {
    * The runner calls this right after taking the lease, so a live run is never relabelled.
    */
   markInterrupted(nowMs: number): number {
-    return this.db.prepare("UPDATE collection_runs SET status = 'interrupted', ended_ms = ? WHERE status = 'running'").run(nowMs).changes;
+    return this.db
+      .prepare("UPDATE collection_runs SET status = 'interrupted', ended_ms = ? WHERE status = 'running'")
+      .run(nowMs).changes;
   }
 
   /** Newest first. */
   list(limit = 50): RunRecord[] {
-    return (this.db.prepare('SELECT * FROM collection_runs ORDER BY id DESC LIMIT ?').all(limit) as RawRun[]).map(toRecord);
+    return (this.db.prepare('SELECT * FROM collection_runs ORDER BY id DESC LIMIT ?').all(limit) as RawRun[]).map(
+      toRecord,
+    );
   }
 
   /** The last run that finished ok, partial or failed (an interrupted one tells nothing about Cursor). */
@@ -108,13 +131,19 @@ export class RunsRepo {
 
   /** When the last fully successful run finished; null if none did. */
   lastOkEndedMs(): number | null {
-    return (this.db.prepare(`SELECT MAX(ended_ms) AS ms FROM collection_runs WHERE status = 'ok'`).get() as { ms: number | null }).ms;
+    return (
+      this.db.prepare(`SELECT MAX(ended_ms) AS ms FROM collection_runs WHERE status = 'ok'`).get() as {
+        ms: number | null;
+      }
+    ).ms;
   }
 
   totals(): RunTotals {
     const { db } = this;
     const counts = db
-      .prepare(`SELECT COUNT(*) AS runs, COALESCE(SUM(status <> 'ok'), 0) AS failed FROM collection_runs WHERE ended_ms IS NOT NULL`)
+      .prepare(
+        `SELECT COUNT(*) AS runs, COALESCE(SUM(status <> 'ok'), 0) AS failed FROM collection_runs WHERE ended_ms IS NOT NULL`,
+      )
       .get() as { runs: number; failed: number };
     const apiCalls = db
       .prepare(
@@ -123,10 +152,14 @@ export class RunsRepo {
       )
       .all() as RunTotals['apiCalls'];
     const rowsWritten = db
-      .prepare('SELECT j.key AS "table", SUM(j.value) AS n FROM collection_runs r, json_each(r.rows_written) j GROUP BY 1')
+      .prepare(
+        'SELECT j.key AS "table", SUM(j.value) AS n FROM collection_runs r, json_each(r.rows_written) j GROUP BY 1',
+      )
       .all() as RunTotals['rowsWritten'];
     const waits = db
-      .prepare('SELECT COALESCE(SUM(rate_limit_waits), 0) AS n, COALESCE(SUM(rate_limit_wait_ms), 0) AS ms FROM collection_runs')
+      .prepare(
+        'SELECT COALESCE(SUM(rate_limit_waits), 0) AS n, COALESCE(SUM(rate_limit_wait_ms), 0) AS ms FROM collection_runs',
+      )
       .get() as { n: number; ms: number };
     return { ...counts, apiCalls, rowsWritten, rateLimitWaits: waits.n, rateLimitWaitMs: waits.ms };
   }

@@ -38,8 +38,17 @@ export class SpendRepo {
       del.run(snap.cycleStartMs);
       for (const r of snap.rows) {
         ins.run(
-          snap.cycleStartMs, r.email, r.userId, r.totalMicro, r.onDemandMicro, r.includedMicro, r.fastPremiumRequests,
-          r.monthlyLimitDollars, r.hardLimitOverrideDollars, r.effectiveLimitDollars, nowMs,
+          snap.cycleStartMs,
+          r.email,
+          r.userId,
+          r.totalMicro,
+          r.onDemandMicro,
+          r.includedMicro,
+          r.fastPremiumRequests,
+          r.monthlyLimitDollars,
+          r.hardLimitOverrideDollars,
+          r.effectiveLimitDollars,
+          nowMs,
         );
       }
       if (snap.limitedUsersCount !== null) this.meta.set(LIMITED_USERS_META, String(snap.limitedUsersCount), nowMs);

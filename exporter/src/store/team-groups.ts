@@ -23,7 +23,11 @@ export class TeamGroupsRepo {
   constructor(private readonly db: Db) {}
 
   list(): { id: string; name: string; source: string }[] {
-    return this.db.prepare('SELECT id, name, source FROM billing_groups ORDER BY lower(name), id').all() as { id: string; name: string; source: string }[];
+    return this.db.prepare('SELECT id, name, source FROM billing_groups ORDER BY lower(name), id').all() as {
+      id: string;
+      name: string;
+      source: string;
+    }[];
   }
 
   /** Current (not removed) members of every group, with their spend in the latest snapshot. */
@@ -50,7 +54,9 @@ export class TeamGroupsRepo {
   }
 
   insertLocal(id: string, name: string, nowMs: number): void {
-    this.db.prepare(`INSERT INTO billing_groups (id, name, type, source, updated_ms) VALUES (?, ?, 'BILLING', 'local', ?)`).run(id, name, nowMs);
+    this.db
+      .prepare(`INSERT INTO billing_groups (id, name, type, source, updated_ms) VALUES (?, ?, 'BILLING', 'local', ?)`)
+      .run(id, name, nowMs);
   }
 
   rename(id: string, name: string, nowMs: number): void {
@@ -63,17 +69,21 @@ export class TeamGroupsRepo {
 
   /** Moves a member to a group. One group per person: the membership row is replaced, never duplicated. */
   assign(email: string, groupId: string, nowMs: number): void {
-    this.db.prepare(
-      `INSERT INTO group_members (email, group_id, joined_ms, source) VALUES (?, ?, ?, 'local')
+    this.db
+      .prepare(
+        `INSERT INTO group_members (email, group_id, joined_ms, source) VALUES (?, ?, ?, 'local')
        ON CONFLICT (email) DO UPDATE SET group_id = excluded.group_id, joined_ms = excluded.joined_ms, source = 'local'
        WHERE group_members.group_id <> excluded.group_id`,
-    ).run(email, groupId, nowMs);
+      )
+      .run(email, groupId, nowMs);
   }
 
   /** Every current member with their group's name (null when in none). */
   memberships(): MembershipRow[] {
     return this.db
-      .prepare(`SELECT m.email, m.name, g.name AS g FROM members m LEFT JOIN group_members gm ON gm.email = m.email LEFT JOIN billing_groups g ON g.id = gm.group_id WHERE m.is_removed = 0`)
+      .prepare(
+        `SELECT m.email, m.name, g.name AS g FROM members m LEFT JOIN group_members gm ON gm.email = m.email LEFT JOIN billing_groups g ON g.id = gm.group_id WHERE m.is_removed = 0`,
+      )
       .all() as MembershipRow[];
   }
 
@@ -89,7 +99,10 @@ export class TeamGroupsRepo {
 
   /** Group ids and names, newest id first. */
   idsNewestFirst(): { id: string; name: string }[] {
-    return this.db.prepare('SELECT id, name FROM billing_groups ORDER BY id DESC').all() as { id: string; name: string }[];
+    return this.db.prepare('SELECT id, name FROM billing_groups ORDER BY id DESC').all() as {
+      id: string;
+      name: string;
+    }[];
   }
 
   names(): string[] {

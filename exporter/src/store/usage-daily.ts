@@ -15,13 +15,26 @@ import type { Db } from './db';
 
 /** usage_daily's summed columns, in the order of a delta's Float64Array. */
 const DAILY_SUMS = [
-  'events', 'requests', 'charged_micro', 'chargeable_micro', 'token_micro', 'included_events', 'usage_based_events',
-  'errored_events', 'headless_events', 'max_mode_events', 'input_tokens', 'output_tokens', 'cache_write_tokens',
+  'events',
+  'requests',
+  'charged_micro',
+  'chargeable_micro',
+  'token_micro',
+  'included_events',
+  'usage_based_events',
+  'errored_events',
+  'headless_events',
+  'max_mode_events',
+  'input_tokens',
+  'output_tokens',
+  'cache_write_tokens',
   'cache_read_tokens',
 ] as const;
 
 /** Index of each summed column in a delta (S.events === 0, …). */
-const S = Object.fromEntries(DAILY_SUMS.map((c, i) => [c, i])) as { readonly [C in (typeof DAILY_SUMS)[number]]: number };
+const S = Object.fromEntries(DAILY_SUMS.map((c, i) => [c, i])) as {
+  readonly [C in (typeof DAILY_SUMS)[number]]: number;
+};
 
 /** The rollups' columns; tokens = input + output + cache write + cache read. */
 const ROLLUP_SUMS = ['events', 'requests', 'charged_micro', 'tokens', 'cache_read_tokens'] as const;
@@ -147,7 +160,25 @@ export class DailyDeltas {
         person.fill(0);
         for (const b of list.sort(byModel)) {
           const s = b.sums;
-          const events = daily.get(day, email, b.model, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13]);
+          const events = daily.get(
+            day,
+            email,
+            b.model,
+            s[0],
+            s[1],
+            s[2],
+            s[3],
+            s[4],
+            s[5],
+            s[6],
+            s[7],
+            s[8],
+            s[9],
+            s[10],
+            s[11],
+            s[12],
+            s[13],
+          );
           // A new row, or one whose events were all zero before: counting it again is harmless, as the
           // as-of `rows` only tell whether a window holds rows (see schema/013).
           const newPair = events === s[S.events] ? 1 : 0;
@@ -159,9 +190,11 @@ export class DailyDeltas {
         }
         const isNew = personDay.get(day, email) === undefined;
         user.run(day, email, person[0], person[1], person[2], person[3], person[4]);
-        for (const d of slices) userAsOf.run(d, email, isNew ? 1 : 0, person[0], person[1], person[2], person[3], person[4]);
+        for (const d of slices)
+          userAsOf.run(d, email, isNew ? 1 : 0, person[0], person[1], person[2], person[3], person[4]);
         let groupId = groupIds.get(email);
-        if (groupId === undefined) groupIds.set(email, (groupId = (groupOf.get(email) as string | undefined) ?? UNASSIGNED));
+        if (groupId === undefined)
+          groupIds.set(email, (groupId = (groupOf.get(email) as string | undefined) ?? UNASSIGNED));
         let g = groups.get(groupId);
         if (g === undefined) groups.set(groupId, (g = new Float64Array(GROUP_SUMS.length)));
         g[0] += isNew ? 1 : 0;
@@ -202,7 +235,8 @@ export function addUsageDaily(db: Db, rows: Iterable<UsageDailyRow>): void {
     for (let i = 0; i < DAILY_SUMS.length; i++) {
       const v = r[DAILY_SUMS[i]];
       if (v === undefined) continue;
-      if (!Number.isFinite(v)) throw new Error(`usage_daily ${r.day} ${r.email} ${r.model}: ${DAILY_SUMS[i]} is not a finite number`);
+      if (!Number.isFinite(v))
+        throw new Error(`usage_daily ${r.day} ${r.email} ${r.model}: ${DAILY_SUMS[i]} is not a finite number`);
       s[i] += v;
     }
   }

@@ -24,7 +24,7 @@ function team(seed: number, count: number): UsageEvent[] {
   const events: UsageEvent[] = [];
   for (let i = 0; i < count; i++) {
     const e: UsageEvent = {
-      timestampMs: START + Math.floor(r() * 3 * DAY_MS / 60_000) * 60_000, // whole minutes: many share a ms
+      timestampMs: START + Math.floor((r() * 3 * DAY_MS) / 60_000) * 60_000, // whole minutes: many share a ms
       email: pick(['a@x.io', 'b@x.io', 'c@x.io', '']),
       model: pick(['gpt-5', 'claude-4-opus', 'auto']),
       kind: pick(KINDS),
@@ -93,7 +93,8 @@ describe('UsageEventsRepo.insert', () => {
   it('overlapping windows in any order and any row order store every event once, with exact sums', () => {
     // Six-hour windows, then a re-fetch of overlapping twelve-hour windows, out of order, shuffled.
     let inserted = 0;
-    for (let from = START; from < START + 3 * DAY_MS; from += 6 * HOUR_MS) inserted += ingest(db, window(all, from, from + 6 * HOUR_MS));
+    for (let from = START; from < START + 3 * DAY_MS; from += 6 * HOUR_MS)
+      inserted += ingest(db, window(all, from, from + 6 * HOUR_MS));
     expect(inserted).toBe(all.length);
     const before = tables(db);
     for (const from of [START + 30 * HOUR_MS, START, START + 54 * HOUR_MS, START + 18 * HOUR_MS]) {
@@ -103,8 +104,13 @@ describe('UsageEventsRepo.insert', () => {
 
     expect(before.events).toHaveLength(all.length);
     expect(before.daily).toEqual(db.prepare(RECOMPUTED_DAILY).all());
-    const eventsOfDay = (day: string) => all.filter((e) => new Date(e.timestampMs).toISOString().startsWith(day)).length;
-    expect(before.daily.filter((d) => (d as { day: string }).day === '2026-03-02').reduce((n: number, d) => n + (d as { events: number }).events, 0)).toBe(eventsOfDay('2026-03-02'));
+    const eventsOfDay = (day: string) =>
+      all.filter((e) => new Date(e.timestampMs).toISOString().startsWith(day)).length;
+    expect(
+      before.daily
+        .filter((d) => (d as { day: string }).day === '2026-03-02')
+        .reduce((n: number, d) => n + (d as { events: number }).events, 0),
+    ).toBe(eventsOfDay('2026-03-02'));
   });
 
   it('a window spanning days, sent in any row order, stores what newest-first pages store', () => {
@@ -117,26 +123,46 @@ describe('UsageEventsRepo.insert', () => {
     } finally {
       other.close();
     }
-    expect(newestFirst.daily.map((d) => (d as { day: string }).day).filter((d, i, xs) => xs.indexOf(d) === i)).toEqual(['2026-03-01', '2026-03-02', '2026-03-03']);
+    expect(newestFirst.daily.map((d) => (d as { day: string }).day).filter((d, i, xs) => xs.indexOf(d) === i)).toEqual([
+      '2026-03-01',
+      '2026-03-02',
+      '2026-03-03',
+    ]);
   });
 
   it('a window that only partly overlaps stored events adds just the new ones to usage_daily', () => {
     ingest(db, window(all, START, START + 20 * HOUR_MS));
     const added = ingest(db, window(all, START + 10 * HOUR_MS, START + 40 * HOUR_MS, 3));
-    expect(added).toBe(all.filter((e) => e.timestampMs >= START + 20 * HOUR_MS && e.timestampMs < START + 40 * HOUR_MS).length);
-    expect(db.prepare('SELECT * FROM usage_daily ORDER BY day, email, model').all()).toEqual(db.prepare(RECOMPUTED_DAILY).all());
+    expect(added).toBe(
+      all.filter((e) => e.timestampMs >= START + 20 * HOUR_MS && e.timestampMs < START + 40 * HOUR_MS).length,
+    );
+    expect(db.prepare('SELECT * FROM usage_daily ORDER BY day, email, model').all()).toEqual(
+      db.prepare(RECOMPUTED_DAILY).all(),
+    );
   });
 
   it('keeps the API rollups equal to usage_daily', () => {
     ingest(db, window(all, START, START + 36 * HOUR_MS, 5));
     ingest(db, window(all, START + 24 * HOUR_MS, START + 3 * DAY_MS));
     const { team: teamRows, user } = tables(db);
-    expect(teamRows).toEqual(db.prepare(`SELECT day, model, SUM(events) AS events, SUM(requests) AS requests, SUM(charged_micro) AS charged_micro,
+    expect(teamRows).toEqual(
+      db
+        .prepare(
+          `SELECT day, model, SUM(events) AS events, SUM(requests) AS requests, SUM(charged_micro) AS charged_micro,
       SUM(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens) AS tokens, SUM(cache_read_tokens) AS cache_read_tokens
-      FROM usage_daily GROUP BY day, model ORDER BY day, model`).all());
-    expect(user).toEqual(db.prepare(`SELECT day, email, SUM(events) AS events, SUM(requests) AS requests, SUM(charged_micro) AS charged_micro,
+      FROM usage_daily GROUP BY day, model ORDER BY day, model`,
+        )
+        .all(),
+    );
+    expect(user).toEqual(
+      db
+        .prepare(
+          `SELECT day, email, SUM(events) AS events, SUM(requests) AS requests, SUM(charged_micro) AS charged_micro,
       SUM(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens) AS tokens, SUM(cache_read_tokens) AS cache_read_tokens
-      FROM usage_daily GROUP BY day, email ORDER BY day, email`).all());
+      FROM usage_daily GROUP BY day, email ORDER BY day, email`,
+        )
+        .all(),
+    );
   });
 
   it('an empty window writes nothing', () => {

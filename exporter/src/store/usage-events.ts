@@ -7,7 +7,23 @@ import type { Db } from './db';
 import { DailyDeltas } from './usage-daily';
 
 // Module constants, not imported bindings, in the per-event loops (see COL).
-const { TS, HASH, REQUESTS, INPUT, OUTPUT, CACHE_WRITE, CACHE_READ, TOKEN, CHARGED, FEE, FLAGS, EMAIL, MODEL, KIND, CONVERSATION } = COL;
+const {
+  TS,
+  HASH,
+  REQUESTS,
+  INPUT,
+  OUTPUT,
+  CACHE_WRITE,
+  CACHE_READ,
+  TOKEN,
+  CHARGED,
+  FEE,
+  FLAGS,
+  EMAIL,
+  MODEL,
+  KIND,
+  CONVERSATION,
+} = COL;
 const { MAX_MODE, TOKEN_BASED, CHARGEABLE, HEADLESS, INCLUDED, USAGE_BASED, ERRORED } = FLAG;
 const WIDTH = BATCH_WIDTH;
 const DAY = DAY_MS;
@@ -138,10 +154,25 @@ function insertEventBatches(db: Db, insert: Statement, batches: readonly EventBa
     const flags = v[o + FLAGS];
     const conversation = v[o + CONVERSATION];
     const info = insert.run(
-      ts, ordinal === 0 ? hash : repeatKey(hash, ordinal), day, strings[v[o + EMAIL]], strings[v[o + MODEL]], strings[v[o + KIND]],
-      flags & MAX_MODE ? 1 : 0, v[o + REQUESTS], flags & TOKEN_BASED ? 1 : 0, v[o + INPUT], v[o + OUTPUT],
-      v[o + CACHE_WRITE], v[o + CACHE_READ], v[o + TOKEN], v[o + CHARGED], v[o + FEE],
-      flags & CHARGEABLE ? 1 : 0, flags & HEADLESS ? 1 : 0, conversation < 0 ? null : strings[conversation],
+      ts,
+      ordinal === 0 ? hash : repeatKey(hash, ordinal),
+      day,
+      strings[v[o + EMAIL]],
+      strings[v[o + MODEL]],
+      strings[v[o + KIND]],
+      flags & MAX_MODE ? 1 : 0,
+      v[o + REQUESTS],
+      flags & TOKEN_BASED ? 1 : 0,
+      v[o + INPUT],
+      v[o + OUTPUT],
+      v[o + CACHE_WRITE],
+      v[o + CACHE_READ],
+      v[o + TOKEN],
+      v[o + CHARGED],
+      v[o + FEE],
+      flags & CHARGEABLE ? 1 : 0,
+      flags & HEADLESS ? 1 : 0,
+      conversation < 0 ? null : strings[conversation],
     );
     if (info.changes !== 1) continue;
     inserted++;

@@ -12,7 +12,8 @@ export class WatermarksRepo {
   constructor(private readonly db: Db) {}
 
   get(stream: string): number | undefined {
-    const row = this.db.prepare('SELECT value_ms FROM watermarks WHERE stream = ?').get(stream) as { value_ms: number } | undefined;
+    const row = this.db.prepare('SELECT value_ms FROM watermarks WHERE stream = ?').get(stream) as
+      { value_ms: number } | undefined;
     return row?.value_ms;
   }
 
@@ -21,10 +22,12 @@ export class WatermarksRepo {
    * next incremental run re-fetch everything since then.
    */
   advance(stream: string, valueMs: number, nowMs: number = Date.now()): void {
-    this.db.prepare(
-      `INSERT INTO watermarks (stream, value_ms, updated_ms) VALUES (?, ?, ?)
+    this.db
+      .prepare(
+        `INSERT INTO watermarks (stream, value_ms, updated_ms) VALUES (?, ?, ?)
        ON CONFLICT(stream) DO UPDATE SET value_ms = MAX(value_ms, excluded.value_ms), updated_ms = excluded.updated_ms`,
-    ).run(stream, valueMs, nowMs);
+      )
+      .run(stream, valueMs, nowMs);
   }
 
   list(): { stream: string; valueMs: number; updatedMs: number }[] {
@@ -35,9 +38,11 @@ export class WatermarksRepo {
 
   /** Moves the start of a stream's gap-free range back (never forward): see coverageStream. */
   extendCoverage(stream: string, fromMs: number, nowMs: number = Date.now()): void {
-    this.db.prepare(
-      `INSERT INTO watermarks (stream, value_ms, updated_ms) VALUES (?, ?, ?)
+    this.db
+      .prepare(
+        `INSERT INTO watermarks (stream, value_ms, updated_ms) VALUES (?, ?, ?)
        ON CONFLICT(stream) DO UPDATE SET value_ms = MIN(value_ms, excluded.value_ms), updated_ms = excluded.updated_ms`,
-    ).run(coverageStream(stream), fromMs, nowMs);
+      )
+      .run(coverageStream(stream), fromMs, nowMs);
   }
 }

@@ -8,7 +8,15 @@ import { ConfigEditor, urlProblem } from './ConfigEditor';
 type Settings = DataSourceSettings<CursorDataSourceOptions, CursorSecureJsonData>;
 
 function settings(over: Partial<Settings> = {}): Settings {
-  return { id: 1, uid: 'cursor-usage', name: 'Cursor usage', type: 'cursorusagestack-cursorusage-datasource', jsonData: {}, secureJsonFields: {}, ...over } as Settings;
+  return {
+    id: 1,
+    uid: 'cursor-usage',
+    name: 'Cursor usage',
+    type: 'cursorusagestack-cursorusage-datasource',
+    jsonData: {},
+    secureJsonFields: {},
+    ...over,
+  } as Settings;
 }
 
 function Host({ initial, emitted }: { initial: Settings; emitted: Settings[] }) {

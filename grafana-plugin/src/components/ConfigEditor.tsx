@@ -21,7 +21,9 @@ export function urlProblem(url: string | undefined): string | undefined {
 }
 
 export function tokenProblem(configured: boolean, token: string | undefined): string | undefined {
-  return configured || (token ?? '') !== '' ? undefined : 'Enter the exporter API_TOKEN (leave empty only if the exporter runs with API_AUTH=off)';
+  return configured || (token ?? '') !== ''
+    ? undefined
+    : 'Enter the exporter API_TOKEN (leave empty only if the exporter runs with API_AUTH=off)';
 }
 
 /**

@@ -55,17 +55,22 @@ describe('QueryEditor', () => {
     expect(screen.getByLabelText('Limit')).toHaveValue(20);
   });
 
-  test.each(QUERY_TYPE_NAMES.filter((t) => t !== 'series'))('picking %s starts from its defaults, with no field of another type', async (type) => {
-    const { last, ran } = setup({ ...defaultQuery('series'), user: 'a@b.c' });
-    await pick('Query type', QUERY_TYPES[type].label);
-    expect(last()).toEqual(defaultQuery(type));
-    expect(ran).toHaveBeenCalled();
-    for (const field of fieldsOf(type)) {
-      expect(screen.getByLabelText(FIELD_INFO[field].label)).toBeInTheDocument();
+  test.each(QUERY_TYPE_NAMES.filter((t) => t !== 'series'))(
+    'picking %s starts from its defaults, with no field of another type',
+    async (type) => {
+      const { last, ran } = setup({ ...defaultQuery('series'), user: 'a@b.c' });
+      await pick('Query type', QUERY_TYPES[type].label);
+      expect(last()).toEqual(defaultQuery(type));
+      expect(ran).toHaveBeenCalled();
+      for (const field of fieldsOf(type)) {
+        expect(screen.getByLabelText(FIELD_INFO[field].label)).toBeInTheDocument();
+      }
     }
-  });
+  );
 
-  const cases: Array<[QueryType, FieldName]> = QUERY_TYPE_NAMES.flatMap((t) => fieldsOf(t).map((f): [QueryType, FieldName] => [t, f]));
+  const cases: Array<[QueryType, FieldName]> = QUERY_TYPE_NAMES.flatMap((t) =>
+    fieldsOf(t).map((f): [QueryType, FieldName] => [t, f])
+  );
   test.each(cases)('%s: changing %s changes the query', async (type, field) => {
     const { last } = setup(defaultQuery(type));
     const options = fieldOptions(type, field);
@@ -104,7 +109,14 @@ describe('QueryEditor', () => {
 describe('AnnotationEditor', () => {
   test('only incident filters; changing one changes the annotation query', async () => {
     const emitted: CursorQuery[] = [];
-    render(<AnnotationEditor datasource={{} as DataSource} query={{ refId: 'Anno', queryType: 'incidents' }} onChange={(q) => emitted.push(q)} onRunQuery={() => undefined} />);
+    render(
+      <AnnotationEditor
+        datasource={{} as DataSource}
+        query={{ refId: 'Anno', queryType: 'incidents' }}
+        onChange={(q) => emitted.push(q)}
+        onRunQuery={() => undefined}
+      />
+    );
     expect(screen.queryByLabelText('Query type')).not.toBeInTheDocument();
     expect(screen.getByLabelText('Limit')).toHaveValue(100);
     await pick('Severity', 'critical');

@@ -8,7 +8,11 @@ import { QueryFields } from './QueryFields';
 
 type Props = QueryEditorProps<DataSource, CursorQuery, CursorDataSourceOptions>;
 
-const TYPE_OPTIONS: Array<ComboboxOption<QueryType>> = QUERY_TYPE_NAMES.map((t) => ({ label: QUERY_TYPES[t].label, value: t, description: QUERY_TYPES[t].description }));
+const TYPE_OPTIONS: Array<ComboboxOption<QueryType>> = QUERY_TYPE_NAMES.map((t) => ({
+  label: QUERY_TYPES[t].label,
+  value: t,
+  description: QUERY_TYPES[t].description,
+}));
 
 /** Query type first; switching type starts from that type's defaults so no field of another type lingers. */
 export function QueryEditor({ query, onChange, onRunQuery }: Props) {

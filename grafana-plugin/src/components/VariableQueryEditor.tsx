@@ -8,7 +8,12 @@ import type { CursorDataSourceOptions, CursorQuery, VariableQuery } from '../typ
 
 type Props = QueryEditorProps<DataSource, CursorQuery, CursorDataSourceOptions, VariableQuery>;
 
-export const KIND_LABELS: Record<VariableQuery['kind'], string> = { users: 'Users (name → e-mail)', groups: 'Groups (name → id)', models: 'Models', detectors: 'Detectors' };
+export const KIND_LABELS: Record<VariableQuery['kind'], string> = {
+  users: 'Users (name → e-mail)',
+  groups: 'Groups (name → id)',
+  models: 'Models',
+  detectors: 'Detectors',
+};
 
 /** Which list a template variable holds, and an optional search substring. */
 export function VariableQueryEditor({ query, onChange }: Props) {
@@ -19,17 +24,29 @@ export function VariableQueryEditor({ query, onChange }: Props) {
         <Combobox
           id="cursor-variable-kind"
           width={28}
-          options={(enumValues(VariableKind) ?? []).map((k) => ({ label: KIND_LABELS[k as VariableQuery['kind']] ?? k, value: k }))}
+          options={(enumValues(VariableKind) ?? []).map((k) => ({
+            label: KIND_LABELS[k as VariableQuery['kind']] ?? k,
+            value: k,
+          }))}
           value={kind}
-          onChange={(v) => onChange({ ...query, refId: query.refId ?? 'variable', kind: v.value as VariableQuery['kind'] })}
+          onChange={(v) =>
+            onChange({ ...query, refId: query.refId ?? 'variable', kind: v.value as VariableQuery['kind'] })
+          }
         />
       </InlineField>
-      <InlineField label="Search" labelWidth={10} tooltip="only values containing this substring (may hold $variables)" htmlFor="cursor-variable-q">
+      <InlineField
+        label="Search"
+        labelWidth={10}
+        tooltip="only values containing this substring (may hold $variables)"
+        htmlFor="cursor-variable-q"
+      >
         <Input
           id="cursor-variable-q"
           width={24}
           value={query.q ?? ''}
-          onChange={(e) => onChange({ ...query, refId: query.refId ?? 'variable', kind, q: e.currentTarget.value || undefined })}
+          onChange={(e) =>
+            onChange({ ...query, refId: query.refId ?? 'variable', kind, q: e.currentTarget.value || undefined })
+          }
         />
       </InlineField>
     </Stack>

@@ -7,7 +7,11 @@ export const FIELD_INFO: Record<FieldName, { label: string; tooltip: string; pla
   interval: { label: 'Interval', tooltip: 'bucket width, whole days (1d, 7d)', placeholder: '1d' },
   limit: { label: 'Limit', tooltip: 'rows (series: top N series, the rest summed into "other")' },
   user: { label: 'User', tooltip: 'member e-mail, e.g. $user; empty or All = everyone', placeholder: '$user' },
-  group: { label: 'Group', tooltip: "billing group id or parent:<Name>, e.g. $group; empty or All = every group", placeholder: '$group' },
+  group: {
+    label: 'Group',
+    tooltip: 'billing group id or parent:<Name>, e.g. $group; empty or All = every group',
+    placeholder: '$group',
+  },
   model: { label: 'Model', tooltip: 'model name, e.g. $model; empty or All = every model', placeholder: '$model' },
   q: { label: 'Search', tooltip: 'case-insensitive substring of name or e-mail' },
   sort: { label: 'Sort', tooltip: 'column to sort by' },

@@ -5,7 +5,13 @@ import { BadInput } from '../../domain/errors';
 import { ErrorResponse } from '../../schemas/common';
 import type { ApiContext } from '../context';
 
-const Result = Type.Object({ ok: Type.Literal(true), alerted: Type.Array(Type.Integer()), matched: Type.Integer(), ignored: Type.Integer(), resolved_alerts: Type.Integer() });
+const Result = Type.Object({
+  ok: Type.Literal(true),
+  alerted: Type.Array(Type.Integer()),
+  matched: Type.Integer(),
+  ignored: Type.Integer(),
+  resolved_alerts: Type.Integer(),
+});
 
 /** Alertmanager webhook receiver: stamps "alerted" on the incidents a notification is about (MTTD/MTTI). */
 export const alertmanagerRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (app, { ctx }) => {
@@ -22,7 +28,13 @@ export const alertmanagerRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> 
     async (req) => {
       const r = applyAlertmanagerWebhook(ctx.store, req.body, ctx.now());
       if (!r.ok) throw new BadInput(`body.${r.errors[0].field}`, r.errors[0].message);
-      return { ok: true as const, alerted: r.alerted, matched: r.matched, ignored: r.ignored, resolved_alerts: r.resolvedAlerts };
+      return {
+        ok: true as const,
+        alerted: r.alerted,
+        matched: r.matched,
+        ignored: r.ignored,
+        resolved_alerts: r.resolvedAlerts,
+      };
     },
   );
 };

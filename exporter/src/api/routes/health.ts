@@ -10,19 +10,34 @@ import type { ApiContext } from '../context';
  * it then checks that the store answers and how fresh the data is. Always 200 with a status, so the
  * plugin can show "stale" as a warning rather than a connection failure; 503 only if the store fails.
  */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext; authMode: 'on' | 'off'; maxAgeMs?: number }> = async (app, opts) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{
+  ctx: ApiContext;
+  authMode: 'on' | 'off';
+  maxAgeMs?: number;
+}> = async (app, opts) => {
   const { ctx } = opts;
   const maxAgeMs = opts.maxAgeMs ?? 3 * HOUR_MS;
   app.get(
     '/health',
-    { schema: { tags: ['health'], summary: 'Auth, store and data freshness', response: { 200: Health, 503: Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() }) } } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Auth, store and data freshness',
+        response: {
+          200: Health,
+          503: Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() }),
+        },
+      },
+    },
     async (_req, reply) => {
       let f;
       try {
         f = ctx.read.freshness();
       } catch (err) {
         _req.log.error({ err }, 'health: store check failed');
-        return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the store does not answer' });
+        return reply
+          .code(503)
+          .send({ statusCode: 503, error: 'Service Unavailable', message: 'the store does not answer' });
       }
       const age = dataAgeMs(f, ctx.now());
       const status = age === null ? 'empty' : age > maxAgeMs ? 'stale' : 'ok';
@@ -35,7 +50,13 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext; authMode
         status,
         auth: opts.authMode,
         store: { ok: true, schema_version: f.schemaVersion },
-        data: { last_collection_ms: f.lastCollectionMs, last_collection_status: f.lastCollectionStatus, latest_usage_day: f.latestUsageDay, age_ms: age, max_age_ms: maxAgeMs },
+        data: {
+          last_collection_ms: f.lastCollectionMs,
+          last_collection_status: f.lastCollectionStatus,
+          latest_usage_day: f.latestUsageDay,
+          age_ms: age,
+          max_age_ms: maxAgeMs,
+        },
         message,
       } as const;
     },

@@ -20,7 +20,16 @@ export const seriesRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asyn
       const q = req.query;
       const w = ctx.window(q.from, q.to);
       const days = intervalDays(parseDuration(q.interval ?? '1d'));
-      const req2 = { metric: q.metric, by: q.by ?? 'team', window: w, intervalDays: days, limit: q.limit ?? 10, user: q.user, group: q.group, model: q.model };
+      const req2 = {
+        metric: q.metric,
+        by: q.by ?? 'team',
+        window: w,
+        intervalDays: days,
+        limit: q.limit ?? 10,
+        user: q.user,
+        group: q.group,
+        model: q.model,
+      };
       return ctx.cached(['series', req2], () => ctx.read.series(req2));
     },
   );

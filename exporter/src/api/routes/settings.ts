@@ -5,7 +5,13 @@ import { DetectionSettings, validateSettings, type SettingsError } from '../../d
 import { col } from '../../queries/frame';
 import { dayWindow } from '../../queries/window';
 import { BadInput } from '../../domain/errors';
-import { loadSettings, readSettings, replaceSettings, updateSettings, type UpdateResult } from '../../settings/detection-settings';
+import {
+  loadSettings,
+  readSettings,
+  replaceSettings,
+  updateSettings,
+  type UpdateResult,
+} from '../../settings/detection-settings';
 import { EpochMs, ErrorResponse, FrameWithMeta } from '../../schemas/common';
 import type { ApiContext } from '../context';
 
@@ -23,14 +29,29 @@ const BacktestBody = Type.Object(
   {
     from: EpochMs,
     to: EpochMs,
-    settings: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'proposed changes, merged over the current settings' })),
+    settings: Type.Optional(
+      Type.Object(
+        {},
+        { additionalProperties: true, description: 'proposed changes, merged over the current settings' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 
 function settingsError(errors: SettingsError[]): BadInput {
   const first = errors[0];
-  return new BadInput(`body.${first.field}`.replace(/\.$/, ''), `${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more: ${errors.slice(1).map((e) => e.field).join(', ')})` : ''}`);
+  return new BadInput(
+    `body.${first.field}`.replace(/\.$/, ''),
+    `${first.message}${
+      errors.length > 1
+        ? ` (and ${errors.length - 1} more: ${errors
+            .slice(1)
+            .map((e) => e.field)
+            .join(', ')})`
+        : ''
+    }`,
+  );
 }
 
 /**
@@ -46,15 +67,41 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
     if (!r.ok) throw settingsError(r.errors);
     return view();
   };
-  app.get('/settings', { schema: { tags: ['settings'], summary: 'Detection settings (stored, merged over defaults)', response: { 200: SettingsResponse } } }, async () => view());
+  app.get(
+    '/settings',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: 'Detection settings (stored, merged over defaults)',
+        response: { 200: SettingsResponse },
+      },
+    },
+    async () => view(),
+  );
   app.patch(
     '/settings',
-    { config: ctx.mutation, schema: { tags: ['settings'], summary: 'Change some settings (partial document)', body: Type.Object({}, { additionalProperties: true }), response: { 200: SettingsResponse, 400: ErrorResponse } } },
+    {
+      config: ctx.mutation,
+      schema: {
+        tags: ['settings'],
+        summary: 'Change some settings (partial document)',
+        body: Type.Object({}, { additionalProperties: true }),
+        response: { 200: SettingsResponse, 400: ErrorResponse },
+      },
+    },
     async (req) => saved(updateSettings(ctx.store, req.body, ctx.now())),
   );
   app.put(
     '/settings',
-    { config: ctx.mutation, schema: { tags: ['settings'], summary: 'Replace the settings (omitted fields get defaults)', body: Type.Object({}, { additionalProperties: true }), response: { 200: SettingsResponse, 400: ErrorResponse } } },
+    {
+      config: ctx.mutation,
+      schema: {
+        tags: ['settings'],
+        summary: 'Replace the settings (omitted fields get defaults)',
+        body: Type.Object({}, { additionalProperties: true }),
+        response: { 200: SettingsResponse, 400: ErrorResponse },
+      },
+    },
     async (req) => saved(replaceSettings(ctx.store, req.body, ctx.now())),
   );
   app.post(
@@ -63,7 +110,8 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
       config: ctx.mutation, // not a write, but each call replays detection over weeks of data
       schema: {
         tags: ['settings'],
-        summary: 'Alerts the proposed settings would have raised over [from, to], next to what the current settings raise',
+        summary:
+          'Alerts the proposed settings would have raised over [from, to], next to what the current settings raise',
         body: BacktestBody,
         response: { 200: FrameWithMeta, 400: ErrorResponse },
       },
@@ -71,7 +119,8 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
     async (req) => {
       if (req.body.to < req.body.from) throw new BadInput('body.to', 'must not be before from');
       const w = dayWindow(req.body.from, Math.min(req.body.to, ctx.now()), 'body');
-      if (w.days > MAX_BACKTEST_DAYS) throw new BadInput('body.from', `backtest covers ${w.days} days, at most ${MAX_BACKTEST_DAYS} allowed`);
+      if (w.days > MAX_BACKTEST_DAYS)
+        throw new BadInput('body.from', `backtest covers ${w.days} days, at most ${MAX_BACKTEST_DAYS} allowed`);
       const current = loadSettings(ctx.store);
       const proposed = validateSettings(req.body.settings ?? {}, current);
       if (!proposed.ok) throw settingsError(proposed.errors.map((e) => ({ ...e, field: `settings.${e.field}` })));
@@ -79,14 +128,38 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = as
       const next = backtestFrom(ctx.store.detectionFacts, proposed.value, w.fromDay, w.toDay);
       const findings = (r: typeof next) => r.days.reduce((n, d) => n + d.findings.length, 0);
       return {
-        columns: [col.time('day'), col.str('detector'), col.str('severity'), col.str('subject'), col.str('email'), col.str('group'), col.str('message'), col.num('value'), col.num('threshold'), col.str('unit')],
+        columns: [
+          col.time('day'),
+          col.str('detector'),
+          col.str('severity'),
+          col.str('subject'),
+          col.str('email'),
+          col.str('group'),
+          col.str('message'),
+          col.num('value'),
+          col.num('threshold'),
+          col.str('unit'),
+        ],
         rows: next.alerts.map((f) => ({
-          day: Date.parse(`${f.day}T00:00:00Z`), detector: f.detector, severity: f.severity, subject: f.subject, email: f.email, group: f.groupName,
-          message: f.message, value: f.value, threshold: f.threshold, unit: f.unit,
+          day: Date.parse(`${f.day}T00:00:00Z`),
+          detector: f.detector,
+          severity: f.severity,
+          subject: f.subject,
+          email: f.email,
+          group: f.groupName,
+          message: f.message,
+          value: f.value,
+          threshold: f.threshold,
+          unit: f.unit,
         })),
         meta: {
-          from_day: w.fromDay, to_day: w.toDay, days: w.days, alerts: next.alerts.length, findings: findings(next),
-          current_alerts: now.alerts.length, current_findings: findings(now),
+          from_day: w.fromDay,
+          to_day: w.toDay,
+          days: w.days,
+          alerts: next.alerts.length,
+          findings: findings(next),
+          current_alerts: now.alerts.length,
+          current_findings: findings(now),
         },
       };
     },

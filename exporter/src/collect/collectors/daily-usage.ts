@@ -12,7 +12,13 @@ export const dailyUsageStep: CollectStep = {
     const { store, api, nowMs, options } = ctx;
     const wm = store.watermarks.get(DAILY_USAGE_STREAM);
     // Cursor revises recent days, so an incremental run starts a few days before the watermark's day.
-    const fromMs = streamStartMs(nowMs, wm === undefined ? undefined : lookbackStartMs(Math.min(wm, nowMs), options.dailyUsageLookbackDays + 1), 0, options.initialBackfillDays, ctx.backfillDays);
+    const fromMs = streamStartMs(
+      nowMs,
+      wm === undefined ? undefined : lookbackStartMs(Math.min(wm, nowMs), options.dailyUsageLookbackDays + 1),
+      0,
+      options.initialBackfillDays,
+      ctx.backfillDays,
+    );
     let rows = 0;
     for await (const chunk of api.dailyUsage(fromMs, nowMs)) {
       rows += store.transaction(() => {

@@ -23,8 +23,17 @@ const page = (events: unknown[]) => JSON.stringify({ totalUsageEventsCount: even
 
 // Newest-first like Cursor, with byte-identical events inside and across the window's pages.
 const windowA = [
-  page([event(5000), event(4000, { conversationId: 'c1' }), event(4000, { conversationId: 'c1' }), event(3000, { kind: 'Included in Pro' })]),
-  page([event(3000, { kind: 'Included in Pro' }), event(2000, { userEmail: null, isHeadless: true }), event(1000, { conversationId: '' })]),
+  page([
+    event(5000),
+    event(4000, { conversationId: 'c1' }),
+    event(4000, { conversationId: 'c1' }),
+    event(3000, { kind: 'Included in Pro' }),
+  ]),
+  page([
+    event(3000, { kind: 'Included in Pro' }),
+    event(2000, { userEmail: null, isHeadless: true }),
+    event(1000, { conversationId: '' }),
+  ]),
 ];
 const windowB = [page([event(9000, { model: 'gpt-5', maxMode: true }), event(4000, { conversationId: 'c1' })])];
 

@@ -33,7 +33,12 @@ async function refetchWindow(api: CursorApi, startMs: number, endMs: number): Pr
  * whole hours, growing at most 4× a step (a quiet day must not size a month-long window), at most
  * Cursor's 30-day range.
  */
-export function nextWindowMs(lastWindowMs: number, lastEvents: number, targetEvents: number, firstWindowMs: number): number {
+export function nextWindowMs(
+  lastWindowMs: number,
+  lastEvents: number,
+  targetEvents: number,
+  firstWindowMs: number,
+): number {
   if (targetEvents <= 0) return firstWindowMs;
   const perMs = Math.max(lastEvents, 1) / lastWindowMs;
   const sized = Math.floor(targetEvents / perMs / HOUR_MS) * HOUR_MS;
@@ -54,12 +59,24 @@ export const usageEventsStep: CollectStep = {
     const { store, api, nowMs, options } = ctx;
     const watermark = store.watermarks.get(USAGE_EVENTS_STREAM);
     const coveredFrom = store.watermarks.get(coverageStream(USAGE_EVENTS_STREAM));
-    const fromMs = streamStartMs(nowMs, watermark, options.overlapMs, options.initialBackfillDays, ctx.backfillDays, coveredFrom);
+    const fromMs = streamStartMs(
+      nowMs,
+      watermark,
+      options.overlapMs,
+      options.initialBackfillDays,
+      ctx.backfillDays,
+      coveredFrom,
+    );
     // The range fetched here joins the stored one once a committed window reaches it (at once on
     // an empty stream); from then on the stream holds every event since fromMs.
-    const joins = (windowEndMs: number) =>
-      watermark === undefined || windowEndMs + 1 >= (coveredFrom ?? watermark);
-    const progress: BackfillProgress = { window: 1, windows: Math.max(1, Math.ceil((nowMs - fromMs + 1) / options.windowMs)), pagesDone: 0, pagesEstimated: 1, events: 0 };
+    const joins = (windowEndMs: number) => watermark === undefined || windowEndMs + 1 >= (coveredFrom ?? watermark);
+    const progress: BackfillProgress = {
+      window: 1,
+      windows: Math.max(1, Math.ceil((nowMs - fromMs + 1) / options.windowMs)),
+      pagesDone: 0,
+      pagesEstimated: 1,
+      events: 0,
+    };
     let seenPages = 0; // pages of windows whose first page has arrived
     let seenWindows = 0;
     let seenEvents = 0; // events those windows hold
@@ -95,7 +112,10 @@ export const usageEventsStep: CollectStep = {
         // Pages known so far, plus the events of the rest of the range at the density seen, in full
         // pages (windows differ in length, so windows are no unit to count in).
         const eventsLeft = Math.max(0, nowMs - seenUntilMs) * (seenEvents / seenMs);
-        progress.pagesEstimated = Math.max(progress.pagesDone, seenPages + Math.ceil(eventsLeft / USAGE_EVENTS_PAGE_SIZE));
+        progress.pagesEstimated = Math.max(
+          progress.pagesDone,
+          seenPages + Math.ceil(eventsLeft / USAGE_EVENTS_PAGE_SIZE),
+        );
         ctx.onProgress?.({ ...progress });
         if (!page.lastPage) continue;
         let batches: EventBatch[] | null = batchEvents(pending) === windowTotal ? pending : null;
@@ -104,7 +124,9 @@ export const usageEventsStep: CollectStep = {
           batches = await refetchWindow(api, page.windowStartMs, page.windowEndMs);
         }
         if (batches === null) {
-          throw new Error(`usage events of ${new Date(page.windowStartMs).toISOString()}…${new Date(page.windowEndMs).toISOString()} kept changing while paging; the next run retries from here`);
+          throw new Error(
+            `usage events of ${new Date(page.windowStartMs).toISOString()}…${new Date(page.windowEndMs).toISOString()} kept changing while paging; the next run retries from here`,
+          );
         }
         const window = batches;
         events += batchEvents(window);
@@ -127,7 +149,7 @@ export const usageEventsStep: CollectStep = {
       // One window per pass: each pass's read-ahead covers its window's pages, and the next window is
       // sized from what this one held.
       let windowMs = options.windowMs;
-      for (let startMs = fromMs; startMs <= nowMs; ) {
+      for (let startMs = fromMs; startMs <= nowMs;) {
         const endMs = Math.min(nowMs, startMs + windowMs - 1);
         const events = await pass(startMs, endMs, windowMs);
         windowMs = nextWindowMs(endMs - startMs + 1, events, options.windowEvents, options.windowMs);

@@ -31,7 +31,13 @@ export async function startStubCursor(): Promise<StubCursor> {
   const handlers = new Map<string, { handler: StubHandler; calls: number }>();
   app.all('/*', async (req, reply) => {
     const path = req.url.split('?')[0];
-    requests.push({ method: req.method, path, query: req.query as Record<string, string>, headers: req.headers, body: req.body });
+    requests.push({
+      method: req.method,
+      path,
+      query: req.query as Record<string, string>,
+      headers: req.headers,
+      body: req.body,
+    });
     const entry = handlers.get(`${req.method} ${path}`);
     if (entry === undefined) return reply.code(404).send({ error: 'Not Found', message: 'Resource not found' });
     entry.calls += 1;

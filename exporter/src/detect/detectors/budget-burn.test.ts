@@ -7,9 +7,18 @@ import { budgetBurn } from './budget-burn';
 // A $3,000 budget over a 30-day cycle is $100/day on pace, $4.1667/hour. The run is day 10, 12:00.
 const now = at(10);
 function run(perHour: (hoursAgo: number) => number) {
-  const hourly = Array.from({ length: 72 }, (_, i) => ({ email: 'a@x.io', hourMs: now - (i + 1) * HOUR_MS, usd: perHour(i) }));
+  const hourly = Array.from({ length: 72 }, (_, i) => ({
+    email: 'a@x.io',
+    hourMs: now - (i + 1) * HOUR_MS,
+    usd: perHour(i),
+  }));
   const ctx = makeContext(
-    team({ days: 11, users: [{ email: 'a@x.io', spend: Array.from({ length: 11 }, () => 100) }], hourly, hourlyEndMs: now }),
+    team({
+      days: 11,
+      users: [{ email: 'a@x.io', spend: Array.from({ length: 11 }, () => 100) }],
+      hourly,
+      hourlyEndMs: now,
+    }),
     settingsWith({ budgets: { teamCycleUsd: 3000 } }),
     now,
   );

@@ -1,5 +1,15 @@
 import { addDays, dayStartMs, utcDay } from '../../domain/time';
-import { type Ctx, type DetectorOutput, cycleSpan, emptyOutput, fixed1, makeFinding, money, pushSignal, teamSum } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  cycleSpan,
+  emptyOutput,
+  fixed1,
+  makeFinding,
+  money,
+  pushSignal,
+  teamSum,
+} from '../context';
 import { WINDOW_MS } from '../burn';
 import type { BurnRate, BurnWindow } from '../types';
 
@@ -19,13 +29,16 @@ export function budgetBurn(ctx: Ctx, burn: BurnRate[]): DetectorOutput {
     const slow = Math.min(rate('1d'), rate('3d'));
     pushSignal(out, ctx, 'budget_burn', who, Math.max(fast / fastBurnRate, slow / slowBurnRate), 1);
     if (!b.fastBurn && !b.slowBurn) continue;
-    const [short, long, value, threshold] = b.fastBurn ? (['1h', '6h', fast, fastBurnRate] as const) : (['1d', '3d', slow, slowBurnRate] as const);
+    const [short, long, value, threshold] = b.fastBurn
+      ? (['1h', '6h', fast, fastBurnRate] as const)
+      : (['1d', '3d', slow, slowBurnRate] as const);
     const windowSpend = b.windows.find((x) => x.window === short)?.spendMicro ?? 0;
     // Remaining budget at the long window's pace: when it runs out, if within the cycle.
     const perMs = (b.windows.find((x) => x.window === long)?.spendMicro ?? 0) / WINDOW_MS[long];
     const left = b.budgetMicro - b.cycleToDateMicro;
     const outAt = perMs > 0 ? ctx.nowMs + Math.max(0, left) / perMs : Infinity;
-    const runsOut = outAt < dayStartMs(addDays(span.endDay, 1)) ? `; at this pace the budget runs out on ${utcDay(outAt)}` : '';
+    const runsOut =
+      outAt < dayStartMs(addDays(span.endDay, 1)) ? `; at this pace the budget runs out on ${utcDay(outAt)}` : '';
     const name = b.groupName ?? 'Team';
     out.findings.push(
       makeFinding(ctx, {

@@ -1,4 +1,17 @@
-import { type Ctx, type DetectorOutput, cycleSpan, emptyOutput, makeFinding, micro, modelsBySpend, money, pushSignal, severityOf, teamSum, usd } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  cycleSpan,
+  emptyOutput,
+  makeFinding,
+  micro,
+  modelsBySpend,
+  money,
+  pushSignal,
+  severityOf,
+  teamSum,
+  usd,
+} from '../context';
 
 /**
  * Spend caps per billing cycle, critical above 2×: the team-wide static cap on a user's cycle

@@ -7,7 +7,14 @@ import { costPerRequest } from './cost-per-request';
 const history = Array.from({ length: 14 }, (_, d) => ({ day: d, model: 'claude-4.5-sonnet', usd: 30, requests: 60 }));
 const run = (day14: { model: string; usd: number; requests: number }[]) =>
   costPerRequest(
-    makeContext(team({ days: 16, users: [{ email: 'bob@x.io', name: 'Bob', rows: [...history, ...day14.map((r) => ({ day: 14, ...r }))] }] }), DEFAULT_SETTINGS, at(15)),
+    makeContext(
+      team({
+        days: 16,
+        users: [{ email: 'bob@x.io', name: 'Bob', rows: [...history, ...day14.map((r) => ({ day: 14, ...r }))] }],
+      }),
+      DEFAULT_SETTINGS,
+      at(15),
+    ),
   ).findings;
 
 describe('cost_per_request', () => {
@@ -23,7 +30,13 @@ describe('cost_per_request', () => {
     ]);
     expect(f.map((x) => x.severity)).toEqual(severity ? [severity] : []);
     if (severity)
-      expect(f[0]).toMatchObject({ models: ['claude-4.5-opus-max'], baseline: 0.5, threshold: 1.5, unit: 'usd_per_request', key: 'cost_per_request:bob@x.io:claude-4.5-opus-max' });
+      expect(f[0]).toMatchObject({
+        models: ['claude-4.5-opus-max'],
+        baseline: 0.5,
+        threshold: 1.5,
+        unit: 'usd_per_request',
+        key: 'cost_per_request:bob@x.io:claude-4.5-opus-max',
+      });
   });
 
   it('writes the reference sentence naming the model', () => {
@@ -40,7 +53,13 @@ describe('cost_per_request', () => {
   });
 
   it('needs a history', () => {
-    const f = costPerRequest(makeContext(team({ days: 3, users: [{ email: 'n@x.io', spend: [0, 50, 0], requests: [0, 10, 0] }] }), DEFAULT_SETTINGS, at(2))).findings;
+    const f = costPerRequest(
+      makeContext(
+        team({ days: 3, users: [{ email: 'n@x.io', spend: [0, 50, 0], requests: [0, 10, 0] }] }),
+        DEFAULT_SETTINGS,
+        at(2),
+      ),
+    ).findings;
     expect(f).toEqual([]);
   });
 });

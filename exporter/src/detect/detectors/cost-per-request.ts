@@ -1,4 +1,15 @@
-import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, micro, money, pushSignal, severityOf, usd } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  emptyOutput,
+  fixed1,
+  makeFinding,
+  micro,
+  money,
+  pushSignal,
+  severityOf,
+  usd,
+} from '../context';
 
 /**
  * Cost per request: the day's $/request against the user's own $/request over the lookback, on

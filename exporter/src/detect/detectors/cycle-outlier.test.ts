@@ -7,7 +7,11 @@ import { cycleOutlier } from './cycle-outlier';
 // detector runs on). Upper median of [10, 10, 20, 20, x] is $20 → threshold $200.
 const run = (totals: number[], day = 13) =>
   cycleOutlier(
-    makeContext(team({ days: 14, users: totals.map((usd, i) => ({ email: `u${i}@x.io`, name: `U${i}`, spend: [usd] })) }), DEFAULT_SETTINGS, at(day)),
+    makeContext(
+      team({ days: 14, users: totals.map((usd, i) => ({ email: `u${i}@x.io`, name: `U${i}`, spend: [usd] })) }),
+      DEFAULT_SETTINGS,
+      at(day),
+    ),
   ).findings;
 
 describe('cycle_outlier', () => {
@@ -19,7 +23,8 @@ describe('cycle_outlier', () => {
   ])('%s ($%d)', (_l, usd, severity) => {
     const f = run([10, 10, 20, 20, usd]);
     expect(f.map((x) => x.severity)).toEqual(severity ? [severity] : []);
-    if (severity) expect(f[0]).toMatchObject({ email: 'u4@x.io', baseline: 20, threshold: 200, value: usd, unit: 'usd' });
+    if (severity)
+      expect(f[0]).toMatchObject({ email: 'u4@x.io', baseline: 20, threshold: 200, value: usd, unit: 'usd' });
   });
 
   it('writes the reference sentence', () => {

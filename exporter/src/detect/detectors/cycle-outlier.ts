@@ -1,4 +1,19 @@
-import { type Ctx, type DetectorOutput, cycleSpan, emptyOutput, fixed1, makeFinding, micro, modelsBySpend, money, pushSignal, severityOf, teamSum, usd, userSum } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  cycleSpan,
+  emptyOutput,
+  fixed1,
+  makeFinding,
+  micro,
+  modelsBySpend,
+  money,
+  pushSignal,
+  severityOf,
+  teamSum,
+  usd,
+  userSum,
+} from '../context';
 import { DAY_MS, dayStartMs } from '../../domain/time';
 import { upperMedian } from '../stats';
 
@@ -11,10 +26,16 @@ import { upperMedian } from '../stats';
  */
 export function cycleOutlier(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
-  const { cycleOutlierMultiplier: k, cycleOutlierMinMedianUsd, cycleOutlierMinUsers, cycleOutlierMinDays } = ctx.settings.trends;
+  const {
+    cycleOutlierMultiplier: k,
+    cycleOutlierMinMedianUsd,
+    cycleOutlierMinUsers,
+    cycleOutlierMinDays,
+  } = ctx.settings.trends;
   const d = ctx.today;
   const span = cycleSpan(ctx, d);
-  if (Math.round((dayStartMs(ctx.facts.days[d]) - dayStartMs(span.startDay)) / DAY_MS) + 1 < cycleOutlierMinDays) return out;
+  if (Math.round((dayStartMs(ctx.facts.days[d]) - dayStartMs(span.startDay)) / DAY_MS) + 1 < cycleOutlierMinDays)
+    return out;
   const totals = ctx.facts.users.map((_, u) => userSum(ctx, ctx.facts.spend, u, span.startIdx, d));
   const active = totals.filter((t) => t > 0);
   if (active.length < cycleOutlierMinUsers) return out;

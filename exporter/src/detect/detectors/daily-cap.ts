@@ -1,4 +1,12 @@
-import { type Ctx, type DetectorOutput, emptyOutput, makeFinding, modelsBySpend, pushSignal, severityOf } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  emptyOutput,
+  makeFinding,
+  modelsBySpend,
+  pushSignal,
+  severityOf,
+} from '../context';
 import type { DetectorId } from '../types';
 
 /**

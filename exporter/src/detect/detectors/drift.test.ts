@@ -10,7 +10,15 @@ const run = (dailyCpr: number[], requests = 20, group = false) =>
       team({
         days: 29,
         groups: [{ id: 'group_a', name: 'Platform' }],
-        users: [{ email: 'd@x.io', name: 'Dee', group: group ? 'group_a' : undefined, spend: dailyCpr.map((c) => c * requests), requests: Array.from({ length: 28 }, () => requests) }],
+        users: [
+          {
+            email: 'd@x.io',
+            name: 'Dee',
+            group: group ? 'group_a' : undefined,
+            spend: dailyCpr.map((c) => c * requests),
+            requests: Array.from({ length: 28 }, () => requests),
+          },
+        ],
       }),
       DEFAULT_SETTINGS,
       at(28),
@@ -52,7 +60,9 @@ describe('drift', () => {
       ['user', 'drift:d@x.io', 'usd_per_request'],
       ['group', 'drift:group:group_a', 'usd_per_request'],
     ]);
-    expect(f[0].message).toBe('Dee: cost per request has grown 20%/week for 4 weeks, $0.54 → $0.94 (first week → last); weekly spend $75.79 → $131');
+    expect(f[0].message).toBe(
+      'Dee: cost per request has grown 20%/week for 4 weeks, $0.54 → $0.94 (first week → last); weekly spend $75.79 → $131',
+    );
     expect(f[0].onsetMs).toBe(Date.parse('2026-03-08T00:00:00Z'));
   });
 });

@@ -1,4 +1,16 @@
-import { type Ctx, type DetectorOutput, emptyOutput, firstSpendDay, makeFinding, micro, money, pushSignal, seriesSum, teamSum, usd } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  emptyOutput,
+  firstSpendDay,
+  makeFinding,
+  micro,
+  money,
+  pushSignal,
+  seriesSum,
+  teamSum,
+  usd,
+} from '../context';
 import { weightedLogTrend } from '../stats';
 
 /**
@@ -23,7 +35,13 @@ export function drift(ctx: Ctx): DetectorOutput {
   const minWeekly = micro(minWeeklySpendUsd);
   // Runs for every person with history (10,000 a pass): plain loops over the series, and the list
   // price only for the few who pass the cheap checks.
-  const check = (spend: Float64Array, requests: Float64Array, members: readonly number[], who: { u?: number; g?: number }, name: string) => {
+  const check = (
+    spend: Float64Array,
+    requests: Float64Array,
+    members: readonly number[],
+    who: { u?: number; g?: number },
+    name: string,
+  ) => {
     const w = new Array<number>(weeks);
     const r = new Array<number>(weeks);
     for (let j = 0; j < weeks; j++) {
@@ -83,7 +101,8 @@ export function drift(ctx: Ctx): DetectorOutput {
     for (const u of members)
       for (let k = modelUse.start[u]; k < modelUse.start[u + 1]; k++) {
         const m = modelUse.m[k];
-        if (modelUse.d[k] >= from && modelUse.d[k] <= d && mReq[m] > 0) list[modelUse.d[k]] += (modelUse.requests[k] * mSpend[m]) / mReq[m];
+        if (modelUse.d[k] >= from && modelUse.d[k] <= d && mReq[m] > 0)
+          list[modelUse.d[k]] += (modelUse.requests[k] * mSpend[m]) / mReq[m];
       }
     return list;
   };

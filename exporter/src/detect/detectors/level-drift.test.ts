@@ -13,7 +13,9 @@ const isWeekend = (i: number) => i % 7 === 0 || i % 7 === 6;
 function noise(seed: number, sigma: number, n = N): number[] {
   const rng = new Rng(seed);
   const next = () => rng.next();
-  return Array.from({ length: n }, () => Math.exp(sigma * Math.sqrt(-2 * Math.log(Math.max(1e-12, next()))) * Math.cos(2 * Math.PI * next())));
+  return Array.from({ length: n }, () =>
+    Math.exp(sigma * Math.sqrt(-2 * Math.log(Math.max(1e-12, next()))) * Math.cos(2 * Math.PI * next())),
+  );
 }
 
 /** Weekday spend at level(i) × noise, weekends off unless `weekend` gives their share. */
@@ -22,21 +24,34 @@ const series = (level: (i: number) => number, seed: number, sigma = 0.3, weekend
   return Array.from({ length: n }, (_, i) => (isWeekend(i) ? weekend * level(i) * z[i] : level(i) * z[i]));
 };
 /** Geometric growth to ×g over `weeks` weeks, starting on day `from`, kept after. */
-const growth = (usd: number, g: number, weeks: number, from: number) => (i: number) => usd * g ** (Math.min(Math.max(0, i - from), 7 * weeks) / (7 * weeks));
+const growth = (usd: number, g: number, weeks: number, from: number) => (i: number) =>
+  usd * g ** (Math.min(Math.max(0, i - from), 7 * weeks) / (7 * weeks));
 const flat = (usd: number) => () => usd;
 
 /** A steady team around the person under test (the team factor needs people); tokens follow spend. */
-const withTeam = (subject: number[], opts: { size?: number; teamDay?: (i: number) => number; tokens?: number[] } = {}): UserSpec[] => {
+const withTeam = (
+  subject: number[],
+  opts: { size?: number; teamDay?: (i: number) => number; tokens?: number[] } = {},
+): UserSpec[] => {
   const teamDay = opts.teamDay ?? (() => 1);
-  const others = Array.from({ length: (opts.size ?? 30) - 1 }, (_, k) => series((i) => (4 + (k % 5)) * teamDay(i), 1000 + k, 0.3, 0, subject.length));
+  const others = Array.from({ length: (opts.size ?? 30) - 1 }, (_, k) =>
+    series((i) => (4 + (k % 5)) * teamDay(i), 1000 + k, 0.3, 0, subject.length),
+  );
   return [
-    { email: 'alice@x.io', name: 'Alice', spend: subject.map((v, i) => v * teamDay(i)), tokens: opts.tokens ?? subject.map((v, i) => v * teamDay(i) * 100_000) },
+    {
+      email: 'alice@x.io',
+      name: 'Alice',
+      spend: subject.map((v, i) => v * teamDay(i)),
+      tokens: opts.tokens ?? subject.map((v, i) => v * teamDay(i) * 100_000),
+    },
     ...others.map((spend, k) => ({ email: `p${k}@x.io`, spend, tokens: spend.map((v) => v * 100_000) })),
   ];
 };
 const run = (users: UserSpec[]) => {
   const n = users[0].spend?.length ?? N;
-  return levelDrift(makeContext(team({ days: n, users }), DEFAULT_SETTINGS, endOf(n - 1))).findings.filter((f) => f.email === 'alice@x.io');
+  return levelDrift(makeContext(team({ days: n, users }), DEFAULT_SETTINGS, endOf(n - 1))).findings.filter(
+    (f) => f.email === 'alice@x.io',
+  );
 };
 
 describe('drift of the spend level', () => {
@@ -63,17 +78,31 @@ describe('drift of the spend level', () => {
   it('finds a part-timer tripling over 4 weeks, on their three working days a week', () => {
     // Monday, Tuesday and Thursday (i % 7 of 1, 2 and 4), and off on the last Tuesday (day 51): a
     // week's level stands on two or three days, half their working week or more.
-    const partTime = series(growth(6, 3, 4, L - 29), 5, 0.3, 0, L).map((v, i) => ([1, 2, 4].includes(i % 7) && i !== 51 ? v : 0));
+    const partTime = series(growth(6, 3, 4, L - 29), 5, 0.3, 0, L).map((v, i) =>
+      [1, 2, 4].includes(i % 7) && i !== 51 ? v : 0,
+    );
     expect(run(withTeam(partTime))).toHaveLength(1);
   });
 
   it.each([
-    ['a light user ($0.60) at 8× for four days two weeks ago', series(() => 0.6, 21, 0.5, 0, L).map((v, i) => (i >= 43 && i <= 46 ? 4.8 : v))],
-    ['a steady user back from a three-week vacation', series(() => 6, 22, 0.4, 0, L).map((v, i) => (i >= 22 && i <= 42 ? 0 : v))],
-    ['a steady user whose quiet weeks (×0.4) were 4–5 weeks ago', series((i) => (i >= 22 && i <= 35 ? 2.4 : 6), 23, 0.35, 0, L)],
+    [
+      'a light user ($0.60) at 8× for four days two weeks ago',
+      series(() => 0.6, 21, 0.5, 0, L).map((v, i) => (i >= 43 && i <= 46 ? 4.8 : v)),
+    ],
+    [
+      'a steady user back from a three-week vacation',
+      series(() => 6, 22, 0.4, 0, L).map((v, i) => (i >= 22 && i <= 42 ? 0 : v)),
+    ],
+    [
+      'a steady user whose quiet weeks (×0.4) were 4–5 weeks ago',
+      series((i) => (i >= 22 && i <= 35 ? 2.4 : 6), 23, 0.35, 0, L),
+    ],
     // A level shift's aftermath: five days at 5× (level_shift's) in the second-to-last week, the
     // weekdays after it up (×2) — a step and its tail, not a level grown.
-    ['a 5× level shift ten days ago and a ×2 week after it', series((i) => (i >= 43 && i <= 47 ? 50 : i > 47 ? 20 : 10), 24, 0.35, 0, L)],
+    [
+      'a 5× level shift ten days ago and a ×2 week after it',
+      series((i) => (i >= 43 && i <= 47 ? 50 : i > 47 ? 20 : 10), 24, 0.35, 0, L),
+    ],
   ])('stays quiet over eight weeks: %s', (_l, spend) => {
     expect(run(withTeam(spend))).toEqual([]);
   });
@@ -92,7 +121,10 @@ describe('drift of the spend level', () => {
     ['a stable heavy user ($80 a day)', series(flat(80), 11)],
     ['a return from two weeks of vacation', vacation],
     ['a new hire (three weeks of history)', newHire],
-    ['busy weekends (weekend lulls and peaks are not weekdays)', series(flat(6), 12).map((v, i) => (isWeekend(i) ? (i > 28 ? 30 : 1) : v))],
+    [
+      'busy weekends (weekend lulls and peaks are not weekdays)',
+      series(flat(6), 12).map((v, i) => (isWeekend(i) ? (i > 28 ? 30 : 1) : v)),
+    ],
     ['a one-off $120 day', oneDay],
     ['a six-day 5× shift (level_shift\u2019s)', burst],
     ['a five-day 5× burst in the last week', lateBurst],
@@ -115,9 +147,17 @@ describe('drift of the spend level', () => {
 
   it('reports the level before and after, when it began, and the tokens beside it', () => {
     const [f] = run(withTeam(series(growth(6, 3, 3, 14), 3)));
-    expect(f).toMatchObject({ detector: 'drift', key: 'drift:alice@x.io:level', unit: 'usd', severity: 'warning', notify: true });
+    expect(f).toMatchObject({
+      detector: 'drift',
+      key: 'drift:alice@x.io:level',
+      unit: 'usd',
+      severity: 'warning',
+      notify: true,
+    });
     expect(f.onsetMs).toBeGreaterThanOrEqual(Date.parse('2026-03-16T00:00:00Z'));
     expect(f.value / (f.baseline as number)).toBeGreaterThan(1.6);
-    expect(f.message).toMatch(/^Alice: spend level has grown ×\d\.\d over the last 6 weeks, \$\d+\.\d\d → \$\d+\.\d\d on a working day \(tokens ×\d\.\d\); weekly spend/);
+    expect(f.message).toMatch(
+      /^Alice: spend level has grown ×\d\.\d over the last 6 weeks, \$\d+\.\d\d → \$\d+\.\d\d on a working day \(tokens ×\d\.\d\); weekly spend/,
+    );
   });
 });

@@ -1,5 +1,18 @@
 import { ownBaselines } from '../baseline';
-import { type Ctx, type DetectorOutput, emptyOutput, firstSpendDay, makeFinding, micro, modelsBySpend, money, pushSignal, seriesSum, teamSum, usd } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  emptyOutput,
+  firstSpendDay,
+  makeFinding,
+  micro,
+  modelsBySpend,
+  money,
+  pushSignal,
+  seriesSum,
+  teamSum,
+  usd,
+} from '../context';
 import { levelComparison } from '../stats';
 
 /**
@@ -95,7 +108,10 @@ export function levelDrift(ctx: Ctx): DetectorOutput {
     });
     if (!held) continue;
     const tk = tokens.subarray(base, base + nD);
-    const tkLv = seriesSum(tk, earlyFrom, d) > 0 ? levelComparison(tk, working, team, earlyFrom, earlyTo, lateFrom, d, minActive) : null;
+    const tkLv =
+      seriesSum(tk, earlyFrom, d) > 0
+        ? levelComparison(tk, working, team, earlyFrom, earlyTo, lateFrom, d, minActive)
+        : null;
     if (tkLv !== null && tkLv.rise < lv.rise / 2) continue;
     const weeks = Math.round((d - earlyFrom + 1) / 7);
     const w0 = (seriesSum(s, earlyFrom, earlyTo) / (earlyTo - earlyFrom + 1)) * 7;

@@ -11,8 +11,10 @@ const habit = (weekday: number, weekend = 0, on: Record<number, number> = {}): n
 /** `usd` on each of the given days. */
 const days = (usd: number, ...ds: number[]): Record<number, number> => Object.fromEntries(ds.map((d) => [d, usd]));
 const alice = (spend: number[]): UserSpec => ({ email: 'alice@x.io', name: 'Alice', spend });
-const colleagues = (on: Record<number, number> = {}): UserSpec[] => Array.from({ length: 5 }, (_, i) => ({ email: `c${i}@x.io`, spend: habit(20, 0, on) }));
-const run = (users: UserSpec[]) => levelShift(makeContext(team({ days: 31, users }), DEFAULT_SETTINGS, endOf(30))).findings;
+const colleagues = (on: Record<number, number> = {}): UserSpec[] =>
+  Array.from({ length: 5 }, (_, i) => ({ email: `c${i}@x.io`, spend: habit(20, 0, on) }));
+const run = (users: UserSpec[]) =>
+  levelShift(makeContext(team({ days: 31, users }), DEFAULT_SETTINGS, endOf(30))).findings;
 const aliceOnly = (f: ReturnType<typeof run>) => f.filter((x) => x.email === 'alice@x.io');
 
 describe('level_shift', () => {
@@ -30,10 +32,20 @@ describe('level_shift', () => {
   it('reports the shift as a warning with its onset, level, baseline and excess', () => {
     const [f] = run([alice(habit(10, 0, days(40, 26, 27, 28, 29)))]);
     expect(f).toMatchObject({
-      detector: 'level_shift', severity: 'warning', key: 'level_shift:alice@x.io', day: '2026-03-31', onsetMs: Date.parse('2026-03-27T00:00:00Z'),
-      value: 40, baseline: 10, threshold: 30, unit: 'usd', notify: true,
+      detector: 'level_shift',
+      severity: 'warning',
+      key: 'level_shift:alice@x.io',
+      day: '2026-03-31',
+      onsetMs: Date.parse('2026-03-27T00:00:00Z'),
+      value: 40,
+      baseline: 10,
+      threshold: 30,
+      unit: 'usd',
+      notify: true,
     });
-    expect(f.message).toBe('Alice: spend has run at 4.0× their usual level on 4 of the last 7 days ($40.00/day against $10.00), $120 above normal');
+    expect(f.message).toBe(
+      'Alice: spend has run at 4.0× their usual level on 4 of the last 7 days ($40.00/day against $10.00), $120 above normal',
+    );
   });
 
   it('needs each elevated day to be $15 above the expectation: a light user tripling $2 is no shift', () => {
@@ -47,7 +59,10 @@ describe('level_shift', () => {
 
   it.each([
     ['a steady heavy user', Array.from({ length: 31 }, (_, i) => (isWeekend(i) ? 40 : 120 + 50 * Math.sin(i * 2.3)))],
-    ['a return from two weeks off', habit(10, 0, { ...days(0, ...Array.from({ length: 14 }, (_, k) => 12 + k)), 26: 14 })],
+    [
+      'a return from two weeks off',
+      habit(10, 0, { ...days(0, ...Array.from({ length: 14 }, (_, k) => 12 + k)), 26: 14 }),
+    ],
     ['one big day (a spike, not a shift)', habit(10, 0, { 29: 200 })],
     ['a weekend worker at the usual level', habit(10, 8)],
   ])('stays quiet for %s', (_l, spend) => {
@@ -58,17 +73,25 @@ describe('level_shift', () => {
     expect(run([alice(Array.from({ length: 31 }, (_, i) => (i < 21 ? 0 : 100)))])).toEqual([]);
   });
 
-  it("stays quiet for a new hire whose first days were a ramp (×0.6 … ×1.0 of $20) and who then works at their level", () => {
+  it('stays quiet for a new hire whose first days were a ramp (×0.6 … ×1.0 of $20) and who then works at their level', () => {
     // Joins on Monday day 15: weekdays 15–19 at $12, $14, $16, $18, $20, then $20 (and a $30 day).
-    const ramp = Array.from({ length: 31 }, (_, i) => (i < 15 || isWeekend(i) ? 0 : i <= 19 ? 12 + 2 * (i - 15) : i === 26 ? 30 : 20));
+    const ramp = Array.from({ length: 31 }, (_, i) =>
+      i < 15 || isWeekend(i) ? 0 : i <= 19 ? 12 + 2 * (i - 15) : i === 26 ? 30 : 20,
+    );
     expect(aliceOnly(run([...colleagues(), alice(ramp)]))).toEqual([]);
   });
 
   it("stays quiet through the team's busy week, and finds a personal 4× inside it", () => {
     // Wednesday to Tuesday (days 24–30, the weekend off): everyone at 1.6×, Alice too — a launch week.
     const week = Object.fromEntries([24, 25, 26, 29, 30].map((d) => [d, 32]));
-    expect(run([...colleagues(week), alice(habit(10, 0, Object.fromEntries([24, 25, 26, 29, 30].map((d) => [d, 16]))))])).toEqual([]);
-    expect(aliceOnly(run([...colleagues(week), alice(habit(10, 0, Object.fromEntries([24, 25, 26, 29, 30].map((d) => [d, 64]))))]))).toHaveLength(1);
+    expect(
+      run([...colleagues(week), alice(habit(10, 0, Object.fromEntries([24, 25, 26, 29, 30].map((d) => [d, 16]))))]),
+    ).toEqual([]);
+    expect(
+      aliceOnly(
+        run([...colleagues(week), alice(habit(10, 0, Object.fromEntries([24, 25, 26, 29, 30].map((d) => [d, 64]))))]),
+      ),
+    ).toHaveLength(1);
   });
 
   it("discounts the team's busy days by the shared part only", () => {

@@ -1,5 +1,17 @@
 import { ownBaselines } from '../baseline';
-import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, micro, modelsBySpend, money, pushSignal, seriesSum, usd } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  emptyOutput,
+  fixed1,
+  makeFinding,
+  micro,
+  modelsBySpend,
+  money,
+  pushSignal,
+  seriesSum,
+  usd,
+} from '../context';
 
 /**
  * Level shift: a person's own spend stepped up for several days. Of the last `windowDays` days

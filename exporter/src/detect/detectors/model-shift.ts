@@ -13,7 +13,15 @@ import type { ModelUse } from '../facts';
  */
 export function modelShift(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
-  const { recentDays: r, baselineDays: b, minPriceRatio, minShare, maxBaselineShare, minCostRise, maxPValue } = ctx.settings.modelShift;
+  const {
+    recentDays: r,
+    baselineDays: b,
+    minPriceRatio,
+    minShare,
+    maxBaselineShare,
+    minCostRise,
+    maxPValue,
+  } = ctx.settings.modelShift;
   const minRequests = ctx.settings.costPerRequest.minRequests;
   const d = ctx.today - 1;
   const recentFrom = d - r + 1;
@@ -57,7 +65,10 @@ export function modelShift(ctx: Ctx): DetectorOutput {
     if (!(recentSpend / recentTotal >= minCostRise * (baseSpend / baseTotal))) continue;
     // Laplace-smoothed baseline share: a model never used before is rare, not impossible.
     const recentOnNew = recentReq.get(newP) ?? 0;
-    if (binomialUpperTail(Math.round(recentOnNew), Math.round(recentTotal), (baseOnNew + 1) / (baseTotal + 2)) > maxPValue) continue;
+    if (
+      binomialUpperTail(Math.round(recentOnNew), Math.round(recentTotal), (baseOnNew + 1) / (baseTotal + 2)) > maxPValue
+    )
+      continue;
     pushSignal(out, ctx, 'model_shift', { u }, ratio, minPriceRatio);
     if (!(ratio >= minPriceRatio)) continue;
     const onset = firstDayLedBy(modelUse, u, newP, recentFrom, d) ?? recentFrom;

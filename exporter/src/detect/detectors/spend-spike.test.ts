@@ -11,8 +11,10 @@ const habit = (weekday: number, weekend = 0, on: Record<number, number> = {}): n
   Array.from({ length: 31 }, (_, i) => on[i] ?? (isWeekend(i) ? weekend : weekday));
 const alice = (spend: number[]): UserSpec => ({ email: 'alice@x.io', name: 'Alice', spend });
 /** Five colleagues at $20 on weekdays (enough people for a team factor), with `day30` on day 30. */
-const colleagues = (day30 = 20): UserSpec[] => Array.from({ length: 5 }, (_, i) => ({ email: `c${i}@x.io`, spend: habit(20, 0, { 30: day30 }) }));
-const run = (users: UserSpec[], now = endOf(30)) => spendSpike(makeContext(team({ days: 31, users }), DEFAULT_SETTINGS, now)).findings;
+const colleagues = (day30 = 20): UserSpec[] =>
+  Array.from({ length: 5 }, (_, i) => ({ email: `c${i}@x.io`, spend: habit(20, 0, { 30: day30 }) }));
+const run = (users: UserSpec[], now = endOf(30)) =>
+  spendSpike(makeContext(team({ days: 31, users }), DEFAULT_SETTINGS, now)).findings;
 const aliceOnly = (f: ReturnType<typeof run>) => f.filter((x) => x.email === 'alice@x.io');
 
 describe('spend_spike', () => {
@@ -26,12 +28,22 @@ describe('spend_spike', () => {
   ])('%s ($%d)', (_l, usd, severity) => {
     const f = run([alice(habit(20, 0, { 30: usd }))]);
     expect(f.map((x) => x.severity)).toEqual(severity ? [severity] : []);
-    if (severity) expect(f[0]).toMatchObject({ day: '2026-03-31', value: usd, baseline: 20, threshold: 80, key: 'spend_spike:alice@x.io', notify: true });
+    if (severity)
+      expect(f[0]).toMatchObject({
+        day: '2026-03-31',
+        value: usd,
+        baseline: 20,
+        threshold: 80,
+        key: 'spend_spike:alice@x.io',
+        notify: true,
+      });
   });
 
   it('says what the user would have spent that day', () => {
     const [f] = run([alice(habit(40, 0, { 30: 214 }))]);
-    expect(f.message).toBe('Alice: daily spend spiked to $214 (5.3× the $40.00 they would usually spend that day) — model: claude-4.5-sonnet');
+    expect(f.message).toBe(
+      'Alice: daily spend spiked to $214 (5.3× the $40.00 they would usually spend that day) — model: claude-4.5-sonnet',
+    );
   });
 
   it('compares with the median working day, so a few dear days do not hide a spike', () => {
@@ -41,7 +53,11 @@ describe('spend_spike', () => {
 
   it.each([
     ['a Monday after a quiet weekend', habit(20, 0, { 29: 30 }), endOf(29)],
-    ['a return from two weeks off', habit(20, 0, Object.fromEntries([...Array.from({ length: 13 }, (_, k) => [16 + k, 0]), [29, 35]])), endOf(29)],
+    [
+      'a return from two weeks off',
+      habit(20, 0, Object.fromEntries([...Array.from({ length: 13 }, (_, k) => [16 + k, 0]), [29, 35]])),
+      endOf(29),
+    ],
     ['an ordinary busy day (3× the habit)', habit(20, 0, { 30: 60 }), endOf(30)],
   ])('stays quiet on %s', (_l, spend, now) => {
     expect(run([alice(spend)], now)).toEqual([]);
@@ -59,7 +75,7 @@ describe('spend_spike', () => {
     expect(run([alice(habit(20, 5, { 28: 25 }))], endOf(28))).toHaveLength(1);
   });
 
-  it("discounts a team-wide busy day by the shared part only: a personal 5× on it still shows", () => {
+  it('discounts a team-wide busy day by the shared part only: a personal 5× on it still shows', () => {
     // Everyone works at 2× on day 30: Alice would have spent $40, so $150 (3.75×) is no spike…
     expect(aliceOnly(run([...colleagues(40), alice(habit(20, 0, { 30: 150 }))]))).toEqual([]);
     // …and $200 (5× what she would have spent) is, with the team's day in the message.
@@ -73,7 +89,10 @@ describe('spend_spike', () => {
     // Day 30: ten colleagues at 4× to 6× their $20 habit (the median 5×); the factor follows the
     // median instead of stopping at a cap, so nobody's 6× on a 5× day is a spike.
     const release = (alice30: number) => [
-      ...Array.from({ length: 10 }, (_, i) => ({ email: `c${i}@x.io`, spend: habit(20, 0, { 30: 20 * (4 + (2 * i) / 9) }) })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        email: `c${i}@x.io`,
+        spend: habit(20, 0, { 30: 20 * (4 + (2 * i) / 9) }),
+      })),
       alice(habit(20, 0, { 30: alice30 })),
     ];
     expect(run(release(120))).toEqual([]); // Alice at 6× too
@@ -87,10 +106,15 @@ describe('spend_spike', () => {
     // Day 29 is a Monday: the team works at 2× (everyone $40), Alice would have spent $40 and spends
     // $200; the weekend before it (days 27–28) the team was barely there.
     const busyMonday = (alice29: number) => [
-      ...Array.from({ length: 5 }, (_, i) => ({ email: `c${i}@x.io`, spend: habit(20, 0, { 27: i === 0 ? 1 : 0, 29: 40 }) })),
+      ...Array.from({ length: 5 }, (_, i) => ({
+        email: `c${i}@x.io`,
+        spend: habit(20, 0, { 27: i === 0 ? 1 : 0, 29: 40 }),
+      })),
       alice(habit(20, 0, { 29: alice29 })),
     ];
-    expect(aliceOnly(run(busyMonday(200), endOf(29)))).toMatchObject([{ day: '2026-03-30', baseline: 40, threshold: 160, notify: true }]);
+    expect(aliceOnly(run(busyMonday(200), endOf(29)))).toMatchObject([
+      { day: '2026-03-30', baseline: 40, threshold: 160, notify: true },
+    ]);
     expect(aliceOnly(run(busyMonday(150), endOf(29)))).toEqual([]);
     expect(run(busyMonday(40), endOf(29))).toEqual([]);
   });
@@ -107,7 +131,9 @@ describe('spend_spike', () => {
     // Tuesday 16, Sunday 21); Tuesday day 30 at $45 is 5.6× such a day, but only 1.5× a working day.
     const off: Record<number, number> = { 6: 8, 8: 8, 16: 8, 21: 8, 30: 45 };
     const bob = Array.from({ length: 31 }, (_, i) => off[i] ?? (!isWeekend(i) && i % 7 >= 3 ? 30 : 0));
-    const f = run([{ email: 'bob@x.io', name: 'Bob', spend: bob }, ...colleagues()]).filter((x) => x.email === 'bob@x.io');
+    const f = run([{ email: 'bob@x.io', name: 'Bob', spend: bob }, ...colleagues()]).filter(
+      (x) => x.email === 'bob@x.io',
+    );
     expect(f).toMatchObject([{ value: 45, baseline: 8, notify: true }]);
     // The same day for a Monday–Friday worker at $30 is an ordinary day.
     expect(aliceOnly(run([alice(habit(30, 0, { 30: 45 })), ...colleagues()]))).toEqual([]);

@@ -1,5 +1,16 @@
 import { ownBaselines } from '../baseline';
-import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, modelsBySpend, money, pushSignal, severityOf, usd } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  emptyOutput,
+  fixed1,
+  makeFinding,
+  modelsBySpend,
+  money,
+  pushSignal,
+  severityOf,
+  usd,
+} from '../context';
 
 /**
  * Spend spike: the day's spend against what the user would have spent that day — their own

@@ -6,7 +6,17 @@ import { sustainedHigh } from './sustained-high';
 // Five people at $10/day over days 0–6 (median active user-day $10, 3× threshold $30/day); H as given; run on day 7.
 const run = (h: number[]) =>
   sustainedHigh(
-    makeContext(team({ days: 8, users: [...Array.from({ length: 5 }, (_, i) => ({ email: `u${i}@x.io`, spend: flat(10, 7) })), { email: 'h@x.io', name: 'Hana', spend: h }] }), DEFAULT_SETTINGS, at(7)),
+    makeContext(
+      team({
+        days: 8,
+        users: [
+          ...Array.from({ length: 5 }, (_, i) => ({ email: `u${i}@x.io`, spend: flat(10, 7) })),
+          { email: 'h@x.io', name: 'Hana', spend: h },
+        ],
+      }),
+      DEFAULT_SETTINGS,
+      at(7),
+    ),
   ).findings;
 
 describe('sustained_high', () => {

@@ -1,4 +1,15 @@
-import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, modelsBySpend, money, pushSignal, teamSum, usd } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  emptyOutput,
+  fixed1,
+  makeFinding,
+  modelsBySpend,
+  money,
+  pushSignal,
+  teamSum,
+  usd,
+} from '../context';
 import { upperMedian } from '../stats';
 
 /**

@@ -1,5 +1,14 @@
 import { median } from '../stats';
-import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, money, pushSignal, seriesSum } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  emptyOutput,
+  fixed1,
+  makeFinding,
+  money,
+  pushSignal,
+  seriesSum,
+} from '../context';
 
 /**
  * Sustained high usage of the whole team: each of the last `teamDays` complete days spent more

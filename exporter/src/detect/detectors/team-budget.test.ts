@@ -5,7 +5,14 @@ import { teamBudget } from './team-budget';
 const run = (spend: number[], budgets: { teamCycleUsd?: number; groupCycleUsd?: Record<string, number> }) =>
   teamBudget(
     makeContext(
-      team({ days: 4, groups: [{ id: 'group_a', name: 'Platform' }], users: [{ email: 'a@x.io', group: 'group_a', spend }, { email: 'b@x.io', spend: [0, 0, 0, 0] }] }),
+      team({
+        days: 4,
+        groups: [{ id: 'group_a', name: 'Platform' }],
+        users: [
+          { email: 'a@x.io', group: 'group_a', spend },
+          { email: 'b@x.io', spend: [0, 0, 0, 0] },
+        ],
+      }),
       settingsWith({ budgets }),
       at(3),
     ),
@@ -20,7 +27,13 @@ describe('team_budget', () => {
   ])('team spend $%d against $100 → %s', (usd, severity) => {
     const f = run([usd / 4, usd / 4, usd / 2], { teamCycleUsd: 100 });
     expect(f.map((x) => x.severity)).toEqual(severity ? [severity] : []);
-    if (severity) expect(f[0]).toMatchObject({ subject: 'team', key: 'team_budget:team', threshold: 100, onsetMs: Date.parse('2026-03-03T00:00:00Z') });
+    if (severity)
+      expect(f[0]).toMatchObject({
+        subject: 'team',
+        key: 'team_budget:team',
+        threshold: 100,
+        onsetMs: Date.parse('2026-03-03T00:00:00Z'),
+      });
   });
 
   it('writes the share of the budget', () => {
@@ -28,7 +41,9 @@ describe('team_budget', () => {
   });
 
   it('covers budgeted groups, and is off at 0', () => {
-    expect(run([150], { groupCycleUsd: { group_a: 120 } }).map((f) => [f.key, f.groupName, f.severity])).toEqual([['team_budget:group:group_a', 'Platform', 'critical']]);
+    expect(run([150], { groupCycleUsd: { group_a: 120 } }).map((f) => [f.key, f.groupName, f.severity])).toEqual([
+      ['team_budget:group:group_a', 'Platform', 'critical'],
+    ]);
     expect(run([1e6], {})).toEqual([]);
   });
 });

@@ -1,4 +1,15 @@
-import { type Ctx, type DetectorOutput, cycleSpan, emptyOutput, makeFinding, money, pushSignal, subjectName, teamSum, usd } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  cycleSpan,
+  emptyOutput,
+  makeFinding,
+  money,
+  pushSignal,
+  subjectName,
+  teamSum,
+  usd,
+} from '../context';
 import { budgetSubjects } from '../budgets';
 
 /**

@@ -4,7 +4,9 @@ import { at, team } from '../test-fixtures';
 import { usersLimited } from './users-limited';
 
 const run = (limitedUsers: { count: number; asOfMs: number } | null) =>
-  usersLimited(makeContext(team({ days: 6, users: [{ email: 'a@x.io', spend: [1] }], limitedUsers }), DEFAULT_SETTINGS, at(5))).findings;
+  usersLimited(
+    makeContext(team({ days: 6, users: [{ email: 'a@x.io', spend: [1] }], limitedUsers }), DEFAULT_SETTINGS, at(5)),
+  ).findings;
 
 describe('users_limited', () => {
   it.each([
@@ -16,6 +18,14 @@ describe('users_limited', () => {
   ])('%s', (_l, snap, n) => {
     const f = run(snap);
     expect(f).toHaveLength(n);
-    if (n) expect(f[0]).toMatchObject({ subject: 'team', severity: 'warning', key: 'users_limited:team', value: snap?.count, onsetMs: snap?.asOfMs, notify: true });
+    if (n)
+      expect(f[0]).toMatchObject({
+        subject: 'team',
+        severity: 'warning',
+        key: 'users_limited:team',
+        value: snap?.count,
+        onsetMs: snap?.asOfMs,
+        notify: true,
+      });
   });
 });

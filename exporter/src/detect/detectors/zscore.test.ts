@@ -27,8 +27,17 @@ describe('zscore', () => {
     const f = out.findings.filter((x) => x.email === 'x@x.io');
     expect(f.map((x) => x.severity)).toEqual(severity ? [severity] : []);
     if (severity) {
-      expect(f[0]).toMatchObject({ day: '2026-03-08', value: usd, baseline: 30, threshold: 55, unit: 'usd', key: 'zscore:x@x.io' });
-      expect(f[0].message).toBe(`Xavier: daily spend $${usd >= 100 ? usd.toFixed(0) : usd.toFixed(2)} is ${((usd - 30) / 10).toFixed(1)}σ above team mean ($30.00) — model: claude-4.5-sonnet`);
+      expect(f[0]).toMatchObject({
+        day: '2026-03-08',
+        value: usd,
+        baseline: 30,
+        threshold: 55,
+        unit: 'usd',
+        key: 'zscore:x@x.io',
+      });
+      expect(f[0].message).toBe(
+        `Xavier: daily spend $${usd >= 100 ? usd.toFixed(0) : usd.toFixed(2)} is ${((usd - 30) / 10).toFixed(1)}σ above team mean ($30.00) — model: claude-4.5-sonnet`,
+      );
     }
   });
 
@@ -63,7 +72,10 @@ describe('zscore', () => {
   ])('judges the $100 floor at the team level of the day: %s', (_label, usd, notify) => {
     // Everyone spends twice their usual on day 7 (level = lower median 60 / 30 = 2); X is judged at usd / 2.
     const doubled = base.map((u) => ({ ...u, spend: [...(u.spend ?? []), (u.spend?.[6] ?? 0) * 2] }));
-    const facts = team({ days: 9, users: [...doubled, { email: 'x@x.io', name: 'Xavier', spend: [0, 0, 0, 0, 0, 0, 0, usd] }] });
+    const facts = team({
+      days: 9,
+      users: [...doubled, { email: 'x@x.io', name: 'Xavier', spend: [0, 0, 0, 0, 0, 0, 0, usd] }],
+    });
     const f = zscore(makeContext(facts, DEFAULT_SETTINGS, at(8))).findings.filter((x) => x.email === 'x@x.io');
     expect(f).toHaveLength(1);
     expect(f[0].threshold).toBe(110); // (μ + 2.5σ) × level
@@ -73,9 +85,13 @@ describe('zscore', () => {
   it('applies the % floor against the team spend of the day', () => {
     const s = settingsWith({ zscore: { multiplier: 1 } });
     s.floors.zscore = { minUsd: 0, minPercent: 50 }; // X must be half of the day's team spend
-    const low = zscore(makeContext(withX(60, [{ email: 'y@x.io', spend: [0, 0, 0, 0, 0, 0, 0, 61] }]), s, at(8))).findings;
+    const low = zscore(
+      makeContext(withX(60, [{ email: 'y@x.io', spend: [0, 0, 0, 0, 0, 0, 0, 61] }]), s, at(8)),
+    ).findings;
     expect(low.find((x) => x.email === 'x@x.io')?.notify).toBe(false);
-    const high = zscore(makeContext(withX(60, [{ email: 'y@x.io', spend: [0, 0, 0, 0, 0, 0, 0, 60] }]), s, at(8))).findings;
+    const high = zscore(
+      makeContext(withX(60, [{ email: 'y@x.io', spend: [0, 0, 0, 0, 0, 0, 0, 60] }]), s, at(8)),
+    ).findings;
     expect(high.find((x) => x.email === 'x@x.io')?.notify).toBe(true);
   });
 });

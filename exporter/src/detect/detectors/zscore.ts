@@ -1,4 +1,16 @@
-import { type Ctx, type DetectorOutput, emptyOutput, fixed1, makeFinding, modelsBySpend, money, pushSignal, severityOf, teamLevel, usd } from '../context';
+import {
+  type Ctx,
+  type DetectorOutput,
+  emptyOutput,
+  fixed1,
+  makeFinding,
+  modelsBySpend,
+  money,
+  pushSignal,
+  severityOf,
+  teamLevel,
+  usd,
+} from '../context';
 import { mean, sampleSd } from '../stats';
 
 /**
@@ -16,7 +28,8 @@ export function zscore(ctx: Ctx): DetectorOutput {
   for (const d of ctx.evalDays) {
     const samples: number[] = [];
     for (let u = 0; u < users.length; u++)
-      for (let i = Math.max(0, d - w); i < d; i++) if (spend[u * ctx.nDays + i] > 0) samples.push(spend[u * ctx.nDays + i]);
+      for (let i = Math.max(0, d - w); i < d; i++)
+        if (spend[u * ctx.nDays + i] > 0) samples.push(spend[u * ctx.nDays + i]);
     if (samples.length < minSamples) continue;
     const mu = mean(samples);
     const sigma = sampleSd(samples);

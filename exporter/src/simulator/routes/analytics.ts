@@ -16,7 +16,8 @@ export function parseAnalyticsDate(value: string, nowMs: number): number {
   const rel = /^(\d{1,4})d$/.exec(v);
   if (rel) return today - Number(rel[1]);
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : value);
-  if (Number.isNaN(ms)) throw badRequest(`Invalid date '${value}': use YYYY-MM-DD, an ISO date, today, yesterday or <n>d`);
+  if (Number.isNaN(ms))
+    throw badRequest(`Invalid date '${value}': use YYYY-MM-DD, an ISO date, today, yesterday or <n>d`);
   return Math.floor(ms / DAY_MS);
 }
 

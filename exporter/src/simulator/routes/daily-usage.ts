@@ -10,7 +10,8 @@ export const dailyUsageRoute: SimRoute = {
     const b = bodyOf(req);
     const startDate = optMs(b, 'startDate');
     const endDate = optMs(b, 'endDate');
-    if (startDate === undefined || endDate === undefined) throw badRequest('startDate and endDate are required (epoch milliseconds)');
+    if (startDate === undefined || endDate === undefined)
+      throw badRequest('startDate and endDate are required (epoch milliseconds)');
     checkRange(startDate, endDate);
     const page = optInt(b, 'page', 1);
     const pageSize = optInt(b, 'pageSize', 1);
@@ -27,7 +28,14 @@ export const dailyUsageRoute: SimRoute = {
       body: {
         data: sim.dailyUsageRows(slice, days, nowMs, true),
         period,
-        pagination: { page, pageSize, totalUsers: members.length, totalPages, hasNextPage: page < totalPages, hasPreviousPage: page > 1 },
+        pagination: {
+          page,
+          pageSize,
+          totalUsers: members.length,
+          totalPages,
+          hasNextPage: page < totalPages,
+          hasPreviousPage: page > 1,
+        },
       },
       listKey: 'data',
     };

@@ -27,7 +27,9 @@ function groupsBody(sim: Simulation, nowMs: number, cycleDayNum: number): Record
   const today = Math.floor(nowMs / DAY_MS);
   const recent = [today - 1, today].map((d) => ({ d, spend: sim.daySpend(d, nowMs) }));
   const member = (m: SimMember, groupCreatedMs: number): RawGroupMember => ({
-    userId: m.id, name: m.name, email: m.email,
+    userId: m.id,
+    name: m.name,
+    email: m.email,
     joinedAt: iso(Math.max(m.joinDayNum * DAY_MS, groupCreatedMs)),
     leftAt: m.isRemoved && m.lastActiveDayNum !== null ? iso((m.lastActiveDayNum + 1) * DAY_MS) : null,
     spendCents: microToCents(t.overall[m.index]),
@@ -37,15 +39,37 @@ function groupsBody(sim: Simulation, nowMs: number, cycleDayNum: number): Record
     const former = members.filter((m) => m.isRemoved).map((m) => member(m, createdMs));
     const sum = (f: (m: SimMember) => number) => microToCents(members.reduce((a, m) => a + f(m), 0));
     return {
-      id, name, type: 'BILLING', directoryGroupId: null, memberCount: current.length,
-      createdAt: iso(createdMs), updatedAt: iso(createdMs), spendCents: sum((m) => t.overall[m.index]),
-      currentMembers: current, formerMembers: former,
-      dailySpend: recent.map(({ d, spend }) => ({ date: iso(d * DAY_MS).slice(0, 10), spendCents: sum((m) => spend[m.index]) })),
+      id,
+      name,
+      type: 'BILLING',
+      directoryGroupId: null,
+      memberCount: current.length,
+      createdAt: iso(createdMs),
+      updatedAt: iso(createdMs),
+      spendCents: sum((m) => t.overall[m.index]),
+      currentMembers: current,
+      formerMembers: former,
+      dailySpend: recent.map(({ d, spend }) => ({
+        date: iso(d * DAY_MS).slice(0, 10),
+        spendCents: sum((m) => spend[m.index]),
+      })),
     };
   };
   return {
-    groups: sim.groups.map((g) => group(g.id, g.name, g.createdAtMs, sim.members.filter((m) => m.groupIndex === g.index))),
-    unassignedGroup: group('group_unassigned', 'Unassigned', sim.team.createdAtMs, sim.members.filter((m) => m.groupIndex === null)),
+    groups: sim.groups.map((g) =>
+      group(
+        g.id,
+        g.name,
+        g.createdAtMs,
+        sim.members.filter((m) => m.groupIndex === g.index),
+      ),
+    ),
+    unassignedGroup: group(
+      'group_unassigned',
+      'Unassigned',
+      sim.team.createdAtMs,
+      sim.members.filter((m) => m.groupIndex === null),
+    ),
     billingCycle: { cycleStart: iso(t.cycle.startDayNum * DAY_MS), cycleEnd: iso(t.cycle.endDayNum * DAY_MS) },
   };
 }

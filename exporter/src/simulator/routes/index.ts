@@ -7,4 +7,11 @@ import { usageEventsRoute } from './usage-events';
 import type { SimRoute } from './route';
 
 /** Every simulated Cursor endpoint, one file each: adding an endpoint to the simulator is one line here. */
-export const SIM_ROUTES: readonly SimRoute[] = [membersRoute, spendRoute, dailyUsageRoute, usageEventsRoute, groupsRoute, analyticsRoute];
+export const SIM_ROUTES: readonly SimRoute[] = [
+  membersRoute,
+  spendRoute,
+  dailyUsageRoute,
+  usageEventsRoute,
+  groupsRoute,
+  analyticsRoute,
+];

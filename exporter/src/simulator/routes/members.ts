@@ -7,7 +7,15 @@ export const membersRoute: SimRoute = {
   url: '/teams/members',
   kind: 'admin',
   build: (_req, sim) => ({
-    body: { teamMembers: sim.members.map((m): RawMember => ({ id: m.id, name: m.name, email: m.email, role: m.role, isRemoved: m.isRemoved })) },
+    body: {
+      teamMembers: sim.members.map((m): RawMember => ({
+        id: m.id,
+        name: m.name,
+        email: m.email,
+        role: m.role,
+        isRemoved: m.isRemoved,
+      })),
+    },
     listKey: 'teamMembers',
   }),
 };

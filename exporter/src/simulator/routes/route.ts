@@ -33,7 +33,8 @@ export function bodyOf(req: FastifyRequest): Body {
 export function optInt(b: Body, name: string, min: number): number | undefined {
   const v = b[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw badRequest(`${name} must be an integer >= ${min}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+    throw badRequest(`${name} must be an integer >= ${min}`);
   return v;
 }
 

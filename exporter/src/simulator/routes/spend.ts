@@ -15,7 +15,8 @@ export const spendRoute: SimRoute = {
     const pageSize = Math.min(optInt(b, 'pageSize', 1) ?? 100, 1000);
     const sortBy = b.sortBy ?? 'date';
     const direction = b.sortDirection ?? 'desc';
-    if (sortBy !== 'amount' && sortBy !== 'date' && sortBy !== 'user') throw badRequest('sortBy must be one of amount, date, user');
+    if (sortBy !== 'amount' && sortBy !== 'date' && sortBy !== 'user')
+      throw badRequest('sortBy must be one of amount, date, user');
     if (direction !== 'asc' && direction !== 'desc') throw badRequest('sortDirection must be asc or desc');
     const search = typeof b.searchTerm === 'string' ? b.searchTerm.toLowerCase() : '';
     const t = sim.cycleSpendTable(nowMs);
@@ -24,9 +25,12 @@ export const spendRoute: SimRoute = {
       .map((m) => ({ m, row: spendRow(m, t.overall[m.index], t.onDemand[m.index], t.usageCount[m.index]) }));
     const sign = direction === 'asc' ? 1 : -1;
     rows.sort((a, b2) => {
-      const primary = sortBy === 'amount' ? a.row.overallSpendCents - b2.row.overallSpendCents
-        : sortBy === 'user' ? a.m.name.localeCompare(b2.m.name)
-          : a.m.joinDayNum - b2.m.joinDayNum;
+      const primary =
+        sortBy === 'amount'
+          ? a.row.overallSpendCents - b2.row.overallSpendCents
+          : sortBy === 'user'
+            ? a.m.name.localeCompare(b2.m.name)
+            : a.m.joinDayNum - b2.m.joinDayNum;
       return sign * primary || a.m.index - b2.m.index;
     });
     return {
@@ -44,7 +48,10 @@ export const spendRoute: SimRoute = {
 function spendRow(m: SimMember, overallMicro: number, onDemandMicro: number, usageCount: number): RawSpendRow {
   const effective = m.hardLimitOverrideDollars > 0 ? m.hardLimitOverrideDollars : m.monthlyLimitDollars;
   return {
-    userId: m.id, name: m.name, email: m.email, role: m.role,
+    userId: m.id,
+    name: m.name,
+    email: m.email,
+    role: m.role,
     spendCents: microToCents(onDemandMicro),
     overallSpendCents: microToCents(overallMicro),
     fastPremiumRequests: usageCount,

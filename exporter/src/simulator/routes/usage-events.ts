@@ -22,10 +22,18 @@ export const usageEventsRoute: SimRoute = {
     const userId = optInt(b, 'userId', 0);
     if (userId !== undefined) {
       const m = sim.members.find((x) => x.numericId === userId);
-      if (email !== undefined && m?.email !== email.toLowerCase()) email = '\u0000none'; // filters combine with AND
+      if (email !== undefined && m?.email !== email.toLowerCase())
+        email = '\u0000none'; // filters combine with AND
       else email = m?.email ?? '\u0000none';
     }
-    const { total, events } = sim.queryEvents({ fromMs: startDate, toMs: endDate, nowMs, email, offset: (page - 1) * pageSize, limit: pageSize });
+    const { total, events } = sim.queryEvents({
+      fromMs: startDate,
+      toMs: endDate,
+      nowMs,
+      email,
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
     const numPages = Math.ceil(total / pageSize);
     return {
       body: {

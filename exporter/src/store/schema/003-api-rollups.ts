@@ -16,7 +16,10 @@ const OLD = `-OLD.events, -OLD.requests, -OLD.charged_micro,
 const addUp = sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
 
 function apply(table: string, key: string, row: 'NEW' | 'OLD'): string {
-  const keyValues = key.split(', ').map((k) => `${row}.${k}`).join(', ');
+  const keyValues = key
+    .split(', ')
+    .map((k) => `${row}.${k}`)
+    .join(', ');
   return `INSERT INTO ${table} (${key}, ${sums.join(', ')}) VALUES (${keyValues}, ${row === 'NEW' ? NEW : OLD})
     ON CONFLICT (${key}) DO UPDATE SET ${addUp};`;
 }

@@ -14,7 +14,10 @@ const columns = ['rows', 'events', 'requests', 'charged_micro', 'tokens', 'cache
 function move(email: string, group: string, sign: 1 | -1): string {
   const minus = sign < 0 ? '-' : '';
   return `INSERT INTO usage_group_daily (day, group_id, ${columns.join(', ')})
-    SELECT day, ${group}, ${minus}1, ${columns.slice(1).map((c) => `${minus}${c}`).join(', ')} FROM usage_user_daily WHERE email = ${email}
+    SELECT day, ${group}, ${minus}1, ${columns
+      .slice(1)
+      .map((c) => `${minus}${c}`)
+      .join(', ')} FROM usage_user_daily WHERE email = ${email}
     ON CONFLICT (day, group_id) DO UPDATE SET ${columns.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')};`;
 }
 

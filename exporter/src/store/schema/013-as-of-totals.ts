@@ -62,9 +62,19 @@ INSERT INTO activity_asof_days (day) SELECT DISTINCT day FROM daily_usage WHERE 
  * that day. `keys` lists each key with its first day; `daily` (alias x) is the key's row of a day,
  * joined by `on` (primary-key lookups); `values` are the per-day figures summed (NULL = no row).
  */
-export function build(table: string, days: string, key: string[], keys: string, daily: string, on: string, values: Record<string, string>): string {
+export function build(
+  table: string,
+  days: string,
+  key: string[],
+  keys: string,
+  daily: string,
+  on: string,
+  values: Record<string, string>,
+): string {
   const k = key.map((c) => `k.${c}`).join(', ');
-  const running = Object.values(values).map((v) => (v === 'x.day' ? 'MAX(x.day) OVER w' : `COALESCE(SUM(${v}) OVER w, 0)`));
+  const running = Object.values(values).map((v) =>
+    v === 'x.day' ? 'MAX(x.day) OVER w' : `COALESCE(SUM(${v}) OVER w, 0)`,
+  );
   return `
 INSERT INTO ${table} (day, ${key.join(', ')}, ${Object.keys(values).join(', ')})
   SELECT d.day, ${k}, ${running.join(', ')}
@@ -76,26 +86,39 @@ INSERT INTO ${table} (day, ${key.join(', ')}, ${Object.keys(values).join(', ')})
 }
 
 const USER_BUILD = build(
-  'usage_user_asof', 'usage_asof_days', ['email'],
+  'usage_user_asof',
+  'usage_asof_days',
+  ['email'],
   'SELECT email, MIN(day) AS first FROM usage_user_daily GROUP BY email',
-  'usage_user_daily', 'x.email = k.email',
+  'usage_user_daily',
+  'x.email = k.email',
   {
     rows: '(SELECT COUNT(*) FROM usage_daily c WHERE c.day = x.day AND c.email = x.email)',
-    events: 'x.events', requests: 'x.requests', charged_micro: 'x.charged_micro', tokens: 'x.tokens', cache_read_tokens: 'x.cache_read_tokens',
+    events: 'x.events',
+    requests: 'x.requests',
+    charged_micro: 'x.charged_micro',
+    tokens: 'x.tokens',
+    cache_read_tokens: 'x.cache_read_tokens',
   },
 );
 
 const PAIR_BUILD = build(
-  'usage_pair_asof', 'usage_asof_days', ['email', 'model'],
+  'usage_pair_asof',
+  'usage_asof_days',
+  ['email', 'model'],
   'SELECT email, model, MIN(day) AS first FROM usage_daily GROUP BY email, model',
-  'usage_daily', 'x.email = k.email AND x.model = k.model',
+  'usage_daily',
+  'x.email = k.email AND x.model = k.model',
   { rows: 'CASE WHEN x.day IS NULL THEN 0 ELSE 1 END', requests: 'x.requests', charged_micro: 'x.charged_micro' },
 );
 
 const ACTIVITY_BUILD = build(
-  'activity_asof', 'activity_asof_days', ['email', 'model'],
+  'activity_asof',
+  'activity_asof_days',
+  ['email', 'model'],
   `SELECT email, COALESCE(most_used_model, '') AS model, MIN(day) AS first FROM daily_usage WHERE is_active = 1 GROUP BY 1, 2`,
-  'daily_usage', `x.email = k.email AND x.is_active = 1 AND COALESCE(x.most_used_model, '') = k.model`,
+  'daily_usage',
+  `x.email = k.email AND x.is_active = 1 AND COALESCE(x.most_used_model, '') = k.model`,
   {
     active_days: 'CASE WHEN x.day IS NULL THEN 0 ELSE 1 END',
     ...Object.fromEntries(ACTIVITY_SUMS.slice(1).map((c) => [c, `x.${c}`])),
@@ -108,7 +131,17 @@ const ACTIVITY_BUILD = build(
  * then adds `values` (one per column of `sums`) to the key `keyValues` in that slice and every later one;
  * `extra` is any further SET of the upsert. `columns` are the table's columns but day.
  */
-export function addToSlices(table: string, days: string, columns: string[], row: 'NEW' | 'OLD', key: string[], keyValues: string[], sums: string[], values: string[], extra = ''): string {
+export function addToSlices(
+  table: string,
+  days: string,
+  columns: string[],
+  row: 'NEW' | 'OLD',
+  key: string[],
+  keyValues: string[],
+  sums: string[],
+  values: string[],
+  extra = '',
+): string {
   return `
   INSERT INTO ${table} (day, ${columns.join(', ')})
     SELECT ${row}.day, ${columns.join(', ')} FROM ${table}
@@ -126,8 +159,14 @@ export function addToSlices(table: string, days: string, columns: string[], row:
 function applyActivity(row: 'NEW' | 'OLD', sign: '' | '-'): string {
   const values = [`${sign}1`, ...ACTIVITY_SUMS.slice(1).map((c) => `${sign}${row}.${c}`)];
   return addToSlices(
-    'activity_asof', 'activity_asof_days', ['email', 'model', ...ACTIVITY_SUMS, 'last_active'], row,
-    ['email', 'model'], [`${row}.email`, `COALESCE(${row}.most_used_model, '')`], [...ACTIVITY_SUMS], values,
+    'activity_asof',
+    'activity_asof_days',
+    ['email', 'model', ...ACTIVITY_SUMS, 'last_active'],
+    row,
+    ['email', 'model'],
+    [`${row}.email`, `COALESCE(${row}.most_used_model, '')`],
+    [...ACTIVITY_SUMS],
+    values,
     sign ? '' : `last_active = MAX(COALESCE(last_active, ''), excluded.last_active)`,
   );
 }

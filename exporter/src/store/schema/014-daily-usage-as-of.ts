@@ -11,8 +11,23 @@ import { addToSlices, build } from './013-as-of-totals';
 const SUMS = ['rows', 'active_days', 'agent_requests', 'accepts', 'applies'];
 
 function apply(row: 'NEW' | 'OLD', sign: '' | '-'): string {
-  const values = [`${sign}1`, `${sign}${row}.is_active`, `${sign}${row}.agent_requests`, `${sign}${row}.accepts`, `${sign}${row}.applies`];
-  return addToSlices('daily_usage_asof', 'daily_usage_asof_days', ['email', ...SUMS], row, ['email'], [`${row}.email`], SUMS, values);
+  const values = [
+    `${sign}1`,
+    `${sign}${row}.is_active`,
+    `${sign}${row}.agent_requests`,
+    `${sign}${row}.accepts`,
+    `${sign}${row}.applies`,
+  ];
+  return addToSlices(
+    'daily_usage_asof',
+    'daily_usage_asof_days',
+    ['email', ...SUMS],
+    row,
+    ['email'],
+    [`${row}.email`],
+    SUMS,
+    values,
+  );
 }
 
 const CHANGED = `(OLD.day, OLD.email, OLD.is_active, OLD.agent_requests, OLD.accepts, OLD.applies)
@@ -31,10 +46,19 @@ CREATE TABLE daily_usage_asof (
 ) WITHOUT ROWID;
 INSERT INTO daily_usage_asof_days (day) SELECT DISTINCT day FROM daily_usage;
 ${build(
-  'daily_usage_asof', 'daily_usage_asof_days', ['email'],
+  'daily_usage_asof',
+  'daily_usage_asof_days',
+  ['email'],
   'SELECT email, MIN(day) AS first FROM daily_usage GROUP BY email',
-  'daily_usage', 'x.email = k.email',
-  { rows: 'CASE WHEN x.day IS NULL THEN 0 ELSE 1 END', active_days: 'x.is_active', agent_requests: 'x.agent_requests', accepts: 'x.accepts', applies: 'x.applies' },
+  'daily_usage',
+  'x.email = k.email',
+  {
+    rows: 'CASE WHEN x.day IS NULL THEN 0 ELSE 1 END',
+    active_days: 'x.is_active',
+    agent_requests: 'x.agent_requests',
+    accepts: 'x.accepts',
+    applies: 'x.applies',
+  },
 )}
 CREATE TRIGGER daily_usage_asof_ins AFTER INSERT ON daily_usage BEGIN ${apply('NEW', '')}
 END;
