@@ -2,22 +2,10 @@
 import { CursorError } from './errors';
 import { parseUsageEventsPage } from './normalize';
 import { EventPageParser } from './page-parser';
+import { usageEvent, usageEventsPage } from './testing/usage-events';
 
-const event = (ts: number, extra: Record<string, unknown> = {}) => ({
-  timestamp: String(ts),
-  userEmail: 'Ann@Example.com',
-  model: 'claude-4-sonnet',
-  kind: 'Usage-based',
-  maxMode: false,
-  requestsCosts: 1.5,
-  isTokenBasedCall: true,
-  tokenUsage: { inputTokens: 100, outputTokens: 20, cacheWriteTokens: 3, cacheReadTokens: 4, totalCents: 1.25 },
-  chargedCents: 1.5,
-  isChargeable: true,
-  ...extra,
-});
-
-const page = (events: unknown[]) => JSON.stringify({ totalUsageEventsCount: events.length, usageEvents: events });
+const event = usageEvent;
+const page = usageEventsPage;
 
 describe('EventPageParser', () => {
   let parser: EventPageParser;

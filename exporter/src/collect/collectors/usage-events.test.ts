@@ -4,22 +4,10 @@ import { parseUsageEventsPage } from '../../cursor/normalize';
 import { EventPageParser } from '../../cursor/page-parser';
 import { Store } from '../../store';
 import type { Db } from '../../store/db';
+import { usageEvent, usageEventsPage } from '../../cursor/testing/usage-events';
 
-const event = (ts: number, extra: Record<string, unknown> = {}) => ({
-  timestamp: String(ts),
-  userEmail: 'Ann@Example.com',
-  model: 'claude-4-sonnet',
-  kind: 'Usage-based',
-  maxMode: false,
-  requestsCosts: 1.5,
-  isTokenBasedCall: true,
-  tokenUsage: { inputTokens: 100, outputTokens: 20, cacheWriteTokens: 3, cacheReadTokens: 4, totalCents: 1.25 },
-  chargedCents: 1.5,
-  isChargeable: true,
-  ...extra,
-});
-
-const page = (events: unknown[]) => JSON.stringify({ totalUsageEventsCount: events.length, usageEvents: events });
+const event = usageEvent;
+const page = usageEventsPage;
 
 // Newest-first like Cursor, with byte-identical events inside and across the window's pages.
 const windowA = [
