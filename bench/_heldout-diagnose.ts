@@ -8,18 +8,10 @@ import { DEFAULT_SETTINGS } from '../exporter/src/detect/settings';
 import { dayStartMs, daysBetween } from '../exporter/src/domain/time';
 import { heldoutFamily } from './_heldout-quality';
 import { parseSeeds } from './_heldout-run';
-import { BLIND2_CALENDAR, BLIND_CALENDAR, CALENDAR2, CALENDAR3, HELDOUT_CALENDAR, heldoutTeam } from './_heldout-team';
+import { calendarFromArgs, heldoutTeam } from './_heldout-team';
 
 const args = process.argv.slice(2);
-const calendar = args.includes('--blind2')
-  ? BLIND2_CALENDAR
-  : args.includes('--blind')
-    ? BLIND_CALENDAR
-    : args.includes('--calendar3')
-      ? CALENDAR3
-      : args.includes('--calendar2')
-        ? CALENDAR2
-        : HELDOUT_CALENDAR;
+const calendar = calendarFromArgs(args);
 
 function series(seed: number, email: string): string {
   const team = heldoutTeam(seed, calendar);

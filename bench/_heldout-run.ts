@@ -5,7 +5,7 @@
  */
 import { DEFAULT_SETTINGS } from '../exporter/src/detect/settings';
 import { heldoutFamily } from './_heldout-quality';
-import { BLIND2_CALENDAR, BLIND_CALENDAR, CALENDAR2, CALENDAR3, HELDOUT_CALENDAR } from './_heldout-team';
+import { calendarFromArgs } from './_heldout-team';
 
 export function parseSeeds(args: string[]): number[] {
   return args.flatMap((a) => {
@@ -18,15 +18,7 @@ export function parseSeeds(args: string[]): number[] {
 if (require.main === module) {
   const args = process.argv.slice(2);
   const seeds = parseSeeds(args.filter((a) => !a.startsWith('--')));
-  const calendar = args.includes('--blind2')
-    ? BLIND2_CALENDAR
-    : args.includes('--blind')
-      ? BLIND_CALENDAR
-      : args.includes('--calendar3')
-        ? CALENDAR3
-        : args.includes('--calendar2')
-          ? CALENDAR2
-          : HELDOUT_CALENDAR;
+  const calendar = calendarFromArgs(args);
   const r = heldoutFamily(DEFAULT_SETTINGS, seeds.length > 0 ? seeds : undefined, calendar) as {
     false_alarms: unknown[];
     misses: unknown[];

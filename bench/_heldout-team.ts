@@ -169,6 +169,15 @@ export const BLIND2_CALENDAR: HeldoutCalendar = {
   heavyTail: { share: 0.1, sigma: 0.6 },
 };
 
+/** The calendar a diagnostic command line names (--blind2, --blind, --calendar3, --calendar2; default the held-out one). */
+export function calendarFromArgs(args: readonly string[]): HeldoutCalendar {
+  if (args.includes('--blind2')) return BLIND2_CALENDAR;
+  if (args.includes('--blind')) return BLIND_CALENDAR;
+  if (args.includes('--calendar3')) return CALENDAR3;
+  if (args.includes('--calendar2')) return CALENDAR2;
+  return HELDOUT_CALENDAR;
+}
+
 export type HeldoutAnomaly = 'level-shift' | 'growth' | 'spike' | 'cycle-outlier' | 'model-switch';
 export type HeldoutBenign =
   | 'weekend-lull'
