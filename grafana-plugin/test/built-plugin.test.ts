@@ -138,6 +138,23 @@ browserDescribe('the built editors in headless Chromium', () => {
       await page.goto(`${server.base}/?theme=${theme}`);
       await page.waitForSelector('#editors');
       const emitted = async () => JSON.parse((await page.textContent('#emitted')) ?? '{}');
+      // The page shows the emitted query after React re-renders: give it up to 5 s to reach `expected`,
+      // then read it (the assertion shows the difference if it never did).
+      const emittedOnceSettled = async (expected: Record<string, unknown>) => {
+        const sorted = (o: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(o).sort()));
+        await page
+          .waitForFunction(
+            ([want]) => {
+              const text = document.getElementById('emitted')?.textContent ?? '{}';
+              const got = JSON.parse(text) as Record<string, unknown>;
+              return JSON.stringify(Object.fromEntries(Object.entries(got).sort())) === want;
+            },
+            [sorted(expected)],
+            { timeout: 5_000 }
+          )
+          .catch(() => undefined);
+        return emitted();
+      };
       expect(await emitted()).toEqual({
         refId: 'A',
         queryType: 'series',
@@ -149,12 +166,14 @@ browserDescribe('the built editors in headless Chromium', () => {
 
       await page.click('#cursor-A-queryType');
       await page.getByText('Top spenders', { exact: true }).click();
-      expect(await emitted()).toEqual({ refId: 'A', queryType: 'topSpenders', limit: 10 });
+      const picked = { refId: 'A', queryType: 'topSpenders', limit: 10 };
+      expect(await emittedOnceSettled(picked)).toEqual(picked);
 
       await page.fill('#cursor-A-limit', '25');
       await page.fill('#cursor-A-user', '$user');
       await page.locator('#cursor-A-user').blur();
-      expect(await emitted()).toEqual({ refId: 'A', queryType: 'topSpenders', limit: 25, user: '$user' });
+      const edited = { refId: 'A', queryType: 'topSpenders', limit: 25, user: '$user' };
+      expect(await emittedOnceSettled(edited)).toEqual(edited);
       // only this type's fields are on screen
       expect(await page.locator('#cursor-A-metric').count()).toBe(0);
 
