@@ -29,6 +29,17 @@ function workerSource(): string {
   return entry.endsWith('.ts') ? `require('tsx/cjs/api').register(); ${load}` : load;
 }
 
+/** Workers with a pass under way, so a shutdown can end them instead of waiting out the pass. */
+const running = new Set<Worker>();
+
+/**
+ * Ends every pass under way (shutdown): a pass only reads, so nothing is lost; each rejects, and its
+ * cycle records the run as failed before the store closes.
+ */
+export async function stopDetectionWorkers(): Promise<void> {
+  await Promise.all([...running].map((w) => w.terminate()));
+}
+
 /**
  * A DetectFn that runs each pass in a new worker over the store file `file` (not ':memory:', which
  * only its own connection sees). `resourceLimits` caps the worker's heap: past it the pass fails,
@@ -40,8 +51,10 @@ export function detectInWorker(file: string, opts: { resourceLimits?: ResourceLi
     new Promise<DetectionResult>((resolve, reject) => {
       const job: DetectionJob = { file: absolute, settings, nowMs };
       const worker = new Worker(workerSource(), { eval: true, workerData: job, resourceLimits: opts.resourceLimits });
+      running.add(worker);
       let settled = false;
       const settle = (fn: () => void) => {
+        running.delete(worker);
         if (settled) return;
         settled = true;
         fn();

@@ -20,7 +20,7 @@ import { ApiContext } from './api/context';
 import { ReadModel } from './queries/read-model';
 import { docsPlugin } from './api/docs';
 import { warmApiCache } from './api/warm';
-import { detectInWorker } from './detect-in-worker';
+import { detectInWorker, stopDetectionWorkers } from './detect-in-worker';
 import { runDetectionCycle, type DetectFn, type DetectionCycleResult } from './detection-cycle';
 import { createLogger, type Logger } from './logger';
 import { createMetricsService, type MetricsService } from './metrics/service';
@@ -286,7 +286,8 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     close() {
       closing ??= (async () => {
         // The current run stops at its next commit boundary; its hooks finish before the store closes.
-        await Promise.all([app.close(), collector.stop()]);
+        // A detection pass under way in a worker is ended rather than waited for (it only reads).
+        await Promise.all([app.close(), collector.stop(), stopDetectionWorkers()]);
         await inflight;
         store.close();
       })();
