@@ -105,4 +105,14 @@ describe('detectInWorker', () => {
     expect(store.findings.listRuns()[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/memory/i) });
     expect((await runDetectionCycle(store, { nowMs: NOW, detect: detectInWorker(file) })).findings).toBeGreaterThan(0);
   });
+
+  it('ends a pass under way when shutdown aborts, and starts none after it', async () => {
+    const shutdown = new AbortController();
+    const detect = detectInWorker(file, { signal: shutdown.signal });
+    const pass = runDetectionCycle(store, { nowMs: NOW, detect });
+    shutdown.abort();
+    await expect(pass).rejects.toThrow('detection worker: ended, the exporter is shutting down');
+    expect(store.findings.listRuns()[0]).toMatchObject({ status: 'failed' });
+    await expect(detect(loadSettings(store), NOW)).rejects.toThrow('the exporter is shutting down');
+  });
 });

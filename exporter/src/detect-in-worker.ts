@@ -29,36 +29,39 @@ function workerSource(): string {
   return entry.endsWith('.ts') ? `require('tsx/cjs/api').register(); ${load}` : load;
 }
 
-/** Workers with a pass under way, so a shutdown can end them instead of waiting out the pass. */
-const running = new Set<Worker>();
-
-/**
- * Ends every pass under way (shutdown): a pass only reads, so nothing is lost; each rejects, and its
- * cycle records the run as failed before the store closes.
- */
-export async function stopDetectionWorkers(): Promise<void> {
-  await Promise.all([...running].map((w) => w.terminate()));
-}
-
 /**
  * A DetectFn that runs each pass in a new worker over the store file `file` (not ':memory:', which
  * only its own connection sees). `resourceLimits` caps the worker's heap: past it the pass fails,
- * not the process.
+ * not the process. Once `signal` aborts (shutdown), a pass under way is ended rather than waited out
+ * (it only reads, so nothing is lost) and no new pass starts: each rejects, and its cycle records the
+ * run as failed before the store closes.
  */
-export function detectInWorker(file: string, opts: { resourceLimits?: ResourceLimits } = {}): DetectFn {
+export function detectInWorker(
+  file: string,
+  opts: { resourceLimits?: ResourceLimits; signal?: AbortSignal } = {},
+): DetectFn {
   const absolute = path.resolve(file);
+  const { signal, resourceLimits } = opts;
   return (settings, nowMs) =>
     new Promise<DetectionResult>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new Error('detection worker: not started, the exporter is shutting down'));
+        return;
+      }
       const job: DetectionJob = { file: absolute, settings, nowMs };
-      const worker = new Worker(workerSource(), { eval: true, workerData: job, resourceLimits: opts.resourceLimits });
-      running.add(worker);
+      const worker = new Worker(workerSource(), { eval: true, workerData: job, resourceLimits });
       let settled = false;
       const settle = (fn: () => void) => {
-        running.delete(worker);
+        signal?.removeEventListener('abort', end);
         if (settled) return;
         settled = true;
         fn();
       };
+      function end() {
+        void worker.terminate();
+        settle(() => reject(new Error('detection worker: ended, the exporter is shutting down')));
+      }
+      signal?.addEventListener('abort', end, { once: true });
       worker.once('message', (reply: DetectionReply) =>
         settle(() => (reply.ok ? resolve(reply.result) : reject(new Error(`detection worker: ${reply.message}`)))),
       );

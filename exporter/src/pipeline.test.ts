@@ -46,4 +46,22 @@ describe('Pipeline', () => {
     await expect(busy.runCycle()).rejects.toThrow('busy');
     expect(busy.cyclesCompleted).toBe(0);
   });
+
+  it('starts no hook once stopped: a collection that commits during shutdown does not start a detection pass', async () => {
+    let finishCollection: (r: RunResult) => void = () => undefined;
+    const slow: Collector = { ...collector, run: () => new Promise((resolve) => (finishCollection = resolve)) };
+    const ran: string[] = [];
+    const p = new Pipeline(slow, undefined, [
+      { name: 'detection', run: () => void ran.push('detection') },
+      { name: 'metrics', run: () => void ran.push('metrics') },
+    ]);
+    const cycle = p.runCycle();
+    p.stop();
+    finishCollection(result);
+    expect((await cycle).hooks).toEqual([
+      { name: 'detection', ok: false, error: 'skipped: the exporter is shutting down' },
+      { name: 'metrics', ok: false, error: 'skipped: the exporter is shutting down' },
+    ]);
+    expect(ran).toEqual([]);
+  });
 });

@@ -20,7 +20,7 @@ import { ApiContext } from './api/context';
 import { ReadModel } from './queries/read-model';
 import { docsPlugin } from './api/docs';
 import { warmApiCache } from './api/warm';
-import { detectInWorker, stopDetectionWorkers } from './detect-in-worker';
+import { detectInWorker } from './detect-in-worker';
 import { runDetectionCycle, type DetectFn, type DetectionCycleResult } from './detection-cycle';
 import { createLogger, type Logger } from './logger';
 import { createMetricsService, type MetricsService } from './metrics/service';
@@ -122,15 +122,20 @@ function listenFailure(config: Config, err: unknown): Error {
  * detectors (10,000 people) never hold the event loop; in process for ':memory:', which a worker
  * cannot open (runDetectionCycle's default).
  */
-function detectionPass(config: Config): DetectFn | undefined {
-  return config.databasePath === ':memory:' ? undefined : detectInWorker(config.databasePath);
+function detectionPass(config: Config, signal?: AbortSignal): DetectFn | undefined {
+  return config.databasePath === ':memory:' ? undefined : detectInWorker(config.databasePath, { signal });
 }
 
 /** One detection pass (findings, incidents, silences, digests) notifying where the config says: serve, collect and detect share it. */
-function detectionCycle(store: Store, config: Config, nowMs: number): Promise<DetectionCycleResult> {
+function detectionCycle(
+  store: Store,
+  config: Config,
+  nowMs: number,
+  shutdown?: AbortSignal,
+): Promise<DetectionCycleResult> {
   return runDetectionCycle(store, {
     nowMs,
-    detect: detectionPass(config),
+    detect: detectionPass(config, shutdown),
     notify: {
       slackWebhookUrl: config.env.SLACK_WEBHOOK_URL,
       dashboardUrl: config.env.DASHBOARD_URL,
@@ -147,12 +152,13 @@ function cyclePipeline(
   parts: { store: Store; config: Config; collector: Collector; metrics: MetricsService; api: ApiContext },
   logger: Logger,
   now: () => number,
+  shutdown: AbortSignal,
 ): Pipeline {
   const { store, config, collector, metrics, api } = parts;
   return new Pipeline(collector, logger, [
     // detect → incidents → notify (detection-cycle.ts): findings and incidents in one transaction, then
     // acknowledgements from Alertmanager silences and the Slack digests.
-    { name: 'detection', run: async () => void (await detectionCycle(store, config, now())) },
+    { name: 'detection', run: async () => void (await detectionCycle(store, config, now(), shutdown)) },
     // Publish what the collection and detection wrote.
     { name: 'metrics', run: (r) => metrics.rebuild({ collectors: r.steps }) },
     // Last: every write above emptied the API's read cache; warm it so the next dashboard load starts cached.
@@ -216,7 +222,8 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     hashUsers: config.env.METRICS_HASH_USERS === 'true',
   });
   const apiContext = new ApiContext(store, new ReadModel(store), now);
-  const pipeline = cyclePipeline({ store, config, collector, metrics, api: apiContext }, logger, now);
+  const shutdown = new AbortController();
+  const pipeline = cyclePipeline({ store, config, collector, metrics, api: apiContext }, logger, now, shutdown.signal);
   await metrics.rebuild(); // serve what the store already holds from the first scrape on
 
   let inflight: Promise<void> = Promise.resolve();
@@ -285,9 +292,12 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     url,
     close() {
       closing ??= (async () => {
-        // The current run stops at its next commit boundary; its hooks finish before the store closes.
-        // A detection pass under way in a worker is ended rather than waited for (it only reads).
-        await Promise.all([app.close(), collector.stop(), stopDetectionWorkers()]);
+        // The current run stops at its next commit boundary and no hook starts after this; a detection
+        // pass under way in a worker is ended rather than waited out (it only reads). The hook under way
+        // finishes before the store closes.
+        pipeline.stop();
+        shutdown.abort();
+        await Promise.all([app.close(), collector.stop()]);
         await inflight;
         store.close();
       })();
