@@ -75,4 +75,32 @@ describe('teamStats', () => {
     const model = Object.fromEntries(stats.members.map((m) => [m.email, m.mostUsedModel]));
     expect(model).toEqual({ 'one@x.io': 'gpt-5', 'two@x.io': 'opus', 'tie@x.io': 'gpt-5', 'none@x.io': null });
   });
+
+  it('ranks like SQL RANK() (ties share a rank, the next skips) and orders ties by email as JavaScript compares them', () => {
+    const day = Date.parse('2026-03-02T10:00:00Z');
+    // U+10000 sorts after U+FF41 bytewise in UTF-8 (SQLite) but before it by UTF-16 unit (JavaScript).
+    const emails = ['b@x.io', 'a@x.io', 'c@x.io', 'd@x.io', '\u{10000}@x.io', '\uff41@x.io'];
+    new MembersRepo(db).upsert(emails.map(member), day);
+    const spend: Record<string, number> = {
+      'b@x.io': 5e6,
+      'a@x.io': 5e6,
+      'c@x.io': 9e6,
+      '\u{10000}@x.io': 1e6,
+      '\uff41@x.io': 1e6,
+    };
+    new UsageEventsRepo(db).insert(Object.entries(spend).map(([e, micro]) => ev(day, e, micro)));
+    const du = db.prepare('INSERT INTO daily_usage (day, email, is_active, agent_requests) VALUES (?, ?, 1, ?)');
+    du.run('2026-03-02', 'a@x.io', 7);
+    du.run('2026-03-02', 'd@x.io', 7);
+    du.run('2026-03-02', 'c@x.io', 3);
+    const stats = teamStats(db, dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day);
+    expect(stats.members.map((m) => [m.email, m.spendRank, m.activityRank])).toEqual([
+      ['c@x.io', 1, 3],
+      ['a@x.io', 2, 1],
+      ['b@x.io', 2, 4],
+      ['\u{10000}@x.io', 4, 4],
+      ['\uff41@x.io', 4, 4],
+      ['d@x.io', 6, 1],
+    ]);
+  });
 });

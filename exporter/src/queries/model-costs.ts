@@ -6,6 +6,7 @@ import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
 import { and, peopleCond, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';
 import { median } from '../detect/stats';
+import { firstSorted } from './top';
 
 interface UserModel {
   email: string;
@@ -112,12 +113,18 @@ export function modelCosts(db: Db, window: DayWindow, f: PeopleFilter, memo?: Me
  */
 export function userModelCosts(db: Db, window: DayWindow, f: PeopleFilter, limit: number, memo?: Memo): FrameWithMeta {
   const { rows, med } = userModels(db, window, f, memo);
-  const withSavings = rows.map((r) => ({ ...r, savings: med > 0 ? Math.max(0, r.spend - r.requests * med) : 0 }));
-  withSavings.sort(
+  // Each row's savings once, not once per comparison; only the page is sorted.
+  const keyed = rows.map((r) => ({ r, savings: med > 0 ? Math.max(0, r.spend - r.requests * med) : 0 }));
+  const total = keyed.reduce((s, x) => s + x.savings, 0);
+  const page = firstSorted(
+    keyed,
+    limit,
     (a, b) =>
-      b.savings - a.savings || b.spend - a.spend || a.email.localeCompare(b.email) || a.model.localeCompare(b.model),
+      b.savings - a.savings ||
+      b.r.spend - a.r.spend ||
+      a.r.email.localeCompare(b.r.email) ||
+      a.r.model.localeCompare(b.r.model),
   );
-  const total = withSavings.reduce((s, r) => s + r.savings, 0);
   const name = db.prepare('SELECT name FROM members WHERE email = ?').pluck();
   return {
     columns: [
@@ -130,7 +137,7 @@ export function userModelCosts(db: Db, window: DayWindow, f: PeopleFilter, limit
       col.num('vs_team_median'),
       col.usd('savings_usd'),
     ],
-    rows: withSavings.slice(0, limit).map((r) => ({
+    rows: page.map(({ r, savings }) => ({
       email: r.email,
       name: (name.get(r.email) as string | undefined) ?? r.email,
       model: r.model,
@@ -138,7 +145,7 @@ export function userModelCosts(db: Db, window: DayWindow, f: PeopleFilter, limit
       spend_usd: usd(r.spend),
       cost_per_request_usd: r.requests > 0 ? usd(r.spend / r.requests) : null,
       vs_team_median: r.requests > 0 && med > 0 ? r.spend / r.requests / med : null,
-      savings_usd: usd(Math.round(r.savings)),
+      savings_usd: usd(Math.round(savings)),
     })),
     meta: { team_median_cost_per_request_usd: usd(med), total_savings_usd: usd(Math.round(total)) },
   };

@@ -3,6 +3,7 @@ import type { Memo } from '../store/cycle-usage';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
 import { windowPeople, windowUsage } from './members';
+import { firstSorted } from './top';
 import type { DayWindow } from './window';
 
 /**
@@ -34,7 +35,7 @@ export function topSpenders(
     ];
   });
   const total = list.reduce((s, m) => s + m.spendMicro, 0);
-  const top = list.sort((a, b) => b.spendMicro - a.spendMicro || (a.email < b.email ? -1 : 1)).slice(0, limit);
+  const top = firstSorted(list, limit, (a, b) => b.spendMicro - a.spendMicro || (a.email < b.email ? -1 : 1));
   return frame(
     [
       col.num('rank'),
