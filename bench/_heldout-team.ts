@@ -169,8 +169,30 @@ export const BLIND2_CALENDAR: HeldoutCalendar = {
   heavyTail: { share: 0.1, sigma: 0.6 },
 };
 
-/** The calendar a diagnostic command line names (--blind2, --blind, --calendar3, --calendar2; default the held-out one). */
+/**
+ * The third blind block (seeds 1301–1310, heldout_blind3), written before the per-person
+ * dispersion of spend_spike and the level-drift changes of that session and run once after them:
+ * dates ending on a Sunday in late winter, billing on the 15th, more Sunday–Thursday and
+ * part-time people, a busy week, heavier tails on a sixth of active days, shorter vacations.
+ */
+export const BLIND3_SEEDS = [1301, 1302, 1303, 1304, 1305, 1306, 1307, 1308, 1309, 1310];
+export const BLIND3_CALENDAR: HeldoutCalendar = {
+  endDay: '2027-03-07',
+  cycleDay: 15,
+  sunThuShare: 0.15,
+  partTimeShare: 0.2,
+  vacation: { share: 0.3, days: [3, 10] },
+  returnDays: [5, 12],
+  busyWeek: true,
+  levelShift: { borderline: [4.2, 4.7], clear: [5, 6.5], borderlineDays: [3, 4], clearDays: [4, 6] },
+  growth: { borderline: [2.4, 2.9], clear: [3, 4], borderlineWeeks: [4, 5], clearWeeks: [3, 4] },
+  spike: { borderline: [4.4, 5], clear: [5.5, 7] },
+  heavyTail: { share: 0.15, sigma: 0.5 },
+};
+
+/** The calendar a diagnostic command line names (--blind3, --blind2, --blind, --calendar3, --calendar2; default the held-out one). */
 export function calendarFromArgs(args: readonly string[]): HeldoutCalendar {
+  if (args.includes('--blind3')) return BLIND3_CALENDAR;
   if (args.includes('--blind2')) return BLIND2_CALENDAR;
   if (args.includes('--blind')) return BLIND_CALENDAR;
   if (args.includes('--calendar3')) return CALENDAR3;

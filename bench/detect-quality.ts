@@ -49,6 +49,8 @@ import { heldoutFamily } from './_heldout-quality';
 import {
   BLIND2_CALENDAR,
   BLIND2_SEEDS,
+  BLIND3_CALENDAR,
+  BLIND3_SEEDS,
   BLIND_CALENDAR,
   BLIND_SEEDS,
   CALENDAR2,
@@ -381,7 +383,8 @@ export function tunedFamily(
  * 701–710: each first run on frozen detectors, looked at since), the blind block (BLIND_CALENDAR,
  * 901–910, first run on frozen detectors, looked at since) and the second blind block
  * (BLIND2_CALENDAR, 1101–1110: a four-day week, a holiday week, heavier tails), written before it
- * was first run and run once on the detectors frozen after the look-alike fixes.
+ * was first run and run once on the detectors frozen after the look-alike fixes, and the third
+ * blind block (BLIND3_CALENDAR, 1301–1310), written before the level-drift z change and run once after it.
  */
 export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promise<Record<string, unknown>> {
   const tuned = tunedFamily(settings);
@@ -391,6 +394,7 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promi
   const heldoutCalendar3 = heldoutFamily(settings, CALENDAR3_SEEDS, CALENDAR3, 'third calendar (701–710)');
   const heldoutBlind = heldoutFamily(settings, BLIND_SEEDS, BLIND_CALENDAR, 'blind calendar (901–910)');
   const heldoutBlind2 = heldoutFamily(settings, BLIND2_SEEDS, BLIND2_CALENDAR, 'second blind calendar (1101–1110)');
+  const heldoutBlind3 = heldoutFamily(settings, BLIND3_SEEDS, BLIND3_CALENDAR, 'third blind calendar (1301–1310)');
   return {
     tuned,
     heldout,
@@ -399,5 +403,6 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promi
     heldout_calendar3: heldoutCalendar3,
     heldout_blind: heldoutBlind,
     heldout_blind2: heldoutBlind2,
+    heldout_blind3: heldoutBlind3,
   };
 }

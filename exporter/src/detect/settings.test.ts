@@ -108,6 +108,16 @@ describe('settings saved by an earlier version', () => {
     expect(load(doc(5)).trends.teamFactorCap).toBe(5);
   });
 
+  it("lowers a level-drift z left at its first default (3) to today's, and keeps another chosen one", () => {
+    const doc = (z: number) => ({
+      ...structuredClone(DEFAULT_SETTINGS),
+      drift: { ...DEFAULT_SETTINGS.drift, minLevelZ: z },
+    });
+    expect(DEFAULT_SETTINGS.drift.minLevelZ).not.toBe(3);
+    expect(load(doc(3)).drift.minLevelZ).toBe(DEFAULT_SETTINGS.drift.minLevelZ);
+    expect(load(doc(4)).drift.minLevelZ).toBe(4);
+  });
+
   it("leaves today's documents as they are, and does not modify its input", () => {
     const doc = structuredClone({
       ...DEFAULT_SETTINGS,

@@ -298,7 +298,7 @@ export const DetectionSettings = Type.Object(
           "The last two weeks' typical working day (median active weekday, over the team's factor) must stand this much above the earlier level, and each of the two weeks alone half that; tokens must rise at half that rate or more (spend rising at flat tokens is a price change).",
         ),
         minLevelZ: num(
-          3,
+          2.5,
           0,
           1000,
           "The rise must stand this many standard errors clear of zero, the errors from the person's own day-to-day scatter: a noisy person's level needs a larger rise to count.",
@@ -439,7 +439,10 @@ export function validateSettings(input: unknown, base: DetectionSettings = DEFAU
  *   ramp) were replaced by minLevelRisePercent and minLevelZ, which measure something else: they are
  *   dropped, so the defaults apply; a levelWeeks below today's minimum is raised to it;
  * - trends.teamFactorCap left at 3, its first default (which held a team-wide release day inside a
- *   busy week at 3× and flagged ordinary people on it), becomes today's default.
+ *   busy week at 3× and flagged ordinary people on it), becomes today's default;
+ * - drift.minLevelZ left at 3, its first default (a growth still under way when the earlier weeks
+ *   are measured stands ~2–2.5 standard errors clear for a light or part-time user; the rise, the
+ *   weekly hold and the dollar floor still apply), becomes today's default.
  */
 export function upgradeSettings(doc: unknown): unknown {
   if (!isPlainObject(doc)) return doc;
@@ -465,6 +468,7 @@ export function upgradeSettings(doc: unknown): unknown {
     delete drift.minLevelTStat;
     const minWeeks = (DetectionSettings.properties.drift.properties.levelWeeks as { minimum: number }).minimum;
     if (typeof drift.levelWeeks === 'number' && drift.levelWeeks < minWeeks) drift.levelWeeks = minWeeks;
+    if (drift.minLevelZ === 3) drift.minLevelZ = DEFAULT_SETTINGS.drift.minLevelZ;
   }
   return out;
 }
