@@ -6,7 +6,6 @@
 import type { BadgeId } from '../schemas/tables';
 
 export interface BadgeInput {
-  email: string;
   agentRequests: number; // Σ daily_usage.agent_requests on active days
   activeDays: number;
   spendMicro: number;
@@ -46,8 +45,8 @@ function adoptionBadge(score: number): BadgeId {
   return 'manual-coder';
 }
 
-/** Badges per email, in display order: usage style, cost, session length, adoption. */
-export function assignBadges(users: BadgeInput[], periodDays: number): Map<string, BadgeId[]> {
+/** Each user's badges (in `users`' order), in display order: usage style, cost, session length, adoption. */
+export function assignBadges(users: BadgeInput[], periodDays: number): BadgeId[][] {
   const spenders = users.filter((u) => u.agentRequests >= 30 && u.spendMicro > 0);
   const medianSpend = pick(asc(spenders.map((u) => u.spendMicro)), 0.5) ?? 0;
   const perReq = (u: BadgeInput) => (u.agentRequests > 0 ? u.spendMicro / u.agentRequests : 0);
@@ -58,8 +57,7 @@ export function assignBadges(users: BadgeInput[], periodDays: number): Map<strin
     .map((u) => u.agentRequests / u.activeDays);
   const p90Intensity = pick(asc(intensities), 0.9) ?? 50;
 
-  const out = new Map<string, BadgeId[]>();
-  for (const u of users) {
+  return users.map((u) => {
     const b: BadgeId[] = [];
     if (u.agentRequests < 10) b.push('light-user');
     else if (isMax(u.mostUsedModel)) b.push('deep-thinker');
@@ -80,7 +78,6 @@ export function assignBadges(users: BadgeInput[], periodDays: number): Map<strin
     }
     const score = adoptionScore(u, p90Intensity, periodDays);
     if (score !== null) b.push(adoptionBadge(score));
-    out.set(u.email, b);
-  }
-  return out;
+    return b;
+  });
 }

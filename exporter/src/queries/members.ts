@@ -237,10 +237,10 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   });
   // MemberStats carries every badge input: no copy per person.
   const badges = assignBadges(members, window.days);
-  for (const m of members) m.badges = badges.get(m.email) ?? [];
   const activityRanks = ranksDescending(Float64Array.from(members, (m) => m.agentRequests));
   const spendRanks = ranksDescending(Float64Array.from(members, (m) => m.spendMicro));
   members.forEach((m, i) => {
+    m.badges = badges[i];
     m.activityRank = activityRanks[i];
     m.spendRank = spendRanks[i];
   });
