@@ -1,6 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { DetectorId } from './types';
 
 /**
  * Detection settings: one TypeBox schema is the validator, the TypeScript type and the OpenAPI doc.
@@ -402,7 +401,6 @@ export const DetectionSettings = Type.Object(
 );
 
 export type DetectionSettings = Static<typeof DetectionSettings>;
-export type NotificationFloor = DetectionSettings['floors'][DetectorId];
 
 export const DEFAULT_SETTINGS: DetectionSettings = deepFreeze(Value.Create(DetectionSettings));
 
