@@ -10,6 +10,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { DetectionSettings } from './detect/settings';
 import type { DetectionResult } from './detect/types';
 import type { DetectFn } from './detection-cycle';
+import { workerSource } from './domain/worker-source';
 
 export interface DetectionJob {
   file: string;
@@ -18,16 +19,6 @@ export interface DetectionJob {
 }
 
 export type DetectionReply = { ok: true; result: DetectionResult } | { ok: false; message: string };
-
-/**
- * Under tsx or jest this module is TypeScript that plain Node cannot load, so the worker
- * registers tsx first; a compiled build loads the compiled entry directly (as cursor/page-parser.ts).
- */
-function workerSource(): string {
-  const entry = path.join(__dirname, `detection-worker${path.extname(__filename)}`);
-  const load = `require(${JSON.stringify(entry)});`;
-  return entry.endsWith('.ts') ? `require('tsx/cjs/api').register(); ${load}` : load;
-}
 
 /**
  * A DetectFn that runs each pass in a new worker over the store file `file` (not ':memory:', which
@@ -49,7 +40,11 @@ export function detectInWorker(
         return;
       }
       const job: DetectionJob = { file: absolute, settings, nowMs };
-      const worker = new Worker(workerSource(), { eval: true, workerData: job, resourceLimits });
+      const worker = new Worker(workerSource(__filename, 'detection-worker'), {
+        eval: true,
+        workerData: job,
+        resourceLimits,
+      });
       let settled = false;
       const settle = (fn: () => void) => {
         signal?.removeEventListener('abort', end);

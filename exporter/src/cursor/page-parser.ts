@@ -6,9 +6,9 @@
  * Replies come back in request order; a malformed page rejects with the same CursorError
  * ('invalid-response', naming the JSON path) the synchronous parser throws.
  */
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EventBatch } from '../domain/event-batch';
+import { workerSource } from '../domain/worker-source';
 import { CursorError, type CursorErrorKind } from './errors';
 import type { PageInfo } from './normalize';
 
@@ -24,16 +24,6 @@ export type PageFailure =
 
 /** A parsed page, a failed one, or (once, first) the worker's word that its code is loaded. */
 export type PageReply = ({ ok: true } & ParsedEventsPage) | { ok: false; error: PageFailure } | { ready: true };
-
-/**
- * Under tsx or jest this module is TypeScript that plain Node cannot load, so the worker
- * registers tsx first; a compiled build loads the compiled entry directly.
- */
-function workerSource(): string {
-  const entry = path.join(__dirname, `parse-worker${path.extname(__filename)}`);
-  const load = `require(${JSON.stringify(entry)});`;
-  return entry.endsWith('.ts') ? `require('tsx/cjs/api').register(); ${load}` : load;
-}
 
 function toError(f: PageFailure): Error {
   if ('message' in f) return new Error(`usage-events parse worker: ${f.message}`);
@@ -52,7 +42,7 @@ export class EventPageParser {
       this.settleLoaded = (err) => (err === undefined ? resolve() : reject(err));
     });
     this.loaded.catch(() => {}); // a failure also reaches every parse(); ready() is optional
-    this.worker = new Worker(workerSource(), { eval: true });
+    this.worker = new Worker(workerSource(__filename, 'parse-worker'), { eval: true });
     this.worker.unref(); // only pending pages keep the process alive (see parse)
     this.worker.on('message', (reply: PageReply) => {
       if ('ready' in reply) return this.settleLoaded();
