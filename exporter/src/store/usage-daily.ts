@@ -226,7 +226,11 @@ export type UsageDailyRow = { day: string; email: string; model: string } & {
 
 /**
  * Adds rows to usage_daily and the rollups in one transaction (rows of the same key add up;
- * negative sums take away). For seeds, tests and benches: ingest goes through insertEventBatches.
+ * negative sums take away), or in the caller's when one is open: a nested one is a savepoint, and
+ * under a savepoint each statement that may write several rows (the as-of slice copies) journals
+ * every page it writes and the journal is kept until the savepoint ends, which made bench/api's seed (10,000
+ * people × 90 days in its own transaction) many times slower. For seeds, tests and benches:
+ * ingest goes through insertEventBatches (in the collector's transaction).
  */
 export function addUsageDaily(db: Db, rows: Iterable<UsageDailyRow>): void {
   const deltas = new DailyDeltas();
@@ -240,5 +244,6 @@ export function addUsageDaily(db: Db, rows: Iterable<UsageDailyRow>): void {
       s[i] += v;
     }
   }
-  db.transaction(() => deltas.write(db))();
+  if (db.inTransaction) deltas.write(db);
+  else db.transaction(() => deltas.write(db))();
 }
