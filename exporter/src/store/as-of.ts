@@ -1,21 +1,24 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
+import type { AsOfTable } from './schema/015-sparse-as-of';
 
 /**
- * Window totals from the as-of tables (schema/013): a row's totals through the window's last day
- * minus its totals through the day before the window. Each table keeps one slice per day with data;
- * a day without one reads the slice before it. Read by the JSON API's whole-team tables (queries/)
- * and the billing-cycle reads (cycle-usage.ts).
+ * Window totals from the as-of tables (schema/013, sparse since schema/015): a key's running totals
+ * through the window's last day minus its running totals through the day before the window. A key has
+ * a row only on the days its figures changed, so "through day D" is its latest row on or before D, and
+ * a row at day '' (all zero) that lists it. Read by the JSON API's whole-team tables (queries/) and the
+ * billing-cycle reads (cycle-usage.ts).
  */
 export interface AsOfWindow {
-  /** The slice holding the totals before the window (null: nothing before it). */
+  /** The latest day with data before the window (null: nothing before it). */
   lo: string | null;
-  /** The slice holding the totals through the window's last day. */
+  /** The latest day with data through the window's last day. */
   hi: string;
 }
 
 type Days = 'usage_asof_days' | 'activity_asof_days' | 'daily_usage_asof_days';
 
-/** The two slices that bound the days `w.fromDay`…`w.toDay`; null when no data falls inside them. */
+/** The two days with data that bound the days `w.fromDay`…`w.toDay`; null when no data falls inside them. */
 export function asOfWindow(db: Db, days: Days, w: { fromDay: string; toDay: string }): AsOfWindow | null {
   const before = db.prepare(`SELECT MAX(day) FROM ${days} WHERE day < ?`).pluck();
   const lo = before.get(w.fromDay) as string | null;
@@ -24,17 +27,73 @@ export function asOfWindow(db: Db, days: Days, w: { fromDay: string; toDay: stri
 }
 
 /**
- * `SELECT` of the window's differences of `table`: `b` is the later slice, `a` the earlier one
- * (absent for keys new in the window). Each key's difference of column c is `b.c - COALESCE(a.c, 0)`
- * (see `diff`). Bind the result's parameters as [lo, hi, ...the caller's].
+ * `SELECT` of the window's differences of `table`, one row per key with data through the window's last
+ * day, in key order: `b` is the key's row through the window, `a` its row through the day before (the
+ * zero row at day '' when it has none). Each key's difference of column c is `b.c - a.c` (see `diff`).
+ * Four index seeks per key (its latest row before each bound, then that row). Bind the result's
+ * parameters as [...bounds(w), ...the caller's].
  */
 export function windowRows(table: string, key: string[], select: string, where = ''): string {
-  const on = key.map((k) => `a.${k} = b.${k}`).join(' AND ');
-  return `SELECT ${select} FROM ${table} b LEFT JOIN ${table} a ON a.day = ? AND ${on} WHERE b.day = ?${where ? ` AND ${where}` : ''}`;
+  const latest = (alias: string, upTo: string) =>
+    `${key.map((k) => `${alias}.${k} = k.${k}`).join(' AND ')} AND ${alias}.day = (SELECT x.day FROM ${table} x
+      WHERE ${key.map((k) => `x.${k} = k.${k}`).join(' AND ')} AND ${upTo} ORDER BY x.day DESC LIMIT 1)`;
+  return `SELECT ${select} FROM ${table} k
+    JOIN ${table} b ON ${latest('b', "x.day > '' AND x.day <= ?")}
+    JOIN ${table} a ON ${latest('a', 'x.day <= ?')}
+    WHERE k.day = ''${where ? ` AND ${where}` : ''}`;
 }
 
 /** The window's difference of column `c` (see windowRows). */
-export const diff = (c: string) => `b.${c} - COALESCE(a.${c}, 0)`;
+export const diff = (c: string) => `b.${c} - a.${c}`;
 
 /** windowRows' leading parameters. */
-export const bounds = (w: AsOfWindow) => [w.lo, w.hi];
+export const bounds = (w: AsOfWindow) => [w.hi, w.lo ?? ''];
+
+/**
+ * Adds deltas to the running totals of one as-of table (schema/015; the triggers there do the same in
+ * SQL). Single-row statements but for a past day's later rows: a statement that may write several rows
+ * opens a statement journal (INSERT … SELECT and range UPDATEs took twice as long here).
+ */
+export class AsOfWriter {
+  private readonly latest: Statement;
+  private readonly atOrBefore: Statement;
+  private readonly insert: Statement;
+  private readonly update: Statement;
+  private readonly updateLater: Statement;
+  private readonly zeros: number[];
+
+  constructor(
+    db: Db,
+    private readonly t: AsOfTable,
+  ) {
+    const key = t.key.map((k) => `${k} = ?`).join(' AND ');
+    const columns = [...t.key, 'day', ...t.sums];
+    const sums = t.sums.join(', ');
+    const add = t.sums.map((c) => `${c} = ${c} + ?`).join(', ');
+    this.latest = db.prepare(`SELECT day, ${sums} FROM ${t.table} WHERE ${key} ORDER BY day DESC LIMIT 1`).raw();
+    this.atOrBefore = db
+      .prepare(`SELECT day, ${sums} FROM ${t.table} WHERE ${key} AND day <= ? ORDER BY day DESC LIMIT 1`)
+      .raw();
+    this.insert = db.prepare(
+      `INSERT INTO ${t.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
+    this.update = db.prepare(`UPDATE ${t.table} SET ${add} WHERE ${key} AND day = ?`);
+    this.updateLater = db.prepare(`UPDATE ${t.table} SET ${add} WHERE ${key} AND day > ?`);
+    this.zeros = t.sums.map(() => 0);
+  }
+
+  /** Adds `deltas` (one per sum of the table) to the key `key` from `day` on. */
+  add(key: readonly string[], day: string, deltas: readonly number[]): void {
+    let row = this.latest.get(...key) as [string, ...number[]] | undefined;
+    if (row === undefined) {
+      this.insert.run(...key, '', ...this.zeros);
+      row = ['', ...this.zeros];
+    } else if (row[0] > day) {
+      // A past day (rare: ingest moves forward): the key's later rows too, then its row through that day.
+      this.updateLater.run(...deltas, ...key, day);
+      row = this.atOrBefore.get(...key, day) as [string, ...number[]];
+    }
+    if (row[0] === day) this.update.run(...deltas, ...key, day);
+    else this.insert.run(...key, day, ...deltas.map((d, i) => (row[i + 1] as number) + d));
+  }
+}

@@ -26,6 +26,7 @@ import { usageGroupDaily } from './schema/011-usage-group-daily';
 import { dailyUsageActiveIndex } from './schema/012-daily-usage-active-index';
 import { asOfTotals } from './schema/013-as-of-totals';
 import { dailyUsageAsOf } from './schema/014-daily-usage-as-of';
+import { sparseAsOf } from './schema/015-sparse-as-of';
 
 export const migrations: Migration[] = [
   foundation,
@@ -41,4 +42,5 @@ export const migrations: Migration[] = [
   dailyUsageActiveIndex,
   asOfTotals,
   dailyUsageAsOf,
+  sparseAsOf,
 ];

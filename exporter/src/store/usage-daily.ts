@@ -1,5 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
+import { AsOfWriter } from './as-of';
+import { PAIR_ASOF, USER_ASOF } from './schema/015-sparse-as-of';
 
 /**
  * The one writer of usage_daily and of its API rollups usage_user_daily (day × person),
@@ -7,8 +9,8 @@ import type { Db } from './db';
  * usage_group_daily (day × billing group, schema/011; membership changes move history by trigger). Rows are added as
  * deltas: usage_daily sums per (day, email, model), and each rollup row gets the sum of that
  * window's deltas for its key in one upsert — far fewer writes than a trigger per usage_daily row.
- * It also keeps the as-of totals usage_user_asof and usage_pair_asof (schema/013): each delta is added
- * to its day's slice (created from the slice before it when the day is new) and to every later slice.
+ * It also keeps the as-of totals usage_user_asof and usage_pair_asof (schema/013, sparse since 015): each
+ * delta is added to its key's running totals of its day (a row created then) and of the key's later days.
  * Ingest (store/usage-events.ts) feeds DailyDeltas directly; seeds, tests and benches use
  * addUsageDaily. Whoever writes usage_daily some other way leaves the rollups wrong.
  */
@@ -50,23 +52,10 @@ interface Statements {
   group: Statement;
   groupOf: Statement;
   personDay: Statement;
-  userAsOf: Statement;
-  pairAsOf: Statement;
-  asOfDayKnown: Statement;
+  userAsOf: AsOfWriter;
+  pairAsOf: AsOfWriter;
   asOfDayAdd: Statement;
-  asOfLaterDays: Statement;
-  copyUserSlice: Statement;
-  copyPairSlice: Statement;
 }
-
-/** usage_user_asof's and usage_pair_asof's columns: the usage_daily rows counted, then sums. */
-const USER_ASOF_SUMS = ['rows', ...ROLLUP_SUMS] as const;
-const PAIR_ASOF_SUMS = ['rows', 'requests', 'charged_micro'] as const;
-
-/** A new day's slice starts as a copy of the latest slice before it (nobody's totals changed in between). */
-const copySlice = (table: string, columns: readonly string[]) =>
-  `INSERT INTO ${table} (day, ${columns.join(', ')}) SELECT @day, ${columns.join(', ')} FROM ${table}
-  WHERE day = (SELECT MAX(day) FROM usage_asof_days WHERE day < @day)`;
 
 /** usage_group_daily's columns: the person-days summed, then the rollup sums. */
 const GROUP_SUMS = ['rows', ...ROLLUP_SUMS] as const;
@@ -85,13 +74,9 @@ function prepared(db: Db): Statements {
       group: db.prepare(upsert('usage_group_daily', ['day', 'group_id'], GROUP_SUMS)),
       groupOf: db.prepare('SELECT group_id FROM group_members WHERE email = ?').pluck(),
       personDay: db.prepare('SELECT 1 FROM usage_user_daily WHERE day = ? AND email = ?').pluck(),
-      userAsOf: db.prepare(upsert('usage_user_asof', ['day', 'email'], USER_ASOF_SUMS)),
-      pairAsOf: db.prepare(upsert('usage_pair_asof', ['day', 'email', 'model'], PAIR_ASOF_SUMS)),
-      asOfDayKnown: db.prepare('SELECT 1 FROM usage_asof_days WHERE day = ?').pluck(),
-      asOfDayAdd: db.prepare('INSERT INTO usage_asof_days (day) VALUES (?)'),
-      asOfLaterDays: db.prepare('SELECT day FROM usage_asof_days WHERE day > ? ORDER BY day').pluck(),
-      copyUserSlice: db.prepare(copySlice('usage_user_asof', ['email', ...USER_ASOF_SUMS])),
-      copyPairSlice: db.prepare(copySlice('usage_pair_asof', ['email', 'model', ...PAIR_ASOF_SUMS])),
+      userAsOf: new AsOfWriter(db, USER_ASOF),
+      pairAsOf: new AsOfWriter(db, PAIR_ASOF),
+      asOfDayAdd: db.prepare('INSERT INTO usage_asof_days (day) VALUES (?) ON CONFLICT DO NOTHING'),
     };
     statements.set(db, s);
   }
@@ -149,13 +134,13 @@ export class DailyDeltas {
    */
   write(db: Db): void {
     const st = prepared(db);
-    const { daily, user, team, group, groupOf, personDay, userAsOf, pairAsOf } = st;
+    const { daily, user, team, group, groupOf, personDay, userAsOf, pairAsOf, asOfDayAdd } = st;
     const person = new Float64Array(ROLLUP_SUMS.length);
     const groupIds = new Map<string, string>();
     for (const [day, byEmail] of [...this.days].sort(byKey)) {
       const models = new Map<string, Float64Array>();
       const groups = new Map<string, Float64Array>();
-      const slices = asOfSlices(st, day);
+      asOfDayAdd.run(day);
       for (const [email, list] of [...byEmail].sort(byKey)) {
         person.fill(0);
         for (const b of list.sort(byModel)) {
@@ -181,8 +166,8 @@ export class DailyDeltas {
           );
           // A new row, or one whose events were all zero before: counting it again is harmless, as the
           // as-of `rows` only tell whether a window holds rows (see schema/013).
-          const newPair = events === s[S.events] ? 1 : 0;
-          for (const d of slices) pairAsOf.run(d, email, b.model, newPair, s[S.requests], s[S.charged_micro]);
+          const rows = events === s[S.events] ? 1 : 0;
+          pairAsOf.add([email, b.model], day, [rows, s[S.requests], s[S.charged_micro]]);
           rollupOf(person, s);
           let m = models.get(b.model);
           if (m === undefined) models.set(b.model, (m = new Float64Array(ROLLUP_SUMS.length)));
@@ -190,8 +175,7 @@ export class DailyDeltas {
         }
         const isNew = personDay.get(day, email) === undefined;
         user.run(day, email, person[0], person[1], person[2], person[3], person[4]);
-        for (const d of slices)
-          userAsOf.run(d, email, isNew ? 1 : 0, person[0], person[1], person[2], person[3], person[4]);
+        userAsOf.add([email], day, [isNew ? 1 : 0, ...person]);
         let groupId = groupIds.get(email);
         if (groupId === undefined)
           groupIds.set(email, (groupId = (groupOf.get(email) as string | undefined) ?? UNASSIGNED));
@@ -206,19 +190,6 @@ export class DailyDeltas {
   }
 }
 
-/**
- * The as-of slices a delta of `day` goes into: that day's (created now if the day is new) and every
- * later one. Ingest moves forward in time, so this is nearly always the one day.
- */
-function asOfSlices(st: Statements, day: string): string[] {
-  if (st.asOfDayKnown.get(day) === undefined) {
-    st.copyUserSlice.run({ day });
-    st.copyPairSlice.run({ day });
-    st.asOfDayAdd.run(day);
-  }
-  return [day, ...(st.asOfLaterDays.all(day) as string[])];
-}
-
 /** A usage_daily delta by column; absent sums are zero. */
 export type UsageDailyRow = { day: string; email: string; model: string } & {
   [C in (typeof DAILY_SUMS)[number]]?: number;
@@ -227,10 +198,10 @@ export type UsageDailyRow = { day: string; email: string; model: string } & {
 /**
  * Adds rows to usage_daily and the rollups in one transaction (rows of the same key add up;
  * negative sums take away), or in the caller's when one is open: a nested one is a savepoint, and
- * under a savepoint each statement that may write several rows (the as-of slice copies) journals
- * every page it writes and the journal is kept until the savepoint ends, which made bench/api's seed (10,000
- * people × 90 days in its own transaction) many times slower. For seeds, tests and benches:
- * ingest goes through insertEventBatches (in the collector's transaction).
+ * under a savepoint each statement that may write several rows journals every page it writes and the
+ * journal is kept until the savepoint ends, which made bench/api's seed (10,000 people × 90 days in its
+ * own transaction) many times slower. For seeds, tests and benches: ingest goes through
+ * insertEventBatches (in the collector's transaction).
  */
 export function addUsageDaily(db: Db, rows: Iterable<UsageDailyRow>): void {
   const deltas = new DailyDeltas();
