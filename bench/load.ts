@@ -134,7 +134,13 @@ export async function run(): Promise<Record<string, unknown>> {
   });
   try {
     const rss: number[] = [];
-    const sampler = setInterval(() => rss.push(process.memoryUsage().rss / 2 ** 20), 1000);
+    // What the RSS holds at its steady-state peak: V8's heap, memory outside it (SQLite's caches, buffers).
+    const splits: NodeJS.MemoryUsage[] = [];
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      rss.push(m.rss / 2 ** 20);
+      splits.push(m);
+    }, 1000);
     // How long the server's event loop was held at once (a synchronous step holds every request behind it).
     const stalls = monitorEventLoopDelay({ resolution: 10 });
     stalls.enable();
@@ -165,6 +171,8 @@ export async function run(): Promise<Record<string, unknown>> {
       { latencies_ms: number[]; paths: string[]; failures: number[] }
     >;
     const steady = rss.slice(Math.floor(rss.length / 2));
+    const peak = splits[rss.indexOf(Math.max(...steady), Math.floor(rss.length / 2))];
+    const mb = (x: number) => Math.round(x / 2 ** 20);
     // Growth after warm-up: the steady half's last 10 samples against its first 10.
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     const growth = mean(steady.slice(-10)) - mean(steady.slice(0, 10));
@@ -190,6 +198,13 @@ export async function run(): Promise<Record<string, unknown>> {
       rss_steady_max_mb: Math.round(Math.max(...steady)),
       rss_steady_growth_mb: Math.round(growth),
       rss_max_mb: Math.round(Math.max(...rss)),
+      rss_steady_peak_split_mb: {
+        heap_used: mb(peak.heapUsed),
+        heap_total: mb(peak.heapTotal),
+        external: mb(peak.external),
+        array_buffers: mb(peak.arrayBuffers),
+        outside_heap: mb(peak.rss - peak.heapTotal - peak.external),
+      },
       load_avg_at_end: os.loadavg().map((x) => Math.round(x * 100) / 100),
       failures: [...new Set([...r.scrapes.failures, ...r.queries.failures])],
     };
