@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { collectOnce, detectOnce } from './server';
+import { collectOnce, detectOnce, serve } from './server';
 import { startSimulator } from './simulator/server';
 import { Store } from './store';
 import { StoreOpenError } from './store/db';
@@ -60,5 +60,33 @@ describe('collectOnce and detectOnce', () => {
     const missing = path.join(dir, 'typo.db');
     await expect(detectOnce({ ...env, DATABASE_PATH: missing })).rejects.toBeInstanceOf(StoreOpenError);
     expect(fs.existsSync(missing)).toBe(false);
+  });
+});
+
+describe('serve shutdown', () => {
+  it('ends a collection that is retrying an unreachable Cursor API instead of waiting out its retries', async () => {
+    const file = path.join(dir, 'shutdown.db');
+    const handle = await serve({
+      env: {
+        ...env,
+        CURSOR_API_URL: 'http://127.0.0.1:9',
+        DATABASE_PATH: file,
+        API_TOKEN: 'shutdown-test-token-0123456789',
+      },
+      listen: false,
+      // Long backoffs: without the shutdown signal the first step alone would retry for minutes.
+      client: { backoff: { baseMs: 20_000, capMs: 20_000 } },
+    });
+    await handle.close();
+    await handle.firstCycle;
+    const store = Store.open(file);
+    try {
+      const [run] = store.runs.list(1);
+      expect(run.status).toBe('failed');
+      expect(run.errors.length).toBeGreaterThan(0);
+      for (const e of run.errors) expect(e.message).toMatch(/shutting down|stopped by shutdown/);
+    } finally {
+      store.close();
+    }
   });
 });

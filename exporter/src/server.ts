@@ -208,12 +208,15 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const exposure = checkApiExposure(config.host, authMode, env);
   if (exposure) logger.warn(exposure);
   const store = Store.open(config.databasePath);
+  // Aborted by close(): ends the Cursor requests, waits and detection pass under way, so a shutdown
+  // during a collection that is retrying an unreachable API takes moments, not the retry budget.
+  const shutdown = new AbortController();
   const collector = createCollectorStack({
     store,
     config,
     logger,
     now: opts.now,
-    client: opts.client,
+    client: { ...opts.client, signal: shutdown.signal },
     collect: opts.collect,
   });
   const metrics = createMetricsService(store, {
@@ -222,7 +225,6 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     hashUsers: config.env.METRICS_HASH_USERS === 'true',
   });
   const apiContext = new ApiContext(store, new ReadModel(store), now);
-  const shutdown = new AbortController();
   const pipeline = cyclePipeline({ store, config, collector, metrics, api: apiContext }, logger, now, shutdown.signal);
   await metrics.rebuild(); // serve what the store already holds from the first scrape on
 
@@ -296,7 +298,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
         // pass under way in a worker is ended rather than waited out (it only reads). The hook under way
         // finishes before the store closes.
         pipeline.stop();
-        shutdown.abort();
+        shutdown.abort(new Error('the exporter is shutting down'));
         await Promise.all([app.close(), collector.stop()]);
         await inflight;
         store.close();

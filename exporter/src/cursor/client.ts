@@ -56,6 +56,8 @@ export interface CursorClientOptions {
   onCall?: (info: ApiCallInfo) => void;
   logger?: ClientLogger;
   dispatcher?: Dispatcher; // undici dispatcher; the global one by default
+  /** Once aborted (shutdown), every request in flight and every wait ends at once, and none starts. */
+  signal?: AbortSignal;
   /** Injectable for tests: waiting (limiter, backoff, Retry-After), the clock, and jitter. */
   sleep?: Sleep;
   now?: () => number;
@@ -84,6 +86,7 @@ export function createCursorClient(opts: CursorClientOptions): CursorApi {
     onCall: opts.onCall,
     logger: opts.logger,
     dispatcher: opts.dispatcher,
+    signal: opts.signal,
     sleep: opts.sleep ?? defaultSleep,
     now: opts.now ?? Date.now,
     random: opts.random ?? Math.random,

@@ -31,6 +31,8 @@ export interface TransportOptions {
   onCall?: (info: ApiCallInfo) => void;
   logger?: ClientLogger;
   dispatcher?: Dispatcher;
+  /** Ends every request of this transport once aborted (shutdown): exchanges, limiter and backoff waits. */
+  signal?: AbortSignal;
   sleep: Sleep;
   now: () => number;
   random: () => number;
@@ -87,7 +89,8 @@ export class Transport {
    * is a transient failure like a 5xx: the request is sent again, within the same retry budget.
    * A 304 replays a cached body, so a parse failure there is final.
    */
-  async fetch<T>(req: TransportRequest, parse: (res: TransportResponse) => T | Promise<T>): Promise<T> {
+  async fetch<T>(request: TransportRequest, parse: (res: TransportResponse) => T | Promise<T>): Promise<T> {
+    const req = this.withShutdown(request);
     const label = `${req.method} ${req.endpoint}`;
     // One budget for every transient failure of this request: 5xx, timeouts and bad bodies alike.
     const budget = { transient: 0 };
@@ -175,6 +178,13 @@ export class Transport {
         ...details,
       });
     }
+  }
+
+  /** The request abandoned by its own signal or by the transport's (shutdown), whichever aborts first. */
+  private withShutdown(req: TransportRequest): TransportRequest {
+    const shutdown = this.opts.signal;
+    if (shutdown === undefined) return req;
+    return { ...req, signal: req.signal ? AbortSignal.any([req.signal, shutdown]) : shutdown };
   }
 
   /** One HTTP exchange with its own timeout covering headers and body. */
