@@ -109,7 +109,7 @@ run('alert loop with the real Prometheus and Alertmanager', () => {
     prom = await startPrometheus(`127.0.0.1:${exporterPort}`, { rules: RULES, alertmanager: am.hostPort });
   }, 60_000);
 
-  afterAll(() => stopAll([prom, handle, am, sim], dir));
+  afterAll(() => stopAll([prom, handle, am, sim], dir), 60_000);
 
   it('Alertmanager notifications stamp the open incidents alerted, and MTTD is measured', async () => {
     const before = initial;

@@ -117,7 +117,7 @@ run('the alerting loop with the shipped configuration', () => {
     await prom.waitFor('prometheus_notifications_alertmanagers_discovered >= 1');
   }, 90_000);
 
-  afterAll(() => stopAll([prom, handle, am, rec, sim], dir));
+  afterAll(() => stopAll([prom, handle, am, rec, sim], dir), 60_000);
 
   it('the spike is not visible before its day has arrived', async () => {
     expect(spiker).toMatch(/@/);

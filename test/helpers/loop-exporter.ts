@@ -42,10 +42,23 @@ export function serveLoopExporter(o: LoopExporterOptions): Promise<ServeHandle> 
 
 type Stoppable = { stop(): Promise<void> } | { close(): Promise<void> } | undefined;
 
+/** A part slower than this to stop is named in the test's output: a teardown that times out says which part held it. */
+const SLOW_STOP_MS = 5000;
+
 /** Stops what a test started, in the order given (undefined: it never started), then removes its directory. */
 export async function stopAll(parts: Stoppable[], dir: string | undefined): Promise<void> {
-  for (const part of parts) {
-    await (part && 'stop' in part ? part.stop() : part?.close());
+  for (const [i, part] of parts.entries()) {
+    const started = Date.now();
+    const slow = setTimeout(
+      () => console.warn(`stopAll: part ${i} of the list still stopping after ${SLOW_STOP_MS} ms`),
+      SLOW_STOP_MS,
+    );
+    try {
+      await (part && 'stop' in part ? part.stop() : part?.close());
+    } finally {
+      clearTimeout(slow);
+    }
+    if (Date.now() - started > SLOW_STOP_MS) console.warn(`stopAll: part ${i} took ${Date.now() - started} ms to stop`);
   }
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }
