@@ -194,6 +194,9 @@ export async function detectOnce(env: NodeJS.ProcessEnv = process.env): Promise<
   }
 }
 
+/** How long close() waits for requests, the collection and the cycle under way to end. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 /**
  * The long-running exporter: validates config, opens the store, serves HTTP, runs a first
  * collection right away (a backfill of INITIAL_BACKFILL_DAYS on an empty database) and then one
@@ -299,8 +302,26 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
         // finishes before the store closes.
         pipeline.stop();
         shutdown.abort(new Error('the exporter is shutting down'));
-        await Promise.all([app.close(), collector.stop()]);
-        await inflight;
+        const waits = { requests: true, collection: true, cycle: true };
+        const drained = Promise.all([
+          app.close().then(() => void (waits.requests = false)),
+          collector.stop().then(() => void (waits.collection = false)),
+          inflight.then(() => void (waits.cycle = false)),
+        ]);
+        // Bounded, as a supervisor's grace period is: what still runs after it fails on the closed store
+        // (every write is a transaction, so nothing half-written stays), and the log names it.
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS, true)));
+        const late = await Promise.race([drained.then(() => false), graceOver]);
+        clearTimeout(timer);
+        if (late) {
+          drained.catch(() => undefined);
+          const still = Object.keys(waits).filter((k) => waits[k as keyof typeof waits]);
+          logger.error(
+            { still },
+            `shutdown: ${still.join(', ')} still running after ${SHUTDOWN_GRACE_MS} ms; closing the store anyway`,
+          );
+        }
         store.close();
       })();
       return closing;
