@@ -47,16 +47,22 @@ describe('Pipeline', () => {
     expect(busy.cyclesCompleted).toBe(0);
   });
 
-  it('starts no hook once stopped: a collection that commits during shutdown does not start a detection pass', async () => {
+  it('starts no hook once shutdown aborts: a collection that commits during shutdown does not start a detection pass', async () => {
     let finishCollection: (r: RunResult) => void = () => undefined;
     const slow: Collector = { ...collector, run: () => new Promise((resolve) => (finishCollection = resolve)) };
     const ran: string[] = [];
-    const p = new Pipeline(slow, undefined, [
-      { name: 'detection', run: () => void ran.push('detection') },
-      { name: 'metrics', run: () => void ran.push('metrics') },
-    ]);
+    const shutdown = new AbortController();
+    const p = new Pipeline(
+      slow,
+      undefined,
+      [
+        { name: 'detection', run: () => void ran.push('detection') },
+        { name: 'metrics', run: () => void ran.push('metrics') },
+      ],
+      shutdown.signal,
+    );
     const cycle = p.runCycle();
-    p.stop();
+    shutdown.abort();
     finishCollection(result);
     expect((await cycle).hooks).toEqual([
       { name: 'detection', ok: false, error: 'skipped: the exporter is shutting down' },

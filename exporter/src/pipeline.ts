@@ -18,12 +18,17 @@ export interface CycleResult {
  */
 export class Pipeline {
   private cycles = 0;
-  private stopped = false;
 
+  /**
+   * Once `shutdown` aborts, hooks not yet started are skipped: a collection that commits while the
+   * process stops must not start a detection pass (seconds at 10,000 people) the shutdown would then
+   * wait out; the next start's first cycle detects over what it committed.
+   */
   constructor(
     private readonly collector: Collector,
     private readonly logger: Logger | undefined,
     private readonly hooks: readonly AfterCollectHook[],
+    private readonly shutdown?: AbortSignal,
   ) {}
 
   /** Cycles finished since start (whatever their status); readiness is cyclesCompleted > 0. */
@@ -31,20 +36,11 @@ export class Pipeline {
     return this.cycles;
   }
 
-  /**
-   * Shutdown: hooks not yet started are skipped. A collection that commits while the process stops
-   * must not start a detection pass (seconds at 10,000 people) the shutdown would then wait out;
-   * the next start's first cycle detects over what it committed.
-   */
-  stop(): void {
-    this.stopped = true;
-  }
-
   async runCycle(req?: RunRequest): Promise<CycleResult> {
     const run = await this.collector.run(req);
     const hooks: CycleResult['hooks'] = [];
     for (const hook of this.hooks) {
-      if (this.stopped) {
+      if (this.shutdown?.aborted) {
         hooks.push({ name: hook.name, ok: false, error: 'skipped: the exporter is shutting down' });
         continue;
       }

@@ -155,15 +155,20 @@ function cyclePipeline(
   shutdown: AbortSignal,
 ): Pipeline {
   const { store, config, collector, metrics, api } = parts;
-  return new Pipeline(collector, logger, [
-    // detect → incidents → notify (detection-cycle.ts): findings and incidents in one transaction, then
-    // acknowledgements from Alertmanager silences and the Slack digests.
-    { name: 'detection', run: async () => void (await detectionCycle(store, config, now(), shutdown)) },
-    // Publish what the collection and detection wrote.
-    { name: 'metrics', run: (r) => metrics.rebuild({ collectors: r.steps }) },
-    // Last: every write above emptied the API's read cache; warm it so the next dashboard load starts cached.
-    { name: 'api-cache-warm', run: () => warmApiCache(api) },
-  ]);
+  return new Pipeline(
+    collector,
+    logger,
+    [
+      // detect → incidents → notify (detection-cycle.ts): findings and incidents in one transaction, then
+      // acknowledgements from Alertmanager silences and the Slack digests.
+      { name: 'detection', run: async () => void (await detectionCycle(store, config, now(), shutdown)) },
+      // Publish what the collection and detection wrote.
+      { name: 'metrics', run: (r) => metrics.rebuild({ collectors: r.steps }) },
+      // Last: every write above emptied the API's read cache; warm it so the next dashboard load starts cached.
+      { name: 'api-cache-warm', run: () => warmApiCache(api) },
+    ],
+    shutdown,
+  );
 }
 
 /** One collection (or backfill) outside the server, then detection: `collect` and `backfill`. */
@@ -297,10 +302,9 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     url,
     close() {
       closing ??= (async () => {
-        // The current run stops at its next commit boundary and no hook starts after this; a detection
-        // pass under way in a worker is ended rather than waited out (it only reads). The hook under way
-        // finishes before the store closes.
-        pipeline.stop();
+        // The abort ends the Cursor requests and waits under way (the run stops at its next commit
+        // boundary), keeps the pipeline from starting another hook, and ends a detection pass in its
+        // worker (it only reads). The hook under way finishes before the store closes.
         shutdown.abort(new Error('the exporter is shutting down'));
         const waits = { requests: true, collection: true, cycle: true };
         const drained = Promise.all([
