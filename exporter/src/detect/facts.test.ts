@@ -49,4 +49,32 @@ describe('facts', () => {
     expect(Array.from(f.spend)).toEqual([2e8, 0, 8e8, 0, 3e8, 5e8]);
     expect(Array.from(f.requests)).toEqual([2, 0, 5, 0, 3, 5]);
   });
+
+  it('sums every measure per person and day, for people who turn up only in usage rows, in any number', () => {
+    // 150 people none of whom is a member: the per-day sums grow past their first allocation twice.
+    const usage: UsageInput[] = [];
+    for (let i = 0; i < 150; i++)
+      for (const model of ['gpt-5', 'claude-4.5-sonnet'])
+        usage.push({
+          day: '2026-03-02',
+          email: `p${i}@x.io`,
+          model,
+          spendMicro: i * 10,
+          requests: 1,
+          tokens: i,
+          usageBased: 2,
+          onDemandMicro: 3,
+        });
+    const f = buildFacts({ fromDay: '2026-03-01', toDay: '2026-03-03', usage, members });
+    expect(f.users).toHaveLength(152);
+    expect(f.spend).toHaveLength(152 * 3);
+    const at = (a: Float64Array, email: string) =>
+      Array.from(a.subarray(f.users.findIndex((x) => x.email === email) * 3).slice(0, 3));
+    expect(at(f.spend, 'p149@x.io')).toEqual([0, 2980, 0]);
+    expect(at(f.requests, 'p149@x.io')).toEqual([0, 2, 0]);
+    expect(at(f.tokens, 'p7@x.io')).toEqual([0, 14, 0]);
+    expect(at(f.usageBased, 'p0@x.io')).toEqual([0, 4, 0]);
+    expect(at(f.onDemand, 'p100@x.io')).toEqual([0, 6, 0]);
+    expect(at(f.spend, 'a@x.io')).toEqual([0, 0, 0]);
+  });
 });

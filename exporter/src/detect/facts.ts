@@ -89,6 +89,9 @@ export interface FactsInput {
   limitedUsers?: { count: number; asOfMs: number } | null;
 }
 
+/** The per-day measures a usage row adds to: spend, requests, tokens, usage-based events, on-demand spend. */
+const MEASURES = 5;
+
 /** Accumulates facts row by row, so the store's loader streams rows without building objects. */
 export class FactsBuilder {
   private readonly days: string[];
@@ -99,7 +102,13 @@ export class FactsBuilder {
   private readonly users: UserFact[] = [];
   private readonly groups: GroupFact[] = [];
   private readonly models: string[] = [];
-  // Usage rows in columns (growable typed arrays): ~300k rows per run, no object per row.
+  // Per-user daily sums, filled as rows arrive: the five measures of a (user, day) side by side at
+  // [(user * days + day) * 5 + measure], so a row writes one place, not five far apart; build()
+  // splits them. Rows beyond `denseUsers` people grow it. Only modelUse keeps a column per row
+  // (growable typed arrays): ~560k rows per pass, no object per row, and no per-row copy of the
+  // measures the sums already hold.
+  private denseUsers = 0;
+  private sums = new Float64Array(0);
   private n = 0;
   private cols = {
     u: new Int32Array(1024),
@@ -107,9 +116,6 @@ export class FactsBuilder {
     m: new Int32Array(1024),
     spend: new Float64Array(1024),
     req: new Float64Array(1024),
-    tok: new Float64Array(1024),
-    ub: new Float64Array(1024),
-    od: new Float64Array(1024),
   };
   private lastDay = '';
   private lastDayIdx = -1;
@@ -152,9 +158,9 @@ export class FactsBuilder {
     this.pastLimits.set(cycleStartMs, cycle);
   }
 
-  /** Room for `more` usage rows beyond those added (one allocation instead of repeated doubling). */
+  /** Room for `more` usage rows beyond those added: one allocation of that size, not a doubling per power of two. */
   reserve(more: number): void {
-    while (this.n + more > this.cols.u.length) this.grow();
+    if (this.n + more > this.cols.u.length) this.grow(this.n + more);
   }
 
   /** Rows outside the window are ignored (callers may over-select). */
@@ -181,7 +187,15 @@ export class FactsBuilder {
       this.modelIdx.set(model, m);
     }
     const u = this.userIdx.get(email) ?? this.user(email);
-    if (this.n === this.cols.u.length) this.grow();
+    if (u >= this.denseUsers) this.growDense();
+    const x = (u * this.days.length + d) * MEASURES;
+    const sums = this.sums;
+    sums[x] += spendMicro;
+    sums[x + 1] += requests;
+    sums[x + 2] += tokens;
+    sums[x + 3] += usageBased;
+    sums[x + 4] += onDemandMicro;
+    if (this.n === this.cols.u.length) this.grow(this.n + (this.n >> 1));
     const c = this.cols;
     const i = this.n++;
     c.u[i] = u;
@@ -189,28 +203,24 @@ export class FactsBuilder {
     c.m[i] = m;
     c.spend[i] = spendMicro;
     c.req[i] = requests;
-    c.tok[i] = tokens;
-    c.ub[i] = usageBased;
-    c.od[i] = onDemandMicro;
   }
 
-  private grow(): void {
+  private grow(size: number): void {
     const c = this.cols;
     const more = <T extends Int32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-      b.set(a);
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a.subarray(0, this.n));
       return b;
     };
-    this.cols = {
-      u: more(c.u),
-      d: more(c.d),
-      m: more(c.m),
-      spend: more(c.spend),
-      req: more(c.req),
-      tok: more(c.tok),
-      ub: more(c.ub),
-      od: more(c.od),
-    };
+    this.cols = { u: more(c.u), d: more(c.d), m: more(c.m), spend: more(c.spend), req: more(c.req) };
+  }
+
+  /** Room in the dense sums for every person known now (and some who may turn up only in usage rows). */
+  private growDense(): void {
+    this.denseUsers = this.users.length + 64;
+    const sums = new Float64Array(this.denseUsers * this.days.length * MEASURES);
+    sums.set(this.sums);
+    this.sums = sums;
   }
 
   hourRow(email: string, hourMs: number, spendMicro: number): void {
@@ -227,20 +237,19 @@ export class FactsBuilder {
   ): Facts {
     const nD = this.days.length;
     const nU = this.users.length;
-    const spend = new Float64Array(nU * nD);
-    const requests = new Float64Array(nU * nD);
-    const tokens = new Float64Array(nU * nD);
-    const usageBased = new Float64Array(nU * nD);
-    const onDemand = new Float64Array(nU * nD);
-    const c = this.cols;
-    const n = this.n;
-    for (let r = 0; r < n; r++) {
-      const i = c.u[r] * nD + c.d[r];
-      spend[i] += c.spend[r];
-      requests[i] += c.req[r];
-      tokens[i] += c.tok[r];
-      usageBased[i] += c.ub[r];
-      onDemand[i] += c.od[r];
+    if (nU > this.denseUsers) this.growDense();
+    const cells = nU * nD;
+    const [spend, requests, tokens, usageBased, onDemand] = Array.from(
+      { length: MEASURES },
+      () => new Float64Array(cells),
+    );
+    const sums = this.sums;
+    for (let i = 0, x = 0; i < cells; i++, x += MEASURES) {
+      spend[i] = sums[x];
+      requests[i] = sums[x + 1];
+      tokens[i] = sums[x + 2];
+      usageBased[i] = sums[x + 3];
+      onDemand[i] = sums[x + 4];
     }
     return {
       days: this.days,
