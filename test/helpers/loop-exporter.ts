@@ -30,7 +30,8 @@ export function serveLoopExporter(o: LoopExporterOptions): Promise<ServeHandle> 
       PORT: String(o.port),
       HOST: '127.0.0.1',
       INITIAL_BACKFILL_DAYS: '35',
-      LOG_LEVEL: 'silent',
+      // Errors only: a teardown that runs into close()'s grace shows the log line naming what still ran.
+      LOG_LEVEL: 'error',
       API_TOKEN: o.apiToken,
       ALERTMANAGER_WEBHOOK_TOKEN: o.webhookToken,
       ...o.env,
