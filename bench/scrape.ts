@@ -104,7 +104,7 @@ export async function run(): Promise<Record<string, number>> {
   t = performance.now();
   await metrics.rebuild();
   const rebuildMs = performance.now() - t;
-  const text = metrics.body().toString();
+  const text = (await metrics.body()).toString();
   const series = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
 
   const app = await buildApp({ metrics, ready: () => true });
@@ -134,7 +134,7 @@ export async function run(): Promise<Record<string, number>> {
     const figures = {
       users: USERS,
       series,
-      bytes: metrics.body().length,
+      bytes: Buffer.byteLength(text),
       gzip_bytes: metrics.gzipBody().length,
       rebuild_ms: Math.round(rebuildMs),
       scrapers: SCRAPERS,

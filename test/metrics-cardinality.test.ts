@@ -29,10 +29,10 @@ describe('cardinality folding', () => {
   it('keeps the biggest spenders within the budget and folds the rest into "other" exactly', async () => {
     const unfolded = createMetricsService(store, { now: () => NOW });
     await unfolded.rebuild();
-    const all = parseExposition(unfolded.body().toString());
+    const all = parseExposition((await unfolded.body()).toString());
     const folded = createMetricsService(store, { now: () => NOW, maxSeries: MAX_SERIES });
     await folded.rebuild();
-    const s = parseExposition(folded.body().toString());
+    const s = parseExposition((await folded.body()).toString());
 
     const perModel = s.filter((x) => x.name.startsWith('cursor_usage_'));
     expect(perModel.length).toBeLessThanOrEqual(MAX_SERIES);
@@ -78,7 +78,7 @@ describe('cardinality folding', () => {
           .filter((x) => x.name === 'cursor_usage_cost_usd_total' && x.labels.user !== 'other')
           .map((x) => x.labels.user),
       );
-    const before = keptOf(parseExposition(svc.body().toString()));
+    const before = keptOf(parseExposition((await svc.body()).toString()));
     const outsider = 'user00039@acme.dev';
     expect(before.has(outsider)).toBe(false);
     const row = store.db
@@ -86,11 +86,11 @@ describe('cardinality folding', () => {
       .get(outsider) as UsageDailyRow;
     addUsageDaily(store.db, [{ ...row, charged_micro: 1e12 }]);
     await svc.rebuild();
-    const after = parseExposition(svc.body().toString());
+    const after = parseExposition((await svc.body()).toString());
     expect(keptOf(after)).toEqual(before);
     // ...while a fresh process (no history) would pick the new top spender.
     const fresh = createMetricsService(store, { now: () => NOW, maxSeries: MAX_SERIES });
     await fresh.rebuild();
-    expect(keptOf(parseExposition(fresh.body().toString())).has(outsider)).toBe(true);
+    expect(keptOf(parseExposition((await fresh.body()).toString())).has(outsider)).toBe(true);
   });
 });

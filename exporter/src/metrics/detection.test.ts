@@ -198,7 +198,7 @@ describe('detection, forecast and MTTx families', () => {
     seed(db);
     const svc = createMetricsService(new Store(db), { now: () => NOW });
     await svc.rebuild();
-    text = svc.body().toString();
+    text = (await svc.body()).toString();
     s = parseExposition(text);
   });
   afterAll(() => db.close());
@@ -256,7 +256,7 @@ describe('detection, forecast and MTTx families', () => {
     add.run('cpr:bob:opus2', '["claude-4-opus-max"]', 1.2, NOW, NOW, NOW);
     const svc = createMetricsService(new Store(db2), { now: () => NOW });
     await svc.rebuild();
-    const s2 = parseExposition(svc.body().toString());
+    const s2 = parseExposition((await svc.body()).toString());
     db2.close();
     const bob = {
       detector: 'cost_per_request',

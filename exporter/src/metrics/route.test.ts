@@ -5,10 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { metricsRoute, type MetricsSource } from './route';
 
 const TEXT = '# HELP x_total x\n# TYPE x_total counter\nx_total 1\n';
+// As the metrics service keeps it: only the compressed body, the text inflated on demand.
+const packed = gzipSync(TEXT);
 const source: MetricsSource = {
   contentType: 'text/plain; version=0.0.4; charset=utf-8',
-  body: () => Buffer.from(TEXT),
-  gzipBody: () => gzipSync(TEXT),
+  body: async () => gunzipSync(packed),
+  gzipBody: () => packed,
 };
 
 // Real loopback HTTP rather than inject(): it is what Prometheus does, and light-my-request's ESM
@@ -32,20 +34,30 @@ describe('metricsRoute', () => {
     expect(await res.text()).toBe(TEXT);
   });
 
-  it('serves the pre-compressed body to clients accepting gzip', async () => {
-    await build();
-    const res = await new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
-      // node:http, because fetch would decompress transparently and hide what was sent
+  // node:http, because fetch asks for gzip and decompresses transparently, hiding what was sent.
+  const get = (headers: http.OutgoingHttpHeaders) =>
+    new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
       http
-        .get(url, { headers: { 'accept-encoding': 'gzip' } }, (r) => {
+        .get(url, { headers }, (r) => {
           const chunks: Buffer[] = [];
           r.on('data', (c: Buffer) => chunks.push(c));
           r.on('end', () => resolve({ encoding: r.headers['content-encoding'], body: Buffer.concat(chunks) }));
         })
         .on('error', reject);
     });
+
+  it('serves the pre-compressed body to clients accepting gzip', async () => {
+    await build();
+    const res = await get({ 'accept-encoding': 'gzip' });
     expect(res.encoding).toBe('gzip');
-    expect(gunzipSync(res.body).toString()).toBe(TEXT);
+    expect(res.body).toEqual(packed);
+  });
+
+  it('serves the text to clients that do not accept gzip', async () => {
+    await build();
+    const res = await get({});
+    expect(res.encoding).toBeUndefined();
+    expect(res.body.toString()).toBe(TEXT);
   });
 
   it('requires the bearer token when one is configured, without echoing it', async () => {

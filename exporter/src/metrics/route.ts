@@ -4,7 +4,9 @@ import type { FastifyPluginAsync } from 'fastify';
 /** Anything that serves a ready exposition (MetricsService fits). */
 export interface MetricsSource {
   readonly contentType: string;
-  body(): string | Buffer;
+  /** The text, for clients that do not accept gzip. */
+  body(): string | Buffer | Promise<Buffer>;
+  /** The same, gzip-compressed: what Prometheus gets. */
   gzipBody?(): Buffer;
 }
 
@@ -42,9 +44,9 @@ export const metricsRoute: FastifyPluginAsync<MetricsRouteOptions> = async (app,
       .header('cache-control', 'no-store')
       .header('vary', 'accept-encoding');
     const packed = opts.source.gzipBody?.();
-    if (packed && packed.length > 0 && /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''))) {
+    if (packed && /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''))) {
       return reply.header('content-encoding', 'gzip').send(packed);
     }
-    return reply.send(opts.source.body());
+    return reply.send(await opts.source.body());
   });
 };

@@ -22,7 +22,7 @@ describe('metrics service exposition of a known team', () => {
   it('exposes exact spend, usage, team and health values', async () => {
     const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
-    const s = parseExposition(svc.body().toString());
+    const s = parseExposition((await svc.body()).toString());
 
     expect(sampleValue(s, 'cursor_user_cycle_spend_usd', { user: 'alice@acme.dev', group: 'Eng' })).toBeCloseTo(
       123.45678901,
@@ -76,7 +76,7 @@ describe('metrics service exposition of a known team', () => {
   it('has no sample timestamps and no date labels', async () => {
     const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
-    const text = svc.body().toString();
+    const text = (await svc.body()).toString();
     for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) {
       expect(line).toMatch(/^[a-z0-9_]+(\{[^}]*\})? \S+$/); // name, labels, value: nothing after the value
       expect(line).not.toMatch(/="\d{4}-\d{2}-\d{2}/);
@@ -87,14 +87,14 @@ describe('metrics service exposition of a known team', () => {
     if (!binaryAvailable(PROMTOOL_BIN)) return;
     const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
-    const r = await promtoolCheckMetrics(svc.body());
+    const r = await promtoolCheckMetrics(await svc.body());
     expect({ code: r.code, out: r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
   });
 
   it('hashes users when asked, consistently across families', async () => {
     const svc = createMetricsService(store, { now: () => NOW, hashUsers: true });
     await svc.rebuild();
-    const text = svc.body().toString();
+    const text = (await svc.body()).toString();
     expect(text).not.toContain('@acme.dev');
     const s = parseExposition(text);
     const h = hashUser('alice@acme.dev');
@@ -106,14 +106,14 @@ describe('metrics service exposition of a known team', () => {
   it('drops departed users on the next rebuild and keeps serving the old exposition meanwhile', async () => {
     const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
-    const before = svc.body();
+    const before = svc.gzipBody();
     store.spend.save(
       { cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 20000, 2000)] },
       NOW,
     );
-    expect(svc.body()).toBe(before); // a scrape between rebuilds reads memory only
+    expect(svc.gzipBody()).toBe(before); // a scrape between rebuilds reads memory only
     await svc.rebuild();
-    const s = parseExposition(svc.body().toString());
+    const s = parseExposition((await svc.body()).toString());
     expect(s.filter((x) => x.name === 'cursor_user_cycle_spend_usd').map((x) => x.labels.user)).toEqual([
       'alice@acme.dev',
     ]);
@@ -123,13 +123,13 @@ describe('metrics service exposition of a known team', () => {
   it('renders, yielding between families and metrics, the text prom-client renders at once', async () => {
     const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
-    expect(svc.body().toString()).toBe(await svc.registry.metrics());
+    expect((await svc.body()).toString()).toBe(await svc.registry.metrics());
   });
 
   it('serves the previous exposition until a rebuild has finished, while the event loop turns', async () => {
     const svc = createMetricsService(store, { now: () => NOW });
     await svc.rebuild();
-    const before = svc.body();
+    const before = svc.gzipBody();
     store.spend.save(
       { cycleStartMs: CYCLE_START, limitedUsersCount: null, rows: [spendRow('alice@acme.dev', 20000, 2000)] },
       NOW,
@@ -139,13 +139,13 @@ describe('metrics service exposition of a known team', () => {
     const rebuilt = svc.rebuild().then(() => void (done = true));
     // Each turn of the loop a scrape could arrive: it gets the old body until the new one is whole.
     while (!done) {
-      seen.push(svc.body());
+      seen.push(svc.gzipBody());
       await new Promise((resolve) => setImmediate(resolve));
     }
     await rebuilt;
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.every((b) => b === before)).toBe(true);
-    expect(svc.body()).not.toBe(before);
+    expect(svc.gzipBody()).not.toBe(before);
   });
 
   it('reports a failing family and still serves the others', async () => {
@@ -153,7 +153,7 @@ describe('metrics service exposition of a known team', () => {
     store.db.exec('DROP TABLE incidents');
     const svc = createMetricsService(store, { now: () => NOW, onFamilyError: (f) => errors.push(f) });
     await svc.rebuild();
-    const s = parseExposition(svc.body().toString());
+    const s = parseExposition((await svc.body()).toString());
     expect(errors).toEqual(['detection', 'mttx']);
     expect(sampleValue(s, 'cursor_exporter_metrics_family_success', { family: 'detection' })).toBe(0);
     expect(sampleValue(s, 'cursor_user_cycle_spend_usd', { user: 'bob@acme.dev' })).toBe(2.5);
