@@ -116,7 +116,7 @@ export function createMetricsService(store: MetricsStore, opts: MetricsOptions =
     for (const family of families) {
       const started = performance.now();
       try {
-        family.refill({ nowMs, collectors });
+        await family.refill({ nowMs, collectors });
         familyOk.set({ family: family.name }, 1);
       } catch (err) {
         familyOk.set({ family: family.name }, 0);

@@ -39,12 +39,13 @@ export interface RefillState {
 
 /**
  * One group of metric families (one file each). refill() resets its labelled metrics and fills
- * them again from the store, so departed users drop out. It may throw; the service then reports
- * cursor_exporter_metrics_family_success{family} 0 and keeps serving everything else.
+ * them again from the store, so departed users drop out. It may throw (or reject); the service then
+ * reports cursor_exporter_metrics_family_success{family} 0 and keeps serving everything else. A
+ * refill with a long read returns a promise and lets the event loop turn in between.
  */
 export interface MetricFamily {
   name: string;
-  refill(state: RefillState): void;
+  refill(state: RefillState): void | Promise<void>;
 }
 
 export type FamilyFactory = (deps: FamilyDeps) => MetricFamily;

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { microToUsd } from '../domain/money';
 import { planFold } from './fold';
 import { OTHER_USER } from './labels';
@@ -53,8 +54,15 @@ export function usageFamily(maxSeries: number): FamilyFactory {
 
     return {
       name: 'usage',
-      refill() {
-        const rows = usageTotals.byUserModel();
+      async refill() {
+        // A block of days at a time, letting scrapes and queries in between (see byUserModelInBlocks).
+        const blocks = usageTotals.byUserModelInBlocks();
+        let step = blocks.next();
+        while (!step.done) {
+          await nextTurn();
+          step = blocks.next();
+        }
+        const rows = step.value;
 
         const weights = new Map<string, { user: string; cost: number; models: number }>();
         const models = new Set<string>();

@@ -125,7 +125,8 @@ describe('the reads behind /metrics', () => {
     expect(store.usageEvents.newestMs()).toBe(MAR + 5000);
   });
 
-  it('UsageTotalsRepo: all-time sums per person and model, and spend per model from a day on', () => {
+  it('UsageTotalsRepo: all-time sums per person and model, a block of days at a time, and spend per model from a day on', () => {
+    expect(store.usageTotals.byUserModelInBlocks().next()).toEqual({ done: true, value: [] });
     const daily = db.prepare(
       `INSERT INTO usage_daily (day, email, model, events, requests, charged_micro, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -134,7 +135,8 @@ describe('the reads behind /metrics', () => {
     daily.run('2026-03-02', 'a@x.io', 'gpt-5', 1, 1, 2 * USD, 5, 1, 0, 10);
     daily.run('2026-03-02', 'a@x.io', 'o3', 4, 4, USD, 1, 1, 1, 1);
     daily.run('2026-03-03', 'b@x.io', 'gpt-5', 1, 0.5, 7 * USD, 0, 0, 0, 0);
-    expect(sortBy(store.usageTotals.byUserModel(), 'email', 'model')).toEqual([
+    // Whatever the block size, the same sums; one pause per block of days (Feb 27 … Mar 3: 5 days).
+    const expectedTotals = [
       {
         email: 'a@x.io',
         model: 'gpt-5',
@@ -168,7 +170,15 @@ describe('the reads behind /metrics', () => {
         cacheWrite: 0,
         cacheRead: 0,
       },
-    ]);
+    ];
+    for (const blockDays of [1, 2, 7, 400]) {
+      const blocks = store.usageTotals.byUserModelInBlocks(blockDays);
+      let pauses = 0;
+      let step = blocks.next();
+      for (; !step.done; step = blocks.next()) pauses += 1;
+      expect(pauses).toBe(Math.ceil(5 / blockDays));
+      expect(sortBy(step.value, 'email', 'model')).toEqual(expectedTotals);
+    }
     expect(sortBy(store.usageTotals.spendByModelSince('2026-03-01'), 'model')).toEqual([
       { model: 'gpt-5', micro: 9 * USD },
       { model: 'o3', micro: USD },
