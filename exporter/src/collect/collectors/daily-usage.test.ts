@@ -1,0 +1,117 @@
+/** The daily-usage step's writes: a few thousand rows per transaction, the watermark with the last. */
+import type { CursorApi, DailyUsageChunk } from '../../cursor/api';
+import type { DailyUsageRow } from '../../domain/records';
+import { DAY_MS, utcDay } from '../../domain/time';
+import { Store } from '../../store';
+import { DAILY_USAGE_STREAM } from '../../store/watermarks';
+import { DEFAULT_COLLECT_OPTIONS, type StepContext } from '../context';
+import { dailyUsageStep } from './daily-usage';
+
+const NOW = Date.UTC(2026, 2, 31, 12);
+
+/** An active day of one person with `agentRequests` agent requests. */
+const active = (email: string, day: string, agentRequests: number): DailyUsageRow => ({
+  day,
+  email,
+  userId: null,
+  isActive: true,
+  linesAdded: 0,
+  linesDeleted: 0,
+  acceptedLinesAdded: 0,
+  acceptedLinesDeleted: 0,
+  applies: 0,
+  accepts: 0,
+  rejects: 0,
+  tabsShown: 0,
+  tabsAccepted: 0,
+  composerRequests: 0,
+  chatRequests: 0,
+  agentRequests,
+  cmdkUsages: 0,
+  subscriptionIncludedReqs: 0,
+  apiKeyReqs: 0,
+  usageBasedReqs: 0,
+  bugbotUsages: 0,
+  mostUsedModel: null,
+  applyMostUsedExtension: null,
+  tabMostUsedExtension: null,
+  clientVersion: null,
+});
+
+/** 1,500 people × 3 days: one chunk of 4,500 rows, written in three parts. */
+function chunk(): DailyUsageChunk {
+  const rows: DailyUsageRow[] = [];
+  for (let d = 3; d >= 1; d--)
+    for (let p = 0; p < 1500; p++) rows.push(active(`p${p}@x.io`, utcDay(NOW - d * DAY_MS), p));
+  return { fromMs: NOW - 3 * DAY_MS, toMs: NOW, rows };
+}
+
+function context(store: Store, chunks: DailyUsageChunk[]): StepContext {
+  const api = {
+    async *dailyUsage() {
+      yield* chunks;
+    },
+  } as unknown as CursorApi;
+  return { store, api, nowMs: NOW, options: DEFAULT_COLLECT_OPTIONS, heartbeat: () => {}, stopping: () => false };
+}
+
+describe('daily-usage step', () => {
+  it('writes a large chunk in parts with turns of the event loop between, the watermark last', async () => {
+    const store = Store.open(':memory:');
+    const c = chunk();
+    // The watermark as each part commits: unmoved until the last one.
+    const marks: (number | undefined)[] = [];
+    const upsert = store.dailyUsage.upsert.bind(store.dailyUsage);
+    jest.spyOn(store.dailyUsage, 'upsert').mockImplementation((rows) => {
+      marks.push(store.watermarks.get(DAILY_USAGE_STREAM));
+      return upsert(rows);
+    });
+    // A callback that re-queues itself each turn: it runs only where the step yields.
+    let turns = 0;
+    let done = false;
+    const tick = () => {
+      if (done) return;
+      turns += 1;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const rows = await dailyUsageStep.run(context(store, [c]));
+    done = true;
+    expect(rows).toEqual({ daily_usage: 4500 });
+    expect(marks).toEqual([undefined, undefined, undefined]);
+    expect(store.watermarks.get(DAILY_USAGE_STREAM)).toBe(NOW);
+    expect(turns).toBeGreaterThanOrEqual(2);
+    expect(store.db.prepare('SELECT COUNT(*) AS n, SUM(agent_requests) AS a FROM daily_usage').get()).toEqual({
+      n: 4500,
+      a: 3 * ((1499 * 1500) / 2),
+    });
+    store.close();
+  });
+
+  it('moves the watermark for a chunk with no rows', async () => {
+    const store = Store.open(':memory:');
+    await dailyUsageStep.run(context(store, [{ fromMs: NOW - DAY_MS, toMs: NOW, rows: [] }]));
+    expect(store.watermarks.get(DAILY_USAGE_STREAM)).toBe(NOW);
+    store.close();
+  });
+
+  it('leaves a row Cursor sends again unchanged alone: no write, no running-total trigger', async () => {
+    const store = Store.open(':memory:');
+    const c = chunk();
+    await dailyUsageStep.run(context(store, [c]));
+    const before = store.db.prepare('SELECT * FROM activity_asof ORDER BY email, model, day').all();
+    const changes = () => (store.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const n0 = changes();
+    store.transaction(() => store.dailyUsage.upsert(c.rows));
+    expect(changes()).toBe(n0);
+    // A revised row is written, and the running totals follow it.
+    store.transaction(() => store.dailyUsage.upsert([{ ...c.rows[0], agentRequests: 1_000_000 }]));
+    expect(changes()).toBeGreaterThan(n0);
+    const after = store.db.prepare('SELECT * FROM activity_asof ORDER BY email, model, day').all();
+    expect(after).not.toEqual(before);
+    expect(
+      store.db.prepare("SELECT MAX(agent_requests) AS a FROM activity_asof WHERE email = 'p0@x.io'").get(),
+    ).toEqual({ a: 1_000_000 });
+    store.close();
+  });
+});
