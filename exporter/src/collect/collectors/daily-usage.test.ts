@@ -1,9 +1,8 @@
-/** The daily-usage step's writes: a few thousand rows per transaction, the watermark with the last. */
+/** The daily-usage step's writes: rows Cursor sends again unchanged cost no write. */
 import type { CursorApi, DailyUsageChunk } from '../../cursor/api';
 import type { DailyUsageRow } from '../../domain/records';
 import { DAY_MS, utcDay } from '../../domain/time';
 import { Store } from '../../store';
-import { DAILY_USAGE_STREAM } from '../../store/watermarks';
 import { DEFAULT_COLLECT_OPTIONS, type StepContext } from '../context';
 import { dailyUsageStep } from './daily-usage';
 
@@ -38,7 +37,7 @@ const active = (email: string, day: string, agentRequests: number): DailyUsageRo
   clientVersion: null,
 });
 
-/** 1,500 people × 3 days: one chunk of 4,500 rows, written in three parts. */
+/** 1,500 people × 3 days: one chunk of 4,500 rows. */
 function chunk(): DailyUsageChunk {
   const rows: DailyUsageRow[] = [];
   for (let d = 3; d >= 1; d--)
@@ -56,45 +55,6 @@ function context(store: Store, chunks: DailyUsageChunk[]): StepContext {
 }
 
 describe('daily-usage step', () => {
-  it('writes a large chunk in parts with turns of the event loop between, the watermark last', async () => {
-    const store = Store.open(':memory:');
-    const c = chunk();
-    // The watermark as each part commits: unmoved until the last one.
-    const marks: (number | undefined)[] = [];
-    const upsert = store.dailyUsage.upsert.bind(store.dailyUsage);
-    jest.spyOn(store.dailyUsage, 'upsert').mockImplementation((rows) => {
-      marks.push(store.watermarks.get(DAILY_USAGE_STREAM));
-      return upsert(rows);
-    });
-    // A callback that re-queues itself each turn: it runs only where the step yields.
-    let turns = 0;
-    let done = false;
-    const tick = () => {
-      if (done) return;
-      turns += 1;
-      setImmediate(tick);
-    };
-    setImmediate(tick);
-    const rows = await dailyUsageStep.run(context(store, [c]));
-    done = true;
-    expect(rows).toEqual({ daily_usage: 4500 });
-    expect(marks).toEqual([undefined, undefined, undefined]);
-    expect(store.watermarks.get(DAILY_USAGE_STREAM)).toBe(NOW);
-    expect(turns).toBeGreaterThanOrEqual(2);
-    expect(store.db.prepare('SELECT COUNT(*) AS n, SUM(agent_requests) AS a FROM daily_usage').get()).toEqual({
-      n: 4500,
-      a: 3 * ((1499 * 1500) / 2),
-    });
-    store.close();
-  });
-
-  it('moves the watermark for a chunk with no rows', async () => {
-    const store = Store.open(':memory:');
-    await dailyUsageStep.run(context(store, [{ fromMs: NOW - DAY_MS, toMs: NOW, rows: [] }]));
-    expect(store.watermarks.get(DAILY_USAGE_STREAM)).toBe(NOW);
-    store.close();
-  });
-
   it('leaves a row Cursor sends again unchanged alone: no write, no running-total trigger', async () => {
     const store = Store.open(':memory:');
     const c = chunk();
