@@ -4,7 +4,8 @@
  * exactly the shape the collector produces.
  */
 import { centsToMicro } from '../domain/money';
-import type { DailyUsageRow, UsageEvent } from '../domain/records';
+import type { UsageEvent } from '../domain/records';
+import { active } from '../domain/testing';
 import { dayStartMs, DAY_MS, HOUR_MS, utcDay } from '../domain/time';
 import type { Store } from '../store';
 
@@ -38,36 +39,6 @@ export function event(
     isChargeable: true,
     isHeadless: false,
     conversationId: null,
-  };
-}
-
-export function active(email: string, day: string): DailyUsageRow {
-  return {
-    day,
-    email,
-    userId: null,
-    isActive: true,
-    linesAdded: 0,
-    linesDeleted: 0,
-    acceptedLinesAdded: 0,
-    acceptedLinesDeleted: 0,
-    applies: 0,
-    accepts: 0,
-    rejects: 0,
-    tabsShown: 0,
-    tabsAccepted: 0,
-    composerRequests: 0,
-    chatRequests: 0,
-    agentRequests: 1,
-    cmdkUsages: 0,
-    subscriptionIncludedReqs: 0,
-    apiKeyReqs: 0,
-    usageBasedReqs: 0,
-    bugbotUsages: 0,
-    mostUsedModel: null,
-    applyMostUsedExtension: null,
-    tabMostUsedExtension: null,
-    clientVersion: null,
   };
 }
 

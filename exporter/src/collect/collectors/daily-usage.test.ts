@@ -1,41 +1,13 @@
 /** The daily-usage step's writes: rows Cursor sends again unchanged cost no write. */
 import type { CursorApi, DailyUsageChunk } from '../../cursor/api';
 import type { DailyUsageRow } from '../../domain/records';
+import { active } from '../../domain/testing';
 import { DAY_MS, utcDay } from '../../domain/time';
 import { Store } from '../../store';
 import { DEFAULT_COLLECT_OPTIONS, type StepContext } from '../context';
 import { dailyUsageStep } from './daily-usage';
 
 const NOW = Date.UTC(2026, 2, 31, 12);
-
-/** An active day of one person with `agentRequests` agent requests. */
-const active = (email: string, day: string, agentRequests: number): DailyUsageRow => ({
-  day,
-  email,
-  userId: null,
-  isActive: true,
-  linesAdded: 0,
-  linesDeleted: 0,
-  acceptedLinesAdded: 0,
-  acceptedLinesDeleted: 0,
-  applies: 0,
-  accepts: 0,
-  rejects: 0,
-  tabsShown: 0,
-  tabsAccepted: 0,
-  composerRequests: 0,
-  chatRequests: 0,
-  agentRequests,
-  cmdkUsages: 0,
-  subscriptionIncludedReqs: 0,
-  apiKeyReqs: 0,
-  usageBasedReqs: 0,
-  bugbotUsages: 0,
-  mostUsedModel: null,
-  applyMostUsedExtension: null,
-  tabMostUsedExtension: null,
-  clientVersion: null,
-});
 
 /** 1,500 people × 3 days: one chunk of 4,500 rows. */
 function chunk(): DailyUsageChunk {
