@@ -133,14 +133,9 @@ export async function run(): Promise<Record<string, unknown>> {
     },
   });
   try {
-    const rss: number[] = [];
-    // What the RSS holds at its steady-state peak: V8's heap, memory outside it (SQLite's caches, buffers).
-    const splits: NodeJS.MemoryUsage[] = [];
-    const sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      rss.push(m.rss / 2 ** 20);
-      splits.push(m);
-    }, 1000);
+    // Whole samples, so the steady-state peak can be split: V8's heap, memory outside it (SQLite's caches, buffers).
+    const samples: NodeJS.MemoryUsage[] = [];
+    const sampler = setInterval(() => samples.push(process.memoryUsage()), 1000);
     // How long the server's event loop was held at once (a synchronous step holds every request behind it).
     const stalls = monitorEventLoopDelay({ resolution: 10 });
     stalls.enable();
@@ -170,8 +165,9 @@ export async function run(): Promise<Record<string, unknown>> {
       'scrapes' | 'queries',
       { latencies_ms: number[]; paths: string[]; failures: number[] }
     >;
+    const rss = samples.map((m) => m.rss / 2 ** 20);
     const steady = rss.slice(Math.floor(rss.length / 2));
-    const peak = splits[rss.indexOf(Math.max(...steady), Math.floor(rss.length / 2))];
+    const peak = samples[rss.indexOf(Math.max(...steady), Math.floor(rss.length / 2))];
     const mb = (x: number) => Math.round(x / 2 ** 20);
     // Growth after warm-up: the steady half's last 10 samples against its first 10.
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
