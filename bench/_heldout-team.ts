@@ -190,8 +190,31 @@ export const BLIND3_CALENDAR: HeldoutCalendar = {
   heavyTail: { share: 0.15, sigma: 0.5 },
 };
 
-/** The calendar a diagnostic command line names (--blind3, --blind2, --blind, --calendar3, --calendar2; default the held-out one). */
+/**
+ * The fourth blind block (seeds 1501–1510, heldout_blind4), written before the spike's
+ * scatter rule was first run on it and run once after, on the frozen detectors: early-summer dates
+ * ending on a Wednesday, billing on the 20th, few Sunday–Thursday people and some part-timers, a
+ * holiday week for everyone inside the backtest, mild heavy tails on one active day in twelve.
+ */
+export const BLIND4_SEEDS = [1501, 1502, 1503, 1504, 1505, 1506, 1507, 1508, 1509, 1510];
+export const BLIND4_CALENDAR: HeldoutCalendar = {
+  endDay: '2027-06-16',
+  cycleDay: 20,
+  sunThuShare: 0.05,
+  partTimeShare: 0.15,
+  vacation: { share: 0.2, days: [5, 14] },
+  returnDays: [7, 15],
+  busyWeek: false,
+  levelShift: { borderline: [4.1, 4.6], clear: [5, 6], borderlineDays: [3, 4], clearDays: [4, 6] },
+  growth: { borderline: [2.3, 2.9], clear: [3, 4], borderlineWeeks: [4, 5], clearWeeks: [3, 4] },
+  spike: { borderline: [4.5, 5.2], clear: [5.5, 6.5] },
+  holidayWeek: true,
+  heavyTail: { share: 0.08, sigma: 0.5 },
+};
+
+/** The calendar a diagnostic command line names (--blind4, --blind3, --blind2, --blind, --calendar3, --calendar2; default the held-out one). */
 export function calendarFromArgs(args: readonly string[]): HeldoutCalendar {
+  if (args.includes('--blind4')) return BLIND4_CALENDAR;
   if (args.includes('--blind3')) return BLIND3_CALENDAR;
   if (args.includes('--blind2')) return BLIND2_CALENDAR;
   if (args.includes('--blind')) return BLIND_CALENDAR;

@@ -51,6 +51,8 @@ import {
   BLIND2_SEEDS,
   BLIND3_CALENDAR,
   BLIND3_SEEDS,
+  BLIND4_CALENDAR,
+  BLIND4_SEEDS,
   BLIND_CALENDAR,
   BLIND_SEEDS,
   CALENDAR2,
@@ -384,7 +386,8 @@ export function tunedFamily(
  * 901–910, first run on frozen detectors, looked at since) and the second blind block
  * (BLIND2_CALENDAR, 1101–1110: a four-day week, a holiday week, heavier tails), written before it
  * was first run and run once on the detectors frozen after the look-alike fixes, and the third
- * blind block (BLIND3_CALENDAR, 1301–1310), written before the level-drift z change and run once after it.
+ * blind block (BLIND3_CALENDAR, 1301–1310), written before the level-drift z change and run once after it,
+ * and the fourth (BLIND4_CALENDAR, 1501–1510), written before the spike's scatter rule was run on it.
  */
 export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promise<Record<string, unknown>> {
   const tuned = tunedFamily(settings);
@@ -395,6 +398,7 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promi
   const heldoutBlind = heldoutFamily(settings, BLIND_SEEDS, BLIND_CALENDAR, 'blind calendar (901–910)');
   const heldoutBlind2 = heldoutFamily(settings, BLIND2_SEEDS, BLIND2_CALENDAR, 'second blind calendar (1101–1110)');
   const heldoutBlind3 = heldoutFamily(settings, BLIND3_SEEDS, BLIND3_CALENDAR, 'third blind calendar (1301–1310)');
+  const heldoutBlind4 = heldoutFamily(settings, BLIND4_SEEDS, BLIND4_CALENDAR, 'fourth blind calendar (1501–1510)');
   return {
     tuned,
     heldout,
@@ -404,5 +408,6 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promi
     heldout_blind: heldoutBlind,
     heldout_blind2: heldoutBlind2,
     heldout_blind3: heldoutBlind3,
+    heldout_blind4: heldoutBlind4,
   };
 }

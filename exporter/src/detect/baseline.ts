@@ -42,6 +42,12 @@ export interface OwnBaselines {
   teamFactor(d: number): number;
   /** Expected spend of user u on day d (micro-cents): class baseline × team factor; 0 = none. */
   expected(u: number, d: number): number;
+  /**
+   * User u's own day-to-day scatter on working days: the robust standard deviation (1.4826 × the
+   * median absolute deviation) of the log of their active working days' spend over the day's team
+   * factor, in the baseline window; computed on first use. NaN without a baseline.
+   */
+  scatter(u: number): number;
   from: number; // first baseline day index
   to: number; // last baseline day index
 }
@@ -188,7 +194,21 @@ function compute(ctx: Ctx): OwnBaselines {
     const b = offDay(u, d) && weekend[u] > 0 ? weekend[u] : weekday[u];
     return b > 0 ? b * teamFactor(d) : 0;
   };
-  return { weekday, weekend, offDay, workDays, teamFactor, expected, from, to };
+  const scatters = new Map<number, number>();
+  const scatter = (u: number): number => {
+    let sd = scatters.get(u);
+    if (sd !== undefined) return sd;
+    const center = Math.log(weekday[u]);
+    const dev: number[] = [];
+    for (let d = from; d <= to; d++) {
+      const v = spend[u * ctx.nDays + d];
+      if (v > 0 && !offDay(u, d)) dev.push(Math.abs(Math.log(v / teamFactor(d)) - center));
+    }
+    sd = weekday[u] > 0 && dev.length > 0 ? 1.4826 * (median(dev) as number) : NaN;
+    scatters.set(u, sd);
+    return sd;
+  };
+  return { weekday, weekend, offDay, workDays, teamFactor, expected, scatter, from, to };
 }
 
 /**

@@ -87,6 +87,18 @@ export const DetectionSettings = Type.Object(
           1000,
           "Flag a day whose spend exceeds this multiple of what the user would have spent that day: their own weekday-aware baseline × the team's factor for the day (critical above 3×).",
         ),
+        spikeMinExcessUsd: num(
+          25,
+          0,
+          USD_MAX,
+          "A day less than this many dollars above what the user would have spent that day is a spike only when it also lies beyond spikeSmallZ of the user's own day-to-day scatter: ordinary people have 4–5× days of $15–25 now and then; a steady user's are rare.",
+        ),
+        spikeSmallZ: num(
+          4,
+          0,
+          100,
+          "How far beyond the user's own scatter such a day must lie: ln(day ÷ expectation) ≥ this × the robust standard deviation of the log of their active working days (×7.4 for a person whose days swing between 0.6 and 1.4 times their median; for a steadier one the spike multiplier decides).",
+        ),
         spendSpikeLookbackDays: int(
           28,
           1,

@@ -63,6 +63,25 @@ describe('spend_spike', () => {
     expect(run([alice(spend)], now)).toEqual([]);
   });
 
+  it("needs a day under $25 above the expectation to lie beyond the person's own day-to-day scatter", () => {
+    // Weekdays cycling ×0.6, ×1, ×1.4 of a median day (robust σ of the log ≈ 0.5: 4σ is ×7.3).
+    const cycling = (median: number, on: Record<number, number>) =>
+      habit(median, 0, {
+        ...Object.fromEntries(
+          Array.from({ length: 31 }, (_, i) => [i, isWeekend(i) ? 0 : median * [0.6, 1, 1.4][i % 3]]),
+        ),
+        ...on,
+      });
+    // $24 against $5 is 4.8× and $19 above: ordinary for a $3-5-7 habit, not for a steady $5.
+    expect(run([alice(cycling(5, { 30: 24 }))])).toEqual([]);
+    expect(run([alice(habit(5, 0, { 30: 24 }))])).toHaveLength(1);
+    // $25 above the expectation or more needs only the 4× line.
+    expect(run([alice(cycling(5, { 30: 30 }))])).toHaveLength(1);
+    // Under $25, a day beyond the scatter is a spike: on a $2 habit, $16 is 8× (under the $15 floor, recorded).
+    expect(run([alice(cycling(2, { 30: 16 }))])).toMatchObject([{ value: 16, notify: false }]);
+    expect(run([alice(cycling(2, { 30: 12 }))])).toEqual([]);
+  });
+
   it("has no baseline for a new hire's first days", () => {
     const hire = Array.from({ length: 31 }, (_, i) => (i < 20 ? 0 : isWeekend(i) ? 0 : i === 30 ? 500 : 20));
     expect(run([alice(hire)])).toEqual([]);

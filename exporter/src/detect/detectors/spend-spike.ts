@@ -5,6 +5,7 @@ import {
   emptyOutput,
   fixed1,
   makeFinding,
+  micro,
   modelsBySpend,
   money,
   pushSignal,
@@ -19,10 +20,14 @@ import {
  * an average full of days off) times the team's factor for the day (a release day everyone works
  * harder on is discounted, but only by the shared part, so a personal 5× on it still reads 5×).
  * New hires have no baseline until they have spikeMinActiveDays active days of history.
+ * The line is k× that. A day less than spikeMinExcessUsd above it must also lie beyond
+ * spikeSmallZ robust standard deviations of the person's own day-to-day scatter (baseline.ts): an
+ * ordinary person's 4–5× day of $15–25 is natural variation, the same day of a steady user is not.
  */
 export function spendSpike(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
-  const k = ctx.settings.trends.spendSpikeMultiplier;
+  const { spendSpikeMultiplier: k, spikeSmallZ: zSmall, spikeMinExcessUsd } = ctx.settings.trends;
+  const minExcess = micro(spikeMinExcessUsd);
   const { spend, users } = ctx.facts;
   const own = ownBaselines(ctx);
   for (let u = 0; u < users.length; u++) {
@@ -33,6 +38,7 @@ export function spendSpike(ctx: Ctx): DetectorOutput {
       const thresholdMicro = expected * k;
       pushSignal(out, ctx, 'spend_spike', { u }, usd(x), usd(thresholdMicro));
       if (!(x > thresholdMicro)) continue;
+      if (x - expected < minExcess && Math.log(x / expected) < zSmall * own.scatter(u)) continue;
       const factor = own.teamFactor(d);
       const models = modelsBySpend(ctx, u, d, d);
       const f = makeFinding(ctx, {
