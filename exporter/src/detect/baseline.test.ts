@@ -108,4 +108,16 @@ describe('own baselines', () => {
     }));
     expect(baselines(few).teamFactor(30)).toBe(1);
   });
+
+  it('reads no team factor into a holiday: a day with under a quarter of the usual people at work', () => {
+    // 24 people work every weekday at $10; on day 30 (a holiday) 5 of them come in at 4×.
+    const holiday = (inOnDay30: number) =>
+      Array.from({ length: 24 }, (_, k) => ({
+        email: `p${k}@x.io`,
+        spend: habit((i) => (i !== 30 ? 10 : k < inOnDay30 ? 40 : 0)),
+      }));
+    expect(baselines(holiday(5)).teamFactor(30)).toBe(1);
+    // A quarter of them is a team day like any other.
+    expect(baselines(holiday(6)).teamFactor(30)).toBe(4);
+  });
 });

@@ -29,7 +29,8 @@ import { median } from './stats';
  *   teamFactorCap] (default 10: a median of the team's own ratios, which one person's spike cannot
  *   move, so a release day inside a busy week that moved everyone 4× is read at 4×): a team-wide day moves every expectation by the shared part only, so a personal
  *   5× on a 2× day still reads 5×, and a personal shift through a quiet weekend is held against
- *   that weekend. Needs zscore.minSamples such people, else 1.
+ *   that weekend. Needs zscore.minSamples such people, and a quarter of the number usually active on
+ *   a day of its class (on a holiday the few who work are no sample of the team's pace), else 1.
  */
 export interface OwnBaselines {
   weekday: Float64Array; // the person's working days, micro-cents per user; 0 = no baseline
@@ -160,6 +161,7 @@ function compute(ctx: Ctx): OwnBaselines {
   const minUsers = ctx.settings.zscore.minSamples;
   const ratios = new Float64Array(nU);
   const medianRatio = new Map<number, number>(); // NaN: too few people
+  const present = new Map<number, number>(); // how many of them were active
   const R = (d: number): number => {
     let r = medianRatio.get(d);
     if (r !== undefined) return r;
@@ -170,19 +172,29 @@ function compute(ctx: Ctx): OwnBaselines {
     }
     r = n >= minUsers ? (median(ratios.subarray(0, n)) as number) : NaN;
     medianRatio.set(d, r);
+    present.set(d, n);
     return r;
   };
   const usual: number[] = [];
+  const usualPresent: number[] = [];
   for (const cls of [0, 1]) {
     const rs: number[] = [];
-    for (let d = from; d <= to; d++) if (weekendDay[d] === cls && Number.isFinite(R(d))) rs.push(R(d));
+    const ns: number[] = [];
+    for (let d = from; d <= to; d++)
+      if (weekendDay[d] === cls && Number.isFinite(R(d))) {
+        rs.push(R(d));
+        ns.push(present.get(d) as number);
+      }
     usual.push(median(rs) ?? NaN);
+    usualPresent.push(median(ns) ?? 0);
   }
   const factors = new Map<number, number>();
   const teamFactor = (d: number): number => {
     let f = factors.get(d);
     if (f !== undefined) return f;
-    const r = R(d) / usual[weekendDay[d]];
+    // A day most of the team was away (a holiday) says nothing of its pace: the few who worked
+    // are no sample of it, and often the very people with something unusual going on.
+    const r = R(d) / usual[weekendDay[d]] / (4 * (present.get(d) as number) < usualPresent[weekendDay[d]] ? NaN : 1);
     f = Number.isFinite(r) && r > 0 ? Math.min(teamFactorCap, Math.max(1 / teamFactorCap, r)) : 1;
     factors.set(d, f);
     return f;
