@@ -70,6 +70,24 @@ describe('own baselines', () => {
     expect(baselines([{ email: 'a@x.io', spend }]).weekday[0]).toBe(expected);
   });
 
+  it('reads a days-off habit from the eight weeks when the four-week window holds too few days off', () => {
+    // Run at the end of day 59: the window is days 25–52. A weekday worker at $20 came in on four
+    // Saturdays at $5, three of them (days 6, 13, 20) before the window and one (day 27) in it.
+    const spend = Array.from({ length: 60 }, (_, i) => (isWeekend(i) ? ([6, 13, 20, 27].includes(i) ? 5 : 0) : 20));
+    const b = ownBaselines(
+      makeContext(team({ days: 60, users: [{ email: 'a@x.io', spend }] }), DEFAULT_SETTINGS, endOf(59)),
+    );
+    expect([b.from, b.to]).toEqual([25, 52]);
+    expect(b.weekend[0] / USD).toBe(5);
+    // Three Saturdays in all are too few even then: the weekday habit stands in.
+    const fewer = spend.map((x, i) => (i === 6 ? 0 : x));
+    expect(
+      ownBaselines(
+        makeContext(team({ days: 60, users: [{ email: 'a@x.io', spend: fewer }] }), DEFAULT_SETTINGS, endOf(59)),
+      ).weekend[0],
+    ).toBe(0);
+  });
+
   it('falls back to the weekday habit on weekends without a weekend habit', () => {
     const b = baselines([{ email: 'a@x.io', spend: habit(() => 20) }]);
     expect(b.weekend[0]).toBe(0);

@@ -20,8 +20,10 @@ import { median } from './stats';
  *   no evidence of their working level (at least `spikeMinActiveDays` days must remain). Each
  *   day's spend is taken over the team's factor for that day (below): a team-wide busy or quiet
  *   week in the window moves everyone, and is no one's level. It needs `spikeMinActiveDays` active days of
- *   the class; a weekend without enough weekend history falls back to the weekday baseline (a
- *   weekday is the busier habit, so the comparison errs quiet).
+ *   the class; for the days off, when the window holds fewer, the four weeks before it count too
+ *   (the eight weeks the days off are judged on: a weekday worker's occasional weekend is held
+ *   against their weekends); without enough even then, a day off falls back to the weekday
+ *   baseline (a weekday is the busier habit, so the comparison errs quiet).
  * - The team factor of a day: the median, over people with a baseline who were active that day, of
  *   their spend over their weekday baseline, divided by the same median on a usual day of its class
  *   (weekday, weekend) in the baseline window: how much busier or quieter than usual the whole team
@@ -113,7 +115,8 @@ function compute(ctx: Ctx): OwnBaselines {
   const { spend } = ctx.facts;
   const weekendDay = weekendFlags(ctx);
   const dow = daysOfWeek(ctx);
-  const off = daysOff(ctx, to - 55, to);
+  const offFrom = to - 55;
+  const off = daysOff(ctx, offFrom, to);
   const offDay = (u: number, d: number): boolean => ((off[u] >> dow[d]) & 1) === 1;
   const workDays = (u: number): number => {
     let n = 0;
@@ -123,12 +126,15 @@ function compute(ctx: Ctx): OwnBaselines {
   const minBase = Math.max(micro(spikeMinBaselineUsd), 1);
   const wd = new Float64Array(Math.max(0, to - from + 1));
   const wdWeek = new Int32Array(wd.length); // each weekday value's week, counted back from \`to\`
-  const we = new Float64Array(wd.length);
+  const we = new Float64Array(Math.max(0, to - offFrom + 1));
   const weeks = Math.ceil(wd.length / 7);
   const active = new Int32Array(weeks);
   const low = new Int32Array(weeks);
-  /** Each person's class medians of their active days' spend over the day's divisor (index d − from). */
-  const personal = (divisor: Float64Array): void => {
+  /**
+   * Each person's class medians of their active days' spend over the day's divisor (index d − from;
+   * `older(d)` for the days before the window, read for the days off when the window holds too few).
+   */
+  const personal = (divisor: Float64Array, older: (d: number) => number): void => {
     weekday.fill(0);
     weekend.fill(0);
     if (to < 0) return;
@@ -151,10 +157,17 @@ function compute(ctx: Ctx): OwnBaselines {
         const m = withoutQuietWeeks(wd, wdWeek, nWd, minActive, active, low);
         if (m >= minBase) weekday[u] = m;
       }
+      // Too few days off in the window: the eight weeks their days off are judged on, so a weekday
+      // worker's occasional weekend is held against their weekends, not their working days.
+      if (nWe < minActive)
+        for (let d = Math.max(0, offFrom); d < from; d++) {
+          const v = spend[base + d];
+          if (v > 0 && (offMask >> dow[d]) & 1) we[nWe++] = v / older(d);
+        }
       if (nWe >= minActive && weekday[u] > 0) weekend[u] = median(we.subarray(0, nWe)) as number;
     }
   };
-  personal(new Float64Array(wd.length).fill(1));
+  personal(new Float64Array(wd.length).fill(1), () => 1);
   const raw = weekday.slice(); // R and the factors stay on the first pass's baselines
   // R(d): the median active person's spend on d over their weekday baseline. The factor of a day is
   // R(d) over the usual R of its class in the baseline window (a weekend is compared with weekends).
@@ -201,7 +214,10 @@ function compute(ctx: Ctx): OwnBaselines {
   };
   // The baselines again, each day's spend over its team factor: a team-wide busy (or quiet) week
   // in the window is the team's, not a person's level.
-  personal(Float64Array.from({ length: wd.length }, (_, i) => teamFactor(from + i)));
+  personal(
+    Float64Array.from({ length: wd.length }, (_, i) => teamFactor(from + i)),
+    (d) => teamFactor(d),
+  );
   const expected = (u: number, d: number): number => {
     const b = offDay(u, d) && weekend[u] > 0 ? weekend[u] : weekday[u];
     return b > 0 ? b * teamFactor(d) : 0;
