@@ -45,7 +45,7 @@ export function levelShift(ctx: Ctx): DetectorOutput {
     let expected = 0;
     for (let i = 0; i < n; i++) {
       const d = first + i;
-      const e = own.expected(u, d);
+      const e = b * factors[i];
       const x = spend[base + d];
       level[i] = x / factors[i];
       if (x > k * e && x - e >= minExcess) {
