@@ -134,6 +134,14 @@ describe('drift of the spend level', () => {
     expect(run(withTeam(spend))).toEqual([]);
   });
 
+  it('needs three weeks of history for the earlier level', () => {
+    // Day 0 is a Sunday: the history starts on day 1, and the earlier level is days 1–21.
+    const grown = series(growth(5, 2.5, 4, 14), 2);
+    expect(run(withTeam(grown))).toHaveLength(1);
+    // From day 2 on, twenty days are left: too few to say what the person's level was.
+    expect(run(withTeam(grown.map((v, i) => (i < 2 ? 0 : v))))).toEqual([]);
+  });
+
   it("does not take the team's release days for a person's growth", () => {
     const release = (i: number) => (i === 30 || i === 36 || i === 38 || i === 40 ? 2.2 : 1);
     expect(run(withTeam(series(flat(8), 15), { teamDay: release }))).toEqual([]);

@@ -19,7 +19,7 @@ import { levelComparison } from '../stats';
  * Drift of a person's level: their spend grown over several weeks through more work (tokens grow
  * with it), which no single day spikes and $/request drift does not see. The person's own level of
  * the last two weeks (ending on the last complete day) is held against their own level 3 to
- * `levelWeeks` weeks ago (as far back as their history goes, at least two weeks; the week between
+ * `levelWeeks` weeks ago (as far back as their history goes, at least three weeks; the week between
  * is skipped: a rise in progress belongs to neither). Both are read from the person's ACTIVE
  * WORKING DAYS only (baseline.ts: weekdays, less those they seldom work), each
  * day's spend over the team's factor for the day (baseline.ts: a release day is no one's growth),
@@ -143,7 +143,11 @@ export function levelDrift(ctx: Ctx): DetectorOutput {
 const RECENT_DAYS = 14;
 /** The week before them belongs to neither window: a rise in progress. */
 const GAP_DAYS = 7;
-/** The earlier level needs two weeks of history at least. */
-const MIN_EARLY_DAYS = 14;
+/**
+ * The earlier level needs three weeks of history at least: two weeks (some ten working days, fewer
+ * after a vacation) left an ordinary person's earlier level to chance often enough that most of the
+ * held-out teams' drift false alarms came from runs whose earlier window was that short.
+ */
+const MIN_EARLY_DAYS = 21;
 
 const fixedX = (x: number) => `×${x.toFixed(1)}`;
