@@ -205,9 +205,11 @@ function compute(ctx: Ctx): OwnBaselines {
   const teamFactor = (d: number): number => {
     let f = factors.get(d);
     if (f !== undefined) return f;
+    const ratio = R(d) / usual[weekendDay[d]];
     // A day most of the team was away (a holiday) says nothing of its pace: the few who worked
     // are no sample of it, and often the very people with something unusual going on.
-    const r = R(d) / usual[weekendDay[d]] / (4 * (present.get(d) as number) < usualPresent[weekendDay[d]] ? NaN : 1);
+    const holiday = 4 * (present.get(d) as number) < usualPresent[weekendDay[d]];
+    const r = holiday ? NaN : ratio;
     f = Number.isFinite(r) && r > 0 ? Math.min(teamFactorCap, Math.max(1 / teamFactorCap, r)) : 1;
     factors.set(d, f);
     return f;
@@ -216,7 +218,7 @@ function compute(ctx: Ctx): OwnBaselines {
   // in the window is the team's, not a person's level.
   personal(
     Float64Array.from({ length: wd.length }, (_, i) => teamFactor(from + i)),
-    (d) => teamFactor(d),
+    teamFactor,
   );
   const expected = (u: number, d: number): number => {
     const b = offDay(u, d) && weekend[u] > 0 ? weekend[u] : weekday[u];
@@ -226,13 +228,15 @@ function compute(ctx: Ctx): OwnBaselines {
   const scatter = (u: number): number => {
     let sd = scatters.get(u);
     if (sd !== undefined) return sd;
-    const center = Math.log(weekday[u]);
     const dev: number[] = [];
-    for (let d = from; d <= to; d++) {
-      const v = spend[u * ctx.nDays + d];
-      if (v > 0 && !offDay(u, d)) dev.push(Math.abs(Math.log(v / teamFactor(d)) - center));
+    if (weekday[u] > 0) {
+      const center = Math.log(weekday[u]);
+      for (let d = from; d <= to; d++) {
+        const v = spend[u * ctx.nDays + d];
+        if (v > 0 && !offDay(u, d)) dev.push(Math.abs(Math.log(v / teamFactor(d)) - center));
+      }
     }
-    sd = weekday[u] > 0 && dev.length > 0 ? 1.4826 * (median(dev) as number) : NaN;
+    sd = dev.length > 0 ? 1.4826 * (median(dev) as number) : NaN;
     scatters.set(u, sd);
     return sd;
   };
