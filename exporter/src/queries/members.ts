@@ -108,7 +108,7 @@ const MODEL_USAGE = `SELECT email, SUM(charged_micro), SUM(requests), SUM(events
 const USAGE = windowRows(
   'usage_user_asof',
   ['email'],
-  `b.email, ${['charged_micro', 'requests', 'events', 'cache_read_tokens'].map(diff).join(', ')}`,
+  `b.email, ${['charged_micro', 'requests', 'events', 'cache_read_tokens', 'tokens', 'rows'].map(diff).join(', ')}`,
 );
 // Per (person, most-used model) with an active day in the window.
 const ACTIVITY = windowRows(

@@ -7,7 +7,7 @@ import { freshness } from './health';
 import { selectedEmails, teamStats } from './members';
 import { modelCosts, userModelCosts } from './model-costs';
 import { budgets, forecasts, savings } from './outputs';
-import { series } from './series';
+import { series, type SeriesRequest } from './series';
 import { topSpenders } from './spenders';
 import { knownEmail, userAnomalies, userFeatures, userModels, userTimeline } from './user';
 import { variables } from './variables';
@@ -32,7 +32,7 @@ export class ReadModel {
   }
 
   freshness = () => freshness(this.db);
-  series = (...a: Args<typeof series>) => series(this.db, ...a);
+  series = (req: SeriesRequest) => series(this.db, req, this.cache.share);
   analytics = (...a: Args<typeof analytics>) => analytics(this.db, ...a);
   variables = (...a: Args<typeof variables>) => variables(this.db, ...a);
   // The whole-team tables share intermediate results within a store generation (QueryCache.share).

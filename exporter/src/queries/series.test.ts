@@ -66,6 +66,45 @@ describe('series by group (the group rollup)', () => {
 });
 
 describe('series by user', () => {
+  it('ranks the whole team from the window totals the members table reads, as a filter naming everyone does', () => {
+    const db = openDb(':memory:');
+    try {
+      db.prepare(`INSERT INTO billing_groups (id, name, source, updated_ms) VALUES ('g1', 'One', 'cursor', 0)`).run();
+      const rows = Array.from({ length: 12 }, (_, k) => ({
+        day: day(1 + (k % 4)),
+        email: `p${k}@x.io`,
+        model: 'gpt-5',
+        charged_micro: ((k * 7) % 12) * 1e8,
+        requests: (k * 5) % 12,
+        input_tokens: (k * 11) % 12,
+      }));
+      // Usage before the window only: no rank in it.
+      rows.push({
+        day: '2026-02-20',
+        email: 'early@x.io',
+        model: 'gpt-5',
+        charged_micro: 50e8,
+        requests: 50,
+        input_tokens: 50,
+      });
+      addUsageDaily(db, rows);
+      const inGroup = db.prepare(`INSERT INTO group_members (email, group_id) VALUES (?, 'g1')`);
+      for (const r of rows) inGroup.run(r.email);
+      const keys: string[] = [];
+      const memo = <T>(key: string, f: () => T): T => (keys.push(key), f());
+      for (const metric of ['spend', 'requests', 'tokens'] as const) {
+        const team = series(db, request({ by: 'user', metric, limit: 5 }), memo);
+        const everyone = series(db, request({ by: 'user', metric, limit: 5, group: 'g1' }));
+        expect(team.columns.map((c) => c.name)).toEqual(everyone.columns.map((c) => c.name));
+        expect(team.columns.map((c) => c.name)).not.toContain('early@x.io');
+      }
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.every((k) => k.startsWith('usage:'))).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
   it('folds everyone past the limit into other, with or without a model or people filter', () => {
     const db = openDb(':memory:');
     try {

@@ -5,6 +5,8 @@ import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
 import { and, hasPeopleFilter, peopleCond, TRUE, type Cond, type PeopleFilter } from './scope';
 import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
+import type { Memo } from '../store/cycle-usage';
+import { windowUsage } from './members';
 import { groupUsage, usageSource } from './usage-source';
 import type { DayWindow } from './window';
 
@@ -51,7 +53,7 @@ const UNITS: Record<SeriesMetric, string> = {
  * by user/group/model keeps the top `limit` series by total spend (by requests/tokens for those
  * metrics) and sums the rest into "other", so a 10,000-person team still draws a readable chart.
  */
-export function series(db: Db, req: SeriesRequest): Frame {
+export function series(db: Db, req: SeriesRequest, memo?: Memo): Frame {
   const { window } = req;
   const people = peopleCond(db, req, 'u.email');
   const modelCond: Cond = req.model === undefined ? TRUE : { sql: 'u.model = ?', params: [req.model] };
@@ -94,7 +96,13 @@ export function series(db: Db, req: SeriesRequest): Frame {
   if (req.by === 'user') {
     // Top keys first (one aggregate in SQL), then daily rows for those keys only: by=user on a large
     // team would otherwise ship every person-day to JS. "other" = the per-day total minus the top keys.
-    const ranked = rankUsers(db, req, `SELECT ${keyExpr} AS k, ${rankExpr} AS t ${from} GROUP BY k`, where.params);
+    const ranked = rankUsers(
+      db,
+      req,
+      `SELECT ${keyExpr} AS k, ${rankExpr} AS t ${from} GROUP BY k`,
+      where.params,
+      memo,
+    );
     top = ranked.slice(0, req.limit);
     rows = daily({ sql: `${keyExpr} IN (${top.map(() => '?').join(',') || "''"})`, params: top });
     if (ranked.length > top.length) {
@@ -147,12 +155,22 @@ export function series(db: Db, req: SeriesRequest): Frame {
  * two slices of the as-of totals (schema/013) rather than every person-day; `grouped` is the SELECT
  * over person-days that answers it otherwise (with a model filter).
  */
-function rankUsers(db: Db, req: SeriesRequest, grouped: string, params: unknown[]): string[] {
+function rankUsers(db: Db, req: SeriesRequest, grouped: string, params: unknown[], memo?: Memo): string[] {
   if (req.model !== undefined)
     return db
       .prepare(`${grouped} ORDER BY t DESC, k LIMIT ?`)
       .pluck()
       .all(...params, req.limit + 1) as string[];
+  if (!hasPeopleFilter(req)) {
+    // The whole team: the window's totals per person the members table and top spenders read too
+    // (shared within a store generation), ranked here: one read of the running totals, not two.
+    const at = req.metric === 'requests' ? 2 : req.metric === 'tokens' ? 5 : 1;
+    return [...windowUsage(db, req.window, undefined, memo).values()]
+      .filter((r) => (r[6] as number) > 0)
+      .sort((a, b) => (b[at] as number) - (a[at] as number) || ((a[0] as string) < (b[0] as string) ? -1 : 1))
+      .slice(0, req.limit + 1)
+      .map((r) => r[0] as string);
+  }
   const w = asOfWindow(db, 'usage_asof_days', req.window);
   if (w === null) return [];
   const people = peopleCond(db, req, 'b.email');
