@@ -133,8 +133,9 @@ function compute(ctx: Ctx): OwnBaselines {
   /**
    * Each person's class medians of their active days' spend over the day's divisor (index d − from;
    * `older(d)` for the days before the window, read for the days off when the window holds too few).
+   * Without `older`, the working days only: the first pass's days off are never read.
    */
-  const personal = (divisor: Float64Array, older: (d: number) => number): void => {
+  const personal = (divisor: Float64Array, older?: (d: number) => number): void => {
     weekday.fill(0);
     weekend.fill(0);
     if (to < 0) return;
@@ -159,6 +160,7 @@ function compute(ctx: Ctx): OwnBaselines {
       }
       // Too few days off in the window: the eight weeks their days off are judged on, so a weekday
       // worker's occasional weekend is held against their weekends, not their working days.
+      if (older === undefined) continue;
       if (nWe < minActive)
         for (let d = Math.max(0, offFrom); d < from; d++) {
           const v = spend[base + d];
@@ -167,7 +169,7 @@ function compute(ctx: Ctx): OwnBaselines {
       if (nWe >= minActive && weekday[u] > 0) weekend[u] = median(we.subarray(0, nWe)) as number;
     }
   };
-  personal(new Float64Array(wd.length).fill(1), () => 1);
+  personal(new Float64Array(wd.length).fill(1));
   const raw = weekday.slice(); // R and the factors stay on the first pass's baselines
   // R(d): the median active person's spend on d over their weekday baseline. The factor of a day is
   // R(d) over the usual R of its class in the baseline window (a weekend is compared with weekends).
