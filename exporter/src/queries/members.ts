@@ -105,11 +105,13 @@ const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members
 const MODEL_USAGE = `SELECT email, SUM(charged_micro), SUM(requests), SUM(events), SUM(cache_read_tokens)
   FROM usage_daily WHERE day BETWEEN ? AND ? AND model = ? GROUP BY email`;
 // Everyone's usage and activity: two slices of the as-of totals each (schema/013), not every person-day.
-const USAGE = windowRows(
-  'usage_user_asof',
-  ['email'],
-  `b.email, ${['charged_micro', 'requests', 'events', 'cache_read_tokens', 'tokens', 'rows'].map(diff).join(', ')}`,
-);
+const USAGE_SUMS = ['charged_micro', 'requests', 'events', 'cache_read_tokens', 'tokens', 'rows'] as const;
+/** Where each window total sits in a windowUsage row, after the email (one model's rows end at cache_read_tokens). */
+export const USAGE_AT = Object.fromEntries(USAGE_SUMS.map((c, i) => [c, i + 1])) as Record<
+  (typeof USAGE_SUMS)[number],
+  number
+>;
+const USAGE = windowRows('usage_user_asof', ['email'], `b.email, ${USAGE_SUMS.map(diff).join(', ')}`);
 // Per (person, most-used model) with an active day in the window.
 const ACTIVITY = windowRows(
   'activity_asof',
@@ -213,10 +215,10 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
       role: role as string,
       groupId: groupId as string | null,
       groupName: groupName as string | null,
-      spendMicro: (u?.[1] as number) ?? 0,
-      requests: (u?.[2] as number) ?? 0,
-      events: (u?.[3] as number) ?? 0,
-      cacheReadTokens: (u?.[4] as number) ?? 0,
+      spendMicro: (u?.[USAGE_AT.charged_micro] as number) ?? 0,
+      requests: (u?.[USAGE_AT.requests] as number) ?? 0,
+      events: (u?.[USAGE_AT.events] as number) ?? 0,
+      cacheReadTokens: (u?.[USAGE_AT.cache_read_tokens] as number) ?? 0,
       activeDays: (a?.[1] as number) ?? 0,
       agentRequests: (a?.[2] as number) ?? 0,
       linesAdded: (a?.[3] as number) ?? 0,

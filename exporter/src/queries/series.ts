@@ -6,7 +6,7 @@ import { col, frame, usd } from './frame';
 import { and, hasPeopleFilter, peopleCond, TRUE, type Cond, type PeopleFilter } from './scope';
 import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
 import type { Memo } from '../store/cycle-usage';
-import { windowUsage } from './members';
+import { USAGE_AT, windowUsage } from './members';
 import { groupUsage, usageSource } from './usage-source';
 import type { DayWindow } from './window';
 
@@ -164,9 +164,9 @@ function rankUsers(db: Db, req: SeriesRequest, grouped: string, params: unknown[
   if (!hasPeopleFilter(req)) {
     // The whole team: the window's totals per person the members table and top spenders read too
     // (shared within a store generation), ranked here: one read of the running totals, not two.
-    const at = req.metric === 'requests' ? 2 : req.metric === 'tokens' ? 5 : 1;
+    const at = USAGE_AT[req.metric === 'requests' ? 'requests' : req.metric === 'tokens' ? 'tokens' : 'charged_micro'];
     return [...windowUsage(db, req.window, undefined, memo).values()]
-      .filter((r) => (r[6] as number) > 0)
+      .filter((r) => (r[USAGE_AT.rows] as number) > 0)
       .sort((a, b) => (b[at] as number) - (a[at] as number) || ((a[0] as string) < (b[0] as string) ? -1 : 1))
       .slice(0, req.limit + 1)
       .map((r) => r[0] as string);

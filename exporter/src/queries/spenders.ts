@@ -2,7 +2,7 @@ import type { Frame } from '../schemas/common';
 import type { Memo } from '../store/cycle-usage';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
-import { windowPeople, windowUsage } from './members';
+import { USAGE_AT, windowPeople, windowUsage } from './members';
 import { firstSorted } from './top';
 import type { DayWindow } from './window';
 
@@ -22,7 +22,7 @@ export function topSpenders(
   const usage = windowUsage(db, window, model, memo);
   const list = windowPeople(db, window, memo).flatMap(([email, name, , , group]) => {
     const u = usage.get(email as string);
-    const spendMicro = (u?.[1] as number) ?? 0;
+    const spendMicro = (u?.[USAGE_AT.charged_micro] as number) ?? 0;
     if ((emails !== null && !emails.has(email as string)) || !(spendMicro > 0)) return [];
     return [
       {
@@ -30,7 +30,7 @@ export function topSpenders(
         name: name as string,
         groupName: group as string | null,
         spendMicro,
-        requests: (u?.[2] as number) ?? 0,
+        requests: (u?.[USAGE_AT.requests] as number) ?? 0,
       },
     ];
   });
