@@ -6,7 +6,8 @@
  * Cursor itself is replaced by undici's MockAgent answering each page request with the page's
  * bytes at once (read from the file the generator wrote), and the client's rate limiter is opened
  * up: what is measured is how fast the exporter ingests, not Cursor's 60 pages/min. Ours runs in
- * its own process (bench/_ingest-ours.ts), so its peak RSS is the exporter's. Against it: a raw better-sqlite3 insert loop of the
+ * its own process (bench/_ingest-ours.ts, compiled to JavaScript as the exporter ships), so its peak
+ * RSS is the exporter's. Against it: a raw better-sqlite3 insert loop of the
  * same rows into the same table, in the same order and the same per-day transactions, in the same
  * run. Then: the API calls one hourly collection of a 500-user team makes, against the lower bound.
  */
@@ -22,6 +23,7 @@ import { DAY_MS } from '../exporter/src/domain/time';
 import { openDb } from '../exporter/src/store/db';
 import { createSimulation } from '../exporter/src/simulator/simulation';
 import { hourlyCollectionCalls } from './_collection-calls';
+import { compiledHarness } from './_compiled';
 
 const TARGET_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 1_000_000);
 const PAGE_SIZE = 1000;
@@ -115,18 +117,16 @@ export async function run(): Promise<Record<string, number>> {
   const pagesDir = path.join(dir, 'pages');
   fs.mkdirSync(pagesDir);
   try {
-    const { events, users, firstDay, days } = writePages(pagesDir);
+    const [harness, { events, users, firstDay, days }] = await Promise.all([
+      compiledHarness('_ingest-ours.ts'),
+      writePages(pagesDir),
+    ]);
     // Ours in a process of its own, so its peak RSS is the exporter's alone (not the generator's,
     // not the raw loop's parsed rows): a backfill by the collector's usage-events step.
     const ours = await new Promise<{ seconds: number; rows: number; peak_rss_mb: number }>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          path.join(__dirname, '_ingest-ours.ts'),
-          JSON.stringify({ pagesDir, dbFile: path.join(dir, 'ours.db'), firstDay, days, events }),
-        ],
+        [harness, JSON.stringify({ pagesDir, dbFile: path.join(dir, 'ours.db'), firstDay, days, events })],
         {
           stdio: ['ignore', 'pipe', 'inherit'],
         },
