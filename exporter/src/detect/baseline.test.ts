@@ -127,7 +127,7 @@ describe('own baselines', () => {
     expect(baselines(few).teamFactor(30)).toBe(1);
   });
 
-  it('reads no team factor into a holiday: a day with under a quarter of the usual people at work', () => {
+  it('reads no team factor into a holiday (the team away): a day with under a quarter of the usual people at work', () => {
     // 24 people work every weekday at $10; on day 30 (a holiday) 5 of them come in at 4×.
     const holiday = (inOnDay30: number) =>
       Array.from({ length: 24 }, (_, k) => ({
@@ -135,7 +135,10 @@ describe('own baselines', () => {
         spend: habit((i) => (i !== 30 ? 10 : k < inOnDay30 ? 40 : 0)),
       }));
     expect(baselines(holiday(5)).teamFactor(30)).toBe(1);
+    expect(baselines(holiday(5)).teamAway(30)).toBe(true);
+    expect(baselines(holiday(5)).teamAway(29)).toBe(false);
     // A quarter of them is a team day like any other.
     expect(baselines(holiday(6)).teamFactor(30)).toBe(4);
+    expect(baselines(holiday(6)).teamAway(30)).toBe(false);
   });
 });

@@ -43,6 +43,8 @@ export interface OwnBaselines {
   workDays(u: number): number;
   /** The team factor of day index d (computed on first use). */
   teamFactor(d: number): number;
+  /** Whether most of the team was away on day index d (a holiday): its factor is then 1. */
+  teamAway(d: number): boolean;
   /** Expected spend of user u on day d (micro-cents): class baseline × team factor; 0 = none. */
   expected(u: number, d: number): number;
   /**
@@ -204,14 +206,17 @@ function compute(ctx: Ctx): OwnBaselines {
     usualPresent.push(median(ns) ?? 0);
   }
   const factors = new Map<number, number>();
+  const teamAway = (d: number): boolean => {
+    R(d);
+    return 4 * (present.get(d) as number) < usualPresent[weekendDay[d]];
+  };
   const teamFactor = (d: number): number => {
     let f = factors.get(d);
     if (f !== undefined) return f;
     const ratio = R(d) / usual[weekendDay[d]];
     // A day most of the team was away (a holiday) says nothing of its pace: the few who worked
     // are no sample of it, and often the very people with something unusual going on.
-    const holiday = 4 * (present.get(d) as number) < usualPresent[weekendDay[d]];
-    const r = holiday ? NaN : ratio;
+    const r = teamAway(d) ? NaN : ratio;
     f = Number.isFinite(r) && r > 0 ? Math.min(teamFactorCap, Math.max(1 / teamFactorCap, r)) : 1;
     factors.set(d, f);
     return f;
@@ -242,7 +247,7 @@ function compute(ctx: Ctx): OwnBaselines {
     scatters.set(u, sd);
     return sd;
   };
-  return { weekday, weekend, offDay, workDays, teamFactor, expected, scatter, from, to };
+  return { weekday, weekend, offDay, workDays, teamFactor, teamAway, expected, scatter, from, to };
 }
 
 /**

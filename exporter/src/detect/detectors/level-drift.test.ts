@@ -142,6 +142,20 @@ describe('drift of the spend level', () => {
     expect(run(withTeam(grown.map((v, i) => (i < 2 ? 0 : v))))).toEqual([]);
   });
 
+  it('judges a growth on the week the team is back when the week before it was a holiday', () => {
+    // 57 days: the last complete day is 55, the two recent weeks days 42–55. The team is away on the
+    // weekdays of the earlier one (Tuesday to Friday, 44–47): that week says nothing of anyone's level.
+    const n = 57;
+    const grown = series(growth(10, 3.2, 4, n - 29), 2, 0.3, 0, n);
+    const off = (from: number, to: number) => (i: number) => (i >= from && i <= to ? 0 : 1);
+    expect(run(withTeam(grown))).toHaveLength(1);
+    expect(run(withTeam(grown, { teamDay: off(44, 47) }))).toHaveLength(1);
+    // Their own week off (the team at work) is a week without their level: not enough to say.
+    expect(run(withTeam(grown.map((v, i) => v * off(44, 47)(i))))).toEqual([]);
+    // The team away in the last week: nothing shows the level now (the next pass, after it, will).
+    expect(run(withTeam(grown, { teamDay: off(50, 54) }))).toEqual([]);
+  });
+
   it("does not take the team's release days for a person's growth", () => {
     const release = (i: number) => (i === 30 || i === 36 || i === 38 || i === 40 ? 2.2 : 1);
     expect(run(withTeam(series(flat(8), 15), { teamDay: release }))).toEqual([]);

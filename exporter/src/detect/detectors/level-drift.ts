@@ -1,4 +1,4 @@
-import { ownBaselines } from '../baseline';
+import { ownBaselines, weekendFlags } from '../baseline';
 import {
   type Ctx,
   type DetectorOutput,
@@ -30,8 +30,9 @@ import { levelComparison } from '../stats';
  *   nor hides it), at least minLevelZ standard errors clear, the errors from the person's own
  *   day-to-day scatter — a noisy person or a light user with few days needs a larger rise;
  * - it holds: each of the two recent weeks on its own stands half the required rise above the
- *   earlier level, half the z clear (a burst of a few days lifts one week, not both — that is
- *   level_shift's);
+ *   earlier level (the later one the whole rise), half the z clear (a burst of a few days lifts one
+ *   week, not both — that is level_shift's); an earlier week the team was mostly away (a holiday
+ *   week: baseline.ts teamAway on three of its weekdays) is no evidence either way and is not judged;
  * - it is a level, not a step: the recent days level_shift counts as elevated (over
  *   levelShift.multiplier × the person's weekday baseline × the day's team factor, and
  *   minExcessUsdPerDay above it: a step, a spike, that detector's business) are left out, and the
@@ -65,6 +66,14 @@ export function levelDrift(ctx: Ctx): DetectorOutput {
   const minStepExcess = micro(minExcessUsdPerDay);
   const minIncreaseDay = micro(minLevelIncreaseUsdPerWeek) / 5;
   const lastWeekTeam = teamSum(ctx, d - 6, d);
+  // The recent weeks judged on their own (below). The earlier one is left out when the team was
+  // mostly away in it (a holiday week: three of its weekdays or more), no evidence of anyone's level
+  // either way; the last week is always judged: a level is what it shows now (after a holiday
+  // week, the next pass judges the week the team is back).
+  const weekend = weekendFlags(ctx);
+  let awayWeekdays = 0;
+  for (let i = lateFrom; i < lateFrom + 7; i++) if (!weekend[i] && own.teamAway(i)) awayWeekdays++;
+  const judgedWeeks = awayWeekdays >= 3 ? [lateFrom + 7] : [lateFrom, lateFrom + 7];
   for (let u = 0; u < users.length; u++) {
     const first = firstSpendDay(ctx, u);
     const earlyFrom = Math.max(oldest, first);
@@ -102,9 +111,9 @@ export function levelDrift(ctx: Ctx): DetectorOutput {
     // a growth lifts both, the last one most; a burst of a few days lifts one, or is most of a
     // light user's active days.
     const weekMinDays = Math.max(2, Math.ceil(own.workDays(u) / 2));
-    const held = [lateFrom, lateFrom + 7].every((w, k) => {
+    const held = judgedWeeks.every((w) => {
       const week = levelComparison(s, working, team, earlyFrom, earlyTo, w, w + 6, weekMinDays);
-      return week !== null && week.rise >= (k === 1 ? minRise : minRise / 2) && week.z >= minLevelZ / 2;
+      return week !== null && week.rise >= (w > lateFrom ? minRise : minRise / 2) && week.z >= minLevelZ / 2;
     });
     if (!held) continue;
     const tk = tokens.subarray(base, base + nD);
