@@ -26,12 +26,9 @@ export class ApiContext {
     return dayWindow(fromMs, toMs);
   }
 
-  /** Team-wide member figures for a window (ranks and badges need everyone), cached per window. */
+  /** Team-wide member figures for a window (ranks and badges need everyone), shared per window (ReadModel.teamStats). */
   teamStats(w: DayWindow, model?: string): TeamStats {
-    // The cycle (plan exhaustion, cycle day) depends on today, so the UTC day is part of the key.
-    return this.read.cache.get(`team:${w.fromDay}:${w.toDay}:${model ?? ''}:${this.today()}`, () =>
-      this.read.teamStats(w, this.now(), model),
-    );
+    return this.read.teamStats(w, this.now(), model);
   }
 
   /** The cycle summary row for everyone or one group, cached for the day. */

@@ -13,6 +13,7 @@ import { knownEmail, userAnomalies, userFeatures, userModels, userTimeline } fro
 import { variables } from './variables';
 import type { PeopleFilter } from './scope';
 import type { DayWindow } from './window';
+import { utcDay } from '../domain/time';
 
 /** A query's arguments after the database. */
 type Args<F> = F extends (db: Db, ...rest: infer R) => unknown ? R : never;
@@ -36,7 +37,14 @@ export class ReadModel {
   analytics = (...a: Args<typeof analytics>) => analytics(this.db, ...a);
   variables = (...a: Args<typeof variables>) => variables(this.db, ...a);
   // The whole-team tables share intermediate results within a store generation (QueryCache.share).
-  teamStats = (w: DayWindow, nowMs: number, model?: string) => teamStats(this.db, w, nowMs, model, this.cache.share);
+  // A window's member figures (~6 MB at 10,000 people) are one of them, not a result entry: the
+  // members table, its searches and pages and the drilldowns build on them, and a dashboard whose
+  // range is dragged through many windows keeps a bounded number, not one per window for an hour.
+  // The cycle (plan exhaustion, cycle day) depends on today, so the UTC day is part of the key.
+  teamStats = (w: DayWindow, nowMs: number, model?: string) =>
+    this.cache.share(`team:${w.fromDay}:${w.toDay}:${model ?? ''}:${utcDay(nowMs)}`, () =>
+      teamStats(this.db, w, nowMs, model, this.cache.share),
+    );
   topSpenders = (w: DayWindow, emails: Set<string> | null, limit: number, model?: string) =>
     topSpenders(this.db, w, emails, limit, model, this.cache.share);
   selectedEmails = (...a: Args<typeof selectedEmails>) => selectedEmails(this.db, ...a);
