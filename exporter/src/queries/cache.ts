@@ -17,7 +17,7 @@ export class QueryCache {
   constructor(
     private readonly db: Db,
     private readonly maxEntries = 500,
-    private readonly maxShared = 16,
+    private readonly maxShared = 24,
   ) {
     this.version = db.prepare('SELECT total_changes() AS c');
   }
@@ -40,13 +40,20 @@ export class QueryCache {
 
   /**
    * An intermediate result several queries build on (the plan-exhaustion digest, a window's usage per
-   * person), kept for the store's current generation even when result caching is off: the different
-   * tables a dashboard asks for at once after a collection then read the store once for it. Few and
-   * small, so the oldest go beyond `maxShared`.
+   * person, its member figures), kept for the store's current generation even when result caching is
+   * off: the different tables a dashboard asks for at once after a collection then read the store
+   * once for it. A few MB each at 10,000 people, so at most `maxShared` (~90 MB), the least recently
+   * used going first: a dashboard of three ranges uses 15, five 23, and those in use stay while a
+   * dragged range passes through.
    */
   readonly share: Memo = <T>(key: string, compute: () => T): T => {
     this.sync();
-    if (this.intermediates.has(key)) return this.intermediates.get(key) as T;
+    if (this.intermediates.has(key)) {
+      const v = this.intermediates.get(key) as T;
+      this.intermediates.delete(key);
+      this.intermediates.set(key, v);
+      return v;
+    }
     const v = compute();
     this.intermediates.set(key, v);
     if (this.intermediates.size > this.maxShared)
