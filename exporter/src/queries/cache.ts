@@ -48,31 +48,26 @@ export class QueryCache {
    */
   readonly share: Memo = <T>(key: string, compute: () => T): T => {
     this.sync();
-    if (this.intermediates.has(key)) {
-      const v = this.intermediates.get(key) as T;
-      this.intermediates.delete(key);
-      this.intermediates.set(key, v);
-      return v;
-    }
-    const v = compute();
-    this.intermediates.set(key, v);
-    if (this.intermediates.size > this.maxShared)
-      this.intermediates.delete(this.intermediates.keys().next().value as string);
-    return v;
+    return leastRecentlyUsed(this.intermediates, this.maxShared, key, compute);
   };
 
   get<T>(key: string, compute: () => T): T {
     this.sync();
-    if (this.entries.has(key)) {
-      const v = this.entries.get(key) as T;
-      // Re-insert to mark as most recently used.
-      this.entries.delete(key);
-      this.entries.set(key, v);
-      return v;
-    }
-    const v = compute();
-    this.entries.set(key, v);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    return leastRecentlyUsed(this.entries, this.maxEntries, key, compute);
+  }
+}
+
+/** `key`'s value in `map`, computed when absent; a map of at most `max` keys, the least recently used going first. */
+function leastRecentlyUsed<T>(map: Map<string, unknown>, max: number, key: string, compute: () => T): T {
+  if (map.has(key)) {
+    const v = map.get(key) as T;
+    // Re-inserted: a Map iterates in insertion order, so its first key is the least recently used.
+    map.delete(key);
+    map.set(key, v);
     return v;
   }
+  const v = compute();
+  map.set(key, v);
+  if (map.size > max) map.delete(map.keys().next().value as string);
+  return v;
 }
