@@ -1,7 +1,7 @@
 import { openDb } from '../store/db';
 import { QueryCache } from './cache';
 
-describe('QueryCache.share', () => {
+describe('QueryCache', () => {
   test('keeps the intermediates in use: the least recently used goes first, and any write empties it', () => {
     const db = openDb(':memory:');
     const cache = new QueryCache(db, 0, 2);
@@ -17,6 +17,26 @@ describe('QueryCache.share', () => {
     expect(computed).toBe(before + 1);
     db.prepare("INSERT INTO meta (key, value, updated_ms) VALUES ('x', '1', 0)").run();
     expect(get('a')).not.toBe(a);
+    db.close();
+  });
+
+  test('keeps results up to a number of frame rows in all; a frame larger than that is answered, not kept', () => {
+    const db = openDb(':memory:');
+    const cache = new QueryCache(db, 10, 2, 5);
+    const frame = (n: number) => ({ columns: [], rows: Array.from({ length: n }, () => ({})) });
+    let computed = 0;
+    const get = (key: string, n: number) => cache.get(key, () => (computed++, frame(n)));
+    const a = get('a', 3);
+    get('b', 2);
+    expect(get('a', 3)).toBe(a); // used again: now the most recent
+    get('c', 2); // seven rows: b, the least recently used, goes
+    expect(get('a', 3)).toBe(a);
+    const before = computed;
+    get('b', 2);
+    expect(computed).toBe(before + 1);
+    const big = get('big', 6);
+    expect(get('big', 6)).not.toBe(big);
+    expect(get('a', 3)).toBe(a);
     db.close();
   });
 });

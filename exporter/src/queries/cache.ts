@@ -10,16 +10,24 @@ import type { Db } from '../store/db';
  */
 export class QueryCache {
   private generation = '';
-  private readonly entries = new Map<string, unknown>();
-  private readonly intermediates = new Map<string, unknown>();
+  private readonly entries: Lru;
+  private readonly intermediates: Lru;
   private readonly version;
 
+  /**
+   * maxEntries results of at most maxRows frame rows in all (a members page of 1,000 rows is ~0.4 MB:
+   * a count alone let a client paging through every sort hold ~190 MB until the next write), and
+   * maxShared intermediates.
+   */
   constructor(
     private readonly db: Db,
-    private readonly maxEntries = 500,
-    private readonly maxShared = 24,
+    maxEntries = 500,
+    maxShared = 24,
+    maxRows = 50_000,
   ) {
     this.version = db.prepare('SELECT total_changes() AS c');
+    this.entries = new Lru(maxEntries, maxRows, frameRows);
+    this.intermediates = new Lru(maxShared);
   }
 
   private currentGeneration(): string {
@@ -48,26 +56,58 @@ export class QueryCache {
    */
   readonly share: Memo = <T>(key: string, compute: () => T): T => {
     this.sync();
-    return leastRecentlyUsed(this.intermediates, this.maxShared, key, compute);
+    return this.intermediates.get(key, compute);
   };
 
   get<T>(key: string, compute: () => T): T {
     this.sync();
-    return leastRecentlyUsed(this.entries, this.maxEntries, key, compute);
+    return this.entries.get(key, compute);
   }
 }
 
-/** `key`'s value in `map`, computed when absent; a map of at most `max` keys, the least recently used going first. */
-function leastRecentlyUsed<T>(map: Map<string, unknown>, max: number, key: string, compute: () => T): T {
-  if (map.has(key)) {
-    const v = map.get(key) as T;
-    // Re-inserted: a Map iterates in insertion order, so its first key is the least recently used.
-    map.delete(key);
-    map.set(key, v);
-    return v;
+/** A frame's rows (every API answer is a frame); 1 for anything else. */
+function frameRows(v: unknown): number {
+  const rows = (v as { rows?: unknown } | null)?.rows;
+  return Array.isArray(rows) ? Math.max(1, rows.length) : 1;
+}
+
+/**
+ * Values by key, computed when absent: at most `maxCount` of them and `maxWeight` in all (a value
+ * heavier than that is returned, not kept), the least recently used going first.
+ */
+class Lru {
+  private readonly map = new Map<string, { value: unknown; weight: number }>();
+  private total = 0;
+
+  constructor(
+    private readonly maxCount: number,
+    private readonly maxWeight = Infinity,
+    private readonly weigh: (v: unknown) => number = () => 1,
+  ) {}
+
+  get<T>(key: string, compute: () => T): T {
+    const hit = this.map.get(key);
+    if (hit !== undefined) {
+      // Re-inserted: a Map iterates in insertion order, so its first key is the least recently used.
+      this.map.delete(key);
+      this.map.set(key, hit);
+      return hit.value as T;
+    }
+    const value = compute();
+    const weight = this.weigh(value);
+    if (this.maxCount < 1 || weight > this.maxWeight) return value;
+    this.map.set(key, { value, weight });
+    this.total += weight;
+    for (const [k, e] of this.map) {
+      if (this.map.size <= this.maxCount && this.total <= this.maxWeight) break;
+      this.map.delete(k);
+      this.total -= e.weight;
+    }
+    return value;
   }
-  const v = compute();
-  map.set(key, v);
-  if (map.size > max) map.delete(map.keys().next().value as string);
-  return v;
+
+  clear(): void {
+    this.map.clear();
+    this.total = 0;
+  }
 }
