@@ -182,14 +182,16 @@ async function load(url: string, list: string[], amount: number, name: string): 
   return r.latencies_ms.sort((a, b) => a - b);
 }
 
-async function listen(db: Db, context?: ApiContext): Promise<{ app: ReturnType<typeof Fastify>; base: string }> {
+/** The API over `db` on a free port; `cached` false: result caching off (intermediates still shared). */
+async function listen(db: Db, cached = true): Promise<{ app: ReturnType<typeof Fastify>; base: string }> {
   const app = Fastify({ logger: false });
+  const store = new Store(db);
   await app.register(apiPlugin, {
     prefix: '/api/v1',
-    store: new Store(db),
+    store,
     auth: { mode: 'on', token: TOKEN },
     nowMs: () => NOW,
-    context,
+    context: cached ? undefined : new ApiContext(store, new ReadModel(store, 0), () => NOW),
   });
   return { app, base: await app.listen({ host: '127.0.0.1', port: 0 }) };
 }
@@ -226,8 +228,7 @@ export async function run(): Promise<Record<string, unknown>> {
   console.error(`seeded ${USERS} users × ${DAYS} days (${rows} usage_daily rows) in ${seedMs} ms`);
 
   const { app, base } = await listen(db);
-  const store = new Store(db);
-  const uncached = await listen(db, new ApiContext(store, new ReadModel(store, 0), () => NOW));
+  const uncached = await listen(db, false);
   const headers = { authorization: `Bearer ${TOKEN}` };
   const queries: Record<string, { p50_ms: number; p95_ms: number; cold_ms: number; uncached_p95_ms: number }> = {};
   let burst = { p50_ms: 0, p95_ms: 0 };
@@ -317,8 +318,7 @@ async function burstsOnFile(memory: Db): Promise<{ p50_ms: number; p95_ms: numbe
   const file = path.join(dir, 'api.db');
   memory.prepare('VACUUM INTO ?').run(file);
   const db = openDb(file);
-  const store = new Store(db);
-  const server = await listen(db, new ApiContext(store, new ReadModel(store, 0), () => NOW));
+  const server = await listen(db, false);
   try {
     return await bursts(db, server.base);
   } finally {

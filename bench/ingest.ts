@@ -117,10 +117,10 @@ export async function run(): Promise<Record<string, number>> {
   const pagesDir = path.join(dir, 'pages');
   fs.mkdirSync(pagesDir);
   try {
-    const [harness, { events, users, firstDay, days }] = await Promise.all([
-      compiledHarness('_ingest-ours.ts'),
-      writePages(pagesDir),
-    ]);
+    // The harness compiles in a child process while the pages are written here.
+    const compiling = compiledHarness('_ingest-ours.ts');
+    const { events, users, firstDay, days } = writePages(pagesDir);
+    const harness = await compiling;
     // Ours in a process of its own, so its peak RSS is the exporter's alone (not the generator's,
     // not the raw loop's parsed rows): a backfill by the collector's usage-events step.
     const ours = await new Promise<{ seconds: number; rows: number; peak_rss_mb: number }>((resolve, reject) => {

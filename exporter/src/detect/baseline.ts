@@ -213,10 +213,9 @@ function compute(ctx: Ctx): OwnBaselines {
   const teamFactor = (d: number): number => {
     let f = factors.get(d);
     if (f !== undefined) return f;
-    const ratio = R(d) / usual[weekendDay[d]];
     // A day most of the team was away (a holiday) says nothing of its pace: the few who worked
     // are no sample of it, and often the very people with something unusual going on.
-    const r = teamAway(d) ? NaN : ratio;
+    const r = teamAway(d) ? NaN : R(d) / usual[weekendDay[d]];
     f = Number.isFinite(r) && r > 0 ? Math.min(teamFactorCap, Math.max(1 / teamFactorCap, r)) : 1;
     factors.set(d, f);
     return f;

@@ -7,6 +7,7 @@ import { and, hasPeopleFilter, peopleCond, TRUE, type Cond, type PeopleFilter } 
 import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
 import type { Memo } from '../store/cycle-usage';
 import { USAGE_AT, windowUsage } from './members';
+import { firstSorted } from './top';
 import { groupUsage, usageSource } from './usage-source';
 import type { DayWindow } from './window';
 
@@ -161,24 +162,27 @@ function rankUsers(db: Db, req: SeriesRequest, grouped: string, params: unknown[
       .prepare(`${grouped} ORDER BY t DESC, k LIMIT ?`)
       .pluck()
       .all(...params, req.limit + 1) as string[];
+  const column = req.metric === 'requests' ? 'requests' : req.metric === 'tokens' ? 'tokens' : 'charged_micro';
   if (!hasPeopleFilter(req)) {
     // The whole team: the window's totals per person the members table and top spenders read too
     // (shared within a store generation), ranked here: one read of the running totals, not two.
-    const at = USAGE_AT[req.metric === 'requests' ? 'requests' : req.metric === 'tokens' ? 'tokens' : 'charged_micro'];
-    return [...windowUsage(db, req.window, undefined, memo).values()]
-      .filter((r) => (r[USAGE_AT.rows] as number) > 0)
-      .sort((a, b) => (b[at] as number) - (a[at] as number) || ((a[0] as string) < (b[0] as string) ? -1 : 1))
-      .slice(0, req.limit + 1)
-      .map((r) => r[0] as string);
+    const at = USAGE_AT[column];
+    const spent = [...windowUsage(db, req.window, undefined, memo).values()].filter(
+      (r) => (r[USAGE_AT.rows] as number) > 0,
+    );
+    return firstSorted(
+      spent,
+      req.limit + 1,
+      (a, b) => (b[at] as number) - (a[at] as number) || ((a[0] as string) < (b[0] as string) ? -1 : 1),
+    ).map((r) => r[0] as string);
   }
   const w = asOfWindow(db, 'usage_asof_days', req.window);
   if (w === null) return [];
   const people = peopleCond(db, req, 'b.email');
-  const metric = diff(req.metric === 'requests' ? 'requests' : req.metric === 'tokens' ? 'tokens' : 'charged_micro');
   const sql = windowRows(
     'usage_user_asof',
     ['email'],
-    `b.email, ${metric} AS t`,
+    `b.email, ${diff(column)} AS t`,
     and({ sql: 'b.rows > COALESCE(a.rows, 0)', params: [] }, people).sql,
   );
   return db
