@@ -109,7 +109,17 @@ describe('detectInWorker', () => {
   it('ends a pass under way when shutdown aborts, and starts none after it', async () => {
     const shutdown = new AbortController();
     const detect = detectInWorker(file, { signal: shutdown.signal });
-    const pass = runDetectionCycle(store, { nowMs: NOW, detect });
+    let started!: () => void;
+    const underWay = new Promise<void>((resolve) => (started = resolve));
+    const pass = runDetectionCycle(store, {
+      nowMs: NOW,
+      detect: (s, n) => {
+        const p = detect(s, n);
+        started();
+        return p;
+      },
+    });
+    await underWay; // the cycle packs the window's days first
     shutdown.abort();
     await expect(pass).rejects.toThrow('detection worker: ended, the exporter is shutting down');
     expect(store.findings.listRuns()[0]).toMatchObject({ status: 'failed' });

@@ -220,5 +220,12 @@ describe('runDetectionCycle', () => {
     expect(store.incidents.list({ detector: 'spend_spike' })).toEqual([
       expect.objectContaining({ status: 'detected', email: 'alice@example.com' }),
     ]);
+    // The days the pass read are packed for the next one (store/usage-day-packs.ts), even for a worker's pass.
+    expect(store.usageDayPacks.unpacked('2026-01-01', '2026-03-15')).toEqual([]);
+    expect([...store.usageDayPacks.read('2026-03-01', '2026-03-15').keys()]).toHaveLength(15);
+    const worker: DetectFn = () => result([]);
+    addUsageDaily(db, [usage('2026-03-15', 'gpt-5', 1, 1)]);
+    await runDetectionCycle(store, { nowMs: Date.parse('2026-03-15T19:00:00Z'), detect: worker });
+    expect(store.usageDayPacks.unpacked('2026-03-01', '2026-03-15')).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { deliverDigests, type DigestDelivery } from './notify/deliver-digests';
 import type { DetectionSettings } from './detect/settings';
-import { detectFrom } from './detect/run';
+import { detectFrom, runWindow } from './detect/run';
 import type { DetectionResult } from './detect/types';
 import { pollSilences, type SilencePollResult } from './incidents/alertmanager';
 import { reconcile } from './incidents/reconcile';
@@ -120,6 +120,23 @@ async function acknowledgeFromSilences(
 }
 
 /**
+ * Packs the days a pass at `nowMs` reads that have no pack yet (store/usage-day-packs.ts): today's
+ * after each collection, the whole window after a backfill. Before the pass, so a worker's
+ * read-only connection finds them; a day per transaction with a turn of the event loop between,
+ * so scrapes and queries are not held behind a long run of days.
+ */
+export async function packDetectionDays(store: Store, settings: DetectionSettings, nowMs: number): Promise<void> {
+  const w = runWindow(store.detectionFacts.cycles(), settings, nowMs);
+  const days = store.usageDayPacks.unpacked(w.fromDay, w.toDay);
+  if (days.length === 0) return;
+  const pack = store.usageDayPacks.packer();
+  for (const day of days) {
+    pack(day);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
  * One detection cycle, the after-collect step and the body of `cursor-usage-exporter detect`:
  * settings → detection → reconcile incidents and persist findings, signals and forecasts (one
  * transaction) → acknowledge from Alertmanager silences → Slack digests. A failing detection pass is
@@ -133,9 +150,13 @@ export async function runDetectionCycle(store: Store, opts: DetectionCycleOption
   const settings = opts.settings ?? loadSettings(store);
   const runId = store.findings.startRun(nowMs, started);
 
+  const detect = opts.detect ?? ((s, n) => detectFrom(store.detectionFacts, s, n));
   const result = await detectOrRecordFailure(
     store,
-    opts.detect ?? ((s, n) => detectFrom(store.detectionFacts, s, n)),
+    async (s, n) => {
+      await packDetectionDays(store, s, n);
+      return detect(s, n);
+    },
     settings,
     nowMs,
     runId,

@@ -163,6 +163,21 @@ export class FactsBuilder {
     if (this.n + more > this.cols.u.length) this.grow(this.n + more);
   }
 
+  /** The index of `day` in the window, −1 outside it. */
+  dayIndex(day: string): number {
+    return this.dayIdx.get(day) ?? -1;
+  }
+
+  /** The index of `model` in Facts.models, added when new. */
+  model(name: string): number {
+    let m = this.modelIdx.get(name);
+    if (m === undefined) {
+      m = this.models.push(name) - 1;
+      this.modelIdx.set(name, m);
+    }
+    return m;
+  }
+
   /** Rows outside the window are ignored (callers may over-select). */
   usageRow(
     day: string,
@@ -177,16 +192,25 @@ export class FactsBuilder {
     // Rows arrive ordered by day from the loader: one map lookup per day, not per row.
     if (day !== this.lastDay) {
       this.lastDay = day;
-      this.lastDayIdx = this.dayIdx.get(day) ?? -1;
+      this.lastDayIdx = this.dayIndex(day);
     }
     const d = this.lastDayIdx;
     if (d < 0) return;
-    let m = this.modelIdx.get(model);
-    if (m === undefined) {
-      m = this.models.push(model) - 1;
-      this.modelIdx.set(model, m);
-    }
     const u = this.userIdx.get(email) ?? this.user(email);
+    this.usageAt(d, u, this.model(model), spendMicro, requests, tokens, usageBased, onDemandMicro);
+  }
+
+  /** A usage row by indices: day `d` (dayIndex), user `u` (user()), model `m` (model()). */
+  usageAt(
+    d: number,
+    u: number,
+    m: number,
+    spendMicro: number,
+    requests: number,
+    tokens: number,
+    usageBased: number,
+    onDemandMicro: number,
+  ): void {
     if (u >= this.denseUsers) this.growDense();
     const x = (u * this.days.length + d) * MEASURES;
     const sums = this.sums;
@@ -361,5 +385,15 @@ export interface FactsWindow {
 /** What a loader fills row by row: a FactsBuilder for the window, whose build() gives the facts. */
 export type FactsSink = Pick<
   FactsBuilder,
-  'group' | 'user' | 'limit' | 'pastLimit' | 'reserve' | 'usageRow' | 'hourRow' | 'build'
+  | 'group'
+  | 'user'
+  | 'limit'
+  | 'pastLimit'
+  | 'reserve'
+  | 'dayIndex'
+  | 'model'
+  | 'usageRow'
+  | 'usageAt'
+  | 'hourRow'
+  | 'build'
 >;

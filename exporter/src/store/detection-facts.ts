@@ -3,6 +3,7 @@ import { DAY_MS, HOUR_MS, addDays, dayStartMs, daysBetween } from '../domain/tim
 import type { Facts, FactsSink, FactsWindow } from '../detect/facts';
 import type { CrossingAsk } from '../detect/run';
 import type { Db } from './db';
+import { USAGE_MEASURES, UsageDayPacks } from './usage-day-packs';
 
 /**
  * What detection reads, loaded from the store: members, groups, limits, daily usage per model,
@@ -15,7 +16,11 @@ import type { Db } from './db';
  * family's drift recall fell from 18/20 to 2/20 and its model switches from 20/20 to 13/20).
  */
 export class DetectionFactsRepo {
-  constructor(private readonly db: Db) {}
+  private readonly packs: UsageDayPacks;
+
+  constructor(private readonly db: Db) {
+    this.packs = new UsageDayPacks(db);
+  }
 
   cycles(): BillingCycle[] {
     return this.db
@@ -59,38 +64,45 @@ export class DetectionFactsRepo {
       if (cycleMs === limitsCycle) b.limit(email, limit);
       else b.pastLimit(cycleMs, email, limit);
     }
-    // The hot query (~560k rows for 10,000 people × 57 days; tokens for the caps and drift). One
-    // result row per day, its columns as JSON arrays: stepping through half a million rows one by
-    // one cost ~1 µs each in the driver (a row array, a string per text cell), about half of a
-    // whole detection pass; SQLite builds the arrays in C and JSON.parse reads them natively.
-    const days = db
+    // The hot part (~560k rows for 10,000 people × 57 days): each day from its pack (typed arrays,
+    // store/usage-day-packs.ts) or, for a day not packed yet, from its rows — one result row for
+    // the day, its columns as JSON arrays, which SQLite builds in C and JSON.parse reads natively
+    // (stepping through the rows one by one cost ~1 µs each in the driver). Days in order either
+    // way, so people are numbered alike.
+    const packs = this.packs.read(w.fromDay, w.toDay);
+    const emailOf = packs.size > 0 ? this.packs.people() : [];
+    const userOf = new Int32Array(emailOf.length).fill(-1);
+    const rowsOf = db
       .prepare(
-        `SELECT day, json_group_array(email), json_group_array(model), json_group_array(charged_micro), json_group_array(events),
-           json_group_array(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens), json_group_array(usage_based_events), json_group_array(chargeable_micro)
-         FROM usage_daily WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`,
+        `SELECT ${['email', 'model', ...USAGE_MEASURES].map((c) => `json_group_array(${c})`).join(', ')}
+         FROM usage_daily WHERE day = ?`,
       )
-      .raw()
-      .iterate(w.fromDay, w.toDay) as IterableIterator<
-      [string, string, string, string, string, string, string, string]
-    >;
-    let first = true;
-    for (const [day, ...json] of days) {
-      const [emails, models, spend, events, tok, ub, od] = json.map((j) => JSON.parse(j) as unknown[]) as [
-        string[],
-        string[],
-        number[],
-        number[],
-        number[],
-        number[],
-        number[],
-      ];
-      if (first) {
+      .raw();
+    const days = daysBetween(w.fromDay, w.toDay);
+    let reserved = false;
+    for (const day of days) {
+      const d = b.dayIndex(day);
+      const pack = packs.get(day);
+      const json = pack ? null : (rowsOf.get(day) as string[]).map((j) => JSON.parse(j) as unknown[]);
+      if (!reserved) {
         // The first day's rows × the days: one growth of the columns instead of a doubling per power of two.
-        b.reserve(emails.length * (daysBetween(w.fromDay, w.toDay).length + 1));
-        first = false;
+        b.reserve((pack ? pack.rows : (json as unknown[][])[0].length) * days.length);
+        reserved = true;
       }
-      for (let i = 0; i < emails.length; i++)
-        b.usageRow(day, emails[i], models[i], spend[i], events[i], tok[i], ub[i], od[i]);
+      if (pack) {
+        const models = pack.models.map((m) => b.model(m));
+        const [spend, events, tok, ub, od] = pack.measures;
+        for (let i = 0; i < pack.rows; i++) {
+          const id = pack.people[i];
+          let u = userOf[id];
+          if (u < 0) u = userOf[id] = b.user(emailOf[id]);
+          b.usageAt(d, u, models[pack.model[i]], spend[i], events[i], tok[i], ub[i], od[i]);
+        }
+      } else {
+        const [emails, models, spend, events, tok, ub, od] = json as [string[], string[], ...number[][]];
+        for (let i = 0; i < emails.length; i++)
+          b.usageRow(day, emails[i], models[i], spend[i], events[i], tok[i], ub[i], od[i]);
+      }
     }
     let hourlyEndMs: number | undefined;
     if (w.hourlyUntilMs !== undefined || w.hourlyWholeWindow) {

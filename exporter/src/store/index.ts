@@ -6,6 +6,7 @@ import { CyclesRepo } from './cycle';
 import { DailyUsageRepo } from './daily-usage';
 import { DetectionFactsRepo } from './detection-facts';
 import { UsageTotalsRepo } from './usage-totals';
+import { UsageDayPacks } from './usage-day-packs';
 import { GroupsRepo } from './groups';
 import { MembersRepo } from './members';
 import { MetaRepo } from './meta';
@@ -51,6 +52,7 @@ export class Store {
   readonly teamGroups: TeamGroupsRepo;
   readonly detectionFacts: DetectionFactsRepo;
   readonly usageTotals: UsageTotalsRepo;
+  readonly usageDayPacks: UsageDayPacks;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepo(db);
@@ -72,6 +74,7 @@ export class Store {
     this.teamGroups = new TeamGroupsRepo(db);
     this.detectionFacts = new DetectionFactsRepo(db);
     this.usageTotals = new UsageTotalsRepo(db);
+    this.usageDayPacks = new UsageDayPacks(db);
   }
 
   /** fn in one write transaction, the lock taken at BEGIN (IMMEDIATE): another process may write too. */

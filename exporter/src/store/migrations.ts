@@ -27,6 +27,7 @@ import { dailyUsageActiveIndex } from './schema/012-daily-usage-active-index';
 import { asOfTotals } from './schema/013-as-of-totals';
 import { dailyUsageAsOf } from './schema/014-daily-usage-as-of';
 import { sparseAsOf } from './schema/015-sparse-as-of';
+import { usageDayPacks } from './schema/016-usage-day-packs';
 
 export const migrations: Migration[] = [
   foundation,
@@ -43,4 +44,5 @@ export const migrations: Migration[] = [
   asOfTotals,
   dailyUsageAsOf,
   sparseAsOf,
+  usageDayPacks,
 ];

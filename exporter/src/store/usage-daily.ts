@@ -9,7 +9,7 @@ import { PAIR_ASOF, USER_ASOF } from './schema/015-sparse-as-of';
  * usage_group_daily (day × billing group, schema/011; membership changes move history by trigger). Rows are added as
  * deltas: usage_daily sums per (day, email, model), and each rollup row gets the sum of that
  * window's deltas for its key in one upsert — far fewer writes than a trigger per usage_daily row.
- * It also keeps the as-of totals usage_user_asof and usage_pair_asof (schema/013, sparse since 015): each
+ * It drops the detection pack of each day it adds to (store/usage-day-packs.ts). It also keeps the as-of totals usage_user_asof and usage_pair_asof (schema/013, sparse since 015): each
  * delta is added to its key's running totals of its day (a row created then) and of the key's later days.
  * Ingest (store/usage-events.ts) feeds DailyDeltas directly; seeds, tests and benches use
  * addUsageDaily. Whoever writes usage_daily some other way leaves the rollups wrong.
@@ -55,6 +55,7 @@ interface Statements {
   userAsOf: AsOfWriter;
   pairAsOf: AsOfWriter;
   asOfDayAdd: Statement;
+  packGone: Statement;
 }
 
 /** usage_group_daily's columns: the person-days summed, then the rollup sums. */
@@ -77,6 +78,7 @@ function prepared(db: Db): Statements {
       userAsOf: new AsOfWriter(db, USER_ASOF),
       pairAsOf: new AsOfWriter(db, PAIR_ASOF),
       asOfDayAdd: db.prepare('INSERT INTO usage_asof_days (day) VALUES (?) ON CONFLICT DO NOTHING'),
+      packGone: db.prepare('DELETE FROM usage_day_packs WHERE day = ?'),
     };
     statements.set(db, s);
   }
@@ -134,13 +136,14 @@ export class DailyDeltas {
    */
   write(db: Db): void {
     const st = prepared(db);
-    const { daily, user, team, group, groupOf, personDay, userAsOf, pairAsOf, asOfDayAdd } = st;
+    const { daily, user, team, group, groupOf, personDay, userAsOf, pairAsOf, asOfDayAdd, packGone } = st;
     const person = new Float64Array(ROLLUP_SUMS.length);
     const groupIds = new Map<string, string>();
     for (const [day, byEmail] of [...this.days].sort(byKey)) {
       const models = new Map<string, Float64Array>();
       const groups = new Map<string, Float64Array>();
       asOfDayAdd.run(day);
+      packGone.run(day); // the day's detection pack (store/usage-day-packs.ts) no longer holds all of it
       for (const [email, list] of [...byEmail].sort(byKey)) {
         person.fill(0);
         for (const b of list.sort(byModel)) {

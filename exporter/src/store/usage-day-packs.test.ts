@@ -1,0 +1,103 @@
+import { FactsBuilder, type Facts, type FactsWindow } from '../detect/facts';
+import { addDays } from '../domain/time';
+import { Store } from './index';
+import { addUsageDaily, type UsageDailyRow } from './usage-daily';
+
+const USD = 100_000_000; // micro-cents
+const FIRST = '2026-03-01';
+const W: FactsWindow = { fromDay: FIRST, toDay: addDays(FIRST, 9), limitsFromMs: 0 };
+const MODELS = ['gpt-5', 'claude-4.5-sonnet', 'auto'];
+
+/** Ten days of usage for six people over three models, each row different; values past 2^32 included. */
+function rows(): UsageDailyRow[] {
+  const out: UsageDailyRow[] = [];
+  for (let d = 0; d < 10; d++)
+    for (let p = 0; p < 6; p++) {
+      if ((d + p) % 4 === 0) continue; // not every person every day
+      for (let m = 0; m <= p % 3; m++)
+        out.push({
+          day: addDays(FIRST, d),
+          email: `p${(p * 7) % 6}@x.io`, // not in e-mail order of first appearance
+          model: MODELS[(p + m) % 3],
+          events: 1 + d + p,
+          charged_micro: (d * 13 + p * 7 + m + 1) * USD + 1,
+          chargeable_micro: m * USD,
+          usage_based_events: m,
+          input_tokens: 5_000_000_000 + d, // past 2^32
+          output_tokens: p,
+          cache_write_tokens: m,
+          cache_read_tokens: 3,
+        });
+    }
+  return out;
+}
+
+const load = (store: Store): Facts => store.detectionFacts.load(W, new FactsBuilder(W));
+
+describe('UsageDayPacks', () => {
+  let store: Store;
+  beforeEach(() => {
+    store = Store.open(':memory:');
+    store.db
+      .prepare(
+        "INSERT INTO members (email, user_id, name, role, first_seen_ms, last_seen_ms) VALUES ('p5@x.io', NULL, 'Pam', 'member', 0, 0)",
+      )
+      .run();
+    addUsageDaily(store.db, rows());
+  });
+  afterEach(() => store.close());
+
+  const packAll = () => {
+    const pack = store.usageDayPacks.packer();
+    for (const day of store.usageDayPacks.unpacked(W.fromDay, W.toDay)) pack(day);
+  };
+
+  it('lists the days with usage and no pack, and packs them', () => {
+    expect(store.usageDayPacks.unpacked(W.fromDay, W.toDay)).toHaveLength(10);
+    expect(store.usageDayPacks.read(W.fromDay, W.toDay).size).toBe(0);
+    packAll();
+    expect(store.usageDayPacks.unpacked(W.fromDay, W.toDay)).toEqual([]);
+    expect(store.usageDayPacks.read(W.fromDay, W.toDay).size).toBe(10);
+  });
+
+  it('gives detection the same facts as the rows, whole or partly packed', () => {
+    const fromRows = load(store);
+    expect(fromRows.spend.some((v) => v > 0)).toBe(true);
+    const pack = store.usageDayPacks.packer();
+    for (const day of [addDays(FIRST, 1), addDays(FIRST, 4), addDays(FIRST, 5)]) pack(day);
+    expect(load(store)).toEqual(fromRows);
+    packAll();
+    expect(load(store)).toEqual(fromRows);
+  });
+
+  it('drops a day’s pack when its usage grows, so detection never reads a stale pack', () => {
+    packAll();
+    const day = addDays(FIRST, 3);
+    addUsageDaily(store.db, [{ day, email: 'new@x.io', model: 'gpt-5', events: 2, charged_micro: 40 * USD }]);
+    expect(store.usageDayPacks.unpacked(W.fromDay, W.toDay)).toEqual([day]);
+    const f = load(store);
+    const u = f.users.findIndex((x) => x.email === 'new@x.io');
+    expect(f.spend[u * f.days.length + 3]).toBe(40 * USD);
+    // Packed again, the same facts.
+    packAll();
+    expect(load(store)).toEqual(f);
+  });
+
+  it('numbers each person once across days and keeps the numbers', () => {
+    packAll();
+    const people = store.usageDayPacks.people();
+    expect(new Set(people.filter(Boolean)).size).toBe(6);
+    // Re-packing a day keeps everyone's number: ids are never reassigned.
+    store.usageDayPacks.packer()(FIRST);
+    expect(store.usageDayPacks.people()).toEqual(people);
+  });
+
+  it('reads a pack whose size does not match its rows from the rows instead', () => {
+    packAll();
+    const fromPacks = load(store);
+    const day = addDays(FIRST, 2);
+    store.db.prepare('UPDATE usage_day_packs SET columns = substr(columns, 1, 10) WHERE day = ?').run(day);
+    expect(store.usageDayPacks.read(W.fromDay, W.toDay).has(day)).toBe(false);
+    expect(load(store)).toEqual(fromPacks);
+  });
+});
