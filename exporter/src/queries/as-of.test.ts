@@ -88,6 +88,7 @@ function rebuilt(db: Db): void {
   db.exec(`DROP TABLE usage_asof_days; DROP TABLE usage_user_asof; DROP TABLE usage_pair_asof; DROP TABLE activity_asof_days; DROP TABLE activity_asof;
     DROP TRIGGER activity_asof_ins; DROP TRIGGER activity_asof_upd_old; DROP TRIGGER activity_asof_upd_new; DROP TRIGGER activity_asof_del;
     DROP TABLE daily_usage_asof_days; DROP TABLE daily_usage_asof; DROP TRIGGER daily_usage_asof_ins; DROP TRIGGER daily_usage_asof_upd; DROP TRIGGER daily_usage_asof_del;
+    DROP TABLE usage_people; DROP TABLE usage_day_packs;
     PRAGMA user_version = 12`);
   migrate(db, migrations);
 }
