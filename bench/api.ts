@@ -191,7 +191,7 @@ async function listen(db: Db, cached = true): Promise<{ app: ReturnType<typeof F
     store,
     auth: { mode: 'on', token: TOKEN },
     nowMs: () => NOW,
-    context: cached ? undefined : new ApiContext(store, new ReadModel(store, 0), () => NOW),
+    context: cached ? undefined : new ApiContext(store, new ReadModel(store, { maxEntries: 0 }), () => NOW),
   });
   return { app, base: await app.listen({ host: '127.0.0.1', port: 0 }) };
 }

@@ -4,16 +4,16 @@
  * against the simulator (its own process: 500 more users, 30 days, Cursor's documented rate limits,
  * so the first backfill lasts minutes), and from a separate process Prometheus-like scrapes 10/s plus dashboard queries 20/s
  * over a mix of time ranges, for 60 s (BENCH_LOAD_SECONDS). Reports errors (anything but 200),
- * latency percentiles, and the server's RSS sampled every second (steady = the last half).
+ * latency percentiles, and the server's RSS sampled every second (steady = the last half). The
+ * server is the exporter as it ships, compiled to JavaScript, in a process of its own (_load-serve.ts).
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { DAY_MS } from '../exporter/src/domain/time';
-import { serve } from '../exporter/src/server';
+import { compiledHarness } from './_compiled';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
 const USERS = 10_000; // the seeded team (bench/api's seed)
@@ -92,6 +92,42 @@ async function simulator(): Promise<{ url: string; close: () => Promise<void> }>
   };
 }
 
+interface ServerEnd {
+  stallP99Ms: number;
+  stallMaxMs: number;
+  collecting: boolean;
+  runs: number;
+  events: number;
+}
+
+/** `serve` from the compiled harness `file` with `env`, in its own process; its memory sampled every second. */
+async function exporterProcess(file: string, env: Record<string, string>) {
+  const child = fork(file, [JSON.stringify(env)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const samples: NodeJS.MemoryUsage[] = [];
+  let ended: (end: ServerEnd) => void;
+  const end = new Promise<ServerEnd>((resolve) => (ended = resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.on('message', (m: { url?: string; memory?: NodeJS.MemoryUsage } & Partial<ServerEnd>) => {
+      if (m.url) resolve(m.url);
+      else if (m.memory) samples.push(m.memory);
+      else ended(m as ServerEnd);
+    });
+    child.once('exit', (code) => reject(new Error(`the exporter exited with ${code} before listening`)));
+  });
+  return {
+    url,
+    samples,
+    /** Ends the load: the collection's state and the event loop's stalls, then the process closes. */
+    stop: async (): Promise<ServerEnd> => {
+      child.send('stop');
+      const e = await end;
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+      return e;
+    },
+    kill: () => child.exitCode === null && child.kill('SIGKILL'),
+  };
+}
+
 /** A dashboard query's route: its path, plus `by` for series (each `by` reads different tables). */
 function route(p: string): string {
   const url = new URL(p, 'http://x');
@@ -108,6 +144,7 @@ function p99ByRoute(t: { latencies_ms: number[]; paths: string[] }): Record<stri
 
 export async function run(): Promise<Record<string, unknown>> {
   const sim = await simulator();
+  const compiling = compiledHarness('_load-serve.ts');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
   const dbPath = path.join(dir, 'load.db');
   const startMs = Date.now();
@@ -119,28 +156,20 @@ export async function run(): Promise<Record<string, unknown>> {
     String(startMs),
   ]);
   console.error(`seeded ${USERS} users × 90 days in ${Math.round((Date.now() - startMs) / 1000)} s`);
-  const handle = await serve({
-    env: {
-      CURSOR_ADMIN_API_KEY: 'key_sim_admin',
-      CURSOR_API_URL: sim.url,
-      DATABASE_PATH: dbPath,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      API_TOKEN,
-      METRICS_TOKEN,
-      INITIAL_BACKFILL_DAYS: '30',
-      LOG_LEVEL: 'warn',
-    },
+  const server = await exporterProcess(await compiling, {
+    CURSOR_ADMIN_API_KEY: 'key_sim_admin',
+    CURSOR_API_URL: sim.url,
+    DATABASE_PATH: dbPath,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    API_TOKEN,
+    METRICS_TOKEN,
+    INITIAL_BACKFILL_DAYS: '30',
+    LOG_LEVEL: 'warn',
   });
   try {
-    // Whole samples, so the steady-state peak can be split: V8's heap, memory outside it (SQLite's caches, buffers).
-    const samples: NodeJS.MemoryUsage[] = [];
-    const sampler = setInterval(() => samples.push(process.memoryUsage()), 1000);
-    // How long the server's event loop was held at once (a synchronous step holds every request behind it).
-    const stalls = monitorEventLoopDelay({ resolution: 10 });
-    stalls.enable();
     const spec = {
-      url: handle.url,
+      url: server.url,
       apiToken: API_TOKEN,
       metricsToken: METRICS_TOKEN,
       scrapesPerS: 10,
@@ -156,11 +185,9 @@ export async function run(): Promise<Record<string, unknown>> {
         (err, stdout) => (err ? reject(err) : resolve(stdout)),
       ),
     );
-    clearInterval(sampler);
-    stalls.disable();
-    const collecting = handle.collector.running;
-    const runs = handle.store.db.prepare('SELECT COUNT(*) FROM collection_runs').pluck().get() as number;
-    const events = handle.store.db.prepare('SELECT COUNT(*) FROM usage_events').pluck().get() as number;
+    const end = await server.stop();
+    const { samples } = server;
+    const { collecting, runs, events } = end;
     const r = JSON.parse(out) as Record<
       'scrapes' | 'queries',
       { latencies_ms: number[]; paths: string[]; failures: number[] }
@@ -189,8 +216,8 @@ export async function run(): Promise<Record<string, unknown>> {
       query_p95_ms: pct(r.queries.latencies_ms, 95),
       query_p99_ms: pct(r.queries.latencies_ms, 99),
       query_p99_ms_by_route: p99ByRoute(r.queries),
-      event_loop_delay_p99_ms: Math.round(stalls.percentile(99) / 1e6),
-      event_loop_delay_max_ms: Math.round(stalls.max / 1e6),
+      event_loop_delay_p99_ms: end.stallP99Ms,
+      event_loop_delay_max_ms: end.stallMaxMs,
       rss_steady_max_mb: Math.round(Math.max(...steady)),
       rss_steady_growth_mb: Math.round(growth),
       rss_max_mb: Math.round(Math.max(...rss)),
@@ -212,7 +239,7 @@ export async function run(): Promise<Record<string, unknown>> {
     );
     return figures;
   } finally {
-    await handle.close();
+    server.kill();
     await sim.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

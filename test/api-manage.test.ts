@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { ApiContext } from '../exporter/src/api/context';
 import { buildTestApp, call, NOW, seedTeam, TOKEN } from '../exporter/src/api/testing';
+import { ReadModel } from '../exporter/src/queries/read-model';
+import { Store } from '../exporter/src/store';
 import type { Db } from '../exporter/src/store/db';
 
 let db: Db;
@@ -143,6 +146,36 @@ describe('groups', () => {
       400,
       'body.csv: missing required column(s): email, group; found: mail, team',
     ]);
+  });
+});
+
+describe('a read cache with a lag (API_CACHE_LAG_SECONDS)', () => {
+  test('a collection under way shows within the lag; a change through the API shows at once', async () => {
+    const lagged = seedTeam();
+    let clock = 0;
+    const store = new Store(lagged);
+    const context = new ApiContext(store, new ReadModel(store, { lagMs: 10_000, clock: () => clock }), () => NOW);
+    const server = await buildTestApp(lagged, { context, rateLimit: { max: 1000, timeWindow: '1 minute' } });
+    try {
+      const range = `from=${NOW - 7 * 86_400_000}&to=${NOW}`;
+      const groupOfDan = async () => {
+        const r = await call(server.base, 'GET', `/api/v1/tables/members?${range}&q=dan`);
+        return r.body.rows[0].group;
+      };
+      expect(await groupOfDan()).toBeNull();
+      // A write outside the API (as a collection's commit): seen once the lag has passed.
+      lagged.prepare("INSERT INTO group_members (email, group_id) VALUES ('dan@acme.io', 'g_api')").run();
+      expect(await groupOfDan()).toBeNull();
+      clock = 10_000;
+      expect(await groupOfDan()).toBe('Eng > API');
+      // Through the API: the next answer has it, with the lag not passed.
+      const moved = await call(server.base, 'PUT', '/api/v1/groups/g_ops/members/dan@acme.io');
+      expect(moved.status).toBe(200);
+      expect(await groupOfDan()).toBe('Ops');
+    } finally {
+      await server.app.close();
+      lagged.close();
+    }
   });
 });
 

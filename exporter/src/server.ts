@@ -164,7 +164,8 @@ function cyclePipeline(
       { name: 'detection', run: async () => void (await detectionCycle(store, config, now(), shutdown)) },
       // Publish what the collection and detection wrote.
       { name: 'metrics', run: (r) => metrics.rebuild({ collectors: r.steps }) },
-      // Last: every write above emptied the API's read cache; warm it so the next dashboard load starts cached.
+      // Last: every write above emptied the API's read cache (at once: warming rechecks the store); warm
+      // it so the next dashboard load starts cached.
       { name: 'api-cache-warm', run: () => warmApiCache(api) },
     ],
     shutdown,
@@ -232,7 +233,11 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     maxSeries: config.env.METRICS_MAX_SERIES,
     hashUsers: config.env.METRICS_HASH_USERS === 'true',
   });
-  const apiContext = new ApiContext(store, new ReadModel(store), now);
+  const apiContext = new ApiContext(
+    store,
+    new ReadModel(store, { lagMs: config.env.API_CACHE_LAG_SECONDS * 1000, clock: now }),
+    now,
+  );
   const pipeline = cyclePipeline({ store, config, collector, metrics, api: apiContext }, logger, now, shutdown.signal);
   await metrics.rebuild(); // serve what the store already holds from the first scrape on
 

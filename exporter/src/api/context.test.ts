@@ -25,7 +25,7 @@ describe('ApiContext.teamStats', () => {
   test('with result caching off, the members table and a drilldown still share one computation', () => {
     const db = seedTeam();
     const store = new Store(db);
-    const ctx = new ApiContext(store, new ReadModel(store, 0), () => NOW);
+    const ctx = new ApiContext(store, new ReadModel(store, { maxEntries: 0 }), () => NOW);
     const w = ctx.window(NOW - 7 * DAY_MS, NOW);
     expect(ctx.teamStats(w)).toBe(ctx.teamStats(w));
     db.close();

@@ -93,6 +93,11 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (root, opts) => {
       }
     }
   });
+  // A change through the API shows in the next answer, whatever the read cache's lag (QueryCache):
+  // before the reply is sent, so the client cannot ask again first.
+  app.addHook('onSend', async (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') ctx.read.cache.recheck();
+  });
   // The request log (the app logs no requests itself: /metrics is scraped every few seconds). The
   // path only: query strings are not logged, headers never.
   app.addHook('onResponse', async (req, reply) => {

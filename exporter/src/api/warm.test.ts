@@ -40,6 +40,20 @@ describe('warmApiCache', () => {
     db.close();
   });
 
+  test('shows the cycle’s writes at once, whatever the read cache’s lag', () => {
+    const db = seedTeam();
+    const store = new Store(db);
+    const ctx = new ApiContext(store, new ReadModel(store, { lagMs: 60_000, clock: () => 0 }), () => NOW);
+    const w = ctx.window(NOW - 7 * DAY_MS, NOW);
+    const alice = () => ctx.teamStats(w).members.find((m) => m.email === 'alice@acme.io')?.name;
+    expect(alice()).toBe('Alice');
+    db.prepare("UPDATE members SET name = 'Alicia' WHERE email = 'alice@acme.io'").run();
+    expect(alice()).toBe('Alice'); // within the lag
+    warmApiCache(ctx);
+    expect(alice()).toBe('Alicia');
+    db.close();
+  });
+
   test('the warmed results are the ones a cold request computes', () => {
     const db = seedTeam();
     const warm = contextOver(db);

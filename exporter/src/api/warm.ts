@@ -11,6 +11,7 @@ export const WARM_RANGES_DAYS = [7, 30] as const;
  * members, top spenders, user summaries, model costs and the cycle tables then start from the cache.
  */
 export function warmApiCache(ctx: ApiContext): void {
+  ctx.read.cache.recheck(); // the cycle's writes show now, whatever the cache's lag
   const now = ctx.now();
   for (const days of WARM_RANGES_DAYS) {
     const w = ctx.window(now - days * DAY_MS, now);

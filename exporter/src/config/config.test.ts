@@ -75,6 +75,7 @@ describe('loadConfig', () => {
       'ALERTMANAGER_URL',
       'SLACK_WEBHOOK_URL',
       'DASHBOARD_URL',
+      'API_CACHE_LAG_SECONDS',
       'METRICS_TOKEN',
       'METRICS_MAX_SERIES',
       'METRICS_HASH_USERS',

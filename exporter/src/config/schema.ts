@@ -111,6 +111,14 @@ export const EnvSchema = Type.Object({
       description: 'Grafana URL used for links in Slack digests.',
     }),
   ),
+  API_CACHE_LAG_SECONDS: Type.Integer({
+    minimum: 0,
+    maximum: 3600,
+    default: 10,
+    hint: 'an integer from 0 to 3600',
+    description:
+      "How late the JSON API may show a collection still under way: its read cache looks at the store at most this often, so a backfill's commits do not recompute every dashboard answer each second. A finished collection cycle and the API's own changes show at once; 0 = every write at once.",
+  }),
   METRICS_TOKEN: Type.Optional(
     Type.String({
       minLength: 16,

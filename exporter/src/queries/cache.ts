@@ -1,18 +1,42 @@
 import type { Memo } from '../store/cycle-usage';
 import type { Db } from '../store/db';
 
+/** How much a QueryCache keeps, and how soon it looks at the store again. */
+export interface QueryCacheOptions {
+  /** Results kept (0: none, every answer computed), at most maxRows frame rows in all. */
+  maxEntries?: number;
+  maxRows?: number;
+  /** Intermediates shared within a generation (see share). */
+  maxShared?: number;
+  /**
+   * The store's generation is looked at no more often than this (ms); 0: on every read. A recheck()
+   * makes the next read look at once.
+   */
+  lagMs?: number;
+  clock?: () => number;
+}
+
 /**
  * Memoises read results until the store changes. The generation is PRAGMA data_version (bumps when
  * ANOTHER connection commits) plus total_changes() (rows this connection changed), so any write by
  * the collector, detection or an API mutation invalidates everything, and reads stay exact.
  * Dashboards re-ask the same questions on every refresh and for every viewer; windows are whole
  * UTC days (see window.ts), so "now-30d → now" maps to the same key all day.
+ *
+ * With lagMs the generation is looked at no more often than that: a backfill commits every second
+ * or so, and each commit recomputing every whole-team answer a dashboard asks for (and the garbage
+ * of it) was most of the service's CPU and memory under load (bench/load). The service rechecks at
+ * once after its own API changes and after each collection cycle, so only a collection under way
+ * shows up to lagMs late.
  */
 export class QueryCache {
   private generation = '';
+  private checkedAt = -Infinity;
   private readonly entries: Lru;
   private readonly intermediates: Lru;
   private readonly version;
+  private readonly lagMs: number;
+  private readonly clock: () => number;
 
   /**
    * maxEntries results of at most maxRows frame rows in all (a members page of 1,000 rows is ~0.4 MB:
@@ -21,13 +45,13 @@ export class QueryCache {
    */
   constructor(
     private readonly db: Db,
-    maxEntries = 500,
-    maxShared = 24,
-    maxRows = 50_000,
+    { maxEntries = 500, maxShared = 24, maxRows = 50_000, lagMs = 0, clock = Date.now }: QueryCacheOptions = {},
   ) {
     this.version = db.prepare('SELECT total_changes() AS c');
     this.entries = new Lru(maxEntries, maxRows, frameRows);
     this.intermediates = new Lru(maxShared);
+    this.lagMs = lagMs;
+    this.clock = clock;
   }
 
   private currentGeneration(): string {
@@ -36,14 +60,24 @@ export class QueryCache {
     return `${dv}:${tc}`;
   }
 
-  /** Empties both maps when the store has changed since the last look. */
+  /** Empties both maps when the store has changed since the last look (looked at once per lagMs at most). */
   private sync(): void {
+    if (this.lagMs > 0) {
+      const t = this.clock();
+      if (t - this.checkedAt < this.lagMs) return;
+      this.checkedAt = t;
+    }
     const gen = this.currentGeneration();
     if (gen !== this.generation) {
       this.entries.clear();
       this.intermediates.clear();
       this.generation = gen;
     }
+  }
+
+  /** The next read looks at the store at once: after a write that must show now (an API change, a finished cycle). */
+  recheck(): void {
+    this.checkedAt = -Infinity;
   }
 
   /**

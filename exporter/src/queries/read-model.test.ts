@@ -51,7 +51,7 @@ const exhaustedEmails = (read: ReadModel) => read.planExhaustionTable(NOW, null,
 describe('ReadModel shared intermediates', () => {
   it('a write between two queries shows in the second, with result caching off', () => {
     const store = seeded();
-    const read = new ReadModel(store, 0);
+    const read = new ReadModel(store, { maxEntries: 0 });
     expect(exhaustedEmails(read)).toEqual(['ann@x.io', 'cid@x.io']);
     expect(read.teamStats(W, NOW).members.find((m) => m.email === 'bob@x.io')?.planExhaustedDay).toBeNull();
     expect(read.topSpenders(W, null, 10).rows.map((r) => r.email)).toEqual(['ann@x.io', 'bob@x.io']);
@@ -86,7 +86,7 @@ describe('ReadModel shared intermediates', () => {
 
   it('a selection of people gets the digest computed for it alone', () => {
     const store = seeded();
-    const read = new ReadModel(store, 0);
+    const read = new ReadModel(store, { maxEntries: 0 });
     read.planExhaustionTable(NOW, null, 100); // everyone's digest is now shared
     for (const pick of [['ann@x.io'], ['bob@x.io', 'dee@x.io'], ['cid@x.io', 'bob@x.io'], []]) {
       const emails = new Set(pick);
@@ -105,7 +105,7 @@ describe('ReadModel shared intermediates', () => {
 
   it('computes a shared result once per store generation, even with caching off', () => {
     const store = seeded();
-    const read = new ReadModel(store, 0);
+    const read = new ReadModel(store, { maxEntries: 0 });
     let computed = 0;
     const value = () => read.cache.share('k', () => ++computed);
     expect([value(), value()]).toEqual([1, 1]);

@@ -1,7 +1,7 @@
 import type { Store } from '../store';
 import type { Db } from '../store/db';
 import { analytics } from './analytics';
-import { QueryCache } from './cache';
+import { QueryCache, type QueryCacheOptions } from './cache';
 import { cycleSummaryTable, planExhaustionTable } from './cycle-summary';
 import { freshness } from './health';
 import { selectedEmails, teamStats } from './members';
@@ -26,10 +26,13 @@ export class ReadModel {
   private readonly db: Db;
   readonly cache: QueryCache;
 
-  /** cacheEntries: results kept; 0 turns caching off (bench/api measures the uncached cost that way). */
-  constructor(store: Store, cacheEntries?: number) {
+  /**
+   * cache.maxEntries 0 turns result caching off (bench/api measures the uncached cost that way);
+   * cache.lagMs lets a collection under way show late (QueryCache).
+   */
+  constructor(store: Store, cache: QueryCacheOptions = {}) {
     this.db = store.db;
-    this.cache = new QueryCache(this.db, cacheEntries);
+    this.cache = new QueryCache(this.db, cache);
   }
 
   freshness = () => freshness(this.db);
