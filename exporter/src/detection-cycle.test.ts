@@ -222,7 +222,7 @@ describe('runDetectionCycle', () => {
     ]);
     // The days the pass read are packed for the next one (store/usage-day-packs.ts), even for a worker's pass.
     expect(store.usageDayPacks.unpacked('2026-01-01', '2026-03-15')).toEqual([]);
-    expect([...store.usageDayPacks.read('2026-03-01', '2026-03-15').keys()]).toHaveLength(15);
+    expect(db.prepare('SELECT COUNT(*) FROM usage_day_packs').pluck().get()).toBe(15);
     const worker: DetectFn = () => result([]);
     addUsageDaily(db, [usage('2026-03-15', 'gpt-5', 1, 1)]);
     await runDetectionCycle(store, { nowMs: Date.parse('2026-03-15T19:00:00Z'), detect: worker });

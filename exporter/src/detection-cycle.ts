@@ -1,6 +1,6 @@
 import { deliverDigests, type DigestDelivery } from './notify/deliver-digests';
 import type { DetectionSettings } from './detect/settings';
-import { detectFrom, runWindow } from './detect/run';
+import { detectFrom } from './detect/run';
 import type { DetectionResult } from './detect/types';
 import { pollSilences, type SilencePollResult } from './incidents/alertmanager';
 import { reconcile } from './incidents/reconcile';
@@ -120,20 +120,25 @@ async function acknowledgeFromSilences(
 }
 
 /**
- * Packs the days a pass at `nowMs` reads that have no pack yet (store/usage-day-packs.ts): today's
- * after each collection, the whole window after a backfill. Before the pass, so a worker's
- * read-only connection finds them; a day per transaction with a turn of the event loop between,
- * so scrapes and queries are not held behind a long run of days.
+ * Packs every day with usage that has no pack (store/usage-day-packs.ts): the day collected after
+ * each collection, every day after a backfill or an upgrade. Detection and the JSON API's window
+ * totals read the packs, a day without one from its rows. Before each pass (a worker's read-only
+ * connection then finds them) and once at start; a day per transaction with a turn of the event loop
+ * between, so scrapes and queries are not held behind a long run of days; stops between days once
+ * `signal` aborts. Returns the days packed.
  */
-export async function packDetectionDays(store: Store, settings: DetectionSettings, nowMs: number): Promise<void> {
-  const w = runWindow(store.detectionFacts.cycles(), settings, nowMs);
-  const days = store.usageDayPacks.unpacked(w.fromDay, w.toDay);
-  if (days.length === 0) return;
+export async function packUsageDays(store: Store, signal?: AbortSignal): Promise<number> {
+  const days = store.usageDayPacks.unpacked('0000-01-01', '9999-12-31');
+  if (days.length === 0) return 0;
   const pack = store.usageDayPacks.packer();
+  let packed = 0;
   for (const day of days) {
+    if (signal?.aborted) break;
     pack(day);
+    packed++;
     await new Promise((resolve) => setImmediate(resolve));
   }
+  return packed;
 }
 
 /**
@@ -154,7 +159,7 @@ export async function runDetectionCycle(store: Store, opts: DetectionCycleOption
   const result = await detectOrRecordFailure(
     store,
     async (s, n) => {
-      await packDetectionDays(store, s, n);
+      await packUsageDays(store);
       return detect(s, n);
     },
     settings,

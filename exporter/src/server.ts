@@ -21,7 +21,7 @@ import { ReadModel } from './queries/read-model';
 import { docsPlugin } from './api/docs';
 import { warmApiCache } from './api/warm';
 import { detectInWorker } from './detect-in-worker';
-import { runDetectionCycle, type DetectFn, type DetectionCycleResult } from './detection-cycle';
+import { packUsageDays, runDetectionCycle, type DetectFn, type DetectionCycleResult } from './detection-cycle';
 import { createLogger, type Logger } from './logger';
 import { createMetricsService, type MetricsService } from './metrics/service';
 import { Pipeline } from './pipeline';
@@ -293,6 +293,13 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     throw listenFailure(config, err);
   }
   if (url) logger.info({ url }, 'exporter listening');
+  // Days without a pack (a store from before packs, or a backfill by the CLI) are read from their
+  // rows until packed: pack them now, beside the first collection, rather than after it.
+  const started = Date.now();
+  const packing = packUsageDays(store, shutdown.signal).then(
+    (days) => days > 0 && logger.info({ days, ms: Date.now() - started }, 'packed the days with usage'),
+    (err: unknown) => logger.warn({ err }, 'packing the days with usage failed; they are read from their rows'),
+  );
   const firstCycle = cycle();
 
   let closing: Promise<void> | undefined;
@@ -315,7 +322,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
         const drained = Promise.all([
           app.close().then(() => void (waits.requests = false)),
           collector.stop().then(() => void (waits.collection = false)),
-          inflight.then(() => void (waits.cycle = false)),
+          Promise.all([inflight, packing]).then(() => void (waits.cycle = false)),
         ]);
         // Bounded, as a supervisor's grace period is: what still runs after it fails on the closed store
         // (every write is a transaction, so nothing half-written stays), and the log names it.

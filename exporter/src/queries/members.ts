@@ -7,6 +7,7 @@ import { CyclesRepo, type CycleInfo as Cycle } from '../store/cycle';
 import { CycleUsageRepo, type Memo } from '../store/cycle-usage';
 import { col, frame, ratio, usd } from './frame';
 import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
+import { U, usageWindow } from '../store/usage-day-packs';
 import { peopleCond, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';
 
@@ -104,14 +105,14 @@ const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members
 // grouped by person instead.
 const MODEL_USAGE = `SELECT email, SUM(charged_micro), SUM(requests), SUM(events), SUM(cache_read_tokens)
   FROM usage_daily WHERE day BETWEEN ? AND ? AND model = ? GROUP BY email`;
-// Everyone's usage and activity: two slices of the as-of totals each (schema/013), not every person-day.
+// Everyone's usage: the window's day packs summed (store/usage-day-packs.ts); activity: two slices of
+// the as-of totals (schema/013), not every person-day.
 const USAGE_SUMS = ['charged_micro', 'requests', 'events', 'cache_read_tokens', 'tokens', 'rows'] as const;
 /** Where each window total sits in a windowUsage row, after the email (one model's rows end at cache_read_tokens). */
 export const USAGE_AT = Object.fromEntries(USAGE_SUMS.map((c, i) => [c, i + 1])) as Record<
   (typeof USAGE_SUMS)[number],
   number
 >;
-const USAGE = windowRows('usage_user_asof', ['email'], `b.email, ${USAGE_SUMS.map(diff).join(', ')}`);
 // Per (person, most-used model) with an active day in the window.
 const ACTIVITY = windowRows(
   'activity_asof',
@@ -170,15 +171,9 @@ export function windowUsage(db: Db, window: DayWindow, model?: string, memo: Mem
   return memo(`usage:${window.fromDay}:${window.toDay}:${model ?? ''}`, () => {
     if (model !== undefined)
       return byEmail(db.prepare(MODEL_USAGE).raw().all(window.fromDay, window.toDay, model) as Row[]);
-    const w = asOfWindow(db, 'usage_asof_days', window);
-    return byEmail(
-      w === null
-        ? []
-        : (db
-            .prepare(USAGE)
-            .raw()
-            .all(...bounds(w)) as Row[]),
-    );
+    const u = usageWindow(db, window.fromDay, window.toDay, memo);
+    const at = [U.spend, U.requests, U.events, U.cacheRead, U.tokens].map((k) => u.sums[k]);
+    return new Map(u.emails.map((e, i) => [e, [e, ...at.map((col) => col[i]), u.days[i]]]));
   });
 }
 

@@ -2,8 +2,8 @@ import type { FrameWithMeta } from '../schemas/common';
 import type { Memo } from '../store/cycle-usage';
 import type { Db } from '../store/db';
 import { col, usd } from './frame';
-import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
-import { and, peopleCond, type PeopleFilter } from './scope';
+import { usageWindow } from '../store/usage-day-packs';
+import { peopleSet, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';
 import { median } from '../detect/stats';
 import { firstSorted } from './top';
@@ -16,8 +16,8 @@ interface UserModel {
 }
 
 /**
- * Each (person, model) with usage_daily rows in the window, in (email, model) order: two slices of the
- * as-of totals (schema/013), and the team median $/request over them. `memo` shares them between the model and the person × model tables (read, never changed).
+ * Each (person, model) with usage_daily rows in the window, in (email, model) order: the window's day
+ * packs summed (store/usage-day-packs.ts, shared with the members table), and the team median $/request over them. `memo` shares them between the model and the person × model tables (read, never changed).
  */
 function userModels(
   db: Db,
@@ -28,24 +28,17 @@ function userModels(
   return memo(
     `user-models:${window.fromDay}:${window.toDay}:${JSON.stringify([f.user ?? null, f.group ?? null])}`,
     () => {
-      const rows = readUserModels(db, window, f);
+      const rows = readUserModels(db, window, f, memo);
       return { rows, med: teamMedianPerRequest(rows) };
     },
   );
 }
 
-function readUserModels(db: Db, window: DayWindow, f: PeopleFilter): UserModel[] {
-  const people = peopleCond(db, f, 'b.email');
-  const w = asOfWindow(db, 'usage_asof_days', window);
-  if (w === null) return [];
+function readUserModels(db: Db, window: DayWindow, f: PeopleFilter, memo: Memo): UserModel[] {
   // No names here: only the rows a page shows need one (see userModelCosts), not every (person, model) pair.
-  const sql = windowRows(
-    'usage_pair_asof',
-    ['email', 'model'],
-    `b.email AS email, b.model AS model, ${diff('charged_micro')} AS spend, ${diff('requests')} AS requests`,
-    and({ sql: 'b.rows > COALESCE(a.rows, 0)', params: [] }, people).sql,
-  );
-  return db.prepare(sql).all(...bounds(w), ...people.params) as UserModel[];
+  const { pairs } = usageWindow(db, window.fromDay, window.toDay, memo);
+  const selected = peopleSet(db, f);
+  return selected === null ? pairs : pairs.filter((p) => selected.has(p.email));
 }
 
 /**

@@ -60,6 +60,21 @@ export function peopleCond(db: Db, f: PeopleFilter, column = 'email'): Cond {
   return and(...conds);
 }
 
+/**
+ * The emails the people filter selects (null = everyone), for figures read by person rather than in
+ * SQL: the same people peopleCond selects (a user, the members of the groups, both when both).
+ */
+export function peopleSet(db: Db, f: PeopleFilter): Set<string> | null {
+  if (!hasPeopleFilter(f)) return null;
+  const c = peopleCond(db, f, 'e.email');
+  return new Set(
+    db
+      .prepare(`SELECT e.email FROM (SELECT email FROM group_members UNION SELECT ?) e WHERE ${c.sql}`)
+      .pluck()
+      .all(f.user?.toLowerCase() ?? '', ...c.params) as string[],
+  );
+}
+
 export function hasPeopleFilter(f: PeopleFilter): boolean {
   return f.user !== undefined || f.group !== undefined;
 }

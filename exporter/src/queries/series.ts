@@ -3,8 +3,7 @@ import type { Frame } from '../schemas/common';
 import { DAY_MS, dayStartMs } from '../domain/time';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
-import { and, hasPeopleFilter, peopleCond, TRUE, type Cond, type PeopleFilter } from './scope';
-import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
+import { and, hasPeopleFilter, peopleCond, peopleSet, TRUE, type Cond, type PeopleFilter } from './scope';
 import type { Memo } from '../store/cycle-usage';
 import { USAGE_AT, windowUsage } from './members';
 import { firstSorted } from './top';
@@ -153,8 +152,8 @@ export function series(db: Db, req: SeriesRequest, memo?: Memo): Frame {
 
 /**
  * The top `limit` + 1 people of the window by the metric (ties by email). Without a model filter, from
- * two slices of the as-of totals (schema/013) rather than every person-day; `grouped` is the SELECT
- * over person-days that answers it otherwise (with a model filter).
+ * the window's usage per person (its day packs summed) rather than every person-day; `grouped` is the
+ * SELECT over person-days that answers it otherwise (with a model filter).
  */
 function rankUsers(db: Db, req: SeriesRequest, grouped: string, params: unknown[], memo?: Memo): string[] {
   if (req.model !== undefined)
@@ -163,32 +162,18 @@ function rankUsers(db: Db, req: SeriesRequest, grouped: string, params: unknown[
       .pluck()
       .all(...params, req.limit + 1) as string[];
   const column = req.metric === 'requests' ? 'requests' : req.metric === 'tokens' ? 'tokens' : 'charged_micro';
-  if (!hasPeopleFilter(req)) {
-    // The whole team: the window's totals per person the members table and top spenders read too
-    // (shared within a store generation), ranked here: one read of the running totals, not two.
-    const at = USAGE_AT[column];
-    const spent = [...windowUsage(db, req.window, undefined, memo).values()].filter(
-      (r) => (r[USAGE_AT.rows] as number) > 0,
-    );
-    return firstSorted(
-      spent,
-      req.limit + 1,
-      (a, b) => (b[at] as number) - (a[at] as number) || ((a[0] as string) < (b[0] as string) ? -1 : 1),
-    ).map((r) => r[0] as string);
-  }
-  const w = asOfWindow(db, 'usage_asof_days', req.window);
-  if (w === null) return [];
-  const people = peopleCond(db, req, 'b.email');
-  const sql = windowRows(
-    'usage_user_asof',
-    ['email'],
-    `b.email, ${diff(column)} AS t`,
-    and({ sql: 'b.rows > COALESCE(a.rows, 0)', params: [] }, people).sql,
+  // The window's totals per person the members table and top spenders read too (shared within a
+  // store generation), restricted to the people filter and ranked here.
+  const at = USAGE_AT[column];
+  const selected = peopleSet(db, req);
+  const spent = [...windowUsage(db, req.window, undefined, memo).values()].filter(
+    (r) => (r[USAGE_AT.rows] as number) > 0 && (selected === null || selected.has(r[0] as string)),
   );
-  return db
-    .prepare(`${sql} ORDER BY t DESC, b.email LIMIT ?`)
-    .pluck()
-    .all(...bounds(w), ...people.params, req.limit + 1) as string[];
+  return firstSorted(
+    spent,
+    req.limit + 1,
+    (a, b) => (b[at] as number) - (a[at] as number) || ((a[0] as string) < (b[0] as string) ? -1 : 1),
+  ).map((r) => r[0] as string);
 }
 
 function add(into: Sums, s: Sums): void {

@@ -1,12 +1,10 @@
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
-import type { AsOfTable } from './schema/015-sparse-as-of';
 
 /**
  * Window totals from the as-of tables (schema/013, sparse since schema/015): a key's running totals
  * through the window's last day minus its running totals through the day before the window. A key has
  * a row only on the days its figures changed, so "through day D" is its latest row on or before D, and
- * a row at day '' (all zero) that lists it. Read by the JSON API's whole-team tables (queries/) and the
+ * a row at day '' (all zero) that lists it. Read by the JSON API's activity figures (queries/) and the
  * billing-cycle reads (cycle-usage.ts).
  */
 export interface AsOfWindow {
@@ -16,7 +14,7 @@ export interface AsOfWindow {
   hi: string;
 }
 
-type Days = 'usage_asof_days' | 'activity_asof_days' | 'daily_usage_asof_days';
+type Days = 'activity_asof_days' | 'daily_usage_asof_days';
 
 /** The two days with data that bound the days `w.fromDay`…`w.toDay`; null when no data falls inside them. */
 export function asOfWindow(db: Db, days: Days, w: { fromDay: string; toDay: string }): AsOfWindow | null {
@@ -48,52 +46,3 @@ export const diff = (c: string) => `b.${c} - a.${c}`;
 
 /** windowRows' leading parameters. */
 export const bounds = (w: AsOfWindow) => [w.hi, w.lo ?? ''];
-
-/**
- * Adds deltas to the running totals of one as-of table (schema/015; the triggers there do the same in
- * SQL). Single-row statements but for a past day's later rows: a statement that may write several rows
- * opens a statement journal (INSERT … SELECT and range UPDATEs took twice as long here).
- */
-export class AsOfWriter {
-  private readonly latest: Statement;
-  private readonly atOrBefore: Statement;
-  private readonly insert: Statement;
-  private readonly update: Statement;
-  private readonly updateLater: Statement;
-  private readonly zeros: number[];
-
-  constructor(
-    db: Db,
-    private readonly t: AsOfTable,
-  ) {
-    const key = t.key.map((k) => `${k} = ?`).join(' AND ');
-    const columns = [...t.key, 'day', ...t.sums];
-    const sums = t.sums.join(', ');
-    const add = t.sums.map((c) => `${c} = ${c} + ?`).join(', ');
-    this.latest = db.prepare(`SELECT day, ${sums} FROM ${t.table} WHERE ${key} ORDER BY day DESC LIMIT 1`).raw();
-    this.atOrBefore = db
-      .prepare(`SELECT day, ${sums} FROM ${t.table} WHERE ${key} AND day <= ? ORDER BY day DESC LIMIT 1`)
-      .raw();
-    this.insert = db.prepare(
-      `INSERT INTO ${t.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-    );
-    this.update = db.prepare(`UPDATE ${t.table} SET ${add} WHERE ${key} AND day = ?`);
-    this.updateLater = db.prepare(`UPDATE ${t.table} SET ${add} WHERE ${key} AND day > ?`);
-    this.zeros = t.sums.map(() => 0);
-  }
-
-  /** Adds `deltas` (one per sum of the table) to the key `key` from `day` on. */
-  add(key: readonly string[], day: string, deltas: readonly number[]): void {
-    let row = this.latest.get(...key) as [string, ...number[]] | undefined;
-    if (row === undefined) {
-      this.insert.run(...key, '', ...this.zeros);
-      row = ['', ...this.zeros];
-    } else if (row[0] > day) {
-      // A past day (rare: ingest moves forward): the key's later rows too, then its row through that day.
-      this.updateLater.run(...deltas, ...key, day);
-      row = this.atOrBefore.get(...key, day) as [string, ...number[]];
-    }
-    if (row[0] === day) this.update.run(...deltas, ...key, day);
-    else this.insert.run(...key, day, ...deltas.map((d, i) => (row[i + 1] as number) + d));
-  }
-}

@@ -2,6 +2,7 @@ import { DAY_MS } from '../domain/time';
 import type { CycleInfo } from './cycle';
 import { asOfWindow, bounds, diff, windowRows } from './as-of';
 import type { Db } from './db';
+import { U, usageWindow } from './usage-day-packs';
 
 /**
  * Keeps a computation's result for a key while the data stays the same (the API's read model shares
@@ -77,16 +78,10 @@ export class CycleUsageRepo {
     return this.snapshot(cycleStartMs).map((r) => [r[0], r[1]]);
   }
 
-  /** [email, charged micro] of the usage events of [fromDay, toDay], by email (as-of totals, schema/013). */
+  /** [email, charged micro] of everyone with usage in [fromDay, toDay], by email (the days' packs, usage-day-packs.ts). */
   chargedSpend(fromDay: string, toDay: string): [string, number][] {
-    const w = asOfWindow(this.db, 'usage_asof_days', { fromDay, toDay });
-    if (w === null) return [];
-    return this.db
-      .prepare(
-        windowRows('usage_user_asof', ['email'], `b.email, ${diff('charged_micro')}`, 'b.rows > COALESCE(a.rows, 0)'),
-      )
-      .raw()
-      .all(...bounds(w)) as [string, number][];
+    const u = usageWindow(this.db, fromDay, toDay, this.memo);
+    return u.emails.map((e, i) => [e, u.sums[U.spend][i]]);
   }
 
   /** On-demand spend of at least `minMicro` in a spend snapshot cycle (none when the cycle is null). */

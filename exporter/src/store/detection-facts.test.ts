@@ -52,6 +52,8 @@ function seed(db: Db): void {
     ['2026-02-20', 'z@x.io', 'gpt-5', 9, 22.5, 9 * USD, 0, 0, 9, 0, 0, 0], // outside the window
     ['2026-03-03', 'a@x.io', 'gpt-5', 9, 22.5, 9 * USD, 0, 0, 9, 0, 0, 0], // outside the window
   );
+  // The days with usage, as the writer of usage_daily lists them (store/usage-daily.ts).
+  db.exec('INSERT INTO usage_asof_days (day) SELECT DISTINCT day FROM usage_daily');
   ins('INSERT INTO usage_user_daily (day, email) VALUES (?, ?)', ['2026-02-28', 'r@x.io'], ['2026-02-20', 'z@x.io']);
   ins(
     `INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs, is_token_based, input_tokens, output_tokens,
@@ -189,6 +191,7 @@ describe('DetectionFactsRepo', () => {
       }
       for (let h = 0; h < 10; h++) event.run(dayStartMs(day(21)) + (9 + h) * HOUR_MS, day(21), 25 * USD, 25 * USD);
       daily.run(day(21), 10, 250 * USD);
+      db.db.exec('INSERT INTO usage_asof_days (day) SELECT DISTINCT day FROM usage_daily');
       const now = dayStartMs(day(22)) + 6 * HOUR_MS;
       const repo = new DetectionFactsRepo(db.db);
       const result = detectFrom(repo, DEFAULT_SETTINGS, now);

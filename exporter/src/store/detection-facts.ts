@@ -3,7 +3,7 @@ import { DAY_MS, HOUR_MS, addDays, dayStartMs, daysBetween } from '../domain/tim
 import type { Facts, FactsSink, FactsWindow } from '../detect/facts';
 import type { CrossingAsk } from '../detect/run';
 import type { Db } from './db';
-import { USAGE_MEASURES, UsageDayPacks } from './usage-day-packs';
+import { U, UsageDayPacks } from './usage-day-packs';
 
 /**
  * What detection reads, loaded from the store: members, groups, limits, daily usage per model,
@@ -64,44 +64,22 @@ export class DetectionFactsRepo {
       if (cycleMs === limitsCycle) b.limit(email, limit);
       else b.pastLimit(cycleMs, email, limit);
     }
-    // The hot part (~560k rows for 10,000 people × 57 days): each day from its pack (typed arrays,
-    // store/usage-day-packs.ts) or, for a day not packed yet, from its rows — one result row for
-    // the day, its columns as JSON arrays, which SQLite builds in C and JSON.parse reads natively
-    // (stepping through the rows one by one cost ~1 µs each in the driver). Days in order either
-    // way, so people are numbered alike.
-    const packs = this.packs.read(w.fromDay, w.toDay);
-    const emailOf = packs.size > 0 ? this.packs.people() : [];
-    const userOf = new Int32Array(emailOf.length).fill(-1);
-    const rowsOf = db
-      .prepare(
-        `SELECT ${['email', 'model', ...USAGE_MEASURES].map((c) => `json_group_array(${c})`).join(', ')}
-         FROM usage_daily WHERE day = ?`,
-      )
-      .raw();
-    const days = daysBetween(w.fromDay, w.toDay);
-    let reserved = false;
-    for (const day of days) {
+    // The hot part (~560k rows for 10,000 people × 57 days): each day from its pack, typed columns
+    // (store/usage-day-packs.ts), or from its rows when not packed yet; in day order either way, so
+    // people are numbered alike.
+    const { days, emails } = this.packs.days(w.fromDay, w.toDay);
+    const userOf = new Int32Array(emails.length).fill(-1);
+    if (days.length > 0) b.reserve(days[0].usage.rows * (daysBetween(w.fromDay, w.toDay).length + 1));
+    for (const { day, usage } of days) {
       const d = b.dayIndex(day);
-      const pack = packs.get(day);
-      const json = pack ? null : (rowsOf.get(day) as string[]).map((j) => JSON.parse(j) as unknown[]);
-      if (!reserved) {
-        // The first day's rows × the days: one growth of the columns instead of a doubling per power of two.
-        b.reserve((pack ? pack.rows : (json as unknown[][])[0].length) * days.length);
-        reserved = true;
-      }
-      if (pack) {
-        const models = pack.models.map((m) => b.model(m));
-        const [spend, events, tok, ub, od] = pack.measures;
-        for (let i = 0; i < pack.rows; i++) {
-          const id = pack.people[i];
-          let u = userOf[id];
-          if (u < 0) u = userOf[id] = b.user(emailOf[id]);
-          b.usageAt(d, u, models[pack.model[i]], spend[i], events[i], tok[i], ub[i], od[i]);
-        }
-      } else {
-        const [emails, models, spend, events, tok, ub, od] = json as [string[], string[], ...number[][]];
-        for (let i = 0; i < emails.length; i++)
-          b.usageRow(day, emails[i], models[i], spend[i], events[i], tok[i], ub[i], od[i]);
+      const models = usage.models.map((m) => b.model(m));
+      const m = usage.measures;
+      const [spend, events, tok, ub, od] = [m[U.spend], m[U.events], m[U.tokens], m[U.usageBased], m[U.onDemand]];
+      for (let i = 0; i < usage.rows; i++) {
+        const p = usage.people[i];
+        let u = userOf[p];
+        if (u < 0) u = userOf[p] = b.user(emails[p]);
+        b.usageAt(d, u, models[usage.model[i]], spend[i], events[i], tok[i], ub[i], od[i]);
       }
     }
     let hourlyEndMs: number | undefined;

@@ -28,6 +28,7 @@ import { asOfTotals } from './schema/013-as-of-totals';
 import { dailyUsageAsOf } from './schema/014-daily-usage-as-of';
 import { sparseAsOf } from './schema/015-sparse-as-of';
 import { usageDayPacks } from './schema/016-usage-day-packs';
+import { usageWindowFromPacks } from './schema/017-usage-window-from-packs';
 
 export const migrations: Migration[] = [
   foundation,
@@ -45,4 +46,5 @@ export const migrations: Migration[] = [
   dailyUsageAsOf,
   sparseAsOf,
   usageDayPacks,
+  usageWindowFromPacks,
 ];

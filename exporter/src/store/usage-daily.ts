@@ -1,7 +1,5 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
-import { AsOfWriter } from './as-of';
-import { PAIR_ASOF, USER_ASOF } from './schema/015-sparse-as-of';
 
 /**
  * The one writer of usage_daily and of its API rollups usage_user_daily (day × person),
@@ -9,8 +7,8 @@ import { PAIR_ASOF, USER_ASOF } from './schema/015-sparse-as-of';
  * usage_group_daily (day × billing group, schema/011; membership changes move history by trigger). Rows are added as
  * deltas: usage_daily sums per (day, email, model), and each rollup row gets the sum of that
  * window's deltas for its key in one upsert — far fewer writes than a trigger per usage_daily row.
- * It drops the detection pack of each day it adds to (store/usage-day-packs.ts). It also keeps the as-of totals usage_user_asof and usage_pair_asof (schema/013, sparse since 015): each
- * delta is added to its key's running totals of its day (a row created then) and of the key's later days.
+ * It lists the days with usage (usage_asof_days) and drops the pack of each day it adds to
+ * (store/usage-day-packs.ts: window totals and detection read the days' packs, made after the write).
  * Ingest (store/usage-events.ts) feeds DailyDeltas directly; seeds, tests and benches use
  * addUsageDaily. Whoever writes usage_daily some other way leaves the rollups wrong.
  */
@@ -52,8 +50,6 @@ interface Statements {
   group: Statement;
   groupOf: Statement;
   personDay: Statement;
-  userAsOf: AsOfWriter;
-  pairAsOf: AsOfWriter;
   asOfDayAdd: Statement;
   packGone: Statement;
 }
@@ -68,15 +64,12 @@ function prepared(db: Db): Statements {
   let s = statements.get(db);
   if (!s) {
     s = {
-      // RETURNING the row's events after the delta: equal to the delta's own when the row is new.
-      daily: db.prepare(`${upsert('usage_daily', ['day', 'email', 'model'], DAILY_SUMS)} RETURNING events`).pluck(),
+      daily: db.prepare(upsert('usage_daily', ['day', 'email', 'model'], DAILY_SUMS)),
       user: db.prepare(upsert('usage_user_daily', ['day', 'email'], ROLLUP_SUMS)),
       team: db.prepare(upsert('usage_team_daily', ['day', 'model'], ROLLUP_SUMS)),
       group: db.prepare(upsert('usage_group_daily', ['day', 'group_id'], GROUP_SUMS)),
       groupOf: db.prepare('SELECT group_id FROM group_members WHERE email = ?').pluck(),
       personDay: db.prepare('SELECT 1 FROM usage_user_daily WHERE day = ? AND email = ?').pluck(),
-      userAsOf: new AsOfWriter(db, USER_ASOF),
-      pairAsOf: new AsOfWriter(db, PAIR_ASOF),
       asOfDayAdd: db.prepare('INSERT INTO usage_asof_days (day) VALUES (?) ON CONFLICT DO NOTHING'),
       packGone: db.prepare('DELETE FROM usage_day_packs WHERE day = ?'),
     };
@@ -136,7 +129,7 @@ export class DailyDeltas {
    */
   write(db: Db): void {
     const st = prepared(db);
-    const { daily, user, team, group, groupOf, personDay, userAsOf, pairAsOf, asOfDayAdd, packGone } = st;
+    const { daily, user, team, group, groupOf, personDay, asOfDayAdd, packGone } = st;
     const person = new Float64Array(ROLLUP_SUMS.length);
     const groupIds = new Map<string, string>();
     for (const [day, byEmail] of [...this.days].sort(byKey)) {
@@ -148,7 +141,7 @@ export class DailyDeltas {
         person.fill(0);
         for (const b of list.sort(byModel)) {
           const s = b.sums;
-          const events = daily.get(
+          daily.run(
             day,
             email,
             b.model,
@@ -167,10 +160,6 @@ export class DailyDeltas {
             s[12],
             s[13],
           );
-          // A new row, or one whose events were all zero before: counting it again is harmless, as the
-          // as-of `rows` only tell whether a window holds rows (see schema/013).
-          const rows = events === s[S.events] ? 1 : 0;
-          pairAsOf.add([email, b.model], day, [rows, s[S.requests], s[S.charged_micro]]);
           rollupOf(person, s);
           let m = models.get(b.model);
           if (m === undefined) models.set(b.model, (m = new Float64Array(ROLLUP_SUMS.length)));
@@ -178,7 +167,6 @@ export class DailyDeltas {
         }
         const isNew = personDay.get(day, email) === undefined;
         user.run(day, email, person[0], person[1], person[2], person[3], person[4]);
-        userAsOf.add([email], day, [isNew ? 1 : 0, ...person]);
         let groupId = groupIds.get(email);
         if (groupId === undefined)
           groupIds.set(email, (groupId = (groupOf.get(email) as string | undefined) ?? UNASSIGNED));
