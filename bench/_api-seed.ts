@@ -4,13 +4,13 @@
  * days packed, as a running exporter keeps them. argv[2] is the database path.
  */
 import { seed } from './api';
-import { packUsageDays } from '../exporter/src/detection-cycle';
+import { packDays } from '../exporter/src/detection-cycle';
 import { Store } from '../exporter/src/store';
 
 async function main(): Promise<void> {
   const store = Store.open(process.argv[2]);
   seed(store.db, Number(process.argv[3]));
-  await packUsageDays(store);
+  await packDays(store);
   store.db.close();
 }
 

@@ -21,7 +21,7 @@ import Fastify from 'fastify';
 import { ApiContext } from '../exporter/src/api/context';
 import { apiPlugin } from '../exporter/src/api';
 import { ReadModel } from '../exporter/src/queries/read-model';
-import { packUsageDays } from '../exporter/src/detection-cycle';
+import { packDays } from '../exporter/src/detection-cycle';
 import { Store } from '../exporter/src/store';
 import { openDb, type Db } from '../exporter/src/store/db';
 import { addUsageDaily, type UsageDailyRow } from '../exporter/src/store/usage-daily';
@@ -229,7 +229,7 @@ export async function run(): Promise<Record<string, unknown>> {
   console.error(`seeded ${USERS} users × ${DAYS} days (${rows} usage_daily rows) in ${seedMs} ms`);
   // Every day packed, as the exporter leaves them (at start and before each detection pass).
   t = performance.now();
-  const packed = await packUsageDays(new Store(db));
+  const packed = await packDays(new Store(db));
   console.error(`packed ${packed} days in ${Math.round(performance.now() - t)} ms`);
 
   const { app, base } = await listen(db);

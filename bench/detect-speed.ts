@@ -24,7 +24,7 @@ import { detectFrom, runWindow } from '../exporter/src/detect/run';
 import { savings } from '../exporter/src/detect/savings';
 import type { DetectionSettings } from '../exporter/src/detect/settings';
 import { validateSettings } from '../exporter/src/detect/settings';
-import { packUsageDays } from '../exporter/src/detection-cycle';
+import { packDays } from '../exporter/src/detection-cycle';
 import { Store } from '../exporter/src/store';
 import { openDb } from '../exporter/src/store/db';
 import type { DetectionFactsRepo } from '../exporter/src/store/detection-facts';
@@ -147,7 +147,7 @@ export async function run(): Promise<Record<string, unknown>> {
     );
     // What the detection cycle does before each pass (after a backfill: the whole window, once).
     const t = performance.now();
-    await packUsageDays(store);
+    await packDays(store);
     const packSeconds = (performance.now() - t) / 1000;
     process.stderr.write(`  packed the ${DAYS} days in ${packSeconds.toFixed(3)} s\n`);
     const passes: number[] = [];

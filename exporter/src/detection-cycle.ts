@@ -120,23 +120,25 @@ async function acknowledgeFromSilences(
 }
 
 /**
- * Packs every day with usage that has no pack (store/usage-day-packs.ts): the day collected after
- * each collection, every day after a backfill or an upgrade. Detection and the JSON API's window
- * totals read the packs, a day without one from its rows. Before each pass (a worker's read-only
+ * Packs every day that has no pack (store/day-packs.ts), of usage and of activity: the days collected
+ * after each collection, every day after a backfill or an upgrade. Detection and the JSON API's window
+ * figures read the packs, a day without one from its rows. Before each pass (a worker's read-only
  * connection then finds them) and once at start; a day per transaction with a turn of the event loop
  * between, so scrapes and queries are not held behind a long run of days; stops between days once
  * `signal` aborts. Returns the days packed.
  */
-export async function packUsageDays(store: Store, signal?: AbortSignal): Promise<number> {
-  const days = store.usageDayPacks.unpacked('0000-01-01', '9999-12-31');
-  if (days.length === 0) return 0;
-  const pack = store.usageDayPacks.packer();
+export async function packDays(store: Store, signal?: AbortSignal): Promise<number> {
   let packed = 0;
-  for (const day of days) {
-    if (signal?.aborted) break;
-    pack(day);
-    packed++;
-    await new Promise((resolve) => setImmediate(resolve));
+  for (const packs of [store.usageDayPacks, store.activityDayPacks]) {
+    const days = packs.unpacked('0000-01-01', '9999-12-31');
+    if (days.length === 0) continue;
+    const pack = packs.packer();
+    for (const day of days) {
+      if (signal?.aborted) return packed;
+      pack(day);
+      packed++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
   return packed;
 }
@@ -159,7 +161,7 @@ export async function runDetectionCycle(store: Store, opts: DetectionCycleOption
   const result = await detectOrRecordFailure(
     store,
     async (s, n) => {
-      await packUsageDays(store);
+      await packDays(store);
       return detect(s, n);
     },
     settings,

@@ -21,7 +21,7 @@ import { ReadModel } from './queries/read-model';
 import { docsPlugin } from './api/docs';
 import { warmApiCache } from './api/warm';
 import { detectInWorker } from './detect-in-worker';
-import { packUsageDays, runDetectionCycle, type DetectFn, type DetectionCycleResult } from './detection-cycle';
+import { packDays, runDetectionCycle, type DetectFn, type DetectionCycleResult } from './detection-cycle';
 import { createLogger, type Logger } from './logger';
 import { createMetricsService, type MetricsService } from './metrics/service';
 import { Pipeline } from './pipeline';
@@ -296,7 +296,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   // Days without a pack (a store from before packs, or a backfill by the CLI) are read from their
   // rows until packed: pack them now, beside the first collection, rather than after it.
   const started = Date.now();
-  const packing = packUsageDays(store, shutdown.signal).then(
+  const packing = packDays(store, shutdown.signal).then(
     (days) => days > 0 && logger.info({ days, ms: Date.now() - started }, 'packed the days with usage'),
     (err: unknown) => logger.warn({ err }, 'packing the days with usage failed; they are read from their rows'),
   );

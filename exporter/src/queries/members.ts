@@ -6,7 +6,7 @@ import { assignBadges } from './badges';
 import { CyclesRepo, type CycleInfo as Cycle } from '../store/cycle';
 import { CycleUsageRepo, type Memo } from '../store/cycle-usage';
 import { col, frame, ratio, usd } from './frame';
-import { asOfWindow, bounds, diff, windowRows } from '../store/as-of';
+import { activeDays } from '../store/activity-day-packs';
 import { U, usageWindow } from '../store/usage-day-packs';
 import { peopleCond, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';
@@ -105,54 +105,14 @@ const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members
 // grouped by person instead.
 const MODEL_USAGE = `SELECT email, SUM(charged_micro), SUM(requests), SUM(events), SUM(cache_read_tokens)
   FROM usage_daily WHERE day BETWEEN ? AND ? AND model = ? GROUP BY email`;
-// Everyone's usage: the window's day packs summed (store/usage-day-packs.ts); activity: two slices of
-// the as-of totals (schema/013), not every person-day.
+// Everyone's usage and activity: the window's day packs summed (store/day-packs.ts), not every
+// person-day row.
 const USAGE_SUMS = ['charged_micro', 'requests', 'events', 'cache_read_tokens', 'tokens', 'rows'] as const;
 /** Where each window total sits in a windowUsage row, after the email (one model's rows end at cache_read_tokens). */
 export const USAGE_AT = Object.fromEntries(USAGE_SUMS.map((c, i) => [c, i + 1])) as Record<
   (typeof USAGE_SUMS)[number],
   number
 >;
-// Per (person, most-used model) with an active day in the window.
-const ACTIVITY = windowRows(
-  'activity_asof',
-  ['email', 'model'],
-  `b.email, b.model, ${['active_days', 'agent_requests', 'lines_added', 'accepts', 'applies'].map(diff).join(', ')}, b.last_active`,
-  'b.active_days > COALESCE(a.active_days, 0)',
-);
-
-/**
- * Each person's active days of the window, summed over their most-used models: [email, days,
- * agent requests, lines added, accepts, applies, last active day, most used model]. The most used
- * model has the most agent requests on those days (ties: first by name); '' stands for days that
- * named none.
- */
-function activity(db: Db, window: DayWindow): Map<string, Row> {
-  const out = new Map<string, Row>();
-  const w = asOfWindow(db, 'activity_asof_days', window);
-  if (w === null) return out;
-  const best = new Map<string, number>();
-  for (const [email, model, days, agent, lines, accepts, applies, last] of db
-    .prepare(ACTIVITY)
-    .raw()
-    .all(...bounds(w)) as [string, string, number, number, number, number, number, string][]) {
-    let a = out.get(email);
-    if (a === undefined) out.set(email, (a = [email, 0, 0, 0, 0, 0, null, null]));
-    a[1] = (a[1] as number) + days;
-    a[2] = (a[2] as number) + agent;
-    a[3] = (a[3] as number) + lines;
-    a[4] = (a[4] as number) + accepts;
-    a[5] = (a[5] as number) + applies;
-    if (a[6] === null || last > (a[6] as string)) a[6] = last;
-    // Rows come in model order, so a tie keeps the earlier name.
-    if (model !== '' && (a[7] === null || agent > best.get(email)!)) {
-      a[7] = model;
-      best.set(email, agent);
-    }
-  }
-  return out;
-}
-
 const noMemo: Memo = (_key, f) => f();
 
 /**
@@ -186,7 +146,7 @@ export function windowUsage(db: Db, window: DayWindow, model?: string, memo: Mem
 export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: string, memo: Memo = noMemo): TeamStats {
   const people = windowPeople(db, window, memo);
   const usage = windowUsage(db, window, model, memo);
-  const active = activity(db, window);
+  const active = activeDays(db, window.fromDay, window.toDay);
   const cycleUsage = new CycleUsageRepo(db, memo);
   // The latest spend snapshot (the digests read the same rows for the current cycle).
   const latest = cycleUsage.latestSpendCycleStart();

@@ -1,6 +1,6 @@
 import { DAY_MS } from '../domain/time';
 import type { CycleInfo } from './cycle';
-import { asOfWindow, bounds, diff, windowRows } from './as-of';
+import { activityOf } from './activity-day-packs';
 import type { Db } from './db';
 import { U, usageWindow } from './usage-day-packs';
 
@@ -105,14 +105,9 @@ export class CycleUsageRepo {
       .all(fromDay, toDay) as BeyondPlanRow[];
   }
 
-  /** Requests, accepts, applies and active days of everyone with daily usage in [fromDay, toDay], by email (as-of totals, schema/014). */
+  /** Requests, accepts, applies and active days of everyone with daily usage in [fromDay, toDay], by email (the days' packs). */
   activity(fromDay: string, toDay: string): PersonActivity[] {
-    const w = asOfWindow(this.db, 'daily_usage_asof_days', { fromDay, toDay });
-    if (w === null) return [];
-    const sums = `b.email AS email, ${diff('agent_requests')} AS requests, ${diff('accepts')} AS accepts, ${diff('applies')} AS applies, ${diff('active_days')} AS activeDays`;
-    return this.db
-      .prepare(windowRows('daily_usage_asof', ['email'], sums, 'b.rows > COALESCE(a.rows, 0)'))
-      .all(...bounds(w)) as PersonActivity[];
+    return activityOf(this.db, fromDay, toDay);
   }
 
   /** Current (not removed) members: the seats. */

@@ -30,7 +30,7 @@ const COLUMNS = [
 ];
 
 // A row Cursor sends again unchanged (every run re-reads the last few days) is left alone: no
-// rewrite, and none of the running-total triggers (schema/015) fire; about 7× cheaper per row.
+// rewrite, and its day's activity pack stays (the triggers of schema/018 drop it on a change).
 const SQL = `INSERT INTO daily_usage (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT(day, email) DO UPDATE SET ${COLUMNS.slice(2)
     .map((c) => `${c} = excluded.${c}`)

@@ -3,7 +3,8 @@ import { DAY_MS, HOUR_MS, addDays, dayStartMs, daysBetween } from '../domain/tim
 import type { Facts, FactsSink, FactsWindow } from '../detect/facts';
 import type { CrossingAsk } from '../detect/run';
 import type { Db } from './db';
-import { U, UsageDayPacks } from './usage-day-packs';
+import { DayPacks } from './day-packs';
+import { U, USAGE_PACKS } from './usage-day-packs';
 
 /**
  * What detection reads, loaded from the store: members, groups, limits, daily usage per model,
@@ -16,10 +17,10 @@ import { U, UsageDayPacks } from './usage-day-packs';
  * family's drift recall fell from 18/20 to 2/20 and its model switches from 20/20 to 13/20).
  */
 export class DetectionFactsRepo {
-  private readonly packs: UsageDayPacks;
+  private readonly packs: DayPacks;
 
   constructor(private readonly db: Db) {
-    this.packs = new UsageDayPacks(db);
+    this.packs = new DayPacks(db, USAGE_PACKS);
   }
 
   cycles(): BillingCycle[] {
@@ -69,8 +70,8 @@ export class DetectionFactsRepo {
     // people are numbered alike.
     const { days, emails } = this.packs.days(w.fromDay, w.toDay);
     const userOf = new Int32Array(emails.length).fill(-1);
-    if (days.length > 0) b.reserve(days[0].usage.rows * (daysBetween(w.fromDay, w.toDay).length + 1));
-    for (const { day, usage } of days) {
+    if (days.length > 0) b.reserve(days[0].rows.rows * (daysBetween(w.fromDay, w.toDay).length + 1));
+    for (const { day, rows: usage } of days) {
       const d = b.dayIndex(day);
       const models = usage.models.map((m) => b.model(m));
       const m = usage.measures;

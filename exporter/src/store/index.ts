@@ -6,7 +6,9 @@ import { CyclesRepo } from './cycle';
 import { DailyUsageRepo } from './daily-usage';
 import { DetectionFactsRepo } from './detection-facts';
 import { UsageTotalsRepo } from './usage-totals';
-import { UsageDayPacks } from './usage-day-packs';
+import { DayPacks } from './day-packs';
+import { USAGE_PACKS } from './usage-day-packs';
+import { ACTIVITY_PACKS } from './activity-day-packs';
 import { GroupsRepo } from './groups';
 import { MembersRepo } from './members';
 import { MetaRepo } from './meta';
@@ -52,7 +54,9 @@ export class Store {
   readonly teamGroups: TeamGroupsRepo;
   readonly detectionFacts: DetectionFactsRepo;
   readonly usageTotals: UsageTotalsRepo;
-  readonly usageDayPacks: UsageDayPacks;
+  /** usage_daily and daily_usage as day packs (day-packs.ts): made after the writes, read by detection and the API. */
+  readonly usageDayPacks: DayPacks;
+  readonly activityDayPacks: DayPacks;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepo(db);
@@ -74,7 +78,8 @@ export class Store {
     this.teamGroups = new TeamGroupsRepo(db);
     this.detectionFacts = new DetectionFactsRepo(db);
     this.usageTotals = new UsageTotalsRepo(db);
-    this.usageDayPacks = new UsageDayPacks(db);
+    this.usageDayPacks = new DayPacks(db, USAGE_PACKS);
+    this.activityDayPacks = new DayPacks(db, ACTIVITY_PACKS);
   }
 
   /** fn in one write transaction, the lock taken at BEGIN (IMMEDIATE): another process may write too. */

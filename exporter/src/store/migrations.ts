@@ -29,6 +29,7 @@ import { dailyUsageAsOf } from './schema/014-daily-usage-as-of';
 import { sparseAsOf } from './schema/015-sparse-as-of';
 import { usageDayPacks } from './schema/016-usage-day-packs';
 import { usageWindowFromPacks } from './schema/017-usage-window-from-packs';
+import { activityDayPacks } from './schema/018-activity-day-packs';
 
 export const migrations: Migration[] = [
   foundation,
@@ -47,4 +48,5 @@ export const migrations: Migration[] = [
   sparseAsOf,
   usageDayPacks,
   usageWindowFromPacks,
+  activityDayPacks,
 ];

@@ -4,6 +4,7 @@ import type { DailyUsageRow } from '../../domain/records';
 import { active } from '../../domain/testing';
 import { DAY_MS, utcDay } from '../../domain/time';
 import { Store } from '../../store';
+import { activityOf } from '../../store/activity-day-packs';
 import { DEFAULT_COLLECT_OPTIONS, type StepContext } from '../context';
 import { dailyUsageStep } from './daily-usage';
 
@@ -27,23 +28,24 @@ function context(store: Store, chunks: DailyUsageChunk[]): StepContext {
 }
 
 describe('daily-usage step', () => {
-  it('leaves a row Cursor sends again unchanged alone: no write, no running-total trigger', async () => {
+  it('leaves a row Cursor sends again unchanged alone: no write, its day’s activity pack kept', async () => {
     const store = Store.open(':memory:');
     const c = chunk();
     await dailyUsageStep.run(context(store, [c]));
-    const before = store.db.prepare('SELECT * FROM activity_asof ORDER BY email, model, day').all();
+    const pack = store.activityDayPacks.packer();
+    for (const day of store.activityDayPacks.unpacked('0000-01-01', '9999-12-31')) pack(day);
     const changes = () => (store.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
     const n0 = changes();
     store.transaction(() => store.dailyUsage.upsert(c.rows));
     expect(changes()).toBe(n0);
-    // A revised row is written, and the running totals follow it.
+    expect(store.activityDayPacks.unpacked('0000-01-01', '9999-12-31')).toEqual([]);
+    // A revised row is written, its day's pack dropped, and the day's figures follow it.
     store.transaction(() => store.dailyUsage.upsert([{ ...c.rows[0], agentRequests: 1_000_000 }]));
     expect(changes()).toBeGreaterThan(n0);
-    const after = store.db.prepare('SELECT * FROM activity_asof ORDER BY email, model, day').all();
-    expect(after).not.toEqual(before);
-    expect(
-      store.db.prepare("SELECT MAX(agent_requests) AS a FROM activity_asof WHERE email = 'p0@x.io'").get(),
-    ).toEqual({ a: 1_000_000 });
+    expect(store.activityDayPacks.unpacked('0000-01-01', '9999-12-31')).toEqual([c.rows[0].day]);
+    expect(activityOf(store.db, c.rows[0].day, c.rows[0].day).find((a) => a.email === c.rows[0].email)).toMatchObject({
+      requests: 1_000_000,
+    });
     store.close();
   });
 });

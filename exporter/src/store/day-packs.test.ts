@@ -2,6 +2,7 @@ import { FactsBuilder, type Facts, type FactsWindow } from '../detect/facts';
 import { addDays } from '../domain/time';
 import { Store } from './index';
 import { addUsageDaily, type UsageDailyRow } from './usage-daily';
+import { activeDays, activityOf } from './activity-day-packs';
 
 const USD = 100_000_000; // micro-cents
 const FIRST = '2026-03-01';
@@ -34,7 +35,7 @@ function rows(): UsageDailyRow[] {
 
 const load = (store: Store): Facts => store.detectionFacts.load(W, new FactsBuilder(W));
 
-describe('UsageDayPacks', () => {
+describe('usage day packs', () => {
   let store: Store;
   beforeEach(() => {
     store = Store.open(':memory:');
@@ -99,5 +100,73 @@ describe('UsageDayPacks', () => {
     const day = addDays(FIRST, 2);
     store.db.prepare('UPDATE usage_day_packs SET columns = substr(columns, 1, 10) WHERE day = ?').run(day);
     expect(load(store)).toEqual(fromPacks);
+  });
+});
+
+describe('activity day packs', () => {
+  let store: Store;
+  const row = (day: string, email: string, active: boolean, agent: number, model: string | null) => ({
+    day,
+    email,
+    userId: null,
+    isActive: active,
+    linesAdded: agent * 3,
+    linesDeleted: 0,
+    acceptedLinesAdded: 0,
+    acceptedLinesDeleted: 0,
+    applies: agent,
+    accepts: agent >> 1,
+    rejects: 0,
+    tabsShown: 0,
+    tabsAccepted: 0,
+    composerRequests: 0,
+    chatRequests: 0,
+    agentRequests: agent,
+    cmdkUsages: 0,
+    subscriptionIncludedReqs: 0,
+    apiKeyReqs: 0,
+    usageBasedReqs: 0,
+    bugbotUsages: 0,
+    mostUsedModel: model,
+    applyMostUsedExtension: null,
+    tabMostUsedExtension: null,
+    clientVersion: null,
+  });
+  beforeEach(() => {
+    store = Store.open(':memory:');
+    store.dailyUsage.upsert([
+      row(FIRST, 'a@x.io', true, 5, 'gpt-5'),
+      row(FIRST, 'b@x.io', false, 0, null),
+      row(addDays(FIRST, 1), 'a@x.io', true, 9, 'sonnet'),
+      row(addDays(FIRST, 1), 'b@x.io', true, 2, null),
+      row(addDays(FIRST, 2), 'a@x.io', true, 4, 'gpt-5'),
+    ]);
+  });
+  afterEach(() => store.close());
+
+  const figures = () => [activeDays(store.db, W.fromDay, W.toDay), activityOf(store.db, W.fromDay, W.toDay)] as const;
+  const packAll = () => {
+    const pack = store.activityDayPacks.packer();
+    for (const day of store.activityDayPacks.unpacked(W.fromDay, W.toDay)) pack(day);
+  };
+
+  it('gives the same figures from packs as from rows, and drops a day’s pack when a row of it changes', () => {
+    const fromRows = figures();
+    // gpt-5 and sonnet tie at 9 agent requests: the first by name.
+    expect(fromRows[0].get('a@x.io')).toEqual(['a@x.io', 3, 18, 54, 8, 18, addDays(FIRST, 2), 'gpt-5']);
+    expect(fromRows[1]).toEqual([
+      { email: 'a@x.io', requests: 18, accepts: 8, applies: 18, activeDays: 3 },
+      { email: 'b@x.io', requests: 2, accepts: 1, applies: 2, activeDays: 1 },
+    ]);
+    expect(store.activityDayPacks.unpacked(W.fromDay, W.toDay)).toHaveLength(3);
+    packAll();
+    expect(store.activityDayPacks.unpacked(W.fromDay, W.toDay)).toEqual([]);
+    expect(figures()).toEqual(fromRows);
+    // The same answer again changes nothing; a changed row drops its day's pack.
+    store.dailyUsage.upsert([row(FIRST, 'a@x.io', true, 5, 'gpt-5')]);
+    expect(store.activityDayPacks.unpacked(W.fromDay, W.toDay)).toEqual([]);
+    store.dailyUsage.upsert([row(FIRST, 'a@x.io', true, 20, 'gpt-5')]);
+    expect(store.activityDayPacks.unpacked(W.fromDay, W.toDay)).toEqual([FIRST]);
+    expect(figures()[0].get('a@x.io')).toEqual(['a@x.io', 3, 33, 99, 16, 33, addDays(FIRST, 2), 'gpt-5']);
   });
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { UsageDayPacks } from '../store/usage-day-packs';
+import { Store as Repos } from '../store';
 import { openDb, migrate, type Db } from '../store/db';
 import { CycleUsageRepo } from '../store/cycle-usage';
 import { migrations } from '../store/migrations';
@@ -10,9 +10,10 @@ import { modelCosts, userModelCosts } from './model-costs';
 import { series } from './series';
 import { dayWindow } from './window';
 
-// The as-of totals (schema/013, 014) against the raw tables: random stores written in random order (days
-// added before, after and between existing slices; daily usage inserted, changed and made inactive),
-// random windows; every answer must equal what the raw person-day rows say. Request units are
+// Window figures (the days' packs, or their rows when not packed; the days lists the writers and the
+// migrations keep) against the raw tables: random stores written in random order (days added before,
+// after and between existing slices; daily usage inserted, changed and made inactive), random windows;
+// every answer must equal what the raw person-day rows say. Request units are
 // quarters, so sums of them are exact and "equal" means equal.
 
 const START = Date.parse('2026-01-01T00:00:00Z');
@@ -84,14 +85,22 @@ function write(db: Db, s: Store): void {
     );
 }
 
-/** The same store as an older database upgraded by migration 013 (its tables built from the raw rows). */
+/** The same store as an older database upgraded by migrations 013–018 (the days lists built from the raw rows). */
 function rebuilt(db: Db): void {
-  db.exec(`DROP TABLE usage_asof_days; DROP TABLE activity_asof_days; DROP TABLE activity_asof;
-    DROP TRIGGER activity_asof_ins; DROP TRIGGER activity_asof_upd_old; DROP TRIGGER activity_asof_upd_new; DROP TRIGGER activity_asof_del;
-    DROP TABLE daily_usage_asof_days; DROP TABLE daily_usage_asof; DROP TRIGGER daily_usage_asof_ins; DROP TRIGGER daily_usage_asof_upd; DROP TRIGGER daily_usage_asof_del;
-    DROP TABLE usage_people; DROP TABLE usage_day_packs;
+  db.exec(`DROP TABLE usage_asof_days; DROP TABLE daily_usage_asof_days;
+    DROP TABLE usage_people; DROP TABLE usage_day_packs; DROP TABLE activity_day_packs;
+    DROP TRIGGER daily_usage_day_ins; DROP TRIGGER daily_usage_day_upd; DROP TRIGGER daily_usage_day_del;
     PRAGMA user_version = 12`);
   migrate(db, migrations);
+}
+
+/** Every day packed, as the exporter leaves them (detection-cycle.ts packDays). */
+function packed(db: Db): void {
+  const repos = new Repos(db);
+  for (const packs of [repos.usageDayPacks, repos.activityDayPacks]) {
+    const pack = packs.packer();
+    for (const d of packs.unpacked('0000-01-01', '9999-12-31')) pack(d);
+  }
 }
 
 interface Expected {
@@ -237,7 +246,7 @@ function check(db: Db, s: Store): void {
   }
 }
 
-describe('as-of totals (schema/013)', () => {
+describe('window figures from day packs (schema/016–018)', () => {
   it('answer every window as the raw rows do, kept by the writers or built by the migration', () => {
     fc.assert(
       fc.property(store, (s) => {
@@ -246,8 +255,7 @@ describe('as-of totals (schema/013)', () => {
           write(db, s);
           check(db, s);
           // The same figures from the days' packs (as the detection cycle leaves them) as from their rows.
-          const pack = new UsageDayPacks(db).packer();
-          for (const day of new UsageDayPacks(db).unpacked('0000-01-01', '9999-12-31')) pack(day);
+          packed(db);
           check(db, s);
           rebuilt(db);
           check(db, s);

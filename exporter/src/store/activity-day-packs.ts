@@ -1,0 +1,105 @@
+import type { PersonActivity } from './cycle-usage';
+import type { Db } from './db';
+import { byText, DayPacks, type PackSpec } from './day-packs';
+
+/**
+ * daily_usage (Cursor's per-person daily activity) as day packs (day-packs.ts, schema/018): what the
+ * JSON API's activity figures and the billing cycle's adoption read. Its text column is the day's
+ * most-used model ('' for none); measures: active (0/1), agent requests, lines added, accepts, applies.
+ */
+export const ACTIVITY_PACKS: PackSpec = {
+  packs: 'activity_day_packs',
+  days: 'daily_usage_asof_days',
+  source: 'daily_usage',
+  text: "COALESCE(most_used_model, '')",
+  measures: ['is_active', 'agent_requests', 'lines_added', 'accepts', 'applies'],
+};
+
+const [ACTIVE, AGENT, LINES, ACCEPTS, APPLIES] = [0, 1, 2, 3, 4];
+
+/** Per-person sums of a window's activity, in typed arrays indexed by person number (no object per row). */
+function sumsOf(db: Db, fromDay: string, toDay: string, activeOnly: boolean) {
+  const { days, emails } = new DayPacks(db, ACTIVITY_PACKS).days(fromDay, toDay);
+  const n = emails.length;
+  const modelIdx = new Map<string, number>();
+  const modelNames: string[] = [];
+  const dayModels = days.map(({ rows }) =>
+    rows.models.map((m) => {
+      let i = modelIdx.get(m);
+      if (i === undefined) modelIdx.set(m, (i = modelNames.push(m) - 1));
+      return i;
+    }),
+  );
+  const nM = modelNames.length;
+  const rowsOf = new Uint32Array(n);
+  const sums = Array.from({ length: ACTIVITY_PACKS.measures.length }, () => new Float64Array(n));
+  const last = new Int32Array(n).fill(-1); // index into days of the last day counted
+  const modelAgent = new Float64Array(activeOnly ? n * nM : 0); // (person, model) agent requests
+  const modelSeen = new Uint8Array(activeOnly ? n * nM : 0);
+  days.forEach(({ rows: r }, j) => {
+    const active = r.measures[ACTIVE];
+    const agent = r.measures[AGENT];
+    const models = dayModels[j];
+    for (let i = 0; i < r.rows; i++) {
+      if (activeOnly && !active[i]) continue;
+      const p = r.people[i];
+      rowsOf[p]++;
+      for (let k = 0; k < sums.length; k++) sums[k][p] += r.measures[k][i];
+      last[p] = j;
+      if (!activeOnly) continue;
+      const x = p * nM + models[r.model[i]];
+      modelSeen[x] = 1;
+      modelAgent[x] += agent[i];
+    }
+  });
+  const people = [...rowsOf.keys()].filter((p) => rowsOf[p] > 0).sort((a, b) => byText(emails[a], emails[b]));
+  const byName = [...modelNames.keys()]
+    .filter((m) => modelNames[m] !== '')
+    .sort((a, b) => byText(modelNames[a], modelNames[b]));
+  /** The model with the most agent requests (ties: the first by name), null when no day named one. */
+  const mostUsed = (p: number): string | null => {
+    let best = -1;
+    for (const m of byName) {
+      const x = p * nM + m;
+      if (modelSeen[x] && (best < 0 || modelAgent[x] > modelAgent[p * nM + best])) best = m;
+    }
+    return best < 0 ? null : modelNames[best];
+  };
+  return { people, emails, sums, last, days, mostUsed };
+}
+
+/**
+ * Each person's ACTIVE days of [fromDay, toDay], by email: [email, days, agent requests, lines added,
+ * accepts, applies, last active day, most used model]. The most used model has the most agent
+ * requests on those days (ties: first by name); days that named none count for no model.
+ */
+export function activeDays(db: Db, fromDay: string, toDay: string): Map<string, unknown[]> {
+  const { people, emails, sums, last, days, mostUsed } = sumsOf(db, fromDay, toDay, true);
+  return new Map(
+    people.map((p) => [
+      emails[p],
+      [
+        emails[p],
+        sums[ACTIVE][p],
+        sums[AGENT][p],
+        sums[LINES][p],
+        sums[ACCEPTS][p],
+        sums[APPLIES][p],
+        days[last[p]].day,
+        mostUsed(p),
+      ],
+    ]),
+  );
+}
+
+/** Requests, accepts, applies and active days of everyone with daily usage in [fromDay, toDay], by email. */
+export function activityOf(db: Db, fromDay: string, toDay: string): PersonActivity[] {
+  const { people, emails, sums } = sumsOf(db, fromDay, toDay, false);
+  return people.map((p) => ({
+    email: emails[p],
+    requests: sums[AGENT][p],
+    accepts: sums[ACCEPTS][p],
+    applies: sums[APPLIES][p],
+    activeDays: sums[ACTIVE][p],
+  }));
+}
