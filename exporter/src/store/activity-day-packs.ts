@@ -23,8 +23,8 @@ function sumsOf(db: Db, fromDay: string, toDay: string, activeOnly: boolean) {
   const n = emails.length;
   const modelIdx = new Map<string, number>();
   const modelNames: string[] = [];
-  const dayModels = days.map(({ rows }) =>
-    rows.models.map((m) => {
+  const dayModels = days.map(({ models }) =>
+    models.map((m) => {
       let i = modelIdx.get(m);
       if (i === undefined) modelIdx.set(m, (i = modelNames.push(m) - 1));
       return i;
@@ -36,7 +36,8 @@ function sumsOf(db: Db, fromDay: string, toDay: string, activeOnly: boolean) {
   const last = new Int32Array(n).fill(-1); // index into days of the last day counted
   const modelAgent = new Float64Array(activeOnly ? n * nM : 0); // (person, model) agent requests
   const modelSeen = new Uint8Array(activeOnly ? n * nM : 0);
-  days.forEach(({ rows: r }, j) => {
+  days.forEach((head, j) => {
+    const r = head.read();
     const active = r.measures[ACTIVE];
     const agent = r.measures[AGENT];
     const models = dayModels[j];

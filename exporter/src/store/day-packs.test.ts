@@ -94,6 +94,16 @@ describe('usage day packs', () => {
     expect(store.usageDayPacks.people()).toEqual(people);
   });
 
+  it('reads a day’s pack when the day is reached, and says so when it changed since the days were listed', () => {
+    packAll();
+    const { days } = store.usageDayPacks.days(W.fromDay, W.toDay);
+    expect(days.map((d) => d.day)).toEqual(Array.from({ length: 10 }, (_, i) => addDays(FIRST, i)));
+    const first = days[0].read();
+    expect([first.rows, first.models]).toEqual([days[0].rows, days[0].models]);
+    store.db.prepare('DELETE FROM usage_day_packs WHERE day = ?').run(days[1].day);
+    expect(() => days[1].read()).toThrow(`the usage_day_packs pack of ${days[1].day} changed while it was read`);
+  });
+
   it('reads a pack whose size does not match its rows from the rows instead', () => {
     packAll();
     const fromPacks = load(store);

@@ -31,9 +31,22 @@ export interface DayRows {
   measures: Float64Array[]; // indexed like the spec's measures
 }
 
+/**
+ * A day of a window: its models and row count known at once, its columns read by read() — one pack's
+ * blob alive at a time while a window is summed, not the whole window's (~20 MB for 30 days at
+ * 10,000 people, which a whole-team read otherwise allocated and left to the garbage collector).
+ * read() belongs to the same synchronous run as days(): the pack read is the one listed.
+ */
+export interface DayHead {
+  day: string;
+  models: string[];
+  rows: number;
+  read: () => DayRows;
+}
+
 /** The days of a window, in order, each from its pack or its rows; people numbered alike across days. */
 export interface DaysRows {
-  days: { day: string; rows: DayRows }[];
+  days: DayHead[];
   emails: string[]; // by person number (a usage_people id, or a number past them for someone not packed yet)
 }
 
@@ -110,18 +123,20 @@ export class DayPacks {
   }
 
   /**
-   * Every day of [fromDay, toDay] with rows, in order: from its pack, or from its rows when it has
-   * none (one result row for the day, its columns as JSON arrays, which SQLite builds in C and
-   * JSON.parse reads natively). A pack whose size does not match its rows is read from its rows too.
+   * Every day of [fromDay, toDay] with rows, in order: from its pack (read when the day is), or from
+   * its rows when it has none (one result row for the day, its columns as JSON arrays, which SQLite
+   * builds in C and JSON.parse reads natively; read at once). A pack whose size does not match its
+   * rows is read from its rows too (SQLite knows a blob's length without reading it).
    */
   days(fromDay: string, toDay: string): DaysRows {
     const { db, spec } = this;
     const m = spec.measures.length;
     const packs = db
-      .prepare(`SELECT day, models, rows, columns FROM ${spec.packs} WHERE day BETWEEN ? AND ?`)
+      .prepare(`SELECT day, models, rows, length(columns) FROM ${spec.packs} WHERE day BETWEEN ? AND ?`)
       .raw()
-      .all(fromDay, toDay) as [string, string, number, Buffer][];
-    // Read after the packs: ids are never reused, so the list covers every pack read.
+      .all(fromDay, toDay) as [string, string, number, number][];
+    const blobOf = db.prepare(`SELECT columns FROM ${spec.packs} WHERE day = ?`).pluck();
+    // Read after the packs are listed: ids are never reused, so the list covers every pack listed.
     const emails = this.people();
     let ids: Map<string, number> | undefined;
     const idOf = (email: string) => {
@@ -140,22 +155,28 @@ export class DayPacks {
       )
       .raw();
     const packed = new Map(packs.map((p) => [p[0], p]));
-    const days: DaysRows['days'] = [];
+    const days: DayHead[] = [];
     for (const day of db
       .prepare(`SELECT day FROM ${spec.days} WHERE day BETWEEN ? AND ? ORDER BY day`)
       .pluck()
       .all(fromDay, toDay) as string[]) {
       const p = packed.get(day);
-      let rows: DayRows | null = null;
-      if (p && p[3].byteLength === p[2] * this.rowBytes) {
-        // The driver's buffer may start anywhere in its memory; a Float64Array needs 8-byte alignment.
-        const blob = p[3].byteOffset % 8 === 0 ? p[3] : new Uint8Array(p[3]);
-        rows = { rows: p[2], models: JSON.parse(p[1]) as string[], ...columns(m, blob.buffer, blob.byteOffset, p[2]) };
+      if (p && p[3] === p[2] * this.rowBytes) {
+        const [, json, n, bytes] = p;
+        const models = JSON.parse(json) as string[];
+        const read = (): DayRows => {
+          const b = blobOf.get(day) as Buffer | undefined;
+          if (b?.byteLength !== bytes) throw new Error(`the ${spec.packs} pack of ${day} changed while it was read`);
+          // The driver's buffer may start anywhere in its memory; a Float64Array needs 8-byte alignment.
+          const blob = b.byteOffset % 8 === 0 ? b : new Uint8Array(b);
+          return { rows: n, models, ...columns(m, blob.buffer, blob.byteOffset, n) };
+        };
+        days.push({ day, models, rows: n, read });
       } else {
         const [people, models, ...measures] = (rowsOf.get(day) as string[]).map((j) => JSON.parse(j) as unknown[]);
         const modelIdx = new Map<string, number>();
         const names: string[] = [];
-        rows = {
+        const rows: DayRows = {
           rows: people.length,
           people: Uint32Array.from(people as string[], idOf),
           model: Uint32Array.from(models as string[], (x) => {
@@ -166,8 +187,8 @@ export class DayPacks {
           models: names,
           measures: measures.map((x) => Float64Array.from(x as number[])),
         };
+        days.push({ day, models: rows.models, rows: rows.rows, read: () => rows });
       }
-      days.push({ day, rows });
     }
     return { days, emails };
   }

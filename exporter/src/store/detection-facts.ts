@@ -70,9 +70,10 @@ export class DetectionFactsRepo {
     // people are numbered alike.
     const { days, emails } = this.packs.days(w.fromDay, w.toDay);
     const userOf = new Int32Array(emails.length).fill(-1);
-    if (days.length > 0) b.reserve(days[0].rows.rows * (daysBetween(w.fromDay, w.toDay).length + 1));
-    for (const { day, rows: usage } of days) {
-      const d = b.dayIndex(day);
+    if (days.length > 0) b.reserve(days[0].rows * (daysBetween(w.fromDay, w.toDay).length + 1));
+    for (const head of days) {
+      const d = b.dayIndex(head.day);
+      const usage = head.read();
       const models = usage.models.map((m) => b.model(m));
       const m = usage.measures;
       const [spend, events, tok, ub, od] = [m[U.spend], m[U.events], m[U.tokens], m[U.usageBased], m[U.onDemand]];

@@ -55,8 +55,8 @@ function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
   const n = emails.length;
   const modelIdx = new Map<string, number>();
   const modelNames: string[] = [];
-  const dayModels = days.map(({ rows }) =>
-    rows.models.map((m) => {
+  const dayModels = days.map(({ models }) =>
+    models.map((m) => {
       let i = modelIdx.get(m);
       if (i === undefined) modelIdx.set(m, (i = modelNames.push(m) - 1));
       return i;
@@ -70,7 +70,8 @@ function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
   const pairRequests = new Float64Array(n * nM);
   const pairSeen = new Uint8Array(n * nM);
   // Column by column: one tight loop per measure reads far faster than the measures of a row in turn.
-  days.forEach(({ rows: day }, j) => {
+  days.forEach((head, j) => {
+    const day = head.read();
     const { rows, people: who } = day;
     for (let k = 0; k < M; k++) {
       const from = day.measures[k];
