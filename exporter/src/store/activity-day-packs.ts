@@ -1,6 +1,6 @@
 import type { PersonActivity } from './cycle-usage';
 import type { Db } from './db';
-import { byText, DayPacks, type PackSpec } from './day-packs';
+import { byText, DayPacks, windowModels, type PackSpec } from './day-packs';
 
 /**
  * daily_usage (Cursor's per-person daily activity) as day packs (day-packs.ts, schema/018): what the
@@ -21,15 +21,7 @@ const [ACTIVE, AGENT, LINES, ACCEPTS, APPLIES] = [0, 1, 2, 3, 4];
 function sumsOf(db: Db, fromDay: string, toDay: string, activeOnly: boolean) {
   const { days, emails } = new DayPacks(db, ACTIVITY_PACKS).days(fromDay, toDay);
   const n = emails.length;
-  const modelIdx = new Map<string, number>();
-  const modelNames: string[] = [];
-  const dayModels = days.map(({ models }) =>
-    models.map((m) => {
-      let i = modelIdx.get(m);
-      if (i === undefined) modelIdx.set(m, (i = modelNames.push(m) - 1));
-      return i;
-    }),
-  );
+  const { names: modelNames, byDay: dayModels } = windowModels(days);
   const nM = modelNames.length;
   const rowsOf = new Uint32Array(n);
   const sums = Array.from({ length: ACTIVITY_PACKS.measures.length }, () => new Float64Array(n));

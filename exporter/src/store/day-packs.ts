@@ -210,5 +210,22 @@ export class DayPacks {
   }
 }
 
+/**
+ * The models of a window's days numbered across the window, in the order first met: `names`, and per
+ * day its own model numbers mapped to the window's (`byDay[j][day model] = window model`).
+ */
+export function windowModels(days: readonly DayHead[]): { names: string[]; byDay: number[][] } {
+  const index = new Map<string, number>();
+  const names: string[] = [];
+  const byDay = days.map(({ models }) =>
+    models.map((m) => {
+      let i = index.get(m);
+      if (i === undefined) index.set(m, (i = names.push(m) - 1));
+      return i;
+    }),
+  );
+  return { names, byDay };
+}
+
 /** A text sort in SQLite's order for ASCII (bytewise), as the rows come. */
 export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,6 +1,6 @@
 import type { Memo } from './cycle-usage';
 import type { Db } from './db';
-import { byText, DayPacks, type PackSpec } from './day-packs';
+import { byText, DayPacks, windowModels, type PackSpec } from './day-packs';
 
 /**
  * usage_daily as day packs (day-packs.ts, schema/016): what detection and the JSON API's window totals
@@ -53,15 +53,7 @@ export interface UsageWindow {
 function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
   const { days, emails } = new DayPacks(db, USAGE_PACKS).days(fromDay, toDay);
   const n = emails.length;
-  const modelIdx = new Map<string, number>();
-  const modelNames: string[] = [];
-  const dayModels = days.map(({ models }) =>
-    models.map((m) => {
-      let i = modelIdx.get(m);
-      if (i === undefined) modelIdx.set(m, (i = modelNames.push(m) - 1));
-      return i;
-    }),
-  );
+  const { names: modelNames, byDay: dayModels } = windowModels(days);
   const nM = modelNames.length;
   const sums = Array.from({ length: M }, () => new Float64Array(n));
   const dayCount = new Uint32Array(n);
