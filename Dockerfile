@@ -46,9 +46,14 @@ RUN chown 472:0 /opt/grafana-plugins
 USER 472
 
 FROM node:20-bookworm-slim AS exporter
+# MALLOC_ARENA_MAX: glibc gives each thread that allocates (the parse and detection workers, libuv's
+# pool) a malloc arena of its own and keeps what is freed in it; two arenas held bench/load's steady
+# RSS 20 MB lower (280 and 286 MB against 303 and 303, query p99 the same). bench/load runs the
+# exporter with this value, read from here.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=9464
+    PORT=9464 \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
 COPY --from=build /app/exporter/package.json exporter/

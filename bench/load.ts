@@ -5,7 +5,8 @@
  * so the first backfill lasts minutes), and from a separate process Prometheus-like scrapes 10/s plus dashboard queries 20/s
  * over a mix of time ranges, for 60 s (BENCH_LOAD_SECONDS). Reports errors (anything but 200),
  * latency percentiles, and the server's RSS sampled every second (steady = the last half). The
- * server is the exporter as it ships, compiled to JavaScript, in a process of its own (_load-serve.ts).
+ * server is the exporter as it ships, compiled to JavaScript, in a process of its own (_load-serve.ts),
+ * with the C library's settings of its image (MALLOC_ARENA_MAX, read from the Dockerfile).
  */
 import { execFile, fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -100,9 +101,24 @@ interface ServerEnd {
   events: number;
 }
 
+/**
+ * The C library's settings the exporter's image runs with (`MALLOC_*` in the Dockerfile's exporter
+ * stage): the RSS measured is the shipped process's.
+ */
+function imageMallocEnv(): Record<string, string> {
+  const dockerfile = fs.readFileSync(path.join(__dirname, '..', 'Dockerfile'), 'utf8');
+  const stage = dockerfile.slice(dockerfile.search(/^FROM \S+ AS exporter$/m));
+  return Object.fromEntries(
+    [...stage.matchAll(/^\s*(?:ENV\s+)?(MALLOC_\w+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1], m[2]]),
+  );
+}
+
 /** `serve` from the compiled harness `file` with `env`, in its own process; its memory sampled every second. */
 async function exporterProcess(file: string, env: Record<string, string>) {
-  const child = fork(file, [JSON.stringify(env)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(file, [JSON.stringify(env)], {
+    env: { ...process.env, ...imageMallocEnv() },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const samples: NodeJS.MemoryUsage[] = [];
   let ended: (end: ServerEnd) => void;
   const end = new Promise<ServerEnd>((resolve) => (ended = resolve));
