@@ -47,9 +47,8 @@ USER 472
 
 FROM node:20-bookworm-slim AS exporter
 # MALLOC_ARENA_MAX: glibc gives each thread that allocates (the parse and detection workers, libuv's
-# pool) a malloc arena of its own and keeps what is freed in it; two arenas held bench/load's steady
-# RSS 20 MB lower (280 and 286 MB against 303 and 303, query p99 the same). bench/load runs the
-# exporter with this value, read from here.
+# pool) a malloc arena of its own and keeps what is freed in it; two arenas keep bench/load's steady
+# RSS ~20 MB lower (README, Benchmarks). bench/load runs the exporter with this value, read from here.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=9464 \

@@ -341,9 +341,10 @@ describe('the exporter container', () => {
     expect(froms.length).toBeGreaterThan(1);
     for (const [f, target] of froms) if (target !== 'grafana') expect(['node:20-bookworm-slim', 'base']).toContain(f);
     expect(froms.at(-1)).toEqual(['node:20-bookworm-slim', 'exporter']);
-    expect(dockerfile.slice(dockerfile.indexOf('AS exporter'))).toMatch(/^USER node$/m);
+    const stage = dockerfile.slice(dockerfile.indexOf('AS exporter'));
+    expect(stage).toMatch(/^USER node$/m);
     // Two malloc arenas, not one per thread (bench/load runs the exporter with the image's value).
-    expect(dockerfile.slice(dockerfile.indexOf('AS exporter'))).toMatch(/^\s+MALLOC_ARENA_MAX=2$/m);
+    expect(stage).toMatch(/^\s+MALLOC_ARENA_MAX=2$/m);
     expect(dockerfile).toMatch(/^VOLUME \/app\/data$/m);
     expect(services.exporter.volumes).toContain('exporter-data:/app/data');
     // The image's command is the installed CLI of exporter/package.json.
