@@ -165,6 +165,17 @@ describe('UsageEventsRepo.insert', () => {
     );
   });
 
+  it('a repeat of a stored event in its millisecond is a new event; the stored one is kept once', () => {
+    const e = all[0];
+    expect(ingest(db, [{ ...e }])).toBe(1);
+    // The same millisecond fetched again, now holding a byte-identical parallel call and another event.
+    const other = { ...e, inputTokens: e.inputTokens + 1 };
+    expect(ingest(db, [{ ...e }, other, { ...e }])).toBe(2);
+    expect(ingest(db, [other, { ...e }, { ...e }])).toBe(0);
+    expect(tables(db).events).toHaveLength(3);
+    expect(tables(db).daily).toEqual(db.prepare(RECOMPUTED_DAILY).all());
+  });
+
   it('an empty window writes nothing', () => {
     expect(ingest(db, [])).toBe(0);
     expect(tables(db)).toEqual({ events: [], daily: [], team: [], user: [] });

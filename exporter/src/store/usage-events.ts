@@ -36,10 +36,44 @@ const DAY = DAY_MS;
  * re-fetched. The caller wraps the call in store.transaction together with its watermark advance.
  */
 
-const INSERT_EVENT = `INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs,
-  is_token_based, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro,
-  cursor_fee_micro, is_chargeable, is_headless, conversation_id)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ts_ms, event_hash) DO NOTHING`;
+const EVENT_COLUMNS = `ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs, is_token_based,
+  input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro,
+  is_chargeable, is_headless, conversation_id`;
+const COLUMNS = EVENT_COLUMNS.split(',').length;
+const ROW_PARAMS = `(${Array(COLUMNS).fill('?').join(', ')})`;
+/** Events per INSERT statement: a statement of many rows costs SQLite and the binding far less a row than one a row. */
+const ROWS_PER_INSERT = 32;
+/** An INSERT of `rows` events; DO NOTHING keeps a stored event as it is, which the change count then shows. */
+const insertSql = (rows: number) =>
+  `INSERT INTO usage_events (${EVENT_COLUMNS}) VALUES ${Array(rows).fill(ROW_PARAMS).join(', ')}
+  ON CONFLICT(ts_ms, event_hash) DO NOTHING`;
+
+interface InsertStatements {
+  one: Statement;
+  many: Statement;
+  storedKeys: Statement;
+}
+
+/** The keys stored between two timestamps (inclusive), by timestamp; null when there are none. */
+function storedKeys(select: Statement, from: number, to: number): Map<number, number[]> | null {
+  const rows = select.all(from, to) as [number, number][];
+  if (rows.length === 0) return null;
+  const byTs = new Map<number, number[]>();
+  for (const [ts, key] of rows) {
+    const keys = byTs.get(ts);
+    if (keys) keys.push(key);
+    else byTs.set(ts, [key]);
+  }
+  return byTs;
+}
+
+/** Runs one INSERT of `rows` events that were found new; anything else inserted is a broken invariant, and the window's transaction is rolled back. */
+function insertRows(insert: Statement, args: unknown[], rows: number): number {
+  const { changes } = insert.run(args);
+  if (changes !== rows)
+    throw new Error(`usage_events: ${rows - changes} of ${rows} events thought new were already stored`);
+  return rows;
+}
 
 /**
  * (batch, row) of a window's events in ascending timestamp order, as two parallel arrays. Cursor
@@ -104,7 +138,7 @@ function add(s: Float64Array, v: Float64Array, o: number): void {
 
 /** Per-request cost events (usage_events), and through DailyDeltas the usage_daily pre-aggregate. */
 export class UsageEventsRepo {
-  private insertStmt: Statement | undefined;
+  private statements: InsertStatements | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -114,7 +148,14 @@ export class UsageEventsRepo {
    * are interchangeable, so the keys do not depend on the order they came in.
    */
   insertBatches(batches: readonly EventBatch[]): number {
-    return insertEventBatches(this.db, (this.insertStmt ??= this.db.prepare(INSERT_EVENT)), batches);
+    this.statements ??= {
+      one: this.db.prepare(insertSql(1)),
+      many: this.db.prepare(insertSql(ROWS_PER_INSERT)),
+      storedKeys: this.db
+        .prepare('SELECT ts_ms, event_hash FROM usage_events WHERE ts_ms BETWEEN ? AND ? ORDER BY ts_ms')
+        .raw(true),
+    };
+    return insertEventBatches(this.db, this.statements, batches);
   }
 
   /** One window's events, batched on this thread; returns the number newly inserted. */
@@ -128,16 +169,30 @@ export class UsageEventsRepo {
   }
 }
 
-function insertEventBatches(db: Db, insert: Statement, batches: readonly EventBatch[]): number {
+/**
+ * Inserts the events that are not stored yet, in ascending time, ROWS_PER_INSERT to a statement.
+ * Which are new is decided before inserting, from the keys already stored in the window's time
+ * range (none in a backfill) and the keys given earlier in the same millisecond; so every row a
+ * statement inserts is new, and the statement's change count says so.
+ */
+function insertEventBatches(db: Db, statements: InsertStatements, batches: readonly EventBatch[]): number {
   const order = timeOrder(batches);
+  const total = order.row.length;
+  if (total === 0) return 0;
+  const first = batches[order.batch[0]].nums[order.row[0] * WIDTH + TS];
+  const last = batches[order.batch[total - 1]].nums[order.row[total - 1] * WIDTH + TS];
+  const stored = storedKeys(statements.storedKeys, first, last);
   const deltas = new DailyDeltas();
   const dayOf = dayNamer();
-  // Hashes seen in the current millisecond (almost always one).
+  // Hashes and keys given in the current millisecond (almost always one).
   let blockTs = NaN;
-  const block: number[] = [];
-  let inserted = 0;
-  const total = order.row.length;
+  const hashes: number[] = [];
+  const keys: number[] = [];
+  let storedHere: readonly number[] | undefined;
   const isNew = new Uint8Array(total);
+  const args: unknown[] = new Array(ROWS_PER_INSERT * COLUMNS);
+  let pending = 0;
+  let inserted = 0;
   for (let k = 0; k < total; k++) {
     const { nums: v, strings } = batches[order.batch[k]];
     const o = order.row[k] * WIDTH;
@@ -145,39 +200,46 @@ function insertEventBatches(db: Db, insert: Statement, batches: readonly EventBa
     const hash = v[o + HASH];
     if (ts !== blockTs) {
       blockTs = ts;
-      block.length = 0;
+      hashes.length = 0;
+      keys.length = 0;
+      storedHere = stored?.get(ts);
     }
     let ordinal = 0;
-    for (let j = 0; j < block.length; j++) if (block[j] === hash) ordinal++;
-    block.push(hash);
-    const day = dayOf(ts);
+    for (let j = 0; j < hashes.length; j++) if (hashes[j] === hash) ordinal++;
+    hashes.push(hash);
+    const key = ordinal === 0 ? hash : repeatKey(hash, ordinal);
+    if (keys.includes(key) || storedHere?.includes(key)) continue;
+    keys.push(key);
+    isNew[k] = 1;
     const flags = v[o + FLAGS];
     const conversation = v[o + CONVERSATION];
-    const info = insert.run(
-      ts,
-      ordinal === 0 ? hash : repeatKey(hash, ordinal),
-      day,
-      strings[v[o + EMAIL]],
-      strings[v[o + MODEL]],
-      strings[v[o + KIND]],
-      flags & MAX_MODE ? 1 : 0,
-      v[o + REQUESTS],
-      flags & TOKEN_BASED ? 1 : 0,
-      v[o + INPUT],
-      v[o + OUTPUT],
-      v[o + CACHE_WRITE],
-      v[o + CACHE_READ],
-      v[o + TOKEN],
-      v[o + CHARGED],
-      v[o + FEE],
-      flags & CHARGEABLE ? 1 : 0,
-      flags & HEADLESS ? 1 : 0,
-      conversation < 0 ? null : strings[conversation],
-    );
-    if (info.changes !== 1) continue;
-    inserted++;
-    isNew[k] = 1;
+    const a = pending * COLUMNS;
+    args[a] = ts;
+    args[a + 1] = key;
+    args[a + 2] = dayOf(ts);
+    args[a + 3] = strings[v[o + EMAIL]];
+    args[a + 4] = strings[v[o + MODEL]];
+    args[a + 5] = strings[v[o + KIND]];
+    args[a + 6] = flags & MAX_MODE ? 1 : 0;
+    args[a + 7] = v[o + REQUESTS];
+    args[a + 8] = flags & TOKEN_BASED ? 1 : 0;
+    args[a + 9] = v[o + INPUT];
+    args[a + 10] = v[o + OUTPUT];
+    args[a + 11] = v[o + CACHE_WRITE];
+    args[a + 12] = v[o + CACHE_READ];
+    args[a + 13] = v[o + TOKEN];
+    args[a + 14] = v[o + CHARGED];
+    args[a + 15] = v[o + FEE];
+    args[a + 16] = flags & CHARGEABLE ? 1 : 0;
+    args[a + 17] = flags & HEADLESS ? 1 : 0;
+    args[a + 18] = conversation < 0 ? null : strings[conversation];
+    if (++pending === ROWS_PER_INSERT) {
+      inserted += insertRows(statements.many, args, pending);
+      pending = 0;
+    }
   }
+  for (let r = 0; r < pending; r++)
+    inserted += insertRows(statements.one, args.slice(r * COLUMNS, (r + 1) * COLUMNS), 1);
   // The usage_daily deltas of the inserted events, in a pass of their own: interleaved with the
   // inserts, SQLite evicts the deltas' maps from the CPU caches between lookups.
   for (let k = 0; k < total; k++) {
