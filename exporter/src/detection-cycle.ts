@@ -121,22 +121,28 @@ async function acknowledgeFromSilences(
 
 /**
  * Packs every day that has no pack (store/day-packs.ts), of usage and of activity: the days collected
- * after each collection, every day after a backfill or an upgrade. Detection and the JSON API's window
- * figures read the packs, a day without one from its rows. Before each pass (a worker's read-only
+ * after each collection, every day after a backfill or an upgrade; then every week that is over and
+ * has all its days packed (schema/019). Detection and the JSON API's window figures read the packs, a
+ * day without one from its rows. Before each pass (a worker's read-only
  * connection then finds them) and once at start; a day per transaction with a turn of the event loop
- * between, so scrapes and queries are not held behind a long run of days; stops between days once
- * `signal` aborts. Returns the days packed.
+ * between (and a week), so scrapes and queries are not held behind a long run of days; stops between
+ * days once `signal` aborts. Returns the days packed.
  */
 export async function packDays(store: Store, signal?: AbortSignal): Promise<number> {
   let packed = 0;
   for (const packs of [store.usageDayPacks, store.activityDayPacks]) {
     const days = packs.unpacked('0000-01-01', '9999-12-31');
-    if (days.length === 0) continue;
-    const pack = packs.packer();
+    const pack = days.length > 0 ? packs.packer() : () => 0;
     for (const day of days) {
       if (signal?.aborted) return packed;
       pack(day);
       packed++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Then the weeks over whose days are all packed now (once after a backfill; then one a week).
+    for (const week of packs.unpackedWeeks()) {
+      if (signal?.aborted) return packed;
+      packs.packWeek(week);
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

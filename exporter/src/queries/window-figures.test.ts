@@ -48,11 +48,12 @@ const store = fc.record({
 });
 type Store = typeof store extends fc.Arbitrary<infer T> ? T : never;
 
-function write(db: Db, s: Store): void {
-  for (const e of EMAILS)
-    db.prepare(
-      `INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', 0, 0, 0)`,
-    ).run(e, e);
+function write(db: Db, s: Store, members = true): void {
+  if (members)
+    for (const e of EMAILS)
+      db.prepare(
+        `INSERT INTO members (email, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES (?, ?, 'member', 0, 0, 0)`,
+      ).run(e, e);
   for (const batch of s.batches) {
     addUsageDaily(
       db,
@@ -85,21 +86,23 @@ function write(db: Db, s: Store): void {
     );
 }
 
-/** The same store as an older database upgraded by migrations 013–018 (the days lists built from the raw rows). */
+/** The same store as an older database upgraded by migrations 013–019 (the days lists built from the raw rows). */
 function rebuilt(db: Db): void {
   db.exec(`DROP TABLE usage_asof_days; DROP TABLE daily_usage_asof_days;
     DROP TABLE usage_people; DROP TABLE usage_day_packs; DROP TABLE activity_day_packs;
+    DROP TABLE usage_week_packs; DROP TABLE activity_week_packs;
     DROP TRIGGER daily_usage_day_ins; DROP TRIGGER daily_usage_day_upd; DROP TRIGGER daily_usage_day_del;
     PRAGMA user_version = 12`);
   migrate(db, migrations);
 }
 
-/** Every day packed, as the exporter leaves them (detection-cycle.ts packDays). */
+/** Every day packed, then every week that is over, as the exporter leaves them (detection-cycle.ts packDays). */
 function packed(db: Db): void {
   const repos = new Repos(db);
   for (const packs of [repos.usageDayPacks, repos.activityDayPacks]) {
     const pack = packs.packer();
     for (const d of packs.unpacked('0000-01-01', '9999-12-31')) pack(d);
+    for (const w of packs.unpackedWeeks()) packs.packWeek(w);
   }
 }
 
@@ -254,7 +257,21 @@ describe('window figures from day packs (schema/016–018)', () => {
         try {
           write(db, s);
           check(db, s);
-          // The same figures from the days' packs (as the detection cycle leaves them) as from their rows.
+          // The same figures from the days' and weeks' packs (as the detection cycle leaves them) as from their rows.
+          packed(db);
+          check(db, s);
+          // Written to again (new days in packed weeks, added and changed rows), then packed again.
+          const later = (d: number) => (d + 3) % 20;
+          write(
+            db,
+            {
+              ...s,
+              batches: s.batches.map((b) => b.map((u) => ({ ...u, d: later(u.d) }))),
+              activity: s.activity.map((a) => ({ ...a, d: later(a.d) })).reverse(),
+            },
+            false,
+          );
+          check(db, s);
           packed(db);
           check(db, s);
           rebuilt(db);

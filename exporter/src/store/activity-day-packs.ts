@@ -1,4 +1,5 @@
 import type { PersonActivity } from './cycle-usage';
+import { DAY_MS, dayStartMs, utcDay } from '../domain/time';
 import type { Db } from './db';
 import { byText, DayPacks, windowModels, type PackSpec } from './day-packs';
 
@@ -13,39 +14,43 @@ export const ACTIVITY_PACKS: PackSpec = {
   source: 'daily_usage',
   text: "COALESCE(most_used_model, '')",
   measures: ['is_active', 'agent_requests', 'lines_added', 'accepts', 'applies'],
+  weeks: 'activity_week_packs',
+  flag: 0, // is_active
 };
 
 const [ACTIVE, AGENT, LINES, ACCEPTS, APPLIES] = [0, 1, 2, 3, 4];
 
 /** Per-person sums of a window's activity, in typed arrays indexed by person number (no object per row). */
 function sumsOf(db: Db, fromDay: string, toDay: string, activeOnly: boolean) {
-  const { days, emails } = new DayPacks(db, ACTIVITY_PACKS).days(fromDay, toDay);
+  const packs = new DayPacks(db, ACTIVITY_PACKS);
+  const { spans, emails } = packs.spans(fromDay, toDay);
   const n = emails.length;
-  const { names: modelNames, byDay: dayModels } = windowModels(days);
+  const { names: modelNames, byDay: dayModels } = windowModels(spans);
   const nM = modelNames.length;
   const rowsOf = new Uint32Array(n);
   const sums = Array.from({ length: ACTIVITY_PACKS.measures.length }, () => new Float64Array(n));
-  const last = new Int32Array(n).fill(-1); // index into days of the last day counted
+  const last = new Int32Array(n).fill(-1); // the last day counted, as days since 1970
   const modelAgent = new Float64Array(activeOnly ? n * nM : 0); // (person, model) agent requests
   const modelSeen = new Uint8Array(activeOnly ? n * nM : 0);
-  days.forEach((head, j) => {
+  spans.forEach((head, j) => {
     const r = head.read();
+    const from = Math.round(dayStartMs(head.from) / DAY_MS);
     const active = r.measures[ACTIVE];
     const agent = r.measures[AGENT];
     const models = dayModels[j];
     for (let i = 0; i < r.rows; i++) {
       if (activeOnly && !active[i]) continue;
       const p = r.people[i];
-      rowsOf[p]++;
+      rowsOf[p] += r.count === undefined ? 1 : r.count[i];
       for (let k = 0; k < sums.length; k++) sums[k][p] += r.measures[k][i];
-      last[p] = j;
+      last[p] = Math.max(last[p], r.last === undefined ? from : from + r.last[i]);
       if (!activeOnly) continue;
       const x = p * nM + models[r.model[i]];
       modelSeen[x] = 1;
       modelAgent[x] += agent[i];
     }
   });
-  const people = [...rowsOf.keys()].filter((p) => rowsOf[p] > 0).sort((a, b) => byText(emails[a], emails[b]));
+  const people = packs.inEmailOrder(emails, rowsOf);
   const byName = [...modelNames.keys()]
     .filter((m) => modelNames[m] !== '')
     .sort((a, b) => byText(modelNames[a], modelNames[b]));
@@ -58,7 +63,7 @@ function sumsOf(db: Db, fromDay: string, toDay: string, activeOnly: boolean) {
     }
     return best < 0 ? null : modelNames[best];
   };
-  return { people, emails, sums, last, days, mostUsed };
+  return { people, emails, sums, last, mostUsed };
 }
 
 /**
@@ -67,7 +72,9 @@ function sumsOf(db: Db, fromDay: string, toDay: string, activeOnly: boolean) {
  * requests on those days (ties: first by name); days that named none count for no model.
  */
 export function activeDays(db: Db, fromDay: string, toDay: string): Map<string, unknown[]> {
-  const { people, emails, sums, last, days, mostUsed } = sumsOf(db, fromDay, toDay, true);
+  const { people, emails, sums, last, mostUsed } = sumsOf(db, fromDay, toDay, true);
+  const names = new Map<number, string>(); // a window's few days, named once each
+  const dayName = (n: number) => names.get(n) ?? names.set(n, utcDay(n * DAY_MS)).get(n);
   return new Map(
     people.map((p) => [
       emails[p],
@@ -78,7 +85,7 @@ export function activeDays(db: Db, fromDay: string, toDay: string): Map<string, 
         sums[LINES][p],
         sums[ACCEPTS][p],
         sums[APPLIES][p],
-        days[last[p]].day,
+        dayName(last[p]),
         mostUsed(p),
       ],
     ]),

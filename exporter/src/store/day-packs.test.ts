@@ -3,6 +3,7 @@ import { addDays } from '../domain/time';
 import { Store } from './index';
 import { addUsageDaily, type UsageDailyRow } from './usage-daily';
 import { activeDays, activityOf } from './activity-day-packs';
+import { usageWindow } from './usage-day-packs';
 
 const USD = 100_000_000; // micro-cents
 const FIRST = '2026-03-01';
@@ -102,6 +103,83 @@ describe('usage day packs', () => {
     expect([first.rows, first.models]).toEqual([days[0].rows, days[0].models]);
     store.db.prepare('DELETE FROM usage_day_packs WHERE day = ?').run(days[1].day);
     expect(() => days[1].read()).toThrow(`the usage_day_packs pack of ${days[1].day} changed while it was read`);
+  });
+
+  describe('week packs', () => {
+    const packWeeks = () => {
+      for (const w of store.usageDayPacks.unpackedWeeks()) store.usageDayPacks.packWeek(w);
+    };
+    const weekPacks = () => store.db.prepare('SELECT week, days FROM usage_week_packs ORDER BY week').raw().all();
+    const spanStarts = (from: string, to: string) => store.usageDayPacks.spans(from, to).spans.map((x) => x.from);
+    const memo = <T>(_key: string, f: () => T) => f();
+    /** The window from its rows alone: every pack dropped, on a copy of the answer. */
+    const fromRows = (from: string, to: string) => {
+      const packs = store.db.prepare('SELECT * FROM usage_day_packs').all();
+      const weeks = store.db.prepare('SELECT * FROM usage_week_packs').all();
+      store.db.exec('DELETE FROM usage_day_packs; DELETE FROM usage_week_packs');
+      const u = usageWindow(store.db, from, to, memo);
+      const restore = (table: string, rows: unknown[]) => {
+        for (const r of rows as Record<string, unknown>[])
+          store.db
+            .prepare(`INSERT INTO ${table} (${Object.keys(r).join(', ')}) VALUES (${Object.keys(r).map(() => '?')})`)
+            .run(...Object.values(r));
+      };
+      restore('usage_day_packs', packs);
+      restore('usage_week_packs', weeks); // after the days: their insert trigger drops the week's pack
+      return u;
+    };
+
+    it('packs the weeks that are over with every day packed, and sums a window from them as from its rows', () => {
+      expect(store.usageDayPacks.unpackedWeeks()).toEqual([]); // no day packed yet
+      packAll();
+      // 2026-03-01 is a Sunday: its week is over; the week of the 9th and 10th is not.
+      expect(store.usageDayPacks.unpackedWeeks()).toEqual(['2026-02-23', '2026-03-02']);
+      packWeeks();
+      expect(store.usageDayPacks.unpackedWeeks()).toEqual([]);
+      expect(weekPacks()).toEqual([
+        ['2026-02-23', 1],
+        ['2026-03-02', 7],
+      ]);
+      // A week counts in a window only when the window holds all of it.
+      expect(spanStarts(W.fromDay, W.toDay)).toEqual(['2026-03-01', '2026-03-02', '2026-03-09', '2026-03-10']);
+      expect(spanStarts('2026-03-03', W.toDay)).toHaveLength(8);
+      expect(usageWindow(store.db, W.fromDay, W.toDay, memo)).toEqual(fromRows(W.fromDay, W.toDay));
+      expect(usageWindow(store.db, '2026-02-20', '2026-03-08', memo)).toEqual(fromRows('2026-02-20', '2026-03-08'));
+    });
+
+    it('is dropped when a day of it changes, and not read while a day of its week has no pack', () => {
+      packAll();
+      packWeeks();
+      addUsageDaily(store.db, [
+        { day: '2026-03-04', email: 'new@x.io', model: 'gpt-5', events: 1, charged_micro: USD },
+      ]);
+      expect(weekPacks()).toEqual([['2026-02-23', 1]]); // the writer dropped the day's pack, and so the week's
+      expect(usageWindow(store.db, W.fromDay, W.toDay, memo)).toEqual(fromRows(W.fromDay, W.toDay));
+      // A first row on a day of a packed week: the week's pack summed one day fewer than are listed now.
+      addUsageDaily(store.db, [
+        { day: '2026-02-25', email: 'new@x.io', model: 'gpt-5', events: 1, charged_micro: USD },
+      ]);
+      expect(spanStarts('2026-02-23', '2026-03-01')).toEqual(['2026-02-25', '2026-03-01']);
+      expect(usageWindow(store.db, '2026-02-23', '2026-03-01', memo)).toEqual(fromRows('2026-02-23', '2026-03-01'));
+      const pack = store.usageDayPacks.packer();
+      for (const day of store.usageDayPacks.unpacked('2026-02-01', W.toDay)) pack(day);
+      expect(store.usageDayPacks.unpackedWeeks()).toEqual(['2026-02-23', '2026-03-02']);
+      packWeeks();
+      expect(weekPacks()).toEqual([
+        ['2026-02-23', 2],
+        ['2026-03-02', 7],
+      ]);
+      expect(spanStarts('2026-02-23', '2026-03-01')).toEqual(['2026-02-23']);
+      expect(usageWindow(store.db, '2026-02-23', W.toDay, memo)).toEqual(fromRows('2026-02-23', W.toDay));
+    });
+
+    it('says so when a week’s pack changed since the window was listed', () => {
+      packAll();
+      packWeeks();
+      const { spans } = store.usageDayPacks.spans(W.fromDay, W.toDay);
+      store.db.prepare("DELETE FROM usage_week_packs WHERE week = '2026-03-02'").run();
+      expect(() => spans[1].read()).toThrow('the usage_week_packs pack of 2026-03-02 changed while it was read');
+    });
   });
 
   it('reads a pack whose size does not match its rows from the rows instead', () => {

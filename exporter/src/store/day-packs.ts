@@ -1,3 +1,4 @@
+import { addDays, DAY_MS, dayStartMs } from '../domain/time';
 import type { Db } from './db';
 
 /**
@@ -20,6 +21,13 @@ export interface PackSpec {
   text: string;
   /** The measures, as SQL expressions over the source's columns. */
   measures: readonly string[];
+  /** The week pack table (schema/019): a week's day packs summed (see spans). */
+  weeks: string;
+  /**
+   * A measure whose rows a week pack keeps apart from the rest when it is non-zero (activity's
+   * is_active: active days are summed on their own), or -1.
+   */
+  flag: number;
 }
 
 /** One day's rows as columns, in (email, text) order: row i is people[i] × models[model[i]]. */
@@ -41,7 +49,27 @@ export interface DayHead {
   day: string;
   models: string[];
   rows: number;
+  packed: boolean; // read from its pack (or else from its rows)
   read: () => DayRows;
+}
+
+/**
+ * A day's rows, or a week's: then each row sums a person's rows of one model (and flag) over the
+ * week, and says how many day rows it summed (`count`), the person's days with rows that week (on
+ * one of the person's rows, 0 on the others: `days`) and its last day (`last`, days after `from`).
+ * A day has none of them: each row is one day row, of that day.
+ */
+export interface SpanRows extends DayRows {
+  count?: Float64Array;
+  days?: Float64Array;
+  last?: Float64Array;
+}
+
+export interface SpanHead {
+  from: string;
+  models: string[];
+  rows: number;
+  read: () => SpanRows;
 }
 
 /** The days of a window, in order, each from its pack or its rows; people numbered alike across days. */
@@ -63,6 +91,8 @@ function columns(m: number, buf: ArrayBufferLike, byteOffset: number, rows: numb
 
 /** Each person's e-mail by usage_people id, per connection (see DayPacks.people). */
 const peopleByDb = new WeakMap<Db, string[]>();
+/** usage_people ids in e-mail order, per connection, for the ids peopleByDb held when they were sorted. */
+const orderByDb = new WeakMap<Db, { known: number; ids: number[] }>();
 
 export class DayPacks {
   private readonly rowBytes: number;
@@ -171,7 +201,7 @@ export class DayPacks {
           const blob = b.byteOffset % 8 === 0 ? b : new Uint8Array(b);
           return { rows: n, models, ...columns(m, blob.buffer, blob.byteOffset, n) };
         };
-        days.push({ day, models, rows: n, read });
+        days.push({ day, models, rows: n, packed: true, read });
       } else {
         const [people, models, ...measures] = (rowsOf.get(day) as string[]).map((j) => JSON.parse(j) as unknown[]);
         const modelIdx = new Map<string, number>();
@@ -187,10 +217,157 @@ export class DayPacks {
           models: names,
           measures: measures.map((x) => Float64Array.from(x as number[])),
         };
-        days.push({ day, models: rows.models, rows: rows.rows, read: () => rows });
+        days.push({ day, models: rows.models, rows: rows.rows, packed: false, read: () => rows });
       }
     }
     return { days, emails };
+  }
+
+  /**
+   * [fromDay, toDay] as spans: each week inside it (Monday to Sunday) from its week pack when it has
+   * a pack that summed every day listed for the week, every other day as days() reads it. For sums
+   * over a window, not for figures by day.
+   */
+  spans(fromDay: string, toDay: string): { spans: SpanHead[]; emails: string[] } {
+    const { db, spec } = this;
+    const { days, emails } = this.days(fromDay, toDay);
+    const m = spec.measures.length + WEEK_EXTRA;
+    const rowBytes = m * 8 + 2 * 4;
+    const weeks = new Map(
+      (
+        db
+          .prepare(
+            `SELECT week, models, rows, days, length(columns) FROM ${spec.weeks} WHERE week >= ? AND week <= date(?, '-6 days')`,
+          )
+          .raw()
+          .all(fromDay, toDay) as [string, string, number, number, number][]
+      ).map((w) => [w[0], w]),
+    );
+    const blobOf = db.prepare(`SELECT columns FROM ${spec.weeks} WHERE week = ?`).pluck();
+    const spans: SpanHead[] = [];
+    for (let i = 0; i < days.length;) {
+      // The days listed in this day's week; its pack stands for them when it summed them all.
+      const monday = mondayOf(days[i].day);
+      const sunday = addDays(monday, 6);
+      let j = i + 1;
+      while (j < days.length && days[j].day <= sunday) j++;
+      const w = weeks.get(monday);
+      if (w !== undefined && j - i === w[3] && w[4] === w[2] * rowBytes && days.slice(i, j).every((d) => d.packed)) {
+        const [, json, n, , bytes] = w;
+        const models = JSON.parse(json) as string[];
+        spans.push({
+          from: monday,
+          models,
+          rows: n,
+          read: () => {
+            const b = blobOf.get(monday) as Buffer | undefined;
+            if (b?.byteLength !== bytes)
+              throw new Error(`the ${spec.weeks} pack of ${monday} changed while it was read`);
+            const blob = b.byteOffset % 8 === 0 ? b : new Uint8Array(b);
+            const c = columns(m, blob.buffer, blob.byteOffset, n);
+            const [count, personDays, last] = c.measures.splice(spec.measures.length, WEEK_EXTRA);
+            return { rows: n, models, ...c, count, days: personDays, last };
+          },
+        });
+      } else
+        for (const d of days.slice(i, j)) spans.push({ from: d.day, models: d.models, rows: d.rows, read: d.read });
+      i = j;
+    }
+    return { spans, emails };
+  }
+
+  /** Mondays of the weeks to pack: over (before the last day with rows), every day with rows packed, no week pack yet. */
+  unpackedWeeks(): string[] {
+    const { days, packs, weeks } = this.spec;
+    return this.db
+      .prepare(
+        `SELECT week FROM (SELECT date(day, 'weekday 0', '-6 days') AS week, COUNT(*) AS n FROM ${days} GROUP BY 1) w
+         WHERE date(week, '+6 days') < (SELECT MAX(day) FROM ${days})
+         AND n = (SELECT COUNT(*) FROM ${packs} p WHERE p.day BETWEEN w.week AND date(w.week, '+6 days'))
+         AND NOT EXISTS (SELECT 1 FROM ${weeks} x WHERE x.week = w.week) ORDER BY week`,
+      )
+      .pluck()
+      .all() as string[];
+  }
+
+  /**
+   * Packs the week of a Monday from its day packs (unpackedWeeks lists them): per person, model and
+   * flag, the measures summed, with count, days and last (SpanRows). Returns its rows.
+   */
+  packWeek(monday: string): number {
+    const { db, spec } = this;
+    const m = spec.measures.length;
+    const run = (): number => {
+      const { days } = this.days(monday, addDays(monday, 6));
+      if (!days.every((d) => d.packed)) throw new Error(`${spec.weeks}: a day of the week of ${monday} is not packed`);
+      const { names, byDay } = windowModels(days);
+      const nM = names.length;
+      const slots = new Map<number, number>(); // (person, model, flag) → row
+      const key: number[][] = [[], []]; // person and model per row
+      const sums: number[][] = Array.from({ length: m + WEEK_EXTRA }, () => []);
+      const [COUNT, DAYS, LAST] = [m, m + 1, m + 2];
+      const firstRow = new Map<number, number>();
+      days.forEach((head, j) => {
+        const r = head.read();
+        const offset = Math.round((dayStartMs(head.day) - dayStartMs(monday)) / DAY_MS);
+        let lastPerson = -1;
+        for (let i = 0; i < r.rows; i++) {
+          const p = r.people[i];
+          const model = byDay[j][r.model[i]];
+          const flag = spec.flag >= 0 && r.measures[spec.flag][i] !== 0 ? 1 : 0;
+          const k = (p * nM + model) * 2 + flag;
+          let x = slots.get(k);
+          if (x === undefined) {
+            slots.set(k, (x = key[0].length));
+            key[0].push(p);
+            key[1].push(model);
+            for (const col of sums) col.push(0);
+          }
+          for (let c = 0; c < m; c++) sums[c][x] += r.measures[c][i];
+          sums[COUNT][x]++;
+          sums[LAST][x] = offset;
+          if (!firstRow.has(p)) firstRow.set(p, x);
+          if (p !== lastPerson) sums[DAYS][firstRow.get(p) as number]++; // a day's rows come by person
+          lastPerson = p;
+        }
+      });
+      const n = key[0].length;
+      const buf = new ArrayBuffer(n * ((m + WEEK_EXTRA) * 8 + 2 * 4));
+      const c = columns(m + WEEK_EXTRA, buf, 0, n);
+      for (let x = 0; x < n; x++) {
+        for (let k = 0; k < m + WEEK_EXTRA; k++) c.measures[k][x] = sums[k][x];
+        c.people[x] = key[0][x];
+        c.model[x] = key[1][x];
+      }
+      db.prepare(`INSERT OR REPLACE INTO ${spec.weeks} (week, models, rows, days, columns) VALUES (?, ?, ?, ?, ?)`).run(
+        monday,
+        JSON.stringify(names),
+        n,
+        days.length,
+        Buffer.from(buf),
+      );
+      return n;
+    };
+    return db.inTransaction ? run() : db.transaction(run).immediate();
+  }
+
+  /**
+   * The person numbers of `emails` (as days() and spans() number them) with `counted[p] > 0`, in
+   * e-mail order. The order of usage_people's ids is kept per connection, so a window's people are
+   * not sorted by text each time (10,000 e-mails were ~5 ms a sort, four sums a dashboard); people
+   * numbered past them (not packed yet) are sorted in.
+   */
+  inEmailOrder(emails: readonly string[], counted: ArrayLike<number>): number[] {
+    const known = peopleByDb.get(this.db)?.length ?? 0;
+    let order = orderByDb.get(this.db);
+    if (order?.known !== known) {
+      const ids = [...Array(known).keys()].filter((id) => emails[id] !== undefined);
+      orderByDb.set(this.db, (order = { known, ids: ids.sort((a, b) => byText(emails[a], emails[b])) }));
+    }
+    const out = order.ids.filter((p) => counted[p] > 0);
+    if (emails.length === known) return out;
+    for (let p = known; p < emails.length; p++) if (counted[p] > 0) out.push(p);
+    return out.sort((a, b) => byText(emails[a], emails[b]));
   }
 
   /**
@@ -214,7 +391,7 @@ export class DayPacks {
  * The models of a window's days numbered across the window, in the order first met: `names`, and per
  * day its own model numbers mapped to the window's (`byDay[j][day model] = window model`).
  */
-export function windowModels(days: readonly DayHead[]): { names: string[]; byDay: number[][] } {
+export function windowModels(days: readonly { models: string[] }[]): { names: string[]; byDay: number[][] } {
   const index = new Map<string, number>();
   const names: string[] = [];
   const byDay = days.map(({ models }) =>
@@ -226,6 +403,12 @@ export function windowModels(days: readonly DayHead[]): { names: string[]; byDay
   );
   return { names, byDay };
 }
+
+/** A week pack's columns after the measures: count, days, last (SpanRows). */
+const WEEK_EXTRA = 3;
+
+/** The Monday of a day's week. */
+const mondayOf = (day: string) => addDays(day, -((new Date(dayStartMs(day)).getUTCDay() + 6) % 7));
 
 /** A text sort in SQLite's order for ASCII (bytewise), as the rows come. */
 export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -30,6 +30,7 @@ import { sparseAsOf } from './schema/015-sparse-as-of';
 import { usageDayPacks } from './schema/016-usage-day-packs';
 import { usageWindowFromPacks } from './schema/017-usage-window-from-packs';
 import { activityDayPacks } from './schema/018-activity-day-packs';
+import { weekPacks } from './schema/019-week-packs';
 
 export const migrations: Migration[] = [
   foundation,
@@ -49,4 +50,5 @@ export const migrations: Migration[] = [
   usageDayPacks,
   usageWindowFromPacks,
   activityDayPacks,
+  weekPacks,
 ];

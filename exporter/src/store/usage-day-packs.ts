@@ -22,6 +22,8 @@ export const USAGE_PACKS: PackSpec = {
     'requests',
     'cache_read_tokens',
   ],
+  weeks: 'usage_week_packs',
+  flag: -1,
 };
 
 /** Where each measure sits in a usage day's measures. */
@@ -46,12 +48,13 @@ export interface UsageWindow {
 }
 
 /**
- * The usage of [fromDay, toDay] per person and per (person, model): its days' packs summed (a 30-day
- * window at 10,000 people is ~450k rows, a few typed-array passes). What the JSON API's whole-team
- * tables and the cycle's spend read.
+ * The usage of [fromDay, toDay] per person and per (person, model): its weeks' and days' packs summed
+ * (DayPacks.spans: a 30-day window at 10,000 people is four week packs and a few days, ~150k rows, a
+ * few typed-array passes). What the JSON API's whole-team tables and the cycle's spend read.
  */
 function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
-  const { days, emails } = new DayPacks(db, USAGE_PACKS).days(fromDay, toDay);
+  const packs = new DayPacks(db, USAGE_PACKS);
+  const { spans: days, emails } = packs.spans(fromDay, toDay);
   const n = emails.length;
   const { names: modelNames, byDay: dayModels } = windowModels(days);
   const nM = modelNames.length;
@@ -70,11 +73,16 @@ function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
       const into = sums[k];
       for (let i = 0; i < rows; i++) into[who[i]] += from[i];
     }
-    let last = -1;
-    for (let i = 0; i < rows; i++) {
-      const p = who[i];
-      if (p !== last) dayCount[p]++; // rows come by person: one day each
-      last = p;
+    if (day.days !== undefined) {
+      const personDays = day.days; // a week's
+      for (let i = 0; i < rows; i++) dayCount[who[i]] += personDays[i];
+    } else {
+      let last = -1;
+      for (let i = 0; i < rows; i++) {
+        const p = who[i];
+        if (p !== last) dayCount[p]++; // a day's rows come by person
+        last = p;
+      }
     }
     const models = dayModels[j];
     const spend = day.measures[U.spend];
@@ -86,7 +94,7 @@ function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
       pairRequests[x] += requests[i];
     }
   });
-  const people = [...dayCount.keys()].filter((p) => dayCount[p] > 0).sort((a, b) => byText(emails[a], emails[b]));
+  const people = packs.inEmailOrder(emails, dayCount);
   const byName = [...modelNames.keys()].sort((a, b) => byText(modelNames[a], modelNames[b]));
   const pairs: UsageWindow['pairs'] = [];
   for (const p of people)
@@ -95,12 +103,19 @@ function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
       if (pairSeen[x])
         pairs.push({ email: emails[p], model: modelNames[m], spend: pairSpend[x], requests: pairRequests[x] });
     }
-  return {
+  // Plain loops: a typed array's from() with a mapping function steps through a generic iterator.
+  const out = {
     emails: people.map((p) => emails[p]),
-    sums: sums.map((col) => Float64Array.from(people, (p) => col[p])),
-    days: Uint32Array.from(people, (p) => dayCount[p]),
-    pairs,
+    sums: [] as Float64Array[],
+    days: new Uint32Array(people.length),
   };
+  for (const col of sums) {
+    const picked = new Float64Array(people.length);
+    for (let i = 0; i < people.length; i++) picked[i] = col[people[i]];
+    out.sums.push(picked);
+  }
+  for (let i = 0; i < people.length; i++) out.days[i] = dayCount[people[i]];
+  return { ...out, pairs };
 }
 
 /** The usage of [fromDay, toDay] (see usageOf), shared through `memo` within a store generation. */
