@@ -10,8 +10,8 @@ import { modelCosts, userModelCosts } from './model-costs';
 import { series } from './series';
 import { dayWindow } from './window';
 
-// Window figures (the days' packs, or their rows when not packed; the days lists the writers and the
-// migrations keep) against the raw tables: random stores written in random order (days added before,
+// Window figures (the weeks' and days' packs, or the days' rows when not packed; the days lists the
+// writers and the migrations keep) against the raw tables: random stores written in random order (days added before,
 // after and between existing slices; daily usage inserted, changed and made inactive), random windows;
 // every answer must equal what the raw person-day rows say. Request units are
 // quarters, so sums of them are exact and "equal" means equal.
@@ -249,7 +249,7 @@ function check(db: Db, s: Store): void {
   }
 }
 
-describe('window figures from day packs (schema/016–018)', () => {
+describe('window figures from day and week packs (schema/016–019)', () => {
   it('answer every window as the raw rows do, kept by the writers or built by the migration', () => {
     fc.assert(
       fc.property(store, (s) => {
