@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { addDays, DAY_MS, dayStartMs } from '../domain/time';
 import type { Db } from './db';
 
@@ -87,6 +88,18 @@ function columns(m: number, buf: ArrayBufferLike, byteOffset: number, rows: numb
   const measures = Array.from({ length: m }, (_, k) => new Float64Array(buf, byteOffset + k * rows * 8, rows));
   const ids = byteOffset + m * rows * 8;
   return { measures, people: new Uint32Array(buf, ids, rows), model: new Uint32Array(buf, ids + rows * 4, rows) };
+}
+
+/**
+ * The columns of the pack `key` of table `packs`, its blob read by `select`: a blob no longer of the
+ * size listed is an error (the pack changed since the window was listed).
+ */
+function packColumns(select: Statement, packs: string, key: string, bytes: number, m: number, rows: number) {
+  const b = select.get(key) as Buffer | undefined;
+  if (b?.byteLength !== bytes) throw new Error(`the ${packs} pack of ${key} changed while it was read`);
+  // The driver's buffer may start anywhere in its memory; a Float64Array needs 8-byte alignment.
+  const blob = b.byteOffset % 8 === 0 ? b : new Uint8Array(b);
+  return columns(m, blob.buffer, blob.byteOffset, rows);
 }
 
 /** Each person's e-mail by usage_people id, per connection (see DayPacks.people). */
@@ -194,13 +207,7 @@ export class DayPacks {
       if (p && p[3] === p[2] * this.rowBytes) {
         const [, json, n, bytes] = p;
         const models = JSON.parse(json) as string[];
-        const read = (): DayRows => {
-          const b = blobOf.get(day) as Buffer | undefined;
-          if (b?.byteLength !== bytes) throw new Error(`the ${spec.packs} pack of ${day} changed while it was read`);
-          // The driver's buffer may start anywhere in its memory; a Float64Array needs 8-byte alignment.
-          const blob = b.byteOffset % 8 === 0 ? b : new Uint8Array(b);
-          return { rows: n, models, ...columns(m, blob.buffer, blob.byteOffset, n) };
-        };
+        const read = (): DayRows => ({ rows: n, models, ...packColumns(blobOf, spec.packs, day, bytes, m, n) });
         days.push({ day, models, rows: n, packed: true, read });
       } else {
         const [people, models, ...measures] = (rowsOf.get(day) as string[]).map((j) => JSON.parse(j) as unknown[]);
@@ -260,11 +267,7 @@ export class DayPacks {
           models,
           rows: n,
           read: () => {
-            const b = blobOf.get(monday) as Buffer | undefined;
-            if (b?.byteLength !== bytes)
-              throw new Error(`the ${spec.weeks} pack of ${monday} changed while it was read`);
-            const blob = b.byteOffset % 8 === 0 ? b : new Uint8Array(b);
-            const c = columns(m, blob.buffer, blob.byteOffset, n);
+            const c = packColumns(blobOf, spec.weeks, monday, bytes, m, n);
             const [count, personDays, last] = c.measures.splice(spec.measures.length, WEEK_EXTRA);
             return { rows: n, models, ...c, count, days: personDays, last };
           },

@@ -30,8 +30,8 @@ const DAY = DAY_MS;
 
 /**
  * The ingest hot path; its other half (parsing, normalising, hashing) runs on the second core in
- * cursor/page-parser.ts. Events are inserted by natural key (duplicates from overlapping windows
- * are ignored by the primary key), and only rows actually inserted are added into usage_daily, so
+ * cursor/page-parser.ts. Events are inserted by natural key (those already stored, from overlapping
+ * windows, are found first and skipped), and only rows actually inserted are added into usage_daily, so
  * the pre-aggregate (and its rollups, store/usage-daily.ts) stays exact however often a window is
  * re-fetched. The caller wraps the call in store.transaction together with its watermark advance.
  */
@@ -68,11 +68,10 @@ function storedKeys(select: Statement, from: number, to: number): Map<number, nu
 }
 
 /** Runs one INSERT of `rows` events that were found new; anything else inserted is a broken invariant, and the window's transaction is rolled back. */
-function insertRows(insert: Statement, args: unknown[], rows: number): number {
+function insertRows(insert: Statement, args: unknown[], rows: number): void {
   const { changes } = insert.run(args);
   if (changes !== rows)
     throw new Error(`usage_events: ${rows - changes} of ${rows} events thought new were already stored`);
-  return rows;
 }
 
 /**
@@ -211,6 +210,7 @@ function insertEventBatches(db: Db, statements: InsertStatements, batches: reado
     if (keys.includes(key) || storedHere?.includes(key)) continue;
     keys.push(key);
     isNew[k] = 1;
+    inserted++;
     const flags = v[o + FLAGS];
     const conversation = v[o + CONVERSATION];
     const a = pending * COLUMNS;
@@ -234,12 +234,11 @@ function insertEventBatches(db: Db, statements: InsertStatements, batches: reado
     args[a + 17] = flags & HEADLESS ? 1 : 0;
     args[a + 18] = conversation < 0 ? null : strings[conversation];
     if (++pending === ROWS_PER_INSERT) {
-      inserted += insertRows(statements.many, args, pending);
+      insertRows(statements.many, args, pending);
       pending = 0;
     }
   }
-  for (let r = 0; r < pending; r++)
-    inserted += insertRows(statements.one, args.slice(r * COLUMNS, (r + 1) * COLUMNS), 1);
+  for (let r = 0; r < pending; r++) insertRows(statements.one, args.slice(r * COLUMNS, (r + 1) * COLUMNS), 1);
   // The usage_daily deltas of the inserted events, in a pass of their own: interleaved with the
   // inserts, SQLite evicts the deltas' maps from the CPU caches between lookups.
   for (let k = 0; k < total; k++) {
