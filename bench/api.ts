@@ -337,10 +337,19 @@ async function burstsOnFile(memory: Db): Promise<{ p50_ms: number; p95_ms: numbe
 async function bursts(db: Db, base: string): Promise<{ p50_ms: number; p95_ms: number }> {
   const headers = { authorization: `Bearer ${TOKEN}` };
   const latencies: number[] = [];
-  const write = db.prepare(`INSERT OR REPLACE INTO meta (key, value, updated_ms) VALUES ('bench_burst', ?, 0)`);
+  const store = new Store(db);
+  const activity = db.prepare(
+    `INSERT INTO daily_usage (day, email, is_active, agent_requests) VALUES (?, ?, 1, ?)
+     ON CONFLICT (day, email) DO UPDATE SET agent_requests = agent_requests + excluded.agent_requests`,
+  );
   for (let b = 0; b < BURSTS; b++) {
-    // A new store generation, as a collection makes: nothing computed for an earlier burst is reused.
-    write.run(String(b));
+    // What a collection and its detection cycle leave: today's usage and activity grown (their day
+    // packs dropped) and packed again; a new store generation, so nothing computed for an earlier
+    // burst is reused (the sums of settled packs are, as in the exporter).
+    const today = utcDay(NOW);
+    addUsageDaily(db, [{ day: today, email: email(b), model: MODELS[0], events: 1, requests: 1, charged_micro: 1e8 }]);
+    activity.run(today, email(b), 1);
+    await packDays(store);
     const range = `from=${NOW - 30 * DAY_MS - b * 60_000}&to=${NOW - b * 60_000}`;
     await Promise.all(
       BURST.map(async (name) => {

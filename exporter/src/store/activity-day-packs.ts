@@ -1,7 +1,7 @@
 import type { PersonActivity } from './cycle-usage';
-import { DAY_MS, dayStartMs, utcDay } from '../domain/time';
+import { DAY_MS, utcDay } from '../domain/time';
 import type { Db } from './db';
-import { byText, DayPacks, windowModels, type PackSpec } from './day-packs';
+import { byText, DayPacks, type PackSpec, type TallyKind } from './day-packs';
 
 /**
  * daily_usage (Cursor's per-person daily activity) as day packs (day-packs.ts, schema/018): what the
@@ -20,37 +20,48 @@ export const ACTIVITY_PACKS: PackSpec = {
 
 const [ACTIVE, AGENT, LINES, ACCEPTS, APPLIES] = [0, 1, 2, 3, 4];
 
+const MEASURES = ACTIVITY_PACKS.measures.length;
+/** Per person after the measures: the rows summed, the last day counted (days since 1970, -1 for none). */
+const [ROWS, LAST] = [MEASURES, MEASURES + 1];
+
+/** A window's activity per person; with `activeOnly`, active days only and agent requests per (person, model) (agent requests, seen). */
+function activityTally(activeOnly: boolean): TallyKind {
+  return {
+    name: activeOnly ? 'active' : 'all',
+    people: [...new Array(MEASURES + 1).fill(0), -1],
+    pairs: activeOnly ? 2 : 0,
+    add(t, r, models, from) {
+      const active = r.measures[ACTIVE];
+      const agent = r.measures[AGENT];
+      const nM = t.models.length;
+      const [modelAgent, modelSeen] = t.pairs;
+      const rowsOf = t.people[ROWS];
+      const last = t.people[LAST];
+      for (let i = 0; i < r.rows; i++) {
+        if (activeOnly && !active[i]) continue;
+        const p = r.people[i];
+        rowsOf[p] += r.count === undefined ? 1 : r.count[i];
+        for (let k = 0; k < MEASURES; k++) t.people[k][p] += r.measures[k][i];
+        last[p] = Math.max(last[p], r.last === undefined ? from : from + r.last[i]);
+        if (!activeOnly) continue;
+        const x = p * nM + models[r.model[i]];
+        modelSeen[x] = 1;
+        modelAgent[x] += agent[i];
+      }
+    },
+  };
+}
+const ACTIVE_TALLY = activityTally(true);
+const ALL_TALLY = activityTally(false);
+
 /** Per-person sums of a window's activity, in typed arrays indexed by person number (no object per row). */
 function sumsOf(db: Db, fromDay: string, toDay: string, activeOnly: boolean) {
   const packs = new DayPacks(db, ACTIVITY_PACKS);
-  const { spans, emails } = packs.spans(fromDay, toDay);
-  const n = emails.length;
-  const { names: modelNames, byDay: dayModels } = windowModels(spans);
+  const { tally, emails } = packs.tally(fromDay, toDay, activeOnly ? ACTIVE_TALLY : ALL_TALLY);
+  const { models: modelNames } = tally;
   const nM = modelNames.length;
-  const rowsOf = new Uint32Array(n);
-  const sums = Array.from({ length: ACTIVITY_PACKS.measures.length }, () => new Float64Array(n));
-  const last = new Int32Array(n).fill(-1); // the last day counted, as days since 1970
-  const modelAgent = new Float64Array(activeOnly ? n * nM : 0); // (person, model) agent requests
-  const modelSeen = new Uint8Array(activeOnly ? n * nM : 0);
-  spans.forEach((head, j) => {
-    const r = head.read();
-    const from = Math.round(dayStartMs(head.from) / DAY_MS);
-    const active = r.measures[ACTIVE];
-    const agent = r.measures[AGENT];
-    const models = dayModels[j];
-    for (let i = 0; i < r.rows; i++) {
-      if (activeOnly && !active[i]) continue;
-      const p = r.people[i];
-      rowsOf[p] += r.count === undefined ? 1 : r.count[i];
-      for (let k = 0; k < sums.length; k++) sums[k][p] += r.measures[k][i];
-      last[p] = Math.max(last[p], r.last === undefined ? from : from + r.last[i]);
-      if (!activeOnly) continue;
-      const x = p * nM + models[r.model[i]];
-      modelSeen[x] = 1;
-      modelAgent[x] += agent[i];
-    }
-  });
-  const people = packs.inEmailOrder(emails, rowsOf);
+  const [modelAgent, modelSeen] = tally.pairs;
+  const people = packs.inEmailOrder(emails, tally.people[ROWS]);
   const byName = [...modelNames.keys()]
     .filter((m) => modelNames[m] !== '')
     .sort((a, b) => byText(modelNames[a], modelNames[b]));
@@ -63,7 +74,7 @@ function sumsOf(db: Db, fromDay: string, toDay: string, activeOnly: boolean) {
     }
     return best < 0 ? null : modelNames[best];
   };
-  return { people, emails, sums, last, mostUsed };
+  return { people, emails, sums: tally.people, last: tally.people[LAST], mostUsed };
 }
 
 /**

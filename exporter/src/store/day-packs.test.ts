@@ -173,6 +173,31 @@ describe('usage day packs', () => {
       expect(usageWindow(store.db, '2026-02-23', W.toDay, memo)).toEqual(fromRows('2026-02-23', W.toDay));
     });
 
+    it('numbers every pack anew, so a window’s sums kept from its settled packs follow a pack made again', () => {
+      packAll();
+      packWeeks();
+      const seqs = () =>
+        store.db
+          .prepare('SELECT day, seq FROM usage_day_packs UNION ALL SELECT week, seq FROM usage_week_packs')
+          .raw()
+          .all() as [string, number][];
+      const before = seqs();
+      expect(new Set(before.map(([, n]) => n)).size).toBe(before.length);
+      const kept = usageWindow(store.db, W.fromDay, W.toDay, memo); // sums of its settled days kept
+      // The same row grown: the day's pack (and its week's) made again, of the same size.
+      const row = rows().find((r) => r.day === '2026-03-04') as UsageDailyRow;
+      addUsageDaily(store.db, [{ ...row, charged_micro: 5 * USD }]);
+      packAll();
+      packWeeks();
+      const after = new Map(seqs());
+      const top = Math.max(...before.map(([, n]) => n));
+      expect(after.get('2026-03-04')).toBeGreaterThan(top);
+      expect(after.get('2026-03-02')).toBeGreaterThan(top);
+      const now = usageWindow(store.db, W.fromDay, W.toDay, memo);
+      expect(now).toEqual(fromRows(W.fromDay, W.toDay));
+      expect(now).not.toEqual(kept);
+    });
+
     it('says so when a week’s pack changed since the window was listed', () => {
       packAll();
       packWeeks();

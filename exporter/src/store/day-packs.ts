@@ -51,6 +51,7 @@ export interface DayHead {
   models: string[];
   rows: number;
   packed: boolean; // read from its pack (or else from its rows)
+  seq: number; // its pack's number (schema/020), -1 when read from its rows
   read: () => DayRows;
 }
 
@@ -68,8 +69,10 @@ export interface SpanRows extends DayRows {
 
 export interface SpanHead {
   from: string;
+  to: string; // its last day
   models: string[];
   rows: number;
+  seq: number; // its pack's number (schema/020), -1 for a day read from its rows
   read: () => SpanRows;
 }
 
@@ -143,7 +146,9 @@ export class DayPacks {
         `SELECT email, ${spec.text}, ${spec.measures.join(', ')} FROM ${spec.source} WHERE day = ? ORDER BY email, 2`,
       )
       .raw();
-    const save = db.prepare(`INSERT OR REPLACE INTO ${spec.packs} (day, models, rows, columns) VALUES (?, ?, ?, ?)`);
+    const save = db.prepare(
+      `INSERT OR REPLACE INTO ${spec.packs} (day, models, rows, seq, columns) VALUES (?, ?, ?, (SELECT seq FROM pack_seq), ?)`,
+    );
     const packDay = (day: string): number => {
       const rows = rowsOf.all(day) as [string, string, ...number[]][];
       const buf = new ArrayBuffer(rows.length * this.rowBytes);
@@ -175,9 +180,9 @@ export class DayPacks {
     const { db, spec } = this;
     const m = spec.measures.length;
     const packs = db
-      .prepare(`SELECT day, models, rows, length(columns) FROM ${spec.packs} WHERE day BETWEEN ? AND ?`)
+      .prepare(`SELECT day, models, rows, length(columns), seq FROM ${spec.packs} WHERE day BETWEEN ? AND ?`)
       .raw()
-      .all(fromDay, toDay) as [string, string, number, number][];
+      .all(fromDay, toDay) as [string, string, number, number, number][];
     const blobOf = db.prepare(`SELECT columns FROM ${spec.packs} WHERE day = ?`).pluck();
     // Read after the packs are listed: ids are never reused, so the list covers every pack listed.
     const emails = this.people();
@@ -205,10 +210,10 @@ export class DayPacks {
       .all(fromDay, toDay) as string[]) {
       const p = packed.get(day);
       if (p && p[3] === p[2] * this.rowBytes) {
-        const [, json, n, bytes] = p;
+        const [, json, n, bytes, seq] = p;
         const models = JSON.parse(json) as string[];
         const read = (): DayRows => ({ rows: n, models, ...packColumns(blobOf, spec.packs, day, bytes, m, n) });
-        days.push({ day, models, rows: n, packed: true, read });
+        days.push({ day, models, rows: n, packed: true, seq, read });
       } else {
         const [people, models, ...measures] = (rowsOf.get(day) as string[]).map((j) => JSON.parse(j) as unknown[]);
         const modelIdx = new Map<string, number>();
@@ -224,7 +229,7 @@ export class DayPacks {
           models: names,
           measures: measures.map((x) => Float64Array.from(x as number[])),
         };
-        days.push({ day, models: rows.models, rows: rows.rows, packed: false, read: () => rows });
+        days.push({ day, models: rows.models, rows: rows.rows, packed: false, seq: -1, read: () => rows });
       }
     }
     return { days, emails };
@@ -244,10 +249,10 @@ export class DayPacks {
       (
         db
           .prepare(
-            `SELECT week, models, rows, days, length(columns) FROM ${spec.weeks} WHERE week >= ? AND week <= date(?, '-6 days')`,
+            `SELECT week, models, rows, days, length(columns), seq FROM ${spec.weeks} WHERE week >= ? AND week <= date(?, '-6 days')`,
           )
           .raw()
-          .all(fromDay, toDay) as [string, string, number, number, number][]
+          .all(fromDay, toDay) as [string, string, number, number, number, number][]
       ).map((w) => [w[0], w]),
     );
     const blobOf = db.prepare(`SELECT columns FROM ${spec.weeks} WHERE week = ?`).pluck();
@@ -260,12 +265,14 @@ export class DayPacks {
       while (j < days.length && days[j].day <= sunday) j++;
       const w = weeks.get(monday);
       if (w !== undefined && j - i === w[3] && w[4] === w[2] * rowBytes && days.slice(i, j).every((d) => d.packed)) {
-        const [, json, n, , bytes] = w;
+        const [, json, n, , bytes, seq] = w;
         const models = JSON.parse(json) as string[];
         spans.push({
           from: monday,
+          to: sunday,
           models,
           rows: n,
+          seq,
           read: () => {
             const c = packColumns(blobOf, spec.weeks, monday, bytes, m, n);
             const [count, personDays, last] = c.measures.splice(spec.measures.length, WEEK_EXTRA);
@@ -273,10 +280,42 @@ export class DayPacks {
           },
         });
       } else
-        for (const d of days.slice(i, j)) spans.push({ from: d.day, models: d.models, rows: d.rows, read: d.read });
+        for (const d of days.slice(i, j))
+          spans.push({ from: d.day, to: d.day, models: d.models, rows: d.rows, seq: d.seq, read: d.read });
       i = j;
     }
     return { spans, emails };
+  }
+
+  /**
+   * Per person and per (person, model) sums of [fromDay, toDay] (see Tally), in `kind`'s columns. The
+   * sums of its settled spans — the packs before any day read from its rows and ending SETTLED_DAYS or
+   * more before toDay — are kept per connection under the pack numbers they summed (schema/020), so
+   * they outlive the store's generation: a collection drops and re-packs its recent days only, and the
+   * next read of the window sums those alone. A pack made again has a new number: never a stale sum.
+   */
+  tally(fromDay: string, toDay: string, kind: TallyKind): { tally: Tally; emails: string[] } {
+    const { spans, emails } = this.spans(fromDay, toDay);
+    const cutoff = addDays(toDay, -SETTLED_DAYS);
+    let k = 0;
+    while (k < spans.length && spans[k].seq >= 0 && spans[k].to <= cutoff) k++;
+    const settled = spans
+      .slice(0, k)
+      .map((x) => `${x.from}:${x.to}#${x.seq}`)
+      .join(',');
+    let kept = keptByDb.get(this.db);
+    if (kept === undefined) keptByDb.set(this.db, (kept = new Map()));
+    const key = `${this.spec.packs}:${kind.name}:${fromDay}:${toDay}`;
+    let base = kept.get(key);
+    if (base?.settled !== settled) {
+      const head = spans.slice(0, k);
+      base = { settled, tally: addSpans(widen(emptyTally(kind), kind, emails.length, head), head, kind) };
+    }
+    kept.delete(key); // the most recently read last
+    kept.set(key, base);
+    if (kept.size > KEPT_TALLIES) kept.delete(kept.keys().next().value as string);
+    const rest = spans.slice(k);
+    return { tally: addSpans(widen(base.tally, kind, emails.length, rest), rest, kind), emails };
   }
 
   /** Mondays of the weeks to pack: over (before the last day with rows), every day with rows packed, no week pack yet. */
@@ -342,13 +381,9 @@ export class DayPacks {
         c.people[x] = key[0][x];
         c.model[x] = key[1][x];
       }
-      db.prepare(`INSERT OR REPLACE INTO ${spec.weeks} (week, models, rows, days, columns) VALUES (?, ?, ?, ?, ?)`).run(
-        monday,
-        JSON.stringify(names),
-        n,
-        days.length,
-        Buffer.from(buf),
-      );
+      db.prepare(
+        `INSERT OR REPLACE INTO ${spec.weeks} (week, models, rows, days, seq, columns) VALUES (?, ?, ?, ?, (SELECT seq FROM pack_seq), ?)`,
+      ).run(monday, JSON.stringify(names), n, days.length, Buffer.from(buf));
       return n;
     };
     return db.inTransaction ? run() : db.transaction(run).immediate();
@@ -405,6 +440,73 @@ export function windowModels(days: readonly { models: string[] }[]): { names: st
     }),
   );
   return { names, byDay };
+}
+
+/**
+ * Sums of a window's spans: per person (indexed by person number) and per (person, model) (person ×
+ * models.length + model), in the columns a TallyKind names.
+ */
+export interface Tally {
+  models: string[];
+  people: Float64Array[];
+  pairs: Float64Array[];
+}
+
+export interface TallyKind {
+  name: string; // tells its kept sums apart
+  people: readonly number[]; // each per-person column's starting value
+  pairs: number; // how many per-(person, model) columns (starting at 0)
+  /** Adds a span's rows to `t`; `models[k]` is t's number of the span's model k, `day` its first day (days since 1970). */
+  add(t: Tally, rows: SpanRows, models: readonly number[], day: number): void;
+}
+
+/** Spans ending this many days before a window's last day are settled: collections rewrite recent days. */
+const SETTLED_DAYS = 2;
+/** Settled sums kept per connection: a dashboard's windows of each kind (~2 MB each at 10,000 people). */
+const KEPT_TALLIES = 8;
+const keptByDb = new WeakMap<Db, Map<string, { settled: string; tally: Tally }>>();
+
+const emptyTally = (kind: TallyKind): Tally => ({
+  models: [],
+  people: kind.people.map(() => new Float64Array(0)),
+  pairs: Array.from({ length: kind.pairs }, () => new Float64Array(0)),
+});
+
+/** A copy of `t` for n people and its models plus those of `spans` (a kept tally is never added to). */
+function widen(t: Tally, kind: TallyKind, n: number, spans: readonly SpanHead[]): Tally {
+  const models = [...t.models];
+  const index = new Map(models.map((m, i) => [m, i]));
+  for (const x of spans) for (const m of x.models) if (!index.has(m)) index.set(m, models.push(m) - 1);
+  // Settled spans number only people known when they were summed: none past n.
+  const was = t.people[0]?.length ?? 0;
+  const keep = Math.min(n, was);
+  const people = kind.people.map((start, c) => {
+    const a = new Float64Array(n);
+    if (start !== 0) a.fill(start);
+    a.set(t.people[c].subarray(0, keep));
+    return a;
+  });
+  const [nM, oM] = [models.length, t.models.length];
+  const pairs = t.pairs.map((from) => {
+    const a = new Float64Array(n * nM);
+    if (nM === oM) a.set(from.subarray(0, keep * nM));
+    else for (let p = 0; p < keep; p++) for (let m = 0; m < oM; m++) a[p * nM + m] = from[p * oM + m];
+    return a;
+  });
+  return { models, people, pairs };
+}
+
+/** Adds each span's rows to `t` (its models already among t's). */
+function addSpans(t: Tally, spans: readonly SpanHead[], kind: TallyKind): Tally {
+  const index = new Map(t.models.map((m, i) => [m, i]));
+  for (const x of spans)
+    kind.add(
+      t,
+      x.read(),
+      x.models.map((m) => index.get(m) as number),
+      Math.round(dayStartMs(x.from) / DAY_MS),
+    );
+  return t;
 }
 
 /** A week pack's columns after the measures: count, days, last (SpanRows). */

@@ -31,6 +31,7 @@ import { usageDayPacks } from './schema/016-usage-day-packs';
 import { usageWindowFromPacks } from './schema/017-usage-window-from-packs';
 import { activityDayPacks } from './schema/018-activity-day-packs';
 import { weekPacks } from './schema/019-week-packs';
+import { packSeq } from './schema/020-pack-seq';
 
 export const migrations: Migration[] = [
   foundation,
@@ -51,4 +52,5 @@ export const migrations: Migration[] = [
   usageWindowFromPacks,
   activityDayPacks,
   weekPacks,
+  packSeq,
 ];

@@ -1,6 +1,6 @@
 import type { Memo } from './cycle-usage';
 import type { Db } from './db';
-import { byText, DayPacks, windowModels, type PackSpec } from './day-packs';
+import { byText, DayPacks, type PackSpec, type TallyKind } from './day-packs';
 
 /**
  * usage_daily as day packs (day-packs.ts, schema/016): what detection and the JSON API's window totals
@@ -48,31 +48,24 @@ export interface UsageWindow {
 }
 
 /**
- * The usage of [fromDay, toDay] per person and per (person, model): its weeks' and days' packs summed
- * (DayPacks.spans: a 30-day window at 10,000 people is four week packs and a few days, ~150k rows, a
- * few typed-array passes). What the JSON API's whole-team tables and the cycle's spend read.
+ * What usageOf keeps per person — the measures (U) then the days with rows — and per (person, model):
+ * spend, billable requests, and whether the pair had rows.
  */
-function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
-  const packs = new DayPacks(db, USAGE_PACKS);
-  const { spans: days, emails } = packs.spans(fromDay, toDay);
-  const n = emails.length;
-  const { names: modelNames, byDay: dayModels } = windowModels(days);
-  const nM = modelNames.length;
-  const sums = Array.from({ length: M }, () => new Float64Array(n));
-  const dayCount = new Uint32Array(n);
-  // (person, model) sums in a dense person × model grid: a handful of models, so small, and no hashing.
-  const pairSpend = new Float64Array(n * nM);
-  const pairRequests = new Float64Array(n * nM);
-  const pairSeen = new Uint8Array(n * nM);
-  // Column by column: one tight loop per measure reads far faster than the measures of a row in turn.
-  days.forEach((head, j) => {
-    const day = head.read();
+const DAYS = M;
+const [PAIR_SPEND, PAIR_REQUESTS, PAIR_SEEN] = [0, 1, 2];
+const USAGE_TALLY: TallyKind = {
+  name: 'usage',
+  people: new Array(M + 1).fill(0),
+  pairs: 3,
+  add(t, day, models) {
     const { rows, people: who } = day;
+    // Column by column: one tight loop per measure reads far faster than the measures of a row in turn.
     for (let k = 0; k < M; k++) {
       const from = day.measures[k];
-      const into = sums[k];
+      const into = t.people[k];
       for (let i = 0; i < rows; i++) into[who[i]] += from[i];
     }
+    const dayCount = t.people[DAYS];
     if (day.days !== undefined) {
       const personDays = day.days; // a week's
       for (let i = 0; i < rows; i++) dayCount[who[i]] += personDays[i];
@@ -84,7 +77,9 @@ function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
         last = p;
       }
     }
-    const models = dayModels[j];
+    // (person, model) sums in a dense person × model grid: a handful of models, so small, and no hashing.
+    const nM = t.models.length;
+    const [pairSpend, pairRequests, pairSeen] = t.pairs;
     const spend = day.measures[U.spend];
     const requests = day.measures[U.requests];
     for (let i = 0; i < rows; i++) {
@@ -93,7 +88,22 @@ function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
       pairSpend[x] += spend[i];
       pairRequests[x] += requests[i];
     }
-  });
+  },
+};
+
+/**
+ * The usage of [fromDay, toDay] per person and per (person, model): its weeks' and days' packs summed
+ * (DayPacks.spans: a 30-day window at 10,000 people is four week packs and a few days, ~150k rows, a
+ * few typed-array passes; DayPacks.tally keeps the settled part's sums). What the JSON API's
+ * whole-team tables and the cycle's spend read.
+ */
+function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
+  const packs = new DayPacks(db, USAGE_PACKS);
+  const { tally, emails } = packs.tally(fromDay, toDay, USAGE_TALLY);
+  const { models: modelNames } = tally;
+  const nM = modelNames.length;
+  const dayCount = tally.people[DAYS];
+  const [pairSpend, pairRequests, pairSeen] = [PAIR_SPEND, PAIR_REQUESTS, PAIR_SEEN].map((c) => tally.pairs[c]);
   const people = packs.inEmailOrder(emails, dayCount);
   const byName = [...modelNames.keys()].sort((a, b) => byText(modelNames[a], modelNames[b]));
   const pairs: UsageWindow['pairs'] = [];
@@ -109,7 +119,7 @@ function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
     sums: [] as Float64Array[],
     days: new Uint32Array(people.length),
   };
-  for (const col of sums) {
+  for (const col of tally.people.slice(0, M)) {
     const picked = new Float64Array(people.length);
     for (let i = 0; i < people.length; i++) picked[i] = col[people[i]];
     out.sums.push(picked);

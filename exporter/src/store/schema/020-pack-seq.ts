@@ -1,0 +1,48 @@
+import type { Migration } from '../migrations';
+
+/**
+ * Every day and week pack gets a number no other pack ever had (`seq`, from pack_seq, moved on by
+ * the triggers below as each pack is written): a window's sums over the packs of its settled days
+ * can then be kept across store generations and known to be the same (store/day-packs.ts tally) —
+ * a collection drops and re-packs only its recent days, and a pack made again, even of the same
+ * size, has a new number. The number sits before the blob: a column after a pack's megabyte is read
+ * through the blob's overflow pages. The pack tables are derived data, so they are made anew, empty;
+ * the exporter packs every day again at start (detection-cycle.ts packDays), as after a backfill.
+ */
+const packTables = (kind: string) => `
+DROP TABLE ${kind}_week_packs;
+DROP TABLE ${kind}_day_packs;
+CREATE TABLE ${kind}_day_packs (
+  day TEXT PRIMARY KEY,
+  models TEXT NOT NULL, -- JSON array, indexed by the pack's model column
+  rows INTEGER NOT NULL,
+  seq INTEGER NOT NULL, -- unique among all packs ever written
+  columns BLOB NOT NULL -- rows × (float64 columns, then 2 uint32 columns), see store/day-packs.ts
+);
+CREATE TABLE ${kind}_week_packs (
+  week TEXT PRIMARY KEY, -- its Monday
+  models TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  days INTEGER NOT NULL, -- the day packs summed
+  seq INTEGER NOT NULL,
+  columns BLOB NOT NULL -- rows × (the day packs' float64 columns, then count, days, last; then 2 uint32 columns)
+);
+CREATE TRIGGER ${kind}_day_pack_ins AFTER INSERT ON ${kind}_day_packs BEGIN
+  DELETE FROM ${kind}_week_packs WHERE week = date(NEW.day, 'weekday 0', '-6 days');
+  UPDATE pack_seq SET seq = seq + 1;
+END;
+CREATE TRIGGER ${kind}_day_pack_del AFTER DELETE ON ${kind}_day_packs BEGIN
+  DELETE FROM ${kind}_week_packs WHERE week = date(OLD.day, 'weekday 0', '-6 days');
+END;
+CREATE TRIGGER ${kind}_week_pack_ins AFTER INSERT ON ${kind}_week_packs BEGIN
+  UPDATE pack_seq SET seq = seq + 1;
+END;`;
+
+export const packSeq: Migration = {
+  version: 20,
+  name: 'pack-seq',
+  sql: `
+CREATE TABLE pack_seq (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL);
+INSERT INTO pack_seq (one, seq) VALUES (1, 1);
+${packTables('usage')}${packTables('activity')}`,
+};
