@@ -5,6 +5,7 @@ import { planExhaustion } from '../digests/plan-exhaustion';
 import { assignBadges } from './badges';
 import { CyclesRepo, type CycleInfo as Cycle } from '../store/cycle';
 import { CycleUsageRepo, type Memo } from '../store/cycle-usage';
+import { MembersRepo } from '../store/members';
 import { col, frame, ratio, usd } from './frame';
 import { activeDays } from '../store/activity-day-packs';
 import { U, usageWindow } from '../store/usage-day-packs';
@@ -97,10 +98,8 @@ function byRank<T extends { email: string }>(list: T[], ranks: Uint32Array): T[]
 
 // A removed member still counts where they spent in the window: their money was spent, and an
 // incident about them must open a drilldown.
-const PEOPLE = `SELECT m.email, m.name, m.role, gm.group_id, g.name FROM members m
-  LEFT JOIN group_members gm ON gm.email = m.email LEFT JOIN billing_groups g ON g.id = gm.group_id
-  WHERE m.is_removed = 0 OR EXISTS (SELECT 1 FROM usage_user_daily u WHERE u.email = m.email AND u.day BETWEEN ?1 AND ?2 AND u.charged_micro > 0)
-  ORDER BY m.email`;
+const REMOVED_SPENT = `SELECT email FROM members m WHERE m.is_removed = 1
+  AND EXISTS (SELECT 1 FROM usage_user_daily u WHERE u.email = m.email AND u.day BETWEEN ?1 AND ?2 AND u.charged_micro > 0)`;
 // usage_daily has no index by person (schema/009): for one model, its window is read by day and
 // grouped by person instead.
 const MODEL_USAGE = `SELECT email, SUM(charged_micro), SUM(requests), SUM(events), SUM(cache_read_tokens)
@@ -116,14 +115,16 @@ export const USAGE_AT = Object.fromEntries(USAGE_SUMS.map((c, i) => [c, i + 1]))
 const noMemo: Memo = (_key, f) => f();
 
 /**
- * [email, name, role, group id, group name] of everyone the window's figures are about (see PEOPLE).
- * `memo` shares it with the other whole-team tables of the window (read, never changed).
+ * [email, name, role, group id, group name, removed] of everyone the window's figures are about:
+ * the current members and the removed ones who spent in it, in e-mail order (the team directory,
+ * store/members.ts, kept until it changes). `memo` shares it with the other whole-team tables of the
+ * window (read, never changed).
  */
 export function windowPeople(db: Db, window: DayWindow, memo: Memo = noMemo): Row[] {
-  return memo(
-    `people:${window.fromDay}:${window.toDay}`,
-    () => db.prepare(PEOPLE).raw().all({ 1: window.fromDay, 2: window.toDay }) as Row[],
-  );
+  return memo(`people:${window.fromDay}:${window.toDay}`, () => {
+    const spent = new Set(db.prepare(REMOVED_SPENT).pluck().all({ 1: window.fromDay, 2: window.toDay }) as string[]);
+    return new MembersRepo(db).directory().filter((r) => r[5] === 0 || spent.has(r[0]));
+  });
 }
 
 /** [email, spend, requests, events, cache-read tokens] per person in the window, optionally of one model only (shared like windowPeople). */

@@ -2,6 +2,7 @@ import { DAY_MS } from '../domain/time';
 import type { CycleInfo } from './cycle';
 import { activityOf } from './activity-day-packs';
 import type { Db } from './db';
+import { MembersRepo } from './members';
 import { U, usageWindow } from './usage-day-packs';
 
 /**
@@ -112,12 +113,12 @@ export class CycleUsageRepo {
 
   /** Current (not removed) members: the seats. */
   seats(): string[] {
-    return this.db.prepare('SELECT email FROM members WHERE is_removed = 0').pluck().all() as string[];
+    return new MembersRepo(this.db).directory().flatMap((r) => (r[5] === 0 ? [r[0]] : []));
   }
 
   /** Every member's name by email: one read for a list of thousands (memberName per person is a lookup each). */
-  memberNames(): Map<string, string> {
-    return new Map(this.db.prepare('SELECT email, name FROM members').raw().all() as [string, string][]);
+  memberNames(): ReadonlyMap<string, string> {
+    return new MembersRepo(this.db).names();
   }
 
   /** A member's name, or null for someone who is not a member. */

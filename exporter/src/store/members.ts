@@ -1,6 +1,17 @@
 import type { Member } from '../domain/records';
 import type { Db } from './db';
 
+/** A member as the team directory shows them: [email, name, role, group id, group name, removed (1) or not (0)]. */
+export type DirectoryRow = [string, string, string, string | null, string | null, number];
+
+interface Directory {
+  seq: number;
+  rows: DirectoryRow[];
+  names?: Map<string, string>;
+}
+/** The directory each connection read last, under the directory_seq it read it at (schema/021). */
+const directoryByDb = new WeakMap<Db, Directory>();
+
 export interface MemberRow extends Member {
   firstSeenMs: number;
   lastSeenMs: number;
@@ -38,6 +49,38 @@ export class MembersRepo {
       }
       return { written: members.length, removed };
     })();
+  }
+
+  /**
+   * Everyone in members with their group, in e-mail order: read once per change of the directory
+   * (schema/021) and kept per connection across store generations, so shared and read only. The
+   * number is read first: a change landing meanwhile leaves rows newer than it, read again next time.
+   */
+  directory(): readonly DirectoryRow[] {
+    return this.kept().rows;
+  }
+
+  /** Every member's name by e-mail (see directory). */
+  names(): ReadonlyMap<string, string> {
+    const d = this.kept();
+    return (d.names ??= new Map(d.rows.map((r) => [r[0], r[1]])));
+  }
+
+  private kept(): Directory {
+    const seq = this.db.prepare('SELECT seq FROM directory_seq').pluck().get() as number;
+    let d = directoryByDb.get(this.db);
+    if (d?.seq !== seq) {
+      const rows = this.db
+        .prepare(
+          `SELECT m.email, m.name, m.role, gm.group_id, g.name, m.is_removed FROM members m
+           LEFT JOIN group_members gm ON gm.email = m.email LEFT JOIN billing_groups g ON g.id = gm.group_id
+           ORDER BY m.email`,
+        )
+        .raw()
+        .all() as DirectoryRow[];
+      directoryByDb.set(this.db, (d = { seq, rows }));
+    }
+    return d;
   }
 
   list(): MemberRow[] {

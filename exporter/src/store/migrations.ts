@@ -32,6 +32,7 @@ import { usageWindowFromPacks } from './schema/017-usage-window-from-packs';
 import { activityDayPacks } from './schema/018-activity-day-packs';
 import { weekPacks } from './schema/019-week-packs';
 import { packSeq } from './schema/020-pack-seq';
+import { directorySeq } from './schema/021-directory-seq';
 
 export const migrations: Migration[] = [
   foundation,
@@ -53,4 +54,5 @@ export const migrations: Migration[] = [
   activityDayPacks,
   weekPacks,
   packSeq,
+  directorySeq,
 ];

@@ -1,7 +1,7 @@
 import type { UsageEvent } from '../domain/records';
 import { openDb, type Db } from './db';
 import { GroupsRepo } from './groups';
-import { MembersRepo } from './members';
+import { MembersRepo, type DirectoryRow } from './members';
 import { SpendRepo } from './spend';
 import { UsageEventsRepo } from './usage-events';
 import { WatermarksRepo } from './watermarks';
@@ -104,6 +104,93 @@ describe('store repositories', () => {
       { email: 'c@x.io', g: 'g_other' },
     ]);
     expect(db.prepare('SELECT * FROM billing_cycles').all()).toEqual([{ start_ms: 10, end_ms: 20 }]);
+  });
+
+  it('directory: kept while only seen times, joins and group spend change; read again on every change it shows', () => {
+    const members = new MembersRepo(db);
+    const groups = new GroupsRepo(db);
+    const snap = (name: string, emails: string[], spendMicro = 0, joinedAtMs = 5) => ({
+      groups: [
+        {
+          id: 'g_eng',
+          name,
+          type: 'BILLING',
+          directoryGroupId: null,
+          memberCount: emails.length,
+          spendMicro,
+          currentMembers: emails.map((email) => ({
+            userId: null,
+            email,
+            name: email,
+            joinedAtMs,
+            leftAtMs: null,
+            spendMicro: 0,
+          })),
+          formerMembers: [],
+          dailySpend: [],
+        },
+      ],
+      cycle: null,
+    });
+    members.upsert([member('a@x.io', 'Ann'), member('b@x.io', 'Bo')], 1000);
+    groups.save(snap('Eng', ['a@x.io']), 1000);
+    const first = members.directory();
+    expect(first).toEqual([
+      ['a@x.io', 'Ann', 'member', 'g_eng', 'Eng', 0],
+      ['b@x.io', 'Bo', 'member', null, null, 0],
+    ]);
+    // The next collection: the same team, later times and new spend — nothing the directory shows.
+    members.upsert([member('a@x.io', 'Ann'), member('b@x.io', 'Bo')], 2000);
+    groups.save(snap('Eng', ['a@x.io'], 99, 6), 2000);
+    expect(members.directory()).toBe(first);
+    expect(members.names().get('a@x.io')).toBe('Ann');
+    const changes: [string, () => void, DirectoryRow[]][] = [
+      [
+        'a rename',
+        () => members.upsert([member('a@x.io', 'Anna'), member('b@x.io', 'Bo')], 3000),
+        [
+          ['a@x.io', 'Anna', 'member', 'g_eng', 'Eng', 0],
+          ['b@x.io', 'Bo', 'member', null, null, 0],
+        ],
+      ],
+      [
+        'a membership',
+        () => groups.save(snap('Eng', ['a@x.io', 'b@x.io']), 3000),
+        [
+          ['a@x.io', 'Anna', 'member', 'g_eng', 'Eng', 0],
+          ['b@x.io', 'Bo', 'member', 'g_eng', 'Eng', 0],
+        ],
+      ],
+      [
+        'a group renamed',
+        () => groups.save(snap('Platform', ['a@x.io', 'b@x.io']), 3000),
+        [
+          ['a@x.io', 'Anna', 'member', 'g_eng', 'Platform', 0],
+          ['b@x.io', 'Bo', 'member', 'g_eng', 'Platform', 0],
+        ],
+      ],
+      [
+        'a removal',
+        () => members.upsert([member('a@x.io', 'Anna')], 3000),
+        [
+          ['a@x.io', 'Anna', 'member', 'g_eng', 'Platform', 0],
+          ['b@x.io', 'Bo', 'member', 'g_eng', 'Platform', 1],
+        ],
+      ],
+      [
+        'a membership dropped',
+        () => db.prepare("DELETE FROM group_members WHERE email = 'b@x.io'").run(),
+        [
+          ['a@x.io', 'Anna', 'member', 'g_eng', 'Platform', 0],
+          ['b@x.io', 'Bo', 'member', null, null, 1],
+        ],
+      ],
+    ];
+    for (const [what, change, want] of changes) {
+      change();
+      expect([what, members.directory()]).toEqual([what, want]);
+    }
+    expect(members.names().get('a@x.io')).toBe('Anna');
   });
 
   it('spend: a new snapshot replaces the cycle as a whole', () => {
