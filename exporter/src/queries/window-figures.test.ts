@@ -86,18 +86,19 @@ function write(db: Db, s: Store, members = true): void {
     );
 }
 
-/** The same store as an older database upgraded by migrations 013–020 (the days lists built from the raw rows; 021 is about members, kept). */
+/** Migration 021's triggers (on the member and group tables), dropped to run it again. */
+const DIRECTORY_TRIGGERS = ['members', 'group_members', 'billing_groups']
+  .flatMap((t) => ['ins', 'upd', 'del'].map((k) => `DROP TRIGGER ${t}_directory_${k};`))
+  .join(' ');
+
+/** The same store as an older database upgraded by migrations 013–021 (the days lists built from the raw rows). */
 function rebuilt(db: Db): void {
   db.exec(`DROP TABLE usage_asof_days; DROP TABLE daily_usage_asof_days;
     DROP TABLE usage_people; DROP TABLE usage_day_packs; DROP TABLE activity_day_packs;
-    DROP TABLE usage_week_packs; DROP TABLE activity_week_packs; DROP TABLE pack_seq;
+    DROP TABLE usage_week_packs; DROP TABLE activity_week_packs; DROP TABLE counters; ${DIRECTORY_TRIGGERS}
     DROP TRIGGER daily_usage_day_ins; DROP TRIGGER daily_usage_day_upd; DROP TRIGGER daily_usage_day_del;
     PRAGMA user_version = 12`);
-  migrate(
-    db,
-    migrations.filter((m) => m.version <= 20),
-  );
-  db.pragma(`user_version = ${migrations[migrations.length - 1].version}`);
+  migrate(db, migrations);
 }
 
 /** Every day packed, then every week that is over, as the exporter leaves them (detection-cycle.ts packDays). */

@@ -147,7 +147,7 @@ export class DayPacks {
       )
       .raw();
     const save = db.prepare(
-      `INSERT OR REPLACE INTO ${spec.packs} (day, models, rows, seq, columns) VALUES (?, ?, ?, (SELECT seq FROM pack_seq), ?)`,
+      `INSERT OR REPLACE INTO ${spec.packs} (day, models, rows, seq, columns) VALUES (?, ?, ?, (SELECT seq FROM counters WHERE name = 'pack'), ?)`,
     );
     const packDay = (day: string): number => {
       const rows = rowsOf.all(day) as [string, string, ...number[]][];
@@ -382,7 +382,7 @@ export class DayPacks {
         c.model[x] = key[1][x];
       }
       db.prepare(
-        `INSERT OR REPLACE INTO ${spec.weeks} (week, models, rows, days, seq, columns) VALUES (?, ?, ?, ?, (SELECT seq FROM pack_seq), ?)`,
+        `INSERT OR REPLACE INTO ${spec.weeks} (week, models, rows, days, seq, columns) VALUES (?, ?, ?, ?, (SELECT seq FROM counters WHERE name = 'pack'), ?)`,
       ).run(monday, JSON.stringify(names), n, days.length, Buffer.from(buf));
       return n;
     };

@@ -9,7 +9,7 @@ interface Directory {
   rows: DirectoryRow[];
   names?: Map<string, string>;
 }
-/** The directory each connection read last, under the directory_seq it read it at (schema/021). */
+/** The directory each connection read last, under the 'directory' counter it read it at (schema/021). */
 const directoryByDb = new WeakMap<Db, Directory>();
 
 export interface MemberRow extends Member {
@@ -67,7 +67,7 @@ export class MembersRepo {
   }
 
   private kept(): Directory {
-    const seq = this.db.prepare('SELECT seq FROM directory_seq').pluck().get() as number;
+    const seq = this.db.prepare("SELECT seq FROM counters WHERE name = 'directory'").pluck().get() as number;
     let d = directoryByDb.get(this.db);
     if (d?.seq !== seq) {
       const rows = this.db

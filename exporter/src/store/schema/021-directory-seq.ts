@@ -1,13 +1,13 @@
 import type { Migration } from '../migrations';
 
 /**
- * directory_seq moves on whenever what the team directory shows changes: a member's e-mail, name,
+ * The 'directory' counter (`counters`, schema/020) moves on whenever what the team directory shows changes: a member's e-mail, name,
  * role or removal, a membership, a group's name (store/members.ts directory). Every collection
  * upserts the whole team and its groups, but a refreshed last-seen or joined time or a group's spend
  * changes no one's place in the directory, so the triggers fire only on a real change: the JSON API
  * keeps the directory it read (10,000 people, ~20 ms a read) across store generations until then.
  */
-const bump = 'UPDATE directory_seq SET seq = seq + 1;';
+const bump = "UPDATE counters SET seq = seq + 1 WHERE name = 'directory';";
 const changed = (cols: string[]) => cols.map((c) => `OLD.${c} IS NOT NEW.${c}`).join(' OR ');
 const watch = (table: string, cols: string[]) => `
 CREATE TRIGGER ${table}_directory_ins AFTER INSERT ON ${table} BEGIN ${bump} END;
@@ -18,8 +18,7 @@ export const directorySeq: Migration = {
   version: 21,
   name: 'directory-seq',
   sql: `
-CREATE TABLE directory_seq (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL);
-INSERT INTO directory_seq (one, seq) VALUES (1, 1);
+INSERT INTO counters (name, seq) VALUES ('directory', 1);
 ${watch('members', ['email', 'name', 'role', 'is_removed'])}
 ${watch('group_members', ['email', 'group_id'])}
 ${watch('billing_groups', ['id', 'name'])}`,
