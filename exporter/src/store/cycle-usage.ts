@@ -36,8 +36,6 @@ export interface PersonActivity {
  * the plan and spend per person over a cycle, from daily usage, usage events and spend snapshots.
  */
 export class CycleUsageRepo {
-  private nameStmt?: ReturnType<Db['prepare']>;
-
   /** memo: shares a spend snapshot between the readers of one store generation (see Memo). */
   constructor(
     private readonly db: Db,
@@ -130,7 +128,6 @@ export class CycleUsageRepo {
 
   /** A member's name, or null for someone who is not a member. */
   memberName(email: string): string | null {
-    this.nameStmt ??= this.db.prepare('SELECT name FROM members WHERE email = ?').pluck();
-    return (this.nameStmt.get(email) as string | undefined) ?? null;
+    return this.memberNames().get(email) ?? null;
   }
 }

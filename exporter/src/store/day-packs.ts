@@ -50,8 +50,7 @@ export interface DayHead {
   day: string;
   models: string[];
   rows: number;
-  packed: boolean; // read from its pack (or else from its rows)
-  seq: number; // its pack's number (schema/020), -1 when read from its rows
+  seq: number; // its pack's number (schema/020), -1 when read from its rows (no pack)
   read: () => DayRows;
 }
 
@@ -147,7 +146,7 @@ export class DayPacks {
       )
       .raw();
     const save = db.prepare(
-      `INSERT OR REPLACE INTO ${spec.packs} (day, models, rows, seq, columns) VALUES (?, ?, ?, (SELECT seq FROM counters WHERE name = 'pack'), ?)`,
+      `INSERT OR REPLACE INTO ${spec.packs} (day, models, rows, seq, columns) VALUES (?, ?, ?, ${PACK_SEQ}, ?)`,
     );
     const packDay = (day: string): number => {
       const rows = rowsOf.all(day) as [string, string, ...number[]][];
@@ -213,7 +212,7 @@ export class DayPacks {
         const [, json, n, bytes, seq] = p;
         const models = JSON.parse(json) as string[];
         const read = (): DayRows => ({ rows: n, models, ...packColumns(blobOf, spec.packs, day, bytes, m, n) });
-        days.push({ day, models, rows: n, packed: true, seq, read });
+        days.push({ day, models, rows: n, seq, read });
       } else {
         const [people, models, ...measures] = (rowsOf.get(day) as string[]).map((j) => JSON.parse(j) as unknown[]);
         const modelIdx = new Map<string, number>();
@@ -229,7 +228,7 @@ export class DayPacks {
           models: names,
           measures: measures.map((x) => Float64Array.from(x as number[])),
         };
-        days.push({ day, models: rows.models, rows: rows.rows, packed: false, seq: -1, read: () => rows });
+        days.push({ day, models: rows.models, rows: rows.rows, seq: -1, read: () => rows });
       }
     }
     return { days, emails };
@@ -264,7 +263,7 @@ export class DayPacks {
       let j = i + 1;
       while (j < days.length && days[j].day <= sunday) j++;
       const w = weeks.get(monday);
-      if (w !== undefined && j - i === w[3] && w[4] === w[2] * rowBytes && days.slice(i, j).every((d) => d.packed)) {
+      if (w !== undefined && j - i === w[3] && w[4] === w[2] * rowBytes && days.slice(i, j).every((d) => d.seq >= 0)) {
         const [, json, n, , bytes, seq] = w;
         const models = JSON.parse(json) as string[];
         spans.push({
@@ -341,7 +340,8 @@ export class DayPacks {
     const m = spec.measures.length;
     const run = (): number => {
       const { days } = this.days(monday, addDays(monday, 6));
-      if (!days.every((d) => d.packed)) throw new Error(`${spec.weeks}: a day of the week of ${monday} is not packed`);
+      if (!days.every((d) => d.seq >= 0))
+        throw new Error(`${spec.weeks}: a day of the week of ${monday} is not packed`);
       const { names, byDay } = windowModels(days);
       const nM = names.length;
       const slots = new Map<number, number>(); // (person, model, flag) → row
@@ -382,7 +382,7 @@ export class DayPacks {
         c.model[x] = key[1][x];
       }
       db.prepare(
-        `INSERT OR REPLACE INTO ${spec.weeks} (week, models, rows, days, seq, columns) VALUES (?, ?, ?, ?, (SELECT seq FROM counters WHERE name = 'pack'), ?)`,
+        `INSERT OR REPLACE INTO ${spec.weeks} (week, models, rows, days, seq, columns) VALUES (?, ?, ?, ?, ${PACK_SEQ}, ?)`,
       ).run(monday, JSON.stringify(names), n, days.length, Buffer.from(buf));
       return n;
     };
@@ -508,6 +508,9 @@ function addSpans(t: Tally, spans: readonly SpanHead[], kind: TallyKind): Tally 
     );
   return t;
 }
+
+/** The number a pack written now gets (schema/020: its triggers move the counter on after each). */
+const PACK_SEQ = "(SELECT seq FROM counters WHERE name = 'pack')";
 
 /** A week pack's columns after the measures: count, days, last (SpanRows). */
 const WEEK_EXTRA = 3;
