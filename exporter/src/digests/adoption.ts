@@ -36,7 +36,8 @@ export function tierOf(score: number): AdoptionTier {
 
 export function adoptionScores(users: readonly AdoptionInput[], periodDays: number): Map<string, number> {
   const scored = users.filter((u) => u.requests >= MIN_SCORED_REQUESTS && u.activeDays > 0);
-  const intensities = scored.map((u) => u.requests / u.activeDays).sort((a, b) => a - b);
+  // A typed sort: no comparator call per pair.
+  const intensities = Float64Array.from(scored, (u) => u.requests / u.activeDays).sort();
   const p90 = intensities.length
     ? intensities[Math.min(intensities.length - 1, Math.floor(0.9 * intensities.length))]
     : 50;

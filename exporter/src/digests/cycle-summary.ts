@@ -1,3 +1,4 @@
+import { firstSorted } from '../domain/first-sorted';
 import { lastDataDay, type CycleInfo } from '../store/cycle';
 import { adoptionTiers, type AdoptionTiers } from './adoption';
 import type { Memo } from '../store/cycle-usage';
@@ -67,11 +68,11 @@ export function cycleSummary(
   const usage = cycleActivity(cycleUsage, cycle, to, memo).filter((u) => seats.has(u.email));
   const activeMembers = usage.filter((u) => u.activeDays > 0).length;
 
-  const topSpenders = [...(spend?.byEmail ?? [])]
-    .filter(([, micro]) => micro > 0)
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
-    .slice(0, topN)
-    .map(([email, spendMicro]) => ({ email, name: cycleUsage.memberName(email), spendMicro }));
+  const topSpenders = firstSorted(
+    (spend?.byPerson ?? []).filter(([, micro]) => micro > 0),
+    topN,
+    ([a, x], [b, y]) => y - x || (a < b ? -1 : 1),
+  ).map(([email, spendMicro]) => ({ email, name: cycleUsage.memberName(email), spendMicro }));
 
   const pe = planExhaustion(store, nowMs, emails, memo);
   return {

@@ -25,7 +25,7 @@ describe('plan exhaustion digest', () => {
       lengthDays: 31,
       endKnown: true,
     });
-    expect(pe.users).toEqual([
+    expect(pe.earliest(10)).toEqual([
       {
         email: 'alice@example.com',
         name: 'Alice <Ops> & Co',
@@ -51,7 +51,7 @@ describe('plan exhaustion digest', () => {
     expect(planExhaustion(Store.open(':memory:'), NOW)).toBeNull();
     const early = planExhaustion(store, Date.parse('2026-03-04T12:00:00Z'));
     // No usage-based requests yet, but the spend snapshot (always the latest) shows on-demand spend.
-    expect(early?.users.map((u) => [u.email, u.dayOfCycle])).toEqual([
+    expect(early?.earliest(10).map((u) => [u.email, u.dayOfCycle])).toEqual([
       ['alice@example.com', null],
       ['carol@example.com', null],
     ]);

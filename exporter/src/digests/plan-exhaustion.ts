@@ -1,3 +1,4 @@
+import { firstSorted } from '../domain/first-sorted';
 import { MICROCENTS_PER_CENT } from '../domain/money';
 import { mean, median } from '../detect/stats';
 import { dayOfCycle, lastDataDay, type CycleInfo } from '../store/cycle';
@@ -21,12 +22,16 @@ export interface PlanExhaustion {
   pctExhausted: number; // rounded percent, like the reference
   avgDays: number | null; // mean day-of-cycle of exhaustion, 1 decimal
   medianDays: number | null;
-  users: ExhaustedUser[]; // earliest exhaustion first
+  users: ExhaustedUser[]; // in no particular order
+  /** The first n users, earliest exhaustion first (then the most on-demand spend, then e-mail). */
+  earliest(n: number): ExhaustedUser[];
 }
 
 const compute: Memo = (_key, f) => f();
+// localeCompare's order, without making a collator at each of the thousands of comparisons a sort makes.
+const byLocale = new Intl.Collator().compare;
 
-/** Everyone's exhaustion in a cycle up to a day: the exhausted, earliest first, and who counts as active. */
+/** Everyone's exhaustion in a cycle up to a day: the exhausted, and who counts as active. */
 interface Exhaustion {
   users: ExhaustedUser[];
   active: Set<string>;
@@ -77,14 +82,14 @@ function exhaustion(cycleUsage: CycleStore['cycleUsage'], cycle: CycleInfo, to: 
     u.name = names.get(u.email) ?? null;
     if (u.firstDay !== null) u.dayOfCycle = dayOfCycle(cycle, u.firstDay);
   }
-  const list = [...users.values()].sort(
-    (a, b) =>
-      (a.dayOfCycle ?? Infinity) - (b.dayOfCycle ?? Infinity) ||
-      b.onDemandMicro - a.onDemandMicro ||
-      a.email.localeCompare(b.email),
-  );
-  return { users: list, active };
+  return { users: [...users.values()], active };
 }
+
+// Thousands may have on-demand spend: a table page or a digest's list is selected, not all sorted.
+const earliestFirst = (a: ExhaustedUser, b: ExhaustedUser) =>
+  (a.dayOfCycle ?? Infinity) - (b.dayOfCycle ?? Infinity) ||
+  b.onDemandMicro - a.onDemandMicro ||
+  byLocale(a.email, b.email);
 
 /**
  * Daily digest: how many active users exceeded their included plan this cycle. A user is exhausted
@@ -122,5 +127,6 @@ export function planExhaustion(
     avgDays: days.length ? Math.round(mean(days) * 10) / 10 : null,
     medianDays: median(days),
     users: list,
+    earliest: (n) => firstSorted(list, n, earliestFirst),
   };
 }

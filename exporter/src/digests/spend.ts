@@ -9,7 +9,7 @@ export interface CycleSpend {
   /** billed = the spend endpoint's snapshot (what Cursor bills); events = charged usage events. */
   source: 'billed' | 'events';
   totalMicro: number;
-  byEmail: Map<string, number>;
+  byPerson: [email: string, micro: number][];
 }
 
 /**
@@ -26,10 +26,10 @@ export function cycleSpend(
   const snapshot = usage.spendCycleStart(cycle);
   const rows = snapshot !== null ? usage.billedSpend(snapshot) : usage.chargedSpend(cycle.startDay, toDay);
   if (snapshot === null && rows.length === 0) return null;
-  const byEmail = new Map(rows.filter(([email]) => emails === null || emails.has(email)));
+  const byPerson = emails === null ? rows : rows.filter(([email]) => emails.has(email));
   let totalMicro = 0;
-  for (const micro of byEmail.values()) totalMicro += micro;
-  return { source: snapshot !== null ? 'billed' : 'events', totalMicro, byEmail };
+  for (const [, micro] of byPerson) totalMicro += micro;
+  return { source: snapshot !== null ? 'billed' : 'events', totalMicro, byPerson };
 }
 
 /** Relative change (0.5 = +50%); null without a previous amount to compare with. */

@@ -26,7 +26,7 @@ function who(name: string | null, email: string): string {
 /** The reference's daily plan-exhaustion alert, plus who ran out and on which day of the cycle. */
 export function planExhaustionMessage(pe: PlanExhaustion, asOfDay: string, opts: MessageOptions = {}): SlackMessage {
   const headline = `*${pe.usersExhausted}/${pe.totalActive}* active users have exceeded their included plan this cycle`;
-  const lines = pe.users.slice(0, MAX_LISTED_USERS).map((u) => {
+  const lines = pe.earliest(MAX_LISTED_USERS).map((u) => {
     const when = u.dayOfCycle !== null ? `day ${u.dayOfCycle} of cycle (${u.firstDay})` : 'on-demand spend';
     const extra = [
       u.usageBasedRequests > 0 ? `${u.usageBasedRequests.toLocaleString('en-US')} extra requests` : null,

@@ -5,37 +5,38 @@
  */
 import type { BadgeId } from '../schemas/tables';
 
-export interface BadgeInput {
-  agentRequests: number; // Σ daily_usage.agent_requests on active days
-  activeDays: number;
-  spendMicro: number;
-  mostUsedModel: string | null;
-  accepts: number;
-  applies: number;
-  events: number;
-  cacheReadTokens: number;
+/** The window's per-person figures the badges read, as columns by person position. */
+export interface BadgeColumns {
+  agentRequests: ArrayLike<number>; // Σ daily_usage.agent_requests on active days
+  activeDays: ArrayLike<number>;
+  spendMicro: ArrayLike<number>;
+  mostUsedModel: readonly (string | null)[];
+  accepts: ArrayLike<number>;
+  applies: ArrayLike<number>;
+  events: ArrayLike<number>;
+  cacheReadTokens: ArrayLike<number>;
 }
 
-/** Cache-read tokens per event, null when the person has none. */
-const avgCacheRead = (u: BadgeInput) => (u.events > 0 && u.cacheReadTokens > 0 ? u.cacheReadTokens / u.events : null);
+/** The team statistics the rules compare a person with (plain numbers: a team's badges compare equal). */
+export interface BadgeLines {
+  medianSpend: number;
+  medianPerReq: number;
+  p80Reqs: number;
+  p90Intensity: number;
+  periodDays: number;
+}
 
 const CENTS = 1_000_000; // micro-cents per cent
 
-function pick(sorted: Float64Array, q: number): number | undefined {
-  return sorted[Math.floor(q * sorted.length)];
+/** Element floor(q·n) of the values where `keep` holds, sorted (a typed sort: no comparator call per pair). */
+function pick(n: number, keep: (i: number) => boolean, value: (i: number) => number, q: number): number | undefined {
+  const xs = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (keep(i)) xs[k++] = value(i);
+  return xs.subarray(0, k).sort()[Math.floor(q * k)];
 }
 
-// A typed array sorts numerically without a comparator call per pair (10,000 people: 4 sorts a table).
-const asc = (xs: number[]) => Float64Array.from(xs).sort();
 const isMax = (model: string | null) => model !== null && model.toLowerCase().includes('-max');
-
-export function adoptionScore(u: BadgeInput, p90Intensity: number, periodDays: number): number | null {
-  if (u.agentRequests < 10 || u.activeDays <= 0) return null;
-  const acceptRate = u.applies > 0 ? u.accepts / u.applies : 0;
-  const intensity = u.agentRequests / u.activeDays;
-  const consistency = Math.min(1, u.activeDays / periodDays);
-  return 40 * acceptRate + 40 * Math.min(intensity / p90Intensity, 1) + 20 * consistency;
-}
 
 function adoptionBadge(score: number): BadgeId {
   if (score >= 80) return 'ai-native';
@@ -45,39 +46,60 @@ function adoptionBadge(score: number): BadgeId {
   return 'manual-coder';
 }
 
-/** Each user's badges (in `users`' order), in display order: usage style, cost, session length, adoption. */
-export function assignBadges(users: BadgeInput[], periodDays: number): BadgeId[][] {
-  const spenders = users.filter((u) => u.agentRequests >= 30 && u.spendMicro > 0);
-  const medianSpend = pick(asc(spenders.map((u) => u.spendMicro)), 0.5) ?? 0;
-  const perReq = (u: BadgeInput) => (u.agentRequests > 0 ? u.spendMicro / u.agentRequests : 0);
-  const medianPerReq = pick(asc(spenders.map(perReq)), 0.5) ?? 0;
-  const p80Reqs = pick(asc(users.filter((u) => u.agentRequests > 0).map((u) => u.agentRequests)), 0.8) ?? Infinity;
-  const intensities = users
-    .filter((u) => u.agentRequests >= 10 && u.activeDays > 0)
-    .map((u) => u.agentRequests / u.activeDays);
-  const p90Intensity = pick(asc(intensities), 0.9) ?? 50;
+/** The team's lines over `n` people: medians of spend and spend per request among spenders, p80 of requests, p90 of intensity. */
+export function badgeLines(c: BadgeColumns, n: number, periodDays: number): BadgeLines {
+  const spender = (i: number) => c.agentRequests[i] >= 30 && c.spendMicro[i] > 0;
+  return {
+    medianSpend: pick(n, spender, (i) => c.spendMicro[i], 0.5) ?? 0,
+    medianPerReq: pick(n, spender, (i) => perReq(c, i), 0.5) ?? 0,
+    p80Reqs:
+      pick(
+        n,
+        (i) => c.agentRequests[i] > 0,
+        (i) => c.agentRequests[i],
+        0.8,
+      ) ?? Infinity,
+    p90Intensity:
+      pick(
+        n,
+        (i) => c.agentRequests[i] >= 10 && c.activeDays[i] > 0,
+        (i) => c.agentRequests[i] / c.activeDays[i],
+        0.9,
+      ) ?? 50,
+    periodDays,
+  };
+}
 
-  return users.map((u) => {
-    const b: BadgeId[] = [];
-    if (u.agentRequests < 10) b.push('light-user');
-    else if (isMax(u.mostUsedModel)) b.push('deep-thinker');
-    else if (u.activeDays > 0 && u.agentRequests / u.activeDays >= 80) b.push('power-user');
-    else b.push('balanced');
+const perReq = (c: BadgeColumns, i: number) => (c.agentRequests[i] > 0 ? c.spendMicro[i] / c.agentRequests[i] : 0);
 
-    const overBudget =
-      u.agentRequests >= 30 && u.spendMicro > 0 && u.spendMicro > 5 * medianSpend && u.spendMicro > 10_000 * CENTS;
-    if (overBudget) b.push('over-budget');
-    else if (isMax(u.mostUsedModel) && medianPerReq > 0 && perReq(u) > 3 * medianPerReq) b.push('premium-model');
-    else if (u.agentRequests >= p80Reqs && u.agentRequests > 0 && medianPerReq > 0 && perReq(u) <= 0.5 * medianPerReq)
-      b.push('cost-efficient');
+/** Person i's badges, in display order: usage style, cost, session length, adoption. */
+export function badgesOf(c: BadgeColumns, i: number, t: BadgeLines): BadgeId[] {
+  const reqs = c.agentRequests[i];
+  const days = c.activeDays[i];
+  const spend = c.spendMicro[i];
+  const model = c.mostUsedModel[i];
+  const b: BadgeId[] = [];
+  if (reqs < 10) b.push('light-user');
+  else if (isMax(model)) b.push('deep-thinker');
+  else if (days > 0 && reqs / days >= 80) b.push('power-user');
+  else b.push('balanced');
 
-    const cacheRead = avgCacheRead(u);
-    if (u.agentRequests >= 30 && cacheRead !== null) {
-      if (cacheRead > 700_000) b.push('long-sessions');
-      else if (cacheRead > 0 && cacheRead < 300_000) b.push('short-sessions');
-    }
-    const score = adoptionScore(u, p90Intensity, periodDays);
-    if (score !== null) b.push(adoptionBadge(score));
-    return b;
-  });
+  const overBudget = reqs >= 30 && spend > 0 && spend > 5 * t.medianSpend && spend > 10_000 * CENTS;
+  if (overBudget) b.push('over-budget');
+  else if (isMax(model) && t.medianPerReq > 0 && perReq(c, i) > 3 * t.medianPerReq) b.push('premium-model');
+  else if (reqs >= t.p80Reqs && reqs > 0 && t.medianPerReq > 0 && perReq(c, i) <= 0.5 * t.medianPerReq)
+    b.push('cost-efficient');
+
+  // Cache-read tokens per event.
+  if (reqs >= 30 && c.events[i] > 0 && c.cacheReadTokens[i] > 0) {
+    const cacheRead = c.cacheReadTokens[i] / c.events[i];
+    if (cacheRead > 700_000) b.push('long-sessions');
+    else if (cacheRead < 300_000) b.push('short-sessions');
+  }
+  if (reqs >= 10 && days > 0) {
+    const acceptRate = c.applies[i] > 0 ? c.accepts[i] / c.applies[i] : 0;
+    const consistency = Math.min(1, days / t.periodDays);
+    b.push(adoptionBadge(40 * acceptRate + 40 * Math.min(reqs / days / t.p90Intensity, 1) + 20 * consistency));
+  }
+  return b;
 }

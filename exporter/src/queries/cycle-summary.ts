@@ -101,7 +101,7 @@ export function planExhaustionTable(
       col.num('cycle_day'),
       col.num('usage_based_requests'),
     ],
-    rows: users.slice(0, limit).map((u) => ({
+    rows: (pe?.earliest(limit) ?? []).map((u) => ({
       email: u.email,
       name: u.name ?? u.email,
       exhausted: u.firstDay === null ? null : dayStartMs(u.firstDay),

@@ -2,8 +2,11 @@ import { openDb, type Db } from '../store/db';
 import { MembersRepo } from '../store/members';
 import { UsageEventsRepo } from '../store/usage-events';
 import type { UsageEvent } from '../domain/records';
-import { teamStats } from './members';
+import { teamStats, type TeamStats } from './members';
 import { dayWindow } from './window';
+
+/** Everyone's figures, by spend rank. */
+const ranked = (s: TeamStats) => Array.from(s.order, (i) => s.member(i));
 
 const member = (email: string) => ({ email, userId: `user_${email}`, name: email, role: 'member', isRemoved: false });
 const ev = (ts: number, email: string, chargedMicro: number): UsageEvent => ({
@@ -43,7 +46,7 @@ describe('teamStats', () => {
       dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')),
       day20,
     );
-    expect(march.members.map((m) => [m.email, m.spendRank])).toEqual([
+    expect(ranked(march).map((m) => [m.email, m.spendRank])).toEqual([
       ['left@x.io', 1],
       ['stays@x.io', 2],
     ]);
@@ -53,7 +56,7 @@ describe('teamStats', () => {
       dayWindow(Date.parse('2026-03-10T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')),
       day20,
     );
-    expect(late.members.map((m) => m.email)).toEqual(['stays@x.io']);
+    expect(ranked(late).map((m) => m.email)).toEqual(['stays@x.io']);
   });
 
   it('names the model with the most agent requests on active days, ties to the first by name', () => {
@@ -72,7 +75,7 @@ describe('teamStats', () => {
     du.run('2026-03-03', 'tie@x.io', 1, 2, 'gpt-5');
     du.run('2026-03-02', 'none@x.io', 1, 2, null);
     const stats = teamStats(db, dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day);
-    const model = Object.fromEntries(stats.members.map((m) => [m.email, m.mostUsedModel]));
+    const model = Object.fromEntries(ranked(stats).map((m) => [m.email, m.mostUsedModel]));
     expect(model).toEqual({ 'one@x.io': 'gpt-5', 'two@x.io': 'opus', 'tie@x.io': 'gpt-5', 'none@x.io': null });
   });
 
@@ -94,7 +97,7 @@ describe('teamStats', () => {
     du.run('2026-03-02', 'd@x.io', 7);
     du.run('2026-03-02', 'c@x.io', 3);
     const stats = teamStats(db, dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day);
-    expect(stats.members.map((m) => [m.email, m.spendRank, m.activityRank])).toEqual([
+    expect(ranked(stats).map((m) => [m.email, m.spendRank, m.activityRank])).toEqual([
       ['c@x.io', 1, 3],
       ['a@x.io', 2, 1],
       ['b@x.io', 2, 4],

@@ -2,7 +2,7 @@ import type { Frame } from '../schemas/common';
 import type { BadgeId, MembersSort } from '../schemas/tables';
 import type { Db } from '../store/db';
 import { planExhaustion } from '../digests/plan-exhaustion';
-import { assignBadges } from './badges';
+import { badgeLines, badgesOf, type BadgeLines } from './badges';
 import { CyclesRepo, type CycleInfo as Cycle } from '../store/cycle';
 import { CycleUsageRepo, type Memo } from '../store/cycle-usage';
 import { MembersRepo } from '../store/members';
@@ -41,27 +41,144 @@ export interface MemberStats {
   activityRank: number;
 }
 
-export interface TeamStats {
-  window: DayWindow;
-  cycle: Cycle | null;
-  members: MemberStats[]; // every non-removed member, inactive ones too, ordered by spend rank
+/** Every person's figures as columns, by position in the window's people (NaN: no spend snapshot for them). */
+interface Columns {
+  spendMicro: Float64Array;
+  requests: Float64Array;
+  events: Float64Array;
+  cacheReadTokens: Float64Array;
+  activeDays: Float64Array;
+  agentRequests: Float64Array;
+  linesAdded: Float64Array;
+  accepts: Float64Array;
+  applies: Float64Array;
+  lastActiveDay: (string | null)[];
+  mostUsedModel: (string | null)[];
+  cycleSpendMicro: Float64Array;
+  includedMicro: Float64Array;
+  onDemandMicro: Float64Array;
+  limitDollars: Float64Array;
+  planExhaustedDay: (string | null)[];
+  usageBasedReqs: Float64Array;
+  spendRank: Uint32Array;
+  activityRank: Uint32Array;
+}
+
+function columns(n: number): Columns {
+  const num = () => new Float64Array(n);
+  const none = () => new Float64Array(n).fill(NaN);
+  const text = () => new Array<string | null>(n).fill(null);
+  return {
+    spendMicro: num(),
+    requests: num(),
+    events: num(),
+    cacheReadTokens: num(),
+    activeDays: num(),
+    agentRequests: num(),
+    linesAdded: num(),
+    accepts: num(),
+    applies: num(),
+    lastActiveDay: text(),
+    mostUsedModel: text(),
+    cycleSpendMicro: none(),
+    includedMicro: none(),
+    onDemandMicro: none(),
+    limitDollars: none(),
+    planExhaustedDay: text(),
+    usageBasedReqs: num(),
+    spendRank: new Uint32Array(n),
+    activityRank: new Uint32Array(n),
+  };
+}
+
+const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+
+/**
+ * Team-wide member figures for a window: every non-removed member, inactive ones too (removed members
+ * only where they spent in it). Kept as columns by person (people in e-mail order); a person's
+ * MemberStats is made when a table row or a drilldown asks for it, not for all 10,000 each time.
+ */
+export class TeamStats {
+  /** Positions by spend rank, ties by e-mail. */
+  readonly order: Uint32Array;
+  readonly badgeLines: BadgeLines;
+
+  /** `at`: each person's position in `people` (e-mail order) and in the figures' columns. */
+  constructor(
+    readonly window: DayWindow,
+    readonly cycle: Cycle | null,
+    private readonly people: readonly Row[],
+    readonly figures: Columns,
+    private readonly at: ReadonlyMap<string, number>,
+  ) {
+    this.badgeLines = badgeLines(figures, people.length, window.days);
+    this.order = byRank(people, figures.spendRank);
+  }
+
+  get size(): number {
+    return this.people.length;
+  }
+
+  /** Position of a person the window is about. */
+  indexOf(email: string): number | undefined {
+    return this.at.get(email);
+  }
+
+  email(i: number): string {
+    return this.people[i][0] as string;
+  }
+
+  name(i: number): string {
+    return this.people[i][1] as string;
+  }
+
+  badges(i: number): BadgeId[] {
+    return badgesOf(this.figures, i, this.badgeLines);
+  }
+
+  /** The figures of the person at position i. */
+  member(i: number): MemberStats {
+    const [email, name, role, groupId, groupName] = this.people[i];
+    const f = this.figures;
+    return {
+      email: email as string,
+      name: name as string,
+      role: role as string,
+      groupId: groupId as string | null,
+      groupName: groupName as string | null,
+      spendMicro: f.spendMicro[i],
+      requests: f.requests[i],
+      events: f.events[i],
+      cacheReadTokens: f.cacheReadTokens[i],
+      activeDays: f.activeDays[i],
+      agentRequests: f.agentRequests[i],
+      linesAdded: f.linesAdded[i],
+      accepts: f.accepts[i],
+      applies: f.applies[i],
+      lastActiveDay: f.lastActiveDay[i],
+      mostUsedModel: f.mostUsedModel[i],
+      cycleSpendMicro: orNull(f.cycleSpendMicro[i]),
+      includedMicro: orNull(f.includedMicro[i]),
+      onDemandMicro: orNull(f.onDemandMicro[i]),
+      limitDollars: orNull(f.limitDollars[i]),
+      planExhaustedDay: f.planExhaustedDay[i],
+      usageBasedReqs: f.usageBasedReqs[i],
+      badges: this.badges(i),
+      spendRank: f.spendRank[i],
+      activityRank: f.activityRank[i],
+    };
+  }
 }
 
 export type Row = unknown[];
-
-/** Raw rows keyed by their first column (email). */
-function byEmail<R extends Row>(rows: R[]): Map<string, R> {
-  return new Map(rows.map((r) => [r[0] as string, r]));
-}
 
 /**
  * SQL RANK() by `values` descending, per position: one plus how many values are greater (ties share
  * a rank, the next rank skips). A typed-array sort and a binary search each: no comparator calls.
  */
-function ranksDescending(values: Float64Array): Uint32Array {
+function ranksDescending(values: Float64Array, out: Uint32Array): void {
   const sorted = values.slice().sort();
   const n = sorted.length;
-  const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     let lo = 0;
     let hi = n;
@@ -72,25 +189,26 @@ function ranksDescending(values: Float64Array): Uint32Array {
     }
     out[i] = n - lo + 1;
   }
-  return out;
 }
 
 /**
- * `list` (in email order, as PEOPLE reads it) by rank ascending, ties by email: a typed sort of
- * rank × n + position. SQLite orders emails bytewise, JavaScript by UTF-16 unit, so each run of tied
- * ranks is sorted again in JavaScript's order (a linear pass when they already are).
+ * Positions of `people` (in email order, as the directory reads it) by rank ascending, ties by email:
+ * a typed sort of rank × n + position. SQLite orders emails bytewise, JavaScript by UTF-16 unit, so
+ * each run of tied ranks is sorted again in JavaScript's order (a linear pass when they already are).
  */
-function byRank<T extends { email: string }>(list: T[], ranks: Uint32Array): T[] {
-  const n = list.length;
-  const keys = Float64Array.from(ranks, (r, i) => r * n + i).sort();
-  const out = Array.from(keys, (k) => list[k % n]);
+function byRank(people: readonly Row[], ranks: Uint32Array): Uint32Array {
+  const n = people.length;
+  // Plain loops: a typed array's from() with a mapping function steps through a generic iterator.
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = ranks[i] * n + i;
+  keys.sort();
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = keys[i] % n;
+  const email = (i: number) => people[i][0] as string;
   for (let i = 0; i < n;) {
     let j = i + 1;
-    while (j < n && ranks[keys[j] % n] === ranks[keys[i] % n]) j++;
-    if (j - i > 1) {
-      const tied = out.slice(i, j).sort((a, b) => (a.email < b.email ? -1 : 1));
-      for (let t = 0; t < tied.length; t++) out[i + t] = tied[t];
-    }
+    while (j < n && ranks[out[j]] === ranks[out[i]]) j++;
+    if (j - i > 1) out.subarray(i, j).set([...out.subarray(i, j)].sort((a, b) => (email(a) < email(b) ? -1 : 1)));
     i = j;
   }
   return out;
@@ -101,17 +219,10 @@ function byRank<T extends { email: string }>(list: T[], ranks: Uint32Array): T[]
 const REMOVED_SPENT = `SELECT email FROM members m WHERE m.is_removed = 1
   AND EXISTS (SELECT 1 FROM usage_user_daily u WHERE u.email = m.email AND u.day BETWEEN ?1 AND ?2 AND u.charged_micro > 0)`;
 // usage_daily has no index by person (schema/009): for one model, its window is read by day and
-// grouped by person instead.
-const MODEL_USAGE = `SELECT email, SUM(charged_micro), SUM(requests), SUM(events), SUM(cache_read_tokens)
-  FROM usage_daily WHERE day BETWEEN ? AND ? AND model = ? GROUP BY email`;
-// Everyone's usage and activity: the window's day packs summed (store/day-packs.ts), not every
-// person-day row.
-const USAGE_SUMS = ['charged_micro', 'requests', 'events', 'cache_read_tokens', 'tokens', 'rows'] as const;
-/** Where each window total sits in a windowUsage row, after the email (one model's rows end at cache_read_tokens). */
-export const USAGE_AT = Object.fromEntries(USAGE_SUMS.map((c, i) => [c, i + 1])) as Record<
-  (typeof USAGE_SUMS)[number],
-  number
->;
+// grouped by person instead (one row a person-day: COUNT(*) counts the days).
+const MODEL_USAGE = `SELECT email, SUM(charged_micro), SUM(requests), SUM(events), SUM(cache_read_tokens), SUM(
+  input_tokens + output_tokens + cache_write_tokens + cache_read_tokens), COUNT(*)
+  FROM usage_daily WHERE day BETWEEN ? AND ? AND model = ? GROUP BY email ORDER BY email`;
 const noMemo: Memo = (_key, f) => f();
 
 /**
@@ -127,83 +238,118 @@ export function windowPeople(db: Db, window: DayWindow, memo: Memo = noMemo): Ro
   });
 }
 
-/** [email, spend, requests, events, cache-read tokens] per person in the window, optionally of one model only (shared like windowPeople). */
-export function windowUsage(db: Db, window: DayWindow, model?: string, memo: Memo = noMemo): Map<string, Row> {
-  return memo(`usage:${window.fromDay}:${window.toDay}:${model ?? ''}`, () => {
-    if (model !== undefined)
-      return byEmail(db.prepare(MODEL_USAGE).raw().all(window.fromDay, window.toDay, model) as Row[]);
-    const u = usageWindow(db, window.fromDay, window.toDay, memo);
-    const at = [U.spend, U.requests, U.events, U.cacheRead, U.tokens].map((k) => u.sums[k]);
-    return new Map(u.emails.map((e, i) => [e, [e, ...at.map((col) => col[i]), u.days[i]]]));
+/** A window's usage per person with usage rows in it, as columns by position (`at`). */
+export interface WindowTotals {
+  emails: string[]; // ascending
+  at: Map<string, number>;
+  spendMicro: ArrayLike<number>;
+  requests: ArrayLike<number>;
+  events: ArrayLike<number>;
+  cacheReadTokens: ArrayLike<number>;
+  tokens: ArrayLike<number>;
+  days: ArrayLike<number>; // days with usage rows
+}
+
+function indexed(emails: string[]): Map<string, number> {
+  const at = new Map<string, number>();
+  emails.forEach((e, i) => at.set(e, i));
+  return at;
+}
+
+/** The window's usage per person, optionally of one model only (shared like windowPeople). */
+export function windowTotals(db: Db, window: DayWindow, model?: string, memo: Memo = noMemo): WindowTotals {
+  return memo(`totals:${window.fromDay}:${window.toDay}:${model ?? ''}`, () => {
+    if (model === undefined) {
+      const u = usageWindow(db, window.fromDay, window.toDay, memo);
+      const [spendMicro, requests, events, cacheReadTokens, tokens] = [
+        U.spend,
+        U.requests,
+        U.events,
+        U.cacheRead,
+        U.tokens,
+      ].map((k) => u.sums[k]);
+      return {
+        emails: u.emails,
+        at: indexed(u.emails),
+        spendMicro,
+        requests,
+        events,
+        cacheReadTokens,
+        tokens,
+        days: u.days,
+      };
+    }
+    const rows = db.prepare(MODEL_USAGE).raw().all(window.fromDay, window.toDay, model) as [string, ...number[]][];
+    const column = (k: number) => Float64Array.from(rows, (r) => r[k] as number);
+    const emails = rows.map((r) => r[0]);
+    return {
+      emails,
+      at: indexed(emails),
+      spendMicro: column(1),
+      requests: column(2),
+      events: column(3),
+      cacheReadTokens: column(4),
+      tokens: column(5),
+      days: column(6),
+    };
   });
 }
 
 /**
  * Figures for every member over the window (removed members only where they spent in it) (optionally only spend on one model). Reads
- * the rollups, daily_usage over the window, the latest spend snapshot and the cycle's plan usage;
+ * the window's usage and activity packs, the latest spend snapshot and the cycle's plan usage;
  * never usage_events. Ranks and badges are team-wide, so filters are applied after this. `memo`
  * shares the window's people and usage and the plan-exhaustion digest with the other tables.
  */
 export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: string, memo: Memo = noMemo): TeamStats {
   const people = windowPeople(db, window, memo);
-  const usage = windowUsage(db, window, model, memo);
+  const usage = windowTotals(db, window, model, memo);
   const active = activeDays(db, window.fromDay, window.toDay);
-  const cycleUsage = new CycleUsageRepo(db, memo);
+  const f = columns(people.length);
+  people.forEach((r, i) => {
+    const email = r[0] as string;
+    const u = usage.at.get(email);
+    if (u !== undefined) {
+      f.spendMicro[i] = usage.spendMicro[u];
+      f.requests[i] = usage.requests[u];
+      f.events[i] = usage.events[u];
+      f.cacheReadTokens[i] = usage.cacheReadTokens[u];
+    }
+    const a = active.at.get(email);
+    if (a !== undefined) {
+      f.activeDays[i] = active.days[a];
+      f.agentRequests[i] = active.agentRequests[a];
+      f.linesAdded[i] = active.linesAdded[a];
+      f.accepts[i] = active.accepts[a];
+      f.applies[i] = active.applies[a];
+      f.lastActiveDay[i] = active.lastDay(a);
+      f.mostUsedModel[i] = active.mostUsed(a);
+    }
+  });
+  const at = indexed(people.map((r) => r[0] as string));
   // The latest spend snapshot (the digests read the same rows for the current cycle).
+  const cycleUsage = new CycleUsageRepo(db, memo);
   const latest = cycleUsage.latestSpendCycleStart();
-  const spend = byEmail(latest === null ? [] : cycleUsage.snapshot(latest));
+  for (const [email, total, onDemand, included, limit] of latest === null ? [] : cycleUsage.snapshot(latest)) {
+    const i = at.get(email);
+    if (i === undefined) continue;
+    f.cycleSpendMicro[i] = total;
+    f.onDemandMicro[i] = onDemand;
+    f.includedMicro[i] = included;
+    f.limitDollars[i] = limit ?? NaN;
+  }
   const cycles = new CyclesRepo(db);
   const cycle = cycles.resolve(nowMs);
   // The plan-exhaustion digest is the one definition (daily usage, usage events and on-demand spend).
-  const exhausted = new Map(
-    (cycle ? (planExhaustion({ cycles, cycleUsage }, nowMs, null, memo)?.users ?? []) : []).map((u) => [u.email, u]),
-  );
-
-  const members = people.map(([email, name, role, groupId, groupName]): MemberStats => {
-    const e = email as string;
-    const u = usage.get(e);
-    const a = active.get(e);
-    const s = spend.get(e);
-    const x = exhausted.get(e);
-    return {
-      email: e,
-      name: name as string,
-      role: role as string,
-      groupId: groupId as string | null,
-      groupName: groupName as string | null,
-      spendMicro: (u?.[USAGE_AT.charged_micro] as number) ?? 0,
-      requests: (u?.[USAGE_AT.requests] as number) ?? 0,
-      events: (u?.[USAGE_AT.events] as number) ?? 0,
-      cacheReadTokens: (u?.[USAGE_AT.cache_read_tokens] as number) ?? 0,
-      activeDays: (a?.[1] as number) ?? 0,
-      agentRequests: (a?.[2] as number) ?? 0,
-      linesAdded: (a?.[3] as number) ?? 0,
-      accepts: (a?.[4] as number) ?? 0,
-      applies: (a?.[5] as number) ?? 0,
-      lastActiveDay: (a?.[6] as string) ?? null,
-      mostUsedModel: (a?.[7] as string | null) ?? null,
-      cycleSpendMicro: s?.[1] ?? null,
-      includedMicro: s?.[3] ?? null,
-      onDemandMicro: s?.[2] ?? null,
-      limitDollars: s?.[4] ?? null,
-      planExhaustedDay: x?.firstDay ?? null,
-      usageBasedReqs: x?.usageBasedRequests ?? 0,
-      badges: [],
-      spendRank: 0,
-      activityRank: 0,
-    };
-  });
-  // MemberStats carries every badge input: no copy per person.
-  const badges = assignBadges(members, window.days);
-  const activityRanks = ranksDescending(Float64Array.from(members, (m) => m.agentRequests));
-  const spendRanks = ranksDescending(Float64Array.from(members, (m) => m.spendMicro));
-  members.forEach((m, i) => {
-    m.badges = badges[i];
-    m.activityRank = activityRanks[i];
-    m.spendRank = spendRanks[i];
-  });
-  const ordered = byRank(members, spendRanks);
-  return { window, cycle, members: ordered };
+  for (const x of cycle ? (planExhaustion({ cycles, cycleUsage }, nowMs, null, memo)?.users ?? []) : []) {
+    const i = at.get(x.email);
+    if (i === undefined) continue;
+    f.planExhaustedDay[i] = x.firstDay;
+    f.usageBasedReqs[i] = x.usageBasedRequests;
+  }
+  ranksDescending(f.agentRequests, f.activityRank);
+  ranksDescending(f.spendMicro, f.spendRank);
+  return new TeamStats(window, cycle, people, f, at);
 }
 
 /** Emails the people filter selects (null = everyone). */
@@ -218,23 +364,34 @@ export function selectedEmails(db: Db, f: PeopleFilter): Set<string> | null {
   );
 }
 
-const SORTS: Record<MembersSort, (m: MemberStats) => number | string> = {
-  spend: (m) => m.spendMicro,
-  activity: (m) => m.activeDays,
-  requests: (m) => m.agentRequests,
-  lines: (m) => m.linesAdded,
-  cost_per_request: (m) => (m.requests > 0 ? m.spendMicro / m.requests : 0),
-  context: (m) => (m.events > 0 ? m.cacheReadTokens / m.events : 0),
-  name: (m) => m.name.toLowerCase(),
-  cycle_spend: (m) => m.cycleSpendMicro ?? 0,
-  plan_usage: (m) => planUsage(m) ?? 0,
+const SORTS: Record<MembersSort, (s: TeamStats, i: number) => number | string> = {
+  spend: (s, i) => s.figures.spendMicro[i],
+  activity: (s, i) => s.figures.activeDays[i],
+  requests: (s, i) => s.figures.agentRequests[i],
+  lines: (s, i) => s.figures.linesAdded[i],
+  cost_per_request: ({ figures: f }, i) => (f.requests[i] > 0 ? f.spendMicro[i] / f.requests[i] : 0),
+  context: ({ figures: f }, i) => (f.events[i] > 0 ? f.cacheReadTokens[i] / f.events[i] : 0),
+  name: (s, i) => s.name(i).toLowerCase(),
+  cycle_spend: (s, i) => orNull(s.figures.cycleSpendMicro[i]) ?? 0,
+  plan_usage: ({ figures: f }, i) =>
+    planUsage(
+      orNull(f.includedMicro[i]),
+      orNull(f.cycleSpendMicro[i]),
+      f.planExhaustedDay[i],
+      orNull(f.onDemandMicro[i]),
+    ) ?? 0,
 };
 
 /** Share of the included plan used this cycle (1 = exhausted); null without a spend snapshot. */
-function planUsage(m: MemberStats): number | null {
-  if (m.includedMicro === null || m.cycleSpendMicro === null) return null;
-  if (m.planExhaustedDay !== null || (m.onDemandMicro ?? 0) > 0) return 1;
-  return m.cycleSpendMicro > 0 ? m.includedMicro / m.cycleSpendMicro : 0;
+function planUsage(
+  includedMicro: number | null,
+  cycleSpendMicro: number | null,
+  planExhaustedDay: string | null,
+  onDemandMicro: number | null,
+): number | null {
+  if (includedMicro === null || cycleSpendMicro === null) return null;
+  if (planExhaustedDay !== null || (onDemandMicro ?? 0) > 0) return 1;
+  return cycleSpendMicro > 0 ? includedMicro / cycleSpendMicro : 0;
 }
 
 export interface MembersTableRequest {
@@ -292,7 +449,7 @@ export function memberRow(m: MemberStats) {
     cycle_spend_usd: m.cycleSpendMicro === null ? null : usd(m.cycleSpendMicro),
     included_usd: m.includedMicro === null ? null : usd(m.includedMicro),
     on_demand_usd: m.onDemandMicro === null ? null : usd(m.onDemandMicro),
-    plan_usage: planUsage(m),
+    plan_usage: planUsage(m.includedMicro, m.cycleSpendMicro, m.planExhaustedDay, m.onDemandMicro),
     plan_exhausted: m.planExhaustedDay === null ? null : Date.parse(`${m.planExhaustedDay}T00:00:00Z`),
     limit_usd: m.limitDollars,
     badges: m.badges.join(','),
@@ -302,22 +459,29 @@ export function memberRow(m: MemberStats) {
 /** The members table: filter (people, search, badge), sort, page. meta.total is the count before paging. */
 export function membersTable(stats: TeamStats, req: MembersTableRequest): Frame & { meta: { total: number } } {
   const q = req.q?.trim().toLowerCase();
-  let list = stats.members.filter(
-    (m) =>
-      (req.emails === null || req.emails.has(m.email)) &&
-      (!q || m.email.includes(q) || m.name.toLowerCase().includes(q)) &&
-      (req.badge === undefined || m.badges.includes(req.badge)),
+  const email = (i: number) => stats.email(i);
+  let list = Array.from(stats.order).filter(
+    (i) =>
+      (req.emails === null || req.emails.has(email(i))) &&
+      (!q || email(i).includes(q) || stats.name(i).toLowerCase().includes(q)) &&
+      (req.badge === undefined || stats.badges(i).includes(req.badge)),
   );
   const sort = req.sort ?? 'spend';
   const key = SORTS[sort];
   const dir = (req.order ?? (sort === 'name' ? 'asc' : 'desc')) === 'asc' ? 1 : -1;
-  // stats.members is already by spend descending, ties by email: the default order needs no sort.
+  // stats.order is already by spend descending, ties by email: the default order needs no sort.
   if (sort !== 'spend' || dir !== -1) {
     // Each key once per person, not twice per comparison.
-    const keyed = list.map((m) => ({ k: key(m), m }));
-    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) * dir || (a.m.email < b.m.email ? -1 : 1));
-    list = keyed.map((x) => x.m);
+    const keyed = list.map((i) => ({ k: key(stats, i), i }));
+    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) * dir || (email(a.i) < email(b.i) ? -1 : 1));
+    list = keyed.map((x) => x.i);
   }
   const page = list.slice(req.offset, req.offset + req.limit);
-  return { ...frame(MEMBER_COLUMNS, page.map(memberRow)), meta: { total: list.length } };
+  return {
+    ...frame(
+      MEMBER_COLUMNS,
+      page.map((i) => memberRow(stats.member(i))),
+    ),
+    meta: { total: list.length },
+  };
 }

@@ -6,7 +6,7 @@ import { usageWindow } from '../store/usage-day-packs';
 import { peopleSet, type PeopleFilter } from './scope';
 import type { DayWindow } from './window';
 import { median } from '../detect/stats';
-import { firstSorted } from './top';
+import { firstSorted } from '../domain/first-sorted';
 
 interface UserModel {
   email: string;
@@ -36,7 +36,7 @@ function userModels(
 
 function readUserModels(db: Db, window: DayWindow, f: PeopleFilter, memo: Memo): UserModel[] {
   // No names here: only the rows a page shows need one (see userModelCosts), not every (person, model) pair.
-  const { pairs } = usageWindow(db, window.fromDay, window.toDay, memo);
+  const pairs = usageWindow(db, window.fromDay, window.toDay, memo).pairs();
   const selected = peopleSet(db, f);
   return selected === null ? pairs : pairs.filter((p) => selected.has(p.email));
 }

@@ -2,7 +2,11 @@ import { planExhaustion } from '../digests/plan-exhaustion';
 import { Store } from '../store';
 import { addUsageDaily } from '../store/usage-daily';
 import { ReadModel } from './read-model';
+import type { TeamStats } from './members';
 import { dayWindow } from './window';
+
+/** Everyone's figures, by spend rank. */
+const ranked = (s: TeamStats) => Array.from(s.order, (i) => s.member(i));
 
 // The read model shares intermediate results (plan-exhaustion digest, a window's people and usage,
 // person × model rows) within a store generation, even with result caching off. A write between two
@@ -53,7 +57,7 @@ describe('ReadModel shared intermediates', () => {
     const store = seeded();
     const read = new ReadModel(store, { maxEntries: 0 });
     expect(exhaustedEmails(read)).toEqual(['ann@x.io', 'cid@x.io']);
-    expect(read.teamStats(W, NOW).members.find((m) => m.email === 'bob@x.io')?.planExhaustedDay).toBeNull();
+    expect(ranked(read.teamStats(W, NOW)).find((m) => m.email === 'bob@x.io')?.planExhaustedDay).toBeNull();
     expect(read.topSpenders(W, null, 10).rows.map((r) => r.email)).toEqual(['ann@x.io', 'bob@x.io']);
     expect(read.modelCosts(W, {}).rows).toMatchObject([{ model: 'gpt-5', users: 2 }]);
 
@@ -77,7 +81,7 @@ describe('ReadModel shared intermediates', () => {
 
     expect(exhaustedEmails(read)).toEqual(['ann@x.io', 'bob@x.io', 'cid@x.io']);
     expect(read.cycleSummaryTable(NOW, null).rows[0]).toMatchObject({ plan_exhausted: 3 });
-    const bob = read.teamStats(W, NOW).members.find((m) => m.email === 'bob@x.io');
+    const bob = ranked(read.teamStats(W, NOW)).find((m) => m.email === 'bob@x.io');
     expect(bob).toMatchObject({ planExhaustedDay: '2026-05-10', spendMicro: $(43), spendRank: 1 });
     expect(read.topSpenders(W, null, 10).rows.map((r) => r.email)).toEqual(['bob@x.io', 'ann@x.io', 'dee@x.io']);
     expect(read.modelCosts(W, {}).rows.map((r) => r.model)).toEqual(['claude-4.5-sonnet', 'gpt-5']);
@@ -92,7 +96,7 @@ describe('ReadModel shared intermediates', () => {
       const emails = new Set(pick);
       const alone = planExhaustion(store, NOW, emails)!;
       const table = read.planExhaustionTable(NOW, emails, 100);
-      expect(table.rows.map((r) => r.email)).toEqual(alone.users.map((u) => u.email));
+      expect(table.rows.map((r) => r.email)).toEqual(alone.earliest(100).map((u) => u.email));
       expect(table.meta).toMatchObject({
         users_exhausted: alone.usersExhausted,
         total_active: alone.totalActive,

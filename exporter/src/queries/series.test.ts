@@ -99,7 +99,7 @@ describe('series by user', () => {
         expect(team.columns.map((c) => c.name)).not.toContain('early@x.io');
       }
       expect(keys.length).toBeGreaterThan(0);
-      expect(keys.every((k) => k.startsWith('usage:') || k.startsWith('usage-window:'))).toBe(true);
+      expect(keys.every((k) => k.startsWith('totals:') || k.startsWith('usage-window:'))).toBe(true);
     } finally {
       db.close();
     }

@@ -5,8 +5,8 @@ import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
 import { and, hasPeopleFilter, peopleCond, peopleSet, TRUE, type Cond, type PeopleFilter } from './scope';
 import type { Memo } from '../store/cycle-usage';
-import { USAGE_AT, windowUsage } from './members';
-import { firstSorted } from './top';
+import { windowTotals } from './members';
+import { firstSorted } from '../domain/first-sorted';
 import { groupUsage, usageSource } from './usage-source';
 import type { DayWindow } from './window';
 
@@ -161,19 +161,15 @@ function rankUsers(db: Db, req: SeriesRequest, grouped: string, params: unknown[
       .prepare(`${grouped} ORDER BY t DESC, k LIMIT ?`)
       .pluck()
       .all(...params, req.limit + 1) as string[];
-  const column = req.metric === 'requests' ? 'requests' : req.metric === 'tokens' ? 'tokens' : 'charged_micro';
   // The window's totals per person the members table and top spenders read too (shared within a
   // store generation), restricted to the people filter and ranked here.
-  const at = USAGE_AT[column];
+  const t = windowTotals(db, req.window, undefined, memo);
+  const value = req.metric === 'requests' ? t.requests : req.metric === 'tokens' ? t.tokens : t.spendMicro;
   const selected = peopleSet(db, req);
-  const spent = [...windowUsage(db, req.window, undefined, memo).values()].filter(
-    (r) => (r[USAGE_AT.rows] as number) > 0 && (selected === null || selected.has(r[0] as string)),
+  const spent = [...t.emails.keys()].filter((i) => t.days[i] > 0 && (selected === null || selected.has(t.emails[i])));
+  return firstSorted(spent, req.limit + 1, (a, b) => value[b] - value[a] || (t.emails[a] < t.emails[b] ? -1 : 1)).map(
+    (i) => t.emails[i],
   );
-  return firstSorted(
-    spent,
-    req.limit + 1,
-    (a, b) => (b[at] as number) - (a[at] as number) || ((a[0] as string) < (b[0] as string) ? -1 : 1),
-  ).map((r) => r[0] as string);
 }
 
 function add(into: Sums, s: Sums): void {

@@ -1,8 +1,11 @@
 import { openDb, type Db } from '../store/db';
 import { addUsageDaily } from '../store/usage-daily';
-import { teamStats } from './members';
+import { teamStats, type TeamStats } from './members';
 import { topSpenders } from './spenders';
 import { dayWindow } from './window';
+
+/** Everyone's figures, by spend rank. */
+const ranked = (s: TeamStats) => Array.from(s.order, (i) => s.member(i));
 
 // Top spenders over a small seeded team: ranks, shares of the selected people's spend, people filter.
 const NOW = Date.parse('2026-05-20T12:00:00Z');
@@ -96,7 +99,7 @@ describe('topSpenders', () => {
 
   it('names the same people with the same spend as the members table', () => {
     const db = seeded();
-    const stats = teamStats(db, w, NOW).members.filter((m) => m.spendMicro > 0);
+    const stats = ranked(teamStats(db, w, NOW)).filter((m) => m.spendMicro > 0);
     expect(topSpenders(db, w, null, 10).rows.map((r) => [r.email, r.spend_usd, r.requests])).toEqual(
       stats.map((m) => [m.email, m.spendMicro / 1e8, m.requests]),
     );

@@ -2,8 +2,8 @@ import type { Frame } from '../schemas/common';
 import type { Memo } from '../store/cycle-usage';
 import type { Db } from '../store/db';
 import { col, frame, usd } from './frame';
-import { USAGE_AT, windowPeople, windowUsage } from './members';
-import { firstSorted } from './top';
+import { windowPeople, windowTotals } from './members';
+import { firstSorted } from '../domain/first-sorted';
 import type { DayWindow } from './window';
 
 /**
@@ -19,18 +19,17 @@ export function topSpenders(
   model?: string,
   memo?: Memo,
 ): Frame {
-  const usage = windowUsage(db, window, model, memo);
+  const usage = windowTotals(db, window, model, memo);
   const list = windowPeople(db, window, memo).flatMap(([email, name, , , group]) => {
-    const u = usage.get(email as string);
-    const spendMicro = (u?.[USAGE_AT.charged_micro] as number) ?? 0;
-    if ((emails !== null && !emails.has(email as string)) || !(spendMicro > 0)) return [];
+    const u = usage.at.get(email as string);
+    if (u === undefined || (emails !== null && !emails.has(email as string)) || !(usage.spendMicro[u] > 0)) return [];
     return [
       {
         email: email as string,
         name: name as string,
         groupName: group as string | null,
-        spendMicro,
-        requests: (u?.[USAGE_AT.requests] as number) ?? 0,
+        spendMicro: usage.spendMicro[u],
+        requests: usage.requests[u],
       },
     ];
   });

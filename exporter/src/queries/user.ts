@@ -15,8 +15,9 @@ export function knownEmail(db: Db, email: string): string {
 
 /** One row: the member's table row plus rank context and accept rate. */
 export function userSummary(stats: TeamStats, email: string): Frame {
-  const m = stats.members.find((x) => x.email === email);
-  if (!m) throw new NotFound('user', email);
+  const i = stats.indexOf(email);
+  if (i === undefined) throw new NotFound('user', email);
+  const m = stats.member(i);
   const base = memberRow(m);
   return frame(
     [
@@ -30,7 +31,7 @@ export function userSummary(stats: TeamStats, email: string): Frame {
     [
       {
         ...base,
-        total_ranked: stats.members.length,
+        total_ranked: stats.size,
         accept_rate: m.applies > 0 ? m.accepts / m.applies : null,
         group_id: m.groupId,
         cycle_day: stats.cycle?.dayOfCycle ?? null,

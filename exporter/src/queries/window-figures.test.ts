@@ -5,10 +5,13 @@ import { CycleUsageRepo } from '../store/cycle-usage';
 import { migrations } from '../store/migrations';
 import { addUsageDaily, type UsageDailyRow } from '../store/usage-daily';
 import { DAY_MS, utcDay } from '../domain/time';
-import { teamStats } from './members';
+import { teamStats, type TeamStats } from './members';
 import { modelCosts, userModelCosts } from './model-costs';
 import { series } from './series';
 import { dayWindow } from './window';
+
+/** Everyone's figures, by spend rank. */
+const ranked = (s: TeamStats) => Array.from(s.order, (i) => s.member(i));
 
 // Window figures (the weeks' and days' packs, or the days' rows when not packed; the days lists the
 // writers and the migrations keep) against the raw tables: random stores written in random order (days added before,
@@ -182,7 +185,7 @@ function check(db: Db, s: Store): void {
     const w = dayWindow(START + start * DAY_MS, START + (start + length) * DAY_MS);
     const want = expected(db, w.fromDay, w.toDay);
     const stats = teamStats(db, w, START + 25 * DAY_MS);
-    for (const m of stats.members) {
+    for (const m of ranked(stats)) {
       const [spend, requests, events, cacheRead] = want.usage.get(m.email) ?? [0, 0, 0, 0];
       const a = want.activity.get(m.email);
       expect([m.email, m.spendMicro, m.requests, m.events, m.cacheReadTokens]).toEqual([
@@ -246,11 +249,11 @@ function check(db: Db, s: Store): void {
       [...want.usage].sort(([e], [f]) => (e < f ? -1 : 1)).map(([e, u]) => [e, u[0]]),
     );
     // Series by user: the top 2 people by spend, the rest as "other".
-    const ranked = [...want.usage].sort(([e, x], [f, y]) => y[0] - x[0] || (e < f ? -1 : 1)).map(([e]) => e);
+    const bySpend = [...want.usage].sort(([e, x], [f, y]) => y[0] - x[0] || (e < f ? -1 : 1)).map(([e]) => e);
     const cols = series(db, { metric: 'spend', by: 'user', window: w, intervalDays: 1, limit: 2 }).columns.map(
       (c) => c.name,
     );
-    expect(cols).toEqual(['time', ...ranked.slice(0, 2), ...(ranked.length > 2 ? ['other'] : [])]);
+    expect(cols).toEqual(['time', ...bySpend.slice(0, 2), ...(bySpend.length > 2 ? ['other'] : [])]);
   }
 }
 

@@ -77,30 +77,37 @@ function sumsOf(db: Db, fromDay: string, toDay: string, activeOnly: boolean) {
   return { people, emails, sums: tally.people, last: tally.people[LAST], mostUsed };
 }
 
-/**
- * Each person's ACTIVE days of [fromDay, toDay], by email: [email, days, agent requests, lines added,
- * accepts, applies, last active day, most used model]. The most used model has the most agent
- * requests on those days (ties: first by name); days that named none count for no model.
- */
-export function activeDays(db: Db, fromDay: string, toDay: string): Map<string, unknown[]> {
+/** Each person's active days of a window and what they did on them, as columns by person number (`at`). */
+export interface ActiveDays {
+  /** The person number of everyone with an active day, by e-mail. */
+  at: Map<string, number>;
+  days: ArrayLike<number>;
+  agentRequests: ArrayLike<number>;
+  linesAdded: ArrayLike<number>;
+  accepts: ArrayLike<number>;
+  applies: ArrayLike<number>;
+  /** The last active day. */
+  lastDay(p: number): string;
+  /** The model with the most agent requests on active days (ties: the first by name); null when no day named one. */
+  mostUsed(p: number): string | null;
+}
+
+/** Each person's ACTIVE days of [fromDay, toDay]: how many, and the agent requests, lines, accepts and applies on them. */
+export function activeDays(db: Db, fromDay: string, toDay: string): ActiveDays {
   const { people, emails, sums, last, mostUsed } = sumsOf(db, fromDay, toDay, true);
+  const at = new Map<string, number>();
+  for (const p of people) at.set(emails[p], p);
   const names = new Map<number, string>(); // a window's few days, named once each
-  const dayName = (n: number) => names.get(n) ?? names.set(n, utcDay(n * DAY_MS)).get(n);
-  return new Map(
-    people.map((p) => [
-      emails[p],
-      [
-        emails[p],
-        sums[ACTIVE][p],
-        sums[AGENT][p],
-        sums[LINES][p],
-        sums[ACCEPTS][p],
-        sums[APPLIES][p],
-        dayName(last[p]),
-        mostUsed(p),
-      ],
-    ]),
-  );
+  return {
+    at,
+    days: sums[ACTIVE],
+    agentRequests: sums[AGENT],
+    linesAdded: sums[LINES],
+    accepts: sums[ACCEPTS],
+    applies: sums[APPLIES],
+    lastDay: (p) => names.get(last[p]) ?? names.set(last[p], utcDay(last[p] * DAY_MS)).get(last[p])!,
+    mostUsed,
+  };
 }
 
 /** Requests, accepts, applies and active days of everyone with daily usage in [fromDay, toDay], by email. */

@@ -44,7 +44,8 @@ export interface UsageWindow {
   emails: string[]; // everyone with usage rows in the window, ascending
   sums: Float64Array[]; // per measure (U), per person as in emails
   days: Uint32Array; // days with usage rows, per person as in emails
-  pairs: { email: string; model: string; spend: number; requests: number }[]; // ascending by (email, model)
+  /** Per (person, model) with rows, ascending by (email, model): listed when first asked (the spend of a cycle needs none). */
+  pairs(): { email: string; model: string; spend: number; requests: number }[];
 }
 
 /**
@@ -105,14 +106,18 @@ function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
   const dayCount = tally.people[DAYS];
   const [pairSpend, pairRequests, pairSeen] = [PAIR_SPEND, PAIR_REQUESTS, PAIR_SEEN].map((c) => tally.pairs[c]);
   const people = packs.inEmailOrder(emails, dayCount);
-  const byName = [...modelNames.keys()].sort((a, b) => byText(modelNames[a], modelNames[b]));
-  const pairs: UsageWindow['pairs'] = [];
-  for (const p of people)
-    for (const m of byName) {
-      const x = p * nM + m;
-      if (pairSeen[x])
-        pairs.push({ email: emails[p], model: modelNames[m], spend: pairSpend[x], requests: pairRequests[x] });
-    }
+  let pairs: ReturnType<UsageWindow['pairs']> | undefined;
+  const listPairs = () => {
+    const byName = [...modelNames.keys()].sort((a, b) => byText(modelNames[a], modelNames[b]));
+    const out: ReturnType<UsageWindow['pairs']> = [];
+    for (const p of people)
+      for (const m of byName) {
+        const x = p * nM + m;
+        if (pairSeen[x])
+          out.push({ email: emails[p], model: modelNames[m], spend: pairSpend[x], requests: pairRequests[x] });
+      }
+    return out;
+  };
   // Plain loops: a typed array's from() with a mapping function steps through a generic iterator.
   const out = {
     emails: people.map((p) => emails[p]),
@@ -125,7 +130,7 @@ function usageOf(db: Db, fromDay: string, toDay: string): UsageWindow {
     out.sums.push(picked);
   }
   for (let i = 0; i < people.length; i++) out.days[i] = dayCount[people[i]];
-  return { ...out, pairs };
+  return { ...out, pairs: () => (pairs ??= listPairs()) };
 }
 
 /** The usage of [fromDay, toDay] (see usageOf), shared through `memo` within a store generation. */

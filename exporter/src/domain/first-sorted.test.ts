@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { firstSorted } from './top';
+import { firstSorted } from './first-sorted';
 
 describe('firstSorted', () => {
   it('gives the first k of the full sort, for any list and k', () => {
