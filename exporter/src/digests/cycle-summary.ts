@@ -64,7 +64,7 @@ export function cycleSummary(
   const totalSpendMicro = spend?.totalMicro ?? 0;
   const change = spend ? relativeChange(totalSpendMicro, previousCycleSpendMicro) : null;
 
-  const seats = new Set(cycleUsage.seats().filter(inScope));
+  const seats = emails === null ? cycleUsage.seats() : new Set([...cycleUsage.seats()].filter(inScope));
   const usage = cycleActivity(cycleUsage, cycle, to, memo).filter((u) => seats.has(u.email));
   const activeMembers = usage.filter((u) => u.activeDays > 0).length;
 

@@ -117,8 +117,8 @@ export class CycleUsageRepo {
   }
 
   /** Current (not removed) members: the seats. */
-  seats(): string[] {
-    return new MembersRepo(this.db).directory().flatMap((r) => (r[5] === 0 ? [r[0]] : []));
+  seats(): ReadonlySet<string> {
+    return new MembersRepo(this.db).seated();
   }
 
   /** Every member's name by email: one read for a list of thousands (memberName per person is a lookup each). */

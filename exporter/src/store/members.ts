@@ -8,6 +8,7 @@ interface Directory {
   seq: number;
   rows: DirectoryRow[];
   names?: Map<string, string>;
+  seats?: Set<string>;
 }
 /** The directory each connection read last, under the 'directory' counter it read it at (schema/021). */
 const directoryByDb = new WeakMap<Db, Directory>();
@@ -64,6 +65,12 @@ export class MembersRepo {
   names(): ReadonlyMap<string, string> {
     const d = this.kept();
     return (d.names ??= new Map(d.rows.map((r) => [r[0], r[1]])));
+  }
+
+  /** The current (not removed) members' e-mails: the seats (see directory). */
+  seated(): ReadonlySet<string> {
+    const d = this.kept();
+    return (d.seats ??= new Set(d.rows.flatMap((r) => (r[5] === 0 ? [r[0]] : []))));
   }
 
   private kept(): Directory {

@@ -186,9 +186,11 @@ describe('store repositories', () => {
         ],
       ],
     ];
+    expect(members.seated()).toEqual(new Set(['a@x.io', 'b@x.io']));
     for (const [what, change, want] of changes) {
       change();
       expect([what, members.directory()]).toEqual([what, want]);
+      expect([what, members.seated()]).toEqual([what, new Set(want.filter((r) => r[5] === 0).map((r) => r[0]))]);
     }
     expect(members.names().get('a@x.io')).toBe('Anna');
   });
