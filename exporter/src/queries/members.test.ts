@@ -2,7 +2,8 @@ import { openDb, type Db } from '../store/db';
 import { MembersRepo } from '../store/members';
 import { UsageEventsRepo } from '../store/usage-events';
 import type { UsageEvent } from '../domain/records';
-import { teamStats, type TeamStats } from './members';
+import { SpendRepo } from '../store/spend';
+import { membersTable, teamStats, type TeamStats } from './members';
 import { dayWindow } from './window';
 
 /** Everyone's figures, by spend rank. */
@@ -104,6 +105,52 @@ describe('teamStats', () => {
       ['\u{10000}@x.io', 4, 4],
       ['\uff41@x.io', 4, 4],
       ['d@x.io', 6, 1],
+    ]);
+  });
+
+  it('shows the spend snapshot where a person has a row in it, and nothing (not zero) where they have none', () => {
+    const day = Date.parse('2026-03-02T10:00:00Z');
+    new MembersRepo(db).upsert(['capped@x.io', 'open@x.io', 'absent@x.io'].map(member), day);
+    db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(
+      Date.parse('2026-03-01T00:00:00Z'),
+      Date.parse('2026-04-01T00:00:00Z'),
+    );
+    const row = (email: string, totalMicro: number, onDemandMicro: number, limit: number | null) => ({
+      email,
+      userId: null,
+      name: email,
+      role: 'member',
+      totalMicro,
+      onDemandMicro,
+      includedMicro: totalMicro - onDemandMicro,
+      fastPremiumRequests: 0,
+      monthlyLimitDollars: limit,
+      hardLimitOverrideDollars: 0,
+      effectiveLimitDollars: limit,
+    });
+    new SpendRepo(db).save(
+      {
+        cycleStartMs: Date.parse('2026-03-01T00:00:00Z'),
+        rows: [row('capped@x.io', 30e8, 10e8, 50), row('open@x.io', 5e8, 0, null)],
+        limitedUsersCount: null,
+      },
+      day,
+    );
+    const stats = teamStats(db, dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day);
+    const snap = Object.fromEntries(
+      ranked(stats).map((m) => [m.email, [m.cycleSpendMicro, m.onDemandMicro, m.includedMicro, m.limitDollars]]),
+    );
+    expect(snap).toEqual({
+      'capped@x.io': [30e8, 10e8, 20e8, 50],
+      'open@x.io': [5e8, 0, 5e8, null],
+      'absent@x.io': [null, null, null, null],
+    });
+    const table = membersTable(stats, { sort: 'plan_usage', limit: 10, offset: 0, emails: null });
+    // Ties by e-mail; no snapshot, no figure (sorted as 0).
+    expect(table.rows.map((r) => [r.email, r.plan_usage, r.cycle_spend_usd, r.limit_usd])).toEqual([
+      ['capped@x.io', 1, 30, 50],
+      ['open@x.io', 1, 5, null],
+      ['absent@x.io', null, null, null],
     ]);
   });
 });

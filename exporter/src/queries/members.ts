@@ -306,8 +306,10 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   const usage = windowTotals(db, window, model, memo);
   const active = activeDays(db, window.fromDay, window.toDay);
   const f = columns(people.length);
+  const at = new Map<string, number>();
   people.forEach((r, i) => {
     const email = r[0] as string;
+    at.set(email, i);
     const u = usage.at.get(email);
     if (u !== undefined) {
       f.spendMicro[i] = usage.spendMicro[u];
@@ -326,7 +328,6 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
       f.mostUsedModel[i] = active.mostUsed(a);
     }
   });
-  const at = indexed(people.map((r) => r[0] as string));
   // The latest spend snapshot (the digests read the same rows for the current cycle).
   const cycleUsage = new CycleUsageRepo(db, memo);
   const latest = cycleUsage.latestSpendCycleStart();
