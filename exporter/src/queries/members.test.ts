@@ -108,7 +108,7 @@ describe('teamStats', () => {
     ]);
   });
 
-  it('shows the spend snapshot where a person has a row in it, and nothing (not zero) where they have none', () => {
+  it('shows the spend snapshot where a person has a row in it, nothing (not zero) where they have none, and the share of the plan used', () => {
     const day = Date.parse('2026-03-02T10:00:00Z');
     new MembersRepo(db).upsert(['capped@x.io', 'open@x.io', 'absent@x.io'].map(member), day);
     db.prepare('INSERT INTO billing_cycles (start_ms, end_ms) VALUES (?, ?)').run(
@@ -146,11 +146,27 @@ describe('teamStats', () => {
       'absent@x.io': [null, null, null, null],
     });
     const table = membersTable(stats, { sort: 'plan_usage', limit: 10, offset: 0, emails: null });
-    // Ties by e-mail; no snapshot, no figure (sorted as 0).
+    // Who ran out of plan (on-demand spend) used all of it; the others their included spend over the
+    // allowance those who ran out had ($20): $5 is a quarter. No snapshot, no figure (sorted as 0).
+    expect(stats.planAllowanceMicro).toBe(20e8);
     expect(table.rows.map((r) => [r.email, r.plan_usage, r.cycle_spend_usd, r.limit_usd])).toEqual([
       ['capped@x.io', 1, 30, 50],
-      ['open@x.io', 1, 5, null],
+      ['open@x.io', 0.25, 5, null],
       ['absent@x.io', null, null, null],
+    ]);
+    // Nobody ran out: the allowance is unknown, and so is the share.
+    new SpendRepo(db).save(
+      {
+        cycleStartMs: Date.parse('2026-03-01T00:00:00Z'),
+        rows: [row('open@x.io', 5e8, 0, null)],
+        limitedUsersCount: null,
+      },
+      day + 1,
+    );
+    const later = teamStats(db, dayWindow(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')), day);
+    expect([later.planAllowanceMicro, ranked(later).find((m) => m.email === 'open@x.io')?.planUsage]).toEqual([
+      null,
+      null,
     ]);
   });
 });

@@ -2,6 +2,7 @@ import type { Frame } from '../schemas/common';
 import type { BadgeId, MembersSort } from '../schemas/tables';
 import type { Db } from '../store/db';
 import { planExhaustion } from '../digests/plan-exhaustion';
+import { median } from '../detect/stats';
 import { badgeLines, badgesOf, type BadgeLines } from './badges';
 import { CyclesRepo, type CycleInfo as Cycle } from '../store/cycle';
 import { CycleUsageRepo, type Memo } from '../store/cycle-usage';
@@ -36,6 +37,8 @@ export interface MemberStats {
   limitDollars: number | null;
   planExhaustedDay: string | null;
   usageBasedReqs: number;
+  /** Share of the included plan used this cycle (1 = used up); null without a spend snapshot or a known allowance. */
+  planUsage: number | null;
   badges: BadgeId[];
   spendRank: number;
   activityRank: number;
@@ -110,6 +113,8 @@ export class TeamStats {
     private readonly people: readonly Row[],
     readonly figures: Columns,
     private readonly at: ReadonlyMap<string, number>,
+    /** The plan's included spend a cycle (see planAllowance); null when unknown. */
+    readonly planAllowanceMicro: number | null,
   ) {
     this.badgeLines = badgeLines(figures, people.length, window.days);
     this.order = byRank(people, figures.spendRank);
@@ -130,6 +135,15 @@ export class TeamStats {
 
   name(i: number): string {
     return this.people[i][1] as string;
+  }
+
+  /** Share of the included plan person i used this cycle: 1 once used up (usage-based requests or on-demand spend). */
+  planUsage(i: number): number | null {
+    const f = this.figures;
+    const included = f.includedMicro[i];
+    if (Number.isNaN(included)) return null;
+    if (f.planExhaustedDay[i] !== null || f.onDemandMicro[i] > 0) return 1;
+    return this.planAllowanceMicro === null ? null : Math.min(1, included / this.planAllowanceMicro);
   }
 
   badges(i: number): BadgeId[] {
@@ -163,6 +177,7 @@ export class TeamStats {
       limitDollars: orNull(f.limitDollars[i]),
       planExhaustedDay: f.planExhaustedDay[i],
       usageBasedReqs: f.usageBasedReqs[i],
+      planUsage: this.planUsage(i),
       badges: this.badges(i),
       spendRank: f.spendRank[i],
       activityRank: f.activityRank[i],
@@ -350,7 +365,19 @@ export function teamStats(db: Db, window: DayWindow, nowMs: number, model?: stri
   }
   ranksDescending(f.agentRequests, f.activityRank);
   ranksDescending(f.spendMicro, f.spendRank);
-  return new TeamStats(window, cycle, people, f, at);
+  return new TeamStats(window, cycle, people, f, at, planAllowance(f));
+}
+
+/**
+ * The included spend a person's plan allows a cycle. Cursor's spend endpoint gives each person's
+ * included spend so far, not the allowance; of those who ran out (on-demand spend), it is the
+ * allowance, so their median is the team's (null while nobody ran out).
+ */
+function planAllowance(f: Columns): number | null {
+  const spent: number[] = [];
+  for (let i = 0; i < f.onDemandMicro.length; i++) if (f.onDemandMicro[i] > 0) spent.push(f.includedMicro[i]);
+  const m = median(spent);
+  return m !== null && m > 0 ? m : null;
 }
 
 /** Emails the people filter selects (null = everyone). */
@@ -374,26 +401,8 @@ const SORTS: Record<MembersSort, (s: TeamStats, i: number) => number | string> =
   context: ({ figures: f }, i) => (f.events[i] > 0 ? f.cacheReadTokens[i] / f.events[i] : 0),
   name: (s, i) => s.name(i).toLowerCase(),
   cycle_spend: (s, i) => orNull(s.figures.cycleSpendMicro[i]) ?? 0,
-  plan_usage: ({ figures: f }, i) =>
-    planUsage(
-      orNull(f.includedMicro[i]),
-      orNull(f.cycleSpendMicro[i]),
-      f.planExhaustedDay[i],
-      orNull(f.onDemandMicro[i]),
-    ) ?? 0,
+  plan_usage: (s, i) => s.planUsage(i) ?? 0,
 };
-
-/** Share of the included plan used this cycle (1 = exhausted); null without a spend snapshot. */
-function planUsage(
-  includedMicro: number | null,
-  cycleSpendMicro: number | null,
-  planExhaustedDay: string | null,
-  onDemandMicro: number | null,
-): number | null {
-  if (includedMicro === null || cycleSpendMicro === null) return null;
-  if (planExhaustedDay !== null || (onDemandMicro ?? 0) > 0) return 1;
-  return cycleSpendMicro > 0 ? includedMicro / cycleSpendMicro : 0;
-}
 
 export interface MembersTableRequest {
   q?: string;
@@ -450,7 +459,7 @@ export function memberRow(m: MemberStats) {
     cycle_spend_usd: m.cycleSpendMicro === null ? null : usd(m.cycleSpendMicro),
     included_usd: m.includedMicro === null ? null : usd(m.includedMicro),
     on_demand_usd: m.onDemandMicro === null ? null : usd(m.onDemandMicro),
-    plan_usage: planUsage(m.includedMicro, m.cycleSpendMicro, m.planExhaustedDay, m.onDemandMicro),
+    plan_usage: m.planUsage,
     plan_exhausted: m.planExhaustedDay === null ? null : Date.parse(`${m.planExhaustedDay}T00:00:00Z`),
     limit_usd: m.limitDollars,
     badges: m.badges.join(','),
