@@ -78,32 +78,36 @@ export const pageFile = (dir: string, startDate: number, page: number): string =
   path.join(dir, `${startDate}-${page}.json`);
 
 interface RawWindow {
-  day: string;
   events: UsageEvent[];
   keys: number[];
+  /** Each event's e-mail, model and kind as usage_names ids (schema/022), three to an event. */
+  ids: number[];
 }
 
 /**
  * Each day's events parsed from its pages into plain objects, oldest first (the order ours inserts
  * in), with the keys ours stores: the event's hash, and for the n-th repeat of an identical event
- * in the same millisecond, repeatKey(hash, n).
+ * in the same millisecond, repeatKey(hash, n); and the names' ids, numbered in `names`.
  */
-function rawWindows(pagesDir: string, firstDay: number, days: number): RawWindow[] {
+function rawWindows(pagesDir: string, firstDay: number, days: number, names: Map<string, number>): RawWindow[] {
   const out: RawWindow[] = [];
+  const id = (name: string) => names.get(name) ?? (names.set(name, names.size + 1), names.size);
   for (let d = firstDay; d < firstDay + days; d++) {
     const events: UsageEvent[] = [];
     for (let p = 1; fs.existsSync(pageFile(pagesDir, d * DAY_MS, p)); p++)
       events.push(...parseUsageEventsPage(fs.readFileSync(pageFile(pagesDir, d * DAY_MS, p))).events);
     events.reverse();
     const keys: number[] = [];
+    const ids: number[] = [];
     const seen = new Map<number, number>();
     for (const e of events) {
+      ids.push(id(e.email), id(e.model), id(e.kind));
       const hash = eventHash(e);
       const n = seen.get(hash) ?? 0;
       seen.set(hash, n + 1);
       keys.push(n === 0 ? hash : repeatKey(hash, n));
     }
-    out.push({ day: new Date(d * DAY_MS).toISOString().slice(0, 10), events, keys });
+    out.push({ events, keys, ids });
   }
   return out;
 }
@@ -144,22 +148,24 @@ export async function run(): Promise<Record<string, number>> {
     // Raw: a plain prepared INSERT of the same rows into the same table, in the same order and the
     // same per-day transactions. The rows (Cursor's events parsed into plain objects, with their
     // keys and days) are prepared before the timing starts, so this loop measures SQLite alone.
-    const windows = rawWindows(pagesDir, firstDay, days);
+    const names = new Map<string, number>();
+    const windows = rawWindows(pagesDir, firstDay, days, names);
     const raw = tempDb(dir, 'raw');
-    const insert = raw.prepare(`INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode,
+    const addName = raw.prepare('INSERT INTO usage_names (id, name) VALUES (?, ?)');
+    raw.transaction(() => names.forEach((id, name) => addName.run(id, name)))();
+    const insert = raw.prepare(`INSERT INTO usage_event_rows (ts_ms, event_hash, email_id, model_id, kind_id, max_mode,
       requests_costs, is_token_based, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro,
       charged_micro, cursor_fee_micro, is_chargeable, is_headless, conversation_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const rawWrite = raw.transaction((w: RawWindow) => {
       for (let i = 0; i < w.events.length; i++) {
         const e = w.events[i];
         insert.run(
           e.timestampMs,
           w.keys[i],
-          w.day,
-          e.email,
-          e.model,
-          e.kind,
+          w.ids[3 * i],
+          w.ids[3 * i + 1],
+          w.ids[3 * i + 2],
           e.maxMode ? 1 : 0,
           e.requestsCosts,
           e.isTokenBasedCall ? 1 : 0,

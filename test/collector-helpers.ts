@@ -18,6 +18,8 @@ const NOT_COLLECTED = new Set([
   'meta',
   'settings',
 ]);
+/** Kept by number (schema/022), whichever a run met first: compared by name through the view usage_events. */
+const BY_NUMBER = new Set(['usage_event_rows', 'usage_names']);
 /** Columns that record when we collected, not what. */
 const WHEN_COLLECTED = new Set(['updated_ms', 'first_seen_ms', 'last_seen_ms', 'collected_ms']);
 
@@ -31,12 +33,12 @@ const WHEN_COLLECTED = new Set(['updated_ms', 'first_seen_ms', 'last_seen_ms', '
 export function dumpData(db: Db): Record<string, unknown[]> {
   const exact = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e6) / 1e6 : v);
   const tables = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
     .pluck()
     .all() as string[];
   const out: Record<string, unknown[]> = {};
   for (const table of tables) {
-    if (NOT_COLLECTED.has(table)) continue;
+    if (NOT_COLLECTED.has(table) || BY_NUMBER.has(table)) continue;
     const columns = (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).filter(
       (c) => !WHEN_COLLECTED.has(c),
     );

@@ -207,7 +207,7 @@ describe('collector runner', () => {
     expect(db.prepare('SELECT SUM(events) FROM usage_daily').pluck().get()).toBe(20);
     api.shiftedFetches = 100; // never settles: the step fails and commits nothing of that window
     db.exec(
-      'DELETE FROM usage_events; DELETE FROM usage_daily; DELETE FROM usage_user_daily; DELETE FROM usage_team_daily; DELETE FROM watermarks',
+      'DELETE FROM usage_event_rows; DELETE FROM usage_daily; DELETE FROM usage_user_daily; DELETE FROM usage_team_daily; DELETE FROM watermarks',
     );
     const bad = await createCollector({ store, api, now: () => NOW, options: { initialBackfillDays: 5 } }).run();
     expect(bad.errors[0]).toMatchObject({

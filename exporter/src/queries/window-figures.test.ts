@@ -94,9 +94,23 @@ const DIRECTORY_TRIGGERS = ['members', 'group_members', 'billing_groups']
   .flatMap((t) => ['ins', 'upd', 'del'].map((k) => `DROP TRIGGER ${t}_directory_${k};`))
   .join(' ');
 
-/** The same store as an older database upgraded by migrations 013–021 (the days lists built from the raw rows). */
+/** usage_events as a table, before migration 022 made it a view. */
+const TEXT_EVENTS = (() => {
+  const old = openDb(
+    ':memory:',
+    migrations.filter((m) => m.version < 22),
+  );
+  try {
+    return old.prepare("SELECT sql FROM sqlite_master WHERE name = 'usage_events'").pluck().get() as string;
+  } finally {
+    old.close();
+  }
+})();
+
+/** The same store as an older database upgraded by migrations 013–022 (the days lists built from the raw rows). */
 function rebuilt(db: Db): void {
-  db.exec(`DROP TABLE usage_asof_days; DROP TABLE daily_usage_asof_days;
+  db.exec(`DROP VIEW usage_events; DROP TABLE usage_event_rows; DROP TABLE usage_names; ${TEXT_EVENTS};
+    DROP TABLE usage_asof_days; DROP TABLE daily_usage_asof_days;
     DROP TABLE usage_people; DROP TABLE usage_day_packs; DROP TABLE activity_day_packs;
     DROP TABLE usage_week_packs; DROP TABLE activity_week_packs; DROP TABLE counters; ${DIRECTORY_TRIGGERS}
     DROP TRIGGER daily_usage_day_ins; DROP TRIGGER daily_usage_day_upd; DROP TRIGGER daily_usage_day_del;

@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS } from '../detect/settings';
 import type { Db } from './db';
 import { DetectionFactsRepo } from './detection-facts';
 import { Store } from './index';
+import { insertRawEvent } from './testing';
 
 const USD = 100_000_000; // micro-cents
 const ms = (iso: string): number => Date.parse(iso);
@@ -55,16 +56,14 @@ function seed(db: Db): void {
   // The days with usage, as the writer of usage_daily lists them (store/usage-daily.ts).
   db.exec('INSERT INTO usage_asof_days (day) SELECT DISTINCT day FROM usage_daily');
   ins('INSERT INTO usage_user_daily (day, email) VALUES (?, ?)', ['2026-02-28', 'r@x.io'], ['2026-02-20', 'z@x.io']);
-  ins(
-    `INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs, is_token_based, input_tokens, output_tokens,
-       cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro, is_chargeable, is_headless)
-     VALUES (?, 1, ?, ?, 'gpt-5', 'Included in Business', 0, 1, 1, 0, 0, 0, 0, ?, ?, 0, 0, 0)`,
-    [ms('2026-03-01T10:30:00Z'), '2026-03-01', 'a@x.io', 5 * USD, 5 * USD],
-    [ms('2026-03-01T10:45:00Z'), '2026-03-01', 'a@x.io', 3 * USD, 3 * USD],
-    [ms('2026-03-02T09:10:00Z'), '2026-03-02', 'ghost@x.io', USD, USD],
-    [ms('2026-02-27T12:00:00Z'), '2026-02-27', 'a@x.io', 3 * USD, 3 * USD], // before the 3 hourly days of a run
-    [ms('2026-03-02T16:00:00Z'), '2026-03-02', 'a@x.io', USD, USD], // after the run
-  );
+  for (const [at, email, usd] of [
+    ['2026-03-01T10:30:00Z', 'a@x.io', 5],
+    ['2026-03-01T10:45:00Z', 'a@x.io', 3],
+    ['2026-03-02T09:10:00Z', 'ghost@x.io', 1],
+    ['2026-02-27T12:00:00Z', 'a@x.io', 3], // before the 3 hourly days of a run
+    ['2026-03-02T16:00:00Z', 'a@x.io', 1], // after the run
+  ] as const)
+    insertRawEvent(db, { tsMs: ms(at), email, chargedMicro: usd * USD });
   ins("INSERT INTO meta (key, value, updated_ms) VALUES ('limited_users_count', '7', 123)", []);
 }
 
@@ -176,20 +175,17 @@ describe('DetectionFactsRepo', () => {
           "INSERT INTO members (email, user_id, name, role, is_removed, first_seen_ms, last_seen_ms) VALUES ('alice@x.io', NULL, 'Alice', 'member', 0, 0, 0)",
         )
         .run();
-      const event = db.db.prepare(
-        `INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs, is_token_based, input_tokens, output_tokens,
-           cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro, is_chargeable, is_headless)
-         VALUES (?, 1, ?, 'alice@x.io', 'claude-4.5-sonnet', 'Included in Business', 0, 1, 1, 0, 0, 0, 0, ?, ?, 0, 0, 0)`,
-      );
+      const event = (tsMs: number, micro: number) =>
+        insertRawEvent(db.db, { tsMs, email: 'alice@x.io', model: 'claude-4.5-sonnet', chargedMicro: micro });
       const daily = db.db.prepare(
         "INSERT INTO usage_daily (day, email, model, events, charged_micro) VALUES (?, 'alice@x.io', 'claude-4.5-sonnet', ?, ?)",
       );
       // $20 a day (two $10 events) on days 0–20; on day 21 ten $25 events, one an hour from 09:00.
       for (let d = 0; d < 21; d++) {
-        for (const h of [10, 15]) event.run(dayStartMs(day(d)) + h * HOUR_MS, day(d), 10 * USD, 10 * USD);
+        for (const h of [10, 15]) event(dayStartMs(day(d)) + h * HOUR_MS, 10 * USD);
         daily.run(day(d), 2, 20 * USD);
       }
-      for (let h = 0; h < 10; h++) event.run(dayStartMs(day(21)) + (9 + h) * HOUR_MS, day(21), 25 * USD, 25 * USD);
+      for (let h = 0; h < 10; h++) event(dayStartMs(day(21)) + (9 + h) * HOUR_MS, 25 * USD);
       daily.run(day(21), 10, 250 * USD);
       db.db.exec('INSERT INTO usage_asof_days (day) SELECT DISTINCT day FROM usage_daily');
       const now = dayStartMs(day(22)) + 6 * HOUR_MS;

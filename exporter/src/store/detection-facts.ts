@@ -90,8 +90,10 @@ export class DetectionFactsRepo {
       const from = w.hourlyWholeWindow ? dayStartMs(w.fromDay) : until - 3 * DAY_MS;
       const hours = db
         .prepare(
-          `SELECT email, (ts_ms / ${HOUR_MS}) * ${HOUR_MS} AS h, SUM(charged_micro) FROM usage_events
-           WHERE ts_ms >= ? AND ts_ms < ? GROUP BY email, h`,
+          `SELECT n.name, h, spend FROM (
+             SELECT email_id, (ts_ms / ${HOUR_MS}) * ${HOUR_MS} AS h, SUM(charged_micro) AS spend FROM usage_event_rows
+             WHERE ts_ms >= ? AND ts_ms < ? GROUP BY email_id, h
+           ) JOIN usage_names n ON n.id = email_id`,
         )
         .raw()
         .all(from, until) as [string, number, number][];
@@ -115,7 +117,8 @@ export class DetectionFactsRepo {
    */
   crossingTimes(asks: CrossingAsk[]): (number | null)[] {
     const stmt = this.db.prepare(
-      'SELECT ts_ms, charged_micro FROM usage_events WHERE email = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms',
+      `SELECT ts_ms, charged_micro FROM usage_event_rows
+       WHERE email_id = (SELECT id FROM usage_names WHERE name = ?) AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms`,
     );
     return asks.map(({ email, day, micro }) => {
       const start = dayStartMs(day);

@@ -1,5 +1,6 @@
 import type { Db } from './db';
 import { Store } from './index';
+import { insertRawEvent } from './testing';
 import type { RunOutcome } from './runs';
 
 /**
@@ -117,11 +118,7 @@ describe('the reads behind /metrics', () => {
 
   it('UsageEventsRepo: the newest stored event', () => {
     expect(store.usageEvents.newestMs()).toBeNull();
-    db.prepare(
-      `INSERT INTO usage_events (ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs, is_token_based, input_tokens, output_tokens,
-         cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro, is_chargeable, is_headless)
-       VALUES (?, 1, '2026-03-02', 'a@x.io', 'gpt-5', 'Included in Business', 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0)`,
-    ).run(MAR + 5000);
+    insertRawEvent(db, { tsMs: MAR + 5000, email: 'a@x.io' });
     expect(store.usageEvents.newestMs()).toBe(MAR + 5000);
   });
 

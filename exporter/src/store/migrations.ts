@@ -33,6 +33,7 @@ import { activityDayPacks } from './schema/018-activity-day-packs';
 import { weekPacks } from './schema/019-week-packs';
 import { packSeq } from './schema/020-pack-seq';
 import { directorySeq } from './schema/021-directory-seq';
+import { usageEventNames } from './schema/022-usage-event-names';
 
 export const migrations: Migration[] = [
   foundation,
@@ -55,4 +56,5 @@ export const migrations: Migration[] = [
   weekPacks,
   packSeq,
   directorySeq,
+  usageEventNames,
 ];

@@ -1,6 +1,7 @@
 import type { UsageEvent } from '../domain/records';
 import { DAY_MS, HOUR_MS } from '../domain/time';
-import { openDb, type Db } from './db';
+import { migrate, openDb, type Db } from './db';
+import { migrations } from './migrations';
 import { UsageEventsRepo } from './usage-events';
 
 /** Small deterministic PRNG (mulberry32), so a failure reproduces. */
@@ -179,5 +180,87 @@ describe('UsageEventsRepo.insert', () => {
   it('an empty window writes nothing', () => {
     expect(ingest(db, [])).toBe(0);
     expect(tables(db)).toEqual({ events: [], daily: [], team: [], user: [] });
+  });
+
+  it("names are numbered in the window's transaction: a window rolled back leaves none behind", () => {
+    const names = () => db.prepare('SELECT name FROM usage_names ORDER BY name').pluck().all();
+    const repo = new UsageEventsRepo(db);
+    expect(() =>
+      db.transaction(() => {
+        repo.insert(window(all, START, START + DAY_MS));
+        throw new Error('the watermark write failed');
+      })(),
+    ).toThrow('the watermark write failed');
+    expect(names()).toEqual([]);
+    expect(db.transaction(() => repo.insert(window(all, START, START + 3 * DAY_MS)))()).toBe(all.length);
+    expect(tables(db).events).toHaveLength(all.length); // the view joins every row to its names
+    const used = new Set(all.flatMap((e) => [e.email, e.model, e.kind]));
+    expect(names()).toEqual([...used].sort());
+    expect(db.prepare(RECOMPUTED_DAILY).all()).toEqual(tables(db).daily);
+  });
+});
+
+describe('schema 22: usage events by name number', () => {
+  const WIDE = `ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs, is_token_based, input_tokens,
+    output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro, is_chargeable,
+    is_headless, conversation_id`;
+
+  it('events stored as text before it read the same after it, and later events share their names', () => {
+    const db = openDb(
+      ':memory:',
+      migrations.filter((m) => m.version < 22),
+    );
+    try {
+      const events = team(11, 400).slice(0, 300);
+      const put = db.prepare(
+        `INSERT INTO usage_events (${WIDE}) VALUES (${WIDE.split(',')
+          .map(() => '?')
+          .join(', ')})`,
+      );
+      events.forEach((e, i) =>
+        put.run(
+          e.timestampMs,
+          i,
+          new Date(e.timestampMs).toISOString().slice(0, 10),
+          e.email,
+          e.model,
+          e.kind,
+          Number(e.maxMode),
+          e.requestsCosts,
+          Number(e.isTokenBasedCall),
+          e.inputTokens,
+          e.outputTokens,
+          e.cacheWriteTokens,
+          e.cacheReadTokens,
+          e.tokenMicro,
+          e.chargedMicro,
+          e.cursorFeeMicro,
+          Number(e.isChargeable),
+          Number(e.isHeadless),
+          e.conversationId,
+        ),
+      );
+      const read = () => db.prepare(`SELECT ${WIDE} FROM usage_events ORDER BY ts_ms, event_hash`).raw().all();
+      const before = read();
+      expect(migrate(db)).toBe(Math.max(...migrations.map((m) => m.version)));
+      expect(read()).toEqual(before);
+      const names = db.prepare('SELECT COUNT(*) FROM usage_names').pluck();
+      const known = names.get();
+      expect(known).toBe(new Set(events.flatMap((e) => [e.email, e.model, e.kind])).size);
+      // The same people, models and kinds later: no new names, and the view shows them.
+      const later = { ...events[0], timestampMs: START + 10 * DAY_MS };
+      expect(ingest(db, [later])).toBe(1);
+      expect(names.get()).toBe(known);
+      expect(
+        db.prepare('SELECT email, model, kind, day FROM usage_events WHERE ts_ms = ?').get(later.timestampMs),
+      ).toEqual({
+        email: later.email,
+        model: later.model,
+        kind: later.kind,
+        day: '2026-03-11',
+      });
+    } finally {
+      db.close();
+    }
   });
 });

@@ -36,7 +36,7 @@ const DAY = DAY_MS;
  * re-fetched. The caller wraps the call in store.transaction together with its watermark advance.
  */
 
-const EVENT_COLUMNS = `ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs, is_token_based,
+const EVENT_COLUMNS = `ts_ms, event_hash, email_id, model_id, kind_id, max_mode, requests_costs, is_token_based,
   input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro,
   is_chargeable, is_headless, conversation_id`;
 const COLUMNS = EVENT_COLUMNS.split(',').length;
@@ -45,13 +45,48 @@ const ROW_PARAMS = `(${Array(COLUMNS).fill('?').join(', ')})`;
 const ROWS_PER_INSERT = 32;
 /** An INSERT of `rows` events; DO NOTHING keeps a stored event as it is, which the change count then shows. */
 const insertSql = (rows: number) =>
-  `INSERT INTO usage_events (${EVENT_COLUMNS}) VALUES ${Array(rows).fill(ROW_PARAMS).join(', ')}
+  `INSERT INTO usage_event_rows (${EVENT_COLUMNS}) VALUES ${Array(rows).fill(ROW_PARAMS).join(', ')}
   ON CONFLICT(ts_ms, event_hash) DO NOTHING`;
 
 interface InsertStatements {
   one: Statement;
   many: Statement;
   storedKeys: Statement;
+  names: Statement;
+  addName: Statement;
+}
+
+/**
+ * The usage_names ids of a window's e-mails, models and kinds (schema/022), read once a window and
+ * added to in its transaction: kept no longer, so a window rolled back leaves no id behind.
+ */
+class NameIds {
+  private readonly known = new Map<string, number>();
+  private readonly perBatch: (Int32Array | undefined)[];
+
+  constructor(
+    private readonly statements: InsertStatements,
+    private readonly batches: readonly EventBatch[],
+  ) {
+    for (const [name, id] of statements.names.all() as [string, number][]) this.known.set(name, id);
+    this.perBatch = new Array(batches.length);
+  }
+
+  /** Batch b's ids by string index, 0 where not looked up yet (ids start at 1): see resolve(). */
+  of(b: number): Int32Array {
+    return (this.perBatch[b] ??= new Int32Array(this.batches[b].strings.length));
+  }
+
+  /** Looks up string i of batch b (numbering it when new) into of(b)[i]; returns the id. */
+  resolve(b: number, i: number): number {
+    const name = this.batches[b].strings[i];
+    let id = this.known.get(name);
+    if (id === undefined) {
+      id = Number(this.statements.addName.run(name).lastInsertRowid);
+      this.known.set(name, id);
+    }
+    return (this.of(b)[i] = id);
+  }
 }
 
 /** The keys stored between two timestamps (inclusive), by timestamp; null when there are none. */
@@ -151,8 +186,10 @@ export class UsageEventsRepo {
       one: this.db.prepare(insertSql(1)),
       many: this.db.prepare(insertSql(ROWS_PER_INSERT)),
       storedKeys: this.db
-        .prepare('SELECT ts_ms, event_hash FROM usage_events WHERE ts_ms BETWEEN ? AND ? ORDER BY ts_ms')
+        .prepare('SELECT ts_ms, event_hash FROM usage_event_rows WHERE ts_ms BETWEEN ? AND ? ORDER BY ts_ms')
         .raw(true),
+      names: this.db.prepare('SELECT name, id FROM usage_names').raw(true),
+      addName: this.db.prepare('INSERT INTO usage_names (name) VALUES (?)'),
     };
     return insertEventBatches(this.db, this.statements, batches);
   }
@@ -164,7 +201,7 @@ export class UsageEventsRepo {
 
   /** Timestamp of the newest stored event (data freshness); null when there is none. */
   newestMs(): number | null {
-    return (this.db.prepare('SELECT MAX(ts_ms) AS ms FROM usage_events').get() as { ms: number | null }).ms;
+    return (this.db.prepare('SELECT MAX(ts_ms) AS ms FROM usage_event_rows').get() as { ms: number | null }).ms;
   }
 }
 
@@ -183,6 +220,9 @@ function insertEventBatches(db: Db, statements: InsertStatements, batches: reado
   const stored = storedKeys(statements.storedKeys, first, last);
   const deltas = new DailyDeltas();
   const dayOf = dayNamer();
+  let names: NameIds | undefined;
+  let idsBatch = -1;
+  let ids: Int32Array = new Int32Array(0); // names.of(idsBatch): a window's events come a batch at a time
   // Hashes and keys given in the current millisecond (almost always one).
   let blockTs = NaN;
   const hashes: number[] = [];
@@ -193,7 +233,8 @@ function insertEventBatches(db: Db, statements: InsertStatements, batches: reado
   let pending = 0;
   let inserted = 0;
   for (let k = 0; k < total; k++) {
-    const { nums: v, strings } = batches[order.batch[k]];
+    const b = order.batch[k];
+    const { nums: v, strings } = batches[b];
     const o = order.row[k] * WIDTH;
     const ts = v[o + TS];
     const hash = v[o + HASH];
@@ -216,23 +257,27 @@ function insertEventBatches(db: Db, statements: InsertStatements, batches: reado
     const a = pending * COLUMNS;
     args[a] = ts;
     args[a + 1] = key;
-    args[a + 2] = dayOf(ts);
-    args[a + 3] = strings[v[o + EMAIL]];
-    args[a + 4] = strings[v[o + MODEL]];
-    args[a + 5] = strings[v[o + KIND]];
-    args[a + 6] = flags & MAX_MODE ? 1 : 0;
-    args[a + 7] = v[o + REQUESTS];
-    args[a + 8] = flags & TOKEN_BASED ? 1 : 0;
-    args[a + 9] = v[o + INPUT];
-    args[a + 10] = v[o + OUTPUT];
-    args[a + 11] = v[o + CACHE_WRITE];
-    args[a + 12] = v[o + CACHE_READ];
-    args[a + 13] = v[o + TOKEN];
-    args[a + 14] = v[o + CHARGED];
-    args[a + 15] = v[o + FEE];
-    args[a + 16] = flags & CHARGEABLE ? 1 : 0;
-    args[a + 17] = flags & HEADLESS ? 1 : 0;
-    args[a + 18] = conversation < 0 ? null : strings[conversation];
+    names ??= new NameIds(statements, batches);
+    if (b !== idsBatch) ids = names.of((idsBatch = b));
+    const email = v[o + EMAIL];
+    const model = v[o + MODEL];
+    const kind = v[o + KIND];
+    args[a + 2] = ids[email] || names.resolve(b, email);
+    args[a + 3] = ids[model] || names.resolve(b, model);
+    args[a + 4] = ids[kind] || names.resolve(b, kind);
+    args[a + 5] = flags & MAX_MODE ? 1 : 0;
+    args[a + 6] = v[o + REQUESTS];
+    args[a + 7] = flags & TOKEN_BASED ? 1 : 0;
+    args[a + 8] = v[o + INPUT];
+    args[a + 9] = v[o + OUTPUT];
+    args[a + 10] = v[o + CACHE_WRITE];
+    args[a + 11] = v[o + CACHE_READ];
+    args[a + 12] = v[o + TOKEN];
+    args[a + 13] = v[o + CHARGED];
+    args[a + 14] = v[o + FEE];
+    args[a + 15] = flags & CHARGEABLE ? 1 : 0;
+    args[a + 16] = flags & HEADLESS ? 1 : 0;
+    args[a + 17] = conversation < 0 ? null : strings[conversation];
     if (++pending === ROWS_PER_INSERT) {
       insertRows(statements.many, args, pending);
       pending = 0;
