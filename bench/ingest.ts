@@ -82,6 +82,8 @@ interface RawWindow {
   keys: number[];
   /** Each event's e-mail, model and kind as usage_names ids (schema/022), three to an event. */
   ids: number[];
+  /** Each event's yes/no fields as usage_event_rows stores them (schema/022). */
+  flags: number[];
 }
 
 /**
@@ -99,15 +101,17 @@ function rawWindows(pagesDir: string, firstDay: number, days: number, names: Map
     events.reverse();
     const keys: number[] = [];
     const ids: number[] = [];
+    const flags: number[] = [];
     const seen = new Map<number, number>();
     for (const e of events) {
       ids.push(id(e.email), id(e.model), id(e.kind));
+      flags.push(+e.maxMode | (+e.isTokenBasedCall << 1) | (+e.isChargeable << 2) | (+e.isHeadless << 3));
       const hash = eventHash(e);
       const n = seen.get(hash) ?? 0;
       seen.set(hash, n + 1);
       keys.push(n === 0 ? hash : repeatKey(hash, n));
     }
-    out.push({ events, keys, ids });
+    out.push({ events, keys, ids, flags });
   }
   return out;
 }
@@ -153,10 +157,9 @@ export async function run(): Promise<Record<string, number>> {
     const raw = tempDb(dir, 'raw');
     const addName = raw.prepare('INSERT INTO usage_names (id, name) VALUES (?, ?)');
     raw.transaction(() => names.forEach((id, name) => addName.run(id, name)))();
-    const insert = raw.prepare(`INSERT INTO usage_event_rows (ts_ms, event_hash, email_id, model_id, kind_id, max_mode,
-      requests_costs, is_token_based, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro,
-      charged_micro, cursor_fee_micro, is_chargeable, is_headless, conversation_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = raw.prepare(`INSERT INTO usage_event_rows (ts_ms, event_hash, email_id, model_id, kind_id, flags,
+      requests_costs, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro,
+      cursor_fee_micro, conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const rawWrite = raw.transaction((w: RawWindow) => {
       for (let i = 0; i < w.events.length; i++) {
         const e = w.events[i];
@@ -166,9 +169,8 @@ export async function run(): Promise<Record<string, number>> {
           w.ids[3 * i],
           w.ids[3 * i + 1],
           w.ids[3 * i + 2],
-          e.maxMode ? 1 : 0,
+          w.flags[i],
           e.requestsCosts,
-          e.isTokenBasedCall ? 1 : 0,
           e.inputTokens,
           e.outputTokens,
           e.cacheWriteTokens,
@@ -176,8 +178,6 @@ export async function run(): Promise<Record<string, number>> {
           e.tokenMicro,
           e.chargedMicro,
           e.cursorFeeMicro,
-          e.isChargeable ? 1 : 0,
-          e.isHeadless ? 1 : 0,
           e.conversationId,
         );
       }

@@ -40,6 +40,7 @@ export const COL = {
 } as const;
 export const WIDTH = 15;
 
+/** The first four are stored as they are (usage_event_rows.flags, schema/022): their bits are fixed. */
 export const FLAG = {
   MAX_MODE: 1,
   TOKEN_BASED: 2,

@@ -14,10 +14,9 @@ export function insertRawEvent(
   );
   const id = (n: string) => (name.get(n) as { id: number }).id;
   db.prepare(
-    `INSERT INTO usage_event_rows (ts_ms, event_hash, email_id, model_id, kind_id, max_mode, requests_costs, is_token_based,
-       input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro,
-       is_chargeable, is_headless)
-     VALUES (?, 1, ?, ?, ?, 0, 1, 1, 0, 0, 0, 0, ?, ?, 0, 0, 0)`,
+    `INSERT INTO usage_event_rows (ts_ms, event_hash, email_id, model_id, kind_id, flags, requests_costs, input_tokens,
+       output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro)
+     VALUES (?, 1, ?, ?, ?, 2, 1, 0, 0, 0, 0, ?, ?, 0)`,
   ).run(
     e.tsMs,
     id(e.email),

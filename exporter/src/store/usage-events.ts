@@ -36,9 +36,10 @@ const DAY = DAY_MS;
  * re-fetched. The caller wraps the call in store.transaction together with its watermark advance.
  */
 
-const EVENT_COLUMNS = `ts_ms, event_hash, email_id, model_id, kind_id, max_mode, requests_costs, is_token_based,
-  input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro,
-  is_chargeable, is_headless, conversation_id`;
+const EVENT_COLUMNS = `ts_ms, event_hash, email_id, model_id, kind_id, flags, requests_costs, input_tokens,
+  output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro, conversation_id`;
+/** The batch's flags that usage_event_rows.flags keeps, with the same bits (schema/022); the rest are the kind's. */
+const STORED_FLAGS = MAX_MODE | TOKEN_BASED | CHARGEABLE | HEADLESS;
 const COLUMNS = EVENT_COLUMNS.split(',').length;
 const ROW_PARAMS = `(${Array(COLUMNS).fill('?').join(', ')})`;
 /** Events per INSERT statement: a statement of many rows costs SQLite and the binding far less a row than one a row. */
@@ -265,19 +266,16 @@ function insertEventBatches(db: Db, statements: InsertStatements, batches: reado
     args[a + 2] = ids[email] || names.resolve(b, email);
     args[a + 3] = ids[model] || names.resolve(b, model);
     args[a + 4] = ids[kind] || names.resolve(b, kind);
-    args[a + 5] = flags & MAX_MODE ? 1 : 0;
+    args[a + 5] = flags & STORED_FLAGS;
     args[a + 6] = v[o + REQUESTS];
-    args[a + 7] = flags & TOKEN_BASED ? 1 : 0;
-    args[a + 8] = v[o + INPUT];
-    args[a + 9] = v[o + OUTPUT];
-    args[a + 10] = v[o + CACHE_WRITE];
-    args[a + 11] = v[o + CACHE_READ];
-    args[a + 12] = v[o + TOKEN];
-    args[a + 13] = v[o + CHARGED];
-    args[a + 14] = v[o + FEE];
-    args[a + 15] = flags & CHARGEABLE ? 1 : 0;
-    args[a + 16] = flags & HEADLESS ? 1 : 0;
-    args[a + 17] = conversation < 0 ? null : strings[conversation];
+    args[a + 7] = v[o + INPUT];
+    args[a + 8] = v[o + OUTPUT];
+    args[a + 9] = v[o + CACHE_WRITE];
+    args[a + 10] = v[o + CACHE_READ];
+    args[a + 11] = v[o + TOKEN];
+    args[a + 12] = v[o + CHARGED];
+    args[a + 13] = v[o + FEE];
+    args[a + 14] = conversation < 0 ? null : strings[conversation];
     if (++pending === ROWS_PER_INSERT) {
       insertRows(statements.many, args, pending);
       pending = 0;
