@@ -172,6 +172,13 @@ function cyclePipeline(
   );
 }
 
+/** A line before a schema upgrade, which can take a while on a large store (~5 s a million events for migration 22). */
+const logUpgrade = (logger: Logger) => (from: number, to: number) =>
+  logger.info(
+    { from, to },
+    `upgrading the database schema from version ${from} to ${to}: one transaction per version, so stopping is safe and the next start resumes`,
+  );
+
 /** One collection (or backfill) outside the server, then detection: `collect` and `backfill`. */
 export async function collectOnce(
   req: RunRequest & { kind: 'collect' | 'backfill' },
@@ -179,7 +186,7 @@ export async function collectOnce(
 ): Promise<{ run: RunResult; detection: DetectionCycleResult }> {
   const config = loadServiceConfig(opts.env);
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
-  const store = Store.open(config.databasePath);
+  const store = Store.open(config.databasePath, { onUpgrade: logUpgrade(logger) });
   try {
     const run = await createCollectorStack({ store, config, logger }).run(req);
     opts.onCollected?.();
@@ -216,7 +223,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const exposure = checkApiExposure(config.host, authMode, env);
   if (exposure) logger.warn(exposure);
-  const store = Store.open(config.databasePath);
+  const store = Store.open(config.databasePath, { onUpgrade: logUpgrade(logger) });
   // Aborted by close(): ends the Cursor requests, waits and detection pass under way, so a shutdown
   // during a collection that is retrying an unreachable API takes moments, not the retry budget.
   const shutdown = new AbortController();

@@ -23,6 +23,8 @@ export class StoreOpenError extends Error {
 export interface OpenDbOptions {
   /** Refuse a file that does not exist instead of creating it (`detect` only reads what collections wrote). */
   mustExist?: boolean;
+  /** Told before pending migrations upgrade a store that had a schema already: copying a large table takes a while. */
+  onUpgrade?: (from: number, to: number) => void;
 }
 
 /** An fs or SQLite error while opening, as a sentence a user can act on. */
@@ -68,7 +70,7 @@ export function storageFailure(db: Db, err: unknown): StoreOpenError | undefined
  * Throws StoreOpenError naming the path for every way this can fail.
  */
 export function openDb(file: string, list: Migration[] = migrations, opts: OpenDbOptions = {}): Db {
-  if (file === ':memory:') return setUp(new Database(file), list);
+  if (file === ':memory:') return setUp(new Database(file), list, opts);
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(file, { throwIfNoEntry: false });
@@ -86,26 +88,28 @@ export function openDb(file: string, list: Migration[] = migrations, opts: OpenD
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     db = new Database(file);
-    return setUp(db, list);
+    return setUp(db, list, opts);
   } catch (err) {
     db?.close();
     throw openFailure(file, err);
   }
 }
 
-function setUp(db: Db, list: Migration[]): Db {
+function setUp(db: Db, list: Migration[], opts: OpenDbOptions): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  const version = migrate(db, list);
+  const version = migrate(db, list, opts.onUpgrade);
   // A read-only file opens and reads fine; fail now rather than at the first write of a collection.
   db.pragma(`user_version = ${version}`);
   return db;
 }
 
-export function migrate(db: Db, list: Migration[] = migrations): number {
+export function migrate(db: Db, list: Migration[] = migrations, onUpgrade?: OpenDbOptions['onUpgrade']): number {
   const current = db.pragma('user_version', { simple: true }) as number;
+  const target = Math.max(current, ...list.map((m) => m.version));
+  if (current > 0 && target > current) onUpgrade?.(current, target);
   for (const m of [...list].sort((a, b) => a.version - b.version)) {
     if (m.version <= current) continue;
     db.transaction(() => {

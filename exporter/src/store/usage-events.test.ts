@@ -201,6 +201,12 @@ describe('UsageEventsRepo.insert', () => {
 });
 
 describe('schema 22: usage events by name number', () => {
+  it('a fresh store is created without an upgrade notice', () => {
+    const told = jest.fn();
+    openDb(':memory:', migrations, { onUpgrade: told }).close();
+    expect(told).not.toHaveBeenCalled();
+  });
+
   const WIDE = `ts_ms, event_hash, day, email, model, kind, max_mode, requests_costs, is_token_based, input_tokens,
     output_tokens, cache_write_tokens, cache_read_tokens, token_micro, charged_micro, cursor_fee_micro, is_chargeable,
     is_headless, conversation_id`;
@@ -242,7 +248,10 @@ describe('schema 22: usage events by name number', () => {
       );
       const read = () => db.prepare(`SELECT ${WIDE} FROM usage_events ORDER BY ts_ms, event_hash`).raw().all();
       const before = read();
-      expect(migrate(db)).toBe(Math.max(...migrations.map((m) => m.version)));
+      const upgrades: number[][] = [];
+      const latest = Math.max(...migrations.map((m) => m.version));
+      expect(migrate(db, migrations, (from, to) => upgrades.push([from, to]))).toBe(latest);
+      expect(upgrades).toEqual([[21, latest]]); // told once, before the copy (a fresh store is not told)
       expect(read()).toEqual(before);
       const names = db.prepare('SELECT COUNT(*) FROM usage_names').pluck();
       const known = names.get();
