@@ -100,6 +100,9 @@ function setUp(db: Db, list: Migration[], opts: OpenDbOptions): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // 16 MB of page cache instead of SQLite's 2 MB: a backfill's daily pre-aggregates and their
+  // indexes stay in it instead of being read back from the WAL (bench/HISTORY.md, ingest: ~7% less time).
+  db.pragma('cache_size = -16000');
   const version = migrate(db, list, opts.onUpgrade);
   // A read-only file opens and reads fine; fail now rather than at the first write of a collection.
   db.pragma(`user_version = ${version}`);
