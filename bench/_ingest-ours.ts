@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     events: number;
   };
   const store = Store.open(spec.dbFile);
+  store.checkpointInBackground(); // as collectOnce opens it for `backfill`
   const agent = mockCursor(spec.pagesDir);
   const api = createCursorClient({
     adminKey: 'key_bench',

@@ -187,6 +187,7 @@ export async function collectOnce(
   const config = loadServiceConfig(opts.env);
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const store = Store.open(config.databasePath, { onUpgrade: logUpgrade(logger) });
+  store.checkpointInBackground();
   try {
     const run = await createCollectorStack({ store, config, logger }).run(req);
     opts.onCollected?.();
@@ -224,6 +225,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   const exposure = checkApiExposure(config.host, authMode, env);
   if (exposure) logger.warn(exposure);
   const store = Store.open(config.databasePath, { onUpgrade: logUpgrade(logger) });
+  store.checkpointInBackground();
   // Aborted by close(): ends the Cursor requests, waits and detection pass under way, so a shutdown
   // during a collection that is retrying an unreachable API takes moments, not the retry budget.
   const shutdown = new AbortController();

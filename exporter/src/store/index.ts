@@ -1,3 +1,4 @@
+import { checkpointInBackground, type Checkpointer } from './checkpointer';
 import { openDb, storageFailure, type Db, type OpenDbOptions, type StoreOpenError } from './db';
 import { migrations } from './migrations';
 import { AnalyticsRepo } from './analytics';
@@ -92,7 +93,18 @@ export class Store {
     return storageFailure(this.db, err);
   }
 
+  private checkpointer: Checkpointer | null = null;
+
+  /**
+   * WAL checkpoints from here on run on a thread of their own (checkpointer.ts), not inside this
+   * connection's commits: for the processes that write much (serve, collect, backfill).
+   */
+  checkpointInBackground(): void {
+    this.checkpointer ??= checkpointInBackground(this.db);
+  }
+
   close(): void {
+    void this.checkpointer?.stop();
     this.db.close();
   }
 }
