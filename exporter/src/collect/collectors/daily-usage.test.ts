@@ -1,4 +1,4 @@
-/** The daily-usage step's writes: rows Cursor sends again unchanged cost no write. */
+/** The daily-usage step's writes: in parts with turns between; rows Cursor sends again unchanged cost no write. */
 import type { CursorApi, DailyUsageChunk } from '../../cursor/api';
 import type { DailyUsageRow } from '../../domain/records';
 import { active } from '../../domain/testing';
@@ -28,6 +28,30 @@ function context(store: Store, chunks: DailyUsageChunk[]): StepContext {
 }
 
 describe('daily-usage step', () => {
+  it('writes a chunk in parts with turns of the event loop between, the watermark with the last', async () => {
+    const store = Store.open(':memory:');
+    const c = chunk();
+    const advances: number[] = [];
+    const advance = store.watermarks.advance.bind(store.watermarks);
+    store.watermarks.advance = (stream, ms, now) => {
+      advances.push(store.db.prepare('SELECT count(*) FROM daily_usage').pluck().get() as number);
+      advance(stream, ms, now);
+    };
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    try {
+      expect(await dailyUsageStep.run(context(store, [c, { fromMs: NOW, toMs: NOW, rows: [] }]))).toEqual({
+        daily_usage: 4500,
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(turns).toBeGreaterThan(0); // a timer ran while the chunk was being written
+    expect(advances).toEqual([4500, 4500]); // once every row of the chunk was in; the empty chunk too
+    expect(store.watermarks.get('daily_usage')).toBe(NOW);
+    store.close();
+  });
+
   it('leaves a row Cursor sends again unchanged alone: no write, its day’s activity pack kept', async () => {
     const store = Store.open(':memory:');
     const c = chunk();
