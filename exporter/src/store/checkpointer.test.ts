@@ -29,7 +29,7 @@ function writeMuch(): void {
 const fileBytes = () => fs.statSync(db.name).size;
 
 async function until(ok: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1500 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!ok()) throw new Error(`timed out waiting for ${what}`);
 }
 
