@@ -25,7 +25,7 @@ export interface Checkpointer {
 }
 
 /** Often enough that the WAL stays at a few MB during a backfill; an idle check costs microseconds. */
-export const CHECKPOINT_INTERVAL_MS = 200;
+const CHECKPOINT_INTERVAL_MS = 200;
 /** SQLite's default wal_autocheckpoint (pages). */
 const AUTOCHECKPOINT_PAGES = 1000;
 
