@@ -17,6 +17,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { SingleBar, Presets } from 'cli-progress';
 import { parseUsageEventsPage } from '../exporter/src/cursor/normalize';
+import { FLAG } from '../exporter/src/domain/event-batch';
 import { eventHash, repeatKey } from '../exporter/src/domain/event-key';
 import type { UsageEvent } from '../exporter/src/domain/records';
 import { DAY_MS } from '../exporter/src/domain/time';
@@ -105,7 +106,12 @@ function rawWindows(pagesDir: string, firstDay: number, days: number, names: Map
     const seen = new Map<number, number>();
     for (const e of events) {
       ids.push(id(e.email), id(e.model), id(e.kind));
-      flags.push(+e.maxMode | (+e.isTokenBasedCall << 1) | (+e.isChargeable << 2) | (+e.isHeadless << 3));
+      flags.push(
+        (e.maxMode ? FLAG.MAX_MODE : 0) |
+          (e.isTokenBasedCall ? FLAG.TOKEN_BASED : 0) |
+          (e.isChargeable ? FLAG.CHARGEABLE : 0) |
+          (e.isHeadless ? FLAG.HEADLESS : 0),
+      );
       const hash = eventHash(e);
       const n = seen.get(hash) ?? 0;
       seen.set(hash, n + 1);
