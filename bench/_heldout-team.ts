@@ -212,8 +212,30 @@ export const BLIND4_CALENDAR: HeldoutCalendar = {
   heavyTail: { share: 0.08, sigma: 0.5 },
 };
 
-/** The calendar a diagnostic command line names (--blind4, --blind3, --blind2, --blind, --calendar3, --calendar2; default the held-out one). */
+/**
+ * The fifth blind block (seeds 1701–1710, heldout_blind5), written before the level-drift hinge
+ * fit was developed and run once after it was frozen: autumn dates ending on a Friday, billing on
+ * the 28th, some Sunday–Thursday and part-time people, a busy week, vacations of 3–12 days and
+ * returns from 6–14, heavier tails on one active day in ten, growth drawn from ×2.3.
+ */
+export const BLIND5_SEEDS = [1701, 1702, 1703, 1704, 1705, 1706, 1707, 1708, 1709, 1710];
+export const BLIND5_CALENDAR: HeldoutCalendar = {
+  endDay: '2026-10-09',
+  cycleDay: 28,
+  sunThuShare: 0.1,
+  partTimeShare: 0.12,
+  vacation: { share: 0.25, days: [3, 12] },
+  returnDays: [6, 14],
+  busyWeek: true,
+  levelShift: { borderline: [4.2, 4.7], clear: [5, 6], borderlineDays: [3, 4], clearDays: [4, 7] },
+  growth: { borderline: [2.3, 2.8], clear: [3, 4], borderlineWeeks: [4, 5], clearWeeks: [3, 4] },
+  spike: { borderline: [4.5, 5.1], clear: [5.5, 6.5] },
+  heavyTail: { share: 0.1, sigma: 0.5 },
+};
+
+/** The calendar a diagnostic command line names (--blind5, --blind4, --blind3, --blind2, --blind, --calendar3, --calendar2; default the held-out one). */
 export function calendarFromArgs(args: readonly string[]): HeldoutCalendar {
+  if (args.includes('--blind5')) return BLIND5_CALENDAR;
   if (args.includes('--blind4')) return BLIND4_CALENDAR;
   if (args.includes('--blind3')) return BLIND3_CALENDAR;
   if (args.includes('--blind2')) return BLIND2_CALENDAR;

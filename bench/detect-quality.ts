@@ -53,6 +53,8 @@ import {
   BLIND3_SEEDS,
   BLIND4_CALENDAR,
   BLIND4_SEEDS,
+  BLIND5_CALENDAR,
+  BLIND5_SEEDS,
   BLIND_CALENDAR,
   BLIND_SEEDS,
   CALENDAR2,
@@ -387,7 +389,8 @@ export function tunedFamily(
  * (BLIND2_CALENDAR, 1101–1110: a four-day week, a holiday week, heavier tails), written before it
  * was first run and run once on the detectors frozen after the look-alike fixes, and the third
  * blind block (BLIND3_CALENDAR, 1301–1310), written before the level-drift z change and run once after it,
- * and the fourth (BLIND4_CALENDAR, 1501–1510), written before the spike's scatter rule was run on it.
+ * the fourth (BLIND4_CALENDAR, 1501–1510), written before the spike's scatter rule was run on it,
+ * and the fifth (BLIND5_CALENDAR, 1701–1710), written before level drift's hinge fit.
  */
 export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promise<Record<string, unknown>> {
   const tuned = tunedFamily(settings);
@@ -399,6 +402,7 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promi
   const heldoutBlind2 = heldoutFamily(settings, BLIND2_SEEDS, BLIND2_CALENDAR, 'second blind calendar (1101–1110)');
   const heldoutBlind3 = heldoutFamily(settings, BLIND3_SEEDS, BLIND3_CALENDAR, 'third blind calendar (1301–1310)');
   const heldoutBlind4 = heldoutFamily(settings, BLIND4_SEEDS, BLIND4_CALENDAR, 'fourth blind calendar (1501–1510)');
+  const heldoutBlind5 = heldoutFamily(settings, BLIND5_SEEDS, BLIND5_CALENDAR, 'fifth blind calendar (1701–1710)');
   return {
     tuned,
     heldout,
@@ -409,5 +413,6 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promi
     heldout_blind2: heldoutBlind2,
     heldout_blind3: heldoutBlind3,
     heldout_blind4: heldoutBlind4,
+    heldout_blind5: heldoutBlind5,
   };
 }
