@@ -6,12 +6,13 @@
 import { Kind, type TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { CursorError } from './errors';
+import { parseJsonBytes } from './json-pieces';
 
 /** Accepts the raw text (or bytes) of a response, or an already parsed value. */
 export function parseJson(body: unknown, endpoint: string): unknown {
   if (typeof body !== 'string' && !Buffer.isBuffer(body)) return body;
   try {
-    return JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+    return typeof body === 'string' ? JSON.parse(body) : parseJsonBytes(body);
   } catch (err) {
     throw new CursorError(`malformed JSON in response (${(err as Error).message.slice(0, 120)})`, {
       kind: 'invalid-response',
