@@ -9,8 +9,9 @@
  * two of the array's elements: a cut inside a string leaves that string unterminated, one inside an
  * element leaves a bracket open (the piece then runs on to the next `},{"`). So what comes back is
  * what JSON.parse of the whole body returns.
- * Anything else — no array near the start, a second key of the same name, a piece that does not
- * parse — is parsed whole, which also gives JSON.parse's own error for a broken body.
+ * Anything else — no array near the start, a second key of the same name, no cut among MAX_TRIES
+ * that parses, a tail that does not — is parsed whole, which also gives JSON.parse's own error for a
+ * broken body.
  */
 const PIECE_BYTES = 64 * 1024;
 /** How far into the body the first top-level array's opening bracket is looked for. */
@@ -40,34 +41,37 @@ function parseInPieces(bytes: Buffer): unknown {
   const pieces: unknown[] = [];
   let from = array.at;
   let tries = 0;
-  try {
-    for (let cut = bytes.indexOf(CUT, from + PIECE_BYTES); cut >= 0;) {
-      let piece: unknown[];
-      try {
-        piece = JSON.parse(`[${bytes.toString('utf8', from, cut + 1)}]`) as unknown[];
-      } catch {
-        // The cut fell inside a string or an element; a later one may fall between two.
-        if (++tries === MAX_TRIES) return undefined;
-        cut = bytes.indexOf(CUT, cut + 1);
-        continue;
-      }
-      pieces.push(...piece);
-      from = cut + 2; // the next element's `{`
-      tries = 0;
-      cut = bytes.indexOf(CUT, from + PIECE_BYTES);
+  for (let cut = bytes.indexOf(CUT, from + PIECE_BYTES); cut >= 0;) {
+    const piece = parseOrNull(`[${bytes.toString('utf8', from, cut + 1)}]`) as unknown[] | null;
+    if (piece === null) {
+      // The cut fell inside a string or an element; a later one may fall between two.
+      if (++tries === MAX_TRIES) return undefined;
+      cut = bytes.indexOf(CUT, cut + 1);
+      continue;
     }
-    // JSON.parse keeps the last of two equal keys; with a second one, the pieces would be its.
-    if (pieces.length === 0 || bytes.indexOf(array.quotedKey, from) >= 0) return undefined;
-    const top = JSON.parse(bytes.toString('utf8', 0, array.at) + bytes.toString('utf8', from)) as Record<
-      string,
-      unknown
-    >;
-    const rest = top[array.key];
-    if (!Array.isArray(rest)) return undefined; // a key spelled with escapes
-    top[array.key] = pieces.concat(rest);
-    return top;
+    pieces.push(...piece);
+    from = cut + 2; // the next element's `{`
+    tries = 0;
+    cut = bytes.indexOf(CUT, from + PIECE_BYTES);
+  }
+  // JSON.parse keeps the last of two equal keys; with a second one, the pieces would be its.
+  if (pieces.length === 0 || bytes.indexOf(array.quotedKey, from) >= 0) return undefined;
+  const top = parseOrNull(bytes.toString('utf8', 0, array.at) + bytes.toString('utf8', from)) as Record<
+    string,
+    unknown
+  > | null;
+  const rest = top?.[array.key];
+  if (top === null || !Array.isArray(rest)) return undefined; // a broken tail, or a key spelled with escapes
+  top[array.key] = pieces.concat(rest);
+  return top;
+}
+
+/** JSON.parse, or null for text that is not JSON (a piece cut in the wrong place, a broken body). */
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
   } catch {
-    return undefined;
+    return null;
   }
 }
 
