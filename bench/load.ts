@@ -116,6 +116,9 @@ function imageMallocEnv(): Record<string, string> {
 /** `serve` from the compiled harness `file` with `env`, in its own process; its memory sampled every second. */
 async function exporterProcess(file: string, env: Record<string, string>) {
   const child = fork(file, [JSON.stringify(env)], {
+    // As the image runs it: plain node. fork() otherwise passes on this process's flags, which under
+    // `npm run bench` load tsx's loader (a thread of its own and every module's source: ~35 MB).
+    execArgv: [],
     env: { ...process.env, ...imageMallocEnv() },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
