@@ -39,13 +39,22 @@ async function main(): Promise<void> {
         .catch(() => void tally.failures.push(0)),
     );
   };
-  let q = 0;
-  const timers = [
-    setInterval(() => hit(scrapes, '/metrics', spec.metricsToken), 1000 / spec.scrapesPerS),
-    setInterval(() => hit(queries, spec.paths[q++ % spec.paths.length], spec.apiToken), 1000 / spec.queriesPerS),
-  ];
+  // Requests are due by the clock, not by timer ticks: a tick this process gets late (the machine's two
+  // cores are shared with the server and the simulator) sends what fell due meanwhile, so every run
+  // sends seconds × rate of each.
+  let sentScrapes = 0;
+  let sentQueries = 0;
+  const t0 = performance.now();
+  const sendDue = () => {
+    const s = Math.min(performance.now() - t0, spec.seconds * 1000) / 1000;
+    for (; sentScrapes < Math.floor(s * spec.scrapesPerS); sentScrapes++) hit(scrapes, '/metrics', spec.metricsToken);
+    for (; sentQueries < Math.floor(s * spec.queriesPerS); sentQueries++)
+      hit(queries, spec.paths[sentQueries % spec.paths.length], spec.apiToken);
+  };
+  const timer = setInterval(sendDue, 10);
   await new Promise((r) => setTimeout(r, spec.seconds * 1000));
-  for (const t of timers) clearInterval(t);
+  clearInterval(timer);
+  sendDue();
   await Promise.all(inflight);
   process.stdout.write(JSON.stringify({ scrapes, queries }));
 }
