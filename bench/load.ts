@@ -96,6 +96,7 @@ async function simulator(): Promise<{ url: string; close: () => Promise<void> }>
 interface ServerEnd {
   stallP99Ms: number;
   stallMaxMs: number;
+  cpuS: number;
   collecting: boolean;
   runs: number;
   events: number;
@@ -237,6 +238,7 @@ export async function run(): Promise<Record<string, unknown>> {
       query_p99_ms_by_route: p99ByRoute(r.queries),
       event_loop_delay_p99_ms: end.stallP99Ms,
       event_loop_delay_max_ms: end.stallMaxMs,
+      server_cpu_s: end.cpuS,
       rss_steady_max_mb: Math.round(Math.max(...steady)),
       rss_steady_growth_mb: Math.round(growth),
       rss_max_mb: Math.round(Math.max(...rss)),
@@ -254,7 +256,7 @@ export async function run(): Promise<Record<string, unknown>> {
       `load for ${SECONDS} s during a collection (${events.toLocaleString()} events stored so far, still collecting: ${collecting}): ` +
         `${figures.scrapes} scrapes (${figures.scrape_errors} errors, p99 ${figures.scrape_p99_ms} ms), ${figures.queries} dashboard queries ` +
         `(${figures.query_errors} errors, p95 ${figures.query_p95_ms} ms, p99 ${figures.query_p99_ms} ms); RSS steady max ${figures.rss_steady_max_mb} MB ` +
-        `(growth ${figures.rss_steady_growth_mb} MB), max ${figures.rss_max_mb} MB; event loop held up to ${figures.event_loop_delay_max_ms} ms; p99 by route ${JSON.stringify(figures.query_p99_ms_by_route)}`,
+        `(growth ${figures.rss_steady_growth_mb} MB), max ${figures.rss_max_mb} MB; event loop held up to ${figures.event_loop_delay_max_ms} ms; server CPU ${figures.server_cpu_s} s; p99 by route ${JSON.stringify(figures.query_p99_ms_by_route)}`,
     );
     return figures;
   } finally {
