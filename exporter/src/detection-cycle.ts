@@ -126,15 +126,12 @@ async function acknowledgeFromSilences(
  * day without one from its rows. Before each pass (a worker's read-only
  * connection then finds them) and once at start; a day per transaction with a turn of the event loop
  * between (and a week), so scrapes and queries are not held behind a long run of days; stops between
- * days once `signal` aborts. `leaveLatest`: not the latest unpacked day of each table — in `serve`'s
- * passes during a collection, the day it is writing, whose pack (and its week's) every write drops
- * again. Returns the days packed.
+ * days once `signal` aborts. Returns the days packed.
  */
-export async function packDays(store: Store, signal?: AbortSignal, leaveLatest = false): Promise<number> {
+export async function packDays(store: Store, signal?: AbortSignal): Promise<number> {
   let packed = 0;
   for (const packs of [store.usageDayPacks, store.activityDayPacks]) {
     const days = packs.unpacked('0000-01-01', '9999-12-31');
-    if (leaveLatest) days.pop();
     const pack = days.length > 0 ? packs.packer() : () => 0;
     for (const day of days) {
       if (signal?.aborted) return packed;

@@ -236,12 +236,11 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   // Days without a pack are read from their rows by every window that holds them: after a backfill's
   // daily-usage step a 30-day table read 30 days of every person's rows (~1M rows per 10 s in
   // bench/load), and its usage events unpack a day after another for hours at Cursor's pace. So they
-  // are packed in the background, one pass at a time: at start, then every PACK_EVERY_MS all but the
-  // latest (which a collection under way is writing: a write drops its pack and its week's again).
-  // Detection packs its window's days itself, the latest too.
+  // are packed in the background, one pass at a time: at start, then every PACK_EVERY_MS (a day
+  // written again loses its pack until the next pass). Detection packs its window's days itself.
   let packPass: Promise<number> | undefined;
-  const packInTurn = (leaveLatest = false): Promise<number> =>
-    (packPass ??= packDays(store, shutdown.signal, leaveLatest).finally(() => (packPass = undefined)));
+  const packInTurn = (): Promise<number> =>
+    (packPass ??= packDays(store, shutdown.signal).finally(() => (packPass = undefined)));
   const collector = createCollectorStack({
     store,
     config,
@@ -324,7 +323,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     (days) => days > 0 && logger.info({ days, ms: Date.now() - started }, 'packed the days with usage'),
     packFailed,
   );
-  const repacking = setInterval(() => void packInTurn(true).catch(packFailed), opts.packEveryMs ?? PACK_EVERY_MS);
+  const repacking = setInterval(() => void packInTurn().catch(packFailed), opts.packEveryMs ?? PACK_EVERY_MS);
   repacking.unref();
   const firstCycle = cycle();
 
