@@ -9,7 +9,6 @@ import { collectOnce, detectOnce, serve } from './server';
 import { startSimulator } from './simulator/server';
 import { Store } from './store';
 import { StoreOpenError } from './store/db';
-import { utcDay } from './domain/time';
 
 jest.setTimeout(60_000);
 let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -88,54 +87,6 @@ describe('serve shutdown', () => {
       for (const e of run.errors) expect(e.message).toMatch(/shutting down|stopped by shutdown/);
     } finally {
       store.close();
-    }
-  });
-});
-
-describe('serve packing', () => {
-  it('packs in the background the days a write unpacked, without waiting for the collection to end', async () => {
-    const file = path.join(dir, 'packing.db');
-    const handle = await serve({
-      env: { ...env, DATABASE_PATH: file, API_AUTH: 'off' },
-      listen: false,
-      packEveryMs: 50,
-    });
-    try {
-      await handle.firstCycle; // collected and packed by its detection cycle
-      const packs = handle.store.usageDayPacks;
-      const nowMs = Date.now();
-      const today = utcDay(nowMs);
-      expect(packs.unpacked(today, today)).toEqual([]);
-      // One more event today, as a collection under way writes it: the day's pack is dropped.
-      handle.store.usageEvents.insert([
-        {
-          timestampMs: nowMs,
-          email: 'late@example.com',
-          model: 'gpt-5',
-          kind: 'Usage-based',
-          maxMode: false,
-          requestsCosts: 1,
-          isTokenBasedCall: true,
-          inputTokens: 10,
-          outputTokens: 5,
-          cacheWriteTokens: 0,
-          cacheReadTokens: 0,
-          tokenMicro: 900,
-          chargedMicro: 1000,
-          cursorFeeMicro: 0,
-          isChargeable: true,
-          isHeadless: false,
-          conversationId: null,
-        },
-      ]);
-      expect(packs.unpacked(today, today)).toEqual([today]);
-      for (let i = 0; i < 200 && packs.unpacked(today, today).length > 0; i++)
-        await new Promise((r) => setTimeout(r, 20));
-      expect(packs.unpacked(today, today)).toEqual([]);
-      const { emails } = packs.days(today, today);
-      expect(emails).toContain('late@example.com');
-    } finally {
-      await handle.close();
     }
   });
 });

@@ -41,8 +41,6 @@ export interface ServeOptions {
   now?: () => number;
   /** Skip listening (tests use app.inject). */
   listen?: boolean;
-  /** How often days unpacked by writes are packed (PACK_EVERY_MS; tests: shorter). */
-  packEveryMs?: number;
 }
 
 export interface ServeHandle {
@@ -212,8 +210,6 @@ export async function detectOnce(env: NodeJS.ProcessEnv = process.env): Promise<
 
 /** How long close() waits for requests, the collection and the cycle under way to end. */
 const SHUTDOWN_GRACE_MS = 10_000;
-/** Days unpacked by writes are packed this often: the API's reads look at the store every 10 s under a collection. */
-const PACK_EVERY_MS = 10_000;
 
 /**
  * The long-running exporter: validates config, opens the store, serves HTTP, runs a first
@@ -233,14 +229,6 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   // Aborted by close(): ends the Cursor requests, waits and detection pass under way, so a shutdown
   // during a collection that is retrying an unreachable API takes moments, not the retry budget.
   const shutdown = new AbortController();
-  // Days without a pack are read from their rows by every window that holds them: after a backfill's
-  // daily-usage step a 30-day table read 30 days of every person's rows (~1M rows per 10 s in
-  // bench/load), and its usage events unpack a day after another for hours at Cursor's pace. So they
-  // are packed in the background, one pass at a time: at start, then every PACK_EVERY_MS (a day
-  // written again loses its pack until the next pass). Detection packs its window's days itself.
-  let packPass: Promise<number> | undefined;
-  const packInTurn = (): Promise<number> =>
-    (packPass ??= packDays(store, shutdown.signal).finally(() => (packPass = undefined)));
   const collector = createCollectorStack({
     store,
     config,
@@ -317,14 +305,10 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   // Days without a pack (a store from before packs, or a backfill by the CLI) are read from their
   // rows until packed: pack them now, beside the first collection, rather than after it.
   const started = Date.now();
-  const packFailed = (err: unknown) =>
-    logger.warn({ err }, 'packing the days with usage failed; they are read from their rows');
-  const packing = packInTurn().then(
+  const packing = packDays(store, shutdown.signal).then(
     (days) => days > 0 && logger.info({ days, ms: Date.now() - started }, 'packed the days with usage'),
-    packFailed,
+    (err: unknown) => logger.warn({ err }, 'packing the days with usage failed; they are read from their rows'),
   );
-  const repacking = setInterval(() => void packInTurn().catch(packFailed), opts.packEveryMs ?? PACK_EVERY_MS);
-  repacking.unref();
   const firstCycle = cycle();
 
   let closing: Promise<void> | undefined;
@@ -343,12 +327,11 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
         // boundary), keeps the pipeline from starting another hook, and ends a detection pass in its
         // worker (it only reads). The hook under way finishes before the store closes.
         shutdown.abort(new Error('the exporter is shutting down'));
-        clearInterval(repacking);
         const waits = { requests: true, collection: true, cycle: true };
         const drained = Promise.all([
           app.close().then(() => void (waits.requests = false)),
           collector.stop().then(() => void (waits.collection = false)),
-          Promise.all([inflight, packing, packPass]).then(() => void (waits.cycle = false)),
+          Promise.all([inflight, packing]).then(() => void (waits.cycle = false)),
         ]);
         // Bounded, as a supervisor's grace period is: what still runs after it fails on the closed store
         // (every write is a transaction, so nothing half-written stays), and the log names it.
