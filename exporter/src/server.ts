@@ -229,6 +229,21 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   // Aborted by close(): ends the Cursor requests, waits and detection pass under way, so a shutdown
   // during a collection that is retrying an unreachable API takes moments, not the retry budget.
   const shutdown = new AbortController();
+  // Packing the days without packs, one pass at a time: at start (beside the first collection) and
+  // after each collect step, so a backfill's daily usage is read from packs while its usage events
+  // take hours (unpacked, every window read its 30 days from their rows: ~1M rows per 10 s in
+  // bench/load). A step that ends during a pass leaves its days to the pass before detection. Packing
+  // every 10 s instead, within steps too, held more memory (bench/HISTORY.md, load).
+  let packingNow = false;
+  const packInTurn = async (): Promise<number> => {
+    if (packingNow) return 0;
+    packingNow = true;
+    try {
+      return await packDays(store, shutdown.signal);
+    } finally {
+      packingNow = false;
+    }
+  };
   const collector = createCollectorStack({
     store,
     config,
@@ -236,6 +251,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
     now: opts.now,
     client: { ...opts.client, signal: shutdown.signal },
     collect: opts.collect,
+    afterStep: packInTurn,
   });
   const metrics = createMetricsService(store, {
     now: opts.now,
@@ -305,7 +321,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   // Days without a pack (a store from before packs, or a backfill by the CLI) are read from their
   // rows until packed: pack them now, beside the first collection, rather than after it.
   const started = Date.now();
-  const packing = packDays(store, shutdown.signal).then(
+  const packing = packInTurn().then(
     (days) => days > 0 && logger.info({ days, ms: Date.now() - started }, 'packed the days with usage'),
     (err: unknown) => logger.warn({ err }, 'packing the days with usage failed; they are read from their rows'),
   );

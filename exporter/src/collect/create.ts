@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { Store } from '../store';
 import { CallTally } from './call-tally';
 import { SERVICE_WINDOW_EVENTS, type CollectOptions } from './context';
-import { createCollector, type Collector } from './runner';
+import { createCollector, type Collector, type CollectorDeps } from './runner';
 
 export const USER_AGENT = 'cursor-usage-exporter/0.1 (+https://github.com/cursor-usage-stack)';
 
@@ -17,6 +17,7 @@ export interface CollectorStackOptions {
   /** Overrides for the client (tests and demo: faster limits, no real sleeps). */
   client?: Partial<CursorClientOptions>;
   collect?: Partial<CollectOptions>;
+  afterStep?: CollectorDeps['afterStep'];
 }
 
 /** The Cursor client wired to a collector: call counts, persisted ETags, scrubbed errors. */
@@ -42,6 +43,7 @@ export function createCollectorStack(opts: CollectorStackOptions): Collector {
     logger: opts.logger,
     secrets: configSecrets(config),
     sharedKey: (config.analyticsApiKey ?? config.adminApiKey) === config.adminApiKey,
+    afterStep: opts.afterStep,
     options: { initialBackfillDays: config.initialBackfillDays, windowEvents: SERVICE_WINDOW_EVENTS, ...opts.collect },
   });
 }

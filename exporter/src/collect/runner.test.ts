@@ -281,6 +281,31 @@ describe('collector runner', () => {
     expect(Object.keys(r.steps)).toEqual([...COLLECTORS.map((c) => c.name), 'things']);
   });
 
+  it('runs afterStep after each step, a failed one too, before the next; its own failure is not the run’s', async () => {
+    const order: string[] = [];
+    const step = (name: string, fail = false): CollectStep => ({
+      name,
+      async run() {
+        order.push(name);
+        if (fail) throw new Error('boom');
+        return {};
+      },
+    });
+    const r = await createCollector({
+      store,
+      api,
+      now: () => NOW,
+      steps: [step('a'), step('b', true), step('c')],
+      afterStep: async (name) => {
+        order.push(`after ${name}`);
+        if (name === 'c') throw new Error('packing failed');
+      },
+    }).run();
+    expect(order).toEqual(['a', 'after a', 'b', 'after b', 'c', 'after c']);
+    expect(r.status).toBe('partial');
+    expect(r.errors.map((e) => e.step)).toEqual(['b']);
+  });
+
   it('validates backfill days and reaches back that far', async () => {
     const c = createCollector({ store, api, now: () => NOW });
     await expect(c.run({ kind: 'backfill', days: 91 })).rejects.toThrow(/1 to 90/);

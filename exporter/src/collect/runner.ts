@@ -34,6 +34,12 @@ export interface CollectorDeps {
   sharedKey?: boolean;
   /** How often usage-events progress is logged (default PROGRESS_LOG_MS). */
   progressLogMs?: number;
+  /**
+   * After each step (a failed one too), before the next: `serve` packs the days the step's writes
+   * unpacked, so while a backfill's usage events take hours at Cursor's pace, the dashboards read the
+   * daily usage it wrote first from packs, not rows. A failure is logged, not the run's.
+   */
+  afterStep?: (step: string) => Promise<unknown>;
 }
 
 export interface RunRequest {
@@ -214,6 +220,11 @@ export function createCollector(deps: CollectorDeps): Collector {
           } else {
             deps.logger?.warn({ step: step.name, error: message }, 'collect step failed');
           }
+        }
+        try {
+          await deps.afterStep?.(step.name);
+        } catch (err) {
+          deps.logger?.warn({ step: step.name, err }, 'after collect step failed');
         }
         lease.renew();
       }
