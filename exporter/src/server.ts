@@ -233,7 +233,7 @@ export async function serve(opts: ServeOptions = {}): Promise<ServeHandle> {
   // after each collect step, so a backfill's daily usage is read from packs while its usage events
   // take hours (unpacked, every window read its 30 days from their rows: ~1M rows per 10 s in
   // bench/load). A step that ends during a pass leaves its days to the pass before detection. Packing
-  // every 10 s instead, within steps too, held more memory (bench/HISTORY.md, load).
+  // every 10 s instead, within steps too, held more memory (README, bench/load).
   let packingNow = false;
   const packInTurn = async (): Promise<number> => {
     if (packingNow) return 0;
