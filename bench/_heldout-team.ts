@@ -213,10 +213,10 @@ export const BLIND4_CALENDAR: HeldoutCalendar = {
 };
 
 /**
- * The fifth blind block (seeds 1701–1710, heldout_blind5), written before the level-drift hinge
- * fit was developed and run once after it was frozen: autumn dates ending on a Friday, billing on
- * the 28th, some Sunday–Thursday and part-time people, a busy week, vacations of 3–12 days and
- * returns from 6–14, heavier tails on one active day in ten, growth drawn from ×2.3.
+ * The fifth blind block (seeds 1701–1710, heldout_blind5), written and first run on the detectors
+ * as they stood, before the level-drift hinge fit was tried (and dropped): autumn dates ending on a
+ * Friday, billing on the 28th, some Sunday–Thursday and part-time people, a busy week, vacations of
+ * 3–12 days and returns from 6–14, heavier tails on one active day in ten, growth drawn from ×2.3.
  */
 export const BLIND5_SEEDS = [1701, 1702, 1703, 1704, 1705, 1706, 1707, 1708, 1709, 1710];
 export const BLIND5_CALENDAR: HeldoutCalendar = {

@@ -390,7 +390,8 @@ export function tunedFamily(
  * was first run and run once on the detectors frozen after the look-alike fixes, and the third
  * blind block (BLIND3_CALENDAR, 1301–1310), written before the level-drift z change and run once after it,
  * the fourth (BLIND4_CALENDAR, 1501–1510), written before the spike's scatter rule was run on it,
- * and the fifth (BLIND5_CALENDAR, 1701–1710), written before level drift's hinge fit.
+ * and the fifth (BLIND5_CALENDAR, 1701–1710), written and first run before level drift's hinge fit
+ * was tried (and dropped).
  */
 export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promise<Record<string, unknown>> {
   const tuned = tunedFamily(settings);
