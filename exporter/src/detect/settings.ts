@@ -223,7 +223,7 @@ export const DetectionSettings = Type.Object(
           1.4,
           1.05,
           100,
-          "Flag the team when each of the last teamDays complete days' spend exceeds this multiple of the same weekday's average over the 3 weeks before.",
+          "Flag the team when on each of the last teamDays complete days its spend exceeds this multiple of the same weekday's median over the (up to seven) weeks before, and the typical person's spend this multiple of their own usual (the team factor): a surge of the whole team, not one person's carrying the total.",
         ),
         teamDays: int(
           3,

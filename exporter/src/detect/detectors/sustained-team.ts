@@ -1,3 +1,4 @@
+import { ownBaselines } from '../baseline';
 import { median } from '../stats';
 import {
   type Ctx,
@@ -17,6 +18,10 @@ import {
  * median, so a quiet (lull) weekend or two among those weeks does not make the next ordinary
  * weekend look like a surge. One surge day is not
  * sustained; a surge that lasts is, even when nobody stands out from the team on their own.
+ * And it is the team's: on each of those days the typical person spent more than
+ * `teamMultiplier` × their own usual too (the team factor, baseline.ts: the median person's spend
+ * over their own baseline), so one or two people's level shift carrying a small weekend total is
+ * theirs to be reported (level_shift, spend_spike), not a team surge.
  */
 export function sustainedTeam(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
@@ -31,19 +36,24 @@ export function sustainedTeam(ctx: Ctx): DetectorOutput {
     for (let w = 1; w <= 7 && i - 7 * w >= 0; w++) xs.push(team[i - 7 * w]);
     return median(xs) as number;
   };
+  const own = ownBaselines(ctx);
+  /** Day i's spend over its usual, the lower of the team's total and the typical person's. */
+  const ratio = (i: number): number => {
+    const base = usual(i);
+    return Math.min(base > 0 ? team[i] / base : 0, own.teamFactor(i));
+  };
   let minRatio = Infinity;
   let spent = 0;
   let norm = 0;
   for (let i = first; i <= last; i++) {
-    const base = usual(i);
-    minRatio = Math.min(minRatio, base > 0 ? team[i] / base : 0);
+    minRatio = Math.min(minRatio, ratio(i));
     spent += team[i];
-    norm += base;
+    norm += usual(i);
   }
   pushSignal(out, ctx, 'sustained_high', {}, minRatio, k);
   if (!(minRatio > k)) return out;
   let onset = first;
-  while (onset > 21 && team[onset - 1] > k * usual(onset - 1)) onset--;
+  while (onset > 21 && ratio(onset - 1) > k) onset--;
   out.findings.push(
     makeFinding(ctx, {
       detector: 'sustained_high',
