@@ -48,6 +48,12 @@ export interface OwnBaselines {
   /** Expected spend of user u on day d (micro-cents): class baseline × team factor; 0 = none. */
   expected(u: number, d: number): number;
   /**
+   * Dollars above an expectation on day index d in ordinary-day dollars: over the team's factor
+   * when the team spent more than usual (a person's natural swings grow with the day's spend, so
+   * on a team-wide 2× day twice the dollars are no more unusual). A quieter day does not raise them.
+   */
+  ordinary(excessMicro: number, d: number): number;
+  /**
    * User u's own day-to-day scatter on working days: the robust standard deviation (1.4826 × the
    * median absolute deviation) of the log of their active working days' spend over the day's team
    * factor, in the baseline window; computed on first use. NaN without a baseline.
@@ -230,6 +236,7 @@ function compute(ctx: Ctx): OwnBaselines {
     const b = offDay(u, d) && weekend[u] > 0 ? weekend[u] : weekday[u];
     return b > 0 ? b * teamFactor(d) : 0;
   };
+  const ordinary = (excessMicro: number, d: number): number => excessMicro / Math.max(1, teamFactor(d));
   const scatters = new Map<number, number>();
   const scatter = (u: number): number => {
     let sd = scatters.get(u);
@@ -246,7 +253,7 @@ function compute(ctx: Ctx): OwnBaselines {
     scatters.set(u, sd);
     return sd;
   };
-  return { weekday, weekend, offDay, workDays, teamFactor, teamAway, expected, scatter, from, to };
+  return { weekday, weekend, offDay, workDays, teamFactor, teamAway, expected, ordinary, scatter, from, to };
 }
 
 /**

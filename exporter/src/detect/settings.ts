@@ -380,7 +380,11 @@ export const DetectionSettings = Type.Object(
           0,
           "the day's spend; the reference skipped days under $50, but a team's heaviest users pass 2.5σ of the team on ordinary $50–90 days",
         ),
-        spend_spike: Floor(15, 0, "the day's spend above what the user would have spent that day"),
+        spend_spike: Floor(
+          15,
+          0,
+          "the day's spend above what the user would have spent that day (under trends.spikeMinExcessUsd above it, in ordinary-day dollars: over the team's factor on a day the whole team spent more)",
+        ),
         level_shift: Floor(50, 0, 'the spend above the expectation over the elevated days'),
         cycle_outlier: Floor(0, 0, 'the cycle spend'),
         cost_per_request: Floor(0, 0, "the day's spend"),

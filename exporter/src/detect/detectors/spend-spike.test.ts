@@ -104,6 +104,19 @@ describe('spend_spike', () => {
     expect(run([...colleagues(40), alice(habit(20, 0, { 30: 40 }))])).toEqual([]);
   });
 
+  it("weighs a small spike's dollars on a team-wide busier day in ordinary-day dollars; a material one as it stands", () => {
+    // A steady $2 habit (no scatter: any 4× day is beyond it). On the team's 2× day she would have
+    // spent $4: $24 is $20 above, $10 in ordinary-day dollars — recorded, under the $15 floor…
+    const onBusyDay = (day30: number) => aliceOnly(run([...colleagues(40), alice(habit(2, 0, { 30: day30 }))]));
+    expect(onBusyDay(24)).toMatchObject([{ baseline: 4, notify: false }]);
+    // …the same $20 above on an ordinary day notifies, and so does $30 above on the busy day
+    // (spikeMinExcessUsd or more: material as it stands, a busier day does not hold it back).
+    expect(aliceOnly(run([...colleagues(20), alice(habit(2, 0, { 30: 22 }))]))).toMatchObject([
+      { baseline: 2, notify: true },
+    ]);
+    expect(onBusyDay(34)).toMatchObject([{ baseline: 4, notify: true }]);
+  });
+
   it('stays quiet on a release day on which the whole team ran at 4–6×, and still finds a personal 5× on it', () => {
     // Day 30: ten colleagues at 4× to 6× their $20 habit (the median 5×); the factor follows the
     // median instead of stopping at a cap, so nobody's 6× on a 5× day is a spike.

@@ -23,6 +23,10 @@ import {
  * The line is k× that. A day less than spikeMinExcessUsd above it must also lie beyond
  * spikeSmallZ robust standard deviations of the person's own day-to-day scatter (baseline.ts): an
  * ordinary person's 4–5× day of $15–25 is natural variation, the same day of a steady user is not.
+ * Such a small spike is one only the person's scatter vouches for, and the dollars the notification
+ * floor weighs for it are ordinary-day dollars (baseline.ts ordinary): on a team-wide 2× day the
+ * same natural swing is twice the dollars. A spike spikeMinExcessUsd or more above the expectation
+ * is material as it stands, so a personal 5× on a release day is reported as on any other day.
  */
 export function spendSpike(ctx: Ctx): DetectorOutput {
   const out = emptyOutput();
@@ -38,7 +42,9 @@ export function spendSpike(ctx: Ctx): DetectorOutput {
       const thresholdMicro = expected * k;
       pushSignal(out, ctx, 'spend_spike', { u }, usd(x), usd(thresholdMicro));
       if (!(x > thresholdMicro)) continue;
-      if (x - expected < minExcess && Math.log(x / expected) < zSmall * own.scatter(u)) continue;
+      const excess = x - expected;
+      const small = excess < minExcess;
+      if (small && Math.log(x / expected) < zSmall * own.scatter(u)) continue;
       const factor = own.teamFactor(d);
       const models = modelsBySpend(ctx, u, d, d);
       const f = makeFinding(ctx, {
@@ -53,7 +59,7 @@ export function spendSpike(ctx: Ctx): DetectorOutput {
         threshold: usd(thresholdMicro),
         unit: 'usd',
         message: `${users[u].name}: daily spend spiked to ${money(x)} (${fixed1(x / expected)}× the ${money(expected)} they would usually spend that day${factor > 1 ? `, the team's ${fixed1(factor)}× busier day included` : ''})${models.length ? ` — model: ${models[0]}` : ''}`,
-        amountMicro: x - expected,
+        amountMicro: small ? own.ordinary(excess, d) : excess,
         periodTeamMicro: ctx.teamDaily[d],
       });
       out.findings.push(f);
