@@ -233,8 +233,31 @@ export const BLIND5_CALENDAR: HeldoutCalendar = {
   heavyTail: { share: 0.1, sigma: 0.5 },
 };
 
-/** The calendar a diagnostic command line names (--blind5, --blind4, --blind3, --blind2, --blind, --calendar3, --calendar2; default the held-out one). */
+/**
+ * The sixth blind block (seeds 1901–1910, heldout_blind6), written and committed before its first
+ * run, on the detectors as they stand after session 18's two changes (sustained_high's team breadth,
+ * a small spike's dollars on a busier day): winter dates ending on a Monday, billing on the 12th,
+ * a few Sunday–Thursday people and more part-timers, a busy week, no holiday, vacations of 2–14 days
+ * and returns from 4–10, mild heavy tails on one active day in twenty, clear growth from ×2.9.
+ */
+export const BLIND6_SEEDS = [1901, 1902, 1903, 1904, 1905, 1906, 1907, 1908, 1909, 1910];
+export const BLIND6_CALENDAR: HeldoutCalendar = {
+  endDay: '2027-01-11',
+  cycleDay: 12,
+  sunThuShare: 0.08,
+  partTimeShare: 0.18,
+  vacation: { share: 0.3, days: [2, 14] },
+  returnDays: [4, 10],
+  busyWeek: true,
+  levelShift: { borderline: [4.1, 4.6], clear: [5, 6.5], borderlineDays: [3, 4], clearDays: [4, 6] },
+  growth: { borderline: [2.3, 2.8], clear: [2.9, 4], borderlineWeeks: [4, 5], clearWeeks: [3, 4] },
+  spike: { borderline: [4.4, 5], clear: [5.5, 7] },
+  heavyTail: { share: 0.05, sigma: 0.4 },
+};
+
+/** The calendar a diagnostic command line names (--blind6, --blind5, --blind4, --blind3, --blind2, --blind, --calendar3, --calendar2; default the held-out one). */
 export function calendarFromArgs(args: readonly string[]): HeldoutCalendar {
+  if (args.includes('--blind6')) return BLIND6_CALENDAR;
   if (args.includes('--blind5')) return BLIND5_CALENDAR;
   if (args.includes('--blind4')) return BLIND4_CALENDAR;
   if (args.includes('--blind3')) return BLIND3_CALENDAR;

@@ -55,6 +55,8 @@ import {
   BLIND4_SEEDS,
   BLIND5_CALENDAR,
   BLIND5_SEEDS,
+  BLIND6_CALENDAR,
+  BLIND6_SEEDS,
   BLIND_CALENDAR,
   BLIND_SEEDS,
   CALENDAR2,
@@ -390,8 +392,9 @@ export function tunedFamily(
  * was first run and run once on the detectors frozen after the look-alike fixes, and the third
  * blind block (BLIND3_CALENDAR, 1301–1310), written before the level-drift z change and run once after it,
  * the fourth (BLIND4_CALENDAR, 1501–1510), written before the spike's scatter rule was run on it,
- * and the fifth (BLIND5_CALENDAR, 1701–1710), written and first run before level drift's hinge fit
- * was tried (and dropped).
+ * the fifth (BLIND5_CALENDAR, 1701–1710), written and first run before level drift's hinge fit
+ * was tried (and dropped), and the sixth (BLIND6_CALENDAR, 1901–1910), written before its first run
+ * on the detectors of session 18.
  */
 export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promise<Record<string, unknown>> {
   const tuned = tunedFamily(settings);
@@ -404,6 +407,7 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promi
   const heldoutBlind3 = heldoutFamily(settings, BLIND3_SEEDS, BLIND3_CALENDAR, 'third blind calendar (1301–1310)');
   const heldoutBlind4 = heldoutFamily(settings, BLIND4_SEEDS, BLIND4_CALENDAR, 'fourth blind calendar (1501–1510)');
   const heldoutBlind5 = heldoutFamily(settings, BLIND5_SEEDS, BLIND5_CALENDAR, 'fifth blind calendar (1701–1710)');
+  const heldoutBlind6 = heldoutFamily(settings, BLIND6_SEEDS, BLIND6_CALENDAR, 'sixth blind calendar (1901–1910)');
   return {
     tuned,
     heldout,
@@ -415,5 +419,6 @@ export async function run(settings: DetectionSettings = DEFAULT_SETTINGS): Promi
     heldout_blind3: heldoutBlind3,
     heldout_blind4: heldoutBlind4,
     heldout_blind5: heldoutBlind5,
+    heldout_blind6: heldoutBlind6,
   };
 }
